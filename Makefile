@@ -1,0 +1,39 @@
+# Two commands for people: `make run` (chat with the bot locally) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench lint install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+## Start the bot on http://localhost:3978/api/messages with the Agents Playground beside it.
+run: $(STAMP) node_modules/.installed
+	$(BIN)/python -m bot.devrun
+
+## Set up and run the whole test suite.
+test: $(STAMP) node_modules/.installed
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot dialogs storage tests bench
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,51 @@
+"""The bot's one message catalogue.
+
+Every sentence the bot says is looked up here by key. The catalogue is assembled from one
+module per area (core, dates, meetings, ...) so each area keeps its texts next to each other;
+each module defines ``SV`` (complete) and ``EN`` (optional, falls back to Swedish).
+Keys are unique across areas: assembly fails loudly on a clash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import ModuleType
+
+from bot.messages import core, dates, meetings, minutes, records, reminders
+
+# Each area module is listed once here; add new areas to this tuple.
+_AREAS: tuple[ModuleType, ...] = (core, dates, meetings, records, reminders, minutes)
+
+DEFAULT_LOCALE = "sv"
+
+
+def _assemble(attr: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for area in _AREAS:
+        texts: Mapping[str, str] = getattr(area, attr, {})
+        for key, text in texts.items():
+            if key in merged:
+                raise RuntimeError(f"message key {key!r} defined twice ({area.__name__})")
+            merged[key] = text
+    return merged
+
+
+CATALOGUE: dict[str, dict[str, str]] = {"sv": _assemble("SV"), "en": _assemble("EN")}
+
+_missing_sv = set(CATALOGUE["en"]) - set(CATALOGUE["sv"])
+if _missing_sv:
+    raise RuntimeError(f"English messages without a Swedish original: {sorted(_missing_sv)}")
+
+
+def locale_of(activity_locale: str | None) -> str:
+    """Swedish unless the client says English."""
+    if activity_locale and activity_locale.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LOCALE
+
+
+def t(key: str, locale: str = DEFAULT_LOCALE, /, **params: object) -> str:
+    """The text for ``key`` in ``locale`` (falling back to Swedish), with ``params`` filled in."""
+    texts = CATALOGUE.get(locale, CATALOGUE[DEFAULT_LOCALE])
+    template = texts.get(key) or CATALOGUE[DEFAULT_LOCALE][key]
+    return template.format(**params) if params else template

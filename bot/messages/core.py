@@ -1,0 +1,5 @@
+"""Messages of the service itself: welcome, help, errors, fallbacks."""
+
+SV: dict[str, str] = {}
+
+EN: dict[str, str] = {}
