@@ -1,5 +1,88 @@
 """Messages of the service itself: welcome, help, errors, fallbacks."""
 
-SV: dict[str, str] = {}
+SV: dict[str, str] = {
+    "core.welcome_team": (
+        "Hej {team}! Jag är SKIS-boten. Jag håller ordning på nätverkets möten, dagordning, "
+        "incheckning, uppgifter, beslut och protokoll, och påminner före varje fredagsmöte.\n\n"
+        "Börja med att skriva **kommun** och din kommun, till exempel *kommun Skövde*. "
+        "Skriv **hjälp** när du vill se allt jag kan."
+    ),
+    "core.welcome_personal": (
+        "Hej {name}! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
+        "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
+        "Skriv **hjälp** för att se vad du kan göra, eller **möten** för att se kommande möten."
+    ),
+    "core.welcome_member": "Välkommen till nätverket, {name}! Skriv **kommun** och din kommun, till exempel *kommun Hjo*, så vet jag var du kommer ifrån.",
+    "core.help_title": "Det här kan jag hjälpa till med",
+    "core.help_intro": "Skriv ett kommando här i chatten (i kanalen: nämn mig först, @SKIS-boten). Texten i kursiv är exempel.",
+    "core.help_footer": "Mitt i en fråga från mig kan du alltid skriva **avbryt**. Frågor om boten? Kontakta presidiet.",
+    "core.help_group_meetings": "Möten",
+    "core.help_group_attendance": "Närvaro och medlemmar",
+    "core.help_group_checkin": "Incheckning",
+    "core.help_group_actions": "Uppgifter",
+    "core.help_group_decisions": "Beslut",
+    "core.help_group_minutes": "Protokoll och påminnelser",
+    "core.help.meetings": "Kommande möten (tidigare möten: *tidigare möten*)",
+    "core.help.new_meeting": "Nytt möte, till exempel *nytt möte fredag 4 december kl 9-12 Regionens hus, Skövde*",
+    "core.help.agenda": "Visa dagordningen för nästa möte",
+    "core.help.agenda_item": "Föreslå en punkt, till exempel *punkt Nationellt kvalitetssystem*",
+    "core.help.attend": "Anmäl dig: *kommer*, *kommer inte* eller *ersättare Anna Svensson*",
+    "core.help.municipality": "Ange din kommun, till exempel *kommun Töreboda*",
+    "core.help.members": "Medlemmar per kommun; roller ges med *roll @Namn sekreterare*",
+    "core.help.checkin": "Svara på incheckningsfrågan: *incheckning* eller direkt *incheckning Jag tog med mig …*",
+    "core.help.checkins": "Se vilka som har checkat in: *incheckningar*",
+    "core.help.action_item": "Ny uppgift: *uppgift Mejla inbjudan till SKIS-gruppen @Anna till 4 december*",
+    "core.help.action_items": "Öppna uppgifter: *uppgifter*, *mina uppgifter*, klarmarkera med *klar 12*",
+    "core.help.decision": "Nytt beslut: *beslut Skövde och Tibro presenterar Bästa skola på nästa möte*",
+    "core.help.decision_log": "Sök bland besluten: *beslutslogg bästa skola*",
+    "core.help.minutes": "Utkast till protokoll som sekreteraren godkänner: *protokoll*",
+    "core.help.reminders": "Se och ändra påminnelser: *påminnelser*",
+    "core.not_understood": (
+        "Jag förstod inte riktigt \"{text}\". Skriv **hjälp** för att se vad jag kan, "
+        "eller till exempel **möten**, **incheckning** eller **uppgifter**."
+    ),
+    "core.not_understood_close": "Menade du **{suggestion}**? Skriv det igen, eller **hjälp** för alla kommandon.",
+    "core.empty_message": "Jag fick ett tomt meddelande. Skriv **hjälp** för att se vad jag kan.",
+    "core.error": (
+        "Något gick fel hos mig, förlåt! Det du redan sparat finns kvar. Försök igen om en stund, "
+        "eller skriv **hjälp**."
+    ),
+    "core.not_saved": (
+        "Jag kunde inte spara det just nu, så inget har ändrats. Försök igen om en stund; "
+        "säg till presidiet om det fortsätter."
+    ),
+    "core.cancelled": "Okej, jag har avbrutit. Inget sparades. Skriv **hjälp** om du vill göra något annat.",
+    "core.nothing_to_cancel": "Det finns inget att avbryta. Skriv **hjälp** för att se vad jag kan.",
+    "core.dialog_hint": "(Skriv **avbryt** för att avbryta.)",
+    "core.dialog_lost": "Frågan jag ställde gick inte att fortsätta efter en omstart, så inget sparades. Börja gärna om, till exempel med **{command}**.",
+    "core.card_unknown": "Den knappen känner jag inte igen längre. Skriv **hjälp** för att se vad du kan göra nu.",
+    "core.card_done": "Klart!",
+    "core.role_required": "Det får bara {roles} göra. Be någon av dem, eller skriv **medlemmar** för att se vilka de är.",
+    "core.role.medlem": "medlem",
+    "core.role.presidium": "presidiet",
+    "core.role.ordförande": "ordföranden",
+    "core.role.sekreterare": "sekreteraren",
+    "core.or": "eller",
+    "core.not_in_network": "Du finns inte i nätverkets medlemslista än. Be ordföranden lägga till dig, eller skriv **hjälp**.",
+}
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    "core.welcome_team": (
+        "Hello {team}! I am the SKIS bot. I keep track of the network's meetings, agenda, check-ins, "
+        "action items, decisions and minutes, and send reminders before each Friday meeting.\n\n"
+        "Start by typing **kommun** and your municipality, for example *kommun Skövde*. "
+        "Type **help** to see everything I can do."
+    ),
+    "core.welcome_personal": (
+        "Hi {name}! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
+        "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
+    ),
+    "core.help_title": "What I can help with",
+    "core.help_intro": "Type a command in the chat (in a channel, mention me first). Italic text shows examples; commands are in Swedish.",
+    "core.help_footer": "While I am asking you something you can always type **avbryt** (cancel).",
+    "core.not_understood": "I did not quite understand \"{text}\". Type **help** to see what I can do.",
+    "core.error": "Sorry, something went wrong on my side. What you saved before is still there. Please try again shortly.",
+    "core.not_saved": "I could not save that just now, so nothing was changed. Please try again shortly.",
+    "core.cancelled": "OK, cancelled. Nothing was saved.",
+    "core.role_required": "Only {roles} may do that. Type **medlemmar** to see who they are.",
+}

@@ -1,0 +1,137 @@
+"""The Bot Framework adapter, configured for this service.
+
+- Authentication uses the SDK's own JWT validation (``ConfigurationBotFrameworkAuthentication``);
+  tests can point its key lookup at a local OpenID document.
+- Connector clients are reused per service URL instead of being built on every turn (building
+  one constructs msrest pipeline and retry-policy objects, the largest cost of a stock turn).
+- Outside dev mode, replies go only to allowed Teams service URLs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
+
+from bot.config import Settings
+from bot.messages import locale_of, t
+from storage.engine import StorageError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _SdkConfig:
+    """The attribute names the SDK's configuration readers look for."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+
+
+class ServiceUrlNotAllowed(PermissionError):
+    """A request asked the bot to reply to a service URL outside the allowlist."""
+
+
+class _CachingConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, cache: dict[tuple[str, str | None], ConnectorClient]) -> None:
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        key = (service_url, audience)
+        client = self._cache.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            self._cache[key] = client
+        return client
+
+
+class SkisAuthentication(BotFrameworkAuthentication):
+    """The SDK's authentication plus a service URL allowlist and reused connector clients."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, settings: Settings) -> None:
+        self._inner = inner
+        self._settings = settings
+        self._clients: dict[tuple[str, str | None], ConnectorClient] = {}
+
+    def check_service_url(self, service_url: str | None) -> None:
+        if self._settings.dev:
+            return
+        if not service_url or not any(service_url.startswith(p) for p in self._settings.service_url_allowlist):
+            raise ServiceUrlNotAllowed(f"service URL not allowed: {service_url!r}")
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        self.check_service_url(activity.service_url)
+        if result.connector_factory is not None:
+            result.connector_factory = _CachingConnectorFactory(result.connector_factory, self._clients)
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> AuthenticateRequestResult:
+        raise PermissionError("streaming connections are not supported")
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _CachingConnectorFactory(self._inner.create_connector_factory(claims_identity), self._clients)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
+        return await self._inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self._inner.authenticate_channel_request(auth_header)
+
+
+def build_adapter(settings: Settings, *, openid_metadata_url: str | None = None, token_issuer: str | None = None) -> CloudAdapter:
+    config = _SdkConfig(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        # The SDK accepts an empty app id (dev mode) only with its multi-tenant credential reader.
+        APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
+        APP_TENANTID=settings.app_tenant_id,
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=openid_metadata_url,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=token_issuer,
+    )
+    auth = SkisAuthentication(ConfigurationBotFrameworkAuthentication(config), settings)
+    adapter = CloudAdapter(auth)
+    adapter.on_turn_error = _on_turn_error
+    return adapter
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """The one error boundary: log with the traceback, tell the person one friendly sentence."""
+    activity = context.activity
+    log.error(
+        "turn failed (activity %s, type %s, conversation %s)",
+        activity.id,
+        activity.type,
+        activity.conversation.id if activity.conversation else None,
+        exc_info=error,
+    )
+    if activity.type not in ("message", "invoke"):
+        return
+    key = "core.not_saved" if isinstance(error, StorageError) else "core.error"
+    try:
+        await context.send_activity(t(key, locale_of(activity.locale)))
+    except Exception:  # the connector itself may be what failed
+        log.warning("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,56 @@
+"""``create_app`` builds the whole service graph; the CLI and the tests call it alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import PrivateConversationState
+
+from bot import features
+from bot.adapter import build_adapter
+from bot.clock import Clock
+from bot.config import Settings
+from bot.http import MessagesHandler, add_routes
+from bot.services import Services
+from bot.teams_bot import SkisBot
+from storage.store import Store
+
+SERVICES_KEY = web.AppKey("skis.services", Services)
+
+
+def create_app(
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+    *,
+    bot_storage: Any,
+    openid_metadata_url: str | None = None,
+    token_issuer: str | None = None,
+) -> web.Application:
+    """The aiohttp application with the bot, its adapter and every feature wired together.
+
+    ``bot_storage`` is a botbuilder ``Storage`` for dialog state (TinyDB-backed in production).
+    """
+    adapter = build_adapter(settings, openid_metadata_url=openid_metadata_url, token_issuer=token_issuer)
+    services = Services(settings=settings, store=store, clock=clock, adapter=adapter)
+    bot = SkisBot(services, PrivateConversationState(bot_storage))
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app[SERVICES_KEY] = services
+    add_routes(app, MessagesHandler(services, adapter, bot))
+
+    async def start_features(_app: web.Application) -> None:
+        for feature in features.FEATURES:
+            start = getattr(feature, "start", None)
+            if start is not None:
+                await start(services)
+
+    async def stop_features(_app: web.Application) -> None:
+        for feature in reversed(features.FEATURES):
+            stop = getattr(feature, "stop", None)
+            if stop is not None:
+                await stop(services)
+
+    app.on_startup.append(start_features)
+    app.on_cleanup.append(stop_features)
+    return app

@@ -1,0 +1,90 @@
+"""Adaptive Cards, built by pure functions from plain values (no I/O, no TurnContext).
+
+Cards target version 1.5 (the newest Teams renders for bots). Buttons carry
+``{"action": <verb>, ...}`` with verbs from ``bot.routing``. ``execute`` buttons are
+``Action.Execute`` (an ``adaptiveCard/action`` invoke, so the card can be updated in place);
+clients that lack it fall back to the same data as an ``Action.Submit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CARD_VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+Element = dict[str, Any]
+
+
+def adaptive_card(
+    body: list[Element],
+    actions: list[Element] | None = None,
+    *,
+    refresh: Element | None = None,
+    full_width: bool = True,
+) -> dict[str, Any]:
+    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": CARD_VERSION, "body": body}
+    if actions:
+        card["actions"] = actions
+    if refresh:
+        card["refresh"] = refresh
+    if full_width:
+        card["msteams"] = {"width": "Full"}
+    return card
+
+
+def heading(text: str, *, size: str = "Large") -> Element:
+    return {"type": "TextBlock", "text": text, "size": size, "weight": "Bolder", "wrap": True, "style": "heading"}
+
+
+def subheading(text: str) -> Element:
+    return {"type": "TextBlock", "text": text, "weight": "Bolder", "wrap": True, "spacing": "Medium"}
+
+
+def text(value: str, *, subtle: bool = False, spacing: str | None = None) -> Element:
+    block: Element = {"type": "TextBlock", "text": value, "wrap": True}
+    if subtle:
+        block["isSubtle"] = True
+    if spacing:
+        block["spacing"] = spacing
+    return block
+
+
+def facts(pairs: list[tuple[str, str]]) -> Element:
+    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs]}
+
+
+def bullet_list(items: list[str]) -> Element:
+    return text("\n".join(f"- {item}" for item in items)) if items else text("–", subtle=True)
+
+
+def submit(title: str, verb: str, *, style: str | None = None, **data: Any) -> Element:
+    action: Element = {"type": "Action.Submit", "title": title, "data": {"action": verb, **data}}
+    if style:
+        action["style"] = style
+    return action
+
+
+def execute(title: str, verb: str, *, style: str | None = None, **data: Any) -> Element:
+    action: Element = {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb,
+        "data": {"action": verb, **data},
+        "fallback": submit(title, verb, **data),
+    }
+    if style:
+        action["style"] = style
+    return action
+
+
+def escape(value: str) -> str:
+    """Text people typed, made safe for a TextBlock: no markdown or HTML takes effect."""
+    # TextBlock renders a markdown subset; a backslash before each markup character shows it literally.
+    out = []
+    for ch in value:
+        if ch in "\\`*_{}[]()#+-.!<>|~":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -1,0 +1,147 @@
+"""The HTTP surface: ``POST /api/messages`` for Teams, ``GET /healthz`` for operators.
+
+Everything a caller can get wrong is answered with a 4xx before the bot sees it:
+wrong content type (415), a body too large (413), JSON that is not one activity object (400),
+an unknown activity type (400), a tenant that is not allowed (403), a missing or invalid
+token (401). The SDK's ``CloudAdapter.process`` is not used because it answers 500 to invoke
+responses that carry a body; this handler writes invoke responses itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import InvokeResponse
+from botbuilder.schema import Activity
+
+from bot import __version__
+from bot.dedup import RecentActivities
+from bot.install import tenant_of
+
+log = logging.getLogger(__name__)
+
+KNOWN_TYPES = frozenset(
+    {
+        "message",
+        "conversationUpdate",
+        "invoke",
+        "installationUpdate",
+        "messageReaction",
+        "messageUpdate",
+        "messageDelete",
+        "event",
+        "typing",
+        "endOfConversation",
+    }
+)
+# Activities that must say where they come from and where to answer.
+NEEDS_CONVERSATION = frozenset({"message", "conversationUpdate", "invoke", "installationUpdate"})
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+class MessagesHandler:
+    def __init__(self, app_services: Any, adapter: Any, bot: Any) -> None:
+        self.services = app_services
+        self.adapter = adapter
+        self.bot = bot
+        self.recent = RecentActivities()
+
+    async def post(self, request: web.Request) -> web.Response:
+        if request.content_type != "application/json":
+            return _error(415, "Content-Type must be application/json")
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, "request body too large")
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "body is not valid JSON")
+        problem = _check_shape(body)
+        if problem:
+            return _error(400, problem)
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # the SDK's deserializer raises many kinds of errors on odd input
+            return _error(400, "body is not a Bot Framework activity")
+
+        settings = self.services.settings
+        if settings.allowed_tenants and activity.type in NEEDS_CONVERSATION:
+            tenant = tenant_of(activity)
+            if tenant not in settings.allowed_tenants:
+                log.warning("refused an activity from tenant %s", tenant)
+                return _error(403, "tenant not allowed")
+
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            auth = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
+        except PermissionError as exc:
+            log.warning("refused a request: %s", type(exc).__name__)
+            return _error(401, "unauthorized")
+        except Exception as exc:  # malformed tokens make the JWT libraries raise anything
+            log.warning("refused a request with a bad token: %s", type(exc).__name__)
+            return _error(401, "unauthorized")
+
+        key = f"{activity.conversation.id}|{activity.id}" if activity.id and activity.conversation else None
+        invoke_response: InvokeResponse | None = await self.recent.once(
+            key, lambda: self.adapter.process_activity(auth, activity, self.bot.on_turn)
+        )
+        if activity.type == "invoke":
+            if invoke_response is None:
+                # The turn failed and the error boundary already told the person; the card stays.
+                return web.json_response({"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                                          "value": ""}, status=200)
+            return web.json_response(invoke_response.body, status=invoke_response.status)
+        return web.Response(status=200)
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        storage_ok = False
+        try:
+            storage_ok = bool(self.services.store.check())
+        except Exception:
+            log.exception("storage health check failed")
+        status = 200 if storage_ok else 503
+        return web.json_response(
+            {"status": "ok" if storage_ok else "degraded", "version": __version__, "storage": "ok" if storage_ok else "error"},
+            status=status,
+        )
+
+
+def _check_shape(body: Any) -> str | None:
+    """Why ``body`` cannot be an activity this bot handles, or None."""
+    if not isinstance(body, dict):
+        return "body must be a JSON object (one activity)"
+    kind = body.get("type")
+    if not isinstance(kind, str) or not kind:
+        return "activity has no type"
+    if kind not in KNOWN_TYPES:
+        return f"unsupported activity type {kind[:40]!r}"
+    if kind in NEEDS_CONVERSATION:
+        conversation = body.get("conversation")
+        sender = body.get("from")
+        if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+            return "activity has no conversation id"
+        if not isinstance(sender, dict) or not isinstance(sender.get("id"), str):
+            return "activity has no sender id"
+        if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(("https://", "http://")):
+            return "activity has no serviceUrl"
+    for field in ("text", "name", "id", "locale"):
+        if field in body and body[field] is not None and not isinstance(body[field], str):
+            return f"activity field {field} must be a string"
+    for field in ("entities", "membersAdded", "membersRemoved", "attachments"):
+        if field in body and body[field] is not None and not isinstance(body[field], list):
+            return f"activity field {field} must be a list"
+    if "channelData" in body and body["channelData"] is not None and not isinstance(body["channelData"], dict):
+        return "activity field channelData must be an object"
+    return None
+
+
+def add_routes(app: web.Application, handler: MessagesHandler) -> None:
+    app.router.add_post("/api/messages", handler.post)
+    app.router.add_get("/healthz", handler.healthz)

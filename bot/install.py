@@ -1,0 +1,146 @@
+"""Installation: the bot added to a team or chat, people joining and leaving, the bot removed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
+
+from bot.services import Services
+from storage.teams_repo import Member, Team, member_key
+
+log = logging.getLogger(__name__)
+
+FOUNDER_ROLES = frozenset({"medlem", "presidium", "ordförande"})
+
+
+def team_identity(activity: Any) -> tuple[str, str, str]:
+    """(team key, kind, display name) of the network an activity belongs to, before any lookup."""
+    channel_data = activity.channel_data or {}
+    team = channel_data.get("team") if isinstance(channel_data, dict) else None
+    if isinstance(team, dict) and team.get("id"):
+        return team["id"], "team", team.get("name") or activity.conversation.name or "Teamet"
+    conversation = activity.conversation
+    kind = conversation.conversation_type or ("groupChat" if conversation.is_group else "personal")
+    return conversation.id, kind, conversation.name or ("Chatten" if kind != "personal" else "Personlig chatt")
+
+
+def tenant_of(activity: Any) -> str | None:
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant") or {}
+    return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+
+
+def conversation_ref(activity: Any) -> dict[str, Any]:
+    """The reference used later to post proactively to where this activity came from.
+
+    In a team the bot posts to the team's general channel (whose id is the team id) unless
+    the installation names a channel.
+    """
+    ref = TurnContext.get_conversation_reference(activity).serialize()
+    ref.pop("activityId", None)
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    selected = ((channel_data.get("settings") or {}).get("selectedChannel") or {}).get("id")
+    if selected:
+        ref["conversation"] = {**(ref.get("conversation") or {}), "id": selected}
+    return ref
+
+
+def _initial_roles(services: Services, aad_object_id: str | None) -> frozenset[str]:
+    extra = services.settings.initial_roles.get(aad_object_id or "", frozenset())
+    return frozenset({"medlem"}) | extra
+
+
+def ensure_team(services: Services, activity: Any, *, installer: Any | None = None) -> Team:
+    """The network for this activity, registering it (and its founder) on first sight."""
+    key, kind, name = team_identity(activity)
+    repo = services.store.teams
+    existing = repo.get_team(key)
+    if existing is not None:
+        if not existing.active and installer is not None:
+            existing = replace(existing, active=True, conversation_ref=conversation_ref(activity))
+            repo.save_team(existing)
+        return existing
+    founder = installer or activity.from_property
+    team = Team(
+        key=key,
+        name=name,
+        kind=kind,
+        tenant_id=tenant_of(activity),
+        conversation_ref=conversation_ref(activity),
+        installed_by=member_key(founder.id, founder.aad_object_id) if founder else None,
+        installed_at=services.clock.now(),
+    )
+    repo.save_team(team)
+    if founder is not None:
+        # The person who installs the bot becomes the network's first chair and presidium member.
+        roles = _initial_roles(services, founder.aad_object_id) | FOUNDER_ROLES
+        repo.save_member(key, _new_member(services, founder, roles))
+    return team
+
+
+def ensure_member(services: Services, team: Team, account: Any) -> Member:
+    """The register entry for the person behind ``account``, added as a member on first sight."""
+    key = member_key(account.id, account.aad_object_id)
+    repo = services.store.teams
+    member = repo.get_member(team.key, key)
+    if member is not None:
+        if not member.active or (account.name and member.name != account.name and member.name == member.teams_id):
+            member = replace(member, active=True, name=account.name or member.name)
+            repo.save_member(team.key, member)
+        return member
+    member = _new_member(services, account, _initial_roles(services, account.aad_object_id))
+    repo.save_member(team.key, member)
+    return member
+
+
+def _new_member(services: Services, account: Any, roles: frozenset[str]) -> Member:
+    return Member(
+        key=member_key(account.id, account.aad_object_id),
+        teams_id=account.id,
+        name=account.name or account.id,
+        aad_object_id=account.aad_object_id,
+        roles=roles,
+        joined_at=services.clock.now(),
+    )
+
+
+async def load_roster(services: Services, context: TurnContext, team: Team) -> int:
+    """Add everyone in the team's roster to the register (one paged read); returns how many were new."""
+    accounts: list[Any] = []
+    token: str | None = None
+    try:
+        for _ in range(50):  # 50 pages x 500 people is far beyond any network
+            page = await TeamsInfo.get_paged_members(context, token, 500)
+            accounts.extend(page.members or [])
+            token = page.continuation_token
+            if not token:
+                break
+    except Exception as exc:  # the register can be filled later from messages; installing must not fail
+        log.warning("could not read the roster of %s: %s", team.key, type(exc).__name__)
+        return 0
+    repo = services.store.teams
+    known = {m.key for m in repo.members(team.key, active_only=False)}
+    new = []
+    for account in accounts:
+        key = member_key(account.id, account.aad_object_id)
+        if key in known or account.id == context.activity.recipient.id:
+            continue
+        known.add(key)
+        new.append(_new_member(services, account, _initial_roles(services, account.aad_object_id)))
+    repo.save_members(team.key, new)
+    return len(new)
+
+
+def remove_members(services: Services, team: Team, accounts: list[Any]) -> None:
+    """People who left the team stay in old minutes but get no more reminders."""
+    repo = services.store.teams
+    changed = []
+    for account in accounts:
+        member = repo.get_member(team.key, member_key(account.id, account.aad_object_id))
+        if member is not None and member.active:
+            changed.append(replace(member, active=False))
+    repo.save_members(team.key, changed)

@@ -1,0 +1,20 @@
+"""The Store: one object that hands out the domain repositories over one engine."""
+
+from __future__ import annotations
+
+from storage.engine import Engine
+from storage.teams_repo import TeamsRepo
+
+
+class Store:
+    """Domain repositories sharing one engine. Built once per process by the entry point."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.teams = TeamsRepo(engine)
+
+    def check(self) -> bool:
+        return self.engine.check()
+
+    def close(self) -> None:
+        self.engine.close()
