@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.engine import Engine
+from storage.meetings_repo import MeetingsRepo
 from storage.teams_repo import TeamsRepo
 
 
@@ -12,6 +13,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.teams = TeamsRepo(engine)
+        self.meetings = MeetingsRepo(engine)
 
     def check(self) -> bool:
         return self.engine.check()
