@@ -1,0 +1,113 @@
+"""The ``skis-bot`` command: ``serve`` runs the service; the others are operator tools.
+
+Subcommands are registered by the module that owns them (``register_cli(subparsers)``);
+``_CLI_MODULES`` is the one list of them. Only this module reads the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("skis_bot")
+
+# Modules that add subcommands; each defines register_cli(subparsers). Missing ones are skipped
+# so a partial install still serves.
+_CLI_MODULES: tuple[str, ...] = (
+    "bot.manifest_build",
+    "bot.export",
+    "bot.backup",
+    "bot.reminders.cli",
+    "bot.privacy",
+)
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    # Messages people type and tokens never reach the log: handlers log ids and kinds only.
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("msrest").setLevel(logging.WARNING)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        sys.stderr.write(f"skis-bot: configuration error: {exc}\n")
+        raise SystemExit(2) from exc
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the bot service until interrupted."""
+    from aiohttp import web
+
+    from bot.app import create_app
+    from bot.clock import SystemClock
+    from storage.open import StoreOpenError, open_store
+
+    settings = load_settings()
+    try:
+        settings.check_can_serve()
+    except ConfigError as exc:
+        sys.stderr.write(f"skis-bot: refusing to start: {exc}\n")
+        return 2
+    host = args.host or ("127.0.0.1" if settings.dev else "0.0.0.0")
+    if settings.dev and host not in ("127.0.0.1", "localhost", "::1"):
+        sys.stderr.write("skis-bot: in dev mode (SKIS_DEV=1, no app id) the bot listens on 127.0.0.1 only\n")
+        host = "127.0.0.1"
+    port = args.port or settings.port
+    if settings.dev:
+        log.warning("DEV MODE: requests are not authenticated; listening on %s only", host)
+    try:
+        store, bot_storage = open_store(settings.data_dir)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot: {exc}\n")
+        return 1
+    app = create_app(settings, store, SystemClock(), bot_storage=bot_storage)
+    app.on_cleanup.append(lambda _app: _close(store))
+    log.info("skis-bot %s listening on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    return 0
+
+
+async def _close(store) -> None:  # noqa: ANN001
+    store.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="skis-bot", description="The SKIS network's Teams bot.")
+    parser.add_argument("--version", action="version", version=f"skis-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the bot service")
+    serve.add_argument("--host", help="address to listen on (default 0.0.0.0; 127.0.0.1 in dev mode)")
+    serve.add_argument("--port", type=int, help="port (default $PORT or 3978)")
+    serve.set_defaults(func=cmd_serve)
+    for name in _CLI_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        module.register_cli(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    setup_logging()
+    args = build_parser().parse_args(argv)
+    result = args.func(args)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
