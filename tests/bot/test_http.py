@@ -93,3 +93,11 @@ async def test_real_payloads_are_answered(harness: Harness, name: str) -> None:
     activity["serviceUrl"] = harness.connector.url
     resp = await harness.post(activity)
     assert resp.status == 200, name
+
+
+def test_help_card_is_valid_adaptive_card_1_5() -> None:
+    from bot.cards.help import help_card
+    from tests.cards_schema import assert_valid_card
+
+    assert_valid_card(help_card("sv"))
+    assert_valid_card(help_card("en"))
