@@ -38,6 +38,11 @@ def create_app(
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SERVICES_KEY] = services
     add_routes(app, MessagesHandler(services, adapter, bot))
+    # Features may serve extra routes (e.g. the local admin route for operator commands).
+    for feature in features.FEATURES:
+        routes = getattr(feature, "routes", None)
+        if routes is not None:
+            app.add_routes(routes(services))
 
     async def start_features(_app: web.Application) -> None:
         for feature in features.FEATURES:

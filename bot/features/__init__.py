@@ -6,6 +6,7 @@ A feature module defines:
 - ``CARD_ACTIONS: dict[str, CardHandler]``: card verb -> ``async def handler(turn, data) -> CardReply | None``
 - optionally ``def dialogs(services) -> list[Dialog]``: the multi-step conversations it starts
 - optionally ``async def start(services) -> None`` / ``async def stop(services) -> None``
+- optionally ``def routes(services) -> list[aiohttp.web.RouteDef]``: extra HTTP routes
 
 ``FEATURES`` below is the one place that lists them.
 """
