@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from bot.mentions import Mention, read_mentions
+from bot.turn import split_text
+
+
+def test_bot_mention_removed_people_kept() -> None:
+    text, people = read_mentions(
+        "<at>SKIS-boten</at> uppgift Mejla <at>Anna Gustafsson</at> till 4 december",
+        [
+            {"type": "mention", "text": "<at>SKIS-boten</at>", "mentioned": {"id": "28:bot"}},
+            {"type": "mention", "text": "<at>Anna Gustafsson</at>", "mentioned": {"id": "29:anna", "name": "Anna Gustafsson", "aadObjectId": "aad-anna"}},
+        ],
+        "28:bot",
+    )
+    assert text == "uppgift Mejla @Anna Gustafsson till 4 december"
+    assert people == [Mention("29:anna", "Anna Gustafsson", "aad-anna")]
+
+
+def test_mention_without_entities_is_dropped() -> None:
+    assert read_mentions("<at>Bot</at> hjälp", None, "28:bot") == ("hjälp", [])
+
+
+def test_split_text_keeps_everything_under_limit() -> None:
+    text = "\n".join(f"rad {i} " + "å" * 50 for i in range(500))
+    pieces = split_text(text, 1000)
+    assert all(len(p) <= 1000 for p in pieces) and "".join(pieces) == text
+    assert split_text("x" * 2500, 1000) == ["x" * 1000, "x" * 1000, "x" * 500]
+    assert split_text("kort") == ["kort"]
