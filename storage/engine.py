@@ -20,10 +20,14 @@ Contract:
   leaving the block commits them all at once, durably (fsync'd) before it returns. If the
   commit fails, ``StorageError`` is raised and the partition is unchanged, in memory and on disk.
 - Readers never see a half-applied transaction.
+- Staged operations apply in the order given. ``put`` stores a JSON round-tripped copy of the
+  doc (``normalize_doc``): what JSON cannot hold is refused at ``put`` with TypeError/ValueError.
+- A transaction that stages nothing writes nothing (and does not create the partition).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -74,24 +78,45 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+def normalize_doc(doc: Doc) -> Doc:
+    """A deep copy of ``doc`` exactly as it will read back from disk; rejects what JSON cannot hold."""
+    # Both engines store this copy, so a test on MemoryEngine fails the same way production
+    # would (tuples become lists, datetimes and NaN are refused, lone surrogates are refused)
+    # and a caller mutating its dict after put() cannot change stored state.
+    if not isinstance(doc, dict):
+        raise TypeError(f"a document must be a dict, not {type(doc).__name__}")
+    text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
+    return json.loads(text.encode("utf-8"))
+
+
 class _StagedTransaction:
-    """Collects writes; the engine applies them in one step."""
+    """Collects writes in order; the engine applies them in one step."""
 
     def __init__(self) -> None:
-        self.puts: list[tuple[str, str, Doc]] = []
-        self.deletes: list[tuple[str, str]] = []
+        self.ops: list[tuple[str, str, Doc | None]] = []  # (table, key, doc); doc None = delete
 
     def put(self, table: str, key: str, doc: Doc) -> None:
-        self.puts.append((table, key, doc))
+        _check_names(table, key)
+        self.ops.append((table, key, normalize_doc(doc)))
 
     def delete(self, table: str, key: str) -> None:
-        self.deletes.append((table, key))
+        _check_names(table, key)
+        self.ops.append((table, key, None))
 
     def apply_to(self, tables: dict[str, dict[str, Doc]]) -> None:
-        for table, key, doc in self.puts:
-            tables.setdefault(table, {})[key] = doc
-        for table, key in self.deletes:
-            tables.get(table, {}).pop(key, None)
+        # In order: "delete k, then put k" must leave k present.
+        for table, key, doc in self.ops:
+            if doc is None:
+                tables.get(table, {}).pop(key, None)
+            else:
+                tables.setdefault(table, {})[key] = doc
+
+
+def _check_names(table: str, key: str) -> None:
+    if not isinstance(table, str) or not table:
+        raise TypeError(f"table name must be a non-empty str, not {table!r}")
+    if not isinstance(key, str):
+        raise TypeError(f"document key must be a str, not {type(key).__name__}")
 
 
 class MemoryPartition:
@@ -110,6 +135,8 @@ class MemoryPartition:
     def write(self) -> Iterator[_StagedTransaction]:
         tx = _StagedTransaction()
         yield tx
+        if not tx.ops:
+            return
         if self._engine.fail_writes:
             raise StorageError(f"simulated write failure in {self.name}")
         tx.apply_to(self._tables)
