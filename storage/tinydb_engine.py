@@ -1,0 +1,455 @@
+"""The production engine: one TinyDB JSON file per partition, cached in memory, replaced atomically.
+
+File layout under ``data_dir`` (``partition_relpath`` is the single source of truth):
+
+    global.json                                  "global"
+    teams/<safe team>/team.json                  "team/<team_key>"
+    teams/<safe team>/meetings/<safe id>.json    "team/<team_key>/meeting/<id>"
+    botstate/<safe rest>.json                    "botstate/<rest>"
+    other/<safe name>.json                       any other name
+    .lock                                        held (flock) by the process serving the dir
+
+A safe segment is the id itself when it is short, lower-case and plain (``[0-9a-z][0-9a-z._-]*``),
+otherwise a sanitized readable prefix, ``~`` and 16 hex digits of its sha256 — so distinct ids
+never share a path, also on case-insensitive filesystems. Each file is an ordinary TinyDB
+database (``{table: {key: doc}}``, string document ids) whose first table ``_meta`` holds the
+original partition name; ``partition_names`` recovers names from the first few bytes of each
+file. The table name ``_meta`` is therefore reserved.
+
+Durability: a transaction stages its operations and commits with exactly one file write —
+temp file in the same directory, write, fsync, rename over the old file, fsync the directory.
+Only then does the in-memory cache switch to the new state. Any OSError on the way (ENOSPC,
+EIO, ...) raises StorageError and leaves the old file and the cache as they were (a failed
+directory fsync after the rename puts the old file back from a hard link).
+
+Damage: a file that is empty, not JSON, or not shaped like a partition raises CorruptDataError
+naming the file and ``skis-bot restore``; it is never written over (a commit needs the loaded
+state first). Detection is lazy to keep startup O(number of files) without reading them: the
+global partition is validated at open, every other file when first used. ``verify_all()``
+reads and checks every file (for startup checks and before/after backups).
+
+Read-only mode (export/backup next to a running service) takes no lock, deletes nothing and
+never writes. Each ``partition()`` call returns a fresh snapshot that reads its file on first
+use; since writers only ever rename complete files into place, each snapshot is consistent.
+
+Cost model (writable mode):
+- open: take the lock, one directory walk by name (stale temp cleanup), load ``global.json``.
+- first use of a partition: read, parse and validate the whole file: O(file size).
+- ``get``: one dict lookup plus a shallow copy of the doc. ``all``: O(docs in table).
+- commit: O(partition size) — the whole file is re-serialized — plus two fsyncs (file and
+  directory). Keep partitions small; that is what partitioning is for.
+- ``partition_names``: the first call reads the first 4 KB of every file, later calls are
+  answered from memory (this process holds the lock, so nobody else adds files).
+- memory: every partition used stays cached until ``close``.
+
+Concurrency: all engine calls are synchronous, so on one asyncio loop a commit is atomic with
+respect to other coroutines. A per-partition lock also keeps commits and lazy loads correct
+when called from executor threads. Readers never lock: they see the old or the new state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from storage.engine import (
+    CorruptDataError,
+    Doc,
+    StorageError,
+    _StagedTransaction,
+)
+from storage.files import DirLock, atomic_write, remove_stale_temps, temp_name_for
+
+log = logging.getLogger(__name__)
+
+GLOBAL = "global"
+META = "_meta"
+_HEAD_BYTES = 4096
+
+_PLAIN_SEGMENT = re.compile(r"[0-9a-z][0-9a-z._-]{0,63}")
+_UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9@._-]+")
+_MEETING = re.compile(r"team/(.+)/meeting/([^/]+)", re.DOTALL)
+_TEAM = re.compile(r"team/(.+)", re.DOTALL)
+_BOTSTATE = re.compile(r"botstate/(.+)", re.DOTALL)
+# Matches how _encode writes the start of every file (compact JSON, _meta first).
+_HEAD = re.compile(rb'\{"_meta":\{"partition":\{"name":("(?:[^"\\]|\\.)*")\}')
+
+_RESTORE_HINT = "Stop skis-bot and restore the data directory from a backup (`skis-bot restore`)."
+
+
+def safe_segment(text: str) -> str:
+    """A filesystem-safe, collision-free file or directory name for an arbitrary id."""
+    if _PLAIN_SEGMENT.fullmatch(text):
+        return text
+    readable = _UNSAFE_CHARS.sub("_", text).lstrip(".")[:40]
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    # Plain segments never contain "~", so they cannot collide with hashed ones.
+    return f"{readable}~{digest}"
+
+
+def partition_relpath(name: str) -> PurePosixPath:
+    """Where partition ``name`` lives, relative to the data directory."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"partition name must be a non-empty str, not {name!r}")
+    if name == GLOBAL:
+        return PurePosixPath("global.json")
+    if m := _MEETING.fullmatch(name):
+        return PurePosixPath("teams", safe_segment(m[1]), "meetings", safe_segment(m[2]) + ".json")
+    if m := _TEAM.fullmatch(name):
+        return PurePosixPath("teams", safe_segment(m[1]), "team.json")
+    if m := _BOTSTATE.fullmatch(name):
+        return PurePosixPath("botstate", safe_segment(m[1]) + ".json")
+    return PurePosixPath("other", safe_segment(name) + ".json")
+
+
+class _Damage(Exception):
+    """Why a file is not a readable partition (internal; surfaces as CorruptDataError)."""
+
+
+def _corrupt(path: Path, why: str) -> CorruptDataError:
+    return CorruptDataError(
+        f"The data file {path} is damaged: {why}. It has not been changed. {_RESTORE_HINT}"
+    )
+
+
+def _decode(raw: bytes) -> tuple[dict[str, dict[str, Doc]], str]:
+    """Parse and validate a partition file; returns (tables, stored partition name)."""
+    if not raw.strip():
+        raise _Damage("the file is empty (probably truncated)")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _Damage(f"it is not valid JSON, probably truncated ({exc})") from None
+    if not isinstance(data, dict):
+        raise _Damage("the top level is not a JSON object")
+    for table, docs in data.items():
+        if not isinstance(docs, dict):
+            raise _Damage(f"table {table!r} is not a JSON object")
+        for key, doc in docs.items():
+            if not isinstance(doc, dict):
+                raise _Damage(f"document {key!r} in table {table!r} is not a JSON object")
+    name = data.get(META, {}).get("partition", {}).get("name")
+    if not isinstance(name, str) or not name:
+        raise _Damage("it does not say which partition it holds (_meta is missing)")
+    return data, name
+
+
+def _encode(data: dict[str, dict[str, Doc]]) -> bytes:
+    # Compact and UTF-8: Swedish text stays readable and files stay small.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def load_partition_file(path: Path, expected_name: str) -> dict[str, dict[str, Doc]]:
+    """The tables stored at ``path`` ({} when absent); CorruptDataError if damaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise StorageError(f"could not read {path}: {exc}") from exc
+    try:
+        data, name = _decode(raw)
+    except _Damage as damage:
+        raise _corrupt(path, str(damage)) from None
+    if name != expected_name:
+        raise _corrupt(path, f"it holds partition {name!r}, expected {expected_name!r}")
+    return data
+
+
+class CachedAtomicStorage(Storage):
+    """TinyDB storage for one partition file: read once and cached, written atomically."""
+
+    def __init__(self, path: Path, *, name: str, root: Path, lock: threading.RLock, writable: bool) -> None:
+        self.path = path
+        self._name = name
+        self._root = root
+        self._lock = lock
+        self._writable = writable
+        self._data: dict[str, dict[str, Doc]] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._data is not None
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        data = self._data
+        if data is None:
+            with self._lock:
+                if self._data is None:
+                    self._data = load_partition_file(self.path, self._name)
+                data = self._data
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if not self._writable:
+            raise StorageError(f"{self.path} is open read-only")
+        payload = _encode(data)
+        try:
+            atomic_write(self.path, payload, root=self._root)
+        except OSError as exc:
+            raise StorageError(
+                f"could not save {self._name!r} to {self.path}: {exc}; nothing was changed"
+            ) from exc
+        # Only now, with the bytes durable, do readers get the new state.
+        self._data = data
+
+
+class _KeyedTable(Table):
+    """Documents are addressed by their string key (TinyDB's doc_id), so get is a dict lookup."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _PartitionDB(TinyDB):
+    table_class = _KeyedTable
+
+    def __init__(self, storage: CachedAtomicStorage) -> None:
+        super().__init__(storage=lambda: storage)
+
+
+class _TinyTransaction(_StagedTransaction):
+    def put(self, table: str, key: str, doc: Doc) -> None:
+        _check_table(table)
+        super().put(table, key, doc)
+
+    def delete(self, table: str, key: str) -> None:
+        _check_table(table)
+        super().delete(table, key)
+
+
+def _check_table(table: str) -> None:
+    if table == META:
+        raise ValueError(f"table name {META!r} is reserved by the storage engine")
+
+
+class TinyDBPartition:
+    """One partition = one TinyDB file. Loads on first use."""
+
+    def __init__(self, name: str, engine: TinyDBEngine) -> None:
+        self.name = name
+        self.path = engine.data_dir / partition_relpath(name)
+        self._engine = engine
+        self._lock = threading.RLock()
+        self._storage = CachedAtomicStorage(
+            self.path, name=name, root=engine.data_dir, lock=self._lock, writable=not engine.read_only
+        )
+        self._db = _PartitionDB(self._storage)
+
+    @property
+    def loaded(self) -> bool:
+        """True once the file has been read (for tests and diagnostics)."""
+        return self._storage.loaded
+
+    def load(self) -> None:
+        """Read and validate the file now rather than on first use."""
+        self._engine._ensure_open()
+        self._storage.read()
+
+    def get(self, table: str, key: str) -> Doc | None:
+        self._engine._ensure_open()
+        _check_table(table)
+        return self._db.table(table).get(doc_id=key)  # type: ignore[call-overload]
+
+    def all(self, table: str) -> list[Doc]:
+        self._engine._ensure_open()
+        _check_table(table)
+        return list(self._db.table(table).all())
+
+    @contextmanager
+    def write(self) -> Iterator[_TinyTransaction]:
+        self._engine._ensure_writable()
+        tx = _TinyTransaction()
+        yield tx
+        if tx.ops:
+            self._commit(tx)
+
+    def _commit(self, tx: _TinyTransaction) -> None:
+        with self._lock:
+            self._engine._ensure_writable()
+            old = self._storage.read()
+            new: dict[str, dict[str, Doc]] = {META: {"partition": {"name": self.name}}}
+            new.update((t, docs) for t, docs in old.items() if t != META)
+            # Copy-on-write per touched table: the cached state stays untouched until the
+            # file write has succeeded, so a failure needs no undo.
+            for table in {op[0] for op in tx.ops}:
+                new[table] = dict(new.get(table, {}))
+            tx.apply_to(new)
+            self._storage.write(new)
+        self._engine._note_written(self.name)
+
+
+class TinyDBEngine:
+    """The production Engine over ``data_dir``; see the module docstring for guarantees and costs."""
+
+    def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        self._partitions: dict[str, TinyDBPartition] = {}
+        self._names: set[str] | None = None
+        self._closed = False
+        self._dir_lock: DirLock | None = None
+        if read_only:
+            if not self.data_dir.is_dir():
+                raise StorageError(f"the data directory {self.data_dir} does not exist")
+            self.partition(GLOBAL).load()
+            return
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the data directory {self.data_dir}: {exc}") from exc
+        self._dir_lock = DirLock(self.data_dir)
+        self._dir_lock.acquire()
+        try:
+            removed = remove_stale_temps(self.data_dir)
+            if removed:
+                log.warning(
+                    "removed %d unfinished temp file(s) left by a crash in %s", len(removed), self.data_dir
+                )
+            self.partition(GLOBAL).load()
+        except BaseException:
+            self._closed = True
+            self._dir_lock.release()
+            raise
+
+    def __enter__(self) -> TinyDBEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def partition(self, name: str) -> TinyDBPartition:
+        self._ensure_open()
+        if self.read_only:
+            return TinyDBPartition(name, self)
+        with self._lock:
+            part = self._partitions.get(name)
+            if part is None:
+                part = self._partitions[name] = TinyDBPartition(name, self)
+            return part
+
+    def partition_names(self, prefix: str = "") -> list[str]:
+        """Names of the partitions that exist on disk, under ``prefix``."""
+        self._ensure_open()
+        if self.read_only:
+            names = set(self._scan_names())
+        else:
+            with self._lock:
+                if self._names is None:
+                    self._names = set(self._scan_names())
+                names = set(self._names)
+        return sorted(n for n in names if n.startswith(prefix))
+
+    def check(self) -> bool:
+        """True when the data directory is writable (unless read-only) and global loads."""
+        if self._closed:
+            return False
+        try:
+            if not self.read_only:
+                probe = temp_name_for(self.data_dir / "check")
+                fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                try:
+                    os.write(fd, b"ok")
+                finally:
+                    os.close(fd)
+                    os.unlink(probe)
+            self.partition(GLOBAL).load()
+        except (OSError, StorageError) as exc:
+            log.error("storage check failed: %s", exc)
+            return False
+        return True
+
+    def verify_all(self) -> list[str]:
+        """Read and validate every partition file; one line per problem, empty when all is well."""
+        self._ensure_open()
+        if not self.data_dir.is_dir():
+            return [f"the data directory {self.data_dir} does not exist"]
+        problems: list[str] = []
+        for path in self._data_files():
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                problems.append(f"{path}: cannot be read ({exc})")
+                continue
+            try:
+                _data, name = _decode(raw)
+            except _Damage as damage:
+                problems.append(f"{path}: {damage}")
+                continue
+            expected = self.data_dir / partition_relpath(name)
+            if expected != path:
+                problems.append(f"{path}: holds partition {name!r}, which belongs in {expected}")
+        return problems
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._partitions.clear()
+            self._names = None
+            if self._dir_lock is not None:
+                self._dir_lock.release()
+
+    # Internals used by TinyDBPartition.
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise StorageError(f"the storage engine for {self.data_dir} is closed")
+
+    def _ensure_writable(self) -> None:
+        self._ensure_open()
+        if self.read_only:
+            raise StorageError(f"{self.data_dir} is open read-only; nothing can be written")
+
+    def _note_written(self, name: str) -> None:
+        with self._lock:
+            if self._names is not None:
+                self._names.add(name)
+
+    def _data_files(self) -> Iterator[Path]:
+        for dirpath, dirnames, filenames in os.walk(self.data_dir):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for filename in sorted(filenames):
+                if filename.endswith(".json") and not filename.startswith("."):
+                    yield Path(dirpath, filename)
+
+    def _scan_names(self) -> Iterator[str]:
+        for path in self._data_files():
+            try:
+                name = _name_from_head(path)
+                if name is None:
+                    _data, name = _decode(path.read_bytes())
+            except (OSError, _Damage) as exc:
+                # verify_all() reports it; loading it raises. Listing the rest still works.
+                log.error("skipping unreadable data file %s: %s. %s", path, exc, _RESTORE_HINT)
+                continue
+            if self.data_dir / partition_relpath(name) != path:
+                log.error("skipping %s: it holds partition %r, which belongs elsewhere", path, name)
+                continue
+            yield name
+
+
+def _name_from_head(path: Path) -> str | None:
+    with open(path, "rb") as f:
+        head = f.read(_HEAD_BYTES)
+    m = _HEAD.match(head)
+    if m is None:
+        return None
+    try:
+        name = json.loads(m.group(1))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return name if isinstance(name, str) and name else None
