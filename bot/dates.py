@@ -552,7 +552,7 @@ def parse_when(text: str, today: date, tz: ZoneInfo = STOCKHOLM) -> When | DateQ
     if hit is not None:
         rest = text[hit.end : body_end].strip(_TRIM + " ")
         if rest and isinstance(hit.value, When):
-            return _extra(hit.value, rest, today)
+            return _extra(hit.value, rest)
         return hit.value
 
     tm = _match_time(s, lead)
@@ -584,13 +584,13 @@ def parse_when(text: str, today: date, tz: ZoneInfo = STOCKHOLM) -> When | DateQ
 
     found, before, after = split_when(text, today, tz)
     if isinstance(found, When):
-        return _extra(found, " ".join(p for p in (before, after) if p), today)
+        return _extra(found, " ".join(p for p in (before, after) if p))
     if isinstance(found, DateQuestion):
         return found
     return _q("dates.unparseable", text=shown, **_example(today))
 
 
-def _extra(when: When, rest: str, today: date) -> DateQuestion:
+def _extra(when: When, rest: str) -> DateQuestion:
     return _q(
         "dates.extra_text",
         rest=rest,
