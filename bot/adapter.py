@@ -15,10 +15,11 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
@@ -33,7 +34,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _SdkConfig:
-    """The attribute names the SDK's configuration readers look for."""
+    """The attribute names the SDK's configuration readers look for.
+
+    The endpoint fields stay None (the SDK's public-cloud defaults) unless the OpenID metadata
+    URL is overridden; then the SDK wants every endpoint spelled out, so they are filled with
+    the public-cloud values.
+    """
 
     APP_ID: str
     APP_PASSWORD: str
@@ -42,6 +48,10 @@ class _SdkConfig:
     TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
     TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
     TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+    OAUTH_URL: str | None = None
+    CALLER_ID: str | None = None
 
 
 class ServiceUrlNotAllowed(PermissionError):
@@ -103,14 +113,25 @@ class SkisAuthentication(BotFrameworkAuthentication):
 
 
 def build_adapter(settings: Settings, *, openid_metadata_url: str | None = None, token_issuer: str | None = None) -> CloudAdapter:
+    endpoints: dict[str, str | None] = {}
+    if openid_metadata_url:
+        endpoints = {
+            "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": openid_metadata_url,
+            "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL": AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+            "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": token_issuer or AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+            "TO_CHANNEL_FROM_BOT_LOGIN_URL": AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX
+            + (settings.app_tenant_id or AuthenticationConstants.DEFAULT_CHANNEL_AUTH_TENANT),
+            "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE": AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+            "OAUTH_URL": AuthenticationConstants.OAUTH_URL,
+            "CALLER_ID": CallerIdConstants.public_azure_channel,
+        }
     config = _SdkConfig(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,
         # The SDK accepts an empty app id (dev mode) only with its multi-tenant credential reader.
         APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
         APP_TENANTID=settings.app_tenant_id,
-        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=openid_metadata_url,
-        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=token_issuer,
+        **endpoints,
     )
     auth = SkisAuthentication(ConfigurationBotFrameworkAuthentication(config), settings)
     adapter = CloudAdapter(auth)
