@@ -25,7 +25,7 @@ def open_store(data_dir: Path, *, read_only: bool = False) -> tuple[Store, Any]:
             data_dir.mkdir(parents=True, exist_ok=True)
         engine = TinyDBEngine(data_dir, read_only=read_only)
     except DataDirLockedError as exc:
-        raise StoreOpenError(f"{exc}. Stop the other process first, or use another SKIS_DATA_DIR.") from exc
+        raise StoreOpenError(str(exc)) from exc
     except CorruptDataError as exc:
         raise StoreOpenError(f"{exc}. Nothing was changed. Restore a backup with `skis-bot restore FILE`.") from exc
     except (StorageError, OSError) as exc:
