@@ -42,6 +42,11 @@ Cost model (writable mode):
   answered from memory (this process holds the lock, so nobody else adds files).
 - memory: every partition used stays cached until ``close``.
 
+Measured (2-core VM, ext4, docs of ~400 bytes): commit to a 30-doc partition (12 KiB) ~1.1 ms,
+of which ~0.6 ms is fsync; to a 3,000-doc partition (1.2 MiB) ~14 ms, ~11 ms of it JSON
+encoding. ``get`` ~2 us. Opening a directory of 1,300 partitions ~4 ms; the first
+``partition_names`` over them ~40 ms, later calls <1 ms; ``verify_all`` ~45 ms.
+
 Concurrency: all engine calls are synchronous, so on one asyncio loop a commit is atomic with
 respect to other coroutines. A per-partition lock also keeps commits and lazy loads correct
 when called from executor threads. Readers never lock: they see the old or the new state.
