@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import InvokeResponse, MessageFactory, PrivateConversationState, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, PrivateConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.dialogs import DialogSet
+from botbuilder.schema import Activity
 
 from bot import features, install
 from bot.mentions import read_mentions
 from bot.messages import locale_of, t
-from bot.routing import card_action, fold, parse_command
+from bot.routing import card_action, parse_command
 from bot.services import Services
 from bot.turn import TURN_KEY, CardReply, Turn
 from storage.teams_repo import member_key
@@ -71,11 +71,13 @@ class SkisBot(TeamsActivityHandler):
                 await turn.say_key("core.cancelled")
                 return
             if command is None or command.name != "help":
-                result = await dialog_context.continue_dialog()
-                if result.status != DialogTurnStatus.Empty:
+                if await dialog_context.find_dialog(dialog_context.active_dialog.id) is None:
+                    # Saved before a restart by a version that had a dialog this one lacks:
+                    # end it cleanly rather than leave the person stuck in it.
+                    await dialog_context.cancel_all_dialogs()
+                    await turn.say_key("core.dialog_lost", command="hjälp")
                     return
-                # The dialog could not be continued (for example its definition changed): say so.
-                await turn.say_key("core.dialog_lost", command="hjälp")
+                await dialog_context.continue_dialog()
                 return
         if command is None:
             await self._not_understood(turn, text)
@@ -212,13 +214,9 @@ class SkisBot(TeamsActivityHandler):
 
 
 def _card_attachment(card: dict[str, Any]) -> Any:
-    from botbuilder.core import CardFactory
-
     return CardFactory.adaptive_card(card)
 
 
 def _first_name(name: str | None) -> str:
     return (name or "").split(" ")[0] or "där"
 
-
-__all__ = ["SkisBot", "ActivityTypes", "fold"]
