@@ -169,12 +169,13 @@ def test_failed_write_keeps_old_file_bytes_and_leaves_no_temp(engine, data_dir, 
     assert [p.name for p in path.parent.iterdir()] == ["team.json"]
 
 
-def test_failed_first_write_creates_no_partition(engine, data_dir, monkeypatch):
+@pytest.mark.parametrize("how", FAILURES)
+def test_failed_first_write_creates_no_partition(engine, data_dir, monkeypatch, how):
     with monkeypatch.context() as broken:
-        break_disk(broken, "replace")
+        break_disk(broken, how)
         with pytest.raises(StorageError), engine.partition("global").write() as tx:
             tx.put("t", "k", {})
-    assert not (data_dir / "global.json").exists()
+    assert [p.name for p in data_dir.iterdir()] == [".lock"]
     assert engine.partition_names() == []
 
 
