@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from botbuilder.core import MemoryStorage
+from botbuilder.dialogs import DialogInstance, DialogState
 
 from tests.harness import ANNA, start_harness, stop_harness
 
@@ -16,7 +17,7 @@ async def test_unknown_saved_dialog_ends_cleanly() -> None:
         key = f"msteams/conversations/{conversation}/users/{ANNA.id}/"
         stored = await storage.read([key])
         state = stored.get(key) or {}
-        state["dialog_state"] = {"dialog_stack": [{"id": "a_dialog_that_no_longer_exists", "state": {}}]}
+        state["dialog_state"] = DialogState([DialogInstance(id="a_dialog_that_no_longer_exists", state={})])
         state["e_tag"] = "*"
         await storage.write({key: state})
 
