@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from storage.actions_repo import ActionsRepo
+from storage.checkins_repo import CheckinsRepo
+from storage.decisions_repo import DecisionsRepo
 from storage.engine import Engine
 from storage.meetings_repo import MeetingsRepo
 from storage.teams_repo import TeamsRepo
@@ -14,6 +17,9 @@ class Store:
         self.engine = engine
         self.teams = TeamsRepo(engine)
         self.meetings = MeetingsRepo(engine)
+        self.checkins = CheckinsRepo(engine)
+        self.actions = ActionsRepo(engine)
+        self.decisions = DecisionsRepo(engine)
 
     def check(self) -> bool:
         return self.engine.check()

@@ -1,0 +1,267 @@
+"""Action items (uppdrag / att göra): what is to be done, by whom, by when, and whether it is done.
+
+Items span meetings, so they live in the team partition (``team/<key>``, table ``action_items``).
+Each gets a short number per network (1, 2, 3 …) that is never reused: the counter
+(table ``counters``, key ``action_items``) is read and advanced in the same transaction as the
+insert, with no await in between, so two people adding items at once get different numbers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from storage.codec import dump_dt, load_dt
+from storage.engine import Engine
+from storage.teams_repo import team_partition
+
+OPEN = "open"
+DONE = "done"
+
+# Owner kinds
+MEMBER = "member"  # a person in the register (key = member key)
+ALL = "all"  # every member: "var och en i nätverket"
+MUNICIPALITY = "municipality"  # everyone from one municipality (key = municipality name)
+EXTERNAL = "external"  # a person outside the network, by name only
+
+_TABLE = "action_items"
+_COUNTERS = "counters"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who an action item is for. ``key`` is the member key or municipality name (None for all/external)."""
+
+    kind: str
+    name: str
+    key: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "key": self.key}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Owner:
+        return cls(kind=doc["kind"], name=doc.get("name") or "", key=doc.get("key"))
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    id: str
+    team_key: str
+    number: int
+    title: str
+    owners: tuple[Owner, ...]
+    created_by: str  # member key
+    created_at: datetime
+    meeting_id: str | None = None  # the meeting it came from
+    due: date | None = None
+    due_next_meeting: bool = False  # "till nästa möte": ``due`` is that meeting's date when known
+    status: str = OPEN
+    created_by_name: str = ""
+    conversation_id: str | None = None
+    activity_id: str | None = None
+    done_at: datetime | None = None
+    done_by: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    history: tuple[dict[str, Any], ...] = field(default=())  # earlier titles/owners/dues, oldest first
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due is not None and self.due < today
+
+    def is_owned_by(self, member_key: str, municipality: str | None = None) -> bool:
+        """True if the person is an owner: named, part of "alla", or from an owning municipality."""
+        for owner in self.owners:
+            if owner.kind == ALL:
+                return True
+            if owner.kind == MEMBER and owner.key == member_key:
+                return True
+            if owner.kind == MUNICIPALITY and municipality and (owner.key or "").casefold() == municipality.casefold():
+                return True
+        return False
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "team_key": self.team_key,
+            "number": self.number,
+            "title": self.title,
+            "owners": [o.to_doc() for o in self.owners],
+            "created_by": self.created_by,
+            "created_at": dump_dt(self.created_at),
+            "meeting_id": self.meeting_id,
+            "due": self.due.isoformat() if self.due else None,
+            "due_next_meeting": self.due_next_meeting,
+            "status": self.status,
+            "created_by_name": self.created_by_name,
+            "conversation_id": self.conversation_id,
+            "activity_id": self.activity_id,
+            "done_at": dump_dt(self.done_at),
+            "done_by": self.done_by,
+            "updated_at": dump_dt(self.updated_at),
+            "updated_by": self.updated_by,
+            "history": list(self.history),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> ActionItem:
+        return cls(
+            id=doc["id"],
+            team_key=doc["team_key"],
+            number=int(doc["number"]),
+            title=doc["title"],
+            owners=tuple(Owner.from_doc(o) for o in doc.get("owners") or ()),
+            created_by=doc.get("created_by") or "",
+            created_at=load_dt(doc["created_at"]),  # type: ignore[arg-type]
+            meeting_id=doc.get("meeting_id"),
+            due=date.fromisoformat(doc["due"]) if doc.get("due") else None,
+            due_next_meeting=bool(doc.get("due_next_meeting")),
+            status=doc.get("status", OPEN),
+            created_by_name=doc.get("created_by_name") or "",
+            conversation_id=doc.get("conversation_id"),
+            activity_id=doc.get("activity_id"),
+            done_at=load_dt(doc.get("done_at")),
+            done_by=doc.get("done_by"),
+            updated_at=load_dt(doc.get("updated_at")),
+            updated_by=doc.get("updated_by"),
+            history=tuple(doc.get("history") or ()),
+        )
+
+
+class ActionsRepo:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _part(self, team_key: str) -> Any:
+        return self._engine.partition(team_partition(team_key))
+
+    def create(
+        self,
+        team_key: str,
+        *,
+        title: str,
+        owners: tuple[Owner, ...] | list[Owner],
+        created_by: str,
+        created_at: datetime,
+        meeting_id: str | None = None,
+        due: date | None = None,
+        due_next_meeting: bool = False,
+        created_by_name: str = "",
+        conversation_id: str | None = None,
+        activity_id: str | None = None,
+    ) -> ActionItem:
+        """Store a new open item with the network's next number (counter and item in one write)."""
+        if not title.strip():
+            raise ValueError("an action item needs a title")
+        if not owners:
+            raise ValueError("an action item needs at least one owner")
+        part = self._part(team_key)
+        if activity_id:
+            # The same message delivered twice must not create two items.
+            for doc in part.all(_TABLE):
+                if doc.get("activity_id") == activity_id and doc.get("created_by") == created_by:
+                    return ActionItem.from_doc(doc)
+        with part.write() as tx:
+            counter = part.get(_COUNTERS, _TABLE) or {"next": 1}
+            highest = max((int(d["number"]) for d in part.all(_TABLE)), default=0)
+            number = max(int(counter["next"]), highest + 1)
+            item = ActionItem(
+                id=uuid.uuid4().hex[:12],
+                team_key=team_key,
+                number=number,
+                title=title.strip(),
+                owners=tuple(owners),
+                created_by=created_by,
+                created_at=created_at,
+                meeting_id=meeting_id,
+                due=due,
+                due_next_meeting=due_next_meeting,
+                created_by_name=created_by_name,
+                conversation_id=conversation_id,
+                activity_id=activity_id,
+            )
+            tx.put(_COUNTERS, _TABLE, {"next": number + 1})
+            tx.put(_TABLE, item.id, item.to_doc())
+        return item
+
+    def save(self, item: ActionItem) -> None:
+        """Store a changed item (same id and number)."""
+        with self._part(item.team_key).write() as tx:
+            tx.put(_TABLE, item.id, item.to_doc())
+
+    def get(self, team_key: str, item_id: str) -> ActionItem | None:
+        doc = self._part(team_key).get(_TABLE, item_id)
+        return ActionItem.from_doc(doc) if doc else None
+
+    def by_number(self, team_key: str, number: int) -> ActionItem | None:
+        for doc in self._part(team_key).all(_TABLE):
+            if int(doc["number"]) == number:
+                return ActionItem.from_doc(doc)
+        return None
+
+    def all(self, team_key: str) -> list[ActionItem]:
+        """Every item of the network, by number."""
+        return sorted((ActionItem.from_doc(d) for d in self._part(team_key).all(_TABLE)), key=lambda i: i.number)
+
+    def open_items(self, team_key: str) -> list[ActionItem]:
+        """Items not yet done, by number (the agenda's follow-ups and the digest use this)."""
+        return [i for i in self.all(team_key) if i.is_open]
+
+    def open_items_of(self, team_key: str, member_key: str, municipality: str | None = None) -> list[ActionItem]:
+        """Open items a person owns: by name, through "alla", or through their municipality."""
+        return [i for i in self.open_items(team_key) if i.is_owned_by(member_key, municipality)]
+
+    def for_meeting(self, team_key: str, meeting_id: str) -> list[ActionItem]:
+        """Items recorded at one meeting (open and done), by number (the minutes use this)."""
+        return [i for i in self.all(team_key) if i.meeting_id == meeting_id]
+
+    def set_status(self, item: ActionItem, status: str, *, by: str, at: datetime) -> ActionItem:
+        """Mark done (remembering who and when) or reopen."""
+        if status == DONE:
+            changed = replace(item, status=DONE, done_at=at, done_by=by, updated_at=at, updated_by=by)
+        else:
+            changed = replace(item, status=OPEN, done_at=None, done_by=None, updated_at=at, updated_by=by)
+        self.save(changed)
+        return changed
+
+    def update(self, item: ActionItem, *, by: str, at: datetime, **changes: Any) -> ActionItem:
+        """Change title, owners or due date, keeping what it was before in ``history``."""
+        before = {k: _history_value(getattr(item, k)) for k in changes}
+        entry = {"at": dump_dt(at), "by": by, "before": before}
+        changed = replace(item, **changes, updated_at=at, updated_by=by, history=(*item.history, entry))
+        self.save(changed)
+        return changed
+
+    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+        """``action_items``: id, number, meeting_id, title, owners, due, status, created_by, created_at, done_at."""
+        rows = []
+        for item in self.all(team_key):
+            rows.append(
+                {
+                    "id": item.id,
+                    "number": item.number,
+                    "meeting_id": item.meeting_id,
+                    "title": item.title,
+                    "owners": [o.to_doc() for o in item.owners],
+                    "due": item.due.isoformat() if item.due else None,
+                    "status": item.status,
+                    "created_by": item.created_by,
+                    "created_at": dump_dt(item.created_at),
+                    "done_at": dump_dt(item.done_at),
+                }
+            )
+        return {"action_items": rows}
+
+
+def _history_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [v.to_doc() if isinstance(v, Owner) else v for v in value]
+    return value
