@@ -8,6 +8,7 @@ clients that lack it fall back to the same data as an ``Action.Submit``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 CARD_VERSION = "1.5"
@@ -79,12 +80,26 @@ def execute(title: str, verb: str, *, style: str | None = None, **data: Any) -> 
 
 
 def escape(value: str) -> str:
-    """Text people typed, made safe for a TextBlock: no markdown or HTML takes effect."""
-    # TextBlock renders a markdown subset; a backslash before each markup character shows it literally.
-    out = []
-    for ch in value:
-        if ch in "\\`*_{}[]()#+-.!<>|~":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Text people typed, made safe for a TextBlock or a chat message: no markdown or HTML takes effect."""
+    # Teams renders a markdown subset. A backslash before a markup character shows it literally;
+    # only characters that can start markup are escaped, so ordinary punctuation ("Skövde-Tibro.")
+    # stays readable in clients that show the backslashes. A single line break is ignored outside
+    # lists, so each one becomes a paragraph break ("\n\n") to keep people's lines as they wrote them.
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    escaped = []
+    for line in lines:
+        line = _INLINE_MARKUP.sub(r"\\\g<0>", line)
+        # Lists, numbered lists and headings start a line: "- ", "+ ", "1. ", "1) ", "# ".
+        line = _LINE_START_MARKUP.sub(_escape_line_start, line)
+        # {{DATE(...)}} and {{TIME(...)}} are card functions; a zero-width space keeps them as typed.
+        escaped.append(line.replace("{{", "{\u200b{"))
+    return "\n\n".join(escaped)
+
+
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>~|&]")
+_LINE_START_MARKUP = re.compile(r"^(\s*)(?:([-+#])|([0-9]+)([.)]))")
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker, digits, dot = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{digits}\\{dot}"

@@ -1,0 +1,30 @@
+"""escape(): what people typed is shown as typed, never as markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cards import escape
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Hej. Skövde-Tibro (och Hjo)!", "Hej. Skövde-Tibro (och Hjo)!"),  # ordinary punctuation untouched
+        ("**fet** _kursiv_", r"\*\*fet\*\* \_kursiv\_"),
+        ("[länk](http://x)", r"\[länk\](http://x)"),
+        ("<b>html</b> &amp;", r"\<b\>html\</b\> \&amp;"),
+        ("`kod` ~x~ a|b", r"\`kod\` \~x\~ a\|b"),
+        ("a\\b", "a\\\\b"),
+        ("- ett\n- två", "\\- ett\n\n\\- två"),
+        ("1. ett\n2) två", "1\\. ett\n\n2\\) två"),
+        ("# rubrik", "\\# rubrik"),
+        ("  + indrag", "  \\+ indrag"),
+        ("rad ett\r\nrad två\rrad tre", "rad ett\n\nrad två\n\nrad tre"),
+        ("{{DATE(2026-12-04T08:00:00Z, SHORT)}}", "{\u200b{DATE(2026-12-04T08:00:00Z, SHORT)}}"),
+        ("Åsa 🎉 ÄÖ", "Åsa 🎉 ÄÖ"),
+        ("", ""),
+    ],
+)
+def test_escape(typed: str, shown: str) -> None:
+    assert escape(typed) == shown
