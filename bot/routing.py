@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "checkout": ("utcheckning",),
     "checkouts": ("utcheckningar",),
     "checkout_question": ("utcheckningsfråga",),
+    "checkout_delete": ("radera utcheckning", "ta bort utcheckning"),
     "action_item": ("uppgift", "uppdrag"),
     "action_items": ("uppgifter", "alla uppgifter"),
     "my_action_items": ("mina uppgifter",),
