@@ -7,6 +7,7 @@ from storage.checkins_repo import CheckinsRepo
 from storage.decisions_repo import DecisionsRepo
 from storage.engine import Engine
 from storage.meetings_repo import MeetingsRepo
+from storage.reminders_repo import RemindersRepo
 from storage.teams_repo import TeamsRepo
 
 
@@ -20,6 +21,7 @@ class Store:
         self.checkins = CheckinsRepo(engine)
         self.actions = ActionsRepo(engine)
         self.decisions = DecisionsRepo(engine)
+        self.reminders = RemindersRepo(engine)
 
     def check(self) -> bool:
         return self.engine.check()

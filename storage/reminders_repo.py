@@ -1,0 +1,213 @@
+"""Reminders: each network's reminder settings, and the log of reminders already sent.
+
+Both live in the partition ``team/<key>/reminders`` so recording a send (several per meeting)
+rewrites only that small file, never the team's calendar or register.
+
+- table ``settings``, key ``settings``: the network's ``ReminderSettings``.
+- table ``sent``, key = the reminder's key (kind, team, meeting or item id, target, due instant):
+  one ``SentEntry`` per reminder and target. Anything recorded here is never sent again, whatever
+  its status: ``sent`` (the connector accepted it), ``undeliverable`` (403/404: the bot was removed
+  or the conversation is gone) or ``rejected`` (another 4xx that retrying cannot fix).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from types import MappingProxyType
+from typing import Any
+
+from storage.codec import dump_dt, load_dt
+from storage.engine import Engine
+
+# Reminder kinds (what is sent) ...
+MEETING_WEEK = "meeting_week"  # channel, a week before: date, place, agenda, check-in, kommer/kommer inte
+MEETING_DAY = "meeting_day"  # channel, the day before: agenda, who is coming, municipalities missing
+DIGEST = "digest"  # 1:1 to the presidium and the chair
+ACTION_DUE = "action_due"  # 1:1 to each owner, a few days before the due date
+ACTION_OVERDUE = "action_overdue"  # 1:1 to each owner, once a week while overdue
+MINUTES = "minutes"  # 1:1 to the secretary when the last minutes are not confirmed
+
+# ... and the settings that govern them (action_due and action_overdue share "actions").
+ACTIONS = "actions"
+SETTING_KINDS = (MEETING_WEEK, MEETING_DAY, DIGEST, ACTIONS, MINUTES)
+
+SENT = "sent"
+UNDELIVERABLE = "undeliverable"
+REJECTED = "rejected"
+
+_PARTITION = "team/{team}/reminders"
+_SETTINGS = "settings"
+_SENT = "sent"
+
+
+def reminders_partition(team_key: str) -> str:
+    return _PARTITION.format(team=team_key)
+
+
+@dataclass(frozen=True)
+class KindSettings:
+    """When one kind of reminder goes out: ``days`` before (or, for minutes, after) at ``at`` local time."""
+
+    enabled: bool
+    days: int
+    at: time
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "days": self.days, "at": self.at.strftime("%H:%M")}
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any], default: KindSettings) -> KindSettings:
+        try:
+            at = time.fromisoformat(doc["at"]) if doc.get("at") else default.at
+        except (TypeError, ValueError):
+            at = default.at
+        days = doc.get("days")
+        return cls(
+            enabled=bool(doc.get("enabled", default.enabled)),
+            days=days if isinstance(days, int) and not isinstance(days, bool) else default.days,
+            at=at,
+        )
+
+
+DEFAULT_KINDS: Mapping[str, KindSettings] = MappingProxyType(
+    {
+        MEETING_WEEK: KindSettings(True, 7, time(9, 0)),
+        MEETING_DAY: KindSettings(True, 1, time(9, 0)),
+        DIGEST: KindSettings(True, 3, time(8, 0)),
+        ACTIONS: KindSettings(True, 3, time(9, 0)),
+        MINUTES: KindSettings(True, 3, time(9, 0)),
+    }
+)
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """A network's reminders: all on or off, and each kind's day and time (Europe/Stockholm)."""
+
+    enabled: bool = True
+    kinds: Mapping[str, KindSettings] = field(default_factory=lambda: dict(DEFAULT_KINDS))
+
+    def kind(self, name: str) -> KindSettings:
+        return self.kinds.get(name) or DEFAULT_KINDS[name]
+
+    def is_on(self, name: str) -> bool:
+        return self.enabled and self.kind(name).enabled
+
+    def with_kind(self, name: str, **changes: Any) -> ReminderSettings:
+        if name not in DEFAULT_KINDS:
+            raise ValueError(f"unknown reminder kind {name!r}")
+        return replace(self, kinds={**self.kinds, name: replace(self.kind(name), **changes)})
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "kinds": {name: self.kind(name).to_doc() for name in SETTING_KINDS}}
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any] | None) -> ReminderSettings:
+        if not doc:
+            return cls()
+        stored = doc.get("kinds") or {}
+        # Kinds added after the settings were saved get their defaults.
+        kinds = {
+            name: KindSettings.from_doc(stored[name], default) if isinstance(stored.get(name), Mapping) else default
+            for name, default in DEFAULT_KINDS.items()
+        }
+        return cls(enabled=bool(doc.get("enabled", True)), kinds=kinds)
+
+
+@dataclass(frozen=True)
+class SentEntry:
+    """One reminder to one target, recorded once the connector answered (or refused for good)."""
+
+    key: str
+    kind: str
+    team_key: str
+    subject_id: str  # meeting id or action item id
+    target: str  # "channel" or a member key
+    due_at: datetime
+    recorded_at: datetime
+    status: str = SENT
+    activity_id: str | None = None
+    detail: str | None = None  # why it could not be delivered (e.g. "403")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "team_key": self.team_key,
+            "subject_id": self.subject_id,
+            "target": self.target,
+            "due_at": dump_dt(self.due_at),
+            "recorded_at": dump_dt(self.recorded_at),
+            "status": self.status,
+            "activity_id": self.activity_id,
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> SentEntry:
+        return cls(
+            key=doc["key"],
+            kind=doc["kind"],
+            team_key=doc["team_key"],
+            subject_id=doc["subject_id"],
+            target=doc["target"],
+            due_at=load_dt(doc["due_at"]),  # type: ignore[arg-type]
+            recorded_at=load_dt(doc["recorded_at"]),  # type: ignore[arg-type]
+            status=doc.get("status", SENT),
+            activity_id=doc.get("activity_id"),
+            detail=doc.get("detail"),
+        )
+
+
+class RemindersRepo:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _part(self, team_key: str) -> Any:
+        return self._engine.partition(reminders_partition(team_key))
+
+    # Settings -------------------------------------------------------------------------------
+    def settings(self, team_key: str) -> ReminderSettings:
+        """The network's settings (the defaults until someone changes them)."""
+        return ReminderSettings.from_doc(self._part(team_key).get(_SETTINGS, _SETTINGS))
+
+    def save_settings(self, team_key: str, settings: ReminderSettings) -> None:
+        with self._part(team_key).write() as tx:
+            tx.put(_SETTINGS, _SETTINGS, settings.to_doc())
+
+    # Sent-log ---------------------------------------------------------------------------------
+    def record(self, entry: SentEntry) -> None:
+        """Remember that this reminder reached (or can never reach) its target."""
+        with self._part(entry.team_key).write() as tx:
+            tx.put(_SENT, entry.key, entry.to_doc())
+
+    def is_recorded(self, team_key: str, key: str) -> bool:
+        return self._part(team_key).get(_SENT, key) is not None
+
+    def recorded_keys(self, team_key: str) -> frozenset[str]:
+        """Keys of every reminder recorded for the network, whatever its status."""
+        return frozenset(d["key"] for d in self._part(team_key).all(_SENT))
+
+    def entries(self, team_key: str) -> list[SentEntry]:
+        """The sent-log, latest due first."""
+        entries = [SentEntry.from_doc(d) for d in self._part(team_key).all(_SENT)]
+        entries.sort(key=lambda e: (e.due_at, e.key), reverse=True)
+        return entries
+
+    def prune(self, team_key: str, due_before: datetime) -> int:
+        """Forget entries due before ``due_before`` (their reminders can no longer be due); returns how many."""
+        part = self._part(team_key)
+        old = [d["key"] for d in part.all(_SENT) if load_dt(d["due_at"]) < due_before]  # type: ignore[operator]
+        if old:
+            with part.write() as tx:
+                for key in old:
+                    tx.delete(_SENT, key)
+        return len(old)
+
+    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+        """``reminder_settings``: enabled, kinds {kind: enabled, days, at}; ``reminders_sent``: key, kind,
+        subject_id, target, due_at, recorded_at, status, detail."""
+        sent = [{k: v for k, v in e.to_doc().items() if k not in ("team_key", "activity_id")} for e in self.entries(team_key)]
+        return {"reminder_settings": [self.settings(team_key).to_doc()], "reminders_sent": sent}
