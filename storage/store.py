@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from storage.actions_repo import ActionsRepo
+from storage.agenda_repo import AgendaRepo
+from storage.attendance_repo import AttendanceRepo
 from storage.checkins_repo import CheckinsRepo
 from storage.decisions_repo import DecisionsRepo
 from storage.engine import Engine
 from storage.meetings_repo import MeetingsRepo
+from storage.minutes_repo import MinutesRepo
 from storage.reminders_repo import RemindersRepo
 from storage.teams_repo import TeamsRepo
 
@@ -18,9 +21,12 @@ class Store:
         self.engine = engine
         self.teams = TeamsRepo(engine)
         self.meetings = MeetingsRepo(engine)
+        self.agenda = AgendaRepo(engine)
+        self.attendance = AttendanceRepo(engine)
         self.checkins = CheckinsRepo(engine)
         self.actions = ActionsRepo(engine)
         self.decisions = DecisionsRepo(engine)
+        self.minutes = MinutesRepo(engine)
         self.reminders = RemindersRepo(engine)
 
     def check(self) -> bool:
