@@ -9,7 +9,7 @@ attendance, check-ins, decisions, minutes) lives in the meeting's own partition
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from storage.codec import dump_dt, load_dt
@@ -23,6 +23,8 @@ CANCELLED = "cancelled"
 # when no end is known), so people can record things during and right after it.
 ONGOING_GRACE = timedelta(hours=3)
 DEFAULT_LENGTH = timedelta(hours=3)
+
+_DRAFTS = "meeting_drafts"
 
 
 def meeting_partition(team_key: str, meeting_id: str) -> str:
@@ -108,9 +110,27 @@ class MeetingsRepo:
             n += 1
         return f"{base}-{n}"
 
-    def save(self, meeting: Meeting) -> None:
+    def save(self, meeting: Meeting, *, draft: str | None = None) -> None:
+        """Store a meeting; with ``draft``, also mark that confirmation question answered (same write)."""
         with self._engine.partition(team_partition(meeting.team_key)).write() as tx:
             tx.put("meetings", meeting.id, meeting.to_doc())
+            if draft:
+                tx.put(_DRAFTS, draft, {"token": draft, "outcome": "saved", "meeting_id": meeting.id})
+
+    # A change that needed a "Spara ändå?" can be answered by text and by a card button; the
+    # outcome is kept so whichever answer comes second does nothing.
+    def draft_outcome(self, team_key: str, token: str) -> str | None:
+        """"saved", "aborted", or None while the question is open."""
+        doc = self._engine.partition(team_partition(team_key)).get(_DRAFTS, token)
+        return doc["outcome"] if doc else None
+
+    def abort_draft(self, team_key: str, token: str) -> None:
+        with self._engine.partition(team_partition(team_key)).write() as tx:
+            tx.put(_DRAFTS, token, {"token": token, "outcome": "aborted", "meeting_id": None})
+
+    def on_date(self, team_key: str, day: date, tz: tzinfo, *, include_cancelled: bool = False) -> list[Meeting]:
+        """Meetings starting on ``day`` as the calendar in ``tz`` shows it, earliest first."""
+        return [m for m in self.all(team_key, include_cancelled=include_cancelled) if m.starts_at.astimezone(tz).date() == day]
 
     def get(self, team_key: str, meeting_id: str) -> Meeting | None:
         doc = self._engine.partition(team_partition(team_key)).get("meetings", meeting_id)
@@ -143,3 +163,32 @@ class MeetingsRepo:
     def previous(self, team_key: str, meeting: Meeting) -> Meeting | None:
         earlier = [m for m in self.all(team_key) if m.starts_at < meeting.starts_at]
         return earlier[-1] if earlier else None
+
+    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+        """``meetings``: every meeting (cancelled too) with its agenda, attendance answers and presence."""
+        from storage.agenda_repo import AgendaRepo
+        from storage.attendance_repo import AttendanceRepo
+
+        agenda, attendance = AgendaRepo(self._engine), AttendanceRepo(self._engine)
+        rows = []
+        for m in self.all(team_key, include_cancelled=True):
+            rows.append(
+                {
+                    "id": m.id,
+                    "team_id": m.team_key,
+                    "starts_at": dump_dt(m.starts_at),
+                    "ends_at": dump_dt(m.ends_at),
+                    "location": m.location,
+                    "status": m.status,
+                    "topics": list(m.topics),
+                    "checkin_question": m.checkin_question,
+                    "checkout_question": m.checkout_question,
+                    "created_by": m.created_by,
+                    "created_at": dump_dt(m.created_at),
+                    "updated_at": dump_dt(m.updated_at),
+                    "extra": m.extra,
+                    "agenda": agenda.export_meeting(m),
+                    **attendance.export_meeting(team_key, m.id),
+                }
+            )
+        return {"meetings": rows}

@@ -1,0 +1,215 @@
+"""The items people put on a meeting's agenda, in the order the presidium chose.
+
+Items live in the meeting's partition (``team/<key>/meeting/<id>``), table ``agenda``, with
+``position`` giving the order. The network's standing items (Incheckning, Laget runt, Övriga
+frågor, Utcheckning) and the follow-up of action items are not stored: they are added when the
+agenda is shown (bot/agenda.py), so they are always there and always current.
+
+A meeting's planned topics (``Meeting.topics``, given when it was created) are its first items.
+They are read from the meeting until the agenda is first changed; that first change stores them
+as items in the same write, so the meeting document is the one record made at creation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from storage.codec import dump_dt, load_dt
+from storage.engine import Engine
+from storage.meetings_repo import Meeting, meeting_partition
+
+PLANNED = "planned"  # one of the topics given when the meeting was created
+PROPOSED = "proposed"  # proposed later with `punkt <text>`
+
+_TABLE = "agenda"
+_META = "agenda_meta"
+_META_KEY = "meta"
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: str
+    team_key: str
+    meeting_id: str
+    title: str
+    position: int
+    source: str = PROPOSED
+    proposed_by: str | None = None  # member key
+    proposed_by_name: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    activity_id: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "team_key": self.team_key,
+            "meeting_id": self.meeting_id,
+            "title": self.title,
+            "position": self.position,
+            "source": self.source,
+            "proposed_by": self.proposed_by,
+            "proposed_by_name": self.proposed_by_name,
+            "created_at": dump_dt(self.created_at),
+            "updated_at": dump_dt(self.updated_at),
+            "updated_by": self.updated_by,
+            "activity_id": self.activity_id,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> AgendaItem:
+        return cls(
+            id=doc["id"],
+            team_key=doc["team_key"],
+            meeting_id=doc["meeting_id"],
+            title=doc["title"],
+            position=int(doc.get("position") or 0),
+            source=doc.get("source") or PROPOSED,
+            proposed_by=doc.get("proposed_by"),
+            proposed_by_name=doc.get("proposed_by_name") or "",
+            created_at=load_dt(doc.get("created_at")),
+            updated_at=load_dt(doc.get("updated_at")),
+            updated_by=doc.get("updated_by"),
+            activity_id=doc.get("activity_id"),
+        )
+
+
+class AgendaRepo:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _part(self, meeting: Meeting) -> Any:
+        return self._engine.partition(meeting_partition(meeting.team_key, meeting.id))
+
+    def _meta(self, meeting: Meeting) -> dict[str, Any] | None:
+        return self._part(meeting).get(_META, _META_KEY)
+
+    def items(self, meeting: Meeting) -> list[AgendaItem]:
+        """The meeting's own agenda items, in order (standing items not included)."""
+        part = self._part(meeting)
+        if self._meta(meeting) is None:
+            return _planned(meeting)
+        return sorted((AgendaItem.from_doc(d) for d in part.all(_TABLE)), key=lambda i: (i.position, i.id))
+
+    def get(self, meeting: Meeting, item_id: str) -> AgendaItem | None:
+        return next((i for i in self.items(meeting) if i.id == item_id), None)
+
+    def add(
+        self,
+        meeting: Meeting,
+        title: str,
+        *,
+        by: str | None,
+        by_name: str,
+        at: datetime,
+        activity_id: str | None = None,
+    ) -> AgendaItem:
+        """Put a new item last on the agenda; the same activity delivered twice adds it once."""
+        if not title.strip():
+            raise ValueError("an agenda item needs a title")
+        current = self.items(meeting)
+        if activity_id:
+            for item in current:
+                if item.activity_id == activity_id:
+                    return item
+        meta = self._meta(meeting) or {"seeded": True, "next": 1}
+        number = int(meta.get("next") or 1)
+        item = AgendaItem(
+            id=f"p{number}",
+            team_key=meeting.team_key,
+            meeting_id=meeting.id,
+            title=title.strip(),
+            position=max((i.position for i in current), default=-1) + 1,
+            source=PROPOSED,
+            proposed_by=by,
+            proposed_by_name=by_name,
+            created_at=at,
+            activity_id=activity_id,
+        )
+        with self._part(meeting).write() as tx:
+            self._seed(meeting, tx, current)
+            tx.put(_TABLE, item.id, item.to_doc())
+            tx.put(_META, _META_KEY, {**meta, "seeded": True, "next": number + 1})
+        return item
+
+    def edit(self, meeting: Meeting, item_id: str, title: str, *, by: str, at: datetime) -> AgendaItem | None:
+        """Change an item's wording; None if there is no such item."""
+        current = self.items(meeting)
+        item = next((i for i in current if i.id == item_id), None)
+        if item is None:
+            return None
+        changed = replace(item, title=title.strip(), updated_at=at, updated_by=by)
+        with self._part(meeting).write() as tx:
+            self._seed(meeting, tx, current)
+            tx.put(_TABLE, changed.id, changed.to_doc())
+        return changed
+
+    def move(self, meeting: Meeting, item_id: str, index: int) -> list[AgendaItem]:
+        """Move an item to ``index`` (0-based, clamped) among the meeting's items; returns the new order."""
+        current = self.items(meeting)
+        item = next((i for i in current if i.id == item_id), None)
+        if item is None:
+            return current
+        rest = [i for i in current if i.id != item_id]
+        index = max(0, min(index, len(rest)))
+        ordered = [*rest[:index], item, *rest[index:]]
+        renumbered = [replace(i, position=n) for n, i in enumerate(ordered)]
+        with self._part(meeting).write() as tx:
+            self._seed(meeting, tx, current)
+            for i in renumbered:
+                tx.put(_TABLE, i.id, i.to_doc())
+        return renumbered
+
+    def remove(self, meeting: Meeting, item_id: str) -> AgendaItem | None:
+        """Take an item off the agenda; returns it, or None if there was none."""
+        current = self.items(meeting)
+        item = next((i for i in current if i.id == item_id), None)
+        if item is None:
+            return None
+        with self._part(meeting).write() as tx:
+            self._seed(meeting, tx, current)
+            tx.delete(_TABLE, item_id)
+        return item
+
+    def _seed(self, meeting: Meeting, tx: Any, current: list[AgendaItem]) -> None:
+        """Store the planned topics as items before the first change (same transaction)."""
+        if self._meta(meeting) is not None:
+            return
+        for item in current:
+            tx.put(_TABLE, item.id, item.to_doc())
+        tx.put(_META, _META_KEY, {"seeded": True, "next": 1})
+
+    def export_meeting(self, meeting: Meeting) -> list[dict[str, Any]]:
+        """The meeting's agenda items for the JSON export, in order."""
+        return [
+            {
+                "id": i.id,
+                "position": i.position,
+                "title": i.title,
+                "source": i.source,
+                "proposed_by": i.proposed_by,
+                "proposed_by_name": i.proposed_by_name,
+                "created_at": dump_dt(i.created_at),
+                "updated_at": dump_dt(i.updated_at),
+            }
+            for i in self.items(meeting)
+        ]
+
+
+def _planned(meeting: Meeting) -> list[AgendaItem]:
+    return [
+        AgendaItem(
+            id=f"t{n + 1}",
+            team_key=meeting.team_key,
+            meeting_id=meeting.id,
+            title=topic,
+            position=n,
+            source=PLANNED,
+            proposed_by=meeting.created_by,
+            created_at=meeting.created_at,
+        )
+        for n, topic in enumerate(meeting.topics)
+    ]
