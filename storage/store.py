@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from storage.actions_repo import ActionsRepo
+from storage.agenda_repo import AgendaRepo
+from storage.attendance_repo import AttendanceRepo
 from storage.checkins_repo import CheckinsRepo
 from storage.decisions_repo import DecisionsRepo
 from storage.engine import Engine
@@ -19,6 +21,8 @@ class Store:
         self.engine = engine
         self.teams = TeamsRepo(engine)
         self.meetings = MeetingsRepo(engine)
+        self.agenda = AgendaRepo(engine)
+        self.attendance = AttendanceRepo(engine)
         self.checkins = CheckinsRepo(engine)
         self.actions = ActionsRepo(engine)
         self.decisions = DecisionsRepo(engine)
