@@ -1,0 +1,261 @@
+"""Pure schedule arithmetic: which reminders a network has, when each is due, which are due now.
+
+Nothing here reads storage, the clock or the network: ``TeamState`` carries what was read, and
+``now`` and the time zone are arguments. The scheduler and ``skis-bot reminders run --at`` both
+call ``due_reminders`` on the same state, so they always agree.
+
+Rules (see docs/reminders.md):
+- Every reminder has a due instant, computed as a local date and wall-clock time in the network's
+  time zone (so 09:00 stays 09:00 across daylight-saving changes), and a ``useful_until``
+  instant; it is sent once, at or after its due instant and before ``useful_until``.
+- A reminder due before its meeting or item was created never existed (people just made it).
+- Reminders that would fall on a Saturday or Sunday move to the Friday before (reminders before
+  something) or the Monday after (reminders after something).
+- When the service was down past both channel reminders of a meeting, only the later one is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from storage.actions_repo import ALL, MEMBER, MUNICIPALITY, ActionItem
+from storage.meetings_repo import Meeting
+from storage.reminders_repo import (
+    ACTION_DUE,
+    ACTION_OVERDUE,
+    ACTIONS,
+    DIGEST,
+    MEETING_DAY,
+    MEETING_WEEK,
+    MINUTES,
+    ReminderSettings,
+)
+from storage.teams_repo import Member, Team
+
+CHANNEL = "channel"  # the target of channel reminders; other targets are member keys
+
+PRESIDIUM_ROLES = frozenset({"presidium", "ordförande"})
+SECRETARY_ROLE = "sekreterare"
+CHAIR_ROLE = "ordförande"
+
+# The order reminders due at the same instant go out in: the channel first.
+KIND_ORDER = (MEETING_WEEK, MEETING_DAY, DIGEST, MINUTES, ACTION_DUE, ACTION_OVERDUE)
+
+OVERDUE_EVERY = timedelta(days=7)
+# A minutes reminder stops being useful at the next meeting, or after this long at the latest.
+MINUTES_USEFUL_FOR = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder to one target: a channel post or a 1:1 message."""
+
+    kind: str
+    team_key: str
+    subject_id: str  # meeting id, or action item id
+    target: str  # CHANNEL or a member key
+    due_at: datetime  # UTC
+    useful_until: datetime  # UTC; not sent at or after this instant
+
+    @property
+    def key(self) -> str:
+        """The sent-log key: a restart, a reschedule or a second run never sends this twice."""
+        due = self.due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+        return f"{self.kind}|{self.team_key}|{self.subject_id}|{self.target}|{due}"
+
+    @property
+    def is_channel(self) -> bool:
+        return self.target == CHANNEL
+
+
+@dataclass(frozen=True)
+class TeamState:
+    """What the schedule of one network depends on, read from storage by the caller."""
+
+    team: Team
+    settings: ReminderSettings
+    members: tuple[Member, ...] = ()
+    meetings: tuple[Meeting, ...] = ()  # cancelled ones may be included; they get nothing
+    items: tuple[ActionItem, ...] = ()
+    # meeting id -> minutes confirmed; None when the bot has no minutes feature (then no minutes reminders)
+    minutes_confirmed: Mapping[str, bool] | None = None
+    recorded: frozenset[str] = frozenset()  # sent-log keys
+
+
+# Time ------------------------------------------------------------------------------------------
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """``day`` at wall-clock ``at`` in ``tz``, as UTC. A time skipped by DST lands an hour later."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def local_date(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def working_day_before(day: date) -> date:
+    """``day``, or the Friday before it if it is a Saturday or Sunday."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def working_day_after(day: date) -> date:
+    """``day``, or the Monday after it if it is a Saturday or Sunday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
+# Targets -----------------------------------------------------------------------------------------
+def presidium(members: tuple[Member, ...] | list[Member]) -> list[Member]:
+    """Active presidium members and the chair: who gets the digest."""
+    return [m for m in members if m.active and m.has_any_role(PRESIDIUM_ROLES)]
+
+
+def secretaries(members: tuple[Member, ...] | list[Member]) -> list[Member]:
+    """Who writes the minutes: the secretaries, or the chair when nobody holds that role."""
+    found = [m for m in members if m.active and SECRETARY_ROLE in m.roles]
+    return found or [m for m in members if m.active and CHAIR_ROLE in m.roles]
+
+
+def item_owners(item: ActionItem, members: tuple[Member, ...] | list[Member], *, include_all: bool = True) -> list[Member]:
+    """The members an action item is for: named ones, a municipality's, or everyone's ("alla")."""
+    active = [m for m in members if m.active]
+    owners: dict[str, Member] = {}
+    for owner in item.owners:
+        if owner.kind == MEMBER:
+            owners.update({m.key: m for m in active if m.key == owner.key})
+        elif owner.kind == MUNICIPALITY:
+            wanted = (owner.key or owner.name).casefold()
+            owners.update({m.key: m for m in active if (m.municipality or "").casefold() == wanted})
+        elif owner.kind == ALL and include_all:
+            owners.update({m.key: m for m in active})
+    return sorted(owners.values(), key=lambda m: m.key)
+
+
+# The schedule ------------------------------------------------------------------------------------
+def candidates(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
+    """Every reminder the network has that is due now or later, or was due and may still be sent.
+
+    Recorded ones are included (callers filter with ``state.recorded``); for the weekly overdue
+    series only the latest instance at or before ``now`` and the next one are included.
+    """
+    if not state.team.active or not state.settings.enabled:
+        return []
+    found = [
+        *_meeting_reminders(state, tz),
+        *_minutes_reminders(state, tz),
+        *_action_reminders(state, now, tz),
+    ]
+    found.sort(key=_order)
+    return found
+
+
+def due_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
+    """Reminders to send at ``now``: due, still useful, not superseded, and not yet recorded."""
+    found = candidates(state, now, tz)
+    day_before_due = {r.subject_id for r in found if r.kind == MEETING_DAY and r.due_at <= now}
+    return [
+        r
+        for r in found
+        if r.due_at <= now < r.useful_until
+        and r.key not in state.recorded
+        and not (r.kind == MEETING_WEEK and r.subject_id in day_before_due)
+    ]
+
+
+def upcoming_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
+    """Reminders due after ``now``, earliest first (what `reminders list` shows as scheduled)."""
+    return [r for r in candidates(state, now, tz) if r.due_at > now and r.key not in state.recorded]
+
+
+def next_due_at(state: TeamState, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The next instant after ``now`` when something falls due, if any."""
+    upcoming = upcoming_reminders(state, now, tz)
+    return min((r.due_at for r in upcoming), default=None)
+
+
+def _order(r: Reminder) -> tuple[datetime, int, str, str]:
+    return (r.due_at, KIND_ORDER.index(r.kind), r.subject_id, r.target)
+
+
+def _meeting_reminders(state: TeamState, tz: ZoneInfo) -> Iterator[Reminder]:
+    team = state.team
+    digest_to = [m.key for m in presidium(state.members)]
+    for meeting in state.meetings:
+        if meeting.cancelled:
+            continue
+        day = local_date(meeting.starts_at, tz)
+        plan: list[tuple[str, list[str]]] = []
+        if team.conversation_ref:
+            plan += [(MEETING_WEEK, [CHANNEL]), (MEETING_DAY, [CHANNEL])]
+        plan.append((DIGEST, digest_to))
+        for kind, targets in plan:
+            if not state.settings.is_on(kind):
+                continue
+            setting = state.settings.kind(kind)
+            due = local_instant(working_day_before(day - timedelta(days=setting.days)), setting.at, tz)
+            if not _exists_at(meeting.created_at, due) or due >= meeting.starts_at:
+                continue
+            for target in targets:
+                yield Reminder(kind, team.key, meeting.id, target, due, meeting.starts_at)
+
+
+def _minutes_reminders(state: TeamState, tz: ZoneInfo) -> Iterator[Reminder]:
+    if state.minutes_confirmed is None or not state.settings.is_on(MINUTES):
+        return
+    setting = state.settings.kind(MINUTES)
+    meetings = sorted((m for m in state.meetings if not m.cancelled), key=lambda m: m.starts_at)
+    to = [m.key for m in secretaries(state.members)]
+    for index, meeting in enumerate(meetings):
+        if state.minutes_confirmed.get(meeting.id, False):
+            continue
+        due = local_instant(working_day_after(local_date(meeting.starts_at, tz) + timedelta(days=setting.days)), setting.at, tz)
+        if due <= meeting.effective_end:
+            continue
+        until = due + MINUTES_USEFUL_FOR
+        if index + 1 < len(meetings):
+            until = min(until, meetings[index + 1].starts_at)
+        for target in to:
+            yield Reminder(MINUTES, state.team.key, meeting.id, target, due, until)
+
+
+def _action_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> Iterator[Reminder]:
+    if not state.settings.is_on(ACTIONS):
+        return
+    setting = state.settings.kind(ACTIONS)
+    key = state.team.key
+    for item in state.items:
+        if not item.is_open or item.due is None:
+            continue
+        owners = [m.key for m in item_owners(item, state.members)]
+        due_soon = local_instant(working_day_before(item.due - timedelta(days=setting.days)), setting.at, tz)
+        overdue_from = item.due + timedelta(days=1)
+        if _exists_at(item.created_at, due_soon):
+            for target in owners:
+                yield Reminder(ACTION_DUE, key, item.id, target, due_soon, local_instant(overdue_from, time(0), tz))
+        # Weekly while overdue; "alla" items are shared, so nobody in particular is nagged about them.
+        nagged = [m.key for m in item_owners(item, state.members, include_all=False)]
+        for due, until in _overdue_instances(overdue_from, setting.at, now, tz):
+            if _exists_at(item.created_at, due):
+                for target in nagged:
+                    yield Reminder(ACTION_OVERDUE, key, item.id, target, due, until)
+
+
+def _overdue_instances(first_day: date, at: time, now: datetime, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The latest weekly instance at or before ``now`` (if any) and the next one, with their ends."""
+
+    def instance(k: int) -> datetime:
+        return local_instant(working_day_after(first_day + k * OVERDUE_EVERY), at, tz)
+
+    k = max(0, (local_date(now, tz) - first_day).days // 7)
+    while k > 0 and instance(k) > now:
+        k -= 1
+    while instance(k + 1) <= now:
+        k += 1
+    if instance(k) > now:  # not overdue yet: only the first instance is ahead
+        return [(instance(0), instance(1))]
+    return [(instance(k), instance(k + 1)), (instance(k + 1), instance(k + 2))]
+
+
+def _exists_at(created_at: datetime | None, due: datetime) -> bool:
+    return created_at is None or due >= created_at
