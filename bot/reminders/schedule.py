@@ -17,11 +17,12 @@ Rules (see docs/reminders.md):
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.actions_repo import ALL, MEMBER, MUNICIPALITY, ActionItem
+from bot.municipalities import municipalities_of
+from storage.actions_repo import ALL, ActionItem
 from storage.meetings_repo import Meeting
 from storage.reminders_repo import (
     ACTION_DUE,
@@ -118,18 +119,17 @@ def secretaries(members: tuple[Member, ...] | list[Member]) -> list[Member]:
 
 
 def item_owners(item: ActionItem, members: tuple[Member, ...] | list[Member], *, include_all: bool = True) -> list[Member]:
-    """The members an action item is for: named ones, a municipality's, or everyone's ("alla")."""
-    active = [m for m in members if m.active]
-    owners: dict[str, Member] = {}
-    for owner in item.owners:
-        if owner.kind == MEMBER:
-            owners.update({m.key: m for m in active if m.key == owner.key})
-        elif owner.kind == MUNICIPALITY:
-            wanted = (owner.key or owner.name).casefold()
-            owners.update({m.key: m for m in active if (m.municipality or "").casefold() == wanted})
-        elif owner.kind == ALL and include_all:
-            owners.update({m.key: m for m in active})
-    return sorted(owners.values(), key=lambda m: m.key)
+    """The active members an action item is for: named ones, a municipality's, or everyone ("alla")."""
+    if not include_all:
+        item = replace(item, owners=tuple(o for o in item.owners if o.kind != ALL))
+    return sorted(
+        (
+            m
+            for m in members
+            if m.active and any(item.is_owned_by(m.key, muni) for muni in municipalities_of(m.municipality) or (None,))
+        ),
+        key=lambda m: m.key,
+    )
 
 
 # The schedule ------------------------------------------------------------------------------------

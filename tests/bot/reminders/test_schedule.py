@@ -273,3 +273,9 @@ def test_next_due_is_after_now(now: datetime) -> None:
               minutes_confirmed={})
     nxt = next_due_at(s, now, STOCKHOLM)
     assert nxt is not None and nxt > now
+
+
+def test_member_representing_two_municipalities_owns_either_municipalitys_items() -> None:
+    people = (*PEOPLE, member("maria", municipality="Mariestad, Gullspång"))
+    s = state(members=people, items=(item(1, date(2026, 12, 4), Owner(MUNICIPALITY, "Gullspång", "Gullspång")),))
+    assert {r.target for r in upcoming_reminders(s, local(2026, 11, 23, 9), STOCKHOLM)} == {"maria"}
