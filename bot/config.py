@@ -48,6 +48,8 @@ class Settings:
     initial_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     max_body_bytes: int = 256 * 1024
     network_name: str = "SKIS – Skolutveckling i Skaraborg"
+    # Check-in and check-out answers older than this are deleted (0 = keep them until deleted by hand).
+    checkin_retention_days: int = 365
 
     @property
     def auth_enabled(self) -> bool:
@@ -91,6 +93,12 @@ class Settings:
             if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
                 raise ConfigError(f"SKIS_SERVICE_URL_ALLOWLIST entries must be https URLs, not {url!r}")
 
+        retention_text = get("SKIS_CHECKIN_RETENTION_DAYS") or "365"
+        if not retention_text.isdigit() or int(retention_text) > 36500:
+            raise ConfigError(
+                f"SKIS_CHECKIN_RETENTION_DAYS must be a number of days (0 keeps answers), not {retention_text!r}"
+            )
+
         tenants = frozenset(t.strip() for t in get("SKIS_ALLOWED_TENANTS").split(",") if t.strip())
         if app_id and app_type == "SingleTenant" and not tenants:
             tenants = frozenset({tenant})
@@ -108,6 +116,7 @@ class Settings:
             service_url_allowlist=allowlist or DEFAULT_SERVICE_URL_ALLOWLIST,
             admin_token=get("SKIS_ADMIN_TOKEN"),
             initial_roles=_parse_initial_roles(get("SKIS_INITIAL_ROLES")),
+            checkin_retention_days=int(retention_text),
         )
 
     def check_can_serve(self) -> None:
