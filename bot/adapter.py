@@ -2,8 +2,9 @@
 
 - Authentication uses the SDK's own JWT validation (``ConfigurationBotFrameworkAuthentication``);
   tests can point its key lookup at a local OpenID document.
-- Connector clients are reused per service URL instead of being built on every turn (building
-  one constructs msrest pipeline and retry-policy objects, the largest cost of a stock turn).
+- Connector clients are reused per service URL, and user token clients per app identity,
+  instead of being built on every turn (building one constructs msrest pipeline and
+  retry-policy objects, the largest cost of a stock turn; see docs/performance.md).
 - Outside dev mode, replies go only to allowed Teams service URLs.
 """
 
@@ -79,6 +80,7 @@ class SkisAuthentication(BotFrameworkAuthentication):
         self._inner = inner
         self._settings = settings
         self._clients: dict[tuple[str, str | None], ConnectorClient] = {}
+        self._token_clients: dict[tuple[str | None, str | None], Any] = {}
 
     def check_service_url(self, service_url: str | None) -> None:
         if self._settings.dev:
@@ -100,7 +102,16 @@ class SkisAuthentication(BotFrameworkAuthentication):
         return _CachingConnectorFactory(self._inner.create_connector_factory(claims_identity), self._clients)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
-        return await self._inner.create_user_token_client(claims_identity)
+        # The SDK builds a new token API client (msrest pipeline and retry policy) on every
+        # turn, for sign-in prompts this bot never shows; one per app identity is enough.
+        key = (
+            claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM),
+            claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM),
+        )
+        client = self._token_clients.get(key)
+        if client is None:
+            client = self._token_clients[key] = await self._inner.create_user_token_client(claims_identity)
+        return client
 
     def create_bot_framework_client(self) -> Any:
         return self._inner.create_bot_framework_client()
