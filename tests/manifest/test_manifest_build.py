@@ -395,3 +395,16 @@ def test_cli_refuses_a_bad_url_from_the_environment(
     assert code == 2
     assert "privacy URL" in capsys.readouterr().err
     assert not (tmp_path / "app.zip").exists()
+
+
+def test_the_skis_bot_command_has_manifest_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import main
+
+    monkeypatch.delenv("SKIS_PRIVACY_URL", raising=False)
+    out = tmp_path / "app.zip"
+    assert (
+        main(["manifest", "build", "--app-id", APP_ID, "--domain", "skis-bot.skovde.se", "--out", str(out)])
+        == 0
+    )
+    with zipfile.ZipFile(out) as archive:
+        assert _schema_errors(_json(archive, "manifest.json")) == []
