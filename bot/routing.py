@@ -73,6 +73,8 @@ ACTION_MINUTES_SAVE = "minutes_save"
 ACTION_MINUTES_APPROVE = "minutes_approve"
 ACTION_MINUTES_REQUEST_CHANGE = "minutes_request_change"
 ACTION_MINUTES_REFRESH = "minutes_refresh"
+ACTION_MINUTES_CORRECT = "minutes_correct"
+ACTION_MINUTES_COSIGN = "minutes_cosign"
 ACTION_MEETING_CONFIRM = "meeting_confirm"
 ACTION_MEETING_ABORT = "meeting_abort"
 
@@ -88,6 +90,8 @@ CARD_ACTIONS: frozenset[str] = frozenset(
         ACTION_MINUTES_APPROVE,
         ACTION_MINUTES_REQUEST_CHANGE,
         ACTION_MINUTES_REFRESH,
+        ACTION_MINUTES_CORRECT,
+        ACTION_MINUTES_COSIGN,
         ACTION_MEETING_CONFIRM,
         ACTION_MEETING_ABORT,
     }
