@@ -1,0 +1,217 @@
+"""Cards for check-ins, action items and decisions (pure functions of plain values).
+
+Callers pass what people typed as it is stored; these functions escape it, so an answer with
+``**``, ``<b>`` or ``{{DATE(…)}}`` is shown exactly as written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.cards import Element, adaptive_card, escape, execute, heading, subheading, text
+from bot.messages import t
+from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM
+
+# Teams refuses activities over about 28 KB; keep each card well below that.
+CARD_BUDGET = 20000
+# One very long answer must not push everyone else's off the card.
+ANSWER_LIMIT = 2000
+# Items listed with a "Klar" button before the list says "… and N more".
+ITEM_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    name: str
+    municipality: str | None
+    answer: str
+    changed: bool = False  # replaced an earlier answer
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    number: int
+    title: str
+    owners: str  # already worded ("Anna Gustafsson och alla från Skövde")
+    due: str  # already worded ("fredag 4 december 2026"), "" without a due date
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class ItemGroup:
+    heading: str
+    items: tuple[ItemRow, ...]
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    number: int
+    meeting: str  # the meeting's date, worded
+    text: str
+    agenda_item: int | None = None
+    corrected: bool = False
+
+
+def _size(elements: list[Element]) -> int:
+    return len(json.dumps(elements, ensure_ascii=False).encode("utf-8"))
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+# --- Check-ins ------------------------------------------------------------------------------------
+
+
+def checkins_cards(
+    *,
+    title: str,
+    question: str,
+    answers: list[AnswerRow],
+    missing: list[tuple[str, list[str]]],
+    total: int,
+    footer: str,
+    locale: str = "sv",
+    budget: int = CARD_BUDGET,
+) -> list[dict[str, Any]]:
+    """Who has answered (and what), and who from which municipality has not; several cards if long."""
+    intro: list[Element] = [
+        heading(escape(title)),
+        text(f"*{escape(question)}*"),
+        text(t("records.checkins_count", locale, answered=len(answers), total=max(total, len(answers))), subtle=True),
+    ]
+    blocks: list[Element] = []
+    for row in answers:
+        who = f"**{escape(row.name)}**" + (f" · {escape(row.municipality)}" if row.municipality else "")
+        if row.changed:
+            who += f" · {t('records.checkins_changed', locale)}"
+        blocks.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "spacing": "Medium",
+                "items": [text(who), text(escape(_clip(row.answer, ANSWER_LIMIT)), spacing="Small")],
+            }
+        )
+    if not answers:
+        blocks.append(text(t("records.checkins_none_yet", locale)))
+    tail: list[Element] = []
+    if missing:
+        tail.append(subheading(t("records.checkins_missing_heading", locale)))
+        tail.append({"type": "FactSet", "facts": [{"title": escape(m), "value": escape(", ".join(names))} for m, names in missing]})
+    elif answers:
+        tail.append(text(t("records.checkins_all_answered", locale), spacing="Medium"))
+    tail.append(text(footer, subtle=True, spacing="Medium"))
+
+    cards: list[list[Element]] = [list(intro)]
+    for block in [*blocks, *tail]:
+        if _size(cards[-1]) + _size([block]) > budget and len(cards[-1]) > 1:
+            cards.append([heading(escape(title) + " " + t("records.checkins_continued", locale), size="Medium")])
+        cards[-1].append(block)
+    return [adaptive_card(body) for body in cards]
+
+
+# --- Action items ---------------------------------------------------------------------------------
+
+
+def action_item_form(locale: str = "sv", view: str = "all") -> Element:
+    """A "Ny uppgift" button that opens a small form (what, who, by when) on the card."""
+    form = {
+        "type": "AdaptiveCard",
+        "body": [
+            {"type": "Input.Text", "id": "title", "label": t("records.action_form_title", locale), "isMultiline": True, "maxLength": 500},
+            {"type": "Input.Text", "id": "owners", "label": t("records.action_form_owners", locale), "placeholder": t("records.action_form_owners_hint", locale)},
+            {"type": "Input.Text", "id": "due", "label": t("records.action_form_due", locale), "placeholder": t("records.action_form_due_hint", locale)},
+        ],
+        "actions": [execute(t("records.action_form_save", locale), ACTION_ACTION_ITEM_FORM, style="positive", view=view)],
+    }
+    return {"type": "Action.ShowCard", "title": t("records.action_form_button", locale), "card": form}
+
+
+def action_items_card(
+    *, title: str, groups: list[ItemGroup], footer: str, view: str, locale: str = "sv", with_form: bool = True
+) -> dict[str, Any]:
+    """Open items, overdue first then per meeting, each with its number and a "Klar" button."""
+    body: list[Element] = [heading(escape(title))]
+    shown = 0
+    hidden = 0
+    for group in groups:
+        rows = []
+        for item in group.items:
+            if shown >= ITEM_LIMIT:
+                hidden += 1
+                continue
+            shown += 1
+            rows.append(_item_row(item, view, locale))
+        if not rows:
+            continue
+        head = subheading(escape(group.heading))
+        if group.overdue:
+            head["color"] = "Attention"
+        body.append(head)
+        body.extend(rows)
+    if hidden:
+        body.append(text(t("records.actions_more", locale, count=hidden), subtle=True))
+    body.append(text(footer, subtle=True, spacing="Medium"))
+    actions = [action_item_form(locale, view)] if with_form else None
+    return adaptive_card(body, actions)
+
+
+def _item_row(item: ItemRow, view: str, locale: str) -> Element:
+    details = escape(item.owners)
+    if item.due:
+        key = "records.actions_row_overdue" if item.overdue else "records.actions_row_due"
+        details += " · " + t(key, locale, due=escape(item.due))
+    due_block = text(details, subtle=not item.overdue, spacing="None")
+    if item.overdue:
+        due_block["color"] = "Attention"
+    return {
+        "type": "ColumnSet",
+        "separator": True,
+        "columns": [
+            {
+                "type": "Column",
+                "width": "stretch",
+                "items": [text(f"**{item.number}** · {escape(item.title)}"), due_block],
+            },
+            {
+                "type": "Column",
+                "width": "auto",
+                "verticalContentAlignment": "Center",
+                "items": [
+                    {
+                        "type": "ActionSet",
+                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view)],
+                    }
+                ],
+            },
+        ],
+    }
+
+
+# --- Decisions ------------------------------------------------------------------------------------
+
+
+def decision_log_card(*, title: str, subtitle: str, rows: list[DecisionRow], footer: str | None, locale: str = "sv") -> dict[str, Any]:
+    """One page of the decision log, newest first, each with its number and meeting date."""
+    body: list[Element] = [heading(escape(title)), text(escape(subtitle), subtle=True, spacing="None")]
+    for row in rows:
+        line = t("records.decision_log_row", locale, number=row.number, meeting=escape(row.meeting))
+        if row.agenda_item:
+            line += t("records.decision_item_suffix", locale, item=row.agenda_item)
+        if row.corrected:
+            line += t("records.decision_log_corrected", locale)
+        body.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "spacing": "Medium",
+                "items": [text(line, subtle=True), text(escape(row.text), spacing="Small")],
+            }
+        )
+    if footer:
+        body.append(text(footer, subtle=True, spacing="Medium"))
+    return adaptive_card(body)

@@ -1,0 +1,573 @@
+"""Recording check-ins, action items and decisions: the rules, checked and stored in one place.
+
+Command handlers (``bot/features/records.py``), dialogs (``dialogs/checkin.py``,
+``dialogs/record_action_item.py``, ``dialogs/record_decision.py``) and card actions all call these
+functions, so a record made in one message, at the end of a dialog or from a card is read,
+checked and stored the same way, and the bot never stores half a record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import formatting
+from bot.cards import escape
+from bot.dates import DateQuestion, When, parse_when, split_when
+from bot.mentions import Mention, read_mentions
+from bot.messages import t
+from bot.routing import COMMANDS, fold
+from bot.turn import Turn
+from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, ActionItem, Owner
+from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
+from storage.decisions_repo import Decision
+from storage.meetings_repo import Meeting
+from storage.store import Store
+from storage.teams_repo import Member, member_key
+
+# The municipalities of Skaraborg; members' own ``municipality`` values are accepted too.
+MUNICIPALITIES: tuple[str, ...] = (
+    "Essunga", "Falköping", "Grästorp", "Gullspång", "Götene", "Hjo", "Karlsborg", "Lidköping",
+    "Mariestad", "Skara", "Skövde", "Tibro", "Tidaholm", "Töreboda", "Vara",
+)  # fmt: skip
+
+# The network's own questions (from its minutes), asked in turn when the presidium sets none.
+DEFAULT_QUESTION_KEYS: dict[str, tuple[str, ...]] = {
+    CHECKIN: ("records.default_checkin_1", "records.default_checkin_2", "records.default_checkin_3"),
+    CHECKOUT: ("records.default_checkout_1", "records.default_checkout_2", "records.default_checkout_3"),
+}
+
+# Who may do what beyond their own records.
+LEAD_ROLES = ("presidium", "ordförande")
+RECORDER_ROLES = ("presidium", "sekreterare", "ordförande")
+
+_ALL_WORDS = frozenset(
+    {"alla", "var och en", "var och en i natverket", "alla i natverket", "hela natverket", "alla medlemmar", "everyone", "all"}
+)
+_SELF_WORDS = frozenset({"jag", "mig", "jag sjalv", "me", "myself"})
+_NO_DUE_WORDS = frozenset(
+    {"ingen", "inget", "nej", "-", "ingen tid", "inget datum", "ingen deadline", "vet inte", "nej tack", "none", "no"}
+)
+_NEXT_MEETING = re.compile(r"^(?:(?:till|senast|innan|fore)\s+)?(?:det\s+)?nasta\s+mote(?:t)?$")
+_DUE_WORD = re.compile(r"(?<!\S)(?:till|senast)\s+", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[A-ZÅÄÖÆØÉÜ][\w'’.-]*$")
+_OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|@|\boch\b|\band\b)\s*", re.IGNORECASE)
+_AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"^\s*(?:(?:uppgift|uppgiften|beslut|beslutet|nr\.?|nummer)\s*)?#?(\d{1,6})\b[\s:.,]*", re.IGNORECASE)
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def local_today(turn: Turn) -> date:
+    return turn.now.astimezone(turn.services.settings.timezone).date()
+
+
+def meeting_date(meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> str:
+    """ "fredag 4 december 2026": how a meeting is named in replies."""
+    return formatting.format_date(meeting.starts_at.astimezone(tz).date(), locale)
+
+
+def checkin_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+    """The meeting a check-in (or check-out) answer belongs to: the ongoing one, else the next."""
+    return store.meetings.current(team_key, now)
+
+
+def source_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+    """The meeting a new action item comes from: the ongoing or latest-started one, else the next."""
+    return store.meetings.latest_started(team_key, now) or store.meetings.current(team_key, now)
+
+
+def next_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+    """The next meeting that has not started yet ("till nästa möte")."""
+    later = [m for m in store.meetings.upcoming(team_key, now) if m.starts_at > now]
+    return later[0] if later else None
+
+
+def question_for(store: Store, meeting: Meeting, kind: str = CHECKIN, locale: str = "sv") -> str:
+    """The meeting's check-in or check-out question: the presidium's own, else the next in the rotation."""
+    custom = meeting.checkin_question if kind == CHECKIN else meeting.checkout_question
+    if custom and custom.strip():
+        return custom
+    keys = DEFAULT_QUESTION_KEYS[kind]
+    return t(keys[meeting_index(store, meeting) % len(keys)], locale)
+
+
+def question_is_custom(meeting: Meeting, kind: str = CHECKIN) -> bool:
+    custom = meeting.checkin_question if kind == CHECKIN else meeting.checkout_question
+    return bool(custom and custom.strip())
+
+
+def meeting_index(store: Store, meeting: Meeting) -> int:
+    """The meeting's place in the network's calendar (cancelled ones count), for the rotation."""
+    ids = [m.id for m in store.meetings.all(meeting.team_key, include_cancelled=True)]
+    return ids.index(meeting.id) if meeting.id in ids else 0
+
+
+# --- Text people typed --------------------------------------------------------------------------
+
+
+def reply_text(turn: Turn) -> str:
+    """What a person answered in a dialog: exactly as typed, without the bot's @mention."""
+    activity = turn.activity
+    entities = [e.serialize() for e in activity.entities] if activity.entities else None
+    text, mentions = read_mentions(activity.text, entities, activity.recipient.id if activity.recipient else None)
+    turn.mentions = mentions
+    return text.replace("\u200b", "").strip()
+
+
+def roles_text(locale: str, roles: tuple[str, ...]) -> str:
+    """ "presidiet, sekreteraren eller ordföranden" """
+    names = [t(f"core.role.{r}", locale) for r in roles]
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} {t('core.or', locale)} {names[-1]}"
+
+
+def parse_number(args: str) -> tuple[int | None, str]:
+    """The record number at the start of ``args`` ("12", "#12", "nr 12") and the rest."""
+    m = _NUMBER.match(args)
+    if not m:
+        return None, args.strip()
+    return int(m.group(1)), args[m.end() :].strip()
+
+
+def short(text: str, limit: int = 80) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+
+
+# --- Check-ins ----------------------------------------------------------------------------------
+
+
+def save_checkin(turn: Turn, meeting: Meeting, kind: str, answer: str, question: str | None = None) -> tuple[CheckinAnswer, CheckinAnswer | None]:
+    """Store the person's answer (replacing their earlier one); returns (stored, replaced)."""
+    question = question or question_for(turn.store, meeting, kind, turn.locale)
+    return turn.store.checkins.save_answer(
+        turn.team.key,
+        meeting.id,
+        turn.member.key,
+        kind=kind,
+        question=question,
+        answer=answer,
+        at=turn.now,
+        member_name=turn.member.name,
+        conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
+        activity_id=turn.activity.id,
+    )
+
+
+def kind_params(kind: str, locale: str = "sv") -> dict[str, str]:
+    """Words that differ between check-in and check-out, for the shared message templates."""
+    return {
+        "kind": t(f"records.kind.{kind}", locale),
+        "kind_title": t(f"records.kind_title.{kind}", locale),
+        "question_label": t(f"records.question_label.{kind}", locale),
+        "command": COMMANDS[kind][0],
+        "list_command": COMMANDS[f"{kind}s"][0],
+        "delete_command": COMMANDS[f"{kind}_delete"][0],
+        "question_command": COMMANDS[f"{kind}_question"][0],
+    }
+
+
+def checkin_saved_text(turn: Turn, meeting: Meeting, stored: CheckinAnswer, previous: CheckinAnswer | None) -> str:
+    """The reply after an answer is stored: what was stored and how to change or remove it."""
+    key = "records.checkin_replaced" if previous else "records.checkin_saved"
+    return turn.t(
+        key,
+        name=_first_name(turn.member.name),
+        meeting=meeting_date(meeting, turn.services.settings.timezone, turn.locale),
+        question=escape(stored.question),
+        answer=escape(stored.answer),
+        previous=escape(previous.answer) if previous else "",
+        **kind_params(stored.kind, turn.locale),
+    )
+
+
+def delete_checkin(turn: Turn, meeting: Meeting, kind: str) -> str:
+    """Remove the person's own answer; returns the reply."""
+    removed = turn.store.checkins.delete_answer(turn.team.key, meeting.id, turn.member.key, kind)
+    when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
+    if removed is None:
+        return turn.t("records.checkin_nothing_to_delete", meeting=when, **kind_params(kind, turn.locale))
+    return turn.t("records.checkin_deleted", meeting=when, answer=escape(removed.answer), **kind_params(kind, turn.locale))
+
+
+# --- Owners and due dates of action items -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnerResult:
+    owners: tuple[Owner, ...]
+    problem: str | None = None  # a question for the person when a name was ambiguous or missing
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What reading an action item needs besides the text: the register, the @mentions, who
+    is writing, today's date and the time zone. Plain values, so parsing is tested as a table."""
+
+    members: list[Member]
+    mentions: list[Mention]
+    me: Member
+    today: date
+    tz: ZoneInfo
+    locale: str = "sv"
+
+    @classmethod
+    def of(cls, turn: Turn) -> ParseContext:
+        return cls(
+            members=turn.store.teams.members(turn.team.key),
+            mentions=list(turn.mentions),
+            me=turn.member,
+            today=local_today(turn),
+            tz=turn.services.settings.timezone,
+            locale=turn.locale,
+        )
+
+
+def _member_owner(member: Member) -> Owner:
+    return Owner(MEMBER, member.name, member.key)
+
+
+def _contains_run(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def resolve_owner(
+    name: str, members: list[Member], mentions: list[Mention], me: Member
+) -> Owner | list[Member] | None:
+    """One owner from a name: a member (exact, or a unique first name / surname), ``alla``,
+    a municipality, or a person outside the network. A list means the name fits several members."""
+    clean = name.strip().lstrip("@").strip(" ,.;:!?")
+    if not clean:
+        return None
+    folded = " ".join(fold(clean).split())
+    if folded in _ALL_WORDS:
+        return Owner(ALL, t("records.owner_all_name"))
+    if folded in _SELF_WORDS:
+        return _member_owner(me)
+    by_key = {m.key: m for m in members}
+    for mention in mentions:
+        if fold(mention.name) == folded:
+            key = member_key(mention.id, mention.aad_object_id)
+            member = by_key.get(key)
+            return _member_owner(member) if member else Owner(MEMBER, mention.name, key)
+    municipalities = {fold(m): m for m in MUNICIPALITIES}
+    municipalities.update({fold(m.municipality): m.municipality for m in members if m.municipality})
+    if folded in municipalities:
+        canonical = municipalities[folded]
+        return Owner(MUNICIPALITY, canonical, canonical)
+    exact = [m for m in members if " ".join(fold(m.name).split()) == folded]
+    if len(exact) == 1:
+        return _member_owner(exact[0])
+    if len(exact) > 1:
+        return exact
+    words = folded.split()
+    partial = [m for m in members if _contains_run(fold(m.name).split(), words)]
+    if len(partial) == 1:
+        return _member_owner(partial[0])
+    if len(partial) > 1:
+        return partial
+    return Owner(EXTERNAL, " ".join(clean.split()))
+
+
+def resolve_owner_list(text: str, ctx: ParseContext) -> OwnerResult:
+    """Owners from "Anna, Peter och Skövde", "@Anna Gustafsson @Peter", "alla" …"""
+    locale = ctx.locale
+    folded = " ".join(fold(text.strip(" .,;:!?")).split())
+    if folded.lstrip("@") in _ALL_WORDS:
+        return OwnerResult((Owner(ALL, t("records.owner_all_name", locale)),))
+    owners: list[Owner] = []
+    for piece in _OWNER_SPLIT.split(text):
+        if not piece.strip(" .,;:!?"):
+            continue
+        found = resolve_owner(piece, ctx.members, ctx.mentions, ctx.me)
+        if found is None:
+            continue
+        if isinstance(found, list):
+            return OwnerResult(tuple(owners), ambiguous_text(piece, found, locale))
+        if found not in owners:
+            owners.append(found)
+    if not owners:
+        return OwnerResult((), t("records.owner_missing", locale))
+    return OwnerResult(tuple(owners))
+
+
+def ambiguous_text(name: str, candidates: list[Member], locale: str) -> str:
+    listed = ", ".join(
+        f"{escape(m.name)} ({escape(m.municipality)})" if m.municipality else escape(m.name) for m in candidates
+    )
+    return t("records.owner_ambiguous", locale, name=escape(name.strip().lstrip("@")), candidates=listed, example=escape(candidates[0].name))
+
+
+def owners_text(owners: tuple[Owner, ...] | list[Owner], locale: str = "sv") -> str:
+    """ "Anna Gustafsson och Peter Stark", "alla i nätverket", "alla från Skövde" …"""
+    names = []
+    for owner in owners:
+        if owner.kind == ALL:
+            names.append(t("records.owner_all", locale))
+        elif owner.kind == MUNICIPALITY:
+            names.append(t("records.owner_municipality", locale, municipality=owner.name))
+        elif owner.kind == EXTERNAL:
+            names.append(t("records.owner_external", locale, name=owner.name))
+        else:
+            names.append(owner.name)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t('records.and', locale)} {names[-1]}"
+
+
+@dataclass(frozen=True)
+class Due:
+    due: date | None = None
+    next_meeting: bool = False
+
+
+EMPTY_DUE = Due()
+
+
+def parse_due(text: str, ctx: ParseContext) -> Due | str:
+    """A due date from a whole answer ("4 december", "till nästa möte", "ingen"); a str is a question back."""
+    folded = " ".join(fold(text.strip(" .,;:!?")).split())
+    if folded in _NO_DUE_WORDS:
+        return Due()
+    if _is_next_meeting(text):
+        return Due(next_meeting=True)
+    body = re.sub(r"^(?:till|senast|innan)\s+", "", text.strip(), flags=re.IGNORECASE)
+    found = parse_when(body, ctx.today, ctx.tz)
+    if isinstance(found, DateQuestion):
+        return found.text(ctx.locale)
+    return _checked_due(found, ctx)
+
+
+def _checked_due(when: When, ctx: ParseContext) -> Due | str:
+    if when.date < ctx.today:
+        return t("records.due_in_past", ctx.locale, date=formatting.format_date(when.date, ctx.locale))
+    return Due(when.date)
+
+
+def _is_next_meeting(text: str) -> bool:
+    return bool(_NEXT_MEETING.match(" ".join(fold(text.strip(" .,;:!?")).split())))
+
+
+def due_text(item: ActionItem, tz: ZoneInfo, locale: str = "sv") -> str:
+    """ "fredag 4 december 2026", "nästa möte (fredag 4 december 2026)" or "" without a due date."""
+    if item.due_next_meeting:
+        when = formatting.format_date(item.due, locale) if item.due else t("records.due_no_date", locale)
+        return t("records.due_next_meeting", locale, date=when)
+    return formatting.format_date(item.due, locale) if item.due else ""
+
+
+@dataclass
+class ActionDraft:
+    """What one ``uppgift …`` message said; any part may be missing or need a question."""
+
+    title: str
+    owners: tuple[Owner, ...] = ()
+    owner_problem: str | None = None
+    due: Due | None = None
+    due_problem: str | None = None
+
+    def to_options(self) -> dict[str, Any]:
+        """JSON-serialisable dialog options (dialog state is persisted) for asking what is missing."""
+        return {
+            "title": self.title or None,
+            "owners": [o.to_doc() for o in self.owners] if self.owners and not self.owner_problem else None,
+            "due": self.due.due.isoformat() if self.due and self.due.due else None,
+            "due_next": bool(self.due and self.due.next_meeting),
+            # Without "till …" the item simply has no due date; a date that could not be read is asked.
+            "due_set": self.due_problem is None,
+            "hints": {"owners": self.owner_problem, "due": self.due_problem},
+        }
+
+
+def parse_action_text(text: str, ctx: ParseContext) -> ActionDraft:
+    """Split ``Mejla inbjudan till SKIS-gruppen @Anna till 4 december`` into title, owners and due.
+
+    Owners are the trailing ``@names``; the due date is a trailing ``till <date>`` (or ``till nästa
+    möte``) that parses as a date, so "till" inside the title stays there.
+    """
+    body, owners, problem = _take_trailing_owners(text, ctx)
+    body, due, due_problem = _take_trailing_due(body, ctx)
+    if due is not None or due_problem is not None:
+        body, more, more_problem = _take_trailing_owners(body, ctx)
+        owners = (*more, *owners)
+        problem = problem or more_problem
+    title = _unmention(body, ctx.mentions).strip(" \t,;:")
+    return ActionDraft(title=title, owners=owners, owner_problem=problem, due=due, due_problem=due_problem)
+
+
+def _take_trailing_owners(text: str, ctx: ParseContext) -> tuple[str, tuple[Owner, ...], str | None]:
+    owners: list[Owner] = []
+    problem: str | None = None
+    while True:
+        stripped = text.rstrip(" \t,;.")
+        at = stripped.rfind("@")
+        if at < 0 or (at > 0 and not (stripped[at - 1].isspace() or stripped[at - 1] in ",;(")):
+            break  # no @, or an e-mail address
+        candidate = stripped[at + 1 :].strip()
+        candidate = re.sub(r"^(?:och|and)\s+", "", candidate, flags=re.IGNORECASE)
+        mentioned = any(fold(m.name) == fold(candidate) for m in ctx.mentions)
+        if not candidate or not (mentioned or _looks_like_owner(candidate)):
+            break
+        found = resolve_owner(candidate, ctx.members, ctx.mentions, ctx.me)
+        if found is None:
+            break
+        if isinstance(found, list):
+            problem = problem or ambiguous_text(candidate, found, ctx.locale)
+        elif found not in owners:
+            owners.insert(0, found)
+        text = re.sub(r"(?:\s+(?:och|and))?\s*$", "", stripped[:at], flags=re.IGNORECASE)
+    return text, tuple(owners), problem
+
+
+def _looks_like_owner(candidate: str) -> bool:
+    folded = " ".join(fold(candidate).split())
+    if folded in _ALL_WORDS or folded in _SELF_WORDS or folded in {fold(m) for m in MUNICIPALITIES}:
+        return True
+    words = candidate.split()
+    return 1 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _take_trailing_due(text: str, ctx: ParseContext) -> tuple[str, Due | None, str | None]:
+    for m in reversed(list(_DUE_WORD.finditer(text))):
+        rest = text[m.end() :].strip()
+        before = text[: m.start()].rstrip()
+        if not rest:
+            continue
+        if _is_next_meeting(rest):
+            return before, Due(next_meeting=True), None
+        found = parse_when(rest, ctx.today, ctx.tz)
+        if isinstance(found, When):
+            checked = _checked_due(found, ctx)
+            if isinstance(checked, str):
+                return before, None, checked
+            return before, checked, None
+        hit, lead, _after = split_when(rest, ctx.today, ctx.tz)
+        if isinstance(hit, DateQuestion) and not lead.strip():
+            return before, None, hit.text(ctx.locale)
+    return text, None, None
+
+
+def _unmention(text: str, mentions: list[Mention]) -> str:
+    """ "@Anna Gustafsson" of a real mention inside a title reads as "Anna Gustafsson"."""
+    for mention in mentions:
+        text = text.replace(f"@{mention.name}", mention.name)
+    return text
+
+
+def owners_from_docs(docs: list[dict[str, Any]] | None) -> tuple[Owner, ...]:
+    return tuple(Owner.from_doc(d) for d in docs or ())
+
+
+async def create_action_item(turn: Turn, title: str, owners: tuple[Owner, ...], due: Due) -> ActionItem:
+    """Store a new action item linked to the current meeting, and tell the scheduler."""
+    store = turn.store
+    meeting = source_meeting(store, turn.team.key, turn.now)
+    due_date = due.due
+    if due.next_meeting and due_date is None:
+        upcoming = next_meeting(store, turn.team.key, turn.now)
+        if upcoming is not None:
+            due_date = upcoming.starts_at.astimezone(turn.services.settings.timezone).date()
+    item = store.actions.create(
+        turn.team.key,
+        title=title,
+        owners=owners,
+        created_by=turn.member.key,
+        created_by_name=turn.member.name,
+        created_at=turn.now,
+        meeting_id=meeting.id if meeting else None,
+        due=due_date,
+        due_next_meeting=due.next_meeting,
+        conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
+        activity_id=turn.activity.id,
+    )
+    await turn.services.changes.publish("action_item", turn.team.key, item.id)
+    return item
+
+
+def action_saved_text(turn: Turn, item: ActionItem) -> str:
+    """The reply after an item is stored: number, what, who, when, and how to change it."""
+    tz = turn.services.settings.timezone
+    lines = [turn.t("records.action_saved", number=item.number, title=escape(item.title))]
+    lines.append(turn.t("records.action_owner_line", owners=escape(owners_text(item.owners, turn.locale))))
+    when = due_text(item, tz, turn.locale)
+    lines.append(turn.t("records.action_due_line", due=when) if when else turn.t("records.action_no_due_line"))
+    meeting = turn.store.meetings.get(turn.team.key, item.meeting_id) if item.meeting_id else None
+    if meeting is not None:
+        lines.append(turn.t("records.action_meeting_line", meeting=meeting_date(meeting, tz, turn.locale)))
+    externals = [o.name for o in item.owners if o.kind == EXTERNAL]
+    if externals:
+        lines.append(turn.t("records.action_external_note", names=escape(", ".join(externals))))
+    lines.append(turn.t("records.action_how_to_change", number=item.number))
+    return "\n\n".join(lines)
+
+
+def may_close(turn: Turn, item: ActionItem) -> bool:
+    """Owners (incl. through "alla" or their municipality), the presidium and the chair."""
+    return item.is_owned_by(turn.member.key, turn.member.municipality) or turn.has_role(*LEAD_ROLES)
+
+
+def may_edit(turn: Turn, item: ActionItem) -> bool:
+    """Those who may close it, and whoever recorded it."""
+    return may_close(turn, item) or item.created_by == turn.member.key
+
+
+# --- Decisions ----------------------------------------------------------------------------------
+
+
+def decision_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+    """The meeting a decision belongs to: the ongoing one, else the latest that has started."""
+    return store.meetings.latest_started(team_key, now)
+
+
+def may_record_decision(turn: Turn, meeting: Meeting) -> bool:
+    """Everyone during the meeting; afterwards the presidium, the secretary and the chair."""
+    return meeting.is_ongoing(turn.now) or turn.has_role(*RECORDER_ROLES)
+
+
+def may_correct_decision(turn: Turn, decision: Decision) -> bool:
+    return decision.created_by == turn.member.key or turn.has_role(*RECORDER_ROLES)
+
+
+def split_agenda_item(text: str) -> tuple[int | None, str]:
+    """ "punkt 3: Skövde presenterar …" -> (3, "Skövde presenterar …")."""
+    m = _AGENDA_PREFIX.match(text)
+    if not m:
+        return None, text.strip()
+    return int(m.group(1)), text[m.end() :].strip()
+
+
+def record_decision(turn: Turn, meeting: Meeting, text: str, agenda_item: int | None) -> Decision:
+    return turn.store.decisions.record(
+        turn.team.key,
+        meeting.id,
+        text=text,
+        agenda_item=agenda_item,
+        recorded_by=turn.member.key,
+        recorded_by_name=turn.member.name,
+        at=turn.now,
+        conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
+        activity_id=turn.activity.id,
+    )
+
+
+def decision_saved_text(turn: Turn, meeting: Meeting, decision: Decision) -> str:
+    tz = turn.services.settings.timezone
+    item = turn.t("records.decision_item_suffix", item=decision.agenda_item) if decision.agenda_item else ""
+    return turn.t(
+        "records.decision_saved",
+        number=decision.number,
+        meeting=meeting_date(meeting, tz, turn.locale),
+        item=item,
+        text=escape(decision.text),
+    )
+
+
+def _first_name(name: str) -> str:
+    return (name or "").split(" ")[0]

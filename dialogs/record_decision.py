@@ -1,0 +1,69 @@
+"""Recording a decision: the bot asks what was decided, then stores it for the meeting.
+
+Started by ``beslut`` without a text. Options (JSON, persisted): ``meeting_id``, optional
+``agenda_item`` (from ``beslut punkt 3``), optional ``hint``. Who may record was checked when the
+conversation started, so someone who began during the meeting may finish just after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import PromptOptions
+
+from bot.recording import decision_saved_text, meeting_date, record_decision, reply_text, split_agenda_item
+from bot.routing import parse_command
+from bot.turn import Turn
+
+DIALOG_ID = "records.decision"
+_FLOW = "records.decision.flow"
+_TEXT = "records.decision.text"
+
+
+class RecordDecisionDialog(ComponentDialog):
+    def __init__(self) -> None:
+        super().__init__(DIALOG_ID)
+        self.add_dialog(TextPrompt(_TEXT))
+        self.add_dialog(WaterfallDialog(_FLOW, [self.ask_decision, self.store_decision]))
+        self.initial_dialog_id = _FLOW
+
+    async def ask_decision(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Asks what was decided (under which agenda item, if one was named)."""
+        turn = Turn.of(step.context)
+        options: dict[str, Any] = step.options
+        meeting = turn.store.meetings.get(turn.team.key, options["meeting_id"])
+        if meeting is None:
+            await turn.say_key("records.meeting_gone")
+            return await step.end_dialog()
+        when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
+        item = options.get("agenda_item")
+        ask = turn.t("records.decision_ask_for_item", item=item, meeting=when) if item else turn.t("records.decision_ask", meeting=when)
+        await turn.say(f"{options['hint']}\n\n{ask}" if options.get("hint") else ask)
+        return await step.prompt(_TEXT, PromptOptions())
+
+    async def store_decision(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """Stores the decision with the next decision number and says how to correct it."""
+        turn = Turn.of(step.context)
+        options: dict[str, Any] = step.options
+        meeting = turn.store.meetings.get(turn.team.key, options["meeting_id"])
+        if meeting is None:
+            await turn.say_key("records.meeting_gone")
+            return await step.end_dialog()
+        reply = reply_text(turn)
+        command = parse_command(reply)
+        if command is not None and command.name == "decision":
+            reply = command.args  # "beslut …" typed again
+        item, text = split_agenda_item(reply)
+        item = item if item is not None else options.get("agenda_item")
+        if not text:
+            return await step.replace_dialog(_FLOW, {**options, "agenda_item": item, "hint": turn.t("records.decision_empty")})
+        decision = record_decision(turn, meeting, text, item)
+        await turn.say(decision_saved_text(turn, meeting, decision))
+        return await step.end_dialog()
