@@ -31,14 +31,18 @@ def snapshot(data_dir: Path) -> dict[str, bytes]:
 
 def seed(data_dir: Path, members: int = 5) -> None:
     """A small data directory written through the real engine."""
+    from datetime import UTC, datetime
+
     from storage.store import Store
-    from storage.teams_repo import Member
+    from storage.teams_repo import Member, Team
 
     engine = TinyDBEngine(data_dir)
     try:
-        with engine.partition("global").write() as tx:
-            tx.put("teams", TEAM_ID, {"key": TEAM_ID, "name": "SKIS"})
         store = Store(engine)
+        store.teams.save_team(
+            Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={}, installed_by=None,
+                 installed_at=datetime(2026, 1, 9, 8, 0, tzinfo=UTC))
+        )
         store.teams.save_members(TEAM_ID, [Member(key=f"aad-{i}", teams_id=f"29:{i}", name=f"Person {i}") for i in range(members)])
         with engine.partition(f"team/{TEAM_ID}/meeting/2026-12-04").write() as tx:
             tx.put("checkins", "aad-1", {"answer": "Åäö <b>fet</b> *stjärna* \u200b\u202e"})
