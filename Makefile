@@ -14,13 +14,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The Microsoft 365 Agents Playground (pinned in package.json) for `make run` and the e2e tests.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make: Node.js and npm are needed for the Agents Playground (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
 
 ## Start the bot on http://localhost:3978/api/messages with the Agents Playground beside it.
+## `make run PERSON=Peter` chats as another mock person (see docs/local-chat.md).
 run: $(STAMP) node_modules/.installed
-	$(BIN)/python -m bot.devrun
+	$(BIN)/python -m bot.devrun $(if $(PERSON),--as "$(PERSON)")
 
 ## Set up and run the whole test suite.
 test: $(STAMP) node_modules/.installed
