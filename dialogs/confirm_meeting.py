@@ -1,0 +1,83 @@
+"""ConfirmMeetingDialog: "Spara ändå?" before storing a meeting on an unusual day.
+
+Asked when a new or moved meeting is not on a Friday, falls on a holiday or eve, or shares its day
+with another meeting. The person answers **ja** or **nej** in text, or with the buttons on the card
+sent with the question (``meeting_confirm`` / ``meeting_abort``, handled in bot/features/meetings.py).
+Whichever answer comes first counts: the outcome is stored with the draft's token, so a later
+"ja" after a button press (or the other way round) changes nothing.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
+
+from bot import meeting_ops
+from bot.cards.meetings import confirm_card
+from bot.routing import clean_text, fold
+from bot.turn import Turn
+
+YES_WORDS = frozenset({"ja", "j", "japp", "jo", "ja tack", "ja spara", "spara", "spara anda", "ok", "okej", "yes", "y"})
+NO_WORDS = frozenset({"nej", "n", "nej tack", "spara inte", "inte", "no"})
+
+_ANSWER = "confirm_meeting.answer"
+_FLOW = "confirm_meeting.flow"
+_RESOLVED = "resolved"
+
+
+class ConfirmMeetingDialog(ComponentDialog):
+    """Options: ``{"draft": Draft.to_data(), "warnings": [sentences]}``."""
+
+    ID = "confirm_meeting"
+
+    def __init__(self) -> None:
+        super().__init__(self.ID)
+        self.add_dialog(TextPrompt(_ANSWER, self._check_answer))
+        self.add_dialog(WaterfallDialog(_FLOW, [self.ask_save_anyway, self.save_or_not]))
+        self.initial_dialog_id = _FLOW
+
+    async def ask_save_anyway(self, step: WaterfallStepContext) -> DialogTurnResult:
+        turn = Turn.of(step.context)
+        options = step.options or {}
+        draft = meeting_ops.Draft.from_data(options.get("draft"))
+        if draft is None:
+            await turn.say_key("core.dialog_lost", command="nytt möte")
+            return await step.end_dialog()
+        step.values["draft"] = draft.to_data()
+        summary = meeting_ops.confirm_summary(draft, turn.locale)
+        warnings = [str(w) for w in options.get("warnings") or []]
+        lines = [summary, *(f"⚠️ {w}" for w in warnings), turn.t("meetings.confirm_question")]
+        card = confirm_card(turn.t("meetings.confirm_card_title"), summary, [], draft.to_data(), turn.locale)
+        prompt = MessageFactory.attachment(CardFactory.adaptive_card(card), text="\n\n".join(lines))
+        # The draft rides along in ``validations`` so the validator can see a button already answered.
+        return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=draft.to_data()))
+
+    async def _check_answer(self, prompt: PromptValidatorContext) -> bool:
+        turn = Turn.of(prompt.context)
+        draft = meeting_ops.Draft.from_data(getattr(prompt.options, "validations", None))
+        answer = " ".join(fold(clean_text(prompt.recognized.value or "")).replace(",", " ").strip(" .!").split())
+        if draft is not None and turn.store.meetings.draft_outcome(turn.team.key, draft.token) is not None:
+            prompt.recognized.value = _RESOLVED
+            return True
+        if answer in YES_WORDS or answer.startswith("ja "):
+            prompt.recognized.value = "yes"
+            return True
+        if answer in NO_WORDS or answer.startswith("nej "):
+            prompt.recognized.value = "no"
+            return True
+        await turn.say_key("meetings.confirm_retry")
+        return False
+
+    async def save_or_not(self, step: WaterfallStepContext) -> DialogTurnResult:
+        turn = Turn.of(step.context)
+        draft = meeting_ops.Draft.from_data(step.values.get("draft"))
+        if draft is None or step.result == _RESOLVED:
+            await turn.say_key("meetings.confirm_already")
+        elif step.result == "yes":
+            _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
+            await turn.say(reply)
+        else:
+            await turn.say(await meeting_ops.abort_draft(turn.services, turn.team.key, draft, turn.locale))
+        return await step.end_dialog()
+

@@ -1,0 +1,184 @@
+"""NewMeetingDialog: `nytt möte` asks for the date, the time, the place (or Teams link) and the topics.
+
+Started by `nytt möte` alone (asks everything), or by a one-message command that lacked something
+(`nytt möte fredag 4 december` asks the time and place). A date that could not be read safely is
+asked again with the interpreter's own question. At the end the meeting is stored the same way
+as the one-message command (bot/meeting_ops.py), after a "Spara ändå?" if the day is unusual.
+
+Options (all JSON): ``ask`` (the fields to ask: "date", "time", "place", "topics"), and what is
+already known: ``date`` (ISO), ``start``/``end`` ("HH:MM"), ``location``, ``question`` (what to
+say instead of the plain date question).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
+
+from bot import formatting, meeting_ops
+from bot.dates import DateQuestion, parse_time, split_when
+from bot.routing import clean_text, fold
+from dialogs.confirm_meeting import ConfirmMeetingDialog
+
+ALL_FIELDS = ("date", "time", "place", "topics")
+
+_DATE = "new_meeting.date"
+_TIME = "new_meeting.time"
+_PLACE = "new_meeting.place"
+_TOPICS = "new_meeting.topics"
+_FLOW = "new_meeting.flow"
+
+_NOTHING = frozenset({"", "-", "–", "inga", "inget", "ingen", "nej", "vet inte", "vet ej", "inte bestamt", "ej bestamt", "senare", "hoppa over"})
+
+
+class NewMeetingDialog(ComponentDialog):
+    ID = "new_meeting"
+
+    def __init__(self) -> None:
+        super().__init__(self.ID)
+        self.add_dialog(TextPrompt(_DATE, self._check_date))
+        self.add_dialog(TextPrompt(_TIME, self._check_time))
+        self.add_dialog(TextPrompt(_PLACE))
+        self.add_dialog(TextPrompt(_TOPICS))
+        self.add_dialog(ConfirmMeetingDialog())
+        self.add_dialog(
+            WaterfallDialog(_FLOW, [self.ask_date, self.ask_time, self.ask_place, self.ask_topics, self.check_and_save, self.finish])
+        )
+        self.initial_dialog_id = _FLOW
+
+    # Steps ----------------------------------------------------------------------------------
+    async def ask_date(self, step: WaterfallStepContext) -> DialogTurnResult:
+        options = dict(step.options or {})
+        step.values.update(
+            {
+                "ask": list(options.get("ask") or ALL_FIELDS),
+                "date": options.get("date"),
+                "start": options.get("start"),
+                "end": options.get("end"),
+                "location": options.get("location"),
+                "topics": [],
+            }
+        )
+        if step.values["date"]:
+            return await step.next(None)
+        turn = _turn(step)
+        question = options.get("question")
+        text = turn.t("meetings.ask_date_again", question=question) if question else turn.t("meetings.ask_date")
+        return await step.prompt(_DATE, PromptOptions(prompt=MessageFactory.text(text)))
+
+    async def ask_time(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if isinstance(step.result, dict):
+            step.values["date"] = step.result["date"]
+            if step.result.get("start"):
+                step.values["start"], step.values["end"] = step.result["start"], step.result.get("end")
+            if step.result.get("place") and "place" in step.values["ask"] and not step.values["location"]:
+                step.values["location"] = step.result["place"]
+                step.values["ask"] = [f for f in step.values["ask"] if f != "place"]
+        if step.values["start"]:
+            return await step.next(None)
+        turn = _turn(step)
+        day = formatting.format_date(date.fromisoformat(step.values["date"]), turn.locale)
+        return await step.prompt(_TIME, PromptOptions(prompt=MessageFactory.text(turn.t("meetings.ask_time", date=day))))
+
+    async def ask_place(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if isinstance(step.result, dict):
+            step.values["start"], step.values["end"] = step.result["start"], step.result.get("end")
+        if "place" not in step.values["ask"] or step.values["location"]:
+            return await step.next(None)
+        turn = _turn(step)
+        return await step.prompt(_PLACE, PromptOptions(prompt=MessageFactory.text(turn.t("meetings.ask_place"))))
+
+    async def ask_topics(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if isinstance(step.result, str):
+            answer = clean_text(step.result)
+            step.values["location"] = None if fold(answer).strip(" .") in _NOTHING else meeting_ops.clean_location(answer)
+        if "topics" not in step.values["ask"]:
+            return await step.next(None)
+        turn = _turn(step)
+        return await step.prompt(_TOPICS, PromptOptions(prompt=MessageFactory.text(turn.t("meetings.ask_topics"))))
+
+    async def check_and_save(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if isinstance(step.result, str):
+            step.values["topics"] = parse_topics(clean_text(step.result))
+        turn = _turn(step)
+        values = step.values
+        draft = meeting_ops.Draft(
+            op=meeting_ops.CREATE,
+            day=date.fromisoformat(values["date"]),
+            start=time.fromisoformat(values["start"]),
+            end=time.fromisoformat(values["end"]) if values.get("end") else None,
+            location=values.get("location"),
+            topics=tuple(values.get("topics") or ()),
+            activity_id=turn.activity.id,
+        )
+        tz = turn.services.settings.timezone
+        try:
+            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
+        except meeting_ops.MeetingError as exc:
+            await turn.say_key(exc.key, **exc.params)
+            return await step.end_dialog()
+        warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale)
+        if warnings:
+            return await step.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
+        _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
+        await turn.say(reply)
+        return await step.end_dialog()
+
+    async def finish(self, step: WaterfallStepContext) -> DialogTurnResult:
+        return await step.end_dialog()
+
+    # Validators -----------------------------------------------------------------------------
+    async def _check_date(self, prompt: PromptValidatorContext) -> bool:
+        turn = _turn(prompt)
+        tz = turn.services.settings.timezone
+        text = clean_text(prompt.recognized.value or "")
+        today = meeting_ops.local_today(turn.now, tz)
+        found, before, after = split_when(text, today, tz)
+        if found is None:
+            await turn.say_key("meetings.no_date_found", text=text)
+            return False
+        if isinstance(found, DateQuestion):
+            await turn.say(turn.t("meetings.ask_date_again", question=found.text(turn.locale)))
+            return False
+        if found.date < today:
+            await turn.say_key("meetings.date_past", date=formatting.format_date(found.date, turn.locale))
+            return False
+        place = meeting_ops.clean_location(" ".join(p for p in (before, after) if p))
+        prompt.recognized.value = {
+            "date": found.date.isoformat(),
+            "start": found.start.strftime("%H:%M") if found.start else None,
+            "end": found.end.strftime("%H:%M") if found.end else None,
+            "place": place,
+        }
+        return True
+
+    async def _check_time(self, prompt: PromptValidatorContext) -> bool:
+        turn = _turn(prompt)
+        text = clean_text(prompt.recognized.value or "")
+        text = re.sub(r"^(?:kl\.?|klockan)\s*", "kl ", text, flags=re.IGNORECASE)
+        parsed = parse_time(text)
+        if isinstance(parsed, DateQuestion):
+            await turn.say(parsed.text(turn.locale))
+            return False
+        start, end = parsed
+        prompt.recognized.value = {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M") if end else None}
+        return True
+
+
+def parse_topics(text: str) -> list[str]:
+    """Planned topics from one answer: one per line or separated by semicolons; "inga" for none."""
+    if fold(text).strip(" .") in _NOTHING:
+        return []
+    parts = re.split(r"[\n;]+", text)
+    topics = [re.sub(r"^\s*(?:[-•*]|\d+[.)])\s*", "", p).strip() for p in parts]
+    return [topic[:300] for topic in topics if topic][:30]
+
+
+def _turn(step: object):  # noqa: ANN202 - a WaterfallStepContext or a PromptValidatorContext
+    from bot.turn import Turn
+
+    return Turn.of(step.context)  # type: ignore[attr-defined]
