@@ -1,0 +1,60 @@
+"""The bot on real TinyDB files (not memory) for the fault tests, with a meeting going on."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storage.bot_state import TinyDBBotStorage
+from storage.meetings_repo import Meeting
+from storage.tinydb_engine import TinyDBEngine
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
+
+# The harness clock says Monday 2026-11-23 09:00 UTC; this meeting is going on then, so check-ins,
+# action items and decisions all belong to it.
+MEETING_ID = "20261123"
+
+
+def add_meeting(harness: Harness, meeting_id: str = MEETING_ID) -> Meeting:
+    meeting = Meeting(
+        id=meeting_id,
+        team_key=TEAM_ID,
+        starts_at=datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
+    )
+    harness.store.meetings.save(meeting)
+    return meeting
+
+
+@dataclass
+class DiskBot:
+    harness: Harness
+    data_dir: Path
+    engine: TinyDBEngine
+
+
+async def open_disk_bot(data_dir: Path, *, install: bool = True, **kwargs: object) -> DiskBot:
+    engine = TinyDBEngine(data_dir)
+    harness = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine), **kwargs)  # type: ignore[arg-type]
+    if install:
+        await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
+        add_meeting(harness)
+    return DiskBot(harness, data_dir, engine)
+
+
+async def close_disk_bot(bot: DiskBot) -> None:
+    await stop_harness(bot.harness)
+    bot.engine.close()
+
+
+@pytest.fixture
+async def disk_bot(tmp_path: Path) -> AsyncIterator[DiskBot]:
+    bot = await open_disk_bot(tmp_path / "data")
+    try:
+        yield bot
+    finally:
+        await close_disk_bot(bot)
