@@ -845,7 +845,14 @@ async def set_role(turn: Turn, args: str) -> None:
         else:
             name_words.append(word)
     if target is None and name_words:
-        hits = _match_name(" ".join(name_words), turn.store.teams.members(turn.team.key))
+        members = turn.store.teams.members(turn.team.key)
+        hits = _match_name(" ".join(name_words), members)
+        if not hits and not changes:
+            # "roll Peter kassör": a known person followed by a word that is no role.
+            for cut in range(len(name_words) - 1, 0, -1):
+                if len(_match_name(" ".join(name_words[:cut]), members)) == 1:
+                    await turn.say_key("meetings.role_unknown", role=" ".join(name_words[cut:]))
+                    return
         if not hits:
             await turn.say_key("meetings.person_not_found", name=" ".join(name_words))
             return

@@ -1,0 +1,192 @@
+"""Attendance, presence, municipalities, the member list and roles through /api/messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot import municipalities as mun
+from storage.attendance_repo import NO, SUBSTITUTE, YES
+from tests.cards_schema import assert_valid_card
+from tests.harness import ANNA, PETER, SOFIA
+
+TEAM = "19:skis-team@thread.tacv2"
+MEETING = "20261204"
+
+
+async def _setup(harness) -> None:
+    await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
+    await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
+
+
+def _answer(harness, who) -> str | None:
+    a = harness.store.attendance.answer_of(TEAM, MEETING, who.aad)
+    return a.answer if a else None
+
+
+async def test_kommer_and_change_of_mind(harness):
+    await _setup(harness)
+    await harness.say("kommun Skövde", PETER)
+    texts = await harness.say("kommer", PETER)
+    assert "Du är anmäld" in texts[0] and "fredag 4 december 2026 kl. 09.00–12.00" in texts[0]
+    assert _answer(harness, PETER) == YES
+    texts = await harness.say("kommer inte", PETER)
+    assert "inte kommer" in texts[0] and "Skövde" in texts[0] and "ersättare" in texts[0]
+    assert _answer(harness, PETER) == NO
+    texts = await harness.say("kommer", PETER)
+    assert "ändrat ditt svar" in texts[0]
+    assert "redan anmäld" in (await harness.say("kommer", PETER))[0]
+
+
+async def test_no_municipality_gets_a_tip(harness):
+    await _setup(harness)
+    texts = await harness.say("kommer", SOFIA)
+    assert "kommun Skövde" in texts[0]
+
+
+async def test_substitute_by_name_and_by_mention(harness):
+    await _setup(harness)
+    await harness.say("kommun Lidköping", SOFIA)
+    assert "Vem kommer" in (await harness.say("ersättare", SOFIA))[0]
+    texts = await harness.say("ersättare Theres Rydell", SOFIA)
+    assert "Theres Rydell kommer i ditt ställe" in texts[0] and "Lidköping" in texts[0]
+    answer = harness.store.attendance.answer_of(TEAM, MEETING, SOFIA.aad)
+    assert answer.answer == SUBSTITUTE and answer.substitute == "Theres Rydell"
+    # A registered member from another municipality is not a substitute for Lidköping.
+    await harness.say("kommun Skövde", PETER)
+    texts = await harness.say("ersättare @Peter Stark", SOFIA, mentions=[PETER])
+    assert "Skövde" in texts[0] and "samma" not in texts[0] and "Lidköping" in texts[0]
+    assert harness.store.attendance.answer_of(TEAM, MEETING, SOFIA.aad).substitute == "Theres Rydell"
+
+
+async def test_card_buttons_record_answers(harness):
+    await _setup(harness)
+    card = (await harness.say_cards("möten", PETER))[0]
+    yes, no = card["actions"]
+    resp = await harness.post(harness.invoke(yes["verb"], {"meeting_id": yes["data"]["meeting_id"]}, PETER))
+    assert resp.status == 200
+    assert _answer(harness, PETER) == YES
+    before = len(harness.connector.posted)
+    await harness.post(harness.submit(no["data"], PETER))
+    assert _answer(harness, PETER) == NO
+    assert any("inte kommer" in (p.text or "") for p in harness.connector.posted[before:])
+    # A button for a meeting that is gone says so and stores nothing.
+    before = len(harness.connector.posted)
+    await harness.post(harness.submit({"action": "attend_yes", "meeting_id": "19990101"}, SOFIA))
+    assert any("redan varit" in (p.text or "") for p in harness.connector.posted[before:])
+
+
+async def test_no_meeting_to_answer(harness):
+    await harness.install(ANNA)
+    assert "inget planerat möte" in (await harness.say("kommer"))[0]
+
+
+async def test_answer_for_a_named_date(harness):
+    await _setup(harness)
+    await harness.say("nytt möte fredag 11 december kl 9-12")
+    await harness.say("kommer inte 11 december, krockar med nämnden", PETER)
+    a = harness.store.attendance.answer_of(TEAM, "20261211", PETER.aad)
+    assert a.answer == NO and a.note == "krockar med nämnden"
+    assert _answer(harness, PETER) is None
+
+
+async def test_presence_by_mention_and_names_and_represented(harness):
+    await _setup(harness)
+    await harness.say("kommun Götene")
+    await harness.say("kommun Skövde", PETER)
+    await harness.say("kommun Lidköping", SOFIA)
+    await harness.say("kommer", PETER)
+    here, missing = mun.represented(harness.store, TEAM, MEETING)
+    assert here == {"Skövde"} and len(missing) == 14
+    # Before the meeting starts there is nothing to record presence for.
+    assert "Inget möte har börjat" in (await harness.say("närvarande @Peter Stark", ANNA, mentions=[PETER]))[0]
+    harness.clock.set(datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    assert "presidiet" in (await harness.say("närvarande Sofia", PETER))[0]
+    texts = await harness.say("närvarande @Peter Stark, Sofia Adolfsson, Susanne Sandgren, Skaraborgs kommunalförbund", ANNA, mentions=[PETER])
+    assert "3 personer" in texts[0] and "gäster" in texts[0] and "Susanne Sandgren" in texts[0]
+    here, _missing = mun.represented(harness.store, TEAM, MEETING)
+    assert here == {"Skövde", "Lidköping"}
+    texts = await harness.say("närvarande ta bort Sofia")
+    assert "2 personer" in texts[0]
+    card = (await harness.say_cards("närvarande", SOFIA))[0]
+    assert_valid_card(card)
+    assert "Närvarande (2)" in str(card) and "Kommuner som inte var representerade (14)" in str(card)
+
+
+async def test_attendance_card_before_the_meeting(harness):
+    await _setup(harness)
+    await harness.say("kommun Skövde", PETER)
+    await harness.say("kommer", PETER)
+    await harness.say("kommer inte", SOFIA)
+    card = (await harness.say_cards("närvarande", SOFIA))[0]
+    assert_valid_card(card)
+    flat = str(card)
+    assert "Kommer (1)" in flat and "Peter Stark (Skövde)" in flat and "Kommer inte (1)" in flat
+    assert "Kommuner som inte har anmält sig (14)" in flat
+    assert card["actions"][0]["data"]["meeting_id"] == MEETING
+
+
+async def test_kommun_accepts_variants_and_suggests(harness):
+    await harness.install(ANNA, roster=[ANNA, PETER])
+    assert "ingen kommun" in (await harness.say("kommun"))[0]
+    texts = await harness.say("kommun toreboda")
+    assert "Töreboda" in texts[0]
+    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Töreboda"
+    assert "Du står som Töreboda" in (await harness.say("kommun"))[0]
+    texts = await harness.say("kommun Skövd")
+    assert "Menar du **Skövde**" in texts[0]
+    texts = await harness.say("kommun Borås")
+    assert "Essunga" in texts[0] and "Vara" in texts[0]
+    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Töreboda"
+    await harness.say("kommun Mariestad och Gullspång")
+    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Mariestad, Gullspång"
+    await harness.say("kommun skaraborgs kommunalförbund")
+    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Skaraborgs kommunalförbund"
+
+
+async def test_setting_someone_elses_municipality_needs_a_role(harness):
+    await harness.install(ANNA, roster=[ANNA, PETER])
+    assert "ordföranden" in (await harness.say("kommun @Anna Gustafsson Hjo", PETER, mentions=[ANNA]))[0]
+    await harness.say("kommun @Peter Stark Skövde", ANNA, mentions=[PETER])
+    assert harness.store.teams.get_member(TEAM, PETER.aad).municipality == "Skövde"
+
+
+async def test_members_card_by_municipality_with_roles(harness):
+    await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
+    await harness.say("kommun Götene")
+    await harness.say("kommun Skövde", PETER)
+    card = (await harness.say_cards("medlemmar", PETER))[0]
+    assert_valid_card(card)
+    flat = str(card)
+    assert "Medlemmar (3)" in flat
+    assert flat.index("Götene") < flat.index("Skövde") < flat.index("Kommun saknas")
+    assert "Anna Gustafsson – presidium, ordförande" in flat
+    assert "Ingen medlem registrerad från" in flat and "Essunga" in flat
+
+
+async def test_roles_given_and_taken(harness):
+    await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
+    assert "roll @Anna sekreterare" in (await harness.say("roll"))[0]
+    texts = await harness.say("roll @Peter Stark sekreterare", ANNA, mentions=[PETER])
+    assert "Peter Stark har nu rollerna: medlem, sekreterare" in texts[0]
+    assert "sekreterare" in harness.store.teams.get_member(TEAM, PETER.aad).roles
+    # A member cannot give roles; the answer names who can.
+    texts = await harness.say("roll Sofia presidium", PETER)
+    assert "ordföranden eller presidiet" in texts[0]
+    assert "presidium" not in harness.store.teams.get_member(TEAM, SOFIA.aad).roles
+    texts = await harness.say("roll Peter -sekreterare")
+    assert "rollerna: medlem." in texts[0]
+    await harness.say("roll Peter ta bort presidium")
+    assert "rollerna: medlem, sekreterare" in (await harness.say("roll Peter sekr"))[0]
+    assert "känner inte igen rollen" in (await harness.say("roll Peter kassör"))[0]
+    assert "hittar ingen" in (await harness.say("roll Bertil sekreterare"))[0]
+    assert "Peter Stark har rollerna" in (await harness.say("roll Peter"))[0]
+
+
+async def test_last_leader_cannot_drop_the_role(harness):
+    await harness.install(ANNA, roster=[ANNA, PETER])
+    await harness.say("roll Anna -presidium")
+    texts = await harness.say("roll Anna -ordförande")
+    assert "måste ha kvar" in texts[0]
+    assert "ordförande" in harness.store.teams.get_member(TEAM, ANNA.aad).roles
+    await harness.say("roll Peter ordförande")
+    assert "rollerna: medlem." in (await harness.say("roll Anna -ordförande"))[0]
