@@ -19,7 +19,7 @@ from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when
 from bot.mentions import Mention, read_mentions
 from bot.messages import t
-from bot.routing import COMMANDS, fold
+from bot.routing import COMMANDS, fold, parse_command
 from bot.turn import Turn
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, ActionItem, Owner
 from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
@@ -111,12 +111,21 @@ def meeting_index(store: Store, meeting: Meeting) -> int:
 
 
 def reply_text(turn: Turn) -> str:
-    """What a person answered in a dialog: exactly as typed, without the bot's @mention."""
+    """What a person wrote: exactly as typed, without the bot's @mention, people's as ``@Name``.
+
+    Also sets ``turn.mentions``. The entity objects are read directly: serialising them first
+    drops the ``mentioned`` data that botbuilder keeps in ``additional_properties``.
+    """
     activity = turn.activity
-    entities = [e.serialize() for e in activity.entities] if activity.entities else None
-    text, mentions = read_mentions(activity.text, entities, activity.recipient.id if activity.recipient else None)
+    text, mentions = read_mentions(activity.text, list(activity.entities or []), activity.recipient.id if activity.recipient else None)
     turn.mentions = mentions
     return text.replace("\u200b", "").strip()
+
+
+def command_args(turn: Turn, args: str) -> str:
+    """The arguments of the command in this message, read again with people's @mentions kept."""
+    command = parse_command(reply_text(turn))
+    return command.args if command is not None else args
 
 
 def roles_text(locale: str, roles: tuple[str, ...]) -> str:

@@ -45,6 +45,7 @@ from bot.recording import (
     action_saved_text,
     checkin_meeting,
     checkin_saved_text,
+    command_args,
     create_action_item,
     decision_meeting,
     decision_saved_text,
@@ -102,6 +103,7 @@ async def _begin(turn: Turn, dialog_id: str, options: dict[str, Any]) -> None:
 
 
 async def _answer(turn: Turn, args: str, kind: str) -> None:
+    args = command_args(turn, args)
     meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("records.checkin_no_meeting", **kind_params(kind, turn.locale))
@@ -201,6 +203,7 @@ async def checkouts(turn: Turn, args: str) -> None:
 
 
 async def _question(turn: Turn, args: str, kind: str) -> None:
+    args = command_args(turn, args)
     meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
     params = kind_params(kind, turn.locale)
     if meeting is None:
@@ -269,6 +272,7 @@ async def checkin_card_answer(turn: Turn, data: dict[str, Any]) -> CardReply:
 
 async def action_item(turn: Turn, args: str) -> None:
     """`uppgift …`: records an action item in one message, or asks for what is missing."""
+    args = command_args(turn, args)
     if not args.strip():
         await _begin(turn, ACTION_DIALOG, dict(EMPTY_ACTION_OPTIONS))
         return
@@ -423,6 +427,7 @@ def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | 
 
 async def action_edit(turn: Turn, args: str) -> None:
     """`ändra uppgift <nr> <ny text> [@person] [till <när>]`: new wording, owners or due date."""
+    args = command_args(turn, args)
     number, rest = parse_number(args)
     if number is None or not rest:
         await turn.say_key("records.action_edit_usage")
@@ -464,6 +469,7 @@ def _due_changes(turn: Turn, due: Due) -> dict[str, Any]:
 
 async def action_assign(turn: Turn, args: str) -> None:
     """`tilldela <nr> @person …`: the item gets new owners (people, a municipality or alla)."""
+    args = command_args(turn, args)
     number, rest = parse_number(args)
     if number is None or not rest:
         await turn.say_key("records.action_assign_usage")
@@ -492,6 +498,7 @@ async def action_assign(turn: Turn, args: str) -> None:
 
 async def decision(turn: Turn, args: str) -> None:
     """`beslut [punkt 3:] <text>`: records a decision for the ongoing (or latest) meeting."""
+    args = command_args(turn, args)
     meeting = decision_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("records.decision_no_meeting")
@@ -510,6 +517,7 @@ async def decision(turn: Turn, args: str) -> None:
 
 async def decision_edit(turn: Turn, args: str) -> None:
     """`ändra beslut <nr> <text>`: corrects the wording; the earlier wording stays in the history."""
+    args = command_args(turn, args)
     number, rest = parse_number(args)
     if number is None or not rest:
         await turn.say_key("records.decision_edit_usage")

@@ -1,0 +1,41 @@
+"""The action-item dialog keeps what it has been told across restarts and stores it once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tests.dialogs.records_restart import first_start, restart, stop
+from tests.harness import PETER, SOFIA, TEAM_ID
+
+
+async def test_action_item_dialog_survives_restarts(tmp_path: Path) -> None:
+    service = await first_start(tmp_path / "data")
+    try:
+        await service.harness.say("uppgift", PETER)
+        await service.harness.say("Boka lokal till SKIS-gruppen", PETER)  # "till" that is not a due date
+        service = await restart(service)
+        replies = await service.harness.say("Sofia", PETER)
+        assert "När ska det vara klart?" in replies[0]
+        assert service.harness.store.actions.all(TEAM_ID) == []
+        service = await restart(service)
+        replies = await service.harness.say("4 december", PETER)
+        assert "Uppgift **1**" in replies[0]
+        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        assert item.title == "Boka lokal till SKIS-gruppen" and item.due == date(2026, 12, 4)
+        assert [o.key for o in item.owners] == [SOFIA.aad]
+    finally:
+        await stop(service)
+
+
+async def test_one_message_with_a_question_continues_after_restart(tmp_path: Path) -> None:
+    service = await first_start(tmp_path / "data")
+    try:
+        replies = await service.harness.say("uppgift Mejla inbjudan till SKIS-gruppen till nästa möte", PETER)
+        assert "Vem ska göra det?" in replies[0]
+        service = await restart(service)
+        await service.harness.say("alla", PETER)
+        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        assert item.title == "Mejla inbjudan till SKIS-gruppen" and item.due_next_meeting and item.owners[0].kind == "all"
+    finally:
+        await stop(service)
