@@ -46,8 +46,13 @@ async def open_disk_bot(data_dir: Path, *, install: bool = True, **kwargs: objec
     return DiskBot(harness, data_dir, engine)
 
 
-async def close_disk_bot(bot: DiskBot) -> None:
-    await stop_harness(bot.harness)
+async def close_disk_bot(bot: DiskBot, *, keep_connector: bool = False) -> None:
+    """Stop the app and close its data directory (the fake connector may outlive it: a restart)."""
+    if keep_connector:
+        await bot.harness.session.close()
+        await bot.harness.runner.cleanup()
+    else:
+        await stop_harness(bot.harness)
     bot.engine.close()
 
 
