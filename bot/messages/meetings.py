@@ -201,6 +201,10 @@ SV: dict[str, str] = {
     "meetings.role.presidium": "presidium",
     "meetings.role.ordförande": "ordförande",
     "meetings.role.sekreterare": "sekreterare",
+    # Calendar export ------------------------------------------------------------------------
+    "meetings.ical_summary": "{name} – nätverksmöte",
+    "meetings.ical_cancelled": "INSTÄLLT: {summary}",
+    "meetings.ical_topics": "Planerat:",
 }
 
 EN: dict[str, str] = {

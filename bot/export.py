@@ -1,0 +1,198 @@
+"""`skis-bot export`: every record as JSON (also the backup format), or the meeting calendar as iCalendar.
+
+    skis-bot export [--format json|ics] [--team ID] [--out FILE]
+
+Writes to standard output unless ``--out`` is given (then atomically: a half-written file never
+replaces a good one). Works while the service runs: the data directory is opened read-only and
+takes no lock. The JSON format is documented in docs/export-format.md.
+
+Records come from the repositories themselves: every repository on the Store with an
+``export(team_key) -> dict[str, list[dict]]`` adds its lists to each team's object, so a new
+capability's records appear here without changing this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot import __version__
+from bot.municipalities import municipalities_of
+from storage.codec import dump_dt
+from storage.store import Store
+from storage.teams_repo import Member, Team
+
+FORMAT = "skis-bot-export"
+VERSION = 1
+
+
+class ExportError(Exception):
+    """The export cannot be made as asked; the message says why."""
+
+
+def exporting_repos(store: Store) -> Iterator[tuple[str, Any]]:
+    """(attribute name, repository) for every repository on ``store`` that exports records."""
+    for name, repo in vars(store).items():
+        if name == "engine" or name.startswith("_"):
+            continue
+        if callable(getattr(repo, "export", None)):
+            yield name, repo
+
+
+def member_record(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.key,
+        "teams_id": member.teams_id,
+        "aad_object_id": member.aad_object_id,
+        "name": member.name,
+        "municipality": member.municipality,
+        "municipalities": list(municipalities_of(member.municipality)),
+        "roles": sorted(member.roles),
+        "active": member.active,
+        "joined_at": dump_dt(member.joined_at),
+    }
+
+
+def team_record(store: Store, team: Team) -> dict[str, Any]:
+    """One team with its members and every repository's records."""
+    record: dict[str, Any] = {
+        "id": team.key,
+        "name": team.name,
+        "kind": team.kind,
+        "active": team.active,
+        "tenant_id": team.tenant_id,
+        "installed_by": team.installed_by,
+        "installed_at": dump_dt(team.installed_at),
+        "settings": team.settings,
+        "conversation_ref": team.conversation_ref,
+        "members": [member_record(m) for m in store.teams.members(team.key, active_only=False)],
+    }
+    base_keys = set(record)
+    owners: dict[str, str] = {}
+    for name, repo in exporting_repos(store):
+        for key, rows in repo.export(team.key).items():
+            if key in owners:
+                raise ExportError(f"both store.{owners[key]} and store.{name} export {key!r}")
+            if key in base_keys - {"members"}:
+                raise ExportError(f"store.{name} exports {key!r}, which is a team field")
+            owners[key] = name
+            record[key] = rows  # a repository's own member list replaces the basic one
+    return record
+
+
+def build_export(store: Store, *, now: datetime, team_key: str | None = None) -> dict[str, Any]:
+    """The whole export document (see docs/export-format.md)."""
+    teams = store.teams.all_teams(active_only=False)
+    if team_key is not None:
+        teams = [t for t in teams if t.key == team_key]
+        if not teams:
+            known = ", ".join(t.key for t in store.teams.all_teams(active_only=False)) or "none"
+            raise ExportError(f"no team with id {team_key!r} (teams: {known})")
+    teams.sort(key=lambda t: (t.installed_at, t.key))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": dump_dt(now),
+        "generator": f"skis-bot {__version__}",
+        "teams": [team_record(store, t) for t in teams],
+    }
+
+
+def build_ics(store: Store, *, now: datetime, tz: Any, name: str, team_key: str | None = None) -> bytes:
+    """The meeting calendar of every team (or one) as iCalendar bytes."""
+    from bot.ical import calendar_ics, team_calendar
+
+    teams = [t for t in store.teams.all_teams(active_only=False) if team_key is None or t.key == team_key]
+    if team_key is not None and not teams:
+        raise ExportError(f"no team with id {team_key!r}")
+    calendars = [team_calendar(store, t.key, t.name) for t in teams if t.kind != "personal"]
+    return calendar_ics(calendars, tz=tz, now=now, name=name)
+
+
+def to_json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n").encode("utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return dump_dt(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"cannot export a {type(value).__name__}")
+
+
+def write_output(data: bytes, out: str | None) -> None:
+    """Write to ``out`` atomically (temp file, fsync, rename), or to standard output."""
+    if not out or out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(out)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every record (JSON) or the meeting calendar (iCalendar)."""
+    from bot.cli import load_settings
+    from bot.clock import SystemClock
+    from storage.open import StoreOpenError, open_store
+
+    settings = load_settings()
+    if not settings.data_dir.exists():
+        sys.stderr.write(f"skis-bot export: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        return 1
+    try:
+        store, _bot_storage = open_store(settings.data_dir, read_only=True)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot export: {exc}\n")
+        return 1
+    try:
+        now = SystemClock().now()
+        if args.format == "ics":
+            data = build_ics(store, now=now, tz=settings.timezone, name=settings.network_name, team_key=args.team)
+        else:
+            data = to_json(build_export(store, now=now, team_key=args.team))
+        write_output(data, args.out)
+    except ExportError as exc:
+        sys.stderr.write(f"skis-bot export: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"skis-bot export: cannot write {args.out}: {exc.strerror or exc}\n")
+        return 1
+    finally:
+        store.close()
+    if args.out and args.out != "-":
+        sys.stderr.write(f"skis-bot export: wrote {args.out}\n")
+    return 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add `export` to the skis-bot command."""
+    parser = subparsers.add_parser(
+        "export",
+        help="write every record as JSON (the backup format) or the meeting calendar as iCalendar",
+        description="Export the bot's records. Safe while the service runs (read-only, no lock).",
+    )
+    parser.add_argument("--format", choices=("json", "ics"), default="json", help="json (default): every record; ics: the meeting calendar")
+    parser.add_argument("--team", metavar="ID", help="only this team (its Teams team id)")
+    parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    parser.set_defaults(func=cmd_export)
