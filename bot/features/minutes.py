@@ -1,8 +1,633 @@
-"""Feature: minutes (see bot/features/__init__.py for the shape of a feature module)."""
+"""Feature: minutes drafted by the bot, edited and confirmed by the secretary on an Adaptive Card.
+
+``protokoll [möte]`` builds the draft from the meeting's records and posts one card. The card's
+``refresh`` makes Teams ask for each viewer's own version: secretaries get inputs and
+**Spara utkast** / **Godkänn protokoll**, everyone else the text and **Begär ändring**. Every
+button carries the meeting id and the draft revision it shows; roles come from the activity's
+sender (``turn.member``), never from card data.
+
+Confirming is checked and stored without an await in between, so of two clicks, two secretaries
+or a card that shows an older draft, at most one confirms, and only the content on its card.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-COMMANDS: dict[str, Any] = {}
-CARD_ACTIONS: dict[str, Any] = {}
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import ConversationReference
+
+from bot import formatting
+from bot.cards import escape
+from bot.cards.minutes import COMMENT_INPUT, REASON_INPUT, CardView, minutes_card
+from bot.dates import DateQuestion, When, parse_when
+from bot.install import conversation_ref
+from bot.meeting_ops import find_meetings
+from bot.messages import t
+from bot.minutes import sources
+from bot.minutes.draft import Publication, apply_edits, edit_fields, merge_edits
+from bot.routing import (
+    ACTION_MINUTES_APPROVE,
+    ACTION_MINUTES_CORRECT,
+    ACTION_MINUTES_COSIGN,
+    ACTION_MINUTES_REFRESH,
+    ACTION_MINUTES_REQUEST_CHANGE,
+    ACTION_MINUTES_SAVE,
+    fold,
+)
+from bot.services import Services
+from bot.turn import CardReply, Turn
+from storage.meetings_repo import Meeting
+from storage.minutes_repo import (
+    CORRECTING,
+    AlreadyConfirmedError,
+    MinutesDraft,
+    MinutesVersion,
+    NotConfirmableError,
+    StaleDraftError,
+)
+from storage.teams_repo import Member, Team
+
+log = logging.getLogger(__name__)
+
+SECRETARY = "sekreterare"
+CHAIR = "ordförande"
+PRESIDIUM = "presidium"
+DRAFT_ROLES = (SECRETARY, CHAIR, PRESIDIUM)  # may open the draft with `protokoll`
+SETTING_ROLES = (PRESIDIUM, CHAIR)  # may switch justering on and off
+COSIGN_SETTING = "minutes_cosign"  # team setting: the chair co-signs confirmed minutes (justering)
+
+_ON = frozenset({"pa", "on", "ja", "paslagen", "1"})
+_OFF = frozenset({"av", "off", "nej", "avslagen", "0"})
+
+
+# Reading state -----------------------------------------------------------------------------------
+def _tz(services: Services) -> ZoneInfo:
+    return services.settings.timezone
+
+
+def cosign_required(team: Team) -> bool:
+    """True when the network has switched justering (co-signing by the chair) on."""
+    return bool(team.settings.get(COSIGN_SETTING))
+
+
+def _people_with(services: Services, team: Team, role: str) -> list[Member]:
+    return [m for m in services.store.teams.members(team.key) if role in m.roles]
+
+
+def sync_draft(services: Services, team: Team, meeting: Meeting, *, by: str | None = None) -> tuple[MinutesDraft, dict[str, Any]]:
+    """The stored draft brought up to date with the records (a confirmed one is left as it is).
+
+    Returns the draft and the document built from the records (before edits). Synchronous on
+    purpose: nothing else runs between reading the records and storing the draft.
+    """
+    repo = services.store.minutes
+    built = sources.build(services.store, team, meeting, _tz(services))
+    draft = repo.draft(team.key, meeting.id)
+    if draft is not None and draft.locked:
+        return draft, built
+    content = apply_edits(built, draft.edits if draft else {})
+    saved = repo.save_draft(
+        team.key, meeting.id, content=content, expected_revision=draft.revision if draft else None, at=services.clock.now(), by=by
+    )
+    return saved, built
+
+
+def _latest(services: Services, team: Team, draft: MinutesDraft) -> MinutesVersion | None:
+    return services.store.minutes.latest(team.key, draft.meeting_id)
+
+
+def _refresh_ids(services: Services, team: Team, draft: MinutesDraft, version: MinutesVersion | None) -> list[str]:
+    # Only people whose card differs from the shared one need it refreshed automatically.
+    people = _people_with(services, team, SECRETARY)
+    if draft.locked and version is not None and version.awaiting_cosign:
+        people += _people_with(services, team, CHAIR)
+    return [m.teams_id for m in people]
+
+
+def card_for(
+    services: Services,
+    team: Team,
+    draft: MinutesDraft,
+    member: Member | None,
+    *,
+    locale: str = "sv",
+    notice: str | None = None,
+) -> dict[str, Any]:
+    """The minutes card as ``member`` may see and use it (None: the shared read-only card)."""
+    version = _latest(services, team, draft) if draft.locked else None
+    roles = member.roles if member is not None else frozenset()
+    if draft.locked and version is not None:
+        pub = Publication.of_version(version)
+        view = CardView(
+            can_request_change=False,
+            can_correct=SECRETARY in roles,
+            can_cosign=CHAIR in roles and version.awaiting_cosign and member is not None and member.key != version.confirmed_by,
+            notice=notice,
+        )
+    else:
+        pub = Publication.of_draft(draft)
+        view = CardView(
+            editable=SECRETARY in roles,
+            correcting_version=draft.confirmed_version if draft.status == CORRECTING else None,
+            notice=notice,
+            no_secretary=not _people_with(services, team, SECRETARY),
+        )
+    return minutes_card(
+        pub,
+        view,
+        meeting_id=draft.meeting_id,
+        refresh_user_ids=_refresh_ids(services, team, draft, version),
+        tz=_tz(services),
+        locale=locale,
+    )
+
+
+def _date_text(services: Services, meeting: Meeting, locale: str) -> str:
+    return formatting.format_date(meeting.starts_at.astimezone(_tz(services)).date(), locale)
+
+
+def _personal(turn: Turn) -> bool:
+    conversation = turn.activity.conversation
+    return bool(conversation and conversation.conversation_type == "personal")
+
+
+# Finding the meeting -------------------------------------------------------------------------------
+async def _meeting_from_args(turn: Turn, args: str) -> Meeting | None:
+    """The meeting ``protokoll [möte]`` means, or None after telling the person what was wrong."""
+    store, tz = turn.store, _tz(turn.services)
+    text = args.strip()
+    if not text:
+        meeting = store.meetings.latest_started(turn.team.key, turn.now)
+        if meeting is None:
+            await turn.say_key("minutes.no_meeting")
+        return meeting
+    found = find_meetings(store, turn.team.key, text, now=turn.now, tz=tz, include_past=True)
+    if isinstance(found, DateQuestion):
+        await turn.say(found.text(turn.locale))
+        return None
+    if not found:
+        found = _last_year(store, turn.team.key, text, turn.now.astimezone(tz).date(), tz)
+    if not found:
+        await turn.say_key("minutes.meeting_not_found", what=escape(_quoted(text)))
+        return None
+    if len(found) > 1:
+        await turn.say_key("minutes.meeting_ambiguous", ids=", ".join(m.id for m in found), example=found[0].id)
+        return None
+    meeting = found[0]
+    if meeting.cancelled:
+        await turn.say_key("minutes.meeting_cancelled", date=_date_text(turn.services, meeting, turn.locale))
+        return None
+    if meeting.starts_at > turn.now:
+        await turn.say_key("minutes.meeting_not_started", date=_date_text(turn.services, meeting, turn.locale))
+        return None
+    return meeting
+
+
+def _last_year(store: Any, team_key: str, text: str, today: date, tz: ZoneInfo) -> list[Meeting]:
+    # "20 november" means the coming one when planning, but the last one when writing minutes.
+    when = parse_when(text, today, tz)
+    if not isinstance(when, When) or when.date <= today:
+        return []
+    try:
+        earlier = when.date.replace(year=when.date.year - 1)
+    except ValueError:  # 29 februari
+        earlier = when.date - timedelta(days=365)
+    return [m for m in store.meetings.on_date(team_key, earlier, tz) if not m.cancelled]
+
+
+def _quoted(text: str) -> str:
+    return f"för \"{text}\"" if not text[:1].isdigit() else f"med id eller datum \"{text}\""
+
+
+def _meeting_from_data(turn: Turn, data: dict[str, Any]) -> Meeting | None:
+    meeting_id = data.get("meeting_id")
+    if not isinstance(meeting_id, str) or not meeting_id:
+        return None
+    # The team comes from the activity, so a card can only reach its own network's minutes.
+    return turn.store.meetings.get(turn.team.key, meeting_id)
+
+
+def _revision(data: dict[str, Any]) -> int:
+    try:
+        return int(data.get("revision") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+# The command ------------------------------------------------------------------------------------
+async def minutes_command(turn: Turn, args: str) -> None:
+    """`protokoll [möte]`: the draft card (or the confirmed minutes); also `justering`, `rätta`, `historik`."""
+    words = args.split(maxsplit=1)
+    first = fold(words[0]) if words else ""
+    rest = words[1] if len(words) > 1 else ""
+    if first == "justering":
+        await _cosign_setting(turn, rest)
+        return
+    if first in ("ratta", "rattelse"):
+        await _correct_command(turn, rest)
+        return
+    if first in ("historik", "versioner"):
+        await _history(turn, rest)
+        return
+    meeting = await _meeting_from_args(turn, args)
+    if meeting is None:
+        return
+    services, team = turn.services, turn.team
+    if not turn.has_role(*DRAFT_ROLES):
+        latest = services.store.minutes.latest(team.key, meeting.id)
+        if latest is None:
+            await turn.say_key("minutes.not_allowed")
+            return
+        draft = services.store.minutes.draft(team.key, meeting.id)
+        await turn.send_card(card_for(services, team, draft, turn.member, locale=turn.locale),  # type: ignore[arg-type]
+                             summary=turn.t("minutes.card_summary_confirmed", date=_date_text(services, meeting, turn.locale)))
+        return
+    draft, _built = sync_draft(services, team, meeting, by=turn.member.key)
+    await _send_minutes_card(turn, team, meeting, draft)
+
+
+async def _send_minutes_card(turn: Turn, team: Team, meeting: Meeting, draft: MinutesDraft) -> None:
+    services = turn.services
+    date_text = _date_text(services, meeting, turn.locale)
+    key = "minutes.card_summary_confirmed" if draft.locked else "minutes.card_summary_draft"
+    if _personal(turn):
+        card = card_for(services, team, draft, turn.member, locale=turn.locale)
+        await turn.send_card(card, summary=turn.t(key, date=date_text))
+        return
+    # In a channel everyone sees this card; refresh gives the secretary her editable one.
+    card = card_for(services, team, draft, None, locale=turn.locale)
+    activity_id = await turn.send_card(card, summary=turn.t(key, date=date_text))
+    if activity_id:
+        services.store.minutes.remember_card(team.key, meeting.id, conversation_ref(turn.activity), activity_id)
+
+
+async def _cosign_setting(turn: Turn, rest: str) -> None:
+    """`protokoll justering på|av`: the presidium decides whether the chair co-signs minutes."""
+    value = fold(rest.strip(" .!"))
+    state = turn.t("minutes.cosign_state_on" if cosign_required(turn.team) else "minutes.cosign_state_off")
+    if value not in _ON and value not in _OFF:
+        await turn.say_key("minutes.cosign_setting_usage", state=state)
+        return
+    if not turn.has_role(*SETTING_ROLES):
+        await turn.say_key("minutes.only_presidium_setting")
+        return
+    on = value in _ON
+    turn.store.teams.update_team_settings(turn.team.key, {COSIGN_SETTING: on})
+    await turn.say_key("minutes.cosign_setting_on" if on else "minutes.cosign_setting_off")
+
+
+async def _correct_command(turn: Turn, rest: str) -> None:
+    """`protokoll rätta [möte]`: the secretary reopens confirmed minutes for a correction."""
+    if not turn.has_role(SECRETARY):
+        await turn.say_key("minutes.only_secretary_correct")
+        return
+    meeting = await _meeting_from_args(turn, rest)
+    if meeting is None:
+        return
+    draft = _start_correction(turn, meeting)
+    if draft is None:
+        await turn.say_key("minutes.not_confirmed_yet", date=_date_text(turn.services, meeting, turn.locale))
+        return
+    await turn.say_key("minutes.correcting_started", date=_date_text(turn.services, meeting, turn.locale))
+    await _send_minutes_card(turn, turn.team, meeting, draft)
+
+
+def _start_correction(turn: Turn, meeting: Meeting) -> MinutesDraft | None:
+    repo = turn.store.minutes
+    draft = repo.draft(turn.team.key, meeting.id)
+    if draft is None or draft.confirmed_version is None:
+        return None
+    if draft.locked:
+        repo.start_correction(turn.team.key, meeting.id, at=turn.now, by=turn.member.key)
+    # Rebuilt from the records as they are now: a corrected decision reaches the correction.
+    return sync_draft(turn.services, turn.team, meeting, by=turn.member.key)[0]
+
+
+async def _history(turn: Turn, rest: str) -> None:
+    """`protokoll historik [möte]`: every confirmed version with who, when, why and its hash."""
+    meeting = await _meeting_from_args(turn, rest)
+    if meeting is None:
+        return
+    repo, tz = turn.store.minutes, _tz(turn.services)
+    date_text = _date_text(turn.services, meeting, turn.locale)
+    draft = repo.draft(turn.team.key, meeting.id)
+    versions = repo.versions(turn.team.key, meeting.id)
+    if draft is None:
+        await turn.say_key("minutes.history_none", date=date_text, meeting_id=meeting.id)
+        return
+    lines = [turn.t("minutes.history_title", date=date_text)]
+    for v in versions:
+        lines.append(
+            turn.t(
+                "minutes.history_line",
+                version=v.version,
+                name=escape(v.confirmed_by_name),
+                at=formatting.format_datetime(v.confirmed_at, tz, turn.locale),
+                reason=turn.t("minutes.history_reason", reason=escape(v.reason)) if v.reason else "",
+                cosign=turn.t("minutes.history_cosign", name=escape(v.cosigned_by_name)) if v.cosigned_at else "",
+                hash=v.content_hash[:16],
+            )
+        )
+    if not draft.locked:
+        at = formatting.format_datetime(draft.updated_at or turn.now, tz, turn.locale)
+        lines.append(turn.t("minutes.history_draft", at=at))
+    lines.append("")
+    lines.append(turn.t("minutes.history_export_hint", meeting_id=meeting.id))
+    await turn.say("\n".join(lines))
+
+
+# Card actions -----------------------------------------------------------------------------------
+async def refresh_card(turn: Turn, data: dict[str, Any]) -> CardReply | None:
+    """Teams asks for this viewer's card: editable for secretaries, read-only for everyone else."""
+    meeting = _meeting_from_data(turn, data)
+    if meeting is None:
+        return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
+    draft, _built = sync_draft(turn.services, turn.team, meeting)
+    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale))
+
+
+def _save_edits(turn: Turn, draft: MinutesDraft, built: dict[str, Any], data: dict[str, Any]) -> tuple[MinutesDraft, tuple[str, ...]]:
+    """Store what the card's inputs hold (synchronously); returns the draft and the conflicting fields."""
+    merged = merge_edits(
+        draft.edits,
+        data,
+        edit_fields(draft.content),
+        card_revision=_revision(data),
+        current_revision=draft.revision,
+        content=draft.content,
+        by=turn.member.key,
+        at=turn.now,
+    )
+    if not merged.changed:
+        return draft, merged.conflicts
+    saved = turn.store.minutes.save_draft(
+        turn.team.key,
+        draft.meeting_id,
+        content=apply_edits(built, merged.edits),
+        edits=merged.edits,
+        expected_revision=draft.revision,
+        at=turn.now,
+        by=turn.member.key,
+    )
+    return saved, merged.conflicts
+
+
+def _conflict_notice(turn: Turn, draft: MinutesDraft, conflicts: tuple[str, ...]) -> str:
+    names = []
+    for name in conflicts:
+        if name.startswith("notes_"):
+            item = next((i for i in draft.content.get("items", []) if "notes_" + i["key"] == name), None)
+            names.append(f"{item['number']}. {item['title']}" if item else name)
+        else:
+            names.append(turn.t("minutes.section.checkin" if name.startswith("checkin") else "minutes.section.checkout"))
+    return turn.t("minutes.card_conflict_notice", fields=", ".join(names))
+
+
+async def save_draft(turn: Turn, data: dict[str, Any]) -> CardReply | None:
+    """**Spara utkast**: the secretary's texts are stored; the card comes back up to date."""
+    meeting = _meeting_from_data(turn, data)
+    if meeting is None:
+        return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
+    if not turn.has_role(SECRETARY):
+        return CardReply(message=turn.t("minutes.only_secretary"))
+    draft, built = sync_draft(turn.services, turn.team, meeting)
+    if draft.locked:
+        return _already(turn, draft)
+    saved, conflicts = _save_edits(turn, draft, built, data)
+    if conflicts:
+        notice = _conflict_notice(turn, saved, conflicts)
+    else:
+        local = turn.now.astimezone(_tz(turn.services))
+        notice = turn.t("minutes.card_saved_notice", time=formatting.format_time(local.time(), turn.locale))
+    return CardReply(card=card_for(turn.services, turn.team, saved, turn.member, locale=turn.locale, notice=notice))
+
+
+def _already(turn: Turn, draft: MinutesDraft) -> CardReply:
+    version = _latest(turn.services, turn.team, draft)
+    notice = turn.t("minutes.card_already_notice", name=version.confirmed_by_name if version else "")
+    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
+
+
+async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
+    """**Godkänn protokoll**: the content on the secretary's card becomes a confirmed, locked version."""
+    meeting = _meeting_from_data(turn, data)
+    if meeting is None:
+        return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
+    if not turn.has_role(SECRETARY):
+        return CardReply(message=turn.t("minutes.only_secretary"))
+    services, team = turn.services, turn.team
+    # From here to confirm() nothing awaits: no other click can run in between.
+    draft, built = sync_draft(services, team, meeting)
+    if draft.locked:
+        return _already(turn, draft)
+    card_revision = _revision(data)
+    if card_revision != draft.revision:
+        # The card showed an older draft: keep what she typed, show the current one, confirm nothing.
+        saved, _conflicts = _save_edits(turn, draft, built, data)
+        notice = turn.t("minutes.card_stale_notice")
+        return CardReply(card=card_for(services, team, saved, turn.member, locale=turn.locale, notice=notice))
+    saved, _conflicts = _save_edits(turn, draft, built, data)
+    reason = data.get(REASON_INPUT) if isinstance(data.get(REASON_INPUT), str) else None
+    if saved.status == CORRECTING and not (reason or "").strip():
+        notice = turn.t("minutes.card_reason_missing_notice")
+        return CardReply(card=card_for(services, team, saved, turn.member, locale=turn.locale, notice=notice))
+    try:
+        version = services.store.minutes.confirm(
+            team.key,
+            meeting.id,
+            expected_revision=saved.revision,
+            by=turn.member.key,
+            by_name=turn.member.name,
+            at=turn.now,
+            reason=reason,
+            cosign_required=cosign_required(team),
+        )
+    except AlreadyConfirmedError:
+        return _already(turn, services.store.minutes.draft(team.key, meeting.id) or saved)
+    except (StaleDraftError, NotConfirmableError):
+        current = services.store.minutes.draft(team.key, meeting.id) or saved
+        return CardReply(card=card_for(services, team, current, turn.member, locale=turn.locale, notice=turn.t("minutes.card_stale_notice")))
+    log.info("minutes of %s confirmed as version %s", meeting.id, version.version)
+    locked = services.store.minutes.draft(team.key, meeting.id) or saved
+    await services.changes.publish("minutes", team.key, meeting.id)
+    key = "minutes.approved_channel_cosign" if version.awaiting_cosign else "minutes.approved_channel"
+    await _announce(turn, team, meeting, locked, version, key, name=turn.member.name)
+    return CardReply(card=card_for(services, team, locked, turn.member, locale=turn.locale))
+
+
+async def correct(turn: Turn, data: dict[str, Any]) -> CardReply | None:
+    """**Rätta protokollet**: the secretary reopens confirmed minutes; the confirmed version stays valid."""
+    meeting = _meeting_from_data(turn, data)
+    if meeting is None:
+        return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
+    if not turn.has_role(SECRETARY):
+        return CardReply(message=turn.t("minutes.only_secretary_correct"))
+    draft = _start_correction(turn, meeting)
+    if draft is None:
+        return CardReply(message=turn.t("minutes.not_confirmed_yet", date=_date_text(turn.services, meeting, turn.locale)))
+    notice = turn.t("minutes.correcting_started", date=_date_text(turn.services, meeting, turn.locale))
+    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
+
+
+async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
+    """**Justera**: the chair co-signs the confirmed version shown on the card."""
+    meeting = _meeting_from_data(turn, data)
+    if meeting is None:
+        return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
+    if not turn.has_role(CHAIR):
+        return CardReply(message=turn.t("minutes.only_chair_cosign"))
+    services, team, repo = turn.services, turn.team, turn.store.minutes
+    draft = repo.draft(team.key, meeting.id)
+    version = repo.version(team.key, meeting.id, int(data.get("version") or 0)) if data.get("version") else None
+    version = version or (_latest(services, team, draft) if draft else None)
+    if draft is None or version is None or not version.awaiting_cosign:
+        return CardReply(message=turn.t("minutes.nothing_to_cosign"))
+    if version.confirmed_by == turn.member.key:
+        return CardReply(message=turn.t("minutes.cosign_not_self"))
+    signed = repo.cosign(team.key, meeting.id, version.version, by=turn.member.key, by_name=turn.member.name, at=turn.now)
+    await services.changes.publish("minutes", team.key, meeting.id)
+    await _announce(turn, team, meeting, draft, signed, "minutes.cosigned_channel", name=turn.member.name)
+    return CardReply(card=card_for(services, team, draft, turn.member, locale=turn.locale))
+
+
+async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
+    """**Begär ändring**: the comment goes to the presidium, 1:1 where possible, else in the channel."""
+    meeting = _meeting_from_data(turn, data)
+    if meeting is None:
+        return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
+    comment = data.get(COMMENT_INPUT)
+    if not isinstance(comment, str) or not comment.strip():
+        return CardReply(message=turn.t("minutes.comment_missing"))
+    services, team = turn.services, turn.team
+    sent_to = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.locale)
+    draft = services.store.minutes.draft(team.key, meeting.id)
+    reply = turn.t("minutes.change_sent", names=sent_to)
+    if draft is None:
+        return CardReply(message=reply)
+    return CardReply(card=card_for(services, team, draft, turn.member, locale=turn.locale, notice=reply))
+
+
+# Sending outside the current turn -----------------------------------------------------------------
+async def notify_change_request(services: Services, team: Team, meeting: Meeting, sender: Member, comment: str, locale: str = "sv") -> str:
+    """Post the comment to each presidium member 1:1 (channel for those the bot cannot reach); returns who."""
+    store = services.store
+    recipients = [m for m in store.teams.members(team.key) if PRESIDIUM in m.roles and m.key != sender.key]
+    params = {
+        "name": escape(sender.name),
+        "date": _date_text(services, meeting, locale),
+        "comment": escape(comment),
+        "meeting_id": meeting.id,
+    }
+    unreached: list[Member] = []
+    for member in recipients:
+        ref = store.teams.personal_ref(member.key)
+        if not ref or not await _post(services, ref, text=t("minutes.change_requested", locale, **params)):
+            unreached.append(member)
+    if unreached or not recipients:
+        names = ", ".join(escape(m.name) for m in unreached) or t("core.role.presidium", locale)
+        await _post(services, team.conversation_ref, text=t("minutes.change_requested_channel", locale, names=names, **params))
+    if not recipients:
+        return t("minutes.change_nobody", locale)
+    return ", ".join(escape(m.name) for m in recipients)
+
+
+async def _announce(
+    turn: Turn, team: Team, meeting: Meeting, draft: MinutesDraft, version: MinutesVersion, key: str, *, name: str
+) -> None:
+    """Show everyone the confirmed (or co-signed) minutes once: update cards in place, one short message."""
+    services = turn.services
+    locale = turn.locale
+    message = t(key, locale, name=escape(name), date=_date_text(services, meeting, locale), version=version.version)
+    shared = card_for(services, team, draft, None, locale=locale)
+    activity = turn.activity
+    in_team_conversation = not _personal(turn)
+    if activity.type == "invoke" and activity.reply_to_id:
+        # The invoke response changes the clicker's card; this changes it for everyone else.
+        await _update_in_turn(turn.context, activity.reply_to_id, shared)
+    if in_team_conversation:
+        await turn.say(message)
+        services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
+        return
+    # Confirmed in a 1:1 chat: bring the channel's cards up to date, or post the minutes there.
+    updated = 0
+    for entry in draft.cards:
+        if entry.get("ref") and entry.get("activity_id") and await _update_card(services, entry["ref"], entry["activity_id"], shared):
+            updated += 1
+    summary = t("minutes.card_summary_confirmed", locale, date=_date_text(services, meeting, locale))
+    if updated:
+        await _post(services, team.conversation_ref, text=message)
+    else:
+        await _post(services, team.conversation_ref, text=message, card=shared, summary=summary)
+    services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
+
+
+async def _update_in_turn(context: TurnContext, activity_id: str, card: dict[str, Any]) -> bool:
+    update = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    update.id = activity_id
+    try:
+        await context.update_activity(update)
+        return True
+    except Exception:  # the invoke answer already shows the clicker the result
+        log.warning("could not update the minutes card in place", exc_info=True)
+        return False
+
+
+async def _post(
+    services: Services, ref: dict[str, Any] | None, *, text: str | None = None, card: dict[str, Any] | None = None, summary: str | None = None
+) -> bool:
+    """Send one message to a stored conversation; False (logged) if it could not be delivered."""
+    if not ref:
+        return False
+
+    async def send(context: TurnContext) -> None:
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text) if card else MessageFactory.text(text or "")
+        if summary:
+            activity.summary = summary
+        await context.send_activity(activity)
+
+    return await _continue(services, ref, send)
+
+
+async def _update_card(services: Services, ref: dict[str, Any], activity_id: str, card: dict[str, Any]) -> bool:
+    async def send(context: TurnContext) -> None:
+        update = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        update.id = activity_id
+        await context.update_activity(update)
+
+    return await _continue(services, ref, send)
+
+
+async def _continue(services: Services, ref: dict[str, Any], send: Any) -> bool:
+    outcome: dict[str, Any] = {}
+
+    async def logic(context: TurnContext) -> None:
+        # Caught here: the adapter's error boundary would otherwise post an error to that chat.
+        try:
+            await send(context)
+            outcome["ok"] = True
+        except Exception as exc:
+            outcome["error"] = exc
+
+    try:
+        await services.adapter.continue_conversation(ConversationReference().deserialize(ref), logic, services.settings.app_id)
+    except Exception as exc:
+        outcome["error"] = exc
+    if "error" in outcome:
+        log.warning("proactive minutes message failed: %s", type(outcome["error"]).__name__)
+    return bool(outcome.get("ok"))
+
+
+COMMANDS = {"minutes": minutes_command}
+CARD_ACTIONS = {
+    ACTION_MINUTES_REFRESH: refresh_card,
+    ACTION_MINUTES_SAVE: save_draft,
+    ACTION_MINUTES_APPROVE: approve,
+    ACTION_MINUTES_REQUEST_CHANGE: request_change,
+    ACTION_MINUTES_CORRECT: correct,
+    ACTION_MINUTES_COSIGN: cosign,
+}
+

@@ -1,5 +1,135 @@
 """Messages for the minutes area (see bot/messages/__init__.py)."""
 
-SV: dict[str, str] = {}
+SV: dict[str, str] = {
+    # The document (card, Markdown, HTML, Word)
+    "minutes.doc_title": "Minnesanteckningar – {network}",
+    "minutes.doc_time": "kl. {time}",
+    "minutes.doc_substitute_for": "(ersättare för {name})",
+    "minutes.doc_due": "senast {due}",
+    "minutes.doc_done": "(klar)",
+    "minutes.doc_item_heading": "{number}. {title}",
+    "minutes.doc_decision_label": "Beslut",
+    "minutes.doc_question_label": "Fråga",
+    "minutes.doc_draft_mark": "UTKAST – ännu inte godkänt av sekreteraren",
+    "minutes.doc_confirmed_line": "Godkänt (version {version}) av {name}, {at}.",
+    "minutes.doc_correction_line": "Rättelse: {reason}",
+    "minutes.doc_cosigned_line": "Justerat av {name}, {at}.",
+    "minutes.doc_awaiting_cosign_line": "Väntar på justering av ordföranden.",
+    "minutes.doc_hash_line": "Kontrollsumma (SHA-256): {hash}",
+    "minutes.doc_empty": "Inget antecknat än.",
+    "minutes.section.attendance": "Närvarande",
+    "minutes.section.checkin": "Incheckning",
+    "minutes.section.decisions": "Beslut",
+    "minutes.section.actions": "Uppdrag",
+    "minutes.section.upcoming": "Kommande möten",
+    "minutes.section.checkout": "Utcheckning",
+    "minutes.export_generated": "Exporterat {at}.",
+    # The card
+    "minutes.card_draft_heading": "Utkast: {title}",
+    "minutes.card_correcting_heading": "Rättelse: {title}",
+    "minutes.card_editor_intro": (
+        "Du är sekreterare: skriv anteckningar under varje punkt, tryck **Spara utkast** när du vill "
+        "spara och **Godkänn protokoll** när allt stämmer. Närvaro, beslut och uppdrag ändras med "
+        "sina egna kommandon (till exempel *rätta beslut 3*) och kommer med här av sig själva."
+    ),
+    "minutes.card_viewer_intro": "Sekreteraren granskar utkastet. Ser du något som är fel? Tryck **Begär ändring**.",
+    "minutes.card_no_secretary": "Ingen i nätverket har rollen sekreterare än. Ge någon rollen med *roll @Namn sekreterare*.",
+    "minutes.card_stale_notice": "Utkastet har ändrats sedan kortet visades (till exempel ett nytt beslut). Här är det senaste – granska och tryck **Godkänn protokoll** igen.",
+    "minutes.card_saved_notice": "Utkastet är sparat ({time}).",
+    "minutes.card_conflict_notice": "Någon annan sparade samtidigt text i {fields}; deras text finns kvar. Kontrollera och spara igen.",
+    "minutes.card_already_notice": "Protokollet var redan godkänt av {name}. Inget ändrades.",
+    "minutes.card_reason_missing_notice": "Skriv varför protokollet rättas i rutan **Skäl till rättelsen** och tryck **Godkänn rättelse** igen.",
+    "minutes.card_sent_notice": "Din begäran är skickad till {names}.",
+    "minutes.card_label_checkin_summary": "Incheckning – sammanfattning (lämna tomt för att visa svaren)",
+    "minutes.card_label_checkout_summary": "Utcheckning – sammanfattning (lämna tomt för att visa svaren)",
+    "minutes.card_label_notes": "Anteckningar",
+    "minutes.card_label_reason": "Skäl till rättelsen (krävs)",
+    "minutes.card_placeholder_notes": "Vad sades under punkten?",
+    "minutes.card_placeholder_reason": "Till exempel: fel namn under Närvarande",
+    "minutes.card_label_comment": "Vad behöver ändras?",
+    "minutes.card_placeholder_comment": "Till exempel: beslutet under punkt 3 saknar datum",
+    "minutes.card_answers_hidden": "{count} svar (visas i det färdiga protokollet).",
+    "minutes.card_no_answers": "Inga svar än.",
+    "minutes.card_no_items": "Dagordningen har inga punkter. Lägg till med *punkt …*.",
+    "minutes.card_fact_date": "Datum",
+    "minutes.card_fact_time": "Tid",
+    "minutes.card_fact_place": "Plats",
+    "minutes.card_fact_status": "Status",
+    "minutes.card_status_draft": "Utkast (version {revision} av utkastet)",
+    "minutes.card_status_correcting": "Rättas (godkänd version {version} gäller tills rättelsen godkänns)",
+    "minutes.card_status_confirmed": "Godkänt",
+    "minutes.button_save": "Spara utkast",
+    "minutes.button_approve": "Godkänn protokoll",
+    "minutes.button_approve_correction": "Godkänn rättelse",
+    "minutes.button_request_change": "Begär ändring",
+    "minutes.button_send": "Skicka till presidiet",
+    "minutes.button_correct": "Rätta protokollet",
+    "minutes.button_cosign": "Justera",
+    "minutes.card_summary_draft": "Utkast till minnesanteckningar {date}",
+    "minutes.card_summary_confirmed": "Minnesanteckningar {date} (godkända)",
+    # Replies to the command
+    "minutes.not_allowed": (
+        "Protokollet skrivs av sekreteraren tillsammans med ordföranden och presidiet. "
+        "När det är godkänt visas det här i kanalen. Skriv **möten** för att se mötena."
+    ),
+    "minutes.no_meeting": (
+        "Det finns inget möte som har börjat än, så det finns inget protokoll att skriva. "
+        "Skriv **möten** för att se kalendern, eller **protokoll 20 november** för ett visst möte."
+    ),
+    "minutes.meeting_not_found": (
+        "Jag hittar inget möte {what}. Skriv **tidigare möten** för att se mötena, och sedan till exempel "
+        "**protokoll 20 november**."
+    ),
+    "minutes.meeting_ambiguous": "Det finns flera möten den dagen: {ids}. Skriv till exempel **protokoll {example}**.",
+    "minutes.meeting_cancelled": "Mötet {date} är inställt, så det har inget protokoll. Skriv **tidigare möten** för att se de andra.",
+    "minutes.meeting_not_started": "Mötet {date} har inte börjat än. Protokollet kan skrivas när mötet har börjat.",
+    "minutes.sent_draft": "Här är utkastet till minnesanteckningar för {date}.",
+    "minutes.only_secretary": (
+        "Det är bara sekreteraren som kan spara och godkänna protokollet, så inget ändrades. "
+        "Ser du något som är fel? Tryck **Begär ändring** och skriv vad."
+    ),
+    "minutes.only_secretary_correct": "Det är bara sekreteraren som kan rätta ett godkänt protokoll. Skriv **medlemmar** för att se vem det är.",
+    "minutes.only_chair_cosign": "Det är bara ordföranden som kan justera protokollet, så inget ändrades.",
+    "minutes.cosign_not_self": "Den som godkände protokollet kan inte också justera det. Be en annan ordförande.",
+    "minutes.nothing_to_cosign": "Det finns inget som väntar på justering för det mötet.",
+    "minutes.cosigned_reply": "Tack! Protokollet för {date} är justerat.",
+    "minutes.not_confirmed_yet": "Protokollet för {date} är inte godkänt än, så det finns inget att rätta. Skriv **protokoll** för att se utkastet.",
+    "minutes.correcting_started": "Du kan nu rätta protokollet för {date}. Ändra i kortet, skriv skälet och tryck **Godkänn rättelse**. Den godkända versionen gäller tills dess.",
+    "minutes.approved_channel": "✅ {name} har godkänt minnesanteckningarna för {date} (version {version}).",
+    "minutes.approved_channel_cosign": "✅ {name} har godkänt minnesanteckningarna för {date} (version {version}). Ordföranden justerar dem härnäst.",
+    "minutes.cosigned_channel": "✅ {name} har justerat minnesanteckningarna för {date} (version {version}).",
+    "minutes.approved_personal": "Klart! Minnesanteckningarna för {date} är godkända (version {version}) och visas nu i kanalen.",
+    "minutes.comment_missing": "Skriv vad som behöver ändras i rutan och tryck **Skicka till presidiet** igen.",
+    "minutes.change_requested": (
+        "✏️ {name} begär en ändring i minnesanteckningarna för {date}:\n\n{comment}\n\n"
+        "Sekreteraren rättar i utkastet (skriv **protokoll {meeting_id}**)."
+    ),
+    "minutes.change_requested_channel": (
+        "✏️ {name} begär en ändring i minnesanteckningarna för {date} (till {names}):\n\n{comment}\n\n"
+        "Sekreteraren rättar i utkastet (skriv **protokoll {meeting_id}**)."
+    ),
+    "minutes.change_sent": "Tack! Din begäran är skickad till {names}.",
+    "minutes.change_nobody": "Det finns ingen annan i presidiet att skicka till, så jag lade din begäran i kanalen.",
+    "minutes.unknown_meeting_in_card": "Det mötet finns inte längre. Skriv **protokoll** för att se det senaste.",
+    "minutes.cosign_setting_on": "Justering är påslagen: efter att sekreteraren godkänt protokollet justerar ordföranden det med knappen **Justera**.",
+    "minutes.cosign_setting_off": "Justering är avslagen: protokollet gäller när sekreteraren har godkänt det.",
+    "minutes.cosign_setting_usage": "Skriv **protokoll justering på** eller **protokoll justering av**. Nu är justering {state}.",
+    "minutes.cosign_state_on": "påslagen",
+    "minutes.cosign_state_off": "avslagen",
+    "minutes.only_presidium_setting": "Det är bara presidiet och ordföranden som kan slå på eller av justering.",
+    "minutes.history_title": "Versioner av minnesanteckningarna för {date}:",
+    "minutes.history_line": "- Version {version}: godkänd av {name}, {at}{reason}{cosign}. Kontrollsumma {hash}",
+    "minutes.history_reason": " – rättelse: {reason}",
+    "minutes.history_cosign": ", justerad av {name}",
+    "minutes.history_draft": "- Utkast (ändrat {at}), inte godkänt än.",
+    "minutes.history_none": "Det finns inga minnesanteckningar för {date} än. Skriv **protokoll {meeting_id}** för att göra ett utkast.",
+    "minutes.history_export_hint": "Exportera en version med *skis-bot export --format docx --meeting {meeting_id} --minutes-version N --out fil.docx*.",
+    # Export CLI
+    "minutes.export_no_meeting": "Hittar inget möte med id {meeting_id}.",
+    "minutes.export_many_teams": "Mötet {meeting_id} finns i flera nätverk ({teams}); ange --team.",
+    "minutes.export_no_version": "Mötet {meeting_id} har ingen version {version}; det finns {versions}.",
+    "minutes.export_docx_needs_out": "Word-filer kan inte skrivas till standard output; ange --out fil.docx.",
+    "minutes.export_written": "Skrev {path}.",
+}
 
 EN: dict[str, str] = {}

@@ -1,0 +1,1 @@
+"""Minutes: building the draft from a meeting's records and writing it as Markdown, HTML or Word."""

@@ -1,0 +1,136 @@
+"""The minutes as a Word document (python-docx), opened alike by Word and LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from bot.minutes.draft import Publication, note_blocks, sections, status_lines, title_text, when_where_text
+
+_RED = RGBColor(0xB0, 0x00, 0x20)
+_GREY = RGBColor(0x44, 0x44, 0x44)
+# Characters XML 1.0 cannot hold; python-docx refuses them, and people paste them by accident.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
+
+
+def _set_language(document: object, tag: str) -> None:
+    # Spelling and hyphenation follow the document language; python-docx has no API for it.
+    styles = document.styles.element  # type: ignore[attr-defined]
+    rpr_default = styles.find(qn("w:docDefaults"))
+    target = rpr_default.find(qn("w:rPrDefault")).find(qn("w:rPr")) if rpr_default is not None else None
+    if target is None:
+        return
+    lang = target.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        target.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+
+
+def _add_text(document: Any, text: str) -> None:
+    """Notes as typed: paragraphs with their line breaks, "- " lines as bullets."""
+    for kind, lines in note_blocks(text):
+        if kind == "bullets":
+            for line in lines:
+                document.add_paragraph(line, style="List Bullet")
+            continue
+        paragraph = document.add_paragraph()
+        for n, line in enumerate(lines):
+            run = paragraph.add_run(line)
+            if n < len(lines) - 1:
+                run.add_break()
+
+
+def render_docx(pub: Publication, tz: ZoneInfo, locale: str = "sv", *, created: datetime | None = None) -> bytes:
+    """The whole document as .docx bytes; a draft says UTKAST at the top and in every page header."""
+    pub = replace(
+        pub,
+        content=_safe(pub.content),
+        confirmed_by_name=_safe(pub.confirmed_by_name),
+        cosigned_by_name=_safe(pub.cosigned_by_name),
+        reason=_safe(pub.reason),
+    )
+    document = Document()
+    title = title_text(pub, locale)
+    status = status_lines(pub, tz, locale)
+    props = document.core_properties
+    props.title = title
+    props.language = "en-GB" if locale.startswith("en") else "sv-SE"
+    props.author = pub.confirmed_by_name or pub.content.get("network", "")
+    props.subject = when_where_text(pub.content, locale)
+    # Fixed so the same minutes give the same file (python-docx would stamp its template's date).
+    stamp = created or pub.confirmed_at
+    if stamp is not None:
+        props.created = props.modified = stamp.astimezone(UTC)
+    props.last_modified_by = props.author
+    props.revision = pub.version or 1
+    _set_language(document, props.language)
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+
+    if not pub.confirmed:
+        header = document.sections[0].header.paragraphs[0]
+        run = header.add_run(status[0])
+        run.bold = True
+        run.font.color.rgb = _RED
+        mark = document.add_paragraph()
+        run = mark.add_run(status[0])
+        run.bold = True
+        run.font.size = Pt(14)
+        run.font.color.rgb = _RED
+
+    document.add_heading(title, level=0)
+    when = document.add_paragraph()
+    run = when.add_run(when_where_text(pub.content, locale))
+    run.font.color.rgb = _GREY
+
+    for heading, blocks in sections(pub, locale):
+        document.add_heading(heading, level=1)
+        for kind, value in blocks:
+            if kind == "text":
+                _add_text(document, value)
+            elif kind == "list":
+                for item in value:
+                    document.add_paragraph(item, style="List Bullet")
+            else:
+                label, text = value
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                lines = text.split("\n")
+                for n, line in enumerate(lines):
+                    run = paragraph.add_run(line)
+                    if n < len(lines) - 1:
+                        run.add_break()
+
+    if pub.confirmed:
+        document.add_paragraph()
+        for line in status:
+            paragraph = document.add_paragraph()
+            run = paragraph.add_run(line)
+            run.font.size = Pt(9)
+            run.font.color.rgb = _GREY
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

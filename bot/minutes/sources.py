@@ -1,0 +1,104 @@
+"""Reading everything a meeting's minutes are built from, out of the Store (the one impure step)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
+from bot.minutes.draft import AgendaEntry, Attendee, DraftSources, Upcoming, build_draft
+from bot.recording import question_for
+from bot.routing import fold
+from storage.attendance_repo import SUBSTITUTE, YES
+from storage.checkins_repo import CHECKIN, CHECKOUT
+from storage.meetings_repo import Meeting
+from storage.store import Store
+from storage.teams_repo import Team
+
+UPCOMING_SHOWN = 4  # as many as the network plans ahead: a term
+
+
+def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> DraftSources:
+    """What the minutes of ``meeting`` say, read from the records as they are now."""
+    team_key = team.key
+    members = {m.key: m for m in store.teams.members(team_key, active_only=False)}
+    municipalities = {k: m.municipality for k, m in members.items() if m.municipality}
+    agenda = build_agenda(store, team, meeting, locale)
+    entries = list(agenda.entries)
+    # The first opening item is the check-in and the last closing item the check-out (as
+    # bot/agenda.py frames every agenda); both get their own sections in the minutes.
+    if entries and entries[0].kind == STANDING:
+        entries = entries[1:]
+    if entries and entries[-1].kind == STANDING:
+        entries = entries[:-1]
+    return DraftSources(
+        network=team.name,
+        meeting=meeting,
+        tz=tz,
+        attendees=tuple(_attendees(store, team_key, meeting, members)),
+        agenda=tuple(AgendaEntry(_entry_key(e), e.number, e.title, _entry_notes(e)) for e in entries),
+        checkin_question=question_for(store, meeting, CHECKIN, locale),
+        checkins=tuple(store.checkins.answers(team_key, meeting.id, CHECKIN)),
+        checkout_question=question_for(store, meeting, CHECKOUT, locale),
+        checkouts=tuple(store.checkins.answers(team_key, meeting.id, CHECKOUT)),
+        decisions=tuple(store.decisions.for_meeting(team_key, meeting.id)),
+        action_items=tuple(store.actions.for_meeting(team_key, meeting.id)),
+        upcoming=tuple(_upcoming(store, meeting)),
+        municipalities=municipalities,
+        locale=locale,
+    )
+
+
+def build(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> dict[str, Any]:
+    """The minutes document of ``meeting`` from its records, before the secretary's edits."""
+    return build_draft(gather(store, team, meeting, tz, locale))
+
+
+def _entry_key(entry: Any) -> str:
+    if entry.kind == ITEM and entry.item_id:
+        return entry.item_id
+    if entry.kind == FOLLOW_UP:
+        return "followup"
+    # Standing items have no id; their title names them (it is what people see).
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(entry.title)).strip("-") or str(entry.number)
+    return f"standing-{slug}"
+
+
+def _entry_notes(entry: Any) -> str:
+    if entry.kind == FOLLOW_UP and entry.details:
+        return "\n".join(f"- {line}" for line in entry.details)
+    return ""
+
+
+def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str, Any]) -> list[Attendee]:
+    """Who was there: the secretary's presence list, else who said they would come."""
+    answers = store.attendance.answers(team_key, meeting.id)
+    stood_in = {}  # substitute (member key or folded name) -> the member they replaced
+    for a in answers:
+        if a.answer == SUBSTITUTE and a.substitute:
+            stood_in[a.substitute_key or fold(a.substitute)] = a.member_name
+    present = store.attendance.present(team_key, meeting.id)
+    people: list[Attendee] = []
+    if present:
+        for p in present:
+            member = members.get(p.member_key) if p.member_key else None
+            municipality = p.municipality or (member.municipality if member else None)
+            replaced = stood_in.get(p.member_key or "") or stood_in.get(fold(p.name))
+            people.append(Attendee(p.name, municipality, replaced))
+        return people
+    for a in answers:
+        if a.answer == YES:
+            member = members.get(a.member_key)
+            people.append(Attendee(a.member_name, a.municipality or (member.municipality if member else None)))
+        elif a.answer == SUBSTITUTE and a.substitute:
+            sub = members.get(a.substitute_key) if a.substitute_key else None
+            name = sub.name if sub else a.substitute
+            people.append(Attendee(name, (sub.municipality if sub else None) or a.municipality, a.member_name))
+    people.sort(key=lambda p: fold(p.name))
+    return people
+
+
+def _upcoming(store: Store, meeting: Meeting) -> list[Upcoming]:
+    later = [m for m in store.meetings.all(meeting.team_key) if m.starts_at > meeting.starts_at][:UPCOMING_SHOWN]
+    return [Upcoming(m, tuple(i.title for i in store.agenda.items(m))) for m in later]

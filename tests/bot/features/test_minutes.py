@@ -1,0 +1,436 @@
+"""Minutes through /api/messages: draft card, per-role refresh, save, approve, stale cards, double clicks,
+change requests, corrections and justering, exactly as Teams sends them."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from storage.actions_repo import MEMBER, Owner
+from storage.attendance_repo import SUBSTITUTE, YES, AttendanceAnswer, Presence
+from storage.checkins_repo import CHECKOUT
+from storage.meetings_repo import Meeting
+from storage.minutes_repo import CONFIRMED, CORRECTING
+from tests.cards_schema import assert_valid_card
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User
+
+START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # fredag 20 november 2026 kl. 09.00 i Stockholm
+MID = "20261120"
+CARD = "application/vnd.microsoft.card.adaptive"
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+def set_member(h: Harness, user: User, *, roles: set[str] | None = None, municipality: str | None = None) -> None:
+    member = h.store.teams.get_member(TEAM_ID, user.aad)
+    assert member is not None
+    changes: dict[str, Any] = {}
+    if roles is not None:
+        changes["roles"] = frozenset(roles)
+    if municipality is not None:
+        changes["municipality"] = municipality
+    h.store.teams.save_member(TEAM_ID, replace(member, **changes))
+
+
+async def seed(h: Harness) -> Meeting:
+    """Anna chairs (presidium), Sofia is the secretary, Peter a member; one meeting with records."""
+    await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
+    set_member(h, ANNA, municipality="Götene")
+    set_member(h, PETER, municipality="Skövde")
+    set_member(h, SOFIA, roles={"medlem", "sekreterare"}, municipality="Lidköping")
+    store = h.store
+    meeting = Meeting(
+        id=MID,
+        team_key=TEAM_ID,
+        starts_at=START,
+        ends_at=START + timedelta(hours=3),
+        location="Regionens hus, Skövde",
+        topics=("Nationellt kvalitetssystem",),
+        checkin_question="Vad tog du med från förra mötet?",
+        checkout_question="Varför jobbar du där du är?",
+        created_at=START - timedelta(days=30),
+    )
+    store.meetings.save(meeting)
+    store.meetings.save(
+        Meeting(id="20261204", team_key=TEAM_ID, starts_at=datetime(2026, 12, 4, 12, 0, tzinfo=UTC),
+                ends_at=datetime(2026, 12, 4, 14, 0, tzinfo=UTC), location="Teams", topics=("UP2, Utvecklingsplaner",))
+    )
+    store.attendance.answer(AttendanceAnswer(TEAM_ID, MID, ANNA.aad, ANNA.name, YES, START - timedelta(days=2), "Götene"))
+    store.attendance.answer(
+        AttendanceAnswer(TEAM_ID, MID, PETER.aad, PETER.name, SUBSTITUTE, START - timedelta(days=2), "Skövde", substitute="Anders Warnby")
+    )
+    store.checkins.save_answer(TEAM_ID, MID, ANNA.aad, question=meeting.checkin_question or "", answer="Bästa skola *Skövde*",
+                               at=START + timedelta(minutes=5), member_name=ANNA.name)
+    store.checkins.save_answer(TEAM_ID, MID, SOFIA.aad, kind=CHECKOUT, question="Varför jobbar du där du är?", answer="Eleverna",
+                               at=START + timedelta(hours=2), member_name=SOFIA.name)
+    store.decisions.record(TEAM_ID, MID, text="Skövde och Tibro presenterar Bästa skola 4 december.", recorded_by=ANNA.aad,
+                           at=START + timedelta(hours=1), recorded_by_name=ANNA.name, agenda_item=3)
+    store.actions.create(TEAM_ID, title="Mejla inbjudan till SKIS-gruppen", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
+                         created_by=ANNA.aad, created_at=START + timedelta(hours=1), meeting_id=MID, due_next_meeting=True,
+                         due=date(2026, 12, 4))
+    return meeting
+
+
+async def invoke(h: Harness, verb: str, data: dict[str, Any], user: User, **kw: Any) -> dict[str, Any]:
+    resp = await h.post(h.invoke(verb, data, user, **kw))
+    assert resp.status == 200, resp.status
+    return await resp.json()
+
+
+def inputs(card: dict[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type", "").startswith("Input.") and "id" in node:
+                found[node["id"]] = node.get("value", "")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(card.get("body", []))
+    return found
+
+
+def verbs(card: dict[str, Any]) -> list[str]:
+    out = []
+    for action in card.get("actions", []):
+        if action["type"] == "Action.Execute":
+            out.append(action["verb"])
+        elif action["type"] == "Action.ShowCard":
+            out.extend(a["verb"] for a in action["card"]["actions"])
+    return out
+
+
+def card_text(card: dict[str, Any]) -> str:
+    return str(card).replace("\\\\", "\\").replace("\\", "")
+
+
+async def draft_card(h: Harness, user: User = SOFIA) -> dict[str, Any]:
+    cards = await h.say_cards("protokoll", user)
+    assert len(cards) == 1
+    return cards[0]
+
+
+async def editor(h: Harness) -> dict[str, Any]:
+    body = await invoke(h, "minutes_refresh", {"meeting_id": MID}, SOFIA)
+    assert body["type"] == CARD
+    return body["value"]
+
+
+def revision_of(card: dict[str, Any]) -> int:
+    for action in card["actions"]:
+        if action.get("verb") == "minutes_approve":
+            return action["data"]["revision"]
+    raise AssertionError("no approve button")
+
+
+# The draft ------------------------------------------------------------------------------------------
+async def test_draft_card_in_channel_is_read_only_and_refreshes_for_the_secretary(harness: Harness) -> None:
+    await seed(harness)
+    card = await draft_card(harness)
+    assert_valid_card(card)
+    assert card["version"] == "1.5"
+    assert inputs(card) == {}  # the comment of Begär ändring sits in its ShowCard
+    assert verbs(card) == ["minutes_request_change"]
+    refresh = card["refresh"]
+    assert refresh["action"]["type"] == "Action.Execute" and refresh["action"]["verb"] == "minutes_refresh"
+    assert refresh["action"]["data"]["meeting_id"] == MID
+    assert refresh["userIds"] == [SOFIA.id]
+    text = card_text(card)
+    for expected in (
+        "Minnesanteckningar – SKIS", "fredag 20 november 2026", "09.00–12.00", "Regionens hus, Skövde",
+        "Närvarande", "Anna Gustafsson, Götene", "Anders Warnby, Skövde (ersättare för Peter Stark)",
+        "Vad tog du med från förra mötet?", "Bästa skola *Skövde*", "Laget runt", "Nationellt kvalitetssystem",
+        "Skövde och Tibro presenterar", "Uppdrag", "Mejla inbjudan till SKIS-gruppen", "Kommande möten",
+        "fredag 4 december 2026", "UP2, Utvecklingsplaner", "Övriga frågor", "Utcheckning", "Eleverna",
+    ):
+        assert expected in text, expected
+    # The decision sits under its agenda item (punkt 3).
+    body_texts = [b.get("text", "") for b in card["body"]]
+    item = next(i for i, b in enumerate(body_texts) if "Nationellt kvalitetssystem" in b)
+    assert "Beslut" in body_texts[item + 1]
+    draft = harness.store.minutes.draft(TEAM_ID, MID)
+    assert draft is not None and draft.revision == 1 and draft.cards  # the channel card is remembered
+
+
+async def test_refresh_gives_the_secretary_the_editor_and_others_the_read_only_card(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    card = await editor(harness)
+    assert_valid_card(card)
+    fields = inputs(card)
+    assert {"checkin_summary", "checkout_summary", "notes_t1", "notes_standing-laget-runt", "notes_standing-ovriga-fragor"} <= set(fields)
+    assert all(card_field["isMultiline"] for card_field in _input_elements(card))
+    assert verbs(card) == ["minutes_save", "minutes_approve", "minutes_request_change"]
+    approve = next(a for a in card["actions"] if a.get("verb") == "minutes_approve")
+    assert approve["data"] == {"action": "minutes_approve", "meeting_id": MID, "revision": 1}
+    assert approve["fallback"]["type"] == "Action.Submit"
+    for user in (PETER, ANNA):
+        body = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, user)
+        assert body["statusCode"] == 200 and body["type"] == CARD
+        assert verbs(body["value"]) == ["minutes_request_change"]
+        assert_valid_card(body["value"])
+
+
+def _input_elements(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in card["body"] if b.get("type") == "Input.Text"]
+
+
+async def test_only_secretary_chair_and_presidium_open_the_draft(harness: Harness) -> None:
+    await seed(harness)
+    replies = await harness.say("protokoll", PETER)
+    assert len(replies) == 1 and "sekreteraren" in replies[0]
+    assert harness.store.minutes.draft(TEAM_ID, MID) is None
+    assert len(await harness.say_cards("protokoll", ANNA)) == 1  # the chair may
+
+
+async def test_meeting_by_date_or_id_and_helpful_answers(harness: Harness) -> None:
+    await seed(harness)
+    assert len(await harness.say_cards("protokoll 20 november", SOFIA)) == 1
+    assert len(await harness.say_cards("protokoll 20261120", SOFIA)) == 1
+    assert "Jag hittar inget möte" in (await harness.say("protokoll 13 november", SOFIA))[0]
+    assert "har inte börjat" in (await harness.say("protokoll 20261204", SOFIA))[0]
+
+
+async def test_no_meeting_yet(harness: Harness) -> None:
+    await harness.install(ANNA, roster=[ANNA])
+    replies = await harness.say("protokoll", ANNA)
+    assert "inget möte" in replies[0] and "möten" in replies[0]
+
+
+# Saving ---------------------------------------------------------------------------------------------
+async def test_secretary_saves_notes_and_summaries(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    card = await editor(harness)
+    data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}
+    data["notes_t1"] = "Anders går igenom det nationella kvalitetssystemet.\r\n- Samsyn\r\n- Förutsättningar"
+    data["checkin_summary"] = "Alla tog med sig Bästa skola."
+    body = await invoke(harness, "minutes_save", data, SOFIA)
+    assert body["type"] == CARD
+    saved = body["value"]
+    assert_valid_card(saved)
+    assert "Utkastet är sparat" in card_text(saved)
+    assert inputs(saved)["notes_t1"] == "Anders går igenom det nationella kvalitetssystemet.\n- Samsyn\n- Förutsättningar"
+    draft = harness.store.minutes.draft(TEAM_ID, MID)
+    assert draft.revision == 2
+    item = next(i for i in draft.content["items"] if i["key"] == "t1")
+    assert item["notes"].startswith("Anders går igenom") and draft.content["checkin"]["summary"] == "Alla tog med sig Bästa skola."
+    # A record added later reaches the draft without losing her text.
+    harness.store.decisions.record(TEAM_ID, MID, text="Nästa möte digitalt.", recorded_by=ANNA.aad, at=START + timedelta(hours=2))
+    card = await editor(harness)
+    assert "Nästa möte digitalt" in card_text(card)
+    assert inputs(card)["notes_t1"].startswith("Anders går igenom")
+
+
+async def test_non_secretary_cannot_save_or_approve(harness: Harness) -> None:
+    await seed(harness)
+    card = await draft_card(harness)
+    data = {"meeting_id": MID, "revision": 1, "notes_t1": "Peter skriver"}
+    for verb in ("minutes_save", "minutes_approve"):
+        for user in (PETER, ANNA):  # a member, and the chair
+            body = await invoke(harness, verb, data, user)
+            assert body == {"statusCode": 200, "type": MESSAGE, "value": body["value"]}
+            assert "bara sekreteraren" in body["value"]
+    draft = harness.store.minutes.draft(TEAM_ID, MID)
+    assert draft.revision == 1 and draft.status == "draft" and not draft.edits
+    assert harness.store.minutes.versions(TEAM_ID, MID) == []
+    assert card  # the card itself is untouched (no update was sent)
+    assert not [p for p in harness.connector.posted if p.method == "PUT"]
+
+
+# Approving ------------------------------------------------------------------------------------------
+async def test_approve_confirms_locks_updates_in_place_and_tells_the_channel_once(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    card = await editor(harness)
+    harness.clock.set(datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
+    data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "notes_t1": "Genomgång."}
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_approve", data, SOFIA, reply_to="activity-7")
+    assert body["statusCode"] == 200 and body["type"] == CARD
+    confirmed = body["value"]
+    assert_valid_card(confirmed)
+    assert inputs(confirmed) == {}
+    assert verbs(confirmed) == ["minutes_correct"]  # the secretary may correct later
+    text = card_text(confirmed)
+    assert "Godkänt (version 1) av Sofia Adolfsson, måndag 23 november 2026 kl. 14.30" in text
+    versions = harness.store.minutes.versions(TEAM_ID, MID)
+    assert len(versions) == 1
+    v1 = versions[0]
+    assert (v1.confirmed_by, v1.confirmed_at) == (SOFIA.aad, datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
+    assert v1.intact() and v1.content_hash in text
+    assert next(i for i in v1.content["items"] if i["key"] == "t1")["notes"] == "Genomgång."
+    assert harness.store.minutes.draft(TEAM_ID, MID).status == CONFIRMED
+    assert v1.posted_at is not None or harness.store.minutes.version(TEAM_ID, MID, 1).posted_at is not None
+    after = harness.connector.posted[before:]
+    updates = [p for p in after if p.method == "PUT"]
+    assert [u.activity_id for u in updates] == ["activity-7"]  # the channel card, in place
+    assert verbs(updates[0].cards[0]) == [] and updates[0].cards[0]["refresh"]["userIds"] == [SOFIA.id]
+    messages = [p.text for p in after if p.method != "PUT" and p.text]
+    assert len(messages) == 1 and "har godkänt minnesanteckningarna för fredag 20 november 2026 (version 1)" in messages[0]
+    assert not [p for p in after if p.method != "PUT" and p.cards]  # no second card
+    # Anyone's refresh now shows the confirmed minutes; records added later do not change them.
+    harness.store.decisions.record(TEAM_ID, MID, text="Sent beslut.", recorded_by=ANNA.aad, at=START + timedelta(days=3))
+    peter = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER)
+    assert "Godkänt (version 1)" in card_text(peter["value"]) and "Sent beslut" not in card_text(peter["value"])
+    assert verbs(peter["value"]) == []
+    assert harness.store.minutes.version(TEAM_ID, MID, 1).content == v1.content
+
+
+async def test_stale_card_gets_a_fresh_card_and_confirms_nothing(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    card = await editor(harness)
+    old_revision = revision_of(card)
+    # Someone records a decision after the secretary's card was made.
+    harness.store.decisions.record(TEAM_ID, MID, text="Ett beslut till.", recorded_by=ANNA.aad, at=START + timedelta(hours=2))
+    data = {**inputs(card), "meeting_id": MID, "revision": old_revision, "notes_t1": "Mina anteckningar"}
+    body = await invoke(harness, "minutes_approve", data, SOFIA)
+    assert body["type"] == CARD
+    fresh = body["value"]
+    assert "har ändrats sedan kortet visades" in card_text(fresh)
+    assert "Ett beslut till" in card_text(fresh)
+    assert inputs(fresh)["notes_t1"] == "Mina anteckningar"  # what she typed is kept
+    assert revision_of(fresh) > old_revision
+    assert harness.store.minutes.versions(TEAM_ID, MID) == []
+    # Approving the fresh card works and confirms exactly what it showed.
+    body = await invoke(harness, "minutes_approve", {**inputs(fresh), "meeting_id": MID, "revision": revision_of(fresh)}, SOFIA)
+    assert body["type"] == CARD
+    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    assert "Ett beslut till." in str(v1.content)
+
+
+async def test_double_click_and_two_secretaries_confirm_once(harness: Harness) -> None:
+    await seed(harness)
+    set_member(harness, PETER, roles={"medlem", "sekreterare"})
+    await draft_card(harness)
+    card = await editor(harness)
+    data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}
+    before = len(harness.connector.posted)
+    # Two concurrent invokes with different activity ids (a double click), and a second secretary.
+    first, second, third = await asyncio.gather(
+        harness.post(harness.invoke("minutes_approve", data, SOFIA)),
+        harness.post(harness.invoke("minutes_approve", data, SOFIA)),
+        harness.post(harness.invoke("minutes_approve", {**data, "notes_t1": "Annan text"}, PETER)),
+    )
+    bodies = [await r.json() for r in (first, second, third)]
+    assert all(r.status == 200 for r in (first, second, third))
+    assert all(b["type"] == CARD for b in bodies)
+    versions = harness.store.minutes.versions(TEAM_ID, MID)
+    assert len(versions) == 1
+    assert sum("redan godkänt" in card_text(b["value"]) for b in bodies) == 2
+    texts = [p.text for p in harness.connector.posted[before:] if p.method != "PUT" and p.text]
+    assert len([x for x in texts if "har godkänt" in x]) == 1
+
+
+# Change requests --------------------------------------------------------------------------------------
+async def test_request_change_goes_to_the_presidium_one_to_one_or_the_channel(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    # Anna (presidium) has a 1:1 chat with the bot; Peter becomes presidium without one.
+    await harness.say("hjälp", ANNA, where="personal")
+    set_member(harness, PETER, roles={"medlem", "presidium"}, municipality="Skövde")
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Beslutet i punkt 3 saknar *datum*"}, SOFIA)
+    assert body["type"] == CARD and "Din begäran är skickad till" in card_text(body["value"]) or "skickad" in card_text(body["value"])
+    sent = harness.connector.posted[before:]
+    personal = [p for p in sent if p.conversation_id == f"a:personal-{ANNA.aad}"]
+    assert len(personal) == 1 and "Sofia Adolfsson begär en ändring" in personal[0].text and "\\*datum\\*" in personal[0].text
+    channel = [p for p in sent if p.conversation_id.startswith(TEAM_ID)]
+    assert len(channel) == 1 and "Peter Stark" in channel[0].text
+    empty = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "  "}, SOFIA)
+    assert empty["type"] == MESSAGE and "Skriv vad som behöver ändras" in empty["value"]
+
+
+# Corrections and justering ----------------------------------------------------------------------------
+async def _confirm(h: Harness) -> None:
+    await draft_card(h)
+    card = await editor(h)
+    body = await invoke(h, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}, SOFIA)
+    assert body["type"] == CARD
+
+
+async def test_correction_is_a_new_version_with_a_reason(harness: Harness) -> None:
+    await seed(harness)
+    await _confirm(harness)
+    nope = await invoke(harness, "minutes_correct", {"meeting_id": MID, "revision": 1, "version": 1}, PETER)
+    assert nope["type"] == MESSAGE and "bara sekreteraren" in nope["value"]
+    body = await invoke(harness, "minutes_correct", {"meeting_id": MID, "revision": 1, "version": 1}, SOFIA)
+    card = body["value"]
+    assert_valid_card(card)
+    assert "reason" in inputs(card) and "Godkänn rättelse" in card_text(card)
+    assert harness.store.minutes.draft(TEAM_ID, MID).status == CORRECTING
+    data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "notes_t1": "Rättad text"}
+    missing = await invoke(harness, "minutes_approve", data, SOFIA)
+    assert "Skäl till rättelsen" in card_text(missing["value"])
+    assert len(harness.store.minutes.versions(TEAM_ID, MID)) == 1
+    fixed = missing["value"]
+    done = await invoke(harness, "minutes_approve", {**inputs(fixed), "meeting_id": MID, "revision": revision_of(fixed), "reason": "Fel i punkt 3"}, SOFIA)
+    assert "Godkänt (version 2)" in card_text(done["value"]) and "Rättelse: Fel i punkt 3" in card_text(done["value"])
+    v1, v2 = harness.store.minutes.versions(TEAM_ID, MID)
+    assert v2.reason == "Fel i punkt 3" and v1.content != v2.content and v1.intact() and v2.intact()
+    history = await harness.say("protokoll historik 20261120", SOFIA)
+    assert "Version 1" in history[0] and "Version 2" in history[0] and "Fel i punkt 3" in history[0]
+
+
+async def test_justering_by_the_chair_when_switched_on(harness: Harness) -> None:
+    await seed(harness)
+    assert "bara presidiet" in (await harness.say("protokoll justering på", PETER))[0]
+    assert "påslagen" in (await harness.say("protokoll justering på", ANNA))[0]
+    await _confirm(harness)
+    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    assert v1.awaiting_cosign
+    anna = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA)
+    assert verbs(anna["value"]) == ["minutes_cosign"] and "Väntar på justering" in card_text(anna["value"])
+    assert sorted(anna["value"]["refresh"]["userIds"]) == sorted([SOFIA.id, ANNA.id])
+    peter = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1}, PETER)
+    assert peter["type"] == MESSAGE and "bara ordföranden" in peter["value"]
+    before = len(harness.connector.posted)
+    signed = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1, "revision": 1}, ANNA)
+    assert "Justerat av Anna Gustafsson" in card_text(signed["value"]) and verbs(signed["value"]) == []
+    assert harness.store.minutes.version(TEAM_ID, MID, 1).cosigned_by == ANNA.aad
+    texts = [p.text for p in harness.connector.posted[before:] if p.text]
+    assert len(texts) == 1 and "har justerat" in texts[0]
+    again = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA)
+    assert again["type"] == MESSAGE
+
+
+# Approving in a 1:1 chat --------------------------------------------------------------------------------
+async def test_approval_in_personal_chat_updates_the_channel_card_or_posts_the_minutes(harness: Harness) -> None:
+    await seed(harness)
+    cards = await harness.say_cards("protokoll", SOFIA, where="personal")
+    assert len(cards) == 1 and "notes_t1" in inputs(cards[0])  # in 1:1 she gets her own card directly
+    card = cards[0]
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}, SOFIA, where="personal")
+    assert body["type"] == CARD
+    sent = harness.connector.posted[before:]
+    channel = [p for p in sent if p.conversation_id == TEAM_ID and p.method != "PUT"]
+    assert len(channel) == 1 and channel[0].cards and "har godkänt" in channel[0].text
+    assert_valid_card(channel[0].cards[0])
+
+
+async def test_action_submit_fallback_works_too(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    card = await editor(harness)
+    approve = next(a for a in card["actions"] if a.get("verb") == "minutes_approve")
+    resp = await harness.post(harness.submit({**approve["fallback"]["data"], **inputs(card)}, SOFIA))
+    assert resp.status == 200
+    assert len(harness.store.minutes.versions(TEAM_ID, MID)) == 1
+
+
+async def test_presence_list_wins_over_answers(harness: Harness) -> None:
+    await seed(harness)
+    harness.store.attendance.update_present(
+        TEAM_ID, MID, add=[Presence("Anders Warnby", SOFIA.aad, START, None, "Skövde"), Presence(SOFIA.name, SOFIA.aad, START, SOFIA.aad)]
+    )
+    text = card_text(await draft_card(harness))
+    assert "Anders Warnby, Skövde (ersättare för Peter Stark)" in text
+    assert "Sofia Adolfsson, Lidköping" in text
+    assert "Anna Gustafsson, Götene" not in text

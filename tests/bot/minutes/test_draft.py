@@ -1,0 +1,135 @@
+"""The draft document: built from records in the seeds' layout; the secretary's edits laid over it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.minutes.draft import (
+    CHECKIN_SUMMARY,
+    CHECKOUT_SUMMARY,
+    apply_edits,
+    build_draft,
+    edit_fields,
+    field_value,
+    merge_edits,
+    sections,
+    status_lines,
+)
+from storage.minutes_repo import canonical_json
+from tests.bot.minutes.sample import TZ, confirmed_pub, draft_pub, sources
+
+AT = datetime(2023, 5, 29, 12, 0, tzinfo=UTC)
+
+
+def test_build_draft_has_every_part_written_out_in_swedish() -> None:
+    c = build_draft(sources())
+    assert c["network"] == "SKIS" and c["meeting_id"] == "20230526"
+    assert (c["date"], c["date_text"], c["time_text"], c["place"]) == ("2023-05-26", "fredag 26 maj 2023", "08.30–12.00", "Skövde stadshus")
+    assert c["attendees"][2] == {"name": "Anders Warnby", "municipality": "Skövde", "substitute_for": "Peter Stark"}
+    assert c["checkin"]["question"] == "Vad tog du med från förra mötet?"
+    # Answers by name, with the member's municipality.
+    assert [a["name"] for a in c["checkin"]["answers"]] == ["Anna Gustafsson", "Hans Bäckström"]
+    assert c["checkin"]["answers"][0]["municipality"] == "Götene"
+    assert [i["number"] for i in c["items"]] == [2, 3, 4, 5]
+    assert c["items"][1]["decisions"] == [{"number": 7, "text": "Skövde och Tibro presenterar hur de arbetar med Bästa skola på mötet 1 juni 2018."}]
+    assert c["decisions"] == [{"number": 8, "text": "Tim Andersson är välkommen tillbaka."}]
+    assert c["action_items"][0] == {
+        "number": 12,
+        "title": "Mejla inbjudan till SKIS-gruppen",
+        "owners": "Anna Gustafsson",
+        "due_text": "nästa möte (fredag 9 juni 2023)",
+        "done": False,
+    }
+    assert c["action_items"][1]["owners"] == "alla i nätverket" and c["action_items"][1]["done"]
+    assert c["upcoming"] == [
+        {"meeting_id": "20230609", "date_text": "fredag 9 juni 2023", "time_text": "08.30–12.00", "place": "Teams", "topics": ["UP2, Utvecklingsplaner"]}
+    ]
+    assert c["checkout"]["answers"][0]["answer"] == "Eleverna"
+    canonical_json(c)  # JSON-ready: the hash can be taken
+
+
+def test_a_decision_whose_item_is_not_on_the_agenda_is_listed_under_beslut() -> None:
+    c = build_draft(sources(agenda=()))
+    assert c["items"] == [] and [d["number"] for d in c["decisions"]] == [7, 8]
+
+
+def test_build_is_deterministic() -> None:
+    assert canonical_json(build_draft(sources())) == canonical_json(build_draft(sources()))
+
+
+def test_edits_lay_over_the_built_document_and_follow_the_item() -> None:
+    c = build_draft(sources())
+    assert edit_fields(c) == [CHECKIN_SUMMARY, "notes_standing-laget-runt", "notes_t1", "notes_p1", "notes_standing-ovriga-fragor", CHECKOUT_SUMMARY]
+    edits = {
+        "notes_p1": {"text": "Tidaholm har haft kvalitetsdialog.", "rev": 2},
+        CHECKIN_SUMMARY: {"text": "Alla tog med sig något.", "rev": 2},
+        "notes_gone": {"text": "punkten är borttagen", "rev": 2},
+    }
+    out = apply_edits(c, edits)
+    assert field_value(out, "notes_p1") == "Tidaholm har haft kvalitetsdialog."
+    assert out["checkin"]["summary"] == "Alla tog med sig något."
+    assert c["checkin"]["summary"] == ""  # the input is not changed
+    # The agenda reordered: the notes stay with their item, not its number.
+    moved = build_draft(sources(agenda=tuple(reversed(sources().agenda))))
+    assert next(i for i in apply_edits(moved, edits)["items"] if i["key"] == "p1")["notes"] == "Tidaholm har haft kvalitetsdialog."
+
+
+def test_merge_edits_keeps_someone_elses_later_text() -> None:
+    c = build_draft(sources())
+    stored = {"notes_p1": {"text": "Peters text", "rev": 5, "by": "peter"}}
+    submitted = {"notes_p1": "Sofias text", "notes_t1": "Ny\r\ntext ", "checkin_summary": "", "unknown": "x", "revision": 4}
+    merged = merge_edits(stored, submitted, edit_fields(c), card_revision=4, current_revision=5, content=apply_edits(c, stored), by="sofia", at=AT)
+    assert merged.conflicts == ("notes_p1",)
+    assert merged.changed == ("notes_t1",)
+    assert merged.edits["notes_p1"]["text"] == "Peters text"
+    assert merged.edits["notes_t1"] == {"text": "Ny\ntext", "rev": 6, "by": "sofia", "at": AT.isoformat()}
+    assert "unknown" not in merged.edits and CHECKIN_SUMMARY not in merged.edits  # unchanged fields are not stored
+    # Her own later text is hers to overwrite.
+    mine = merge_edits({"notes_p1": {"text": "a", "rev": 5, "by": "sofia"}}, {"notes_p1": "b"}, edit_fields(c),
+                       card_revision=4, current_revision=5, content=c, by="sofia", at=AT)
+    assert mine.changed == ("notes_p1",) and not mine.conflicts
+
+
+def test_sections_follow_the_seed_layout() -> None:
+    headings = [h for h, _ in sections(draft_pub())]
+    assert headings == [
+        "Närvarande",
+        "Incheckning",
+        "2. Laget runt",
+        "3. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg",
+        "4. Erfarenheter och lärdomar kvalitetsdialog, Tidaholm",
+        "5. Övriga frågor",
+        "Beslut",
+        "Uppdrag",
+        "Kommande möten",
+        "Utcheckning",
+    ]
+    blocks = dict(sections(draft_pub()))
+    assert blocks["Närvarande"] == [("list", ["Susanne Sandgren, Skaraborgs kommunalförbund", "Hans Bäckström, Karlsborg",
+                                              "Anders Warnby, Skövde (ersättare för Peter Stark)"])]
+    assert ("label", ("Beslut", "Skövde och Tibro presenterar hur de arbetar med Bästa skola på mötet 1 juni 2018.")) in blocks[
+        "3. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg"]
+    assert blocks["Uppdrag"] == [("list", [
+        "Mejla inbjudan till SKIS-gruppen – Anna Gustafsson, senast nästa möte (fredag 9 juni 2023)",
+        "Nämna detta för respektive skolchef – alla i nätverket (klar)",
+    ])]
+    assert blocks["Kommande möten"] == [("list", ["fredag 9 juni 2023, kl. 08.30–12.00, Teams – UP2, Utvecklingsplaner"])]
+
+
+def test_a_summary_replaces_the_answers() -> None:
+    pub = draft_pub()
+    content = apply_edits(pub.content, {CHECKOUT_SUMMARY: {"text": "Alla jobbar för eleverna."}})
+    blocks = dict(sections(type(pub)(content=content, status="draft")))
+    assert blocks["Utcheckning"] == [("label", ("Fråga", "Varför jobbar du där du är?")), ("text", "Alla jobbar för eleverna.")]
+
+
+def test_status_lines() -> None:
+    assert status_lines(draft_pub(), TZ) == ["UTKAST – ännu inte godkänt av sekreteraren"]
+    pub = confirmed_pub()
+    lines = status_lines(pub, TZ)
+    assert lines[0] == "Godkänt (version 1) av Sofia Adolfsson, måndag 29 maj 2023 kl. 14.00."
+    assert lines[-1] == f"Kontrollsumma (SHA-256): {pub.content_hash}"
+    pending = status_lines(confirmed_pub(cosign_required=True, reason="Fel namn", version=2), TZ)
+    assert "Rättelse: Fel namn" in pending and "Väntar på justering av ordföranden." in pending
+    signed = status_lines(confirmed_pub(cosign_required=True, cosigned_by_name="Anna", cosigned_at=AT), TZ)
+    assert "Justerat av Anna, måndag 29 maj 2023 kl. 14.00." in signed
