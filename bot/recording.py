@@ -196,6 +196,35 @@ def checkin_saved_text(turn: Turn, meeting: Meeting, stored: CheckinAnswer, prev
     )
 
 
+@dataclass(frozen=True)
+class CheckinOverview:
+    """Who has answered a meeting's question and who has not, per municipality (digests use this)."""
+
+    answered: list[tuple[CheckinAnswer, Member | None]]  # earliest first; None if no longer a member
+    missing: list[tuple[str | None, list[Member]]]  # (municipality or None, members), alphabetical, None last
+    members: int  # active members in the register
+
+    @property
+    def missing_municipalities(self) -> list[str]:
+        """Municipalities where nobody has answered yet."""
+        answered = {m.municipality for _a, m in self.answered if m is not None and m.municipality}
+        return [name for name, _people in self.missing if name is not None and name not in answered]
+
+
+def checkin_overview(store: Store, team_key: str, meeting_id: str, kind: str = CHECKIN) -> CheckinOverview:
+    """Answers to one meeting's check-in (or check-out) and the members who have not answered."""
+    members = store.teams.members(team_key)
+    by_key = {m.key: m for m in members}
+    answers = store.checkins.answers(team_key, meeting_id, kind)
+    answered_keys = {a.member_key for a in answers}
+    missing: dict[str | None, list[Member]] = {}
+    for member in members:
+        if member.key not in answered_keys:
+            missing.setdefault(member.municipality, []).append(member)
+    ordered = sorted(missing.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
+    return CheckinOverview([(a, by_key.get(a.member_key)) for a in answers], ordered, len(members))
+
+
 def delete_checkin(turn: Turn, meeting: Meeting, kind: str) -> str:
     """Remove the person's own answer; returns the reply."""
     removed = turn.store.checkins.delete_answer(turn.team.key, meeting.id, turn.member.key, kind)

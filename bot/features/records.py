@@ -44,6 +44,7 @@ from bot.recording import (
     ParseContext,
     action_saved_text,
     checkin_meeting,
+    checkin_overview,
     checkin_saved_text,
     command_args,
     create_action_item,
@@ -145,29 +146,20 @@ async def checkout_delete(turn: Turn, args: str) -> None:
 
 
 def answers_overview(turn: Turn, meeting: Meeting, kind: str) -> tuple[list[AnswerRow], list[tuple[str, list[str]]], int]:
-    """(answers, [(municipality, names of those who have not answered)], number of members)."""
-    members = turn.store.teams.members(turn.team.key)
-    by_key = {m.key: m for m in members}
-    rows = []
-    answered = set()
-    for answer in turn.store.checkins.answers(turn.team.key, meeting.id, kind):
-        member = by_key.get(answer.member_key)
-        answered.add(answer.member_key)
-        rows.append(
-            AnswerRow(
-                name=member.name if member else answer.member_name or answer.member_key,
-                municipality=member.municipality if member else None,
-                answer=answer.answer,
-                changed=answer.first_answered_at is not None,
-            )
+    """(answers as card rows, [(municipality, names not answered)], number of members)."""
+    overview = checkin_overview(turn.store, turn.team.key, meeting.id, kind)
+    rows = [
+        AnswerRow(
+            name=member.name if member else answer.member_name or answer.member_key,
+            municipality=member.municipality if member else None,
+            answer=answer.answer,
+            changed=answer.first_answered_at is not None,
         )
-    missing: dict[str, list[str]] = {}
+        for answer, member in overview.answered
+    ]
     unknown = turn.t("records.no_municipality")
-    for member in members:
-        if member.key not in answered:
-            missing.setdefault(member.municipality or unknown, []).append(member.name)
-    ordered = sorted(missing.items(), key=lambda kv: (kv[0] == unknown, fold(kv[0])))
-    return rows, ordered, len(members)
+    missing = [(municipality or unknown, [m.name for m in people]) for municipality, people in overview.missing]
+    return rows, missing, overview.members
 
 
 async def _list(turn: Turn, kind: str) -> None:
