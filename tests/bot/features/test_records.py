@@ -624,3 +624,15 @@ async def test_mentions_in_an_answer_are_kept_as_names(harness: Harness) -> None
     m = await setup(harness)
     await harness.say("incheckning Tack <at>Sofia Adolfsson</at> för sist!", PETER, mentions=[SOFIA])
     assert harness.store.checkins.get_answer(TEAM_ID, m.id, PETER.aad).answer == "Tack @Sofia Adolfsson för sist!"
+
+
+async def test_a_failing_disk_stores_nothing_and_says_so(harness: Harness) -> None:
+    m = await setup(harness)
+    harness.store.engine.fail_writes = True  # type: ignore[attr-defined]
+    for text in ("incheckning Mitt svar", "uppgift Mejla @Peter", "incheckningsfråga Ny fråga?"):
+        replies = await harness.say(text, ANNA)
+        assert "kunde inte spara" in replies[-1], text
+    harness.store.engine.fail_writes = False  # type: ignore[attr-defined]
+    assert harness.store.checkins.answers(TEAM_ID, m.id) == [] and harness.store.actions.all(TEAM_ID) == []
+    await harness.say("uppgift Mejla @Peter", ANNA)
+    assert harness.store.actions.by_number(TEAM_ID, 1) is not None
