@@ -165,7 +165,7 @@ SV: dict[str, str] = {
     ),
     "meetings.present_none_given": "Vilka var där? Skriv till exempel *närvarande @Anna @Peter Sofia Adolfsson*.",
     "meetings.present_saved": (
-        "Närvaro för mötet {when}: {count} personer – {names}.\n\n"
+        "Närvarande på mötet {when} ({count}): {names}.\n\n"
         "Lägg till fler med *närvarande @Namn*, ta bort med *närvarande ta bort @Namn*."
     ),
     "meetings.present_guests": "Inte i medlemslistan (skrivna som gäster): {names}.",

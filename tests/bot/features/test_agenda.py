@@ -99,3 +99,15 @@ async def test_no_meeting_no_agenda(harness):
     assert "inget kommande möte" in (await harness.say("dagordning"))[0]
     assert "inget kommande möte" in (await harness.say("punkt Test"))[0]
     assert "till exempel" in (await harness.say("punkt"))[0]
+
+
+async def test_first_last_and_another_meetings_agenda(harness):
+    await _setup(harness)
+    await harness.say("nytt möte fredag 11 december kl 9-12")
+    await harness.say("punkt A", PETER)
+    await harness.say("punkt B", PETER)
+    assert "är nu punkt 3" in (await harness.say("flytta punkt 4 först"))[0]
+    assert "är nu punkt 4" in (await harness.say("flytta punkt 3 sist"))[0]
+    lines = _lines((await harness.say_cards("dagordning 11 december"))[0])
+    assert len(lines) == 4  # only the standing items: the proposals went to 4 December
+    assert "hittar inget" in (await harness.say("dagordning 18 december"))[0]

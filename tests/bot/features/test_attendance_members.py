@@ -102,11 +102,11 @@ async def test_presence_by_mention_and_names_and_represented(harness):
     harness.clock.set(datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     assert "presidiet" in (await harness.say("närvarande Sofia", PETER))[0]
     texts = await harness.say("närvarande @Peter Stark, Sofia Adolfsson, Susanne Sandgren, Skaraborgs kommunalförbund", ANNA, mentions=[PETER])
-    assert "3 personer" in texts[0] and "gäster" in texts[0] and "Susanne Sandgren" in texts[0]
+    assert "(3):" in texts[0] and "gäster" in texts[0] and "Susanne Sandgren" in texts[0]
     here, _missing = mun.represented(harness.store, TEAM, MEETING)
     assert here == {"Skövde", "Lidköping"}
     texts = await harness.say("närvarande ta bort Sofia")
-    assert "2 personer" in texts[0]
+    assert "(2):" in texts[0]
     card = (await harness.say_cards("närvarande", SOFIA))[0]
     assert_valid_card(card)
     assert "Närvarande (2)" in str(card) and "Kommuner som inte var representerade (14)" in str(card)
@@ -190,3 +190,15 @@ async def test_last_leader_cannot_drop_the_role(harness):
     assert "ordförande" in harness.store.teams.get_member(TEAM, ANNA.aad).roles
     await harness.say("roll Peter ordförande")
     assert "rollerna: medlem." in (await harness.say("roll Anna -ordförande"))[0]
+
+
+async def test_presence_for_a_named_past_meeting_and_role_removal_in_words(harness):
+    await _setup(harness)
+    harness.clock.set(datetime(2026, 12, 20, 9, 0, tzinfo=UTC))
+    await harness.say("nytt möte fredag 8 januari kl 9-12")
+    texts = await harness.say("närvarande 4 december @Peter Stark", ANNA, mentions=[PETER])
+    assert "fredag 4 december 2026" in texts[0] and "(1):" in texts[0]
+    assert [p.member_key for p in harness.store.attendance.present(TEAM, MEETING)] == [PETER.aad]
+    await harness.say("roll @Peter Stark presidium", ANNA, mentions=[PETER])
+    texts = await harness.say("roll @Peter Stark ta bort presidium", ANNA, mentions=[PETER])
+    assert "rollerna: medlem." in texts[0]
