@@ -1,0 +1,189 @@
+"""Driving the Microsoft 365 Agents Playground (0.2.28) page in headless Chromium.
+
+The selectors below were read from the Playground's rendered page (Fluent UI; the generated
+class names like ``___1kswtok`` change between versions, so none of those are used).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Locator, Page, Route
+
+from bot import devrun
+
+# Selectors ------------------------------------------------------------------------------------
+COMPOSE_BOX = 'div[role="textbox"][data-lexical-editor="true"]'  # Lexical editor, not an <input>
+SEND_BUTTON = 'button[aria-label="Send Message"]'
+BOT_MESSAGE = ".fai-OutputCard"  # one per message the bot posted (text or card) in a chat
+MESSAGE_HEADER = '[aria-label="Message header"]'  # every message; the bot's also have a "Message author"
+ADAPTIVE_CARD = ".ac-adaptiveCard"
+CARD_HEADING = '.ac-textBlock[role="heading"]'
+CARD_TEXT = ".ac-textBlock"
+CARD_BUTTON = "button.ac-pushButton"
+MENTION_SUGGESTION = 'div[role="menuitem"]'  # the list that opens after typing @
+HIDE_LOG_PANEL = 'button[title="Hide log panel"]'
+
+# Conversations in the left rail, by their accessible names (see bot/devrun.playground_config).
+PERSONAL_CHAT = "Personal Chat"
+GROUP_CHAT = devrun.GROUP_CHAT_NAME
+GENERAL_CHANNEL = f"{devrun.TEAM_NAME} - General"
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def find_chromium() -> str | None:
+    """Debian's Chromium, or exactly ``$SKIS_CHROMIUM`` when that is set; None when there is none."""
+    explicit = os.environ.get("SKIS_CHROMIUM")
+    candidates = (explicit,) if explicit else ("/usr/bin/chromium", "chromium", "chromium-browser")
+    for candidate in candidates:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+_SWEDISH_WORDS = frozenset(
+    "och att är inte det jag du för med som har på till kan skriv inga inget möte möten nästa hjälp".split()
+)
+
+
+def looks_swedish(text: str) -> bool:
+    """A rough check that a reply is Swedish: Swedish letters or common Swedish words."""
+    if re.search(r"[åäöÅÄÖ]", text):
+        return True
+    return len(_SWEDISH_WORDS & set(re.findall(r"\w+", text.lower()))) >= 2
+
+
+@dataclass
+class PlaygroundChat:
+    """One Playground page: open conversations, type as the current person, read what the bot shows."""
+
+    page: Page
+    base_url: str
+    artifacts: Path = ARTIFACTS
+    reply_timeout: float = 20.0
+    quiet: float = 0.7  # a reply is complete once no new bot message came for this long
+
+    # Page ---------------------------------------------------------------------------------
+    def open(self) -> None:
+        """Load the Playground (which installs the bot in the personal chat) and wait until it is usable."""
+        self.page.context.route("**/*", _loopback_only)
+        self.page.goto(self.base_url)
+        self.page.locator(COMPOSE_BOX).wait_for(timeout=30_000)
+        hide = self.page.locator(HIDE_LOG_PANEL)
+        if hide.count():
+            hide.first.click()
+
+    def open_conversation(self, name: str) -> None:
+        """Switch to a conversation in the left rail (opening one installs the bot there)."""
+        self.page.locator(f'button[role="treeitem"][aria-label="{name}"]').click()
+        self.page.locator(COMPOSE_BOX).first.wait_for()
+
+    def screenshot(self, name: str, *, publish_as: str | None = None) -> Path:
+        """Save the page to the artifacts folder; with ``SKIS_E2E_PUBLISH=1`` also to docs/screenshots."""
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        path = self.artifacts / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        if publish_as and os.environ.get("SKIS_E2E_PUBLISH") == "1":
+            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS_SCREENSHOTS / publish_as)
+        return path
+
+    # Reading ------------------------------------------------------------------------------
+    def bot_messages(self) -> Locator:
+        return self.page.locator(BOT_MESSAGE)
+
+    def wait_for_bot_messages(self, count: int) -> list[Locator]:
+        """Wait until the open conversation shows at least ``count`` bot messages; return them all."""
+        messages = self.bot_messages()
+        deadline = time.monotonic() + self.reply_timeout
+        while messages.count() < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot showed {messages.count()} messages, expected {count}:\n{self.transcript()}")
+            self.page.wait_for_timeout(100)
+        return [messages.nth(i) for i in range(messages.count())]
+
+    def transcript(self) -> str:
+        """Every bot message's text, for failure messages."""
+        return "\n---\n".join(m.inner_text() for m in self.bot_messages().all())
+
+    # Writing ------------------------------------------------------------------------------
+    def send(self, text: str, *, mention_bot: bool = False) -> list[Locator]:
+        """Type ``text`` in the compose box and press Enter; return the bot's new messages.
+
+        ``mention_bot`` first @mentions the bot, as a group chat or channel needs."""
+        before = self.bot_messages().count()
+        box = self.page.locator(COMPOSE_BOX).first
+        box.click()
+        if mention_bot:
+            self.page.keyboard.type("@")
+            self.page.locator(MENTION_SUGGESTION, has_text=devrun.BOT_NAME).first.click()
+            self.page.keyboard.type(" ")
+        self.page.keyboard.type(text)
+        self.page.keyboard.press("Enter")
+        return self._new_bot_messages(before)
+
+    def send_as(self, person: str, text: str, conversation_id: str) -> list[Locator]:
+        """Send ``text`` as another mock person, the way the Playground's "Mock an Activity >
+        Custom activity" does; return the bot's new messages in the open conversation."""
+        before = self.bot_messages().count()
+        activity = self._api("GET", f"/_internal/v1/customActivities/template?conversationId={conversation_id}")
+        activity.update(type="message", text=text, textFormat="plain", locale="sv-SE")
+        activity["from"] = devrun.mock_user(person).account()
+        self._api("POST", "/_internal/v1/customActivities", activity)
+        return self._new_bot_messages(before)
+
+    def conversation_ids(self) -> dict[str, str]:
+        """The Playground's conversation ids: personal, group and team (the General channel)."""
+        config = self._api("GET", "/_internal/v1/config")["config"]
+        return {"personal": config["personalChat"]["id"], "group": config["groupChats"][0]["id"],
+                "team": devrun.TEAM_ID}
+
+    def _new_bot_messages(self, before: int) -> list[Locator]:
+        messages = self.wait_for_bot_messages(before + 1)
+        # The bot may answer with several messages: wait until none has come for a moment.
+        count, settled_at = len(messages), time.monotonic()
+        while time.monotonic() - settled_at < self.quiet:
+            self.page.wait_for_timeout(100)
+            now = self.bot_messages().count()
+            if now != count:
+                count, settled_at = now, time.monotonic()
+        all_messages = self.bot_messages()
+        return [all_messages.nth(i) for i in range(before, count)]
+
+    def _api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url.rstrip("/") + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+
+def _loopback_only(route: Route) -> None:
+    # The page asks a CDN for fonts; nothing leaves this machine in the tests.
+    host = urlsplit(route.request.url).hostname or ""
+    if host in ("localhost", "127.0.0.1", "::1") or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def texts(messages: list[Locator]) -> str:
+    """The visible text of ``messages``, joined."""
+    return "\n".join(m.inner_text() for m in messages)
