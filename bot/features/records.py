@@ -202,7 +202,7 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
         await turn.say_key("records.checkin_no_meeting", **params)
         return
     when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
-    text = args.strip()
+    text = " ".join(args.split())  # a question is one line wherever it is shown
     if not text:
         source = "records.question_source_custom" if question_is_custom(meeting, kind) else "records.question_source_default"
         question = question_for(turn.store, meeting, kind, turn.locale)
