@@ -12,6 +12,7 @@ meeting that day); ``apply_draft`` stores it and tells the reminders.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field, replace
@@ -120,6 +121,15 @@ class Draft:
 
 
 # --- Reading -------------------------------------------------------------------------------------
+
+
+def token_for(activity: Any) -> str:
+    """A draft token derived from the message, so the same message delivered twice stores once."""
+    conversation = getattr(getattr(activity, "conversation", None), "id", "") or ""
+    activity_id = getattr(activity, "id", None)
+    if not activity_id:
+        return uuid.uuid4().hex[:16]
+    return hashlib.sha256(f"{conversation}|{activity_id}".encode()).hexdigest()[:16]
 
 
 def local_today(now: datetime, tz: ZoneInfo) -> date:

@@ -82,7 +82,7 @@ class NewMeetingDialog(ComponentDialog):
             return await step.next(None)
         turn = _turn(step)
         day = formatting.format_date(date.fromisoformat(step.values["date"]), turn.locale)
-        return await step.prompt(_TIME, PromptOptions(prompt=MessageFactory.text(turn.t("meetings.ask_time", date=day))))
+        return await step.prompt(_TIME, PromptOptions(prompt=MessageFactory.text(_with_hint(turn, turn.t("meetings.ask_time", date=day)))))
 
     async def ask_place(self, step: WaterfallStepContext) -> DialogTurnResult:
         if isinstance(step.result, dict):
@@ -90,7 +90,7 @@ class NewMeetingDialog(ComponentDialog):
         if "place" not in step.values["ask"] or step.values["location"]:
             return await step.next(None)
         turn = _turn(step)
-        return await step.prompt(_PLACE, PromptOptions(prompt=MessageFactory.text(turn.t("meetings.ask_place"))))
+        return await step.prompt(_PLACE, PromptOptions(prompt=MessageFactory.text(_with_hint(turn, turn.t("meetings.ask_place")))))
 
     async def ask_topics(self, step: WaterfallStepContext) -> DialogTurnResult:
         if isinstance(step.result, str):
@@ -99,7 +99,7 @@ class NewMeetingDialog(ComponentDialog):
         if "topics" not in step.values["ask"]:
             return await step.next(None)
         turn = _turn(step)
-        return await step.prompt(_TOPICS, PromptOptions(prompt=MessageFactory.text(turn.t("meetings.ask_topics"))))
+        return await step.prompt(_TOPICS, PromptOptions(prompt=MessageFactory.text(_with_hint(turn, turn.t("meetings.ask_topics")))))
 
     async def check_and_save(self, step: WaterfallStepContext) -> DialogTurnResult:
         if isinstance(step.result, str):
@@ -114,6 +114,7 @@ class NewMeetingDialog(ComponentDialog):
             location=values.get("location"),
             topics=tuple(values.get("topics") or ()),
             activity_id=turn.activity.id,
+            token=meeting_ops.token_for(turn.activity),
         )
         tz = turn.services.settings.timezone
         try:
@@ -176,6 +177,10 @@ def parse_topics(text: str) -> list[str]:
     parts = re.split(r"[\n;]+", text)
     topics = [re.sub(r"^\s*(?:[-•*]|\d+[.)])\s*", "", p).strip() for p in parts]
     return [topic[:300] for topic in topics if topic][:30]
+
+
+def _with_hint(turn: object, text: str) -> str:
+    return f"{text} {turn.t('core.dialog_hint')}"  # type: ignore[attr-defined]
 
 
 def _turn(step: object):  # noqa: ANN202 - a WaterfallStepContext or a PromptValidatorContext

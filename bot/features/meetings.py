@@ -220,6 +220,7 @@ async def new_meeting(turn: Turn, args: str) -> None:
         end=found.end,
         location=place,
         activity_id=turn.activity.id,
+        token=meeting_ops.token_for(turn.activity),
     )
     await _propose(turn, draft)
 
@@ -308,7 +309,7 @@ async def move_meeting(turn: Turn, args: str) -> None:
             await turn.say_key("meetings.move_unclear", text=target, id=meeting.id)
             return
         draft = meeting_ops.move_draft(meeting, when, place, tz)
-    draft = replace(draft, activity_id=turn.activity.id)
+    draft = replace(draft, activity_id=turn.activity.id, token=meeting_ops.token_for(turn.activity))
     await _propose(turn, draft)
 
 

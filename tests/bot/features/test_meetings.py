@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 
+from bot.app import SERVICES_KEY
+from bot.meeting_ops import CREATE, Draft, store_draft, token_for
 from storage.meetings_repo import CANCELLED
 from tests.cards_schema import assert_valid_card
 from tests.harness import ANNA, PETER, SOFIA
@@ -20,8 +23,6 @@ def _changes(harness) -> list[tuple[str, str, str]]:
 
     async def listen(kind: str, team: str, record: str) -> None:
         seen.append((kind, team, record))
-
-    from bot.app import SERVICES_KEY
 
     harness.app[SERVICES_KEY].changes.subscribe(listen)
     return seen
@@ -241,3 +242,19 @@ async def test_secretary_may_create(harness):
     await harness.say("roll @Peter Stark sekreterare", ANNA, mentions=[PETER])
     texts = await harness.say("nytt möte fredag 4 december kl 9-12", PETER)
     assert "Mötet är sparat" in texts[0]
+
+
+
+async def test_the_same_message_delivered_twice_creates_one_meeting(harness):
+    await _setup(harness)
+    activity = harness.message("nytt möte fredag 4 december kl 9-12")
+    await harness.post(activity)
+    assert len(harness.store.meetings.all(TEAM)) == 1
+    # A redelivery that got past the HTTP de-duplication (say, after a restart) has the same
+    # activity, hence the same draft token, and stores nothing new.
+    token = token_for(SimpleNamespace(id=activity["id"], conversation=SimpleNamespace(id=activity["conversation"]["id"])))
+    draft = Draft(CREATE, date(2026, 12, 4), time(9), time(12), token=token)
+    member = harness.store.teams.get_member(TEAM, ANNA.aad)
+    meeting, reply = await store_draft(harness.app[SERVICES_KEY], TEAM, member, draft, "sv")
+    assert meeting is None and "redan klart" in reply
+    assert len(harness.store.meetings.all(TEAM)) == 1
