@@ -1,0 +1,151 @@
+"""Waking up when a reminder falls due: one APScheduler job on the event loop, always re-aimed.
+
+The schedule itself is derived, never stored: after every run and every change (a meeting or
+item saved, a team removed, settings changed) the scheduler asks the runner for the next due
+instant and moves its one date-triggered job there. At start-up it wakes at once, so reminders
+that fell due while the service was down go out (if still useful) as soon as it is back.
+
+The job is a coroutine run on the service's event loop (``AsyncIOScheduler``), never in a
+thread pool: it shares the loop with the bot, the adapter and the storage lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
+from bot.reminders.jobs import ReminderRunner, RunReport
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "skis-reminders"
+# After a run with failed sends (connector down, throttled for long), try again this soon.
+RETRY_IN = timedelta(minutes=15)
+# Never sleep longer than this: a cheap re-check guards against a missed change event or a
+# wall clock that jumped (suspend, NTP), since the job's timer runs on the loop's monotonic clock.
+MAX_SLEEP = timedelta(hours=1)
+STOP_TIMEOUT = 30.0
+
+
+class ReminderScheduler:
+    """Keeps one job aimed at the next due instant; each firing runs ``runner.run_due(now)``.
+
+    With ``autorun=False`` nothing fires by itself (a FixedClock stands still, so tests drive
+    ``wake()`` explicitly); ``next_wake`` still says when it would.
+    """
+
+    def __init__(
+        self,
+        runner: ReminderRunner,
+        clock: Clock,
+        *,
+        autorun: bool = True,
+        retry_in: timedelta = RETRY_IN,
+        max_sleep: timedelta = MAX_SLEEP,
+    ) -> None:
+        self.runner = runner
+        self.clock = clock
+        self.autorun = autorun
+        self.retry_in = retry_in
+        self.max_sleep = max_sleep
+        self.next_wake: datetime | None = None
+        self.last_report: RunReport | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def start(self) -> None:
+        """Start on the running event loop and wake at once to catch up on anything missed."""
+        if not self.autorun:
+            self.next_wake = self._compute_next(self.clock.now())
+            return
+        self._scheduler = AsyncIOScheduler(
+            event_loop=asyncio.get_running_loop(),
+            timezone=UTC,
+            job_defaults={
+                # APScheduler's default grace of 1 s silently drops a run that starts later than
+                # that, e.g. while the loop is busy with a slow turn or after the host was
+                # suspended; a date-triggered job then never fires at all. No limit: the runner
+                # itself decides what is still worth sending (each reminder's useful_until).
+                "misfire_grace_time": None,
+                # Several missed firings are one run: run_due sends everything due at that moment.
+                "coalesce": True,
+                # The job is re-aimed (same id) while a run may be in progress; a second instance
+                # then queues behind the runner's lock instead of being dropped by APScheduler.
+                "max_instances": 2,
+            },
+        )
+        self._scheduler.start()
+        self._aim(self.clock.now(), self.clock.now())
+
+    async def stop(self) -> None:
+        """Stop firing, and let a run in progress finish so no send is left unrecorded."""
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT):
+                async with self.runner.lock:
+                    pass
+        except TimeoutError:
+            log.warning("stopped while a reminder run was still sending")
+
+    def reschedule(self) -> None:
+        """Something changed: wake at the next due instant (at once if something is already due)."""
+        now = self.clock.now()
+        try:
+            due_now = bool(self.runner.due(now))
+            target = now if due_now else self._compute_next(now)
+        except Exception:
+            log.exception("could not plan reminders; trying again later")
+            target = now + self.retry_in
+        if self.autorun:
+            self._aim(target, now)
+        else:
+            self.next_wake = target
+
+    async def wake(self) -> RunReport:
+        """Run what is due now, then aim at the next due instant."""
+        now = self.clock.now()
+        report = await self.runner.run_due(now)
+        self.last_report = report
+        target = self._compute_next(now)
+        if report.failed:
+            retry = now + self.retry_in
+            target = retry if target is None else min(target, retry)
+        if self.autorun:
+            self._aim(target, now)
+        else:
+            self.next_wake = target
+        return report
+
+    async def _job(self) -> None:
+        try:
+            await self.wake()
+        except Exception:  # never let the wake-up chain break: try again later
+            log.exception("reminder run failed")
+            now = self.clock.now()
+            self._aim(now + self.retry_in, now)
+
+    def _compute_next(self, now: datetime) -> datetime | None:
+        return self.runner.next_due_at(now)
+
+    def _aim(self, target: datetime | None, now: datetime) -> None:
+        """Point the one job at ``target`` (capped at ``max_sleep`` from now)."""
+        latest = now + self.max_sleep
+        target = latest if target is None else min(target, latest)
+        self.next_wake = target
+        scheduler = self._scheduler
+        if scheduler is None or not scheduler.running:
+            return
+        # The job timer runs on real time; the delay comes from the injected clock.
+        delay = max(0.0, (target - now).total_seconds())
+        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        scheduler.add_job(self._job, DateTrigger(run_date=run_at, timezone=UTC), id=JOB_ID, replace_existing=True)
