@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
@@ -41,6 +42,11 @@ KNOWN_TYPES = frozenset(
 NEEDS_CONVERSATION = frozenset({"message", "conversationUpdate", "invoke", "installationUpdate"})
 
 
+# A JSON escape of a UTF-16 surrogate; valid pairs decode to one character, lone ones stay.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _error(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
@@ -61,8 +67,14 @@ class MessagesHandler:
             return _error(413, "request body too large")
         try:
             body = json.loads(raw)
+            if _SURROGATE_ESCAPE.search(raw):
+                # Half an emoji (a lone surrogate) cannot be stored or sent as UTF-8; keep the rest
+                # of the text and mark the broken character, as UTF-8 decoders do with broken bytes.
+                body = _replace_lone_surrogates(body)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "body is not valid JSON")
+        except RecursionError:
+            return _error(400, "body is nested too deeply")
         problem = _check_shape(body)
         if problem:
             return _error(400, problem)
@@ -111,6 +123,16 @@ class MessagesHandler:
             {"status": "ok" if storage_ok else "degraded", "version": __version__, "storage": "ok" if storage_ok else "error"},
             status=status,
         )
+
+
+def _replace_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_lone_surrogates(k): _replace_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _check_shape(body: Any) -> str | None:
