@@ -176,6 +176,7 @@ class ReminderRunner:
         for team in teams:
             settings = self.store.reminders.settings(team.key)
             entries = self.store.reminders.entries(team.key)
+            names = {m.key: m.name for m in self.store.teams.members(team.key, active_only=False)}
             row: dict[str, Any] = {
                 "key": team.key,
                 "name": team.name,
@@ -183,13 +184,13 @@ class ReminderRunner:
                 "settings": settings.to_doc(),
                 "due_now": [],
                 "scheduled": [],
-                "sent": [_entry_dict(e) for e in entries[:sent_limit]],
-                "undeliverable": [_entry_dict(e) for e in entries if e.status != "sent"][:sent_limit],
+                "sent": [_entry_dict(e, names) for e in entries[:sent_limit]],
+                "undeliverable": [_entry_dict(e, names) for e in entries if e.status != "sent"][:sent_limit],
             }
             if team.active:
                 state = self.state(team, now)
-                row["due_now"] = [_reminder_dict(r) for r in due_reminders(state, now, self.tz)]
-                row["scheduled"] = [_reminder_dict(r) for r in upcoming_reminders(state, now, self.tz)[:planned_limit]]
+                row["due_now"] = [_reminder_dict(r, names) for r in due_reminders(state, now, self.tz)]
+                row["scheduled"] = [_reminder_dict(r, names) for r in upcoming_reminders(state, now, self.tz)[:planned_limit]]
             out.append(row)
         return {"at": now.isoformat(), "timezone": str(self.tz), "teams": out}
 
@@ -458,15 +459,17 @@ class ReminderRunner:
         return Outgoing(text=t("reminders.minutes_text", self.locale, name=first, day=day))
 
 
-def _reminder_dict(r: Reminder) -> dict[str, Any]:
-    return {"kind": r.kind, "subject": r.subject_id, "target": r.target, "due_at": r.due_at.isoformat(), "key": r.key}
+def _reminder_dict(r: Reminder, names: dict[str, str]) -> dict[str, Any]:
+    return {"kind": r.kind, "subject": r.subject_id, "target": r.target, "target_name": names.get(r.target, r.target),
+            "due_at": r.due_at.isoformat(), "key": r.key}
 
 
-def _entry_dict(e: SentEntry) -> dict[str, Any]:
+def _entry_dict(e: SentEntry, names: dict[str, str]) -> dict[str, Any]:
     return {
         "kind": e.kind,
         "subject": e.subject_id,
         "target": e.target,
+        "target_name": names.get(e.target, e.target),
         "due_at": e.due_at.isoformat(),
         "recorded_at": e.recorded_at.isoformat(),
         "status": e.status,

@@ -25,8 +25,10 @@ from email.utils import parsedate_to_datetime
 from time import monotonic
 from typing import Any
 
+from aiohttp import ClientConnectionError
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
+from msrest.exceptions import ClientRequestError
 
 from bot.install import conversation_ref
 from storage.teams_repo import Member, Team, TeamsRepo
@@ -194,10 +196,8 @@ def retry_after_of(exc: BaseException, now: datetime | None = None) -> float | N
 
 
 def _is_network_error(exc: BaseException) -> bool:
-    if isinstance(exc, (asyncio.TimeoutError, ConnectionError, OSError)):
-        return True
-    # msrest wraps connection failures (requests/aiohttp) in ClientRequestError.
-    return type(exc).__name__ in ("ClientRequestError", "ClientConnectionError", "ServerDisconnectedError")
+    # msrest wraps connection failures in ClientRequestError; the aiohttp transport raises its own.
+    return isinstance(exc, (asyncio.TimeoutError, OSError, ClientConnectionError, ClientRequestError))
 
 
 # The notifier ----------------------------------------------------------------------------------------
