@@ -482,13 +482,25 @@ async def remove_item(turn: Turn, args: str) -> None:
 # --- Attendance ------------------------------------------------------------------------------------
 
 
-def _attend_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
-    """The meeting an answer is for: one named by a date at the start of ``args``, else the current one."""
+async def _attend_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
+    """The meeting an answer is for (one named by a date at the start of ``args``, else the current
+    one) and the rest of ``args``; None after telling the person there is no such meeting."""
     when, before, after = split_when(args, _today(turn), _tz(turn)) if args.strip() else (None, "", "")
     if isinstance(when, When) and not before:
-        on_day = [m for m in turn.store.meetings.on_date(turn.team.key, when.date, _tz(turn)) if m.effective_end + ONGOING_GRACE >= turn.now]
-        return (on_day[0] if on_day else None), after
-    return current_meeting(turn), args
+        on_day = [
+            m
+            for m in turn.store.meetings.on_date(turn.team.key, when.date, _tz(turn))
+            if m.effective_end + ONGOING_GRACE >= turn.now
+        ]
+        if not on_day:
+            named = args[: len(args) - len(after)].strip(" ,.:")
+            await turn.say_key("meetings.not_found", text=named)
+            return None, after
+        return on_day[0], after
+    meeting = current_meeting(turn)
+    if meeting is None:
+        await turn.say_key("meetings.no_upcoming")
+    return meeting, args
 
 
 async def record_attendance(
@@ -536,27 +548,24 @@ async def record_attendance(
 
 async def attend_yes(turn: Turn, args: str) -> None:
     """`kommer`: the person says they come to the next (or ongoing) meeting."""
-    meeting, _rest = _attend_meeting(turn, args)
+    meeting, _rest = await _attend_meeting(turn, args)
     if meeting is None:
-        await turn.say_key("meetings.no_upcoming")
         return
     await turn.say(await record_attendance(turn, meeting, YES))
 
 
 async def attend_no(turn: Turn, args: str) -> None:
     """`kommer inte`: the person says they will not come (anything after is kept as a note)."""
-    meeting, rest = _attend_meeting(turn, args)
+    meeting, rest = await _attend_meeting(turn, args)
     if meeting is None:
-        await turn.say_key("meetings.no_upcoming")
         return
     await turn.say(await record_attendance(turn, meeting, NO, note=rest.strip(" ,.:-–") or None))
 
 
 async def substitute(turn: Turn, args: str) -> None:
     """`ersättare <namn>`: someone from the same municipality comes instead of the person."""
-    meeting, rest = _attend_meeting(turn, args)
+    meeting, rest = await _attend_meeting(turn, args)
     if meeting is None:
-        await turn.say_key("meetings.no_upcoming")
         return
     name = rest.strip(" ,.:")
     sub_key = None

@@ -202,3 +202,10 @@ async def test_presence_for_a_named_past_meeting_and_role_removal_in_words(harne
     await harness.say("roll @Peter Stark presidium", ANNA, mentions=[PETER])
     texts = await harness.say("roll @Peter Stark ta bort presidium", ANNA, mentions=[PETER])
     assert "rollerna: medlem." in texts[0]
+
+
+async def test_answer_for_a_day_without_a_meeting(harness):
+    await _setup(harness)
+    texts = await harness.say("kommer 11 december", PETER)
+    assert "hittar inget kommande möte ”11 december”" in texts[0]
+    assert _answer(harness, PETER) is None
