@@ -169,6 +169,18 @@ class ReminderRunner:
         found = [next_due_at(self.state(team, now), now, self.tz) for team in self.teams()]
         return min((d for d in found if d is not None), default=None)
 
+    def next_wake(self, now: datetime) -> datetime | None:
+        """``now`` if something is due already, else the next due instant (one read of the state)."""
+        found: list[datetime] = []
+        for team in self.teams():
+            state = self.state(team, now)
+            if due_reminders(state, now, self.tz):
+                return now
+            nxt = next_due_at(state, now, self.tz)
+            if nxt is not None:
+                found.append(nxt)
+        return min(found, default=None)
+
     def overview(self, now: datetime, team_key: str | None = None, *, sent_limit: int = 20, planned_limit: int = 30) -> dict[str, Any]:
         """What is scheduled and what was sent, per network (for `skis-bot reminders list`)."""
         teams = [t_ for t_ in self.store.teams.all_teams(active_only=False) if team_key is None or t_.key == team_key]
@@ -386,11 +398,14 @@ class ReminderRunner:
         info = self.meeting_info(meeting, now)
         members = store.teams.members(team.key)
         question = self.checkin_question(meeting)
+        answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
         answered_keys = {a.member_key for a in store.checkins.answers(team.key, meeting.id)}
         answered = tuple(m.name for m in members if m.key in answered_keys)
-        not_answered = tuple(m.name for m in members if m.key not in answered_keys)
+        # Whoever said they are not coming is not expected to check in.
+        not_answered = tuple(
+            m.name for m in members if m.key not in answered_keys and (m.key not in answers or answers[m.key].coming)
+        )
 
-        answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
         attendance = []
         for name in municipalities(team, self.settings):
             people = [m for m in members if name in municipalities_of(m.municipality)]

@@ -101,8 +101,7 @@ class ReminderScheduler:
         """Something changed: wake at the next due instant (at once if something is already due)."""
         now = self.clock.now()
         try:
-            due_now = bool(self.runner.due(now))
-            target = now if due_now else self._compute_next(now)
+            target = self.runner.next_wake(now)
         except Exception:
             log.exception("could not plan reminders; trying again later")
             target = now + self.retry_in

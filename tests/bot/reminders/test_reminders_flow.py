@@ -192,6 +192,9 @@ async def test_digest_to_the_presidium_in_one_to_one_chat(kit: Kit) -> None:
     store = kit.h.store
     store.checkins.save_answer(TEAM_ID, meeting.id, PETER.aad, question="Q", answer="Bra", at=datetime(2026, 11, 28, tzinfo=UTC),
                                member_name=PETER.name)
+    answered_at = datetime(2026, 11, 28, tzinfo=UTC)
+    store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, PETER.aad, PETER.name, YES, answered_at, municipality="Hjo"))
+    store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, SOFIA.aad, SOFIA.name, NO, answered_at, municipality="Tibro"))
     store.actions.create(TEAM_ID, title="Mejla inbjudan", owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
                          created_at=datetime(2026, 11, 1, tzinfo=UTC), due=date(2026, 11, 20), meeting_id=previous.id)
     store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, SOFIA.name, SOFIA.aad),), created_by=ANNA.aad,
@@ -208,13 +211,13 @@ async def test_digest_to_the_presidium_in_one_to_one_chat(kit: Kit) -> None:
     shown = texts_of(card)
     assert "Inför mötet fredag 4 december" in shown
     assert "Nationellt kvalitetssystem" in shown
-    assert "Incheckning: 1 av 3 har svarat" in shown and "Anna Gustafsson, Sofia Adolfsson" in shown
-    assert "kommer: " not in shown and "inget svar" in shown
+    assert "Incheckning: 1 av 2 har svarat" in shown and "Inte svarat: Anna Gustafsson" in shown  # Sofia is not coming
+    assert "kommer: Peter Stark" in shown and "kommer inte" in shown and "inget svar" in shown
     assert "Mejla inbjudan" in shown and "försenad" in shown and "Boka lokal" in shown
     assert "Öppna uppgifter: 2, varav 1 försenade" in shown
     assert "Protokollet från fredag 6 november är inte bekräftat än." in shown
     assert "Incheckningsfrågan är inte vald" in shown
-    assert "15 kommuner har inte anmält sig" in shown
+    assert "14 kommuner har inte anmält sig" in shown
 
 
 async def test_digest_reaches_every_presidium_member_and_resumes_a_partial_fan_out() -> None:

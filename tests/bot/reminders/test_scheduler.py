@@ -29,11 +29,11 @@ class StubRunner:
         self.ran = asyncio.Event()
         self.raise_once = False
 
-    def due(self, now: datetime, team_key: str | None = None) -> list[object]:
-        return [object()] if self.due_now else []
-
     def next_due_at(self, now: datetime) -> datetime | None:
         return self.next_at
+
+    def next_wake(self, now: datetime) -> datetime | None:
+        return now if self.due_now else self.next_at
 
     async def run_due(self, now: datetime, *, team_key: str | None = None) -> RunReport:
         self.runs.append(now)
