@@ -16,7 +16,7 @@ from bot.routing import ACTION_ACTION_DONE, ACTION_CHECKIN
 
 MAX_AGENDA = 15
 MAX_ACTIONS = 10
-MAX_NAMES = 12
+MAX_NAMES = 30
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ class DigestView:
     question: str | None
     answered: tuple[str, ...]  # names of those who answered the check-in
     not_answered: tuple[str, ...]
-    attendance: tuple[tuple[str, str], ...]  # (municipality, what its members answered)
+    coming: tuple[str, ...]  # "Skövde (Anna Gustafsson)": municipalities signed up, with who comes
+    not_coming: tuple[str, ...]  # municipalities whose members all said no
+    no_answer: tuple[str, ...]  # municipalities nobody answered for
     actions: tuple[ActionLine, ...]
     minutes: str  # one line on the previous meeting's minutes
     decide: tuple[str, ...] = field(default=())  # what needs the presidium before the meeting
@@ -129,7 +131,8 @@ def day_card(
         subheading(t("reminders.coming_heading", locale, count=len(coming))),
         text(_names(coming) if coming else t("reminders.nobody_coming", locale), spacing="Small"),
         subheading(t("reminders.missing_heading", locale)),
-        text(_names(missing) if missing else t("reminders.all_represented", locale), spacing="Small"),
+        # Municipalities are few (15 in Skaraborg): all of them are shown.
+        text(", ".join(escape(m) for m in missing) if missing else t("reminders.all_represented", locale), spacing="Small"),
         text(t("reminders.attend_question", locale), spacing="Medium"),
     ]
     return adaptive_card(body, attend_actions(meeting.id, locale))
@@ -169,7 +172,12 @@ def digest_card(view: DigestView, locale: str = "sv") -> dict[str, Any]:
         body.append(text("  \n".join(checkin_lines), spacing="Small"))
 
     body.append(subheading(t("reminders.digest_attendance", locale)))
-    body.append(facts([(escape(name), status) for name, status in view.attendance]))
+    rows = [
+        (t("reminders.digest_att_yes", locale), view.coming),
+        (t("reminders.digest_att_no", locale), view.not_coming),
+        (t("reminders.digest_att_none", locale), view.no_answer),
+    ]
+    body.append(facts([(title, ", ".join(escape(x) for x in values)) for title, values in rows if values]))
 
     overdue = sum(1 for a in view.actions if a.overdue)
     body.append(subheading(t("reminders.digest_actions", locale, count=len(view.actions), overdue=overdue)))

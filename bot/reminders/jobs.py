@@ -406,7 +406,9 @@ class ReminderRunner:
             m.name for m in members if m.key not in answered_keys and (m.key not in answers or answers[m.key].coming)
         )
 
-        attendance = []
+        coming_rows: list[str] = []
+        not_coming: list[str] = []
+        no_answer: list[str] = []
         for name in municipalities(team, self.settings):
             people = [m for m in members if name in municipalities_of(m.municipality)]
             coming = [
@@ -415,12 +417,11 @@ class ReminderRunner:
                 if m.key in answers and answers[m.key].coming
             ]
             if coming:
-                status = t("reminders.digest_att_yes", loc, names=", ".join(coming))
+                coming_rows.append(t("reminders.digest_att_row", loc, municipality=name, names=", ".join(coming)))
             elif any(m.key in answers for m in people):
-                status = t("reminders.digest_att_no", loc)
+                not_coming.append(name)
             else:
-                status = t("reminders.digest_att_none", loc)
-            attendance.append((name, status))
+                no_answer.append(name)
 
         today = local_date(now, tz)
         items = sorted(store.actions.open_items(team.key), key=lambda i: (not i.is_overdue(today), i.due or date.max, i.number))
@@ -445,14 +446,16 @@ class ReminderRunner:
                 decide.append(t("reminders.decide_minutes", loc))
         missing = self.missing_municipalities(team, meeting)
         if missing:
-            decide.append(t("reminders.decide_missing", loc, count=len(missing), names=", ".join(missing)))
+            decide.append(t("reminders.decide_missing", loc, count=len(missing)))
         return DigestView(
             meeting=info,
             agenda=tuple(self.agenda_lines(team, meeting)),
             question=question,
             answered=answered,
             not_answered=not_answered,
-            attendance=tuple(attendance),
+            coming=tuple(coming_rows),
+            not_coming=tuple(not_coming),
+            no_answer=tuple(no_answer),
             actions=actions,
             minutes=minutes_line,
             decide=tuple(decide),

@@ -22,6 +22,8 @@ from bot.clock import Clock
 from bot.reminders.jobs import ReminderRunner, RunReport
 
 log = logging.getLogger(__name__)
+# APScheduler logs every add/run of the one job at INFO; our own log says what a run did.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 JOB_ID = "skis-reminders"
 # After a run with failed sends (connector down, throttled for long), try again this soon.

@@ -212,12 +212,12 @@ async def test_digest_to_the_presidium_in_one_to_one_chat(kit: Kit) -> None:
     assert "Inför mötet fredag 4 december" in shown
     assert "Nationellt kvalitetssystem" in shown
     assert "Incheckning: 1 av 2 har svarat" in shown and "Inte svarat: Anna Gustafsson" in shown  # Sofia is not coming
-    assert "kommer: Peter Stark" in shown and "kommer inte" in shown and "inget svar" in shown
+    assert "Hjo (Peter Stark)" in shown and "Kommer inte\nTibro" in shown and "Inget svar\nEssunga, Falköping" in shown
     assert "Mejla inbjudan" in shown and "försenad" in shown and "Boka lokal" in shown
     assert "Öppna uppgifter: 2, varav 1 försenade" in shown
     assert "Protokollet från fredag 6 november är inte bekräftat än." in shown
     assert "Incheckningsfrågan är inte vald" in shown
-    assert "14 kommuner har inte anmält sig" in shown
+    assert "14 kommuner har inte anmält sig än" in shown
 
 
 async def test_digest_reaches_every_presidium_member_and_resumes_a_partial_fan_out() -> None:
@@ -458,3 +458,25 @@ async def test_unclear_settings_get_a_helpful_question(kit: Kit) -> None:
     assert "efter mötet" in reply
     [reply] = await kit.h.say("påminnelser kallelse kl 25", ANNA)
     assert "Jag förstod inte tiden" in reply
+
+
+# Together with the meetings feature ------------------------------------------------------------------------------
+async def test_meeting_made_in_chat_then_answered_from_the_reminder_card(kit: Kit) -> None:
+    replies = await kit.h.say("nytt möte fredag 4 december kl 9-12 Regionens hus, Skövde", ANNA)
+    assert replies, "the meetings feature answered"
+    [meeting] = kit.h.store.meetings.all(TEAM_ID)
+    await kit.h.say("punkt Nationellt kvalitetssystem", ANNA)
+    kit.h.connector.clear()
+    await kit.run(local(2026, 11, 27, 9))
+    [card] = kit.channel_cards()
+    shown = texts_of(card)
+    assert "Nationellt kvalitetssystem" in shown and "Regionens hus, Skövde" in shown
+    [yes] = [a for a in actions_of(card) if a["verb"] == ACTION_ATTEND_YES]
+    kit.h.clock.set(local(2026, 11, 27, 10))
+    resp = await kit.h.post(kit.h.invoke(yes["verb"], {k: v for k, v in yes["data"].items() if k != "action"}, PETER))
+    assert resp.status == 200
+    answer = kit.h.store.attendance.answer_of(TEAM_ID, meeting.id, PETER.aad)
+    assert answer is not None and answer.coming
+    await kit.run(local(2026, 12, 3, 9))
+    day = kit.channel_cards()[-1]
+    assert "Peter Stark (Hjo)" in texts_of(day)
