@@ -5,6 +5,8 @@
 - Connector clients are reused per service URL, and user token clients per app identity,
   instead of being built on every turn (building one constructs msrest pipeline and
   retry-policy objects, the largest cost of a stock turn; see docs/performance.md).
+- In the service (``create_app``), replies and other connector calls go over one aiohttp
+  session (bot/connector_http.py) rather than ``requests`` in a thread pool.
 - Outside dev mode, replies go only to allowed Teams service URLs.
 """
 
@@ -27,6 +29,7 @@ from botframework.connector.auth import (
 )
 
 from bot.config import Settings
+from bot.connector_http import AiohttpTransport
 from bot.messages import locale_of, t
 from storage.engine import StorageError
 
@@ -60,15 +63,19 @@ class ServiceUrlNotAllowed(PermissionError):
 
 
 class _CachingConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, cache: dict[tuple[str, str | None], ConnectorClient]) -> None:
+    def __init__(self, inner: ConnectorFactory, cache: dict[tuple[str, str | None], ConnectorClient],
+                 transport: AiohttpTransport | None) -> None:
         self._inner = inner
         self._cache = cache
+        self._transport = transport
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (service_url, audience)
         client = self._cache.get(key)
         if client is None:
             client = await self._inner.create(service_url, audience)
+            if self._transport is not None:
+                client = self._transport.use_aiohttp(client)
             self._cache[key] = client
         return client
 
@@ -76,11 +83,13 @@ class _CachingConnectorFactory(ConnectorFactory):
 class SkisAuthentication(BotFrameworkAuthentication):
     """The SDK's authentication plus a service URL allowlist and reused connector clients."""
 
-    def __init__(self, inner: BotFrameworkAuthentication, settings: Settings) -> None:
+    def __init__(self, inner: BotFrameworkAuthentication, settings: Settings,
+                 transport: AiohttpTransport | None = None) -> None:
         self._inner = inner
         self._settings = settings
         self._clients: dict[tuple[str, str | None], ConnectorClient] = {}
         self._token_clients: dict[tuple[str | None, str | None], Any] = {}
+        self.transport = transport
 
     def check_service_url(self, service_url: str | None) -> None:
         if self._settings.dev:
@@ -92,14 +101,14 @@ class SkisAuthentication(BotFrameworkAuthentication):
         result = await self._inner.authenticate_request(activity, auth_header)
         self.check_service_url(activity.service_url)
         if result.connector_factory is not None:
-            result.connector_factory = _CachingConnectorFactory(result.connector_factory, self._clients)
+            result.connector_factory = _CachingConnectorFactory(result.connector_factory, self._clients, self.transport)
         return result
 
     async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> AuthenticateRequestResult:
         raise PermissionError("streaming connections are not supported")
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return _CachingConnectorFactory(self._inner.create_connector_factory(claims_identity), self._clients)
+        return _CachingConnectorFactory(self._inner.create_connector_factory(claims_identity), self._clients, self.transport)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
         # The SDK builds a new token API client (msrest pipeline and retry policy) on every
@@ -123,7 +132,15 @@ class SkisAuthentication(BotFrameworkAuthentication):
         return await self._inner.authenticate_channel_request(auth_header)
 
 
-def build_adapter(settings: Settings, *, openid_metadata_url: str | None = None, token_issuer: str | None = None) -> CloudAdapter:
+def build_adapter(
+    settings: Settings,
+    *,
+    openid_metadata_url: str | None = None,
+    token_issuer: str | None = None,
+    transport: AiohttpTransport | None = None,
+) -> CloudAdapter:
+    """The CloudAdapter for ``settings``; with ``transport`` its connector calls go over aiohttp
+    (the caller owns the transport and closes it), otherwise over the SDK's requests threads."""
     endpoints: dict[str, str | None] = {}
     if openid_metadata_url:
         endpoints = {
@@ -144,7 +161,7 @@ def build_adapter(settings: Settings, *, openid_metadata_url: str | None = None,
         APP_TENANTID=settings.app_tenant_id,
         **endpoints,
     )
-    auth = SkisAuthentication(ConfigurationBotFrameworkAuthentication(config), settings)
+    auth = SkisAuthentication(ConfigurationBotFrameworkAuthentication(config), settings, transport)
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     return adapter

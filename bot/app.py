@@ -11,6 +11,7 @@ from bot import features
 from bot.adapter import build_adapter
 from bot.clock import Clock
 from bot.config import Settings
+from bot.connector_http import AiohttpTransport
 from bot.http import MessagesHandler, add_routes
 from bot.services import Services
 from bot.teams_bot import SkisBot
@@ -32,7 +33,10 @@ def create_app(
 
     ``bot_storage`` is a botbuilder ``Storage`` for dialog state (TinyDB-backed in production).
     """
-    adapter = build_adapter(settings, openid_metadata_url=openid_metadata_url, token_issuer=token_issuer)
+    # Connector calls over aiohttp instead of requests threads (see bot/connector_http.py).
+    transport = AiohttpTransport()
+    adapter = build_adapter(settings, openid_metadata_url=openid_metadata_url, token_issuer=token_issuer,
+                            transport=transport)
     services = Services(settings=settings, store=store, clock=clock, adapter=adapter)
     bot = SkisBot(services, PrivateConversationState(bot_storage))
     app = web.Application(client_max_size=settings.max_body_bytes)
@@ -56,6 +60,10 @@ def create_app(
             if stop is not None:
                 await stop(services)
 
+    async def close_transport(_app: web.Application) -> None:
+        await transport.close()
+
     app.on_startup.append(start_features)
     app.on_cleanup.append(stop_features)
+    app.on_cleanup.append(close_transport)
     return app

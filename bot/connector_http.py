@@ -1,0 +1,113 @@
+"""Outbound Bot Connector calls over aiohttp instead of ``requests`` in a thread pool.
+
+The SDK's async ConnectorClient sends every reply with msrest's ``AsyncRequestsHTTPSender``:
+a blocking ``requests`` call run in the default thread pool. Under load that thread competes
+with the event loop for the GIL, and each reply costs a pool hand-off plus requests' own
+Python overhead; profiling a check-in turn showed it as the largest cost left after the
+client reuse in bot/adapter.py. ``use_aiohttp`` swaps only the client's transport (the last
+stage of its msrest pipeline) for one aiohttp session on the running loop. Everything else is
+the SDK's: its operations, serializers, user-agent and logging policies, error types
+(``ErrorResponseException`` with ``.response.status_code`` and ``.headers``), and its
+credentials, which still produce the ``Authorization`` header exactly as they do for requests.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import aiohttp
+from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Request, Response
+from msrest.pipeline.universal import RawDeserializer
+from msrest.universal_http import ClientRequest, HTTPClientResponse
+
+DEFAULT_TIMEOUT = 100.0  # seconds, msrest's default connection timeout
+
+
+class _Headers:
+    """Stands in for the requests.Session that SDK credentials sign (they only set ``headers``)."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+
+
+class _CredentialsPolicy(AsyncHTTPPolicy):
+    """Adds the header the credentials would put on a requests session (none when anonymous)."""
+
+    def __init__(self, credentials: Any) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        signed = _Headers()
+        self._credentials.signed_session(signed)
+        request.http_request.headers.update(signed.headers)
+        return await self.next.send(request, **kwargs)  # type: ignore[union-attr]
+
+
+class _AiohttpResponse(HTTPClientResponse):
+    def __init__(self, request: ClientRequest, response: aiohttp.ClientResponse, body: bytes) -> None:
+        super().__init__(request, response)
+        self.status_code = response.status
+        self.headers = response.headers  # case-insensitive, like requests' headers
+        self.reason = response.reason
+        self._body = body
+
+    def body(self) -> bytes:
+        return self._body
+
+
+class _AiohttpSender(AsyncHTTPSender):
+    def __init__(self, session_of: Any, timeout: float) -> None:
+        self._session_of = session_of
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def __aenter__(self) -> _AiohttpSender:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def send(self, request: Request, **config: Any) -> Response:
+        http: ClientRequest = request.http_request
+        if http.files:
+            raise NotImplementedError("multipart uploads are not used by this bot")
+        session: aiohttp.ClientSession = self._session_of()
+        async with session.request(http.method, http.url, headers=http.headers, data=http.data,
+                                   timeout=self._timeout) as response:
+            body = await response.read()
+        return Response(request, _AiohttpResponse(http, response, body))
+
+
+class AiohttpTransport:
+    """One aiohttp session (created on first use, on the running loop) for every connector client."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            context = ssl.create_default_context()
+            try:
+                import certifi  # the CA bundle requests would have used
+
+                context.load_verify_locations(certifi.where())
+            except ImportError:
+                pass
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context, limit=100))
+        return self._session
+
+    def use_aiohttp(self, client: Any) -> Any:
+        """Rebuild ``client``'s msrest pipeline with the same policies and an aiohttp sender."""
+        config = client.config
+        policies: list[Any] = [config.user_agent_policy]
+        if config.credentials is not None:
+            policies.append(_CredentialsPolicy(config.credentials))
+        policies += [RawDeserializer(), config.http_logger_policy]
+        timeout = getattr(getattr(config, "connection", None), "timeout", None) or DEFAULT_TIMEOUT
+        config.pipeline = AsyncPipeline(policies, _AiohttpSender(self.session, float(timeout)))
+        return client
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
