@@ -1,0 +1,122 @@
+"""``python -m bench`` (``make bench``): run every benchmark, print the tables, write docs/performance.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bench import report, scenarios
+
+SUITES = ("http", "growth", "fanout", "startup")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and short runs (for the smoke test)")
+    parser.add_argument("--only", action="append", choices=SUITES, help="run only these suites (repeatable)")
+    parser.add_argument("--out", type=Path, default=scenarios.ROOT / "docs" / "performance.md",
+                        help="where to write the report (default docs/performance.md)")
+    parser.add_argument("--no-write", action="store_true", help="print the report only")
+    parser.add_argument("--cache-dir", type=Path, help="where the ten-year store is cached (default bench/.cache)")
+    parser.add_argument("--duration", type=float, help="seconds per measured run")
+    parser.add_argument("--rounds", type=int, help="repetitions of each measurement")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (data dirs and bot logs)")
+    return parser.parse_args(argv)
+
+
+def config_from(args: argparse.Namespace) -> scenarios.Config:
+    cfg = scenarios.Config.quick(args.cache_dir) if args.quick else scenarios.Config()
+    if args.cache_dir and not args.quick:
+        cfg = dataclasses.replace(cfg, cache_dir=args.cache_dir)
+    if args.duration:
+        cfg = dataclasses.replace(cfg, duration=args.duration, growth_duration=args.duration)
+    if args.rounds:
+        cfg = dataclasses.replace(cfg, rounds=args.rounds)
+    return cfg
+
+
+def log(line: str) -> None:
+    print(line, flush=True)
+
+
+async def run(args: argparse.Namespace) -> report.Report:
+    cfg = config_from(args)
+    wanted = args.only or list(SUITES)
+    command = " ".join(["python -m bench", *sys.argv[1:]]) if sys.argv[0].endswith("__main__.py") else "python -m bench"
+    rep = report.Report(command="make bench" if command == "python -m bench" else command, started=report.now(),
+                        quick=args.quick)
+    bot_cpus, load_cpus = scenarios.cpu_plan()
+    scenarios.pin_self(load_cpus)
+    rep.setup_lines = setup_lines(cfg, bot_cpus, load_cpus)
+    t0 = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="skis-bench-"))
+    connector = scenarios.ConnectorProcess(load_cpus)
+    try:
+        async with aiohttp.ClientSession() as session:
+            if "http" in wanted:
+                log("Turns over HTTP (skis-bot serve and the stock echo bot)")
+                rep.http = await scenarios.http_suite(cfg, work, connector, session, bot_cpus, log)
+            if "growth" in wanted:
+                log("Storage growth (check-in, empty store vs ten-year store)")
+                rep.growth = await scenarios.growth_suite(cfg, work, connector, session, bot_cpus, log)
+            if "startup" in wanted:
+                log("Start-up")
+                rep.startup = await scenarios.startup_suite(cfg, work, session, bot_cpus, log)
+            if "fanout" in wanted:
+                log("Reminder fan-out")
+                rep.fanout = await scenarios.fanout_suite(cfg, work, connector, session, log)
+    finally:
+        connector.stop()
+        if args.keep:
+            log(f"work directory kept: {work}")
+        else:
+            scenarios.clean(work)
+    rep.seconds = time.perf_counter() - t0
+    return rep
+
+
+def setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set[int] | None) -> list[str]:
+    pinning = (f"the bot under test is pinned to CPU {sorted(bot_cpus)}; this process (load generator and fan-out "
+               f"driver) and the fake connector process share CPU(s) {sorted(load_cpus or [])}"
+               if bot_cpus else "processes are not pinned (fewer than 2 CPUs)")
+    return [
+        "- Bots run as real subprocesses on 127.0.0.1: `SKIS_DEV=1 SKIS_DATA_DIR=<tmp> PORT=<free> .venv/bin/skis-bot serve`, "
+        "and the baseline `python -m bench.echo_bot` (Microsoft's echo sample: `CloudAdapter(ConfigurationBotFramework"
+        "Authentication(DefaultConfig()))`, `ActivityHandler`, `adapter.process(req, bot)`). Neither has an app id, "
+        "so neither validates tokens: both take the SDK's anonymous path.",
+        "- Replies go to the fake Bot Connector (`tests/fakes/connector.py` via `bench/connector.py`) in its own "
+        f"process, via each activity's `serviceUrl`. CPU: {pinning}.",
+        f"- The load generator (`bench/load.py`, an aiohttp client) posts Teams channel messages (with the bot "
+        f"@mention) in a closed loop with 1 or 8 workers: {cfg.warmup:g} s warm-up, then {cfg.duration:g} s or "
+        f"{cfg.max_requests:,} turns, whichever ends first; {cfg.rounds} round(s), the bots' runs interleaved; "
+        "medians of the rounds are shown. Latency is from POST to the end of the HTTP answer, which the bot sends after "
+        "its reply has reached the connector.",
+        f"- Turns: `hjälp` and `incheckning <svar>` in one network with {cfg.members} members and an ongoing meeting "
+        f"(answers replace each member's earlier one); `beslut <text>` spread over {cfg.decision_teams} networks; "
+        f"`uppgifter` in a network with {cfg.open_items} open items. The echo bot gets the check-in message.",
+        "- Bot CPU per turn is the bot process's user+system CPU time (from /proc) over the measured run divided by "
+        "the turns. Peak memory is VmHWM from /proc/<pid>/status.",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rep = asyncio.run(run(args))
+    text = rep.markdown()
+    print()
+    print(text)
+    if not args.no_write:
+        report.write(args.out, rep)
+        print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

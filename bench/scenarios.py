@@ -1,0 +1,664 @@
+"""The benchmark scenarios: real processes on loopback, measured from outside.
+
+Setup (2 cores): the bot under test (``skis-bot serve``, or the stock echo bot) runs alone on
+the last CPU; the load generator (this process) and the fake Bot Connector (its own process,
+``bench.connector``) share the other CPUs. Both bots are single-threaded asyncio servers, so each
+gets one whole core and neither competes with the load it is measured under.
+
+Every request loop is bounded in count and time; everything listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench import seed
+from bench.load import LoadResult, run_load
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SKIS_BOT = str(Path(sys.executable).parent / "skis-bot")
+BOT_NAME = "SKIS-boten"
+
+
+# Configuration ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    duration: float = 4.0  # seconds per measured run
+    warmup: float = 1.0  # seconds of unmeasured load before each run
+    max_requests: int = 20_000  # per run, whatever the duration
+    rounds: int = 2  # each measurement repeated, interleaved with the baseline; medians reported
+    concurrencies: tuple[int, ...] = (1, 8)
+    members: int = 20  # people in a meeting (one check-in each, replaced when they answer again)
+    decision_teams: int = 30  # decisions spread over networks so a meeting holds a realistic number
+    open_items: int = 200
+    ten_years: seed.TenYearSpec = seed.TenYearSpec()
+    growth_duration: float = 4.0
+    fanout_teams: int = 500
+    fanout_people: int = 1500
+    fanout_workers: int = 16
+    startup_runs: int = 3
+    cache_dir: Path = seed.CACHE_DIR
+    echo_text: str = "incheckning Jag har haft en bra vecka med många klassrumsbesök."
+
+    @classmethod
+    def quick(cls, cache_dir: Path | None = None) -> Config:
+        """A tiny run (seconds) for the smoke test: same code paths, small numbers."""
+        return cls(duration=0.4, warmup=0.2, max_requests=200, rounds=1, members=4, decision_teams=2, open_items=20,
+                   ten_years=seed.TenYearSpec(teams=2, years=1, meetings_per_year=2, checkins=3, action_items=2,
+                                              decisions=1, members=4),
+                   growth_duration=0.4, fanout_teams=5, fanout_people=10, fanout_workers=4, startup_runs=1,
+                   cache_dir=cache_dir or seed.CACHE_DIR)
+
+
+# Processes ----------------------------------------------------------------------------------------
+
+
+def cpu_plan() -> tuple[set[int] | None, set[int] | None]:
+    """(CPUs for the bot under test, CPUs for load generator and connector); None = unpinned."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return None, None
+    if len(cpus) < 2:
+        return None, None
+    return {cpus[-1]}, set(cpus[:-1])
+
+
+def pin_self(cpus: set[int] | None) -> None:
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Proc:
+    name: str
+    popen: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+    started_at: float
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def messages_url(self) -> str:
+        return self.base + "/api/messages"
+
+    def vm_hwm_kib(self) -> int | None:
+        """Peak resident memory so far (VmHWM from /proc), in KiB."""
+        try:
+            for line in Path(f"/proc/{self.popen.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time used so far (from /proc/<pid>/stat)."""
+        try:
+            fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGINT)
+            try:
+                self.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=5)
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def _spawn(name: str, cmd: list[str], env: dict[str, str], log_dir: Path, cpus: set[int] | None) -> Proc:
+    port = int(env["PORT"])
+    log_path = log_dir / f"{name}.log"
+    log = log_path.open("ab")
+    preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    started = time.perf_counter()
+    popen = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             preexec_fn=preexec)  # noqa: PLW1509 - only sets CPU affinity
+    log.close()
+    return Proc(name, popen, port, log_path, started)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKIS_", "Microsoft"))}
+    env.update(extra)
+    return env
+
+
+def start_skis(name: str, data_dir: Path, log_dir: Path, cpus: set[int] | None) -> Proc:
+    """``SKIS_DEV=1 SKIS_DATA_DIR=<dir> PORT=<free> skis-bot serve``."""
+    env = _env(SKIS_DEV="1", SKIS_DATA_DIR=str(data_dir), PORT=str(free_port()))
+    return _spawn(name, [SKIS_BOT, "serve"], env, log_dir, cpus)
+
+
+def start_echo(log_dir: Path, cpus: set[int] | None) -> Proc:
+    """The stock echo bot (bench/echo_bot.py) as its own process."""
+    env = _env(PORT=str(free_port()))
+    return _spawn("echo-bot", [PYTHON, "-m", "bench.echo_bot"], env, log_dir, cpus)
+
+
+async def wait_healthy(proc: Proc, session: aiohttp.ClientSession, limit: float = 60.0) -> float:
+    """Seconds from process start until ``/healthz`` answers 200 (polled every 10 ms)."""
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        if proc.popen.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited with {proc.popen.returncode}:\n{proc.log_tail()}")
+        try:
+            async with session.get(proc.base + "/healthz", timeout=aiohttp.ClientTimeout(total=2)) as resp:
+                await resp.read()
+                if resp.status == 200:
+                    return time.perf_counter() - proc.started_at
+        except (TimeoutError, aiohttp.ClientError):
+            pass
+        await asyncio.sleep(0.01)
+    raise RuntimeError(f"{proc.name} did not answer /healthz within {limit:.0f} s:\n{proc.log_tail()}")
+
+
+class ConnectorProcess:
+    """``python -m bench.connector`` in its own process; stats and reset over HTTP."""
+
+    def __init__(self, cpus: set[int] | None) -> None:
+        preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+        self.popen = subprocess.Popen([PYTHON, "-m", "bench.connector"], cwd=ROOT, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, preexec_fn=preexec)  # noqa: PLW1509
+        line = self.popen.stdout.readline().decode() if self.popen.stdout else ""
+        if not line.strip():
+            raise RuntimeError("the fake connector did not start")
+        self.url, self.control = line.split()
+
+    async def stats(self, session: aiohttp.ClientSession) -> dict[str, Any]:
+        async with session.get(self.control + "bench/stats") as resp:
+            return dict(await resp.json())
+
+    async def reset(self, session: aiohttp.ClientSession, *, enforce: bool = False) -> None:
+        async with session.post(self.control + "bench/reset", json={"enforce": enforce}) as resp:
+            await resp.read()
+
+    def stop(self) -> None:
+        if self.popen.stdin:
+            self.popen.stdin.close()
+        try:
+            self.popen.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+
+
+# Activities ---------------------------------------------------------------------------------------
+
+
+class Activities:
+    """Teams channel messages addressed to the bot, as JSON bytes with unique ids."""
+
+    def __init__(self, service_url: str) -> None:
+        self.service_url = service_url
+        self._ids = itertools.count(1)
+        self._run = f"{os.getpid()}-{int(time.time())}"
+
+    def message(self, text: str, user: seed.BenchUser, team_key: str) -> bytes:
+        mention = f"<at>{BOT_NAME}</at>"
+        activity = {
+            "type": "message",
+            "id": f"bench-{self._run}-{next(self._ids)}",
+            "channelId": "msteams",
+            "serviceUrl": self.service_url,
+            "timestamp": datetime.now(UTC).isoformat(),
+            "from": user.account(),
+            "recipient": {"id": seed.BOT_ID, "name": BOT_NAME},
+            "locale": "sv-SE",
+            "conversation": {"id": f"{team_key};messageid=1", "conversationType": "channel", "isGroup": True,
+                             "tenantId": seed.TENANT},
+            "channelData": {"team": {"id": team_key, "name": "SKIS"}, "channel": {"id": team_key},
+                            "tenant": {"id": seed.TENANT}},
+            "text": f"{mention} {text}",
+            "textFormat": "plain",
+            "entities": [{"type": "mention", "text": mention, "mentioned": {"id": seed.BOT_ID, "name": BOT_NAME}}],
+        }
+        return json.dumps(activity, ensure_ascii=False).encode("utf-8")
+
+
+# Results ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    target: str  # "skis" or "echo"
+    scenario: str
+    concurrency: int
+    runs: list[LoadResult] = field(default_factory=list)
+    replies: list[float] = field(default_factory=list)  # connector sends per turn, per run
+    cpu_per_turn: list[float] = field(default_factory=list)  # bot CPU seconds per turn, per run
+
+    @property
+    def throughput(self) -> float:
+        return statistics.median(r.throughput for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(r.p50 for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def p99(self) -> float:
+        return statistics.median(r.p99 for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def requests(self) -> int:
+        return sum(r.requests for r in self.runs)
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.runs)
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(self.cpu_per_turn) * 1000 if self.cpu_per_turn else float("nan")
+
+
+@dataclass
+class Scenario:
+    name: str  # shown in the report
+    command: str | None  # command id in bot.routing that must have a handler (None: always)
+    body: Callable[[int], bytes]
+
+
+async def measure(proc: Proc, scenario: Scenario, concurrency: int, cfg: Config, connector: ConnectorProcess,
+                  session: aiohttp.ClientSession, into: Measurement) -> None:
+    """One warm-up and one measured run of ``scenario`` against ``proc``; appends to ``into``."""
+    offset = len(into.runs) * 1_000_000 + 500_000
+    await run_load(proc.messages_url, scenario.body, concurrency=concurrency, duration=cfg.warmup,
+                   max_requests=cfg.max_requests)
+    await connector.reset(session)
+    cpu0 = proc.cpu_seconds()
+    result = await run_load(proc.messages_url, lambda i: scenario.body(offset + i), concurrency=concurrency,
+                            duration=cfg.duration, max_requests=cfg.max_requests)
+    cpu1 = proc.cpu_seconds()
+    stats = await connector.stats(session)
+    into.runs.append(result)
+    if result.requests:
+        into.replies.append(stats["sends"] / result.requests)
+        if cpu0 is not None and cpu1 is not None:
+            into.cpu_per_turn.append((cpu1 - cpu0) / result.requests)
+
+
+async def probe(proc: Proc, body: bytes, connector: ConnectorProcess, session: aiohttp.ClientSession) -> tuple[int, str]:
+    """Send one activity; (HTTP status, the first reply the bot posted)."""
+    await connector.reset(session)
+    async with session.post(proc.messages_url, data=body, headers={"Content-Type": "application/json"}) as resp:
+        await resp.read()
+        status = resp.status
+    stats = await connector.stats(session)
+    texts = stats.get("last_texts") or []
+    return status, texts[0] if texts else ""
+
+
+# The HTTP suite -----------------------------------------------------------------------------------
+
+
+@dataclass
+class HttpSuite:
+    measurements: dict[tuple[str, str, int], Measurement] = field(default_factory=dict)
+    probes: dict[str, tuple[int, str]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # scenarios whose feature is not built yet
+    memory_kib: dict[str, int | None] = field(default_factory=dict)
+
+
+def _available(command: str | None) -> bool:
+    if command is None:
+        return True
+    from bot import features
+
+    return command in features.command_handlers()
+
+
+def seed_http_store(data_dir: Path, cfg: Config) -> dict[str, Any]:
+    """The store the HTTP turns run on: a meeting network, decision networks, a network with open items."""
+    now = datetime.now(UTC)
+    people = seed.users(cfg.members)
+    store = seed.open_store_dir(data_dir)
+    try:
+        main = seed.team_key("main")
+        seed.add_network(store, main, "SKIS", people, at=now)
+        seed.add_current_meeting(store, main, now)
+        decision_teams = [seed.team_key(f"dec-{i:02d}") for i in range(cfg.decision_teams)]
+        for key in decision_teams:
+            seed.add_network(store, key, f"SKIS {key}", people, at=now)
+            seed.add_current_meeting(store, key, now)
+        items = seed.team_key("items")
+        seed.add_network(store, items, "SKIS uppgifter", people, at=now)
+        seed.add_open_items(store, items, people, cfg.open_items, now)
+    finally:
+        store.close()
+    return {"main": main, "decisions": decision_teams, "items": items, "people": people}
+
+
+async def http_suite(cfg: Config, work: Path, connector: ConnectorProcess, session: aiohttp.ClientSession,
+                     cpus: set[int] | None, log: Callable[[str], None]) -> HttpSuite:
+    suite = HttpSuite()
+    layout = seed_http_store(work / "http-data", cfg)
+    people = layout["people"]
+    acts = Activities(connector.url)
+    n = len(people)
+    checkin_texts = ("Jag har haft en bra vecka med många klassrumsbesök.", "Lite trött men nyfiken på dagens tema.",
+                     "Vi har startat läslyftet på två skolor.")
+    decision_teams = layout["decisions"]
+
+    def pick(i: int) -> seed.BenchUser:
+        return people[i % n]
+
+    scenarios = [
+        Scenario("hjälp", "help", lambda i: acts.message("hjälp", pick(i), layout["main"])),
+        Scenario("incheckning <svar>", "checkin",
+                 lambda i: acts.message(f"incheckning {checkin_texts[i % 3]}", pick(i), layout["main"])),
+        Scenario("beslut <text>", "decision",
+                 lambda i: acts.message(f"beslut Nätverket ställer sig bakom förslaget om gemensam fortbildning ({i}).",
+                                        pick(i), decision_teams[(i // n) % len(decision_teams)])),
+        Scenario(f"uppgifter ({cfg.open_items} öppna)", "action_items",
+                 lambda i: acts.message("uppgifter", pick(i), layout["items"])),
+    ]
+    echo = Scenario("echo bot (stock SDK)", None, lambda i: acts.message(cfg.echo_text, pick(i), layout["main"]))
+
+    skis = start_skis("skis-http", work / "http-data", work, cpus)
+    echo_proc = start_echo(work, cpus)
+    try:
+        await wait_healthy(skis, session)
+        await wait_healthy(echo_proc, session)
+        runnable = []
+        for sc in scenarios:
+            if not _available(sc.command):
+                suite.missing.append(sc.name)
+                log(f"  {sc.name}: not measured (command {sc.command!r} has no handler yet)")
+                continue
+            suite.probes[sc.name] = await probe(skis, sc.body(10_000_000), connector, session)
+            runnable.append(sc)
+        suite.probes[echo.name] = await probe(echo_proc, echo.body(10_000_001), connector, session)
+        for rnd in range(cfg.rounds):
+            for c in cfg.concurrencies:
+                for proc, sc, target in [(echo_proc, echo, "echo")] + [(skis, sc, "skis") for sc in runnable]:
+                    m = suite.measurements.setdefault((target, sc.name, c), Measurement(target, sc.name, c))
+                    await measure(proc, sc, c, cfg, connector, session, m)
+                    r = m.runs[-1]
+                    log(f"  round {rnd + 1} c={c} {sc.name}: {r.throughput:.0f}/s p50 {r.p50 * 1000:.1f} ms "
+                        f"p99 {r.p99 * 1000:.1f} ms ({r.requests} turns, {r.errors} errors)")
+        suite.memory_kib = {"skis": skis.vm_hwm_kib(), "echo": echo_proc.vm_hwm_kib()}
+    finally:
+        skis.stop()
+        echo_proc.stop()
+    return suite
+
+
+# Storage growth -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GrowthSuite:
+    spec_label: str = ""
+    built_cache: bool = False
+    build_seconds: float = 0.0
+    empty: Measurement | None = None
+    tenyear: Measurement | None = None
+    empty_c8: Measurement | None = None
+    tenyear_c8: Measurement | None = None
+    written: list[tuple[str, int]] = field(default_factory=list)  # files the check-ins wrote (path, bytes)
+    store_files: int = 0
+    store_bytes: int = 0
+    memory_kib: dict[str, int | None] = field(default_factory=dict)
+    missing: bool = False
+
+
+def _snapshot(data_dir: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for path in data_dir.rglob("*.json"):
+        st = path.stat()
+        out[str(path.relative_to(data_dir))] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def prepare_tenyear(cfg: Config, dest: Path) -> tuple[bool, float]:
+    t0 = time.perf_counter()
+    _, built = seed.ten_year_store(cfg.ten_years, dest, cache_dir=cfg.cache_dir)
+    return built, time.perf_counter() - t0
+
+
+def add_bench_meeting(data_dir: Path, key: str) -> None:
+    store = seed.open_store_dir(data_dir)
+    try:
+        seed.add_current_meeting(store, key, datetime.now(UTC))
+    finally:
+        store.close()
+
+
+async def growth_suite(cfg: Config, work: Path, connector: ConnectorProcess, session: aiohttp.ClientSession,
+                       cpus: set[int] | None, log: Callable[[str], None]) -> GrowthSuite:
+    suite = GrowthSuite(spec_label=cfg.ten_years.label())
+    if not _available("checkin"):
+        suite.missing = True
+        return suite
+    key = seed.ten_year_team_keys(cfg.ten_years)[0]
+    people = seed.users(min(cfg.members, cfg.ten_years.members))
+    # The empty store: the same network, members and ongoing meeting, and nothing else.
+    empty_dir = work / "empty-data"
+    store = seed.open_store_dir(empty_dir)
+    try:
+        seed.add_network(store, key, "SKIS nätverk 1", seed.users(cfg.ten_years.members), at=datetime.now(UTC))
+    finally:
+        store.close()
+    add_bench_meeting(empty_dir, key)
+    ten_dir = work / "tenyear-data"
+    log("  preparing the ten-year store (built once, then cached under bench/.cache)")
+    suite.built_cache, suite.build_seconds = prepare_tenyear(cfg, ten_dir)
+    add_bench_meeting(ten_dir, key)
+    snap = _snapshot(ten_dir)
+    suite.store_files = len(snap)
+    suite.store_bytes = sum(size for _, size in snap.values())
+
+    acts = Activities(connector.url)
+    sc = Scenario("incheckning <svar>", "checkin",
+                  lambda i: acts.message("incheckning Jag har haft en bra vecka med många klassrumsbesök.",
+                                         people[i % len(people)], key))
+    empty = start_skis("skis-empty", empty_dir, work, cpus)
+    ten = start_skis("skis-tenyear", ten_dir, work, cpus)
+    try:
+        await wait_healthy(empty, session)
+        await wait_healthy(ten, session)
+        suite.empty = Measurement("skis", "check-in, empty store", 1)
+        suite.tenyear = Measurement("skis", "check-in, ten-year store", 1)
+        suite.empty_c8 = Measurement("skis", "check-in, empty store", 8)
+        suite.tenyear_c8 = Measurement("skis", "check-in, ten-year store", 8)
+        gcfg = dataclasses.replace(cfg, duration=cfg.growth_duration)
+        # Warm both first (first answers create state files), then watch what a check-in writes.
+        for proc in (empty, ten):
+            await run_load(proc.messages_url, lambda i: sc.body(20_000_000 + i), concurrency=1,
+                           duration=cfg.warmup * 2, max_requests=max(len(people) * 2, 10))
+        before = _snapshot(ten_dir)
+        for rnd in range(cfg.rounds):
+            for proc, m in ((empty, suite.empty), (ten, suite.tenyear)):
+                await measure(proc, sc, 1, gcfg, connector, session, m)
+                log(f"  round {rnd + 1} c=1 {m.scenario}: p50 {m.runs[-1].p50 * 1000:.2f} ms, "
+                    f"{m.runs[-1].throughput:.0f}/s")
+            if rnd == 0:
+                after = _snapshot(ten_dir)
+                suite.written = sorted((path, size) for path, (mtime, size) in after.items()
+                                       if before.get(path, (None, None))[0] != mtime)
+            for proc, m in ((empty, suite.empty_c8), (ten, suite.tenyear_c8)):
+                await measure(proc, sc, 8, gcfg, connector, session, m)
+                log(f"  round {rnd + 1} c=8 {m.scenario}: {m.runs[-1].throughput:.0f}/s")
+        suite.memory_kib = {"empty": empty.vm_hwm_kib(), "tenyear": ten.vm_hwm_kib()}
+    finally:
+        empty.stop()
+        ten.stop()
+    return suite
+
+
+# Start-up -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class StartupSuite:
+    tenyear: list[float] = field(default_factory=list)
+    empty: list[float] = field(default_factory=list)
+    echo: list[float] = field(default_factory=list)
+    memory_kib: dict[str, int | None] = field(default_factory=dict)
+
+
+async def startup_suite(cfg: Config, work: Path, session: aiohttp.ClientSession, cpus: set[int] | None,
+                        log: Callable[[str], None]) -> StartupSuite:
+    """Time from spawning ``skis-bot serve`` to a 200 from ``/healthz`` (ten-year store, empty store, echo bot)."""
+    suite = StartupSuite()
+    ten_dir = work / "tenyear-data"
+    if not ten_dir.exists():
+        prepare_tenyear(cfg, ten_dir)
+    empty_dir = work / "startup-empty"
+    empty_dir.mkdir(exist_ok=True)
+    for i in range(cfg.startup_runs):
+        for label, starter in (("tenyear", lambda: start_skis("skis-start-tenyear", ten_dir, work, cpus)),
+                               ("empty", lambda: start_skis("skis-start-empty", empty_dir, work, cpus)),
+                               ("echo", lambda: start_echo(work, cpus))):
+            proc = starter()
+            try:
+                seconds = await wait_healthy(proc, session)
+                getattr(suite, label).append(seconds)
+                if i == 0:
+                    await asyncio.sleep(0.3)  # let start-up work scheduled after the first request finish
+                    suite.memory_kib[label] = proc.vm_hwm_kib()
+            finally:
+                proc.stop()
+        log(f"  start-up run {i + 1}: ten-year {suite.tenyear[-1]:.2f} s, empty {suite.empty[-1]:.2f} s, "
+            f"echo {suite.echo[-1]:.2f} s")
+    return suite
+
+
+# Reminder fan-out ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FanoutSuite:
+    teams: int = 0
+    people: int = 0
+    elapsed: float = 0.0
+    bound: float = 0.0  # seconds the app-wide limit alone imposes
+    statuses: dict[str, int] = field(default_factory=dict)
+    connector: dict[str, Any] = field(default_factory=dict)
+    app_limit: int = 50
+    conversation_limit: int = 7
+    missing: str | None = None
+
+
+def seed_fanout_store(data_dir: Path, cfg: Config, service_url: str) -> None:
+    """``fanout_teams`` networks whose channels get the 7-day reminder, and ``fanout_people`` presidium
+    members (spread over them) with 1:1 chats for the digest; written through the repositories."""
+    bulk = seed._BulkEngine()
+    from storage.store import Store
+
+    store = Store(bulk)  # type: ignore[arg-type]
+    now = datetime.now(UTC)
+    per_team = max(1, -(-cfg.fanout_people // cfg.fanout_teams))
+    made = 0
+    for t in range(cfg.fanout_teams):
+        key = seed.team_key(f"fan-{t:04d}")
+        members = [seed.BenchUser(10_000 + made + j) for j in range(min(per_team, cfg.fanout_people - made))]
+        made += len(members)
+        seed.add_network(store, key, f"Nätverk {t + 1}", members, at=now, service_url=service_url)
+        for person in members:
+            ref = seed.conversation_ref(f"a:personal-{person.aad}", service_url)
+            ref["conversation"] = {"id": f"a:personal-{person.aad}", "conversationType": "personal", "tenantId": seed.TENANT}
+            ref["user"] = person.account()
+            store.teams.save_personal_ref(person.aad, ref)
+    seed._flush(bulk, data_dir)
+
+
+async def fanout_suite(cfg: Config, work: Path, connector: ConnectorProcess, session: aiohttp.ClientSession,
+                       log: Callable[[str], None]) -> FanoutSuite:
+    """The 7-day reminder to every network and the digest to every presidium member, through the
+    reminders notifier (rate limiter and retries) and the real SDK adapter, to a connector that
+    answers 429 (Retry-After: 1) to anything over Teams' limits."""
+    suite = FanoutSuite(teams=cfg.fanout_teams, people=cfg.fanout_people)
+    try:
+        from bot.reminders.notifier import PER_APP_LIMITS, PER_CONVERSATION_LIMITS, Notifier, Outgoing
+    except ImportError as exc:
+        suite.missing = f"bot.reminders.notifier is not available ({exc})"
+        return suite
+    from bot.adapter import build_adapter
+    from bot.config import Settings
+
+    suite.app_limit = PER_APP_LIMITS[0][0]
+    suite.conversation_limit = PER_CONVERSATION_LIMITS[0][0]
+    data_dir = work / "fanout-data"
+    seed_fanout_store(data_dir, cfg, connector.url)
+    store = seed.open_store_dir(data_dir)
+    try:
+        adapter = build_adapter(Settings(dev=True))
+        notifier = Notifier(adapter, "", store.teams)
+        reminder = Outgoing(text="**Påminnelse:** nätverksträff om en vecka, torsdag 10 december kl. 08.30 i Skara. "
+                                 "Skriv **kommer** eller **kommer inte** så att presidiet kan planera.")
+        digest = Outgoing(text="**Veckans sammanfattning:** 3 öppna uppgifter, 2 nya beslut och nästa möte om 7 dagar. "
+                               "Skriv **uppgifter** för att se dem.")
+        jobs: list[Callable[[], Any]] = []
+        for team in store.teams.all_teams():
+            jobs.append(lambda team=team: notifier.to_channel(team, reminder))
+        for team in store.teams.all_teams():
+            for member in store.teams.members(team.key):
+                jobs.append(lambda team=team, member=member: notifier.to_person(team, member, digest))
+        await connector.reset(session, enforce=True)
+        queue = iter(jobs)
+        statuses: dict[str, int] = {}
+
+        async def worker() -> None:
+            for job in queue:
+                delivery = await job()
+                statuses[delivery.status] = statuses.get(delivery.status, 0) + 1
+
+        log(f"  sending {len(jobs)} messages ({cfg.fanout_teams} channels, {cfg.fanout_people} people)")
+        t0 = time.perf_counter()
+        # Bounded: the notifier gives up after its retries; the whole fan-out gets a hard ceiling.
+        ceiling = 5 * len(jobs) / suite.app_limit + 60
+        await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(cfg.fanout_workers))), timeout=ceiling)
+        suite.elapsed = time.perf_counter() - t0
+        suite.statuses = statuses
+        suite.connector = await connector.stats(session)
+        suite.bound = len(jobs) / suite.app_limit
+        await connector.reset(session, enforce=False)
+    finally:
+        store.close()
+    return suite
+
+
+def clean(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

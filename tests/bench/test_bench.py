@@ -1,0 +1,107 @@
+"""The benchmark harness: its pieces on their own, and one tiny end-to-end run (slow)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bench import report
+from bench.connector import BenchConnector
+from bench.load import LoadResult, run_load
+from bench.seed import TenYearSpec, build_ten_years, ten_year_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_percentiles_and_throughput() -> None:
+    result = LoadResult(concurrency=1, elapsed=2.0, latencies=[i / 1000 for i in range(1, 101)])
+    assert result.throughput == 50.0
+    assert result.p50 == pytest.approx(0.0505)
+    assert result.p99 == pytest.approx(0.099)
+
+
+async def test_load_is_bounded_in_count_and_refuses_other_hosts() -> None:
+    connector = BenchConnector()
+    url = await connector.start()
+    try:
+        result = await run_load(url + "v3/conversations/c/activities", lambda i: b"{}", concurrency=3,
+                                duration=10.0, max_requests=7)
+        assert result.requests == 7 and result.errors == 0
+        with pytest.raises(ValueError):
+            await run_load("http://example.com/", lambda i: b"{}", concurrency=1, duration=1, max_requests=1)
+    finally:
+        await connector.stop()
+
+
+async def test_connector_answers_429_beyond_teams_limits() -> None:
+    connector = BenchConnector(enforce=True, per_conversation=7, per_app=50)
+    url = await connector.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            statuses = []
+            for _ in range(9):
+                async with session.post(url + "v3/conversations/one/activities", json={"text": "x"}) as resp:
+                    statuses.append(resp.status)
+                    retry_after = resp.headers.get("Retry-After")
+        assert statuses == [200] * 7 + [429, 429] and retry_after == "1"
+        stats = connector.stats()
+        assert stats["sends"] == 7 and stats["throttled"] == 2 and stats["max_per_conversation_second"] == 7
+        assert stats["last_texts"] == ["x", "x", "x"]
+    finally:
+        await connector.stop()
+
+
+def test_ten_year_store_is_generated_through_the_repositories_and_cached(tmp_path: Path) -> None:
+    spec = TenYearSpec(teams=2, years=1, meetings_per_year=2, checkins=3, action_items=2, decisions=1, members=4)
+    first, built = ten_year_store(spec, tmp_path / "a", cache_dir=tmp_path / "cache")
+    second, built_again = ten_year_store(spec, tmp_path / "b", cache_dir=tmp_path / "cache")
+    assert built and not built_again
+    from storage.store import Store
+    from storage.tinydb_engine import TinyDBEngine
+
+    store = Store(TinyDBEngine(second, read_only=True))
+    (key, _other) = sorted(t.key for t in store.teams.all_teams())
+    meetings = store.meetings.all(key)
+    assert len(meetings) == 2
+    assert len(store.checkins.answers(key, meetings[0].id)) == 3
+    assert len(store.actions.for_meeting(key, meetings[0].id)) == 2
+    assert len(store.decisions.for_meeting(key, meetings[0].id)) == 1
+    assert store.minutes.latest(key, meetings[0].id) is not None
+    # One file per meeting, beside the team file: what the check-in write relies on.
+    assert len(list(second.rglob("meetings/*.json"))) == 4
+
+
+def test_build_is_deterministic_for_a_date(tmp_path: Path) -> None:
+    spec = TenYearSpec(teams=1, years=1, meetings_per_year=1, checkins=1, action_items=1, decisions=1, members=2)
+    build_ten_years(spec, tmp_path / "d", today=datetime(2026, 11, 23, tzinfo=UTC).date())
+    assert sorted(p.name for p in (tmp_path / "d").rglob("meetings/*.json")) == ["20250110.json"]
+
+
+def test_report_keeps_hand_written_notes(tmp_path: Path) -> None:
+    out = tmp_path / "performance.md"
+    rep = report.Report(command="make bench", started=report.now())
+    report.write(out, rep)
+    text = out.read_text()
+    assert text.startswith("# Performance") and report.NOTES_MARKER in text
+    out.write_text(text.replace("(Hand-written: what was changed to meet the targets, and how it was found.)",
+                                "Our own notes."))
+    report.write(out, rep)
+    assert out.read_text().count("Our own notes.") == 1
+
+
+@pytest.mark.slow
+def test_quick_bench_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "performance.md"
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    text = out.read_text()
+    for heading in ("## Targets", "## Turns over HTTP", "## Storage growth", "## Reminder fan-out", "## Start-up and memory"):
+        assert heading in text
+    assert "echo bot (stock SDK)" in text and "errors" in text
+    assert "| incheckning <svar> | 8 |" in text
