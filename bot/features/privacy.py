@@ -1,8 +1,117 @@
-"""Feature: privacy (see bot/features/__init__.py for the shape of a feature module)."""
+"""A person's own data: `mina data` shows it, `radera mina svar` deletes their check-in answers.
+
+Check-in and check-out answers are also deleted by age (``SKIS_CHECKIN_RETENTION_DAYS``): once at
+start-up and then once a day while the service runs. See docs/privacy.md.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import contextlib
+import logging
 
-COMMANDS: dict[str, Any] = {}
-CARD_ACTIONS: dict[str, Any] = {}
+from bot import formatting
+from bot.cards import escape
+from bot.privacy import purge_expired_answers
+from bot.services import Services
+from bot.turn import Turn
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED = 30
+_YES = frozenset({"ja", "ja tack", "yes", "japp", "ok"})
+PURGE_TASK_KEY = "privacy.purge_task"
+PURGE_INTERVAL_SECONDS = 24 * 60 * 60
+
+
+async def my_data(turn: Turn, args: str) -> None:
+    """`mina data`: in the person's 1:1 chat, everything the bot has stored about them in this network."""
+    conversation = turn.activity.conversation
+    if conversation is None or conversation.conversation_type != "personal":
+        await turn.say_key("privacy.in_channel")
+        return
+    store, member, team = turn.store, turn.member, turn.team
+    tz = turn.services.settings.timezone
+    lines = [turn.t("privacy.title", team=escape(team.name))]
+    joined = formatting.format_date(member.joined_at.astimezone(tz).date(), turn.locale) if member.joined_at else "–"
+    roles = ", ".join(turn.t(f"core.role.{r}") for r in sorted(member.roles)) or "–"
+    lines.append(
+        turn.t(
+            "privacy.register",
+            name=escape(member.name),
+            municipality=escape(member.municipality) if member.municipality else turn.t("privacy.no_municipality"),
+            roles=roles,
+            joined=joined,
+        )
+    )
+    answers = store.checkins.answers_of(team.key, member.key)
+    if not answers:
+        lines.append(turn.t("privacy.answers_none"))
+    else:
+        lines.append(turn.t("privacy.answers_title", count=len(answers)))
+        for answer in answers[-MAX_LISTED:]:
+            day = formatting.format_date(answer.answered_at.astimezone(tz).date(), turn.locale)
+            kind = turn.t(f"privacy.kind.{answer.kind}")
+            lines.append(turn.t("privacy.answer_line", date=day, kind=kind, answer=escape(" ".join(answer.answer.split()))))
+        if len(answers) > MAX_LISTED:
+            lines.append(turn.t("privacy.answers_more", count=len(answers) - MAX_LISTED))
+    items = store.actions.all(team.key)
+    owned = [i for i in items if any(o.kind == "member" and o.key == member.key for o in i.owners)]
+    created = [i for i in items if i.created_by == member.key]
+    lines.append(turn.t("privacy.items", owned=len(owned), open=sum(1 for i in owned if i.is_open), created=len(created)))
+    decisions = [d for d in store.decisions.all(team.key) if d.created_by == member.key]
+    lines.append(turn.t("privacy.decisions", count=len(decisions)))
+    days = turn.services.settings.checkin_retention_days
+    lines.append(turn.t("privacy.retention", days=days) if days else turn.t("privacy.retention_off"))
+    lines.append(turn.t("privacy.footer"))
+    await turn.say("\n\n".join(lines))
+
+
+async def delete_my_answers(turn: Turn, args: str) -> None:
+    """`radera mina svar`: says how many answers there are; `radera mina svar ja` deletes them all."""
+    store = turn.store
+    count = len(store.checkins.answers_of(turn.team.key, turn.member.key))
+    if count == 0:
+        await turn.say_key("privacy.delete_none")
+        return
+    if " ".join(args.casefold().split()).rstrip("!.") not in _YES:
+        await turn.say_key("privacy.delete_confirm", count=count)
+        return
+    deleted = store.checkins.delete_member_answers(turn.team.key, turn.member.key)
+    log.info("a member deleted their check-in answers (%d) in %s", deleted, turn.team.key)
+    await turn.say_key("privacy.deleted", count=deleted)
+
+
+COMMANDS = {"my_data": my_data, "delete_my_answers": delete_my_answers}
+CARD_ACTIONS: dict[str, object] = {}
+
+
+# The daily retention purge ---------------------------------------------------------------------
+
+
+def _purge(services: Services) -> None:
+    try:
+        purge_expired_answers(services.store, services.settings, services.clock.now())
+    except Exception:  # a full disk or a damaged file must not stop the service; try tomorrow
+        log.exception("the check-in retention purge failed")
+
+
+async def _purge_daily(services: Services) -> None:
+    while True:
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+        _purge(services)
+
+
+async def start(services: Services) -> None:
+    """Purge expired check-in answers now (a restart catches up) and then once a day."""
+    if services.settings.checkin_retention_days:
+        _purge(services)
+        services.extras[PURGE_TASK_KEY] = asyncio.create_task(_purge_daily(services))
+
+
+async def stop(services: Services) -> None:
+    task = services.extras.pop(PURGE_TASK_KEY, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

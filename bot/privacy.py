@@ -1,0 +1,176 @@
+"""Operator tools for personal data: ``skis-bot forget-member`` and ``skis-bot privacy purge``.
+
+- ``forget-member <member id> [--team ID] [--dry-run]``: a person asked to be forgotten. Their
+  register entry is anonymised, their check-in, check-out and attendance answers are deleted,
+  their name and ids in action items, decisions, agenda items and the reminder log are replaced,
+  and their 1:1 chat reference and dialog state are removed (storage/privacy_repo.py lists
+  exactly what). Confirmed minutes are public records and are kept.
+- ``privacy purge [--days N] [--dry-run]``: delete check-in and check-out answers older than the
+  retention period (``SKIS_CHECKIN_RETENTION_DAYS``, default 365). The service also does this
+  at start-up and once a day.
+
+Both open the data directory themselves, so the service must be stopped first (they say so
+if it is running). See docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from storage.engine import DataDirLockedError, StorageError
+from storage.privacy_repo import ForgetReport, PrivacyRepo
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def retention_cutoff(settings: Settings, now: datetime, days: int | None = None) -> datetime | None:
+    """Answers given before this instant have expired; None when answers are kept."""
+    keep = settings.checkin_retention_days if days is None else days
+    return now - timedelta(days=keep) if keep > 0 else None
+
+
+def purge_expired_answers(store: Store, settings: Settings, now: datetime, *, days: int | None = None,
+                          dry_run: bool = False) -> int:
+    """Delete (or with ``dry_run`` count) check-in and check-out answers past the retention period."""
+    cutoff = retention_cutoff(settings, now, days)
+    if cutoff is None:
+        return 0
+    repo = PrivacyRepo(store.engine)
+    total = 0
+    for team in store.teams.all_teams(active_only=False):
+        if dry_run:
+            total += len(repo.expired_answers(team.key, cutoff))
+        else:
+            total += repo.purge_answers(team.key, cutoff)
+    if total and not dry_run:
+        log.info("deleted %d check-in answers older than %s", total, cutoff.date().isoformat())
+    return total
+
+
+class ForgetError(Exception):
+    """The person could not be forgotten; the message says why."""
+
+
+def forget_member(store: Store, member_id: str, *, team_key: str | None = None, dry_run: bool = False) -> ForgetReport:
+    """Forget the person ``member_id`` (member key, Teams id or Entra object id) in one or all networks."""
+    repo = PrivacyRepo(store.engine)
+    person, teams = repo.find(member_id.strip())
+    if person is None:
+        raise ForgetError(f"nobody with the id {member_id!r} is in any network's member list")
+    if team_key is not None:
+        if team_key not in teams:
+            raise ForgetError(f"{member_id!r} is not in the member list of {team_key!r} (they are in: {', '.join(teams)})")
+        teams = [team_key]
+    all_teams = team_key is None
+    if dry_run:
+        report = ForgetReport(replacement_key="(dry run)", teams=teams)
+        report.answers_deleted = sum(len(store.checkins.answers_of(t, k)) for t in teams for k in person.ids)
+        return report
+    return repo.forget(person, teams, all_teams=all_teams)
+
+
+# Command line ------------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> tuple[Store, Settings] | int:
+    from bot.cli import load_settings
+    from storage.open import StoreOpenError, open_store
+
+    settings = load_settings()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    if not data_dir.is_dir():
+        sys.stderr.write(f"skis-bot: there is no data directory at {data_dir}\n")
+        return 1
+    try:
+        store, _bot_storage = open_store(data_dir)
+    except StoreOpenError as exc:
+        if isinstance(exc.__cause__, DataDirLockedError):
+            sys.stderr.write(f"skis-bot: {exc}. Stop the service (it holds the data), run this, then start it again.\n")
+        else:
+            sys.stderr.write(f"skis-bot: {exc}\n")
+        return 1
+    return store, settings
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Forget one person (on their request)."""
+    opened = _open(args)
+    if isinstance(opened, int):
+        return opened
+    store, _settings = opened
+    try:
+        report = forget_member(store, args.member_id, team_key=args.team, dry_run=args.dry_run)
+    except ForgetError as exc:
+        sys.stderr.write(f"skis-bot forget-member: {exc}\n")
+        return 1
+    except StorageError as exc:
+        sys.stderr.write(f"skis-bot forget-member: {exc}. Run it again once the problem is fixed.\n")
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+        return 0
+    what = "Would forget" if args.dry_run else "Forgot"
+    sys.stdout.write(
+        f"{what} {args.member_id} in {len(report.teams)} network(s): {', '.join(report.teams)}\n"
+        f"  register entries anonymised: {report.register_entries}\n"
+        f"  check-in/check-out answers deleted: {report.answers_deleted}\n"
+        f"  attendance answers deleted: {report.attendance_deleted}\n"
+        f"  other records with their name or id replaced: {report.documents_changed}\n"
+        f"  1:1 chat references removed: {report.personal_refs_removed}\n"
+        f"  dialog states removed: {report.dialog_states_deleted}\n"
+        f"  they now appear as: {report.replacement_key}\n"
+        "Confirmed minutes are public records and were not changed.\n"
+    )
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete check-in answers older than the retention period."""
+    opened = _open(args)
+    if isinstance(opened, int):
+        return opened
+    store, settings = opened
+    days = args.days if args.days is not None else settings.checkin_retention_days
+    try:
+        count = purge_expired_answers(store, settings, datetime.now(UTC), days=days, dry_run=args.dry_run)
+    except StorageError as exc:
+        sys.stderr.write(f"skis-bot privacy purge: {exc}\n")
+        return 1
+    finally:
+        store.close()
+    if days <= 0:
+        sys.stdout.write("Retention is off (0 days): no answers were deleted.\n")
+    elif args.dry_run:
+        sys.stdout.write(f"{count} check-in/check-out answers are older than {days} days and would be deleted.\n")
+    else:
+        sys.stdout.write(f"Deleted {count} check-in/check-out answers older than {days} days.\n")
+    return 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``forget-member`` and ``privacy purge`` to the ``skis-bot`` command."""
+    forget = subparsers.add_parser("forget-member", help="remove a person's personal data (stop the service first)")
+    forget.add_argument("member_id", help="the person's member key, Entra object id or Teams id (29:…)")
+    forget.add_argument("--team", help="only in this network (its key); default: every network")
+    forget.add_argument("--dry-run", action="store_true", help="only say what would be done")
+    forget.add_argument("--json", action="store_true", help="print the report as JSON")
+    forget.add_argument("--data-dir", help="data directory (default $SKIS_DATA_DIR)")
+    forget.set_defaults(func=cmd_forget)
+
+    privacy = subparsers.add_parser("privacy", help="personal data housekeeping")
+    sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    purge = sub.add_parser("purge", help="delete check-in answers older than SKIS_CHECKIN_RETENTION_DAYS")
+    purge.add_argument("--days", type=int, help="retention in days (default $SKIS_CHECKIN_RETENTION_DAYS, 365)")
+    purge.add_argument("--dry-run", action="store_true", help="only count")
+    purge.add_argument("--data-dir", help="data directory (default $SKIS_DATA_DIR)")
+    purge.set_defaults(func=cmd_purge)

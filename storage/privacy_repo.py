@@ -1,0 +1,246 @@
+"""Personal data across the repositories: forgetting a person, and the check-in retention purge.
+
+Each repository stores its own records; this module is the one place that knows where a person
+appears in all of them, so a request to be forgotten touches everything in one pass:
+
+    global                          people (index, deleted), personal_refs (1:1 chat, deleted),
+                                    teams (installed_by, replaced)
+    team/<key>                      members (the register entry: anonymised under a new key),
+                                    meetings, meeting_drafts, action_items (owners, creators,
+                                    who closed: replaced), decision_index
+    team/<key>/reminders            sent (the reminder log's targets: replaced)
+    team/<key>/meeting/<id>         checkins, checkouts, attendance (the person's own: deleted),
+                                    agenda, decisions (who proposed or recorded: replaced)
+    botstate/<hash>                 dialog state of the person's conversations (deleted)
+
+"Replaced" means every value that is exactly the person's member key, Teams id or Entra object
+id becomes an opaque new key, and every value that is exactly their register name becomes
+"Borttagen person", so records stay whole (an action item still has an owner) but no longer
+point at the person. Free text other people wrote (a decision's wording, an item's title) is
+not rewritten. Minutes (drafts and confirmed versions) and the list of who was present at a
+meeting are kept as they are: confirmed minutes are public records under Swedish archive law.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from storage.codec import load_dt
+from storage.engine import Engine
+from storage.meetings_repo import meeting_partition
+from storage.reminders_repo import reminders_partition
+from storage.teams_repo import GLOBAL, Member, team_partition
+
+FORGOTTEN_NAME = "Borttagen person"
+
+_TEAM_TABLES = ("meetings", "meeting_drafts", "action_items", "decision_index")
+_MEETING_SCRUB_TABLES = ("agenda", "decisions", "attendance")
+_ANSWER_TABLES = ("checkins", "checkouts")
+_BOTSTATE = "botstate/"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Everything that identifies one person in the stored data."""
+
+    key: str  # member key (the Entra object id when known, else the Teams id)
+    ids: frozenset[str]  # member key, Teams id, Entra object id
+    names: frozenset[str]  # register names (exact strings to replace)
+    teams_ids: frozenset[str]  # Teams ids ("29:…"), to find their dialog state
+
+
+@dataclass
+class ForgetReport:
+    replacement_key: str
+    teams: list[str] = field(default_factory=list)
+    register_entries: int = 0
+    answers_deleted: int = 0
+    attendance_deleted: int = 0
+    documents_changed: int = 0
+    dialog_states_deleted: int = 0
+    personal_refs_removed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class PrivacyRepo:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # Finding a person ----------------------------------------------------------------------------
+    def find(self, member_id: str) -> tuple[Person | None, list[str]]:
+        """The person whose member key, Teams id or Entra object id is ``member_id``, and their networks."""
+        keys: set[str] = set()
+        teams: list[str] = []
+        members: list[Member] = []
+        for team in self._engine.partition(GLOBAL).all("teams"):
+            for doc in self._engine.partition(team_partition(team["key"])).all("members"):
+                if member_id in (doc.get("key"), doc.get("teams_id"), doc.get("aad_object_id")):
+                    member = Member.from_doc(doc)
+                    members.append(member)
+                    keys.add(member.key)
+                    teams.append(team["key"])
+        if not members:
+            return None, []
+        ids = {i for m in members for i in (m.key, m.teams_id, m.aad_object_id) if i}
+        person = Person(
+            key=sorted(keys)[0],
+            ids=frozenset(ids),
+            names=frozenset(m.name for m in members if m.name and m.name not in ids),
+            teams_ids=frozenset(m.teams_id for m in members if m.teams_id),
+        )
+        return person, sorted(set(teams))
+
+    # Forgetting ----------------------------------------------------------------------------------
+    def forget(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetReport:
+        """Remove or anonymise ``person`` in ``team_keys`` (and globally when ``all_teams``)."""
+        report = ForgetReport(replacement_key="forgotten-" + secrets.token_hex(6))
+        scrub = _Scrubber(person, report.replacement_key)
+        for team_key in team_keys:
+            report.teams.append(team_key)
+            self._forget_in_team(person, team_key, scrub, report)
+        if self._forget_globally(person, report.teams, scrub, report, all_teams=all_teams):
+            report.dialog_states_deleted = self._delete_dialog_states(person)
+        return report
+
+    def _forget_in_team(self, person: Person, team_key: str, scrub: _Scrubber, report: ForgetReport) -> None:
+        part = self._engine.partition(team_partition(team_key))
+        with part.write() as tx:
+            entries = [key for key in person.ids if part.get("members", key) is not None]
+            for key in entries:
+                tx.delete("members", key)
+            if entries:
+                # The register keeps a place-holder, so counts and records stay consistent.
+                anonymous = Member(key=scrub.replacement, teams_id="", name=FORGOTTEN_NAME, roles=frozenset(), active=False)
+                tx.put("members", anonymous.key, anonymous.to_doc())
+            report.register_entries += len(entries)
+            report.documents_changed += _scrub_tables(part, tx, _TEAM_TABLES, scrub)
+        reminders = self._engine.partition(reminders_partition(team_key))
+        with reminders.write() as tx:
+            report.documents_changed += _scrub_tables(reminders, tx, ("sent",), scrub)
+        for name in self._engine.partition_names(meeting_partition(team_key, "")):
+            meeting = self._engine.partition(name)
+            with meeting.write() as tx:
+                for key in person.ids:
+                    for table in _ANSWER_TABLES:
+                        if meeting.get(table, key) is not None:
+                            tx.delete(table, key)
+                            report.answers_deleted += 1
+                    if meeting.get("attendance", key) is not None:
+                        tx.delete("attendance", key)
+                        report.attendance_deleted += 1
+                report.documents_changed += _scrub_tables(meeting, tx, _MEETING_SCRUB_TABLES, scrub, skip=person.ids)
+
+    def _forget_globally(self, person: Person, team_keys: list[str], scrub: _Scrubber, report: ForgetReport, *,
+                         all_teams: bool) -> bool:
+        """Update the people index; drop the 1:1 chat reference once the person is in no network."""
+        part = self._engine.partition(GLOBAL)
+        gone = all_teams
+        with part.write() as tx:
+            for key in person.ids:
+                doc = part.get("people", key)
+                if doc is None:
+                    continue
+                remaining = [k for k in doc.get("teams", []) if k not in team_keys]
+                if all_teams or not remaining:
+                    tx.delete("people", key)
+                    gone = True
+                else:
+                    tx.put("people", key, {**doc, "teams": remaining})
+            if gone:
+                for key in person.ids:
+                    if part.get("personal_refs", key) is not None:
+                        tx.delete("personal_refs", key)
+                        report.personal_refs_removed += 1
+            for doc in part.all("teams"):
+                if doc.get("key") in team_keys:
+                    clean = scrub(doc)
+                    if clean != doc:
+                        tx.put("teams", doc["key"], clean)
+                        report.documents_changed += 1
+        return gone
+
+    def _delete_dialog_states(self, person: Person) -> int:
+        marks = [f"/users/{teams_id}/" for teams_id in person.teams_ids]
+        count = 0
+        for name in self._engine.partition_names(_BOTSTATE):
+            part = self._engine.partition(name)
+            doc = part.get("state", "item")
+            if doc is not None and any(mark in str(doc.get("key", "")) for mark in marks):
+                with part.write() as tx:
+                    tx.delete("state", "item")
+                count += 1
+        return count
+
+    # Retention -----------------------------------------------------------------------------------
+    def expired_answers(self, team_key: str, before: datetime) -> list[tuple[str, str, str]]:
+        """(partition, table, member key) of check-in and check-out answers given before ``before``."""
+        found = []
+        for name in self._engine.partition_names(meeting_partition(team_key, "")):
+            part = self._engine.partition(name)
+            for table in _ANSWER_TABLES:
+                for doc in part.all(table):
+                    answered = load_dt(doc.get("answered_at"))
+                    if answered is not None and answered < before:
+                        found.append((name, table, doc["member_key"]))
+        return found
+
+    def purge_answers(self, team_key: str, before: datetime) -> int:
+        """Delete check-in and check-out answers given before ``before``; one write per meeting."""
+        expired = self.expired_answers(team_key, before)
+        by_partition: dict[str, list[tuple[str, str]]] = {}
+        for name, table, key in expired:
+            by_partition.setdefault(name, []).append((table, key))
+        for name, entries in by_partition.items():
+            with self._engine.partition(name).write() as tx:
+                for table, key in entries:
+                    tx.delete(table, key)
+        return len(expired)
+
+
+class _Scrubber:
+    def __init__(self, person: Person, replacement: str) -> None:
+        self.ids = person.ids
+        self.names = person.names
+        self.replacement = replacement
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            if value in self.ids:
+                return self.replacement
+            if value in self.names:
+                return FORGOTTEN_NAME
+            return value
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self(v) for k, v in value.items()}
+        return value
+
+
+def _scrub_tables(part: Any, tx: Any, tables: Iterable[str], scrub: _Scrubber, skip: frozenset[str] = frozenset()) -> int:
+    changed = 0
+    for table in tables:
+        for doc in part.all(table):
+            clean = scrub(doc)
+            if clean != doc:
+                key = _doc_key(part, table, doc)
+                if key is None or key in skip:
+                    continue
+                tx.put(table, key, clean)
+                changed += 1
+    return changed
+
+
+def _doc_key(part: Any, table: str, doc: dict[str, Any]) -> str | None:
+    # Repositories key their documents by an id field; find which one this table uses.
+    for field_name in ("id", "key", "member_key", "number", "token"):
+        value = doc.get(field_name)
+        if value is not None and part.get(table, str(value)) == doc:
+            return str(value)
+    return None

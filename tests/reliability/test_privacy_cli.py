@@ -1,0 +1,171 @@
+"""`skis-bot forget-member` and `skis-bot privacy purge` on a data directory the real bot wrote."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storage.privacy_repo import FORGOTTEN_NAME
+from storage.store import Store
+from storage.teams_repo import Member, Team
+from storage.tinydb_engine import TinyDBEngine
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID
+from tests.reliability.conftest import MEETING_ID, close_disk_bot, open_disk_bot
+from tests.reliability.service import run_cli
+from tests.reliability.test_backup import snapshot
+
+OTHER_TEAM = "19:another-network@thread.tacv2"
+PETER_MARKS = (PETER.aad, PETER.id, PETER.name)
+
+
+async def _populate(data_dir: Path) -> None:
+    """Peter leaves traces everywhere the bot stores something about a person."""
+    bot = await open_disk_bot(data_dir)
+    h = bot.harness
+    try:
+        for text, user, extra in [
+            ("kommun Hjo", PETER, {}),
+            ("kommer", PETER, {}),
+            ("incheckning Jag tog med mig idéer", PETER, {}),
+            ("utcheckning Bra dag", PETER, {}),
+            ("punkt Skolutveckling i Hjo", PETER, {}),
+            ("uppgift Boka lokal @Peter Stark", ANNA, {"mentions": [PETER]}),
+            ("uppgift Skriv inbjudan @Sofia Adolfsson", PETER, {"mentions": [SOFIA]}),
+            ("beslut Vi kör UP2 i januari", PETER, {}),
+            ("incheckning Sofias svar", SOFIA, {}),
+            ("kommer", SOFIA, {}),
+        ]:
+            assert await h.say(text, user, **extra)
+        assert await h.say("hjälp", PETER, where="personal") == []  # a 1:1 chat: its reference is kept
+        assert await h.say("uppgift", PETER, where="personal")  # a dialog left waiting: dialog state
+        item = h.store.actions.all(TEAM_ID)[0]
+        assert await h.say(f"klar {item.number}", PETER)
+    finally:
+        await close_disk_bot(bot)
+
+
+def _traces(data_dir: Path, marks: tuple[str, ...]) -> list[str]:
+    """Data files whose bytes still mention any of ``marks``."""
+    return [rel for rel, raw in snapshot(data_dir).items() if any(m.encode() in raw for m in marks)]
+
+
+async def test_forget_member_removes_every_trace_and_keeps_the_records(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    await _populate(data_dir)
+    assert _traces(data_dir, PETER_MARKS)  # the test data really mentions him
+
+    result = run_cli("forget-member", PETER.aad, data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "check-in/check-out answers deleted: 2" in result.stdout
+
+    assert _traces(data_dir, PETER_MARKS) == []
+    with TinyDBEngine(data_dir, read_only=True) as engine:
+        store = Store(engine)
+        assert store.teams.get_member(TEAM_ID, PETER.aad) is None
+        anonymous = [m for m in store.teams.members(TEAM_ID, active_only=False) if m.name == FORGOTTEN_NAME]
+        assert len(anonymous) == 1 and not anonymous[0].active and anonymous[0].municipality is None
+        assert store.checkins.answers_of(TEAM_ID, PETER.aad) == []
+        assert [a.answer for a in store.checkins.answers_of(TEAM_ID, SOFIA.aad)] == ["Sofias svar"]
+        assert [a.member_key for a in store.attendance.answers(TEAM_ID, MEETING_ID)] == [SOFIA.aad]
+        items = {i.title: i for i in store.actions.all(TEAM_ID)}
+        assert [o.name for o in items["Boka lokal"].owners] == [FORGOTTEN_NAME]
+        assert items["Boka lokal"].owners[0].key == anonymous[0].key and items["Boka lokal"].done_by == anonymous[0].key
+        assert items["Skriv inbjudan"].created_by_name == FORGOTTEN_NAME
+        assert items["Skriv inbjudan"].owners[0].name == SOFIA.name
+        [decision] = store.decisions.all(TEAM_ID)
+        assert decision.text == "Vi kör UP2 i januari" and decision.recorded_by_name == FORGOTTEN_NAME
+        assert store.teams.personal_ref(PETER.aad) is None
+        assert store.teams.teams_of_person(PETER.aad) == []
+        assert store.teams.get_member(TEAM_ID, SOFIA.aad) is not None
+
+    # The bot still works on the directory, and Peter can come back as a new member.
+    bot = await open_disk_bot(data_dir, install=False)
+    try:
+        assert await bot.harness.say("incheckning Tillbaka igen", PETER)
+        assert bot.harness.store.teams.get_member(TEAM_ID, PETER.aad).name == PETER.name
+    finally:
+        await close_disk_bot(bot)
+
+
+async def test_forget_member_in_one_network_leaves_the_other(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    await _populate(data_dir)
+    with TinyDBEngine(data_dir) as engine:
+        store = Store(engine)
+        store.teams.save_team(Team(key=OTHER_TEAM, name="Annat nätverk", kind="team", tenant_id=None, conversation_ref={},
+                                   installed_by=None, installed_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        store.teams.save_member(OTHER_TEAM, Member(key=PETER.aad, teams_id=PETER.id, name=PETER.name, aad_object_id=PETER.aad))
+        store.checkins.save_answer(OTHER_TEAM, "m1", PETER.aad, question="?", answer="annat svar", at=datetime(2026, 11, 1, tzinfo=UTC))
+
+    result = run_cli("forget-member", PETER.id, "--team", TEAM_ID, data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    with TinyDBEngine(data_dir, read_only=True) as engine:
+        store = Store(engine)
+        assert store.teams.get_member(TEAM_ID, PETER.aad) is None
+        assert store.teams.get_member(OTHER_TEAM, PETER.aad).name == PETER.name
+        assert [a.answer for a in store.checkins.answers_of(OTHER_TEAM, PETER.aad)] == ["annat svar"]
+        assert store.teams.teams_of_person(PETER.aad) == [OTHER_TEAM]
+        assert store.teams.personal_ref(PETER.aad) is not None  # still in a network: 1:1 reminders go on
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["forget-member", "aad-nobody"], "nobody with the id"),
+        (["forget-member", PETER.aad, "--team", "19:not-his@thread.tacv2"], "is not in the member list"),
+    ],
+)
+async def test_forget_member_refusals_change_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    data_dir = tmp_path / "data"
+    await _populate(data_dir)
+    before = snapshot(data_dir)
+    result = run_cli(*args, data_dir=data_dir)
+    assert result.returncode == 1 and message in result.stderr
+    assert snapshot(data_dir) == before
+
+
+async def test_forget_member_while_the_service_runs_says_stop_it_first(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    await _populate(data_dir)
+    before = snapshot(data_dir)
+    with TinyDBEngine(data_dir):  # holds the lock like `skis-bot serve`
+        result = run_cli("forget-member", PETER.aad, data_dir=data_dir)
+    assert result.returncode == 1 and "Stop the service" in result.stderr
+    assert snapshot(data_dir) == before
+
+
+async def test_forget_member_dry_run_changes_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    await _populate(data_dir)
+    before = snapshot(data_dir)
+    result = run_cli("forget-member", PETER.aad, "--dry-run", "--json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answers_deleted"] == 2
+    assert snapshot(data_dir) == before
+
+
+def test_privacy_purge_deletes_answers_past_retention(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    now = datetime.now(UTC)
+    with TinyDBEngine(data_dir) as engine:
+        store = Store(engine)
+        store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={},
+                                   installed_by=None, installed_at=now - timedelta(days=1000)))
+        for who, days in (("a", 500), ("b", 100), ("c", 5)):
+            store.checkins.save_answer(TEAM_ID, f"m-{who}", who, question="?", answer=who, at=now - timedelta(days=days))
+            store.checkins.save_answer(TEAM_ID, f"m-{who}", who, kind="checkout", question="?", answer=who, at=now - timedelta(days=days))
+
+    dry = run_cli("privacy", "purge", "--dry-run", data_dir=data_dir)
+    assert dry.returncode == 0 and "2 check-in/check-out answers" in dry.stdout
+    result = run_cli("privacy", "purge", data_dir=data_dir)  # default: 365 days
+    assert result.returncode == 0 and "Deleted 2" in result.stdout, result.stderr
+    result = run_cli("privacy", "purge", data_dir=data_dir, SKIS_CHECKIN_RETENTION_DAYS="30")
+    assert "Deleted 2" in result.stdout
+    with TinyDBEngine(data_dir, read_only=True) as engine:
+        store = Store(engine)
+        assert {a.member_key for w in "abc" for a in store.checkins.answers_of(TEAM_ID, w)} == {"c"}
+    result = run_cli("privacy", "purge", "--days", "0", data_dir=data_dir)
+    assert "Retention is off" in result.stdout
