@@ -98,6 +98,17 @@ class TokenBucket:
         capacity = max(1, messages // 2)
         return cls((messages - capacity) / per, capacity, now)
 
+    @classmethod
+    def for_throughput(cls, messages: int, per: float, now: float) -> TokenBucket:
+        """Like ``for_limit``, but with a small burst so a long fan-out runs near the limit itself.
+
+        Half the limit as burst leaves only half as refill: 2,000 sends at "50 a second" would
+        take 80 s. A tenth as burst and one message of slack (for network jitter between our
+        clock and Teams') keeps any ``per`` seconds at ``messages - 1`` and sustains ~0.88 of the limit.
+        """
+        capacity = max(1, messages // 10)
+        return cls(max(1, messages - capacity - 1) / per, capacity, now)
+
     def reserve(self, now: float) -> float:
         """Take one token; return how long to wait until it is really there."""
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
@@ -123,7 +134,8 @@ class RateLimiter:
         self._per_conversation = per_conversation
         self._clock = clock
         self.sleep = sleep
-        self._app = [TokenBucket.for_limit(n, per, clock()) for n, per in per_app]
+        # App-wide limits govern big fan-outs (one message to each of many chats): favour throughput.
+        self._app = [TokenBucket.for_throughput(n, per, clock()) for n, per in per_app]
         self._conversations: dict[str, list[TokenBucket]] = {}
 
     async def acquire(self, conversation_id: str | None) -> float:
