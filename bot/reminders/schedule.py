@@ -11,7 +11,8 @@ Rules (see docs/reminders.md):
 - A reminder due before its meeting or item was created never existed (people just made it).
 - Reminders that would fall on a Saturday or Sunday move to the Friday before (reminders before
   something) or the Monday after (reminders after something).
-- When the service was down past both channel reminders of a meeting, only the later one is sent.
+- When the service was down past the week reminder and the day-before reminder is due within a
+  day, only the day-before reminder is sent (one channel post, not two in a row).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ CHAIR_ROLE = "ordförande"
 KIND_ORDER = (MEETING_WEEK, MEETING_DAY, DIGEST, MINUTES, ACTION_DUE, ACTION_OVERDUE)
 
 OVERDUE_EVERY = timedelta(days=7)
+# A week reminder that went unsent is dropped once the day-before reminder is due within this.
+SUPERSEDE_WITHIN = timedelta(days=1)
 # A minutes reminder stops being useful at the next meeting, or after this long at the latest.
 MINUTES_USEFUL_FOR = timedelta(days=14)
 
@@ -153,7 +156,8 @@ def candidates(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
 def due_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
     """Reminders to send at ``now``: due, still useful, not superseded, and not yet recorded."""
     found = candidates(state, now, tz)
-    day_before_due = {r.subject_id for r in found if r.kind == MEETING_DAY and r.due_at <= now}
+    # A late week reminder is not worth a second channel post when the day-before one is (nearly) due.
+    day_before_due = {r.subject_id for r in found if r.kind == MEETING_DAY and r.due_at <= now + SUPERSEDE_WITHIN}
     return [
         r
         for r in found

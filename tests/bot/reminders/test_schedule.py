@@ -163,9 +163,12 @@ def test_due_once_then_recorded() -> None:
 
 def test_catch_up_after_downtime_sends_what_is_still_useful_once() -> None:
     s = state(meetings=(meeting(date(2026, 12, 4)),))
-    # Down from before the week reminder until Wednesday: the week reminder and the digest are sent late.
-    due = due_reminders(s, local(2026, 12, 2, 14), STOCKHOLM)
+    # Down from before the week reminder until Tuesday: the week reminder and the digest are sent late.
+    due = due_reminders(s, local(2026, 12, 1, 14), STOCKHOLM)
     assert [(r.kind, r.target) for r in due] == [(MEETING_WEEK, CHANNEL), (DIGEST, "anna"), (DIGEST, "sofia")]
+    # Back on Wednesday evening: the day-before reminder is due next morning, so the week one is dropped.
+    due = due_reminders(s, local(2026, 12, 2, 18), STOCKHOLM)
+    assert [(r.kind, r.target) for r in due] == [(DIGEST, "anna"), (DIGEST, "sofia")]
     # Down until Thursday noon: only the later channel reminder is sent, not both.
     due = due_reminders(s, local(2026, 12, 3, 12), STOCKHOLM)
     assert [(r.kind, r.target) for r in due] == [(DIGEST, "anna"), (DIGEST, "sofia"), (MEETING_DAY, CHANNEL)]
