@@ -420,7 +420,7 @@ async def test_everyone_sees_the_settings(kit: Kit) -> None:
     [reply] = await kit.h.say("påminnelser", PETER)
     assert "**kallelse**: Kallelse i kanalen, 7 dagar före mötet kl. 09.00" in reply
     assert "**presidiet**: Sammanfattning till presidiet, 3 dagar före mötet kl. 08.00" in reply
-    assert "**protokoll**: Protokoll till sekreteraren, 3 dagar efter mötet kl. 09.00" in reply
+    assert "**protokoll**: Påminnelse om protokollet (till sekreteraren), 3 dagar efter mötet kl. 09.00" in reply
     assert "Nästa: Kallelse i kanalen fredag 27 november 2026 kl. 09.00." in reply
 
 
