@@ -30,6 +30,7 @@ from botframework.connector.auth import (
 
 from bot.config import Settings
 from bot.connector_http import AiohttpTransport
+from bot.connector_retry import TurnRetry, status_of
 from bot.messages import locale_of, t
 from storage.engine import StorageError
 
@@ -64,10 +65,11 @@ class ServiceUrlNotAllowed(PermissionError):
 
 class _CachingConnectorFactory(ConnectorFactory):
     def __init__(self, inner: ConnectorFactory, cache: dict[tuple[str, str | None], ConnectorClient],
-                 transport: AiohttpTransport | None) -> None:
+                 transport: AiohttpTransport | None, retry: TurnRetry | None = None) -> None:
         self._inner = inner
         self._cache = cache
         self._transport = transport
+        self._retry = retry
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (service_url, audience)
@@ -77,7 +79,9 @@ class _CachingConnectorFactory(ConnectorFactory):
             if self._transport is not None:
                 client = self._transport.use_aiohttp(client)
             self._cache[key] = client
-        return client
+        # Inbound turns retry throttled replies (bot/connector_retry.py); proactive sends have
+        # their own retries in the reminders notifier, so their clients are not wrapped.
+        return self._retry.wrap(client) if self._retry is not None else client
 
 
 class SkisAuthentication(BotFrameworkAuthentication):
@@ -90,6 +94,7 @@ class SkisAuthentication(BotFrameworkAuthentication):
         self._clients: dict[tuple[str, str | None], ConnectorClient] = {}
         self._token_clients: dict[tuple[str | None, str | None], Any] = {}
         self.transport = transport
+        self.turn_retry = TurnRetry()
 
     def check_service_url(self, service_url: str | None) -> None:
         if self._settings.dev:
@@ -101,7 +106,9 @@ class SkisAuthentication(BotFrameworkAuthentication):
         result = await self._inner.authenticate_request(activity, auth_header)
         self.check_service_url(activity.service_url)
         if result.connector_factory is not None:
-            result.connector_factory = _CachingConnectorFactory(result.connector_factory, self._clients, self.transport)
+            result.connector_factory = _CachingConnectorFactory(
+                result.connector_factory, self._clients, self.transport, self.turn_retry
+            )
         return result
 
     async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> AuthenticateRequestResult:
@@ -170,6 +177,14 @@ def build_adapter(
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
     """The one error boundary: log with the traceback, tell the person one friendly sentence."""
     activity = context.activity
+    if status_of(error) in (403, 404):
+        # The bot was removed or the conversation is gone: there is nobody to tell.
+        log.warning(
+            "turn ended: the connector answered %s (bot removed or conversation gone) in conversation %s",
+            status_of(error),
+            activity.conversation.id if activity.conversation else None,
+        )
+        return
     log.error(
         "turn failed (activity %s, type %s, conversation %s)",
         activity.id,
