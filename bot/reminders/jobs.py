@@ -399,12 +399,15 @@ class ReminderRunner:
         members = store.teams.members(team.key)
         question = self.checkin_question(meeting)
         answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
-        answered_keys = {a.member_key for a in store.checkins.answers(team.key, meeting.id)}
-        answered = tuple(m.name for m in members if m.key in answered_keys)
+        from bot.recording import checkin_overview
+
+        overview = checkin_overview(store, team.key, meeting.id)
+        answered = tuple(member.name if member else answer.member_name for answer, member in overview.answered)
         # Whoever said they are not coming is not expected to check in.
-        not_answered = tuple(
-            m.name for m in members if m.key not in answered_keys and (m.key not in answers or answers[m.key].coming)
-        )
+        not_answered = tuple(sorted(
+            (m.name for _municipality, people in overview.missing for m in people if m.key not in answers or answers[m.key].coming),
+            key=str.casefold,
+        ))
 
         coming_rows: list[str] = []
         not_coming: list[str] = []
