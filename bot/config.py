@@ -100,7 +100,16 @@ class Settings:
             )
 
         tenants = frozenset(t.strip() for t in get("SKIS_ALLOWED_TENANTS").split(",") if t.strip())
-        if app_id and app_type == "SingleTenant" and not tenants:
+        for entry in tenants:
+            if not _GUID.match(entry):
+                raise ConfigError(f"SKIS_ALLOWED_TENANTS entries must be tenant ids (GUIDs), not {entry!r}")
+        if app_id and not tenants:
+            # Only configured tenants may use the bot: a multi-tenant app must say which.
+            if not _GUID.match(tenant):
+                raise ConfigError(
+                    "SKIS_ALLOWED_TENANTS must list the tenant ids allowed to use the bot "
+                    "(or set MicrosoftAppTenantId to your tenant's GUID)"
+                )
             tenants = frozenset({tenant})
 
         return cls(
