@@ -20,7 +20,6 @@ from botbuilder.schema import Activity
 
 from bot import __version__
 from bot.dedup import RecentActivities
-from bot.install import tenant_of
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +84,10 @@ class MessagesHandler:
 
         settings = self.services.settings
         if settings.allowed_tenants and activity.type in NEEDS_CONVERSATION:
-            tenant = tenant_of(activity)
-            if tenant not in settings.allowed_tenants:
-                log.warning("refused an activity from tenant %s", tenant)
+            tenants = _tenant_ids(activity)
+            if not tenants or not tenants <= settings.allowed_tenants:
+                shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
+                log.warning("refused an activity from tenant %s", shown)
                 return _error(403, "tenant not allowed")
 
         auth_header = request.headers.get("Authorization", "")
@@ -123,6 +123,21 @@ class MessagesHandler:
             {"status": "ok" if storage_ok else "degraded", "version": __version__, "storage": "ok" if storage_ok else "error"},
             status=status,
         )
+
+
+def _tenant_ids(activity: Activity) -> set[str] | None:
+    """Every tenant id the activity names (they agree in real traffic); None if one is malformed."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant")
+    if tenant is not None and not isinstance(tenant, dict):
+        return None
+    conversation = activity.conversation
+    # Teams writes "tenantId"; the SDK's model maps "tenantID", so it lands in additional_properties.
+    extra = getattr(conversation, "additional_properties", None) or {}
+    ids = [(tenant or {}).get("id"), getattr(conversation, "tenant_id", None), extra.get("tenantId")]
+    if any(i is not None and not isinstance(i, str) for i in ids):
+        return None
+    return {i for i in ids if i}
 
 
 def _replace_lone_surrogates(value: Any) -> Any:
