@@ -52,6 +52,12 @@ class Service:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> None:
+        """Start the process and wait until it serves."""
+        self.spawn()
+        self.wait_ready(timeout)
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it."""
         self.log_path = self.data_dir.parent / f"serve-{self.port}.log"
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
         self.proc = subprocess.Popen(
@@ -62,6 +68,9 @@ class Service:
             stderr=log,
         )
         log.close()
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
