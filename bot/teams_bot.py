@@ -115,6 +115,15 @@ class SkisBot(TeamsActivityHandler):
         return InvokeResponse(status=200, body=body)
 
     async def _run_card_action(self, turn: Turn, action: Any) -> CardReply | None:
+        # An audit line per click (who, what, where; never what the card carried): a forged or
+        # replayed action can be traced even when the handler refuses it.
+        log.info(
+            "card action %s by %s in %s (activity %s)",
+            action.verb if action is not None else "(unknown)",
+            turn.member.key,
+            turn.team.key,
+            turn.activity.id,
+        )
         if action is None:
             return CardReply(message=turn.t("core.card_unknown"))
         handler = self.card_actions.get(action.verb)
