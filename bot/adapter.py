@@ -104,6 +104,11 @@ class SkisAuthentication(BotFrameworkAuthentication):
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
+        if self._settings.auth_enabled:
+            claims = getattr(result.claims_identity, "claims", None) or {}
+            # The SDK verifies "exp" only when present; a token that never expires is refused.
+            if not isinstance(claims.get("exp"), (int, float)):
+                raise PermissionError("token without an expiry")
         self.check_service_url(activity.service_url)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
