@@ -60,18 +60,22 @@ async def run(args: argparse.Namespace) -> report.Report:
     connector = scenarios.ConnectorProcess(load_cpus)
     try:
         async with aiohttp.ClientSession() as session:
-            if "http" in wanted:
-                log("Turns over HTTP (skis-bot serve and the stock echo bot)")
-                rep.http = await scenarios.http_suite(cfg, work, connector, session, bot_cpus, log)
-            if "growth" in wanted:
-                log("Storage growth (check-in, empty store vs ten-year store)")
-                rep.growth = await scenarios.growth_suite(cfg, work, connector, session, bot_cpus, log)
-            if "startup" in wanted:
-                log("Start-up")
-                rep.startup = await scenarios.startup_suite(cfg, work, session, bot_cpus, log)
-            if "fanout" in wanted:
-                log("Reminder fan-out")
-                rep.fanout = await scenarios.fanout_suite(cfg, work, connector, session, log)
+            for name, title, attr, run_suite in (
+                ("http", "Turns over HTTP (skis-bot serve and the stock echo bot)", "http",
+                 lambda: scenarios.http_suite(cfg, work, connector, session, bot_cpus, log)),
+                ("growth", "Storage growth (check-in, empty store vs ten-year store)", "growth",
+                 lambda: scenarios.growth_suite(cfg, work, connector, session, bot_cpus, log)),
+                ("startup", "Start-up", "startup", lambda: scenarios.startup_suite(cfg, work, session, bot_cpus, log)),
+                ("fanout", "Reminder fan-out", "fanout", lambda: scenarios.fanout_suite(cfg, work, connector, session, log)),
+            ):
+                if name not in wanted:
+                    continue
+                log(title)
+                try:
+                    setattr(rep, attr, await run_suite())
+                except Exception as exc:  # one broken suite must not lose the others' figures
+                    log(f"  {name} failed: {exc}")
+                    rep.failures.append(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     finally:
         connector.stop()
         if args.keep:
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         report.write(args.out, rep)
         print(f"written to {args.out}")
-    return 0
+    return 1 if rep.failures else 0
 
 
 if __name__ == "__main__":

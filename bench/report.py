@@ -50,6 +50,7 @@ class Report:
     fanout: FanoutSuite | None = None
     startup: StartupSuite | None = None
     setup_lines: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # suites that raised (shown, and the run exits non-zero)
 
     # Targets ------------------------------------------------------------------------------------
     def targets(self) -> list[Target]:
@@ -115,6 +116,8 @@ class Report:
             "",
         ]
         lines += table(["", "measured", "baseline", "ratio", "target", "met"], [t.cells() for t in self.targets()])
+        if self.failures:
+            lines += ["", "**Suites that failed in this run:** " + "; ".join(self.failures)]
         if self.http is not None:
             lines += ["", "## Turns over HTTP", ""] + self._http_lines()
         if self.growth is not None:
