@@ -1,0 +1,23 @@
+"""open_items filters stored documents before parsing them; the answer is the same as filtering parsed items."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from storage.actions_repo import DONE, MEMBER, OPEN, ActionsRepo, Owner
+from storage.engine import MemoryEngine
+
+AT = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+
+def test_open_items_are_the_open_ones_by_number() -> None:
+    repo = ActionsRepo(MemoryEngine())
+    owner = (Owner(MEMBER, "Anna", "aad-anna"),)
+    items = [repo.create("t", title=f"Uppgift {n}", owners=owner, created_by="aad-anna", created_at=AT) for n in range(12)]
+    for item in items[::3]:
+        repo.set_status(item, DONE, by="aad-anna", at=AT)
+    repo.set_status(repo.get("t", items[3].id), OPEN, by="aad-anna", at=AT)  # reopened
+    expected = [i for i in repo.all("t") if i.is_open]
+    assert repo.open_items("t") == expected
+    assert [i.number for i in expected] == [2, 3, 4, 5, 6, 8, 9, 11, 12]
+    assert repo.open_items("no-such-team") == []
