@@ -25,6 +25,12 @@ from bot import devrun
 COMPOSE_BOX = 'div[role="textbox"][data-lexical-editor="true"]'  # Lexical editor, not an <input>
 SEND_BUTTON = 'button[aria-label="Send Message"]'
 BOT_MESSAGE = ".fai-OutputCard"  # one per message the bot posted (text or card) in a chat
+# In a channel the bot's messages are posts (cards with its avatar in the header) or replies
+# under a post (its avatar beside the reply). Newest posts come first there.
+_BOT_AVATAR = f'span[role="img"][aria-label="{devrun.BOT_NAME}"]'
+CHANNEL_BOT_POST = f'.fui-Card[role="group"]:has(> .fui-CardHeader {_BOT_AVATAR})'
+CHANNEL_BOT_REPLY = f'.fui-Card[role="group"] div:not(.fui-CardHeader__header):has(> div > {_BOT_AVATAR})'
+POST_BUTTON = 'button.fui-Button:text-is("Post")'
 MESSAGE_HEADER = '[aria-label="Message header"]'  # every message; the bot's also have a "Message author"
 ADAPTIVE_CARD = ".ac-adaptiveCard"
 CARD_HEADING = '.ac-textBlock[role="heading"]'
@@ -37,6 +43,8 @@ HIDE_LOG_PANEL = 'button[title="Hide log panel"]'
 PERSONAL_CHAT = "Personal Chat"
 GROUP_CHAT = devrun.GROUP_CHAT_NAME
 GENERAL_CHANNEL = f"{devrun.TEAM_NAME} - General"
+MEETINGS_CHANNEL = f"{devrun.TEAM_NAME} - Möten"
+_SEEN = "data-e2e-seen"
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -78,6 +86,7 @@ class PlaygroundChat:
     artifacts: Path = ARTIFACTS
     reply_timeout: float = 20.0
     quiet: float = 0.7  # a reply is complete once no new bot message came for this long
+    in_channel: bool = False
 
     # Page ---------------------------------------------------------------------------------
     def open(self) -> None:
@@ -90,8 +99,11 @@ class PlaygroundChat:
             hide.first.click()
 
     def open_conversation(self, name: str) -> None:
-        """Switch to a conversation in the left rail (opening one installs the bot there)."""
+        """Switch to a conversation in the left rail (opening one installs the bot there).
+
+        ``name``: PERSONAL_CHAT, GROUP_CHAT, GENERAL_CHANNEL or MEETINGS_CHANNEL."""
         self.page.locator(f'button[role="treeitem"][aria-label="{name}"]').click()
+        self.in_channel = name.startswith(f"{devrun.TEAM_NAME} - ")
         self.page.locator(COMPOSE_BOX).first.wait_for()
 
     def screenshot(self, name: str, *, publish_as: str | None = None) -> Path:
@@ -105,18 +117,17 @@ class PlaygroundChat:
         return path
 
     # Reading ------------------------------------------------------------------------------
+    def _selectors(self, *, unseen: bool = False) -> str:
+        parts = [CHANNEL_BOT_POST, CHANNEL_BOT_REPLY] if self.in_channel else [BOT_MESSAGE]
+        return ", ".join(f"{p}:not([{_SEEN}])" if unseen else p for p in parts)
+
     def bot_messages(self) -> Locator:
-        return self.page.locator(BOT_MESSAGE)
+        """Every bot message in the open conversation (in a channel: posts and replies)."""
+        return self.page.locator(self._selectors())
 
     def wait_for_bot_messages(self, count: int) -> list[Locator]:
         """Wait until the open conversation shows at least ``count`` bot messages; return them all."""
-        messages = self.bot_messages()
-        deadline = time.monotonic() + self.reply_timeout
-        while messages.count() < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the bot showed {messages.count()} messages, expected {count}:\n{self.transcript()}")
-            self.page.wait_for_timeout(100)
-        return [messages.nth(i) for i in range(messages.count())]
+        return self._wait_for(self.bot_messages(), count)
 
     def transcript(self) -> str:
         """Every bot message's text, for failure messages."""
@@ -124,29 +135,32 @@ class PlaygroundChat:
 
     # Writing ------------------------------------------------------------------------------
     def send(self, text: str, *, mention_bot: bool = False) -> list[Locator]:
-        """Type ``text`` in the compose box and press Enter; return the bot's new messages.
+        """Write ``text`` as the current person and send it; return the bot's new messages.
 
-        ``mention_bot`` first @mentions the bot, as a group chat or channel needs."""
-        before = self.bot_messages().count()
-        box = self.page.locator(COMPOSE_BOX).first
-        box.click()
+        In a chat it goes in the compose box (Enter); in a channel it is a new post. A group chat
+        or channel needs ``mention_bot`` (an @mention of the bot before the text), as in Teams."""
+        self._mark_seen()
+        self.page.locator(COMPOSE_BOX).first.click()  # in a channel: the "Start a new post" box
         if mention_bot:
             self.page.keyboard.type("@")
             self.page.locator(MENTION_SUGGESTION, has_text=devrun.BOT_NAME).first.click()
             self.page.keyboard.type(" ")
         self.page.keyboard.type(text)
-        self.page.keyboard.press("Enter")
-        return self._new_bot_messages(before)
+        if self.in_channel:
+            self.page.locator(POST_BUTTON).first.click()
+        else:
+            self.page.keyboard.press("Enter")
+        return self._new_bot_messages()
 
     def send_as(self, person: str, text: str, conversation_id: str) -> list[Locator]:
         """Send ``text`` as another mock person, the way the Playground's "Mock an Activity >
-        Custom activity" does; return the bot's new messages in the open conversation."""
-        before = self.bot_messages().count()
+        Custom activity" does (the page shows only the bot's answer); return the bot's new messages."""
+        self._mark_seen()
         activity = self._api("GET", f"/_internal/v1/customActivities/template?conversationId={conversation_id}")
         activity.update(type="message", text=text, textFormat="plain", locale="sv-SE")
         activity["from"] = devrun.mock_user(person).account()
         self._api("POST", "/_internal/v1/customActivities", activity)
-        return self._new_bot_messages(before)
+        return self._new_bot_messages()
 
     def conversation_ids(self) -> dict[str, str]:
         """The Playground's conversation ids: personal, group and team (the General channel)."""
@@ -154,17 +168,31 @@ class PlaygroundChat:
         return {"personal": config["personalChat"]["id"], "group": config["groupChats"][0]["id"],
                 "team": devrun.TEAM_ID}
 
-    def _new_bot_messages(self, before: int) -> list[Locator]:
-        messages = self.wait_for_bot_messages(before + 1)
+    def _mark_seen(self) -> None:
+        # Marks what is on the page now, so the reply is what is unmarked later: counting would not
+        # do in a channel, where new posts come first.
+        self.page.eval_on_selector_all(self._selectors(), f"els => els.forEach(e => e.setAttribute('{_SEEN}', ''))")
+
+    def _new_bot_messages(self) -> list[Locator]:
+        new = self.page.locator(self._selectors(unseen=True))
+        count = len(self._wait_for(new, 1))
         # The bot may answer with several messages: wait until none has come for a moment.
-        count, settled_at = len(messages), time.monotonic()
+        settled_at = time.monotonic()
         while time.monotonic() - settled_at < self.quiet:
             self.page.wait_for_timeout(100)
-            now = self.bot_messages().count()
+            now = new.count()
             if now != count:
                 count, settled_at = now, time.monotonic()
-        all_messages = self.bot_messages()
-        return [all_messages.nth(i) for i in range(before, count)]
+        return [new.nth(i) for i in range(new.count())]
+
+    def _wait_for(self, messages: Locator, count: int) -> list[Locator]:
+        deadline = time.monotonic() + self.reply_timeout
+        while messages.count() < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot showed {messages.count()} new messages, expected {count}. "
+                                     f"All its messages here:\n{self.transcript()}")
+            self.page.wait_for_timeout(100)
+        return [messages.nth(i) for i in range(messages.count())]
 
     def _api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None

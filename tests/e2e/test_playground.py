@@ -1,8 +1,9 @@
 """The network's meeting cycle, as a person sees it in the Agents Playground.
 
-The steps run in file order on one page (Anna Lindqvist's personal chat unless a step opens
-another conversation); each asserts on what the page shows and saves a screenshot to
-tests/e2e/artifacts/. New steps go at the end, in the order they happen in a real cycle.
+The steps run in file order on one page, as Anna Lindqvist (the first four in her personal chat,
+which is open when the page loads; later steps open the conversation they need). Each asserts on
+what the page shows and saves a screenshot to tests/e2e/artifacts/. New steps go at the end, in
+the order they happen in a real cycle.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from tests.e2e.playground import (
     ADAPTIVE_CARD,
     CARD_HEADING,
+    GENERAL_CHANNEL,
     GROUP_CHAT,
     PERSONAL_CHAT,
     PlaygroundChat,
@@ -80,4 +82,19 @@ def test_another_person_writes_in_the_group_chat(chat: PlaygroundChat) -> None:
     replies = chat.send_as("peter", "zxqv", group)
     assert "Jag förstod inte" in texts(replies)
     chat.screenshot("06-group-peter")
+
+
+def test_in_the_team_channel_the_bot_answers_a_post(chat: PlaygroundChat) -> None:
+    chat.open_conversation(GENERAL_CHANNEL)
+    greeting = chat.wait_for_bot_messages(1)
+    assert "Jag är SKIS-boten" in texts(greeting)
+    replies = chat.send("hjälp", mention_bot=True)
+    assert replies[-1].locator(CARD_HEADING).first.inner_text().strip() == HELP_TITLE
+    chat.screenshot("07-channel-help")
+
+
+def test_back_in_the_personal_chat_the_conversation_is_still_there(chat: PlaygroundChat) -> None:
     chat.open_conversation(PERSONAL_CHAT)
+    assert "Jag förstod inte" in chat.transcript()
+    replies = chat.send("hjälp")
+    assert replies[-1].locator(CARD_HEADING).first.inner_text().strip() == HELP_TITLE
