@@ -232,6 +232,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def port_is_free(port: int) -> bool:
+    """Whether 127.0.0.1:``port`` can be listened on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((LOOPBACK, port))
+        except OSError:
+            return False
+        return True
+
+
 def playground_cli(root: Path = ROOT) -> Path:
     """The installed Playground's entry script; DevRunError if ``npm ci`` has not run."""
     cli = root / PLAYGROUND_CLI
@@ -335,6 +345,9 @@ class DevStack:
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the three processes in order, each once the one before answers; DevRunError on failure."""
+        if not port_is_free(self.bot_port):
+            # Otherwise another service on the port could answer the health check for our bot.
+            raise DevRunError(f"port {self.bot_port} is already in use (another bot?): stop it, or choose --port")
         node, cli = node_executable(), playground_cli(self.root)
         self.workdir.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -89,8 +90,19 @@ def test_missing_playground_says_how_to_install(tmp_path: Path) -> None:
 
 
 def test_free_port_is_bindable() -> None:
-    import socket
-
     port = devrun.free_port()
+    assert devrun.port_is_free(port)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
+        sock.listen()
+        assert not devrun.port_is_free(port)
+
+
+def test_a_busy_bot_port_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        stack = devrun.DevStack(workdir=tmp_path, data_dir=tmp_path / "data", bot_port=sock.getsockname()[1])
+        with pytest.raises(devrun.DevRunError, match="already in use"):
+            stack.start()
+        assert stack.children == []
