@@ -16,6 +16,8 @@ class Mention:
 
 
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_REMOVED = "\x00"
+_GAP = re.compile(r"[ \t]*\x00[ \t]*")
 
 
 def read_mentions(text: str | None, entities: list[Any] | None, bot_id: str | None) -> tuple[str, list[Mention]]:
@@ -48,10 +50,12 @@ def read_mentions(text: str | None, entities: list[Any] | None, bot_id: str | No
     def replace(match: re.Match[str]) -> str:
         inner = html.unescape(match.group(1).strip())
         # An <at> tag that names no mentioned person is the bot's own (some clients omit entities).
-        return f"@{inner}" if inner and inner in person_names and inner not in bot_names else " "
+        return f"@{inner}" if inner and inner in person_names and inner not in bot_names else _REMOVED
 
-    cleaned = _AT_TAG.sub(replace, text)
-    return re.sub(r"[ \t]{2,}", " ", cleaned).strip(), people
+    # Only the gap a removed mention leaves is tidied: the rest of the text (a check-in answer's
+    # own spacing and line breaks) is kept exactly as typed.
+    cleaned = _GAP.sub(" ", _AT_TAG.sub(replace, text))
+    return cleaned.strip(), people
 
 
 def _as_dict(entity: Any) -> dict[str, Any]:

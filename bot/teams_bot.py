@@ -60,7 +60,7 @@ class SkisBot(TeamsActivityHandler):
 
     async def _on_text(self, turn: Turn) -> None:
         activity = turn.activity
-        text, mentions = read_mentions(activity.text, activity.entities and [e.serialize() for e in activity.entities],
+        text, mentions = read_mentions(activity.text, activity.entities,
                                        activity.recipient.id if activity.recipient else None)
         turn.mentions = mentions
         command = parse_command(text)

@@ -22,7 +22,8 @@ EXACT = (
     "Tre saker från förra mötet:\n"
     "- **Bästa skola** i Skövde & Tibro 🎉\n"
     "- <b>inte html</b> och [ingen länk](http://x)\n"
-    "1. Ämnesbetygen\n\n"
+    "1. Ämnesbetygen\n"
+    "    indraget  med två  mellanslag\tch tab\n\n"
     "Åsa, Örjan och Ängla hälsar! 👩🏽‍🏫 {{DATE(2026-12-04T08:00:00Z)}} _slut_"
 )
 
