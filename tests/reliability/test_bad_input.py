@@ -257,11 +257,6 @@ async def test_long_text_near_the_body_limit_is_answered_in_pieces_teams_accepts
     assert h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad).answer == long_answer.strip()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/turn.py split_text counts characters (12,000), not bytes on the wire: 12,000 emoji are "
-    "~144 kB of JSON, far over what Teams accepts (reported to the lead)",
-)
 async def test_long_emoji_text_is_answered_in_pieces_teams_accepts(disk_bot: DiskBot) -> None:
     h = disk_bot.harness
     before = len(h.connector.posted)
