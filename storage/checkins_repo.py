@@ -95,13 +95,18 @@ class CheckinsRepo:
         conversation_id: str | None = None,
         activity_id: str | None = None,
     ) -> tuple[CheckinAnswer, CheckinAnswer | None]:
-        """Store (or replace) a person's answer; returns the new answer and the one it replaced."""
+        """Store (or replace) a person's answer; returns the new answer and the one it replaced
+        (a re-delivered message, same ``activity_id``, stores nothing and replaced nothing)."""
         if not answer.strip():
             raise ValueError("an empty answer is never stored")
         part = self._engine.partition(meeting_partition(team_key, meeting_id))
         table = _table(kind)
         old_doc = part.get(table, member_key)
         previous = CheckinAnswer.from_doc(old_doc) if old_doc else None
+        if previous is not None and activity_id and previous.activity_id == activity_id:
+            # The same message delivered again (Teams re-sends; the in-memory filter is gone after a
+            # restart): nothing changes, and the answer is not reported as replacing itself.
+            return previous, None
         stored = CheckinAnswer(
             team_key=team_key,
             meeting_id=meeting_id,

@@ -115,14 +115,7 @@ async def test_a_failed_delivery_can_be_retried_for_real(bot: Harness, monkeypat
     assert len(bot.store.decisions.all(TEAM_ID)) == 1
 
 
-CHECKIN_REDELIVERY_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="storage/checkins_repo.py save_answer treats a re-delivered activity (same activity_id) as a changed "
-    "answer: first_answered_at is set and the reply says the answer was replaced (reported to the records owner)",
-)
-
-
-@pytest.mark.parametrize("kind", ["action_item", "decision", pytest.param("checkin", marks=CHECKIN_REDELIVERY_GAP)])
+@pytest.mark.parametrize("kind", ["action_item", "decision", "checkin"])
 async def test_redelivery_after_a_restart_still_gives_one_record(tmp_path: Path, kind: str) -> None:
     """The in-memory duplicate filter is gone after a restart; records carry the activity id."""
     text, user, extra, records = RECORD_MESSAGES[kind]

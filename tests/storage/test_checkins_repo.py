@@ -28,6 +28,15 @@ def test_save_replace_and_read_back_exactly(kit):
     assert [a.member_key for a in repo.answers(TEAM, "20261204")] == ["anna"]
 
 
+def test_the_same_message_delivered_again_changes_nothing(kit):
+    repo = CheckinsRepo(kit.open())
+    first, _ = repo.save_answer(TEAM, "m1", "anna", question="q", answer="Svar", at=T0, activity_id="act-1")
+    again, replaced = repo.save_answer(TEAM, "m1", "anna", question="q", answer="Svar", at=T0 + timedelta(seconds=9), activity_id="act-1")
+    assert again == first and replaced is None
+    changed, replaced = repo.save_answer(TEAM, "m1", "anna", question="q", answer="Nytt", at=T0 + timedelta(minutes=1), activity_id="act-2")
+    assert replaced == first and changed.first_answered_at == T0
+
+
 def test_checkin_and_checkout_are_separate(kit):
     repo = CheckinsRepo(kit.open())
     repo.save_answer(TEAM, "m1", "anna", question="in?", answer="in", at=T0)
