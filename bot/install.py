@@ -31,7 +31,10 @@ def team_identity(activity: Any) -> tuple[str, str, str]:
 def tenant_of(activity: Any) -> str | None:
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant") or {}
-    return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+    conversation = activity.conversation
+    # The SDK model keeps Teams' ``conversation.tenantId`` among its unknown properties.
+    extra = getattr(conversation, "additional_properties", None) or {}
+    return tenant.get("id") or getattr(conversation, "tenant_id", None) or extra.get("tenantId")
 
 
 def conversation_ref(activity: Any) -> dict[str, Any]:
