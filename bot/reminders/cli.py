@@ -211,7 +211,7 @@ def _print_run(data: dict[str, Any], tz: ZoneInfo, as_json: bool, *, via: str) -
         for r in results:
             detail = f" ({r['detail']})" if r.get("detail") else ""
             print(f"  {r['status']:<14} {KIND_NAMES.get(r['kind'], r['kind']):<22} {r['subject']:<14} {r['target']}{detail}")
-        counts = {s: sum(1 for r in results if r["status"] == s) for s in ("sent", "undeliverable", "rejected", "failed", "skipped")}
+        counts = {s: sum(1 for r in results if r["status"] == s) for s in ("sent", "undeliverable", "rejected", "uncertain", "failed", "skipped")}
         if not results:
             print("  nothing was due that had not been sent already.")
         print(", ".join(f"{n} {s}" for s, n in counts.items() if n or s == "sent"))

@@ -6,7 +6,8 @@
 - The Bot Framework SDK does not retry. Here 429 (honouring Retry-After), 412, 502, 503, 504 and
   network errors are retried with exponential backoff and jitter, a bounded number of times.
 - A 403 or 404 means the bot was removed or the conversation is gone: the target is reported
-  undeliverable at once and never retried. Other 4xx are rejected (retrying cannot help).
+  undeliverable at once and never retried. Other 4xx are rejected (retrying cannot help). A 500
+  is never resent, now or at a later run: the message may already be in the chat.
 - Teams allows a bot about 7 messages a second per conversation (and 60 per 30 s) and about 50 a
   second in all: token buckets keep under that. Time and sleep are injected so tests never wait.
 
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 SENT = "sent"
 UNDELIVERABLE = "undeliverable"
 REJECTED = "rejected"
+# A 500 (or other 5xx Teams does not ask us to retry) on a POST: the message may be in the chat
+# already, so it is recorded and never sent again rather than risk a duplicate.
+UNCERTAIN = "uncertain"
 FAILED = "failed"  # transient, or a fault of ours: try again at the next run
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -67,7 +71,7 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Delivery:
-    status: str  # SENT | UNDELIVERABLE | REJECTED | FAILED
+    status: str  # SENT | UNDELIVERABLE | REJECTED | UNCERTAIN | FAILED
     activity_id: str | None = None
     detail: str | None = None
     attempts: int = 1
@@ -283,6 +287,9 @@ class Notifier:
                     if status is not None and 400 <= status < 500 and status != 401:
                         log.warning("connector rejected a reminder with %s", status)
                         return Delivery(REJECTED, detail=str(status), attempts=tries)
+                    if status is not None and status >= 500:
+                        log.warning("connector answered %s to a reminder; not resending (it may have arrived)", status)
+                        return Delivery(UNCERTAIN, detail=str(status), attempts=tries)
                     log.error("sending a reminder failed", exc_info=exc)
                     return Delivery(FAILED, detail=str(status) if status else type(exc).__name__, attempts=tries)
                 wait = self.policy.delay(tries, retry_after_of(exc) if status == 429 else None, self.rand)
