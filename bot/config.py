@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.municipalities import parse_list
+
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
 
 # Where Teams (public cloud and the government clouds) calls from; replies go nowhere else.
@@ -50,6 +52,9 @@ class Settings:
     network_name: str = "SKIS – Skolutveckling i Skaraborg"
     # Check-in and check-out answers older than this are deleted (0 = keep them until deleted by hand).
     checkin_retention_days: int = 365
+    # The municipalities a network must have represented, when a team has not listed its own
+    # (empty: Skaraborg's 15; see bot/municipalities.py).
+    municipalities: tuple[str, ...] = ()
 
     @property
     def auth_enabled(self) -> bool:
@@ -126,6 +131,7 @@ class Settings:
             admin_token=get("SKIS_ADMIN_TOKEN"),
             initial_roles=_parse_initial_roles(get("SKIS_INITIAL_ROLES")),
             checkin_retention_days=int(retention_text),
+            municipalities=parse_list(get("SKIS_MUNICIPALITIES")),
         )
 
     def check_can_serve(self) -> None:

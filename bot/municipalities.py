@@ -2,7 +2,7 @@
 
 Skaraborg's 15 municipalities are the default. A network may list its own in the team settings
 (``team.settings["municipalities"]``, a list of names), and a deployment may set
-``Settings.municipalities`` (from ``SKIS_MUNICIPALITIES``) if bot/config.py offers it.
+``Settings.municipalities`` (from ``SKIS_MUNICIPALITIES``, comma-separated).
 
 A member's ``municipality`` is one name, or several joined with ", " when one person represents
 municipalities that work together ("Mariestad, Gullspång"); ``municipalities_of`` splits it.

@@ -19,6 +19,8 @@ from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when
 from bot.mentions import Mention, read_mentions
 from bot.messages import t
+from bot.municipalities import DEFAULT_MUNICIPALITIES
+from bot.municipalities import municipalities as network_municipalities
 from bot.routing import COMMANDS, fold, parse_command
 from bot.turn import Turn
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, ActionItem, Owner
@@ -27,12 +29,6 @@ from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
 from storage.store import Store
 from storage.teams_repo import Member, member_key
-
-# The municipalities of Skaraborg; members' own ``municipality`` values are accepted too.
-MUNICIPALITIES: tuple[str, ...] = (
-    "Essunga", "Falköping", "Grästorp", "Gullspång", "Götene", "Hjo", "Karlsborg", "Lidköping",
-    "Mariestad", "Skara", "Skövde", "Tibro", "Tidaholm", "Töreboda", "Vara",
-)  # fmt: skip
 
 # The network's own questions (from its minutes), asked in turn when the presidium sets none.
 DEFAULT_QUESTION_KEYS: dict[str, tuple[str, ...]] = {
@@ -254,6 +250,8 @@ class ParseContext:
     today: date
     tz: ZoneInfo
     locale: str = "sv"
+    # The network's municipalities (an owner may be one); members' own values are accepted too.
+    municipalities: tuple[str, ...] = DEFAULT_MUNICIPALITIES
 
     @classmethod
     def of(cls, turn: Turn) -> ParseContext:
@@ -264,6 +262,7 @@ class ParseContext:
             today=local_today(turn),
             tz=turn.services.settings.timezone,
             locale=turn.locale,
+            municipalities=network_municipalities(turn.team, turn.services.settings),
         )
 
 
@@ -277,7 +276,11 @@ def _contains_run(haystack: list[str], needle: list[str]) -> bool:
 
 
 def resolve_owner(
-    name: str, members: list[Member], mentions: list[Mention], me: Member
+    name: str,
+    members: list[Member],
+    mentions: list[Mention],
+    me: Member,
+    known_municipalities: tuple[str, ...] = DEFAULT_MUNICIPALITIES,
 ) -> Owner | list[Member] | None:
     """One owner from a name: a member (exact, or a unique first name / surname), ``alla``,
     a municipality, or a person outside the network. A list means the name fits several members."""
@@ -295,10 +298,10 @@ def resolve_owner(
             key = member_key(mention.id, mention.aad_object_id)
             member = by_key.get(key)
             return _member_owner(member) if member else Owner(MEMBER, mention.name, key)
-    municipalities = {fold(m): m for m in MUNICIPALITIES}
-    municipalities.update({fold(m.municipality): m.municipality for m in members if m.municipality})
-    if folded in municipalities:
-        canonical = municipalities[folded]
+    by_name = {fold(m): m for m in known_municipalities}
+    by_name.update({fold(m.municipality): m.municipality for m in members if m.municipality})
+    if folded in by_name:
+        canonical = by_name[folded]
         return Owner(MUNICIPALITY, canonical, canonical)
     exact = [m for m in members if " ".join(fold(m.name).split()) == folded]
     if len(exact) == 1:
@@ -324,7 +327,7 @@ def resolve_owner_list(text: str, ctx: ParseContext) -> OwnerResult:
     for piece in _OWNER_SPLIT.split(text):
         if not piece.strip(" .,;:!?"):
             continue
-        found = resolve_owner(piece, ctx.members, ctx.mentions, ctx.me)
+        found = resolve_owner(piece, ctx.members, ctx.mentions, ctx.me, ctx.municipalities)
         if found is None:
             continue
         if isinstance(found, list):
@@ -451,9 +454,9 @@ def _take_trailing_owners(text: str, ctx: ParseContext) -> tuple[str, tuple[Owne
         candidate = stripped[at + 1 :].strip()
         candidate = re.sub(r"^(?:och|and)\s+", "", candidate, flags=re.IGNORECASE)
         mentioned = any(fold(m.name) == fold(candidate) for m in ctx.mentions)
-        if not candidate or not (mentioned or _looks_like_owner(candidate)):
+        if not candidate or not (mentioned or _looks_like_owner(candidate, ctx.municipalities)):
             break
-        found = resolve_owner(candidate, ctx.members, ctx.mentions, ctx.me)
+        found = resolve_owner(candidate, ctx.members, ctx.mentions, ctx.me, ctx.municipalities)
         if found is None:
             break
         if isinstance(found, list):
@@ -464,9 +467,9 @@ def _take_trailing_owners(text: str, ctx: ParseContext) -> tuple[str, tuple[Owne
     return text, tuple(owners), problem
 
 
-def _looks_like_owner(candidate: str) -> bool:
+def _looks_like_owner(candidate: str, known_municipalities: tuple[str, ...]) -> bool:
     folded = " ".join(fold(candidate).split())
-    if folded in _ALL_WORDS or folded in _SELF_WORDS or folded in {fold(m) for m in MUNICIPALITIES}:
+    if folded in _ALL_WORDS or folded in _SELF_WORDS or folded in {fold(m) for m in known_municipalities}:
         return True
     words = candidate.split()
     return 1 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)

@@ -55,3 +55,13 @@ def test_full_configuration() -> None:
     assert s.allowed_tenants == frozenset({TENANT})
     assert s.initial_roles["aad-2"] == frozenset({"sekreterare"})
     assert "secret" not in repr(s)
+
+
+def test_municipalities_default_to_skaraborg_and_can_be_configured() -> None:
+    from bot.municipalities import DEFAULT_MUNICIPALITIES, municipalities
+
+    assert Settings.from_env({}).municipalities == ()
+    assert municipalities(None, Settings.from_env({})) == DEFAULT_MUNICIPALITIES
+    own = Settings.from_env({"SKIS_MUNICIPALITIES": "Borås, Ulricehamn; Mark,  borås"})
+    assert own.municipalities == ("Borås", "Ulricehamn", "Mark")
+    assert municipalities(None, own) == ("Borås", "Ulricehamn", "Mark")

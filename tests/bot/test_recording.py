@@ -112,6 +112,16 @@ def test_resolve_owner_list(text: str, owners: list[Owner]) -> None:
     assert result.problem is None and list(result.owners) == owners
 
 
+def test_a_network_with_its_own_municipalities_assigns_to_them() -> None:
+    borås = ParseContext(
+        members=[ANNA, PETER], mentions=[], me=PETER, today=TODAY, tz=ZoneInfo("Europe/Stockholm"),
+        municipalities=("Borås", "Mark"),
+    )
+    assert list(resolve_owner_list("boras", borås).owners) == [Owner(MUNICIPALITY, "Borås", "Borås")]
+    # Skaraborg's names are not this network's (except where a member comes from there).
+    assert list(resolve_owner_list("Tibro", borås).owners) == [Owner(EXTERNAL, "Tibro")]
+
+
 def test_resolve_owner_list_problems() -> None:
     assert resolve_owner_list("  ", ctx()).problem
     assert "Skriv hela namnet" in (resolve_owner_list("Anna", ctx(ANNA, ANNA_M)).problem or "")
