@@ -90,7 +90,7 @@ MENU: tuple[MenuCommand, ...] = (
         "punkt",
         "Föreslå en punkt till dagordningen, t.ex. punkt Nationellt kvalitetssystem",
         "Suggest an agenda item, e.g. punkt Nationellt kvalitetssystem",
-        (_T, _G, _P),
+        (_T, _G),
     ),
     MenuCommand(
         "attend_yes",
@@ -170,6 +170,13 @@ MENU: tuple[MenuCommand, ...] = (
         "kommun",
         "Ange din kommun, t.ex. kommun Töreboda",
         "Say which municipality you are from, e.g. kommun Töreboda",
+        (_P,),
+    ),
+    MenuCommand(
+        "my_data",
+        "mina data",
+        "Se vad boten har sparat om dig och hur du tar bort det",
+        "See what the bot has stored about you and how to delete it",
         (_P,),
     ),
 )

@@ -9,12 +9,13 @@ from bot.messages import t
 
 # (group title key, [item keys]) in the order people meet them during a meeting cycle.
 HELP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("core.help_group_meetings", ("core.help.meetings", "core.help.new_meeting", "core.help.agenda", "core.help.agenda_item")),
+    ("core.help_group_meetings", ("core.help.meetings", "core.help.new_meeting", "core.help.change_meeting", "core.help.agenda", "core.help.agenda_item")),
     ("core.help_group_attendance", ("core.help.attend", "core.help.municipality", "core.help.members")),
-    ("core.help_group_checkin", ("core.help.checkin", "core.help.checkins")),
+    ("core.help_group_checkin", ("core.help.checkin", "core.help.checkins", "core.help.checkout")),
     ("core.help_group_actions", ("core.help.action_item", "core.help.action_items")),
     ("core.help_group_decisions", ("core.help.decision", "core.help.decision_log")),
     ("core.help_group_minutes", ("core.help.minutes", "core.help.reminders")),
+    ("core.help_group_privacy", ("core.help.my_data",)),
 )
 
 

@@ -24,6 +24,7 @@ SV: dict[str, str] = {
     "core.help_group_minutes": "Protokoll och påminnelser",
     "core.help.meetings": "Kommande möten (tidigare möten: *tidigare möten*)",
     "core.help.new_meeting": "Nytt möte, till exempel *nytt möte fredag 4 december kl 9-12 Regionens hus, Skövde*",
+    "core.help.change_meeting": "Ändra ett möte: *flytta möte 4 december till 11 december*, *ställ in möte 4 december*",
     "core.help.agenda": "Visa dagordningen för nästa möte",
     "core.help.agenda_item": "Föreslå en punkt, till exempel *punkt Nationellt kvalitetssystem*",
     "core.help.attend": "Anmäl dig: *kommer*, *kommer inte* eller *ersättare Anna Svensson*",
@@ -31,12 +32,15 @@ SV: dict[str, str] = {
     "core.help.members": "Medlemmar per kommun; roller ges med *roll @Namn sekreterare*",
     "core.help.checkin": "Svara på incheckningsfrågan: *incheckning* eller direkt *incheckning Jag tog med mig …*",
     "core.help.checkins": "Se vilka som har checkat in: *incheckningar*",
+    "core.help.checkout": "Utcheckning i slutet av mötet: *utcheckning Jag tar med mig …*, se alla: *utcheckningar*",
     "core.help.action_item": "Ny uppgift: *uppgift Mejla inbjudan till SKIS-gruppen @Anna till 4 december*",
     "core.help.action_items": "Öppna uppgifter: *uppgifter*, *mina uppgifter*, klarmarkera med *klar 12*",
-    "core.help.decision": "Nytt beslut: *beslut Skövde och Tibro presenterar Bästa skola på nästa möte*",
+    "core.help.decision": "Nytt beslut: *beslut Skövde och Tibro presenterar Bästa skola på nästa möte*, under en punkt: *beslut punkt 3: …*",
     "core.help.decision_log": "Sök bland besluten: *beslutslogg bästa skola*",
     "core.help.minutes": "Utkast till protokoll som sekreteraren godkänner: *protokoll*",
     "core.help.reminders": "Se och ändra påminnelser: *påminnelser*",
+    "core.help_group_privacy": "Dina uppgifter",
+    "core.help.my_data": "Se vad jag har sparat om dig: *mina data*; ta bort dina incheckningssvar: *radera mina svar*",
     "core.not_understood": (
         "Jag förstod inte riktigt \"{text}\". Skriv **hjälp** för att se vad jag kan, "
         "eller till exempel **möten**, **incheckning** eller **uppgifter**."
