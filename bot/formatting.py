@@ -95,3 +95,8 @@ def _local(dt: datetime, tz: ZoneInfo) -> datetime:
 def _as_date(d: date) -> date:
     # A datetime is a date too; Babel would then show it in its own zone, so keep only the date.
     return d.date() if isinstance(d, datetime) else d
+
+
+def first_name(name: str | None) -> str:
+    """The first word of a person's display name ("Anna" from "Anna Gustafsson"); "" if none."""
+    return (name or "").split(" ")[0]

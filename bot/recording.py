@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot import formatting
 from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when
+from bot.formatting import first_name
 from bot.mentions import Mention, read_mentions
 from bot.messages import t
 from bot.municipalities import DEFAULT_MUNICIPALITIES
@@ -183,7 +184,7 @@ def checkin_saved_text(turn: Turn, meeting: Meeting, stored: CheckinAnswer, prev
     key = "records.checkin_replaced" if previous else "records.checkin_saved"
     return turn.t(
         key,
-        name=_first_name(turn.member.name),
+        name=first_name(turn.member.name),
         meeting=meeting_date(meeting, turn.services.settings.timezone, turn.locale),
         question=escape(stored.question),
         answer=escape(stored.answer),
@@ -608,7 +609,3 @@ def decision_saved_text(turn: Turn, meeting: Meeting, decision: Decision) -> str
         item=item,
         text=escape(decision.text),
     )
-
-
-def _first_name(name: str) -> str:
-    return (name or "").split(" ")[0]

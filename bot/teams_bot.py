@@ -11,6 +11,7 @@ from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity
 
 from bot import features, install
+from bot.formatting import first_name
 from bot.mentions import read_mentions
 from bot.messages import locale_of, t
 from bot.routing import card_action, parse_command
@@ -173,7 +174,7 @@ class SkisBot(TeamsActivityHandler):
             team = install.ensure_team(self.services, activity, installer=person)
             self.services.store.teams.save_personal_ref(member_key(person.id, person.aad_object_id), install.conversation_ref(activity))
             if already is None or not already.active:
-                await context.send_activity(t("core.welcome_personal", locale, name=_first_name(person.name)))
+                await context.send_activity(t("core.welcome_personal", locale, name=first_name(person.name) or t("core.nameless", locale)))
             return
         team = install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
@@ -224,8 +225,3 @@ class SkisBot(TeamsActivityHandler):
 
 def _card_attachment(card: dict[str, Any]) -> Any:
     return CardFactory.adaptive_card(card)
-
-
-def _first_name(name: str | None) -> str:
-    return (name or "").split(" ")[0] or "där"
-

@@ -26,6 +26,7 @@ from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, parse_time, split_when
+from bot.formatting import first_name
 from bot.meeting_ops import (
     AGENDA_ROLES,
     MEETING_ROLES,
@@ -82,9 +83,6 @@ def _today(turn: Turn) -> date:
 def _when(turn: Turn, meeting: Meeting) -> str:
     return meeting_ops.when_text(meeting, _tz(turn), turn.locale)
 
-
-def _first_name(name: str) -> str:
-    return (name or "").split(" ")[0]
 
 
 def _mentions(turn: Turn) -> list[Mention]:
@@ -523,7 +521,7 @@ async def record_attendance(
             activity_id=turn.activity.id,
         )
     )
-    when, name = _when(turn, meeting), _first_name(turn.member.name)
+    when, name = _when(turn, meeting), first_name(turn.member.name)
     place = meeting_ops.place_suffix(meeting.location, turn.locale) if meeting.location else ""
     municipality = turn.member.municipality
     if answer == YES:
@@ -932,4 +930,3 @@ CARD_ACTIONS = {
     ACTION_MEETING_CONFIRM: confirm_button,
     ACTION_MEETING_ABORT: abort_button,
 }
-

@@ -7,6 +7,7 @@ SV: dict[str, str] = {
         "Börja med att skriva **kommun** och din kommun, till exempel *kommun Skövde*. "
         "Skriv **hjälp** när du vill se allt jag kan."
     ),
+    "core.nameless": "där",
     "core.welcome_personal": (
         "Hej {name}! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
         "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
@@ -77,6 +78,7 @@ EN: dict[str, str] = {
         "Start by typing **kommun** and your municipality, for example *kommun Skövde*. "
         "Type **help** to see everything I can do."
     ),
+    "core.nameless": "there",
     "core.welcome_personal": (
         "Hi {name}! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
         "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
