@@ -72,8 +72,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     app = create_app(settings, store, SystemClock(), bot_storage=bot_storage)
     app.on_cleanup.append(lambda _app: _close(store))
-    log.info("skis-bot %s listening on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
+    try:
+        web.run_app(app, host=host, port=port, print=None, access_log=None)
+    except OSError as exc:
+        # Most often the port is taken (another skis-bot, or another program).
+        sys.stderr.write(
+            f"skis-bot: cannot listen on {host}:{port}: {exc.strerror or exc}. "
+            "Stop what uses the port, or choose another with PORT or --port.\n"
+        )
+        return 1
     return 0
 
 

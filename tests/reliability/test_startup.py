@@ -38,6 +38,23 @@ def test_second_service_on_the_same_data_directory_refuses_to_start(tmp_path: Pa
     again.stop()
 
 
+def test_a_busy_port_is_a_clear_message_not_a_traceback(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", data_dir=tmp_path / "data", timeout=30, PORT=str(port))
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "PORT or --port" in result.stderr
+    assert "Traceback" not in result.stderr
+    # The data directory was let go: a service can start on it now.
+    again = Service(tmp_path / "data")
+    again.start()
+    again.stop()
+
+
 DAMAGE = {
     "truncated": lambda raw: raw[: len(raw) // 2],
     "empty": lambda raw: b"",
