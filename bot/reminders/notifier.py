@@ -21,8 +21,6 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from time import monotonic
 from typing import Any
 
@@ -31,6 +29,7 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError
 
+from bot.connector_retry import retry_after_of, status_of
 from bot.install import conversation_ref
 from storage.teams_repo import Member, Team, TeamsRepo
 
@@ -183,32 +182,6 @@ class RetryPolicy:
             return retry_after + rand() * min(1.0, retry_after * 0.1 + 0.1)
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return ceiling / 2 + rand() * ceiling / 2
-
-
-def status_of(exc: BaseException) -> int | None:
-    """The HTTP status of a connector error (``ErrorResponseException.response.status_code``)."""
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status_code", None) or getattr(response, "status", None)
-    return status if isinstance(status, int) else None
-
-
-def retry_after_of(exc: BaseException, now: datetime | None = None) -> float | None:
-    """Seconds the server asked us to wait (Retry-After as seconds or an HTTP date), if it did."""
-    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _is_network_error(exc: BaseException) -> bool:
