@@ -52,7 +52,8 @@ class MunicipalityGroup:
     people: tuple[PersonView, ...] = field(default=())
 
 
-def _place(location: str | None, locale: str) -> str:
+def place_text(location: str | None, locale: str) -> str:
+    """A meeting's place for a card: its name, or a Teams link shown as a short link."""
     if not location:
         return t("meetings.place_unknown", locale)
     if location.startswith(("https://", "http://")):
@@ -75,7 +76,7 @@ def meetings_card(
         container: list[Element] = [subheading(m.when[:1].upper() + m.when[1:])]
         if m.cancelled:
             container.append({"type": "TextBlock", "text": t("meetings.cancelled_label", locale), "color": "Attention", "weight": "Bolder", "spacing": "None"})
-        pairs = [(t("meetings.fact_place", locale), _place(m.location, locale))]
+        pairs = [(t("meetings.fact_place", locale), place_text(m.location, locale))]
         if m.topics:
             pairs.append((t("meetings.fact_topics", locale), "; ".join(escape(x) for x in m.topics)))
         if not m.cancelled and (m.coming or m.not_coming):
@@ -101,7 +102,7 @@ def attend_actions(meeting_id: str, locale: str = "sv") -> list[Element]:
 
 def agenda_card(title: str, when: str, location: str | None, entries: list[AgendaView], locale: str = "sv", *, hint: str | None = None) -> dict[str, Any]:
     """The agenda of one meeting, numbered as people refer to the items."""
-    body: list[Element] = [heading(title), text(f"{when[:1].upper() + when[1:]} · {_place(location, locale)}", subtle=True, spacing="None")]
+    body: list[Element] = [heading(title), text(f"{when[:1].upper() + when[1:]} · {place_text(location, locale)}", subtle=True, spacing="None")]
     for entry in entries:
         line = f"**{entry.number}.** {escape(entry.title)}"
         if entry.by:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.cards import Element, adaptive_card, escape, execute, facts, heading, subheading, text
-from bot.cards.meetings import attend_actions
+from bot.cards.meetings import attend_actions, place_text
 from bot.messages import t
 from bot.routing import ACTION_ACTION_DONE, ACTION_CHECKIN
 
@@ -66,14 +66,6 @@ def _cap(value: str) -> str:
     return value[:1].upper() + value[1:]
 
 
-def _place(location: str | None, locale: str) -> str:
-    if not location:
-        return t("meetings.place_unknown", locale)
-    if location.startswith(("https://", "http://")):
-        return f"[{t('meetings.online_link', locale)}]({location})"
-    return escape(location)
-
-
 def _names(names: tuple[str, ...] | list[str]) -> str:
     shown = ", ".join(escape(n) for n in list(names)[:MAX_NAMES])
     return shown + (f" +{len(names) - MAX_NAMES}" if len(names) > MAX_NAMES else "")
@@ -88,7 +80,7 @@ def _agenda_block(lines: tuple[AgendaLine, ...] | list[AgendaLine], locale: str)
 
 
 def _meeting_facts(meeting: MeetingInfo, locale: str) -> Element:
-    return facts([(t("reminders.fact_time", locale), meeting.time), (t("reminders.fact_place", locale), _place(meeting.location, locale))])
+    return facts([(t("reminders.fact_time", locale), meeting.time), (t("reminders.fact_place", locale), place_text(meeting.location, locale))])
 
 
 def week_card(meeting: MeetingInfo, agenda: list[AgendaLine], question: str | None, locale: str = "sv") -> dict[str, Any]:
