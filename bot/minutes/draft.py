@@ -27,7 +27,7 @@ from storage.actions_repo import DONE, ActionItem
 from storage.checkins_repo import CheckinAnswer
 from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
-from storage.minutes_repo import CONFIRMED, MinutesDraft, MinutesVersion
+from storage.minutes_repo import CONFIRMED, CORRECTING, MinutesDraft, MinutesVersion
 
 FORMAT = 1
 
@@ -264,6 +264,8 @@ class Publication:
     cosign_required: bool = False
     cosigned_by_name: str = ""
     cosigned_at: datetime | None = None
+    superseded_by: int | None = None  # a later confirmed version (rättelse) replaces this one
+    corrects_version: int | None = None  # a draft that corrects this confirmed version
 
     @property
     def confirmed(self) -> bool:
@@ -291,7 +293,8 @@ class Publication:
 
     @classmethod
     def of_draft(cls, d: MinutesDraft) -> Publication:
-        return cls(content=d.content, status="draft", revision=d.revision)
+        corrects = d.confirmed_version if d.status == CORRECTING else None
+        return cls(content=d.content, status="draft", revision=d.revision, corrects_version=corrects)
 
 
 def title_text(pub: Publication, locale: str = "sv") -> str:
@@ -345,6 +348,8 @@ def upcoming_text(u: Mapping[str, Any], locale: str = "sv") -> str:
 def status_lines(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> list[str]:
     """The state of the minutes in words: draft, or who confirmed which version when (and justering)."""
     if not pub.confirmed:
+        if pub.corrects_version is not None:
+            return [t("minutes.doc_correction_draft_mark", locale, version=pub.corrects_version)]
         return [t("minutes.doc_draft_mark", locale)]
     at = formatting.format_datetime(pub.confirmed_at, tz, locale) if pub.confirmed_at else ""
     lines = [t("minutes.doc_confirmed_line", locale, version=pub.version, name=pub.confirmed_by_name, at=at)]
@@ -356,6 +361,8 @@ def status_lines(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> list[str
             lines.append(t("minutes.doc_cosigned_line", locale, name=pub.cosigned_by_name, at=cat))
         else:
             lines.append(t("minutes.doc_awaiting_cosign_line", locale))
+    if pub.superseded_by is not None:
+        lines.append(t("minutes.doc_superseded_line", locale, version=pub.superseded_by))
     lines.append(t("minutes.doc_hash_line", locale, hash=pub.content_hash))
     return lines
 

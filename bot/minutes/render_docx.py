@@ -10,10 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
+from bot.messages import t
 from bot.minutes.draft import Publication, note_blocks, sections, status_lines, title_text, when_where_text
 
 _RED = RGBColor(0xB0, 0x00, 0x20)
@@ -45,6 +47,53 @@ def _set_language(document: object, tag: str) -> None:
         target.append(lang)
     lang.set(qn("w:val"), tag)
     lang.set(qn("w:eastAsia"), tag)
+
+
+def _page_setup(document: Any) -> None:
+    # python-docx's template is US Letter; Swedish documents are A4 with 2.5 cm margins.
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
+
+
+def _field(paragraph: Any, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES) with a cached value; Word and LibreOffice update it when shown."""
+    # The usual form Word writes itself: begin, instruction, separate, cached result, end, each a run.
+    for kind, value in (("begin", ""), ("instr", instruction), ("separate", ""), ("text", shown), ("end", "")):
+        run = paragraph.add_run()
+        _small(run)  # run properties must come before the field parts inside the run
+        if kind == "text":
+            run.text = value
+            continue
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {value} "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def _footer(document: Any, pub: Publication, locale: str) -> None:
+    """Every page: which minutes these are and "sida N av M", so a printed page is never lost."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    label = t("minutes.doc_footer", locale, title=title_text(pub, locale), date=pub.content.get("date_text", ""))
+    # The page template holds the two numbers as placeholders; split it around them.
+    template = t("minutes.doc_page", locale, page="\x00PAGE\x00", pages="\x00NUMPAGES\x00")
+    _small(paragraph.add_run(f"{label} – "))
+    for n, part in enumerate(template.split("\x00")):
+        if n % 2:
+            _field(paragraph, part, "1")
+        elif part:
+            _small(paragraph.add_run(part))
+
+
+def _small(run: Any) -> None:
+    run.font.size = Pt(8)
+    run.font.color.rgb = _GREY
 
 
 def _add_text(document: Any, text: str) -> None:
@@ -88,6 +137,8 @@ def render_docx(pub: Publication, tz: ZoneInfo, locale: str = "sv", *, created: 
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
+    _page_setup(document)
+    _footer(document, pub, locale)
 
     if not pub.confirmed:
         header = document.sections[0].header.paragraphs[0]
@@ -103,6 +154,7 @@ def render_docx(pub: Publication, tz: ZoneInfo, locale: str = "sv", *, created: 
     document.add_heading(title, level=0)
     when = document.add_paragraph()
     run = when.add_run(when_where_text(pub.content, locale))
+    run.font.size = Pt(12)
     run.font.color.rgb = _GREY
 
     for heading, blocks in sections(pub, locale):

@@ -133,3 +133,11 @@ def test_status_lines() -> None:
     assert "Rättelse: Fel namn" in pending and "Väntar på justering av ordföranden." in pending
     signed = status_lines(confirmed_pub(cosign_required=True, cosigned_by_name="Anna", cosigned_at=AT), TZ)
     assert "Justerat av Anna, måndag 29 maj 2023 kl. 14.00." in signed
+
+
+def test_status_lines_of_a_replaced_version_and_of_a_correction_draft() -> None:
+    old = status_lines(confirmed_pub(superseded_by=2), TZ)
+    assert "Ersatt av version 2 (rättelse). Publicera den senaste versionen." in old
+    assert old[-1].startswith("Kontrollsumma")
+    correcting = status_lines(type(draft_pub())(content=draft_pub().content, status="draft", corrects_version=1), TZ)
+    assert correcting == ["UTKAST – rättelse av version 1, ännu inte godkänd (version 1 gäller tills vidare)"]

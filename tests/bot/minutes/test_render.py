@@ -84,6 +84,16 @@ def test_docx_confirmed() -> None:
     assert props.title == "Minnesanteckningar – SKIS" and props.language == "sv-SE" and props.author == "Sofia Adolfsson"
 
 
+def test_docx_is_a4_with_the_minutes_and_page_numbers_in_every_footer() -> None:
+    doc = Document(io.BytesIO(render_docx(confirmed_pub(), TZ)))
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    footer = section.footer.paragraphs[0]
+    assert footer.text.startswith("Minnesanteckningar – SKIS, fredag 26 maj 2023 – sida 1 av 1")
+    instructions = [e.text.strip() for e in footer._p.iter() if e.tag.endswith("}instrText")]
+    assert instructions == ["PAGE", "NUMPAGES"]
+
+
 def test_docx_draft_says_utkast_on_every_page_and_survives_control_characters() -> None:
     pub = draft_pub()
     content = apply_edits(pub.content, {"notes_p1": {"text": "Text med \x0b vertikal tab och \x00 nolltecken"}})
@@ -109,9 +119,11 @@ def _office() -> str | None:
     return shutil.which("libreoffice") or shutil.which("soffice")
 
 
-@pytest.mark.skipif(_office() is None, reason="LibreOffice is not installed (Debian: apt-get install libreoffice-writer-nogui)")
+@pytest.mark.slow
+@pytest.mark.skipif(_office() is None, reason="LibreOffice (soffice) is not installed, so the Word file cannot be converted to PDF "
+                    "(Debian: apt-get install libreoffice-writer-nogui poppler-utils)")
 def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
-    """The Word file opens in LibreOffice: it converts to a PDF (and, with poppler, to a PNG page)."""
+    """The Word file opens in LibreOffice: it converts to an A4 PDF with the minutes' text (and a PNG page)."""
     for name, pub in (("godkant", confirmed_pub()), ("utkast", draft_pub())):
         source = tmp_path / f"{name}.docx"
         source.write_bytes(render_docx(pub, TZ))
@@ -122,11 +134,20 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
         )
         pdf = tmp_path / f"{name}.pdf"
         assert result.returncode == 0 and pdf.exists(), result.stderr
-        assert pdf.read_bytes().startswith(b"%PDF")
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF") and len(data) > 5000, len(data)
         if shutil.which("pdftoppm"):
             subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / name)], check=True, timeout=60)
             assert next(tmp_path.glob(f"{name}-*.png")).read_bytes().startswith(b"\x89PNG")
         if shutil.which("pdftotext"):
             text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
-            assert "Minnesanteckningar – SKIS" in text and "Närvarande" in text
+            for expected in ("Minnesanteckningar – SKIS", "fredag 26 maj 2023, kl. 08.30–12.00, Skövde stadshus", "Närvarande",
+                             "Anders Warnby, Skövde (ersättare för Peter Stark)", "3. Nationellt kvalitetssystem",
+                             "Beslut: Skövde och Tibro presenterar", "Uppdrag", "Kommande möten", "Utcheckning",
+                             "sida 1 av 2", "<script>alert('x')</script>"):
+                assert expected in text, expected
             assert ("UTKAST" in text) == (name == "utkast")
+            assert ("Kontrollsumma (SHA-256)" in text) == (name == "godkant")
+        if shutil.which("pdfinfo"):
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
+            assert "(A4)" in info
