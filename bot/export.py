@@ -1,8 +1,10 @@
-"""`skis-bot export`: every record as JSON (also the backup format), or the meeting calendar as iCalendar.
+"""`skis-bot export`: every record as JSON (also the backup format), the meeting calendar as
+iCalendar, or one meeting's minutes for publishing as Markdown, HTML or Word.
 
     skis-bot export [--format json|ics] [--team ID] [--out FILE]
+    skis-bot export --format md|html|docx --meeting ID [--version N | --draft] [--team ID] [--out FILE]
 
-Writes to standard output unless ``--out`` is given (then atomically: a half-written file never
+Writes to standard output unless ``--out`` is given (a Word file needs ``--out``) (then atomically: a half-written file never
 replaces a good one). Works while the service runs: the data directory is opened read-only and
 takes no lock. The JSON format is documented in docs/export-format.md.
 
@@ -150,12 +152,49 @@ def write_output(data: bytes, out: str | None) -> None:
         raise
 
 
+MINUTES_FORMATS = ("md", "html", "docx")
+USAGE_ERROR = 2  # as argparse: the command line itself is wrong
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    """Why these options do not fit together (Swedish, for the person publishing minutes), or None."""
+    from bot.messages import t
+
+    minutes_only = args.meeting is not None or args.minutes_version is not None or args.draft
+    if args.format not in MINUTES_FORMATS:
+        return t("minutes.export_meeting_needs_format", "sv") if minutes_only else None
+    if not args.meeting:
+        return t("minutes.export_needs_meeting", "sv")
+    if args.minutes_version is not None and args.draft:
+        return t("minutes.export_draft_and_version", "sv")
+    if args.format == "docx" and (not args.out or args.out == "-"):
+        return t("minutes.export_docx_needs_out", "sv")
+    return None
+
+
+def build_minutes(store: Store, args: argparse.Namespace, *, now: datetime, tz: Any) -> tuple[bytes, bool]:
+    """One meeting's minutes in ``args.format``; also whether they are an unconfirmed draft."""
+    from bot.minutes import publish
+
+    try:
+        found = publish.find_meeting(store, args.meeting, team_key=args.team)
+        pub = publish.publication(store, found.team, found.meeting, tz, version=args.minutes_version, draft=args.draft)
+    except publish.PublishError as exc:
+        raise ExportError(str(exc)) from exc
+    return publish.render(pub, args.format, tz, now=now), not pub.confirmed
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export every record (JSON) or the meeting calendar (iCalendar)."""
+    """Export every record (JSON), the meeting calendar (iCalendar) or one meeting's minutes."""
     from bot.cli import load_settings
     from bot.clock import SystemClock
+    from bot.messages import t
     from storage.open import StoreOpenError, open_store
 
+    problem = _usage_problem(args)
+    if problem:
+        sys.stderr.write(f"skis-bot export: {problem}\n")
+        return USAGE_ERROR
     settings = load_settings()
     if not settings.data_dir.exists():
         sys.stderr.write(f"skis-bot export: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
@@ -167,7 +206,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     try:
         now = SystemClock().now()
-        if args.format == "ics":
+        draft = False
+        if args.format in MINUTES_FORMATS:
+            data, draft = build_minutes(store, args, now=now, tz=settings.timezone)
+        elif args.format == "ics":
             data = build_ics(store, now=now, tz=settings.timezone, name=settings.network_name, team_key=args.team)
         else:
             data = to_json(build_export(store, now=now, team_key=args.team))
@@ -180,6 +222,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
+    if draft:
+        sys.stderr.write(f"skis-bot export: {t('minutes.export_draft_warning', 'sv')}\n")
     if args.out and args.out != "-":
         sys.stderr.write(f"skis-bot export: wrote {args.out}\n")
     return 0
@@ -189,10 +233,25 @@ def register_cli(subparsers: Any) -> None:
     """Add `export` to the skis-bot command."""
     parser = subparsers.add_parser(
         "export",
-        help="write every record as JSON (the backup format) or the meeting calendar as iCalendar",
-        description="Export the bot's records. Safe while the service runs (read-only, no lock).",
+        help="write every record as JSON (the backup format), the meeting calendar as iCalendar, or minutes as md/html/docx",
+        description="Export the bot's records, or one meeting's minutes for publishing. Safe while the service runs (read-only, no lock).",
     )
-    parser.add_argument("--format", choices=("json", "ics"), default="json", help="json (default): every record; ics: the meeting calendar")
+    parser.add_argument(
+        "--format",
+        choices=("json", "ics", *MINUTES_FORMATS),
+        default="json",
+        help="json (default): every record; ics: the meeting calendar; md, html, docx: the minutes of --meeting",
+    )
     parser.add_argument("--team", metavar="ID", help="only this team (its Teams team id)")
-    parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--meeting", metavar="ID", help="md/html/docx: the meeting whose minutes to write (its id, e.g. 20261120)")
+    parser.add_argument(
+        "--version",
+        "--minutes-version",
+        dest="minutes_version",
+        type=int,
+        metavar="N",
+        help="md/html/docx: confirmed version N (default: the latest confirmed version, else the draft marked UTKAST)",
+    )
+    parser.add_argument("--draft", action="store_true", help="md/html/docx: the working draft (marked UTKAST), e.g. during a correction")
+    parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output (required for docx)")
     parser.set_defaults(func=cmd_export)

@@ -127,13 +127,18 @@ SV: dict[str, str] = {
     "minutes.history_cosign": ", justerad av {name}",
     "minutes.history_draft": "- Utkast (ändrat {at}), inte godkänt än.",
     "minutes.history_none": "Det finns inga minnesanteckningar för {date} än. Skriv **protokoll {meeting_id}** för att göra ett utkast.",
-    "minutes.history_export_hint": "Exportera en version med *skis-bot export --format docx --meeting {meeting_id} --minutes-version N --out fil.docx*.",
-    # Export CLI
-    "minutes.export_no_meeting": "Hittar inget möte med id {meeting_id}.",
-    "minutes.export_many_teams": "Mötet {meeting_id} finns i flera nätverk ({teams}); ange --team.",
-    "minutes.export_no_version": "Mötet {meeting_id} har ingen version {version}; det finns {versions}.",
+    "minutes.history_export_hint": "Exportera en version med *skis-bot export --format docx --meeting {meeting_id} --version N --out protokoll.docx*.",
+    # Export CLI (skis-bot export --format md|html|docx)
+    "minutes.export_no_meeting": "Hittar inget möte med id {meeting_id}. Mötenas id står i **tidigare möten** i Teams och i JSON-exporten.",
+    "minutes.export_many_teams": "Mötet {meeting_id} finns i flera nätverk ({teams}); ange vilket med --team.",
+    "minutes.export_no_version": "Mötet {meeting_id} har ingen godkänd version {version}; godkända versioner: {versions}.",
+    "minutes.export_no_versions": "inga än",
+    "minutes.export_no_draft": "Minnesanteckningarna för mötet {meeting_id} är godkända och har inget utkast; exportera version {version} (utan --draft).",
+    "minutes.export_draft_and_version": "Ange antingen --version eller --draft, inte båda.",
+    "minutes.export_needs_meeting": "Ange vilket möte med --meeting ID (till exempel --meeting 20261120).",
+    "minutes.export_meeting_needs_format": "--meeting, --version och --draft gäller protokoll: ange --format md, html eller docx.",
     "minutes.export_docx_needs_out": "Word-filer kan inte skrivas till standard output; ange --out fil.docx.",
-    "minutes.export_written": "Skrev {path}.",
+    "minutes.export_draft_warning": "Obs: protokollet är inte godkänt än; filen är ett UTKAST.",
 }
 
 EN: dict[str, str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from bot.minutes.draft import Publication, sections, status_lines, title_text, when_where_text
+from bot.minutes.draft import Publication, note_blocks, sections, status_lines, title_text, when_where_text
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|&])")
 _LINE_START = re.compile(r"^(\s*)([#>=+])", re.MULTILINE)
@@ -33,6 +33,17 @@ def _paragraph(text: str) -> str:
     return "  \n".join(line.rstrip() for line in lines).strip()
 
 
+def _notes(text: str) -> str:
+    """Notes as typed: paragraphs keep their line breaks, "- " lines become one list, blocks apart."""
+    parts = []
+    for kind, lines in note_blocks(text):
+        if kind == "bullets":
+            parts.append("\n".join(f"- {escape_md(line)}" for line in lines))
+        else:
+            parts.append(_paragraph("\n".join(lines)))
+    return "\n\n".join(parts)
+
+
 def render_markdown(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
     """The whole document as Markdown (UTF-8 text ending in a newline)."""
     out: list[str] = []
@@ -49,7 +60,7 @@ def render_markdown(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
         for kind, value in blocks:
             out.append("")
             if kind == "text":
-                out.append(_paragraph(value))
+                out.append(_notes(value))
             elif kind == "list":
                 out.extend(f"- {escape_md(' '.join(v.split()))}" for v in value)
             else:
