@@ -12,6 +12,10 @@ Three child processes, each in its own process group:
   from the SKIS network (``playground_config``) and kept on loopback (it would otherwise listen on
   every interface).
 
+The bot runs with a dev clock (``DevClock``): system time until someone moves it with
+``python -m bot.devrun clock <when>``, then time that runs on from there. That is how a whole
+meeting cycle (planning a week ahead, the meeting, the minutes after it) is played in minutes.
+
 The end-to-end tests (tests/e2e) start the same stack through ``DevStack``.
 """
 
@@ -33,8 +37,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAYGROUND_CLI = Path("node_modules/@microsoft/m365agentsplayground/cli.js")
@@ -143,10 +149,83 @@ def playground_config(current: str = "anna") -> dict[str, Any]:
     }
 
 
-def initial_roles() -> str:
+def initial_roles_default() -> str:
     """``SKIS_INITIAL_ROLES`` for the mock network: Sofia keeps the minutes. (Whoever installs the
     bot becomes chair and presidium by the bot's own rules.)"""
     return f"{mock_user(SECRETARY).aad_object_id}:sekreterare"
+
+
+# The dev clock ---------------------------------------------------------------------------------
+CLOCK_FILE = "dev-clock.json"  # in the bot's data directory, so it outlives a restart like the data
+
+
+def clock_file(data_dir: Path) -> Path:
+    """Where the dev clock of the bot using ``data_dir`` is kept."""
+    return Path(data_dir) / CLOCK_FILE
+
+
+class DevClock:
+    """The bot's clock in dev mode: system time shifted by the offset stored in ``path`` (none: no shift).
+
+    The file is read again whenever it changes, so ``set_clock`` moves a running bot's time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._seen: tuple[int, int] | None = None
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset()
+
+    def offset(self) -> timedelta:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._seen, self._offset = None, timedelta(0)
+            return self._offset
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp != self._seen:
+            try:
+                seconds = float(json.loads(self.path.read_text(encoding="utf-8"))["offset_seconds"])
+            except (OSError, ValueError, KeyError, TypeError):
+                seconds = self._offset.total_seconds()  # half written: keep the last good value
+            else:
+                self._seen = stamp
+            self._offset = timedelta(seconds=seconds)
+        return self._offset
+
+
+def set_clock(data_dir: Path, at: datetime | None) -> None:
+    """Make the dev clock of the bot using ``data_dir`` say ``at`` now (and run on); None: system time."""
+    path = clock_file(data_dir)
+    if at is None:
+        path.unlink(missing_ok=True)
+        return
+    if at.tzinfo is None:
+        raise ValueError("the dev clock needs an aware datetime")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    offset = (at - datetime.now(UTC)).total_seconds()
+    tmp = path.with_name(f".{CLOCK_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"offset_seconds": offset, "set_to": at.astimezone(UTC).isoformat()}), encoding="utf-8")
+    os.replace(tmp, path)  # the bot never reads half a file
+
+
+def clock_now(data_dir: Path) -> datetime:
+    """What the dev clock of the bot using ``data_dir`` says now."""
+    return DevClock(clock_file(data_dir)).now()
+
+
+def _use_dev_clock(path: Path) -> None:
+    """Make ``skis-bot serve`` in this process run on a DevClock reading ``path``."""
+    import bot.clock
+
+    class ServeClock(DevClock):
+        def __init__(self) -> None:
+            super().__init__(path)
+
+    # cmd_serve builds its clock as bot.clock.SystemClock() when it runs, so this is the one seam.
+    bot.clock.SystemClock = ServeClock  # type: ignore[misc]
 
 
 # The locale proxy ----------------------------------------------------------------------------
@@ -257,20 +336,24 @@ def node_executable() -> str:
     return node
 
 
-def bot_command(port: int) -> list[str]:
-    """``skis-bot serve`` from the running interpreter's environment."""
-    script = Path(sys.executable).with_name("skis-bot")
-    base = [str(script)] if script.is_file() else [sys.executable, "-m", "bot.cli"]
-    return [*base, "serve", "--host", LOOPBACK, "--port", str(port)]
+def bot_command(port: int, data_dir: Path) -> list[str]:
+    """``skis-bot serve`` (through ``python -m bot.devrun serve``, which gives it the dev clock)."""
+    return [sys.executable, "-m", "bot.devrun", "serve", "--host", LOOPBACK, "--port", str(port),
+            "--clock-file", str(clock_file(data_dir))]
 
 
-def bot_env(data_dir: Path, base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for the bot in dev mode: no app id (so no credentials are used), data in ``data_dir``."""
+def bot_env(data_dir: Path, base: dict[str, str] | None = None, *, initial_roles: str | None = None) -> dict[str, str]:
+    """The environment for the bot in dev mode: no app id (so no credentials are used), data in ``data_dir``.
+
+    ``initial_roles`` replaces ``SKIS_INITIAL_ROLES`` ("" for none); by default the developer's own
+    setting is kept, else Sofia is the secretary."""
     env = dict(os.environ if base is None else base)
     for name in ("MicrosoftAppPassword", "MicrosoftAppTenantId", "MicrosoftAppType"):
         env.pop(name, None)
     env.update({"SKIS_DEV": "1", "MicrosoftAppId": "", "SKIS_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"})
-    env.setdefault("SKIS_INITIAL_ROLES", initial_roles())
+    if initial_roles is not None:
+        env["SKIS_INITIAL_ROLES"] = initial_roles
+    env.setdefault("SKIS_INITIAL_ROLES", initial_roles_default())
     return env
 
 
@@ -335,9 +418,12 @@ class DevStack:
     config: Path | None = None  # the Playground's config file; default: playground_config(current_user)
     log_dir: Path | None = None  # None: the bot and proxy write to this terminal
     root: Path = ROOT
+    clock_at: datetime | None = None  # set the dev clock to this before the bot starts (None: leave it)
+    initial_roles: str | None = None  # SKIS_INITIAL_ROLES for the bot (None: see bot_env)
     children: list[Child] = field(default_factory=list)
     playground_url: str = ""
     cancel: threading.Event = field(default_factory=threading.Event)  # set to give up starting
+    _endpoint: str = ""
 
     @property
     def bot_url(self) -> str:
@@ -348,26 +434,51 @@ class DevStack:
         if not port_is_free(self.bot_port):
             # Otherwise another service on the port could answer the health check for our bot.
             raise DevRunError(f"port {self.bot_port} is already in use (another bot?): stop it, or choose --port")
-        node, cli = node_executable(), playground_cli(self.root)
+        node_executable(), playground_cli(self.root)  # say what is missing before anything starts
         self.workdir.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + timeout
         try:
-            bot = self._spawn("bot", bot_command(self.bot_port), bot_env(self.data_dir))
+            if self.clock_at is not None:
+                set_clock(self.data_dir, self.clock_at)
+            bot = self._spawn("bot", bot_command(self.bot_port, self.data_dir),
+                              bot_env(self.data_dir, initial_roles=self.initial_roles))
             _wait_http(f"http://{LOOPBACK}:{self.bot_port}/healthz", bot, deadline, self.cancel)
             proxy_port = free_port()
             proxy = self._spawn("proxy", proxy_command(proxy_port, self.bot_port, self.locale), dict(os.environ))
             _wait_http(f"http://{LOOPBACK}:{proxy_port}/healthz", proxy, deadline, self.cancel)
-            config = self.config or self._write_config()
-            preload = self.workdir / "loopback.cjs"
-            preload.write_text(_LOOPBACK_PRELOAD, encoding="utf-8")
-            endpoint = f"http://{LOOPBACK}:{proxy_port}/api/messages"
-            port = self._spawn_playground(playground_command(node, cli, preload, endpoint, self.playground_port),
-                                          playground_env(self.workdir, config), deadline)
-            self.playground_url = f"http://localhost:{port}"
-            _wait_http(f"http://{LOOPBACK}:{port}/_debug/ping", self.children[-1], deadline, self.cancel)
+            self._endpoint = f"http://{LOOPBACK}:{proxy_port}/api/messages"
+            self._start_playground(self.playground_port, deadline)
         except BaseException:
             self.stop()
             raise
+
+    def switch_person(self, person: str, timeout: float = 60.0) -> None:
+        """Restart only the Playground, as ``person``, on the same address; the bot and its data stay.
+
+        The Playground (0.2.28) reads its current user once, from its config file, and has no switch
+        in the page; so this is "signing in as someone else". Conversations shown in the page start
+        empty again, but the bot remembers everything, and the proactive messages it sends later
+        still reach the same address."""
+        if self.config is not None:
+            raise DevRunError("switching people needs the SKIS mock network, not your own --playground-config")
+        me = mock_user(person)
+        old = next((c for c in self.children if c.name == "playground"), None)
+        if old is None or not self._endpoint:
+            raise DevRunError("the stack is not running")
+        port = int(self.playground_url.rsplit(":", 1)[1])
+        _stop_children([old], grace=5.0)
+        self.children.remove(old)
+        self.current_user = me.key
+        self._start_playground(port, time.monotonic() + timeout)
+
+    def _start_playground(self, port: int, deadline: float) -> None:
+        config = self.config or self._write_config()
+        preload = self.workdir / "loopback.cjs"
+        preload.write_text(_LOOPBACK_PRELOAD, encoding="utf-8")
+        command = playground_command(node_executable(), playground_cli(self.root), preload, self._endpoint, port)
+        port = self._spawn_playground(command, playground_env(self.workdir, config), deadline)
+        self.playground_url = f"http://localhost:{port}"
+        _wait_http(f"http://{LOOPBACK}:{port}/_debug/ping", self.children[-1], deadline, self.cancel)
 
     def _write_config(self) -> Path:
         path = self.workdir / ".m365agentsplayground.yml"
@@ -425,25 +536,33 @@ class DevStack:
         return next((c for c in self.children if c.exited() is not None), None)
 
     def signal_all(self, signum: int) -> None:
-        for child in self.children:
-            if child.exited() is None:
-                try:
-                    os.killpg(child.process.pid, signum)
-                except ProcessLookupError:
-                    pass
+        _signal_children(self.children, signum)
 
     def stop(self, grace: float = 5.0) -> None:
         """Ask every child to stop, then kill whatever is still running after ``grace`` seconds."""
-        self.signal_all(signal.SIGTERM)
-        end = time.monotonic() + grace
-        for child in self.children:
+        _stop_children(self.children, grace)
+
+
+def _signal_children(children: list[Child], signum: int) -> None:
+    for child in children:
+        if child.exited() is None:
             try:
-                child.process.wait(max(0.0, end - time.monotonic()))
-            except subprocess.TimeoutExpired:
+                os.killpg(child.process.pid, signum)
+            except ProcessLookupError:
                 pass
-        self.signal_all(signal.SIGKILL)
-        for child in self.children:
-            child.process.wait()
+
+
+def _stop_children(children: list[Child], grace: float) -> None:
+    _signal_children(children, signal.SIGTERM)
+    end = time.monotonic() + grace
+    for child in children:
+        try:
+            child.process.wait(max(0.0, end - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    _signal_children(children, signal.SIGKILL)
+    for child in children:
+        child.process.wait()
 
 
 def _pump(stream: IO[bytes] | None, log: Path, on_line: Callable[[str], None]) -> None:
@@ -499,6 +618,7 @@ def supervise(stack: DevStack, out: IO[str] = sys.stdout) -> int:
                 f"\nThe bot answers at {stack.bot_url} (dev mode, data in {stack.data_dir}).\n"
                 f"Chat with it here: {stack.playground_url}\n"
                 f"You are {mock_user(stack.current_user).name}; the Playground sends locale {stack.locale}.\n"
+                f"Move the bot's clock: .venv/bin/python -m bot.devrun clock 2026-11-20T09:05 --data-dir {stack.data_dir}\n"
                 "Press Ctrl-C to stop both.\n\n"
             )
             out.flush()
@@ -542,10 +662,60 @@ def _proxy_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def _serve_main(argv: Sequence[str]) -> int:
+    """``skis-bot serve`` with the dev clock (the bot child of the stack)."""
+    parser = argparse.ArgumentParser(prog="python -m bot.devrun serve")
+    parser.add_argument("--clock-file", type=Path, required=True)
+    args, rest = parser.parse_known_args(argv)
+    _use_dev_clock(args.clock_file)
+    from bot.cli import main as skis_bot
+
+    return skis_bot(["serve", *rest])
+
+
+def _timezone() -> ZoneInfo:
+    return ZoneInfo(os.environ.get("SKIS_TIMEZONE") or "Europe/Stockholm")
+
+
+def parse_when(text: str, tz: ZoneInfo) -> datetime:
+    """``2026-11-20T09:05`` (wall-clock time in ``tz``) or with an offset; ValueError if neither."""
+    value = datetime.fromisoformat(text.strip().replace(" ", "T").replace("Z", "+00:00"))
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def _clock_main(argv: Sequence[str], out: IO[str] = sys.stdout) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.devrun clock",
+        description="Show or move the dev-mode bot's clock (make run). It runs on from the time you set.")
+    parser.add_argument("when", nargs="?",
+                        help="e.g. 2026-11-20T09:05 (network time unless it has an offset), or `now` for the real time")
+    parser.add_argument("--data-dir", type=Path, default=None, help="the bot's data (default $SKIS_DATA_DIR or ./data)")
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir or Path(os.environ.get("SKIS_DATA_DIR") or "./data")
+    tz = _timezone()
+    if args.when is not None:
+        if args.when.strip().lower() in ("now", "nu", "real"):
+            set_clock(data_dir, None)
+        else:
+            try:
+                set_clock(data_dir, parse_when(args.when, tz))
+            except ValueError:
+                sys.stderr.write(f"devrun: give a date and time such as 2026-11-20T09:05, or `now`; not {args.when!r}\n")
+                return 2
+    moved = clock_file(data_dir).exists()
+    shown = clock_now(data_dir).astimezone(tz).strftime("%A %Y-%m-%d %H:%M")
+    out.write(f"The bot's clock says {shown} ({tz})" + (", moved; `clock now` puts it back.\n" if moved else ", the real time.\n"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["proxy"]:
         return _proxy_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        return _serve_main(argv[1:])
+    if argv[:1] == ["clock"]:
+        return _clock_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         mock_user(args.current_user)

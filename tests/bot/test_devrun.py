@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import socket
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -106,3 +109,50 @@ def test_a_busy_bot_port_is_refused_before_anything_starts(tmp_path: Path) -> No
         with pytest.raises(devrun.DevRunError, match="already in use"):
             stack.start()
         assert stack.children == []
+
+
+def test_dev_clock_is_system_time_until_it_is_moved(tmp_path: Path) -> None:
+    clock = devrun.DevClock(devrun.clock_file(tmp_path))
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
+    devrun.set_clock(tmp_path, datetime(2026, 11, 20, 9, 5, tzinfo=ZoneInfo("Europe/Stockholm")))
+    moved = clock.now()
+    assert abs(moved - datetime(2026, 11, 20, 8, 5, tzinfo=UTC)) < timedelta(seconds=5)
+    assert moved.tzinfo is not None
+    devrun.set_clock(tmp_path, None)
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+def test_dev_clock_keeps_its_last_good_offset_when_the_file_is_unreadable(tmp_path: Path) -> None:
+    clock = devrun.DevClock(devrun.clock_file(tmp_path))
+    devrun.set_clock(tmp_path, datetime(2030, 1, 1, tzinfo=UTC))
+    assert clock.now().year == 2030
+    devrun.clock_file(tmp_path).write_text("{not json", encoding="utf-8")
+    assert clock.now().year == 2030
+
+
+def test_set_clock_wants_an_aware_time(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        devrun.set_clock(tmp_path, datetime(2026, 11, 20, 9, 5))  # noqa: DTZ001 (naive on purpose)
+
+
+def test_clock_command_moves_shows_and_resets(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert devrun._clock_main(["2026-11-20T09:05", "--data-dir", str(tmp_path)], out) == 0
+    assert "Friday 2026-11-20 09:05" in out.getvalue() and "moved" in out.getvalue()
+    out = io.StringIO()
+    assert devrun._clock_main(["now", "--data-dir", str(tmp_path)], out) == 0
+    assert "the real time" in out.getvalue()
+    assert not devrun.clock_file(tmp_path).exists()
+    assert devrun._clock_main(["nästa fredag", "--data-dir", str(tmp_path)], io.StringIO()) == 2
+
+
+def test_the_bot_runs_skis_bot_serve_with_the_dev_clock(tmp_path: Path) -> None:
+    command = devrun.bot_command(3978, tmp_path)
+    assert command[1:4] == ["-m", "bot.devrun", "serve"]
+    assert command[command.index("--port") + 1] == "3978"
+    assert command[command.index("--clock-file") + 1] == str(devrun.clock_file(tmp_path))
+
+
+def test_bot_env_can_give_nobody_a_role_from_the_start(tmp_path: Path) -> None:
+    env = devrun.bot_env(tmp_path, {"SKIS_INITIAL_ROLES": "abc:presidium"}, initial_roles="")
+    assert env["SKIS_INITIAL_ROLES"] == ""

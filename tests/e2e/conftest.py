@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from bot import devrun
-from tests.e2e.playground import ARTIFACTS, CHROMIUM_ARGS, PlaygroundChat, find_chromium
+from tests.e2e.playground import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    PlaygroundChat,
+    find_chromium,
+    open_chat,
+    running_stack,
+)
 
 _CHROMIUM_MISSING = (
     "e2e: Chromium not found (looked for $SKIS_CHROMIUM if set, else /usr/bin/chromium, chromium, chromium-browser); "
@@ -44,17 +51,8 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def playground(chromium: str, artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[devrun.DevStack]:
     """The running stack; its processes' output goes to artifacts/logs/."""
-    workdir = tmp_path_factory.mktemp("playground")
-    stack = devrun.DevStack(workdir=workdir, data_dir=workdir / "data", bot_port=devrun.free_port(),
-                            playground_port=0, log_dir=artifacts / "logs")
-    try:
-        stack.start(timeout=90)
-    except devrun.DevRunError as exc:
-        pytest.fail(f"could not start the bot and the Playground: {exc}\n{_log_tails(artifacts / 'logs')}")
-    try:
+    with running_stack(tmp_path_factory.mktemp("playground"), artifacts / "logs") as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="module")
@@ -73,24 +71,8 @@ def browser(chromium: str) -> Iterator[object]:
 @pytest.fixture(scope="module")
 def chat(browser: object, playground: devrun.DevStack, artifacts: Path) -> Iterator[PlaygroundChat]:
     """The Playground page, loaded once per module: its steps are one conversation, in order."""
-    # English UI (the selectors use the Playground's English labels); times shown in Swedish time.
-    context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale="en-US",  # type: ignore[attr-defined]
-                                  timezone_id="Europe/Stockholm")
-    page = context.new_page()
-    chat = PlaygroundChat(page, playground.playground_url, artifacts)
-    try:
-        chat.open()
+    with open_chat(browser, playground.playground_url, artifacts) as chat:
         yield chat
-    finally:
-        context.close()
-
-
-def _log_tails(log_dir: Path, lines: int = 30) -> str:
-    parts = []
-    for log in sorted(log_dir.glob("*.log")):
-        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
-        parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
-    return "\n".join(parts)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -12,11 +12,15 @@ import re
 import shutil
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Route
 
 from bot import devrun
@@ -35,7 +39,10 @@ MESSAGE_HEADER = '[aria-label="Message header"]'  # every message; the bot's als
 ADAPTIVE_CARD = ".ac-adaptiveCard"
 CARD_HEADING = '.ac-textBlock[role="heading"]'
 CARD_TEXT = ".ac-textBlock"
-CARD_BUTTON = "button.ac-pushButton"
+# The Playground renders card buttons and inputs with Fluent UI: a button's aria-label is its
+# title; a multi-line Input.Text is a <textarea>.
+CARD_BUTTON = 'button[role="button"][title]'
+CARD_TEXTAREA = "textarea"
 MENTION_SUGGESTION = 'div[role="menuitem"]'  # the list that opens after typing @
 HIDE_LOG_PANEL = 'button[title="Hide log panel"]'
 
@@ -93,10 +100,23 @@ class PlaygroundChat:
         """Load the Playground (which installs the bot in the personal chat) and wait until it is usable."""
         self.page.context.route("**/*", _loopback_only)
         self.page.goto(self.base_url)
-        self.page.locator(COMPOSE_BOX).wait_for(timeout=30_000)
-        hide = self.page.locator(HIDE_LOG_PANEL)
-        if hide.count():
-            hide.first.click()
+        self._ready()
+
+    def _ready(self) -> None:
+        self.page.locator(COMPOSE_BOX).first.wait_for(timeout=30_000)
+        # The log panel comes up a moment after the chat; hidden, the conversation gets its width.
+        hide = self.page.locator(HIDE_LOG_PANEL).first
+        try:
+            hide.wait_for(timeout=5_000)
+            hide.click()
+        except PlaywrightError:
+            pass  # already hidden
+
+    def reopen(self) -> None:
+        """Load the page again (after the Playground restarted as someone else): the personal chat is open."""
+        self.page.goto(self.base_url)
+        self.in_channel = False
+        self._ready()
 
     def open_conversation(self, name: str) -> None:
         """Switch to a conversation in the left rail (opening one installs the bot there).
@@ -106,15 +126,34 @@ class PlaygroundChat:
         self.in_channel = name.startswith(f"{devrun.TEAM_NAME} - ")
         self.page.locator(COMPOSE_BOX).first.wait_for()
 
-    def screenshot(self, name: str, *, publish_as: str | None = None) -> Path:
-        """Save the page to the artifacts folder; with ``SKIS_E2E_PUBLISH=1`` also to docs/screenshots."""
+    def screenshot(self, name: str, *, publish_as: str | None = None, element: Locator | None = None) -> Path:
+        """Save the page to the artifacts folder; with ``SKIS_E2E_PUBLISH=1`` also to docs/screenshots.
+
+        With ``element`` (a message), the published picture is that message alone, which keeps it small."""
         self.artifacts.mkdir(parents=True, exist_ok=True)
         path = self.artifacts / f"{name}.png"
         self.page.screenshot(path=str(path))
+        if element is not None:
+            crop = self.artifacts / f"{name}-message.png"
+            self._element_screenshot(element, crop)
         if publish_as and os.environ.get("SKIS_E2E_PUBLISH") == "1":
             DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, DOCS_SCREENSHOTS / publish_as)
+            shutil.copyfile(crop if element is not None else path, DOCS_SCREENSHOTS / publish_as)
         return path
+
+    def _element_screenshot(self, element: Locator, path: Path) -> None:
+        # A message taller than the window would be pictured with the page's header over it:
+        # make the window tall enough for a moment.
+        size = self.page.viewport_size or {"width": 1280, "height": 1400}
+        box = element.bounding_box()
+        needed = int(box["height"]) + 300 if box else size["height"]
+        if needed > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": needed})
+        try:
+            element.scroll_into_view_if_needed()
+            element.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(size)
 
     # Reading ------------------------------------------------------------------------------
     def _selectors(self, *, unseen: bool = False) -> str:
@@ -129,6 +168,26 @@ class PlaygroundChat:
         """Wait until the open conversation shows at least ``count`` bot messages; return them all."""
         return self._wait_for(self.bot_messages(), count)
 
+    def bot_message_with(self, text: str) -> Locator:
+        """The newest bot message in the open conversation that shows ``text`` (a stable handle to a card)."""
+        return self.bot_messages().filter(has_text=text).last
+
+    def wait_for_text(self, where: Locator, text: str, timeout: float | None = None) -> str:
+        """Wait until ``where`` shows ``text`` (e.g. a card's answer to a click); return all it shows."""
+        deadline = time.monotonic() + (timeout or self.reply_timeout)
+        shown = ""
+        while True:
+            try:
+                shown = where.inner_text(timeout=1_000) if where.count() else ""
+            except PlaywrightError:
+                shown = ""  # re-rendered while being read: look again
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} did not appear in time. It shows:\n{shown}\n"
+                                     f"All the bot's messages here:\n{self.transcript()}")
+            self.page.wait_for_timeout(100)
+
     def transcript(self) -> str:
         """Every bot message's text, for failure messages."""
         return "\n---\n".join(m.inner_text() for m in self.bot_messages().all())
@@ -139,7 +198,7 @@ class PlaygroundChat:
 
         In a chat it goes in the compose box (Enter); in a channel it is a new post. A group chat
         or channel needs ``mention_bot`` (an @mention of the bot before the text), as in Teams."""
-        self._mark_seen()
+        self.mark_seen()
         self.page.locator(COMPOSE_BOX).first.click()  # in a channel: the "Start a new post" box
         if mention_bot:
             self.page.keyboard.type("@")
@@ -150,17 +209,28 @@ class PlaygroundChat:
             self.page.locator(POST_BUTTON).first.click()
         else:
             self.page.keyboard.press("Enter")
-        return self._new_bot_messages()
+        return self.new_bot_messages()
+
+    def click(self, message: Locator, button: str) -> None:
+        """Press the card button titled ``button`` in ``message``, as the current person."""
+        message.get_by_role("button", name=button, exact=True).click()
+
+    def fill(self, message: Locator, after: str, value: str) -> Locator:
+        """Type ``value`` into the first card text box that comes after the text ``after`` in ``message``."""
+        box = message.locator(f"xpath=.//*[contains(normalize-space(.), {_xpath_literal(after)})]"
+                              f"/following::{CARD_TEXTAREA}[1]").first
+        box.fill(value)
+        return box
 
     def send_as(self, person: str, text: str, conversation_id: str) -> list[Locator]:
         """Send ``text`` as another mock person, the way the Playground's "Mock an Activity >
         Custom activity" does (the page shows only the bot's answer); return the bot's new messages."""
-        self._mark_seen()
+        self.mark_seen()
         activity = self._api("GET", f"/_internal/v1/customActivities/template?conversationId={conversation_id}")
         activity.update(type="message", text=text, textFormat="plain", locale="sv-SE")
         activity["from"] = devrun.mock_user(person).account()
         self._api("POST", "/_internal/v1/customActivities", activity)
-        return self._new_bot_messages()
+        return self.new_bot_messages()
 
     def conversation_ids(self) -> dict[str, str]:
         """The Playground's conversation ids: personal, group and team (the General channel)."""
@@ -168,12 +238,14 @@ class PlaygroundChat:
         return {"personal": config["personalChat"]["id"], "group": config["groupChats"][0]["id"],
                 "team": devrun.TEAM_ID}
 
-    def _mark_seen(self) -> None:
+    def mark_seen(self) -> None:
+        """Mark the bot messages shown now; ``new_bot_messages`` then waits for the ones after."""
         # Marks what is on the page now, so the reply is what is unmarked later: counting would not
         # do in a channel, where new posts come first.
         self.page.eval_on_selector_all(self._selectors(), f"els => els.forEach(e => e.setAttribute('{_SEEN}', ''))")
 
-    def _new_bot_messages(self) -> list[Locator]:
+    def new_bot_messages(self) -> list[Locator]:
+        """Wait for bot messages not marked by ``mark_seen`` (at least one, then until none come)."""
         new = self.page.locator(self._selectors(unseen=True))
         count = len(self._wait_for(new, 1))
         # The bot may answer with several messages: wait until none has come for a moment.
@@ -212,6 +284,53 @@ def _loopback_only(route: Route) -> None:
         route.abort()
 
 
+def _xpath_literal(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"
+
+
 def texts(messages: list[Locator]) -> str:
     """The visible text of ``messages``, joined."""
     return "\n".join(m.inner_text() for m in messages)
+
+
+# The stack and the page --------------------------------------------------------------------
+@contextmanager
+def running_stack(workdir: Path, log_dir: Path, **options: Any) -> Iterator[devrun.DevStack]:
+    """A DevStack on free ports with its data in ``workdir``; ``options`` go to DevStack."""
+    stack = devrun.DevStack(workdir=workdir, data_dir=workdir / "data", bot_port=devrun.free_port(),
+                            playground_port=0, log_dir=log_dir, **options)
+    try:
+        stack.start(timeout=90)
+    except devrun.DevRunError as exc:
+        pytest.fail(f"could not start the bot and the Playground: {exc}\n{_log_tails(log_dir)}")
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@contextmanager
+def open_chat(browser: Any, url: str, artifacts: Path) -> Iterator[PlaygroundChat]:
+    """The Playground at ``url`` in a new browser context, loaded and ready to type in."""
+    # English UI (the selectors use the Playground's English labels); times shown in Swedish time.
+    context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale="en-US",
+                                  timezone_id="Europe/Stockholm")
+    page = context.new_page()
+    chat = PlaygroundChat(page, url, artifacts)
+    try:
+        chat.open()
+        yield chat
+    finally:
+        context.close()
+
+
+def _log_tails(log_dir: Path, lines: int = 30) -> str:
+    parts = []
+    for log in sorted(log_dir.glob("*.log")):
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        parts.append(f"--- {log.name} ---\n" + "\n".join(tail))
+    return "\n".join(parts)
