@@ -341,6 +341,19 @@ async def _history(turn: Turn, rest: str) -> None:
 
 
 # Card actions -----------------------------------------------------------------------------------
+def _everyones_card(turn: Turn) -> bool:
+    """True for an Action.Submit in a channel or group chat: its answer replaces the card for everyone there."""
+    return turn.activity.type != "invoke" and not _personal(turn)
+
+
+def _reply(turn: Turn, draft: MinutesDraft, *, notice: str | None = None) -> CardReply:
+    """The card to answer a click with: the clicker's own view, or the shared view (notice as a message)
+    when the answer replaces the card for the whole channel (Action.Submit, no per-person refresh)."""
+    if _everyones_card(turn):
+        return CardReply(card=card_for(turn.services, turn.team, draft, None, locale=turn.locale), message=notice)
+    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
+
+
 async def refresh_card(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """Teams asks for this viewer's card: editable for secretaries, read-only for everyone else."""
     meeting = _meeting_from_data(turn, data)
@@ -403,13 +416,13 @@ async def save_draft(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     else:
         local = turn.now.astimezone(_tz(turn.services))
         notice = turn.t("minutes.card_saved_notice", time=formatting.format_time(local.time(), turn.locale))
-    return CardReply(card=card_for(turn.services, turn.team, saved, turn.member, locale=turn.locale, notice=notice))
+    return _reply(turn, saved, notice=notice)
 
 
 def _already(turn: Turn, draft: MinutesDraft) -> CardReply:
     version = _latest(turn.services, turn.team, draft)
     notice = turn.t("minutes.card_already_notice", name=version.confirmed_by_name if version else "")
-    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
+    return _reply(turn, draft, notice=notice)
 
 
 async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
@@ -429,12 +442,12 @@ async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
         # The card showed an older draft: keep what she typed, show the current one, confirm nothing.
         saved, _conflicts = _save_edits(turn, draft, built, data)
         notice = turn.t("minutes.card_stale_notice")
-        return CardReply(card=card_for(services, team, saved, turn.member, locale=turn.locale, notice=notice))
+        return _reply(turn, saved, notice=notice)
     saved, _conflicts = _save_edits(turn, draft, built, data)
     reason = data.get(REASON_INPUT) if isinstance(data.get(REASON_INPUT), str) else None
     if saved.status == CORRECTING and not (reason or "").strip():
         notice = turn.t("minutes.card_reason_missing_notice")
-        return CardReply(card=card_for(services, team, saved, turn.member, locale=turn.locale, notice=notice))
+        return _reply(turn, saved, notice=notice)
     try:
         version = services.store.minutes.confirm(
             team.key,
@@ -450,13 +463,13 @@ async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
         return _already(turn, services.store.minutes.draft(team.key, meeting.id) or saved)
     except (StaleDraftError, NotConfirmableError):
         current = services.store.minutes.draft(team.key, meeting.id) or saved
-        return CardReply(card=card_for(services, team, current, turn.member, locale=turn.locale, notice=turn.t("minutes.card_stale_notice")))
+        return _reply(turn, current, notice=turn.t("minutes.card_stale_notice"))
     log.info("minutes of %s confirmed as version %s", meeting.id, version.version)
     locked = services.store.minutes.draft(team.key, meeting.id) or saved
     await services.changes.publish("minutes", team.key, meeting.id)
     key = "minutes.approved_channel_cosign" if version.awaiting_cosign else "minutes.approved_channel"
     await _announce(turn, team, meeting, locked, version, key, name=turn.member.name)
-    return CardReply(card=card_for(services, team, locked, turn.member, locale=turn.locale))
+    return _reply(turn, locked)
 
 
 async def correct(turn: Turn, data: dict[str, Any]) -> CardReply | None:
@@ -470,7 +483,7 @@ async def correct(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     if draft is None:
         return CardReply(message=turn.t("minutes.not_confirmed_yet", date=_date_text(turn.services, meeting, turn.locale)))
     notice = turn.t("minutes.correcting_started", date=_date_text(turn.services, meeting, turn.locale))
-    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
+    return _reply(turn, draft, notice=notice)
 
 
 async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
@@ -491,7 +504,7 @@ async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     signed = repo.cosign(team.key, meeting.id, version.version, by=turn.member.key, by_name=turn.member.name, at=turn.now)
     await services.changes.publish("minutes", team.key, meeting.id)
     await _announce(turn, team, meeting, draft, signed, "minutes.cosigned_channel", name=turn.member.name)
-    return CardReply(card=card_for(services, team, draft, turn.member, locale=turn.locale))
+    return _reply(turn, draft)
 
 
 async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
@@ -506,9 +519,9 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     sent_to = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.locale)
     draft = services.store.minutes.draft(team.key, meeting.id)
     reply = turn.t("minutes.change_sent", names=sent_to)
-    if draft is None:
-        return CardReply(message=reply)
-    return CardReply(card=card_for(services, team, draft, turn.member, locale=turn.locale, notice=reply))
+    if draft is None or _everyones_card(turn):
+        return CardReply(message=reply)  # the card stays as everyone sees it
+    return _reply(turn, draft, notice=reply)
 
 
 # Sending outside the current turn -----------------------------------------------------------------
@@ -549,6 +562,10 @@ async def _announce(
         # The invoke response changes the clicker's card; this changes it for everyone else.
         await _update_in_turn(turn.context, activity.reply_to_id, shared)
     if in_team_conversation:
+        # Other cards of these minutes (an earlier `protokoll`, another channel) show them confirmed too.
+        for entry in draft.cards:
+            if entry.get("ref") and entry.get("activity_id") and entry["activity_id"] != activity.reply_to_id:
+                await _update_card(services, entry["ref"], entry["activity_id"], shared)
         await turn.say(message)
         services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
         return

@@ -121,6 +121,12 @@ async def editor(h: Harness) -> dict[str, Any]:
     return body["value"]
 
 
+def channel_card_ids(h: Harness) -> list[str]:
+    """The activity ids of the minutes cards the bot posted in the channel (remembered with the draft)."""
+    draft = h.store.minutes.draft(TEAM_ID, MID)
+    return [entry["activity_id"] for entry in draft.cards] if draft else []
+
+
 def revision_of(card: dict[str, Any]) -> int:
     for action in card["actions"]:
         if action.get("verb") == "minutes_approve":
@@ -247,11 +253,12 @@ async def test_non_secretary_cannot_save_or_approve(harness: Harness) -> None:
 async def test_approve_confirms_locks_updates_in_place_and_tells_the_channel_once(harness: Harness) -> None:
     await seed(harness)
     await draft_card(harness)
+    posted_id = channel_card_ids(harness)[-1]  # the card in the channel, as Teams numbered it
     card = await editor(harness)
     harness.clock.set(datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
     data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "notes_t1": "Genomgång."}
     before = len(harness.connector.posted)
-    body = await invoke(harness, "minutes_approve", data, SOFIA, reply_to="activity-7")
+    body = await invoke(harness, "minutes_approve", data, SOFIA, reply_to=posted_id)
     assert body["statusCode"] == 200 and body["type"] == CARD
     confirmed = body["value"]
     assert_valid_card(confirmed)
@@ -269,7 +276,7 @@ async def test_approve_confirms_locks_updates_in_place_and_tells_the_channel_onc
     assert v1.posted_at is not None or harness.store.minutes.version(TEAM_ID, MID, 1).posted_at is not None
     after = harness.connector.posted[before:]
     updates = [p for p in after if p.method == "PUT"]
-    assert [u.activity_id for u in updates] == ["activity-7"]  # the channel card, in place
+    assert [u.activity_id for u in updates] == [posted_id]  # the channel card, in place
     assert verbs(updates[0].cards[0]) == [] and updates[0].cards[0]["refresh"]["userIds"] == [SOFIA.id]
     messages = [p.text for p in after if p.method != "PUT" and p.text]
     assert len(messages) == 1 and "har godkänt minnesanteckningarna för fredag 20 november 2026 (version 1)" in messages[0]
@@ -337,7 +344,7 @@ async def test_request_change_goes_to_the_presidium_one_to_one_or_the_channel(ha
     set_member(harness, PETER, roles={"medlem", "presidium"}, municipality="Skövde")
     before = len(harness.connector.posted)
     body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Beslutet i punkt 3 saknar *datum*"}, SOFIA)
-    assert body["type"] == CARD and "Din begäran är skickad till" in card_text(body["value"]) or "skickad" in card_text(body["value"])
+    assert body["type"] == CARD and "Tack! Din begäran är skickad till Anna Gustafsson, Peter Stark." in card_text(body["value"])
     sent = harness.connector.posted[before:]
     personal = [p for p in sent if p.conversation_id == f"a:personal-{ANNA.aad}"]
     assert len(personal) == 1 and "Sofia Adolfsson begär en ändring" in personal[0].text and "\\*datum\\*" in personal[0].text
@@ -434,3 +441,161 @@ async def test_presence_list_wins_over_answers(harness: Harness) -> None:
     assert "Anders Warnby, Skövde (ersättare för Peter Stark)" in text
     assert "Sofia Adolfsson, Lidköping" in text
     assert "Anna Gustafsson, Götene" not in text
+
+
+# More of the cycle through /api/messages ----------------------------------------------------------------
+async def test_invoke_round_trip_is_http_200_with_the_card_in_the_body(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    resp = await harness.post(harness.invoke("minutes_refresh", {"meeting_id": MID}, SOFIA, reply_to=channel_card_ids(harness)[-1]))
+    assert resp.status == 200 and resp.content_type == "application/json"
+    body = await resp.json()
+    assert set(body) == {"statusCode", "type", "value"} and body["statusCode"] == 200 and body["type"] == CARD
+    assert body["value"]["type"] == "AdaptiveCard" and "notes_t1" in inputs(body["value"])
+    assert_valid_card(body["value"])
+    # A refresh only answers: nothing is posted or updated in the channel.
+    assert not [p for p in harness.connector.posted if p.method == "PUT"]
+
+
+async def test_double_click_on_the_channel_card_confirms_once_and_updates_it_once(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    posted_id = channel_card_ids(harness)[-1]
+    card = await editor(harness)
+    data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}
+    before = len(harness.connector.posted)
+    responses = await asyncio.gather(*(harness.post(harness.invoke("minutes_approve", data, SOFIA, reply_to=posted_id)) for _ in range(2)))
+    bodies = [await r.json() for r in responses]
+    assert [r.status for r in responses] == [200, 200] and all(b["type"] == CARD for b in bodies)
+    assert sum("redan godkänt" in card_text(b["value"]) for b in bodies) == 1
+    assert len(harness.store.minutes.versions(TEAM_ID, MID)) == 1
+    sent = harness.connector.posted[before:]
+    assert [p.activity_id for p in sent if p.method == "PUT"] == [posted_id]
+    assert len([p for p in sent if p.method != "PUT"]) == 1  # one "har godkänt" in the channel
+    # A third click later changes nothing either.
+    later = await invoke(harness, "minutes_approve", data, SOFIA, reply_to=posted_id)
+    assert "redan godkänt av Sofia Adolfsson" in card_text(later["value"]) and len(harness.connector.posted) == before + 2
+
+
+async def test_every_card_of_the_minutes_in_the_channel_shows_them_confirmed(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    await draft_card(harness, ANNA)  # the chair opened the draft too: a second card in the channel
+    first, second = channel_card_ids(harness)
+    card = await editor(harness)
+    before = len(harness.connector.posted)
+    await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}, SOFIA, reply_to=second)
+    updates = [p for p in harness.connector.posted[before:] if p.method == "PUT"]
+    assert sorted(u.activity_id for u in updates) == sorted([first, second])
+    assert all("Godkänt (version 1)" in card_text(u.cards[0]) and verbs(u.cards[0]) == [] for u in updates)
+
+
+async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
+    """Clients without Action.Execute send the same data as a message; the answer replaces the card for everyone."""
+    await seed(harness)
+    await draft_card(harness)
+    posted_id = channel_card_ids(harness)[-1]
+    card = await editor(harness)
+    buttons = {a["verb"]: a["fallback"] for a in card["actions"] if a["type"] == "Action.Execute"}
+    assert {f["type"] for f in buttons.values()} == {"Action.Submit"}
+    fields = {**inputs(card), "notes_t1": "Sparat med Submit."}
+
+    # A member's approve: refused with an explanation, the card untouched, nothing stored.
+    before = len(harness.connector.posted)
+    resp = await harness.post(harness.submit({**buttons["minutes_approve"]["data"], **fields}, PETER, reply_to=posted_id))
+    assert resp.status == 200
+    sent = harness.connector.posted[before:]
+    assert len(sent) == 1 and sent[0].method != "PUT" and "bara sekreteraren" in sent[0].text
+    assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1 and harness.store.minutes.versions(TEAM_ID, MID) == []
+
+    # The secretary saves: the channel card is replaced by the shared view (no inputs for everyone), and told.
+    before = len(harness.connector.posted)
+    await harness.post(harness.submit({**buttons["minutes_save"]["data"], **fields}, SOFIA, reply_to=posted_id))
+    sent = harness.connector.posted[before:]
+    (update,) = [p for p in sent if p.method == "PUT"]
+    assert update.activity_id == posted_id and inputs(update.cards[0]) == {} and "Sparat med Submit." in card_text(update.cards[0])
+    assert any("Utkastet är sparat" in p.text for p in sent if p.method != "PUT")
+    revision = harness.store.minutes.draft(TEAM_ID, MID).revision
+    assert revision == 2
+
+    # A change request: sent on, the card left as it is.
+    before = len(harness.connector.posted)
+    await harness.post(harness.submit({"action": "minutes_request_change", "meeting_id": MID, "revision": revision,
+                                       "change_comment": "Stavfel i punkt 3"}, PETER, reply_to=posted_id))
+    sent = harness.connector.posted[before:]
+    assert not [p for p in sent if p.method == "PUT"] and any("Tack! Din begäran är skickad" in p.text for p in sent)
+
+    # The secretary approves: one version, the channel card updated in place, one message.
+    before = len(harness.connector.posted)
+    await harness.post(harness.submit({**buttons["minutes_approve"]["data"], **fields, "revision": revision}, SOFIA, reply_to=posted_id))
+    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    assert "Sparat med Submit." in str(v1.content)
+    sent = harness.connector.posted[before:]
+    (update,) = [p for p in sent if p.method == "PUT"]
+    assert update.activity_id == posted_id and "Godkänt (version 1)" in card_text(update.cards[0]) and verbs(update.cards[0]) == []
+    assert_valid_card(update.cards[0])
+    assert [p.text for p in sent if p.method != "PUT"] == ["✅ Sofia Adolfsson har godkänt minnesanteckningarna för fredag 20 november 2026 (version 1)."]
+
+
+async def test_a_member_asks_for_a_change_from_the_read_only_card(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    await harness.say("hjälp", ANNA, where="personal")  # the chair (presidium) has a 1:1 chat with the bot
+    view = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER)
+    show = next(a for a in view["value"]["actions"] if a["type"] == "Action.ShowCard")
+    assert show["title"] == "Begär ändring"
+    send = show["card"]["actions"][0]
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_request_change", {**send["data"], "change_comment": "Jag var inte där"}, PETER)
+    assert body["type"] == CARD and "skickad till Anna Gustafsson" in card_text(body["value"])
+    (sent,) = harness.connector.posted[before:]
+    assert sent.conversation_id == f"a:personal-{ANNA.aad}" and "Peter Stark begär en ändring" in sent.text and "Jag var inte där" in sent.text
+    assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1  # a request changes nothing by itself
+
+
+async def test_correction_started_with_the_command_and_the_confirmed_version_stays_valid(harness: Harness) -> None:
+    await seed(harness)
+    await _confirm(harness)
+    assert "bara sekreteraren" in (await harness.say("protokoll rätta 20261120", PETER))[0]
+    before = len(harness.connector.posted)
+    replies = await harness.say("protokoll rätta 20261120", SOFIA, where="personal")
+    assert "Du kan nu rätta protokollet för fredag 20 november 2026" in replies[0]
+    (card,) = [c for p in harness.connector.posted[before:] for c in p.cards]
+    assert "reason" in inputs(card) and "Rättelse: Minnesanteckningar" in card_text(card)
+    assert_valid_card(card)
+    # While it is corrected, version 1 is still what everyone else sees and what is exported by default.
+    peter = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER)
+    assert "Rättas (godkänd version 1 gäller" in card_text(peter["value"])
+    assert harness.store.minutes.latest(TEAM_ID, MID).version == 1
+
+
+async def test_justering_can_be_switched_off_again_and_nobody_cosigns_their_own_minutes(harness: Harness) -> None:
+    await seed(harness)
+    usage = (await harness.say("protokoll justering", ANNA))[0]
+    assert "protokoll justering på" in usage and "avslagen" in usage
+    await _confirm(harness)
+    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    assert not v1.cosign_required and "justering" not in card_text((await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"]).lower()
+    await harness.say("protokoll justering på", ANNA)
+    assert harness.store.teams.get_team(TEAM_ID).settings["minutes_cosign"] is True
+    assert "avslagen" in (await harness.say("protokoll justering av", ANNA))[0]
+    # Switched off before the correction: version 2 needs no justering either.
+    body = await invoke(harness, "minutes_correct", {"meeting_id": MID, "version": 1}, SOFIA)
+    card = body["value"]
+    await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "reason": "Stavfel"}, SOFIA)
+    assert not harness.store.minutes.version(TEAM_ID, MID, 2).cosign_required
+
+
+async def test_a_chair_who_confirmed_as_secretary_cannot_cosign(harness: Harness) -> None:
+    await seed(harness)
+    set_member(harness, ANNA, roles={"medlem", "presidium", "ordförande", "sekreterare"})
+    set_member(harness, SOFIA, roles={"medlem"})
+    await harness.say("protokoll justering på", ANNA)
+    await draft_card(harness, ANNA)
+    card = (await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"]
+    await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}, ANNA)
+    anna = (await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"]
+    assert "minutes_cosign" not in verbs(anna)
+    refused = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA)
+    assert refused["type"] == MESSAGE and "kan inte också justera" in refused["value"]
+    assert harness.store.minutes.version(TEAM_ID, MID, 1).cosigned_at is None
