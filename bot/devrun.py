@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -596,14 +597,20 @@ def _wait_http(url: str, child: Child, deadline: float, cancel: threading.Event)
 
 
 # The supervisor ------------------------------------------------------------------------------
-def supervise(stack: DevStack, out: IO[str] = sys.stdout) -> int:
-    """Start ``stack``, print where to chat, and run until Ctrl-C/SIGTERM (0) or a child dies (1)."""
+def supervise(stack: DevStack, out: IO[str] = sys.stdout, console: IO[str] | None = None) -> int:
+    """Start ``stack``, print where to chat, and run until Ctrl-C/SIGTERM (0) or a child dies (1).
+
+    Lines typed in ``console`` (the terminal, when it is one) are commands: a person's name makes
+    the Playground that person, ``clock …`` shows or moves the bot's clock (see ``console_command``)."""
     stopping: list[int] = []
 
     def on_signal(signum: int, _frame: object) -> None:
         stopping.append(signum)
         stack.cancel.set()
 
+    if console is None and sys.stdin is not None and sys.stdin.isatty():
+        console = sys.stdin
+    lines: queue.Queue[str] = queue.Queue()
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
@@ -618,10 +625,12 @@ def supervise(stack: DevStack, out: IO[str] = sys.stdout) -> int:
                 f"\nThe bot answers at {stack.bot_url} (dev mode, data in {stack.data_dir}).\n"
                 f"Chat with it here: {stack.playground_url}\n"
                 f"You are {mock_user(stack.current_user).name}; the Playground sends locale {stack.locale}.\n"
-                f"Move the bot's clock: .venv/bin/python -m bot.devrun clock 2026-11-20T09:05 --data-dir {stack.data_dir}\n"
-                "Press Ctrl-C to stop both.\n\n"
+                + (_CONSOLE_HELP if console is not None else "")
+                + "Press Ctrl-C to stop both.\n\n"
             )
             out.flush()
+        if console is not None:
+            threading.Thread(target=_read_lines, args=(console, lines), daemon=True).start()
         while not stopping:
             child = stack.dead()
             if child is not None:
@@ -629,12 +638,53 @@ def supervise(stack: DevStack, out: IO[str] = sys.stdout) -> int:
                 sys.stderr.write(f"devrun: the {child.name} exited with code {child.process.returncode}{where}; "
                                  "stopping everything\n")
                 return 1
-            time.sleep(0.2)
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            console_command(stack, line, out)
         return 0
     finally:
         stack.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+_CONSOLE_HELP = (
+    "Type here, then Enter: a first name (Peter, Sofia, …) to be that person (then reload the page);\n"
+    "`clock 2026-11-20T09:05` to move the bot's clock, `clock now` to put it back, `clock` to see it.\n"
+)
+
+
+def _read_lines(stream: IO[str], lines: queue.Queue[str]) -> None:
+    for line in stream:
+        lines.put(line)
+
+
+def console_command(stack: DevStack, line: str, out: IO[str]) -> None:
+    """One line typed in ``make run``'s terminal: a person's name, or ``clock [when|now]``."""
+    words = line.split()
+    if not words:
+        return
+    if words[0].lower() in ("clock", "klocka", "klockan"):
+        _clock_main([*words[1:], "--data-dir", str(stack.data_dir)], out)
+        out.flush()
+        return
+    try:
+        person = mock_user(" ".join(words))
+    except DevRunError as exc:
+        out.write(f"{exc}; or type `clock` and a time.\n")
+        out.flush()
+        return
+    out.write(f"Restarting the Playground as {person.name} …\n")
+    out.flush()
+    try:
+        stack.switch_person(person.key)
+    except DevRunError as exc:
+        out.write(f"devrun: {exc}\n")
+    else:
+        out.write(f"You are {person.name}. Reload {stack.playground_url} in your browser.\n")
+    out.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:

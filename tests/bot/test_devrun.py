@@ -156,3 +156,31 @@ def test_the_bot_runs_skis_bot_serve_with_the_dev_clock(tmp_path: Path) -> None:
 def test_bot_env_can_give_nobody_a_role_from_the_start(tmp_path: Path) -> None:
     env = devrun.bot_env(tmp_path, {"SKIS_INITIAL_ROLES": "abc:presidium"}, initial_roles="")
     assert env["SKIS_INITIAL_ROLES"] == ""
+
+
+class _Stack:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.playground_url = "http://localhost:56150"
+        self.people: list[str] = []
+
+    def switch_person(self, person: str) -> None:
+        self.people.append(person)
+
+
+def test_typing_a_name_in_the_terminal_switches_the_playground_person(tmp_path: Path) -> None:
+    stack, out = _Stack(tmp_path), io.StringIO()
+    devrun.console_command(stack, "Sofia\n", out)  # type: ignore[arg-type]
+    assert stack.people == ["sofia"]
+    assert "You are Sofia Berg. Reload http://localhost:56150" in out.getvalue()
+    devrun.console_command(stack, "Bosse\n", out)  # type: ignore[arg-type]
+    assert stack.people == ["sofia"] and "no mock person called 'Bosse'" in out.getvalue()
+    devrun.console_command(stack, "  \n", out)  # type: ignore[arg-type]
+    assert stack.people == ["sofia"]
+
+
+def test_typing_clock_in_the_terminal_moves_the_bots_clock(tmp_path: Path) -> None:
+    out = io.StringIO()
+    devrun.console_command(_Stack(tmp_path), "clock 2026-11-20T12:30\n", out)  # type: ignore[arg-type]
+    assert "2026-11-20 12:30" in out.getvalue()
+    assert abs(devrun.clock_now(tmp_path) - datetime(2026, 11, 20, 11, 30, tzinfo=UTC)) < timedelta(seconds=5)
