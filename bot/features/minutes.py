@@ -211,11 +211,16 @@ def _meeting_from_data(turn: Turn, data: dict[str, Any]) -> Meeting | None:
     return turn.store.meetings.get(turn.team.key, meeting_id)
 
 
-def _revision(data: dict[str, Any]) -> int:
+def _number(data: dict[str, Any], name: str) -> int:
+    # Card data is whatever the client sent: a forged or garbled number counts as none.
     try:
-        return int(data.get("revision") or 0)
-    except (TypeError, ValueError):
+        return int(data.get(name) or 0)
+    except (TypeError, ValueError, OverflowError):
         return 0
+
+
+def _revision(data: dict[str, Any]) -> int:
+    return _number(data, "revision")
 
 
 # The command ------------------------------------------------------------------------------------
@@ -495,7 +500,8 @@ async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
         return CardReply(message=turn.t("minutes.only_chair_cosign"))
     services, team, repo = turn.services, turn.team, turn.store.minutes
     draft = repo.draft(team.key, meeting.id)
-    version = repo.version(team.key, meeting.id, int(data.get("version") or 0)) if data.get("version") else None
+    number = _number(data, "version")
+    version = repo.version(team.key, meeting.id, number) if number else None
     version = version or (_latest(services, team, draft) if draft else None)
     if draft is None or version is None or not version.awaiting_cosign:
         return CardReply(message=turn.t("minutes.nothing_to_cosign"))

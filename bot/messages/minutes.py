@@ -20,14 +20,12 @@ SV: dict[str, str] = {
     "minutes.doc_cosigned_line": "Justerat av {name}, {at}.",
     "minutes.doc_awaiting_cosign_line": "Väntar på justering av ordföranden.",
     "minutes.doc_hash_line": "Kontrollsumma (SHA-256): {hash}",
-    "minutes.doc_empty": "Inget antecknat än.",
     "minutes.section.attendance": "Närvarande",
     "minutes.section.checkin": "Incheckning",
     "minutes.section.decisions": "Beslut",
     "minutes.section.actions": "Uppdrag",
     "minutes.section.upcoming": "Kommande möten",
     "minutes.section.checkout": "Utcheckning",
-    "minutes.export_generated": "Exporterat {at}.",
     # The card
     "minutes.card_draft_heading": "Utkast: {title}",
     "minutes.card_correcting_heading": "Rättelse: {title}",
@@ -43,7 +41,6 @@ SV: dict[str, str] = {
     "minutes.card_conflict_notice": "Någon annan sparade samtidigt text i {fields}; deras text finns kvar. Kontrollera och spara igen.",
     "minutes.card_already_notice": "Protokollet var redan godkänt av {name}. Inget ändrades.",
     "minutes.card_reason_missing_notice": "Skriv varför protokollet rättas i rutan **Skäl till rättelsen** och tryck **Godkänn rättelse** igen.",
-    "minutes.card_sent_notice": "Din begäran är skickad till {names}.",
     "minutes.card_label_checkin_summary": "Incheckning – sammanfattning (lämna tomt för att visa svaren)",
     "minutes.card_label_checkout_summary": "Utcheckning – sammanfattning (lämna tomt för att visa svaren)",
     "minutes.card_label_notes": "Anteckningar",
@@ -87,7 +84,6 @@ SV: dict[str, str] = {
     "minutes.meeting_ambiguous": "Det finns flera möten den dagen: {ids}. Skriv till exempel **protokoll {example}**.",
     "minutes.meeting_cancelled": "Mötet {date} är inställt, så det har inget protokoll. Skriv **tidigare möten** för att se de andra.",
     "minutes.meeting_not_started": "Mötet {date} har inte börjat än. Protokollet kan skrivas när mötet har börjat.",
-    "minutes.sent_draft": "Här är utkastet till minnesanteckningar för {date}.",
     "minutes.only_secretary": (
         "Det är bara sekreteraren som kan spara och godkänna protokollet, så inget ändrades. "
         "Ser du något som är fel? Tryck **Begär ändring** och skriv vad."
@@ -96,13 +92,11 @@ SV: dict[str, str] = {
     "minutes.only_chair_cosign": "Det är bara ordföranden som kan justera protokollet, så inget ändrades.",
     "minutes.cosign_not_self": "Den som godkände protokollet kan inte också justera det. Be en annan ordförande.",
     "minutes.nothing_to_cosign": "Det finns inget som väntar på justering för det mötet.",
-    "minutes.cosigned_reply": "Tack! Protokollet för {date} är justerat.",
     "minutes.not_confirmed_yet": "Protokollet för {date} är inte godkänt än, så det finns inget att rätta. Skriv **protokoll** för att se utkastet.",
     "minutes.correcting_started": "Du kan nu rätta protokollet för {date}. Ändra i kortet, skriv skälet och tryck **Godkänn rättelse**. Den godkända versionen gäller tills dess.",
     "minutes.approved_channel": "✅ {name} har godkänt minnesanteckningarna för {date} (version {version}).",
     "minutes.approved_channel_cosign": "✅ {name} har godkänt minnesanteckningarna för {date} (version {version}). Ordföranden justerar dem härnäst.",
     "minutes.cosigned_channel": "✅ {name} har justerat minnesanteckningarna för {date} (version {version}).",
-    "minutes.approved_personal": "Klart! Minnesanteckningarna för {date} är godkända (version {version}) och visas nu i kanalen.",
     "minutes.comment_missing": "Skriv vad som behöver ändras i rutan och tryck **Skicka till presidiet** igen.",
     "minutes.change_requested": (
         "✏️ {name} begär en ändring i minnesanteckningarna för {date}:\n\n{comment}\n\n"

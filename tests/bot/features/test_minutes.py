@@ -599,3 +599,20 @@ async def test_a_chair_who_confirmed_as_secretary_cannot_cosign(harness: Harness
     refused = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA)
     assert refused["type"] == MESSAGE and "kan inte också justera" in refused["value"]
     assert harness.store.minutes.version(TEAM_ID, MID, 1).cosigned_at is None
+
+
+async def test_garbled_card_data_confirms_nothing_and_breaks_nothing(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    card = await editor(harness)
+    for bad in ("abc", None, [1], {"x": 1}, 10**30):
+        body = await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": bad, "notes_t1": ["not text"]}, SOFIA)
+        assert body["type"] == CARD and "har ändrats sedan kortet visades" in card_text(body["value"])
+    assert harness.store.minutes.versions(TEAM_ID, MID) == []
+    for bad_meeting in (None, 7, "19000101", {"id": MID}):
+        body = await invoke(harness, "minutes_approve", {"meeting_id": bad_meeting, "revision": 1}, SOFIA)
+        assert body["type"] == MESSAGE and "Det mötet finns inte längre" in body["value"]
+    await _confirm(harness)
+    await harness.say("protokoll justering på", ANNA)
+    body = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": "x"}, ANNA)
+    assert body["type"] == MESSAGE and "inget som väntar på justering" in body["value"]
