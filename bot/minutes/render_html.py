@@ -14,7 +14,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border
 .when{color:#444;margin-top:0}.draft{border:2px solid #b00020;color:#b00020;font-weight:bold;
 padding:.4em .8em;letter-spacing:.05em}.status{margin-top:2.5em;border-top:1px solid #ccc;padding-top:.6em;
 color:#444;font-size:.9em}.hash{font-family:Consolas,monospace;word-break:break-all}
-ul{padding-left:1.3em}li{margin:.15em 0}.label{font-weight:bold}
+ul{padding-left:1.3em}li{margin:.15em 0}
 @media print{body{margin:0;max-width:none}}
 """.strip()
 
@@ -59,7 +59,7 @@ def render_html(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
                 parts.append("<ul>" + "".join(f"<li>{escape(v)}</li>" for v in value) + "</ul>")
             else:
                 label, text = value
-                parts.append(f'<p><span class="label">{escape(label)}:</span> {escape(text).replace(chr(10), "<br>")}</p>')
+                parts.append(f'<p><strong>{escape(label)}:</strong> {escape(text).replace(chr(10), "<br>")}</p>')
         parts.append("</section>")
     if pub.confirmed:
         lines = []

@@ -52,6 +52,8 @@ def test_html_is_self_contained_escaped_and_swedish() -> None:
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; *fet*" in html
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)  # nothing fetched from outside
     assert "<ul><li>Kvalitet</li><li>Likvärdighet</li></ul>" in html
+    # Plain markup, no classes, so labels stay bold when pasted into the web site's editor.
+    assert "<p><strong>Beslut:</strong> Skövde och Tibro presenterar" in html
     for heading in HEADINGS:
         assert f"<h2>{heading}</h2>" in html
     assert 'class="draft"' not in html and "Kontrollsumma" in html
