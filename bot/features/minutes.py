@@ -564,7 +564,7 @@ async def _announce(
     shared = card_for(services, team, draft, None, locale=locale)
     activity = turn.activity
     in_team_conversation = not _personal(turn)
-    if activity.type == "invoke" and activity.reply_to_id:
+    if activity.type == "invoke" and activity.reply_to_id and in_team_conversation:
         # The invoke response changes the clicker's card; this changes it for everyone else.
         await _update_in_turn(turn.context, activity.reply_to_id, shared)
     if in_team_conversation:
