@@ -138,7 +138,7 @@ class PlaygroundChat:
             self._element_screenshot(element, crop)
         if publish_as and os.environ.get("SKIS_E2E_PUBLISH") == "1":
             DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(crop if element is not None else path, DOCS_SCREENSHOTS / publish_as)
+            _publish(crop if element is not None else path, DOCS_SCREENSHOTS / publish_as)
         return path
 
     def _element_screenshot(self, element: Locator, path: Path) -> None:
@@ -282,6 +282,15 @@ def _loopback_only(route: Route) -> None:
         route.continue_()
     else:
         route.abort()
+
+
+def _publish(source: Path, target: Path) -> None:
+    """Copy a screenshot for the docs, as a smaller PNG (a 256-colour palette is plenty for a chat)."""
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as image:
+        framed = ImageOps.expand(image.convert("RGB"), border=12, fill="white")
+        framed.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
 
 
 def _xpath_literal(text: str) -> str:

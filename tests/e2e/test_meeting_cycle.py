@@ -149,7 +149,7 @@ def test_the_week_reminder_arrives_in_the_channel(cycle: Cycle) -> None:
         assert expected in shown, shown
     for button in ("Jag kommer", "Jag kommer inte", "Skicka svar"):
         assert card.get_by_role("button", name=button, exact=True).count() == 1, button
-    chat.screenshot("cycle-06-week-reminder", publish_as="reminder-card.png", element=reminder)
+    chat.screenshot("cycle-06-week-reminder", publish_as="reminder-card.png", element=card)
 
 
 def test_peter_answers_kommer_on_the_reminder(cycle: Cycle) -> None:
