@@ -16,8 +16,6 @@ class Mention:
 
 
 _AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
-_REMOVED = "\x00"
-_GAP = re.compile(r"[ \t]*\x00[ \t]*")
 
 
 def read_mentions(text: str | None, entities: list[Any] | None, bot_id: str | None) -> tuple[str, list[Mention]]:
@@ -47,15 +45,29 @@ def read_mentions(text: str | None, entities: list[Any] | None, bot_id: str | No
 
     person_names = {p.name for p in people}
 
-    def replace(match: re.Match[str]) -> str:
-        inner = html.unescape(match.group(1).strip())
-        # An <at> tag that names no mentioned person is the bot's own (some clients omit entities).
-        return f"@{inner}" if inner and inner in person_names and inner not in bot_names else _REMOVED
-
     # Only the gap a removed mention leaves is tidied: the rest of the text (a check-in answer's
     # own spacing and line breaks) is kept exactly as typed.
-    cleaned = _GAP.sub(" ", _AT_TAG.sub(replace, text))
-    return cleaned.strip(), people
+    pieces: list[str] = []
+    removed_before = False
+    position = 0
+    for match in _AT_TAG.finditer(text):
+        before = text[position : match.start()]
+        if removed_before:
+            before = before.lstrip(" \t")
+        inner = html.unescape(match.group(1).strip())
+        # An <at> tag that names no mentioned person is the bot's own (some clients omit entities).
+        if inner and inner in person_names and inner not in bot_names:
+            pieces += [before, f"@{inner}"]
+            removed_before = False
+        else:
+            pieces.append(before.rstrip(" \t"))
+            if pieces[-1] or (len(pieces) > 1 and pieces[-2] != " "):
+                pieces.append(" ")  # one space where the mention was, never two
+            removed_before = True
+        position = match.end()
+    rest = text[position:]
+    pieces.append(rest.lstrip(" \t") if removed_before else rest)
+    return "".join(pieces).strip(), people
 
 
 def _as_dict(entity: Any) -> dict[str, Any]:
