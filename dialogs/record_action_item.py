@@ -105,6 +105,11 @@ class RecordActionItemDialog(ComponentDialog):
             if draft.due_problem:
                 hints["due"] = draft.due_problem
         elif asking == "owners":
+            if command is not None and command.name != "action_item":
+                # Someone moving on to another command must not become "a person outside the network".
+                word = reply.split(None, 1)[0] if reply.strip() else command.name
+                hints["owners"] = turn.t("records.action_owner_is_command", text=escape(reply[:80]), word=escape(word))
+                return await step.replace_dialog(_FLOW, options)
             result = resolve_owner_list(reply, ParseContext.of(turn))
             if result.problem:
                 hints["owners"] = result.problem

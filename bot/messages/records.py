@@ -121,6 +121,10 @@ SV: dict[str, str] = {
         "(**avbryt** avbryter.)"
     ),
     "records.action_title_empty": "Jag behöver veta vad som ska göras.",
+    "records.action_owner_is_command": (
+        "”{text}” ser ut som kommandot **{word}**, inte som ett namn, så jag har inte sparat något. "
+        "Svara först på frågan nedan, eller skriv **avbryt** och sedan kommandot igen."
+    ),
     # Action items: lists
     "records.actions_none": (
         "Det finns inga öppna uppgifter just nu. Lägg till en med **uppgift**, till exempel "
@@ -220,6 +224,10 @@ SV: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "records.action_owner_is_command": (
+        "“{text}” looks like the command **{word}**, not a name, so nothing was saved. Answer the "
+        "question below first, or type **avbryt** and then the command again."
+    ),
     "records.checkin_prompt_hint": "Type your answer here (in Swedish or English). Type **avbryt** to cancel.",
     "records.owner_all": "everyone in the network",
     "records.owner_municipality": "everyone from {municipality}",

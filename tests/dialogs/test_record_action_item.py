@@ -39,3 +39,18 @@ async def test_one_message_with_a_question_continues_after_restart(tmp_path: Pat
         assert item.title == "Mejla inbjudan till SKIS-gruppen" and item.due_next_meeting and item.owners[0].kind == "all"
     finally:
         await stop(service)
+
+
+async def test_a_command_typed_as_the_owner_is_not_stored_as_a_name(tmp_path: Path) -> None:
+    service = await first_start(tmp_path / "data")
+    try:
+        replies = await service.harness.say("uppgift Boka lokal till 4 december", PETER)
+        assert "Vem ska göra det?" in replies[0]
+        replies = await service.harness.say("beslut Nätverket ställer sig bakom förslaget", PETER)
+        assert "ser ut som kommandot **beslut**" in replies[0] and "Vem ska göra det?" in replies[0]
+        assert service.harness.store.actions.all(TEAM_ID) == []
+        replies = await service.harness.say("uppgift Sofia", PETER)  # the command word itself is fine
+        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        assert item.title == "Boka lokal" and [o.key for o in item.owners] == [SOFIA.aad]
+    finally:
+        await stop(service)
