@@ -11,6 +11,7 @@ from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity
 
 from bot import features, install
+from bot.cards import plain_text
 from bot.formatting import first_name
 from bot.mentions import read_mentions
 from bot.messages import locale_of, t
@@ -111,7 +112,8 @@ class SkisBot(TeamsActivityHandler):
             body: dict[str, Any] = {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": reply.card}
         else:
             message = (reply.message if reply else None) or t("core.card_done", turn.locale)
-            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": message}
+            # Teams shows this message as it is, without rendering markdown.
+            body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": plain_text(message)}
         await self.state.save_changes(context)
         return InvokeResponse(status=200, body=body)
 

@@ -103,3 +103,20 @@ _LINE_START_MARKUP = re.compile(r"^(\s*)(?:([-+#])|([0-9]+)([.)]))")
 def _escape_line_start(match: re.Match[str]) -> str:
     indent, marker, digits, dot = match.groups()
     return f"{indent}\\{marker}" if marker else f"{indent}{digits}\\{dot}"
+
+
+def plain_text(markdown: str) -> str:
+    """A chat reply as plain text, for places Teams shows without rendering markdown (the short
+    message that answers a card button): **bold** and *italic* marks and ``escape``'s
+    backslashes go, links become "text (address)"."""
+    value = _LINK.sub(r"\1 (\2)", markdown)
+    value = _BOLD.sub(r"\1", value)
+    value = _ITALIC.sub(r"\1", value)
+    value = _ESCAPED.sub(r"\1", value)
+    return value.replace("{\u200b{", "{{")
+
+
+_LINK = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*")
+_ITALIC = re.compile(r"(?<![\\\w*])\*(?=[^\s*])(.+?)(?<=[^\s\\*])\*(?![\w*])")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<>~|&#+\-.)])")

@@ -161,9 +161,6 @@ def test_peter_answers_kommer_on_the_reminder(cycle: Cycle) -> None:
     chat.screenshot("cycle-07-kommer")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot bug: a card button's answer is an invoke message, which Teams and the Playground show as plain "
-    "text, but the attendance answer has Markdown in it (Skriv **kommer inte** …, *kommun Skövde*)"))
 def test_button_answers_show_no_markdown_marks(cycle: Cycle) -> None:
     reminder = cycle.chat.bot_message_with("Nätverksmöte fredag 20 november")
     shown = cycle.chat.wait_for_text(reminder, "Tack Peter!")

@@ -28,3 +28,15 @@ from bot.cards import escape
 )
 def test_escape(typed: str, shown: str) -> None:
     assert escape(typed) == shown
+
+
+def test_plain_text_drops_markdown_marks_and_escapes() -> None:
+    from bot.cards import plain_text
+
+    assert plain_text("Skriv **kommer inte** om du ändrar dig, eller *kommun Skövde*.") == (
+        "Skriv kommer inte om du ändrar dig, eller kommun Skövde."
+    )
+    assert plain_text("Se [sidan](https://skaraborg.se/skis).") == "Se sidan (https://skaraborg.se/skis)."
+    typed = "Mitt *svar*: 2*3 = 6, a_b, [x](y), <b>, {{DATE(x)}}\n- punkt"
+    assert plain_text(escape(typed)) == typed.replace("\n", "\n\n")  # what people typed comes back as typed
+    assert plain_text("3 * 4 * 5") == "3 * 4 * 5"

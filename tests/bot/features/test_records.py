@@ -471,7 +471,7 @@ async def test_done_button_refreshes_the_list_and_form_adds_an_item(harness: Har
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "X", "owners": "Peter", "due": "30 februari"}, ANNA)
     assert "februari" in body["value"]
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "X", "owners": "Peter", "due": ""}, ANNA)
-    assert "Uppgift **4**" in body["value"]
+    assert "Uppgift 4 är sparad" in body["value"] and "**" not in body["value"]  # shown as plain text
     assert len(harness.store.actions.all(TEAM_ID)) == 4
 
 
