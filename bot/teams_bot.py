@@ -205,15 +205,19 @@ class SkisBot(TeamsActivityHandler):
 
     def _team_for(self, activity: Activity) -> Any:
         """The network this activity belongs to: the team, the group chat, or for a 1:1 chat the
-        person's own network (their team if they are in exactly one active one)."""
+        person's own network (a team where the bot is installed before a group chat, such as the
+        presidium's planning chat; the first one they joined if there are several)."""
         key, kind, _ = install.team_identity(activity)
         repo = self.services.store.teams
         if kind == "personal":
             account = activity.from_property
+            candidates = []
             for team_key in repo.teams_of_person(member_key(account.id, account.aad_object_id)):
                 team = repo.get_team(team_key)
                 if team is not None and team.active and team.kind != "personal":
-                    return team
+                    candidates.append(team)
+            if candidates:
+                return min(candidates, key=lambda t: t.kind != "team")  # stable: keeps join order
         return install.ensure_team(self.services, activity)
 
     def _remember_personal_chat(self, activity: Activity) -> None:
