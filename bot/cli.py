@@ -70,7 +70,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StoreOpenError as exc:
         sys.stderr.write(f"skis-bot: {exc}\n")
         return 1
-    app = create_app(settings, store, SystemClock(), bot_storage=bot_storage)
+    # The developer stack (bot/devrun.py) passes a clock it can move; a service runs on real time.
+    clock = getattr(args, "clock", None) or SystemClock()
+    app = create_app(settings, store, clock, bot_storage=bot_storage)
     app.on_cleanup.append(lambda _app: _close(store))
     log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
     try:

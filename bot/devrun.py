@@ -217,18 +217,6 @@ def clock_now(data_dir: Path) -> datetime:
     return DevClock(clock_file(data_dir)).now()
 
 
-def _use_dev_clock(path: Path) -> None:
-    """Make ``skis-bot serve`` in this process run on a DevClock reading ``path``."""
-    import bot.clock
-
-    class ServeClock(DevClock):
-        def __init__(self) -> None:
-            super().__init__(path)
-
-    # cmd_serve builds its clock as bot.clock.SystemClock() when it runs, so this is the one seam.
-    bot.clock.SystemClock = ServeClock  # type: ignore[misc]
-
-
 # The locale proxy ----------------------------------------------------------------------------
 _HOP_BY_HOP = frozenset(
     {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer",
@@ -717,10 +705,12 @@ def _serve_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.devrun serve")
     parser.add_argument("--clock-file", type=Path, required=True)
     args, rest = parser.parse_known_args(argv)
-    _use_dev_clock(args.clock_file)
-    from bot.cli import main as skis_bot
+    from bot.cli import build_parser, setup_logging
 
-    return skis_bot(["serve", *rest])
+    setup_logging()
+    serve_args = build_parser().parse_args(["serve", *rest])
+    serve_args.clock = DevClock(args.clock_file)
+    return int(serve_args.func(serve_args) or 0)
 
 
 def _timezone() -> ZoneInfo:
