@@ -76,13 +76,15 @@ class ActionItem:
         return self.is_open and self.due is not None and self.due < today
 
     def is_owned_by(self, member_key: str, municipality: str | None = None) -> bool:
-        """True if the person is an owner: named, part of "alla", or from an owning municipality."""
+        """True if the person is an owner: named, part of "alla", or from an owning municipality
+        (``municipality`` may name several, joined with ", ", as the register keeps them)."""
+        theirs = {part.strip().casefold() for part in (municipality or "").split(",") if part.strip()}
         for owner in self.owners:
             if owner.kind == ALL:
                 return True
             if owner.kind == MEMBER and owner.key == member_key:
                 return True
-            if owner.kind == MUNICIPALITY and municipality and (owner.key or "").casefold() == municipality.casefold():
+            if owner.kind == MUNICIPALITY and (owner.key or "").casefold() in theirs:
                 return True
         return False
 

@@ -54,6 +54,9 @@ def test_ownership_done_reopen_update(kit):
     assert skovde.is_owned_by("peter", "skövde") and not skovde.is_owned_by("anna", "Götene")
     assert everyone.is_owned_by("whoever")
     assert [i.number for i in repo.open_items_of(TEAM, "peter", "Skövde")] == [2, 3]
+    # One person may represent two municipalities that work together.
+    assert skovde.is_owned_by("maria", "Mariestad, Skövde") and not skovde.is_owned_by("maria", "Mariestad, Gullspång")
+    assert [i.number for i in repo.open_items_of(TEAM, "maria", "Tibro, Skövde")] == [2, 3]
     assert mine.is_overdue(date(2026, 12, 5)) and not mine.is_overdue(date(2026, 12, 4))
 
     done = repo.set_status(mine, DONE, by="anna", at=T0 + timedelta(days=1))
