@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from bot.routing import COMMANDS, fold, parse_command
 from bot.turn import Turn
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, ActionItem, Owner
 from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
+from storage.codec import load_dt
 from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
 from storage.store import Store
@@ -39,6 +40,8 @@ DEFAULT_QUESTION_KEYS: dict[str, tuple[str, ...]] = {
 
 # Who may do what beyond their own records.
 LEAD_ROLES = ("presidium", "ordförande")
+# Who changed a record when the bot itself did (an item's date following its meeting).
+SYSTEM_AUTHOR = "skis-bot"
 RECORDER_ROLES = ("presidium", "sekreterare", "ordförande")
 
 _ALL_WORDS = frozenset(
@@ -49,6 +52,8 @@ _NO_DUE_WORDS = frozenset(
     {"ingen", "inget", "nej", "-", "ingen tid", "inget datum", "ingen deadline", "vet inte", "nej tack", "none", "no"}
 )
 _NEXT_MEETING = re.compile(r"^(?:(?:till|senast|innan|fore)\s+)?(?:det\s+)?nasta\s+mote(?:t)?$")
+# After "till"/"senast" at the end of an item: no due date ("ändra uppgift 3 till ingen").
+_TRAILING_NO_DUE = frozenset({"ingen", "inget", "inget datum", "ingen tid", "ingen deadline", "-"})
 _DUE_WORD = re.compile(r"(?<!\S)(?:till|senast)\s+", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÆØÉÜ][\w'’.-]*$")
 _OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|@|\boch\b|\band\b)\s*", re.IGNORECASE)
@@ -82,6 +87,31 @@ def next_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
     """The next meeting that has not started yet ("till nästa möte")."""
     later = [m for m in store.meetings.upcoming(team_key, now) if m.starts_at > now]
     return later[0] if later else None
+
+
+def follow_next_meeting(store: Store, team_key: str, tz: tzinfo, now: datetime) -> list[ActionItem]:
+    """Open items due "till nästa möte" take the date of the first meeting that starts after
+    that was said, as the calendar stands now: a meeting planned later, moved or cancelled moves
+    the due date with it. Returns the items whose date changed."""
+    meetings = sorted(store.meetings.all(team_key), key=lambda m: m.starts_at)  # cancelled left out
+    changed: list[ActionItem] = []
+    for item in store.actions.open_items(team_key):
+        if not item.due_next_meeting:
+            continue
+        since = _due_next_set_at(item)
+        following = next((m for m in meetings if m.starts_at > since), None)
+        due = following.starts_at.astimezone(tz).date() if following else None
+        if due != item.due:
+            changed.append(store.actions.update(item, by=SYSTEM_AUTHOR, at=now, due=due))
+    return changed
+
+
+def _due_next_set_at(item: ActionItem) -> datetime:
+    """When "till nästa möte" was chosen: at an edit that set it, else when the item was recorded."""
+    for entry in reversed(item.history):
+        if "due_next_meeting" in (entry.get("before") or {}) and entry.get("by") != SYSTEM_AUTHOR:
+            return load_dt(entry["at"]) or item.created_at
+    return item.created_at
 
 
 def question_for(store: Store, meeting: Meeting, kind: str = CHECKIN, locale: str = "sv") -> str:
@@ -484,6 +514,8 @@ def _take_trailing_due(text: str, ctx: ParseContext) -> tuple[str, Due | None, s
             continue
         if _is_next_meeting(rest):
             return before, Due(next_meeting=True), None
+        if " ".join(fold(rest.strip(" .,;:!?")).split()) in _TRAILING_NO_DUE:
+            return before, Due(), None  # "ändra uppgift 3 till ingen": the date is taken away
         found = parse_when(rest, ctx.today, ctx.tz)
         if isinstance(found, When):
             checked = _checked_due(found, ctx)

@@ -52,6 +52,7 @@ from bot.recording import (
     decision_saved_text,
     delete_checkin,
     due_text,
+    follow_next_meeting,
     kind_params,
     local_today,
     may_close,
@@ -578,6 +579,19 @@ def _day(when: datetime, turn: Turn) -> str:
 
 
 # --- Registration ------------------------------------------------------------------------------
+
+
+async def start(services: Services) -> None:
+    """Keep "till nästa möte" dates in step with the calendar."""
+
+    async def on_change(kind: str, team_key: str, _record_id: str) -> None:
+        if kind != "meeting":
+            return
+        tz = services.settings.timezone
+        for item in follow_next_meeting(services.store, team_key, tz, services.clock.now()):
+            await services.changes.publish("action_item", team_key, item.id)
+
+    services.changes.subscribe(on_change)
 
 
 def dialogs(services: Services) -> list[Dialog]:

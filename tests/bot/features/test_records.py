@@ -437,6 +437,9 @@ async def test_edit_and_reassign(harness: Harness) -> None:
     replies = await harness.say("ändra uppgift 1 till nästa möte", PETER)
     item = harness.store.actions.by_number(TEAM_ID, 1)
     assert item.title == "Mejla inbjudan till alla skolchefer" and item.due_next_meeting
+    await harness.say("ändra uppgift 1 till ingen", PETER)
+    item = harness.store.actions.by_number(TEAM_ID, 1)
+    assert item.title == "Mejla inbjudan till alla skolchefer" and item.due is None and not item.due_next_meeting
     replies = await harness.say("ändra uppgift 1 Något annat", SOFIA)
     assert "lät den vara" in replies[0]
     replies = await harness.say("ändra uppgift 1", PETER)
@@ -502,6 +505,22 @@ async def test_no_items_says_how_to_add_one(harness: Harness) -> None:
     # Without any meeting, an item is stored without one.
     await harness.say("uppgift Skriv verksamhetsplan @jag", ANNA)
     assert harness.store.actions.by_number(TEAM_ID, 1).meeting_id is None
+
+
+async def test_till_nasta_mote_follows_the_calendar(harness: Harness) -> None:
+    await harness.install(ANNA, roster=[ANNA, PETER])
+    # No meeting planned yet: the item waits for one.
+    await harness.say("uppgift Boka lokal @Peter till nästa möte", ANNA)
+    item = harness.store.actions.by_number(TEAM_ID, 1)
+    assert item.due_next_meeting and item.due is None
+    await harness.say("nytt möte fredag 18 december kl 9-12 Skövde", ANNA)
+    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2026, 12, 18)
+    await harness.say("flytta möte 18 december till fredag 15 januari", ANNA)
+    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2027, 1, 15)
+    await harness.say("nytt möte fredag 11 december kl 9-12 Skövde", ANNA)
+    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2026, 12, 11)
+    await harness.say("ställ in möte 11 december", ANNA)
+    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2027, 1, 15)
 
 
 # --- Decisions ------------------------------------------------------------------------------
