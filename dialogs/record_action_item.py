@@ -89,6 +89,13 @@ class RecordActionItemDialog(ComponentDialog):
         command = parse_command(reply)
         if command is not None and command.name == "action_item":
             reply = command.args
+            if asking != "title":
+                retyped = parse_action_text(reply, ParseContext.of(turn)) if reply else None
+                if retyped is not None and retyped.title and (retyped.owners or retyped.due is not None):
+                    # The whole item typed again ("uppgift Boka lokal @Anna till 4 december"):
+                    # start over from it rather than read it all as the answer to one question.
+                    asking, hints = "title", {}
+                    options = {**EMPTY_OPTIONS, "hints": hints}
         if asking == "title":
             draft = parse_action_text(reply, ParseContext.of(turn)) if reply else None
             if draft is None or not draft.title:

@@ -54,3 +54,17 @@ async def test_a_command_typed_as_the_owner_is_not_stored_as_a_name(tmp_path: Pa
         assert item.title == "Boka lokal" and [o.key for o in item.owners] == [SOFIA.aad]
     finally:
         await stop(service)
+
+
+async def test_the_whole_item_typed_again_starts_over(tmp_path: Path) -> None:
+    service = await first_start(tmp_path / "data")
+    try:
+        replies = await service.harness.say("uppgift Boka lokal", PETER)
+        assert "Vem ska göra det?" in replies[0]
+        replies = await service.harness.say("uppgift Boka stor lokal @Sofia Adolfsson till 4 december", PETER)
+        assert "Uppgift **1**" in replies[0]
+        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        assert item.title == "Boka stor lokal" and item.due == date(2026, 12, 4)
+        assert [o.key for o in item.owners] == [SOFIA.aad]
+    finally:
+        await stop(service)
