@@ -26,8 +26,7 @@ PURGE_INTERVAL_SECONDS = 24 * 60 * 60
 
 async def my_data(turn: Turn, args: str) -> None:
     """`mina data`: in the person's 1:1 chat, everything the bot has stored about them in this network."""
-    conversation = turn.activity.conversation
-    if conversation is None or conversation.conversation_type != "personal":
+    if not _in_personal_chat(turn):
         await turn.say_key("privacy.in_channel")
         return
     store, member, team = turn.store, turn.member, turn.team
@@ -68,7 +67,11 @@ async def my_data(turn: Turn, args: str) -> None:
 
 
 async def delete_my_answers(turn: Turn, args: str) -> None:
-    """`radera mina svar`: says how many answers there are; `radera mina svar ja` deletes them all."""
+    """`radera mina svar`: says how many answers there are; `radera mina svar ja` deletes them all.
+    Only in the person's 1:1 chat, like `mina data`: it is nobody else's business."""
+    if not _in_personal_chat(turn):
+        await turn.say_key("privacy.delete_in_channel")
+        return
     store = turn.store
     count = len(store.checkins.answers_of(turn.team.key, turn.member.key))
     if count == 0:
@@ -80,6 +83,11 @@ async def delete_my_answers(turn: Turn, args: str) -> None:
     deleted = store.checkins.delete_member_answers(turn.team.key, turn.member.key)
     log.info("a member deleted their check-in answers (%d) in %s", deleted, turn.team.key)
     await turn.say_key("privacy.deleted", count=deleted)
+
+
+def _in_personal_chat(turn: Turn) -> bool:
+    conversation = turn.activity.conversation
+    return conversation is not None and conversation.conversation_type == "personal"
 
 
 COMMANDS = {"my_data": my_data, "delete_my_answers": delete_my_answers}

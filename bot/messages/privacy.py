@@ -19,19 +19,24 @@ SV: dict[str, str] = {
     "privacy.footer": (
         "Skriv **radera mina svar** för att radera alla dina svar på incheckning och utcheckning. "
         "Vill du att allt om dig tas bort ur medlemslistan och uppgifterna? Be presidiet, så hjälper "
-        "driftansvarig till. Fastställda protokoll är allmänna handlingar och sparas."
+        "driftansvarig till. Godkända protokoll är allmänna handlingar och sparas."
     ),
     "privacy.delete_none": "Du har inga sparade svar på incheckning eller utcheckning här. Skriv **mina data** för att se vad jag har sparat om dig.",
     "privacy.delete_confirm": (
-        "Du har {count} sparade svar på incheckning och utcheckning. Vill du radera alla? "
+        "Antal sparade svar från dig på incheckning och utcheckning: {count}. Vill du radera alla? "
         "Skriv **radera mina svar ja**. Det går inte att ångra."
     ),
-    "privacy.deleted": "Klart! Jag har raderat dina {count} svar på incheckning och utcheckning. Skriv **mina data** för att se vad som finns kvar.",
+    "privacy.deleted": "Klart! Jag har raderat dina svar på incheckning och utcheckning ({count} st). Skriv **mina data** för att se vad som finns kvar.",
+    "privacy.delete_in_channel": (
+        "Dina svar raderar jag bara i vår privata chatt, så att ingen annan ser det. Öppna chatten med "
+        "mig (SKIS-boten) och skriv **radera mina svar** där."
+    ),
     "privacy.kind.checkin": "incheckning",
     "privacy.kind.checkout": "utcheckning",
 }
 
 EN: dict[str, str] = {
+    "privacy.delete_in_channel": "I only delete your answers in our private chat. Open a chat with me and type **radera mina svar** there.",
     "privacy.in_channel": "I only show what I have stored about you in our private chat. Open a chat with me and type **mina data** there.",
     "privacy.title": "**What I have stored about you in {team}**",
     "privacy.register": "**Member list:** {name}, {municipality}. Roles: {roles}. Member since {joined}.",

@@ -54,17 +54,19 @@ async def test_my_data_for_someone_with_nothing_stored(bot: Harness) -> None:
 
 
 async def test_delete_my_answers_asks_first_then_deletes_only_their_own(bot: Harness) -> None:
-    texts = await bot.say("radera mina svar", PETER)
+    texts = await bot.say("radera mina svar ja", PETER)  # in the channel: only in the 1:1 chat
+    assert texts == [t("privacy.delete_in_channel", "sv")]
+    texts = await bot.say("radera mina svar", PETER, where="personal")
     assert texts == [t("privacy.delete_confirm", "sv", count=2)]
     assert len(bot.store.checkins.answers_of(TEAM_ID, PETER.aad)) == 2  # nothing deleted yet
 
-    texts = await bot.say("radera mina svar ja", PETER)
+    texts = await bot.say("radera mina svar ja", PETER, where="personal")
     assert texts == [t("privacy.deleted", "sv", count=2)]
     assert bot.store.checkins.answers_of(TEAM_ID, PETER.aad) == []
     assert [a.answer for a in bot.store.checkins.answers_of(TEAM_ID, SOFIA.aad)] == ["Sofias svar"]
     assert len(bot.store.actions.all(TEAM_ID)) == 1  # other records stay
 
-    texts = await bot.say("radera mina svar ja", PETER)
+    texts = await bot.say("radera mina svar ja", PETER, where="personal")
     assert texts == [t("privacy.delete_none", "sv")]
 
 
@@ -74,7 +76,7 @@ async def test_delete_my_answers_works_in_the_private_chat(bot: Harness) -> None
 
 
 async def test_delete_my_answers_delivered_twice_deletes_once(bot: Harness) -> None:
-    activity = bot.message("radera mina svar ja", PETER)
+    activity = bot.message("radera mina svar ja", PETER, where="personal")
     await bot.post(activity)
     await bot.post(activity)
     assert [p.text for p in bot.connector.posted].count(t("privacy.deleted", "sv", count=2)) == 1
