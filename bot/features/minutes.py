@@ -532,9 +532,13 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
 
 # Sending outside the current turn -----------------------------------------------------------------
 async def notify_change_request(services: Services, team: Team, meeting: Meeting, sender: Member, comment: str, locale: str = "sv") -> str:
-    """Post the comment to each presidium member 1:1 (channel for those the bot cannot reach); returns who."""
+    """Post the comment 1:1 to the presidium and to the secretary, who makes the change (in the
+    channel for those the bot cannot reach); returns who."""
     store = services.store
-    recipients = [m for m in store.teams.members(team.key) if PRESIDIUM in m.roles and m.key != sender.key]
+    recipients = [
+        m for m in store.teams.members(team.key)
+        if m.active and (PRESIDIUM in m.roles or SECRETARY in m.roles) and m.key != sender.key
+    ]
     params = {
         "name": escape(sender.name),
         "date": _date_text(services, meeting, locale),

@@ -3,6 +3,8 @@ change requests, corrections and justering, exactly as Teams sends them."""
 
 from __future__ import annotations
 
+import json
+
 import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -354,6 +356,17 @@ async def test_request_change_goes_to_the_presidium_one_to_one_or_the_channel(ha
     assert empty["type"] == MESSAGE and "Skriv vad som behöver ändras" in empty["value"]
 
 
+async def test_a_members_change_request_reaches_the_secretary_too(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    await harness.say("hjälp", SOFIA, where="personal")  # the secretary, not in the presidium
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Stavfel i punkt 2"}, PETER)
+    assert "Sofia Adolfsson" in json.dumps(body, ensure_ascii=False)
+    to_sofia = [p for p in harness.connector.posted[before:] if p.conversation_id == f"a:personal-{SOFIA.aad}"]
+    assert len(to_sofia) == 1 and "Peter Stark begär en ändring" in to_sofia[0].text
+
+
 # Corrections and justering ----------------------------------------------------------------------------
 async def _confirm(h: Harness) -> None:
     await draft_card(h)
@@ -548,8 +561,11 @@ async def test_a_member_asks_for_a_change_from_the_read_only_card(harness: Harne
     before = len(harness.connector.posted)
     body = await invoke(harness, "minutes_request_change", {**send["data"], "change_comment": "Jag var inte där"}, PETER)
     assert body["type"] == CARD and "skickad till Anna Gustafsson" in card_text(body["value"])
-    (sent,) = harness.connector.posted[before:]
-    assert sent.conversation_id == f"a:personal-{ANNA.aad}" and "Peter Stark begär en ändring" in sent.text and "Jag var inte där" in sent.text
+    (sent,) = [p for p in harness.connector.posted[before:] if p.conversation_id == f"a:personal-{ANNA.aad}"]
+    assert "Peter Stark begär en ändring" in sent.text and "Jag var inte där" in sent.text
+    # The secretary, whom the bot cannot reach 1:1 here, is told in the channel.
+    (channel,) = [p for p in harness.connector.posted[before:] if p.conversation_id.startswith(TEAM_ID)]
+    assert "Sofia Adolfsson" in channel.text
     assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1  # a request changes nothing by itself
 
 
