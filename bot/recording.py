@@ -202,6 +202,7 @@ def kind_params(kind: str, locale: str = "sv") -> dict[str, str]:
         "kind": t(f"records.kind.{kind}", locale),
         "kind_title": t(f"records.kind_title.{kind}", locale),
         "question_label": t(f"records.question_label.{kind}", locale),
+        "question_example": t(f"records.question_example.{kind}", locale),
         "command": COMMANDS[kind][0],
         "list_command": COMMANDS[f"{kind}s"][0],
         "delete_command": COMMANDS[f"{kind}_delete"][0],

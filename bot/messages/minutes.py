@@ -120,7 +120,7 @@ SV: dict[str, str] = {
     "minutes.history_reason": " – rättelse: {reason}",
     "minutes.history_cosign": ", justerad av {name}",
     "minutes.history_draft": "- Utkast (ändrat {at}), inte godkänt än.",
-    "minutes.history_none": "Det finns inga minnesanteckningar för {date} än. Skriv **protokoll {meeting_id}** för att göra ett utkast.",
+    "minutes.history_none": "Det finns inga minnesanteckningar för {date} än. Sekreteraren, ordföranden eller presidiet gör ett utkast med **protokoll {meeting_id}**.",
     "minutes.history_export_hint": "Exportera en version med *skis-bot export --format docx --meeting {meeting_id} --version N --out protokoll.docx*.",
     # Export CLI (skis-bot export --format md|html|docx)
     "minutes.export_no_meeting": "Hittar inget möte med id {meeting_id}. Mötenas id står i **tidigare möten** i Teams och i JSON-exporten.",

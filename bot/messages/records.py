@@ -19,6 +19,8 @@ SV: dict[str, str] = {
     "records.kind_title.checkout": "Utcheckning",
     "records.question_label.checkin": "Incheckningsfrågan",
     "records.question_label.checkout": "Utcheckningsfrågan",
+    "records.question_example.checkin": "Vad vill du få med dig i dag?",
+    "records.question_example.checkout": "Vad tar du med dig från dagens möte?",
     # Check-in and check-out
     "records.checkin_no_meeting": (
         "Det finns inget kommande möte att svara på {kind} till än. När presidiet har lagt in nästa möte "
@@ -62,8 +64,8 @@ SV: dict[str, str] = {
     "records.checkins_summary": "{kind_title}: {answered} av {total} har svarat",
     "records.no_municipality": "Kommun okänd",
     "records.question_current": (
-        "{question_label} till mötet {meeting} är:\n\n*{question}*\n\n{source} Presidiet kan byta den med "
-        "**{question_command}** och den nya frågan, till exempel *{question_command} Vad vill du få med dig i dag?*"
+        "{question_label} till mötet {meeting} är:\n\n*{question}*\n\n{source} Presidiet och ordföranden kan byta den med "
+        "**{question_command}** och den nya frågan, till exempel *{question_command} {question_example}*"
     ),
     "records.question_source_custom": "Presidiet har valt den.",
     "records.question_source_default": "Den är en av nätverkets egna frågor, som turas om.",
@@ -155,8 +157,8 @@ SV: dict[str, str] = {
     "records.action_number_missing": "Skriv numret på uppgiften, till exempel **{command} 12**. Numren står i **uppgifter**.",
     "records.action_not_found": "Jag hittar ingen uppgift {number}. Skriv **uppgifter** för att se de öppna och deras nummer.",
     "records.action_not_allowed": (
-        "Uppgift {number} ({title}) ligger hos {owners}. Den bockas av och ändras av den som har uppgiften, "
-        "presidiet eller ordföranden, så jag lät den vara. Be någon av dem, eller skriv **mina uppgifter** "
+        "Uppgift {number} ({title}) ligger hos {owners}. Den bockas av av den som har uppgiften, "
+        "presidiet eller ordföranden (och kan ändras också av den som skrev in den), så jag lät den vara. Be någon av dem, eller skriv **mina uppgifter** "
         "för att se dina egna."
     ),
     "records.action_already_done": "Uppgift {number} är redan markerad som klar ({date}). Skriv **ångra {number}** om den inte är klar ändå.",
@@ -220,7 +222,7 @@ SV: dict[str, str] = {
         "Inget beslut innehåller \"{query}\". Prova ett annat ord eller början av ett ord, "
         "eller skriv **beslutslogg** för alla."
     ),
-    "records.decision_log_no_page": "Det finns bara {pages} sidor. Skriv **{command}** för den sista.",
+    "records.decision_log_no_page": "Beslutsloggen har {pages} sid(or). Skriv **{command}** för den sista.",
 }
 
 EN: dict[str, str] = {

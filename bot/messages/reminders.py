@@ -98,7 +98,7 @@ SV: dict[str, str] = {
     "reminders.settings_next": "Nästa: {kind} {when}.",
     "reminders.settings_none_planned": "Inga påminnelser är planerade just nu (det finns inga kommande möten eller uppgifter med sista dag).",
     "reminders.settings_help": (
-        "Presidiet kan ändra, till exempel **påminnelser kallelse 6 dagar före kl 10**, **påminnelser presidiet kl 7.30**, "
+        "Presidiet och ordföranden kan ändra, till exempel **påminnelser kallelse 6 dagar före kl 10**, **påminnelser presidiet kl 7.30**, "
         "**påminnelser uppgifter av**, eller stänga av och slå på allt med **påminnelser av** och **påminnelser på**."
     ),
     "reminders.saved_kind": "Sparat. {kind} skickas nu {when}.",
