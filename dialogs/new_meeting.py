@@ -21,7 +21,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from bot import formatting, meeting_ops
 from bot.dates import DateQuestion, parse_time, split_when
-from bot.routing import clean_text, fold
+from bot.routing import clean_text, fold, parse_command
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
 ALL_FIELDS = ("date", "time", "place", "topics")
@@ -137,6 +137,9 @@ class NewMeetingDialog(ComponentDialog):
         turn = _turn(prompt)
         tz = turn.services.settings.timezone
         text = clean_text(prompt.recognized.value or "")
+        command = parse_command(text)
+        if command is not None and command.name == "new_meeting":
+            text = command.args  # the whole command typed again: its words are not the place
         today = meeting_ops.local_today(turn.now, tz)
         found, before, after = split_when(text, today, tz)
         if found is None:

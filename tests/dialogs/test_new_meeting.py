@@ -84,6 +84,19 @@ async def test_bad_time_and_past_date_are_asked_again(tmp_path: Path) -> None:
         await _stop(h, engine)
 
 
+async def test_the_whole_command_typed_again_at_the_date_question_is_read_as_such(tmp_path: Path) -> None:
+    h, engine = await _start(tmp_path / "data")
+    try:
+        await h.install(ANNA)
+        assert "31 juni" in (await h.say("nytt möte 31 juni"))[-1]  # asked again: no such date
+        texts = await h.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
+        assert "Mötet är sparat" in texts[0] and "Regionens hus." in texts[0]
+        (meeting,) = h.store.meetings.all(TEAM_ID)
+        assert meeting.location == "Regionens hus"
+    finally:
+        await _stop(h, engine)
+
+
 def test_parse_topics():
     assert parse_topics("inga") == []
     assert parse_topics("UP2; Bästa skola\n\n3. Övrigt") == ["UP2", "Bästa skola", "Övrigt"]
