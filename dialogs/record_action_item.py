@@ -34,6 +34,7 @@ from bot.recording import (
 )
 from bot.routing import parse_command
 from bot.turn import Turn
+from storage.actions_repo import EXTERNAL
 
 DIALOG_ID = "records.action_item"
 _FLOW = "records.action_item.flow"
@@ -89,13 +90,14 @@ class RecordActionItemDialog(ComponentDialog):
         command = parse_command(reply)
         if command is not None and command.name == "action_item":
             reply = command.args
-            if asking != "title":
-                retyped = parse_action_text(reply, ParseContext.of(turn)) if reply else None
-                if retyped is not None and retyped.title and (retyped.owners or retyped.due is not None):
-                    # The whole item typed again ("uppgift Boka lokal @Anna till 4 december"):
-                    # start over from it rather than read it all as the answer to one question.
-                    asking, hints = "title", {}
-                    options = {**EMPTY_OPTIONS, "hints": hints}
+            if asking != "title" and reply and not _answers(asking, reply, turn):
+                # A new item typed while this one waits for an answer ("uppgift Boka lokal" when
+                # asked who): start over from the new one, and say the pending one was not saved.
+                pending = options.get("title")
+                asking, hints = "title", {}
+                options = {**EMPTY_OPTIONS, "hints": hints}
+                if pending:
+                    await turn.say_key("records.action_pending_dropped", title=escape(pending))
         if asking == "title":
             draft = parse_action_text(reply, ParseContext.of(turn)) if reply else None
             if draft is None or not draft.title:
@@ -131,6 +133,16 @@ class RecordActionItemDialog(ComponentDialog):
         if next_missing(options) is None:
             return await _finish(step, turn, options)
         return await step.replace_dialog(_FLOW, options)
+
+
+def _answers(asking: str, reply: str, turn: Turn) -> bool:
+    """Whether ``uppgift <reply>`` answers the open question: names the network knows as owners
+    (members, a municipality, alla), or a due date, rather than a new item."""
+    ctx = ParseContext.of(turn)
+    if asking == "owners":
+        result = resolve_owner_list(reply, ctx)
+        return not result.problem and bool(result.owners) and all(o.kind != EXTERNAL for o in result.owners)
+    return not isinstance(parse_due(reply, ctx), str)
 
 
 def _due_options(due: Due) -> dict[str, Any]:

@@ -123,6 +123,10 @@ SV: dict[str, str] = {
         "(**avbryt** avbryter.)"
     ),
     "records.action_title_empty": "Jag behöver veta vad som ska göras.",
+    "records.action_pending_dropped": (
+        "Uppgiften *{title}* sparades inte (den saknade svar på min fråga). Skriv den igen med "
+        "**uppgift** när du vill. Nu tar jag den nya:"
+    ),
     "records.action_owner_is_command": (
         "”{text}” ser ut som kommandot **{word}**, inte som ett namn, så jag har inte sparat något. "
         "Svara först på frågan nedan, eller skriv **avbryt** och sedan kommandot igen."
@@ -226,6 +230,10 @@ SV: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "records.action_pending_dropped": (
+        "The action item *{title}* was not saved (it still lacked an answer). Type it again with "
+        "**uppgift** whenever you like. Now for the new one:"
+    ),
     "records.action_owner_is_command": (
         "“{text}” looks like the command **{word}**, not a name, so nothing was saved. Answer the "
         "question below first, or type **avbryt** and then the command again."

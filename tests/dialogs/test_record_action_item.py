@@ -62,9 +62,23 @@ async def test_the_whole_item_typed_again_starts_over(tmp_path: Path) -> None:
         replies = await service.harness.say("uppgift Boka lokal", PETER)
         assert "Vem ska göra det?" in replies[0]
         replies = await service.harness.say("uppgift Boka stor lokal @Sofia Adolfsson till 4 december", PETER)
-        assert "Uppgift **1**" in replies[0]
+        assert "*Boka lokal* sparades inte" in replies[0] and "Uppgift **1**" in replies[1]
         item = service.harness.store.actions.by_number(TEAM_ID, 1)
         assert item.title == "Boka stor lokal" and item.due == date(2026, 12, 4)
         assert [o.key for o in item.owners] == [SOFIA.aad]
+    finally:
+        await stop(service)
+
+
+async def test_the_next_item_is_not_taken_as_the_owner_of_the_pending_one(tmp_path: Path) -> None:
+    service = await first_start(tmp_path / "data")
+    try:
+        await service.harness.say("uppgift Fixa fika", PETER)
+        replies = await service.harness.say("uppgift Boka lokal", PETER)
+        assert "*Fixa fika* sparades inte" in replies[0] and "Vem ska göra det?" in replies[1]
+        await service.harness.say("Sofia", PETER)
+        replies = await service.harness.say("till 4 december", PETER)
+        (item,) = service.harness.store.actions.all(TEAM_ID)
+        assert item.title == "Boka lokal" and [o.key for o in item.owners] == [SOFIA.aad]
     finally:
         await stop(service)
