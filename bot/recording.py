@@ -618,6 +618,19 @@ def split_agenda_item(text: str) -> tuple[int | None, str]:
     return int(m.group(1)), text[m.end() :].strip()
 
 
+def agenda_item_problem(turn: Turn, meeting: Meeting, number: int | None) -> str | None:
+    """A question back when ``number`` is not an item on the meeting's agenda; None when it is (or none given)."""
+    if number is None:
+        return None
+    from bot.agenda import build_agenda  # the agenda module reads check-in questions from here
+
+    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
+    if agenda.entry(number) is not None:
+        return None
+    when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
+    return turn.t("records.agenda_item_missing", number=number, meeting=when, last=len(agenda.entries))
+
+
 def record_decision(turn: Turn, meeting: Meeting, text: str, agenda_item: int | None) -> Decision:
     return turn.store.decisions.record(
         turn.team.key,

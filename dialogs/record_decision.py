@@ -18,7 +18,14 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
-from bot.recording import decision_saved_text, meeting_date, record_decision, reply_text, split_agenda_item
+from bot.recording import (
+    agenda_item_problem,
+    decision_saved_text,
+    meeting_date,
+    record_decision,
+    reply_text,
+    split_agenda_item,
+)
 from bot.routing import parse_command
 from bot.turn import Turn
 
@@ -61,6 +68,9 @@ class RecordDecisionDialog(ComponentDialog):
         if command is not None and command.name == "decision":
             reply = command.args  # "beslut …" typed again
         item, text = split_agenda_item(reply)
+        problem = agenda_item_problem(turn, meeting, item)
+        if problem:
+            return await step.replace_dialog(_FLOW, {**options, "hint": problem})
         item = item if item is not None else options.get("agenda_item")
         if not text:
             return await step.replace_dialog(_FLOW, {**options, "agenda_item": item, "hint": turn.t("records.decision_empty")})

@@ -43,6 +43,7 @@ from bot.recording import (
     Due,
     ParseContext,
     action_saved_text,
+    agenda_item_problem,
     checkin_meeting,
     checkin_overview,
     checkin_saved_text,
@@ -501,6 +502,10 @@ async def decision(turn: Turn, args: str) -> None:
         await turn.say_key("records.decision_not_allowed", meeting=when, roles=roles_text(turn.locale, RECORDER_ROLES))
         return
     agenda_item, text = split_agenda_item(args)
+    problem = agenda_item_problem(turn, meeting, agenda_item)
+    if problem:
+        await turn.say(problem)
+        return
     if not text:
         await _begin(turn, DECISION_DIALOG, {"meeting_id": meeting.id, "agenda_item": agenda_item})
         return
@@ -525,6 +530,11 @@ async def decision_edit(turn: Turn, args: str) -> None:
     agenda_item, text = split_agenda_item(rest)
     if not text:
         await turn.say_key("records.decision_edit_usage")
+        return
+    meeting = turn.store.meetings.get(turn.team.key, found.meeting_id)
+    problem = agenda_item_problem(turn, meeting, agenda_item) if meeting else None
+    if problem:
+        await turn.say(problem)
         return
     corrected = turn.store.decisions.correct(
         found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item

@@ -123,6 +123,11 @@ SV: dict[str, str] = {
         "(**avbryt** avbryter.)"
     ),
     "records.action_title_empty": "Jag behöver veta vad som ska göras.",
+    "records.agenda_item_missing": (
+        "Dagordningen för mötet {meeting} har ingen punkt {number} (den har punkterna 1–{last}), så jag "
+        "har inte sparat något. Skriv **dagordning** för att se punkterna och skriv sedan beslutet igen, "
+        "till exempel *beslut punkt 3: …*, eller utan punkt."
+    ),
     "records.action_pending_dropped": (
         "Uppgiften *{title}* sparades inte (den saknade svar på min fråga). Skriv den igen med "
         "**uppgift** när du vill. Nu tar jag den nya:"

@@ -3,9 +3,8 @@ change requests, corrections and justering, exactly as Teams sends them."""
 
 from __future__ import annotations
 
-import json
-
 import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any

@@ -558,11 +558,15 @@ async def test_decision_dialog(harness: Harness) -> None:
     replies = await harness.say("punkt 2: Vi bjuder in Erik Andersson", PETER)
     d = harness.store.decisions.get(TEAM_ID, 1)
     assert (d.agenda_item, d.text, d.meeting_id) == (2, "Vi bjuder in Erik Andersson", m.id)
+    replies = await harness.say("beslut punkt 99: Något", PETER)
+    assert "ingen punkt 99" in replies[0] and "beslut punkt 3" in replies[0]
     replies = await harness.say("beslut punkt 4", PETER)
     assert "under punkt 4" in replies[0]
     await harness.say("Tidaholm presenterar kvalitetsdialogen", PETER)
     assert harness.store.decisions.get(TEAM_ID, 2).agenda_item == 4
     await harness.say("beslut", PETER)
+    replies = await harness.say("punkt 99: Något", PETER)
+    assert "ingen punkt 99" in replies[0]  # and the dialog asks again
     await harness.say("avbryt", PETER)
     assert len(harness.store.decisions.all(TEAM_ID)) == 2
 
@@ -575,9 +579,11 @@ async def test_correcting_a_decision_keeps_its_history(harness: Harness) -> None
     assert "rättas av den som förde in det" in replies[0]
     replies = await harness.say("ändra beslut 1 Skövde presenterar i juni", PETER)
     assert "är rättat" in replies[0] and "i maj" in replies[0] and "i juni" in replies[0]
-    replies = await harness.say("rätta beslut 1 punkt 5: Skövde och Tibro presenterar i juni", ANNA)
+    replies = await harness.say("rätta beslut 1 punkt 99: Skövde och Tibro presenterar i juni", ANNA)
+    assert "ingen punkt 99" in replies[0] and harness.store.decisions.get(TEAM_ID, 1).agenda_item is None
+    replies = await harness.say("rätta beslut 1 punkt 3: Skövde och Tibro presenterar i juni", ANNA)
     d = harness.store.decisions.get(TEAM_ID, 1)
-    assert d.text == "Skövde och Tibro presenterar i juni" and d.agenda_item == 5
+    assert d.text == "Skövde och Tibro presenterar i juni" and d.agenda_item == 3
     assert [v.text for v in d.history] == ["Skövde presenterar i maj", "Skövde presenterar i juni"]
     assert [v.recorded_by for v in d.history] == [PETER.aad, PETER.aad] and d.recorded_by == ANNA.aad
     for text, expected in (("ändra beslut", "Skriv numret"), ("ändra beslut 9 x", "inget beslut 9"), ("ändra beslut 1 punkt 2", "Skriv numret")):
