@@ -25,7 +25,7 @@ from bot.dates import DateQuestion, When, parse_when
 from bot.holidays_se import holiday_name
 from bot.messages import t
 from bot.services import Services
-from storage.meetings_repo import CANCELLED, Meeting
+from storage.meetings_repo import CANCELLED, PLANNED, Meeting
 from storage.store import Store
 from storage.teams_repo import Member
 
@@ -226,7 +226,27 @@ async def apply_draft(services: Services, team_key: str, member: Member, draft: 
         return None
     check_draft(store, team_key, draft, now=now, tz=tz)
     starts_at = draft.starts_at(tz)
-    if draft.op == CREATE:
+    reinstated = _cancelled_on(store, team_key, starts_at, tz) if draft.op == CREATE else None
+    if reinstated is not None:
+        # "nytt möte" on a cancelled meeting's day brings that meeting back (the undo the
+        # cancellation reply offers): its id, attendance answers and agenda items stay with it.
+        extra = {
+            **reinstated.extra,
+            "sequence": int(reinstated.extra.get("sequence") or 0) + 1,
+            "reinstated_at": now.isoformat(),
+            "reinstated_by": member.key,
+        }
+        meeting = replace(
+            reinstated,
+            status=PLANNED,
+            starts_at=starts_at,
+            ends_at=draft.ends_at(tz),
+            location=draft.location or reinstated.location,
+            topics=draft.topics or reinstated.topics,
+            updated_at=now,
+            extra=extra,
+        )
+    elif draft.op == CREATE:
         meeting = Meeting(
             id=store.meetings.new_id(team_key, starts_at),
             team_key=team_key,
@@ -254,6 +274,14 @@ async def apply_draft(services: Services, team_key: str, member: Member, draft: 
     store.meetings.save(meeting, draft=draft.token)
     await services.changes.publish("meeting", team_key, meeting.id)
     return meeting
+
+
+def _cancelled_on(store: Any, team_key: str, starts_at: datetime, tz: Any) -> Meeting | None:
+    day = starts_at.astimezone(tz).date()
+    for meeting in store.meetings.all(team_key, include_cancelled=True):
+        if meeting.cancelled and meeting.starts_at.astimezone(tz).date() == day:
+            return meeting
+    return None
 
 
 async def cancel_meeting(services: Services, meeting: Meeting, member: Member) -> Meeting:

@@ -236,6 +236,19 @@ async def test_cancel_marks_cancelled_and_publishes(harness):
     assert "actions" not in card  # nothing to answer for
 
 
+async def test_the_undo_the_cancellation_offers_brings_the_meeting_back(harness):
+    await _setup(harness)
+    await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
+    await harness.say("kommer", PETER)
+    texts = await harness.say("ställ in möte 4 december")
+    undo = texts[0].split("Ångra: *", 1)[1].split("*", 1)[0]
+    texts = await harness.say(undo)
+    assert "Mötet är sparat" in texts[0]
+    (meeting,) = harness.store.meetings.all(TEAM, include_cancelled=True)  # the same one, not a second
+    assert meeting.id == "20261204" and not meeting.cancelled and meeting.location == "Regionens hus"
+    assert [a.member_key for a in harness.store.attendance.answers(TEAM, meeting.id)] == [PETER.aad]
+
+
 async def test_secretary_may_create(harness):
     await _setup(harness)
     await harness.say("hej", PETER)  # Peter writes once, so he is in the register
