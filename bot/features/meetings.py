@@ -852,6 +852,10 @@ async def set_role(turn: Turn, args: str) -> None:
             return
         else:
             name_words.append(word)
+    if target is not None and name_words and not changes:
+        # "roll @Peter kung": the person is clear, the rest is no role.
+        await turn.say_key("meetings.role_unknown", role=" ".join(name_words))
+        return
     if target is None and name_words:
         members = turn.store.teams.members(turn.team.key)
         hits = _match_name(" ".join(name_words), members)

@@ -178,6 +178,8 @@ async def test_roles_given_and_taken(harness):
     await harness.say("roll Peter ta bort presidium")
     assert "rollerna: medlem, sekreterare" in (await harness.say("roll Peter sekr"))[0]
     assert "känner inte igen rollen" in (await harness.say("roll Peter kassör"))[0]
+    texts = await harness.say("roll @Peter Stark kung", ANNA, mentions=[PETER])
+    assert "känner inte igen rollen ”kung”" in texts[0]
     assert "hittar ingen" in (await harness.say("roll Bertil sekreterare"))[0]
     assert "Peter Stark har rollerna" in (await harness.say("roll Peter"))[0]
 
