@@ -190,7 +190,7 @@ SV: dict[str, str] = {
         "Ta bort en roll: *roll @Anna -sekreterare*. Rollerna är presidium, ordförande och sekreterare."
     ),
     "meetings.role_show": "{name} har rollerna: {roles}.",
-    "meetings.role_changed": "Klart! {name} har nu rollerna: {roles}.",
+    "meetings.role_changed": "Klart! {name} har nu rollerna: {roles}. Alla roller: **medlemmar**.",
     "meetings.role_unknown": "Jag känner inte igen rollen ”{role}”. Välj presidium, ordförande eller sekreterare, till exempel *roll @Anna sekreterare*.",
     "meetings.role_last_leader": (
         "Någon i nätverket måste ha kvar rollen ordförande eller presidium, annars kan ingen dela ut roller. "

@@ -181,7 +181,7 @@ SV: dict[str, str] = {
     "records.action_edited": "Uppgift **{number}** är ändrad.",
     "records.action_edited_before": "Förut: {title}",
     "records.action_assign_usage": "Skriv numret och vem som ska ta över, till exempel **tilldela 12 @Anna** eller *tilldela 12 Skövde*.",
-    "records.action_assigned": "Uppgift **{number}** ({title}) ligger nu hos {owners} (förut {before}).",
+    "records.action_assigned": "Uppgift **{number}** ({title}) ligger nu hos {owners} (förut {before}). Ändra igen med **tilldela {number}** och namnen; alla öppna: **uppgifter**.",
     "records.nothing_changed": "Inget ändrades.",
     # Decisions
     "records.decision_no_meeting": (

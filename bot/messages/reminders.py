@@ -101,7 +101,7 @@ SV: dict[str, str] = {
         "Presidiet och ordföranden kan ändra, till exempel **påminnelser kallelse 6 dagar före kl 10**, **påminnelser presidiet kl 7.30**, "
         "**påminnelser uppgifter av**, eller stänga av och slå på allt med **påminnelser av** och **påminnelser på**."
     ),
-    "reminders.saved_kind": "Sparat. {kind} skickas nu {when}.",
+    "reminders.saved_kind": "Sparat. {kind} skickas nu {when}. Skriv **påminnelser** för att se alla.",
     "reminders.saved_kind_on": "{kind} är påslagen igen: {when}.",
     "reminders.saved_kind_off": "{kind} är avstängd. Skriv **påminnelser {name} på** för att slå på den igen.",
     "reminders.saved_all_on": "Påminnelserna är på igen. Skriv **påminnelser** för att se när de skickas.",
