@@ -7,7 +7,7 @@
   exactly what). Confirmed minutes are public records and are kept.
 - ``privacy purge [--days N] [--dry-run]``: delete check-in and check-out answers older than the
   retention period (``SKIS_CHECKIN_RETENTION_DAYS``, default 365). The service also does this
-  at start-up and once a day.
+  in the background from start-up on and once a day (``purge_stepwise``).
 
 Both open the data directory themselves, so the service must be stopped first (they say so
 if it is running). See docs/privacy.md.
@@ -16,16 +16,19 @@ if it is running). See docs/privacy.md.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
 from storage.engine import DataDirLockedError, StorageError
-from storage.privacy_repo import ForgetReport, PrivacyRepo
+from storage.privacy_repo import ForgetReport, PrivacyRepo, PurgeStats
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,13 +49,51 @@ def purge_expired_answers(store: Store, settings: Settings, now: datetime, *, da
     repo = PrivacyRepo(store.engine)
     total = 0
     for team in store.teams.all_teams(active_only=False):
-        if dry_run:
-            total += len(repo.expired_answers(team.key, cutoff))
-        else:
-            total += repo.purge_answers(team.key, cutoff)
+        total += repo.purge_answers(team.key, cutoff, dry_run=dry_run)
     if total and not dry_run:
         log.info("deleted %d check-in answers older than %s", total, cutoff.date().isoformat())
     return total
+
+
+@dataclass
+class PurgeReport:
+    """One pass of the service's retention purge."""
+
+    cutoff: datetime
+    stats: PurgeStats = field(default_factory=PurgeStats)
+    networks: int = 0
+    failed: list[str] = field(default_factory=list)  # networks whose purge raised (tried again next pass)
+    seconds: float = 0.0
+
+
+async def purge_stepwise(store: Store, settings: Settings, now: datetime) -> PurgeReport | None:
+    """The purge as the service runs it: on the event loop, letting other work run between meetings.
+
+    Every step (one meeting partition, or one unchanged one skipped) is a complete, durable
+    write on its own, so cancelling at a pause (shutdown) leaves nothing half done. A network
+    whose purge fails is logged and retried on the next pass; the others go on. None when
+    retention is off."""
+    cutoff = retention_cutoff(settings, now)
+    if cutoff is None:
+        return None
+    report = PurgeReport(cutoff)
+    started = time.perf_counter()
+    repo = PrivacyRepo(store.engine)
+    for team in store.teams.all_teams(active_only=False):
+        report.networks += 1
+        try:
+            for _ in repo.purge_steps(team.key, cutoff, report.stats):
+                await asyncio.sleep(0)
+        except Exception:  # a full disk or a damaged file: the other networks still get purged
+            log.exception("the check-in retention purge failed in %s", team.key)
+            report.failed.append(team.key)
+        await asyncio.sleep(0)
+    report.seconds = time.perf_counter() - started
+    s = report.stats
+    log.info("check-in retention purge (answers before %s): %d deleted; %d meeting partitions read, %d unchanged "
+             "skipped, %d rewritten; %d networks in %.2f s", cutoff.date().isoformat(), s.answers, s.read, s.skipped,
+             s.written, report.networks, report.seconds)
+    return report
 
 
 class ForgetError(Exception):

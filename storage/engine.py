@@ -23,10 +23,19 @@ Contract:
 - Staged operations apply in the order given. ``put`` stores a JSON round-tripped copy of the
   doc (``normalize_doc``): what JSON cannot hold is refused at ``put`` with TypeError/ValueError.
 - A transaction that stages nothing writes nothing (and does not create the partition).
+- ``partition.version`` changes with every commit, and no two partition objects of one process
+  share a value: a repository may cache what it parsed from a partition under (object, version).
+- ``engine.partition_stamp(name)`` changes whenever the partition is written, also by another
+  process or a restore (None when it does not exist): a housekeeping pass may record it and skip
+  the partition next time if it is unchanged, without reading it.
+- ``with engine.transient(name) as part:`` is the partition for one synchronous pass over many
+  partitions (no ``await`` inside): if it was not in the engine's memory cache before, it is not
+  kept there afterwards, so a pass over ten years of meetings leaves memory as it found it.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +62,17 @@ class Transaction(Protocol):
     def delete(self, table: str, key: str) -> None: ...
 
 
+_VERSIONS = itertools.count(1)
+
+
+def next_version() -> int:
+    """A value no partition object of this process has had before (see ``Partition.version``)."""
+    return next(_VERSIONS)
+
+
 class Partition(Protocol):
     name: str
+    version: int
 
     def get(self, table: str, key: str) -> Doc | None: ...
 
@@ -69,6 +87,14 @@ class Engine(Protocol):
 
     def partition_names(self, prefix: str = "") -> list[str]:
         """Names of the partitions that exist (have been written), under ``prefix``."""
+        ...
+
+    def partition_stamp(self, name: str) -> str | None:
+        """Changes whenever the partition is written; None when it does not exist."""
+        ...
+
+    def transient(self, name: str) -> Any:  # a context manager yielding a Partition
+        """The partition for one synchronous pass, not kept cached afterwards if it was not before."""
         ...
 
     def check(self) -> bool:
@@ -122,6 +148,7 @@ def _check_names(table: str, key: str) -> None:
 class MemoryPartition:
     def __init__(self, name: str, engine: MemoryEngine) -> None:
         self.name = name
+        self.version = next_version()
         self._engine = engine
         self._tables: dict[str, dict[str, Doc]] = {}
 
@@ -140,6 +167,7 @@ class MemoryPartition:
         if self._engine.fail_writes:
             raise StorageError(f"simulated write failure in {self.name}")
         tx.apply_to(self._tables)
+        self.version = next_version()
         self._engine.written.add(self.name)
 
 
@@ -159,6 +187,14 @@ class MemoryEngine:
 
     def partition_names(self, prefix: str = "") -> list[str]:
         return sorted(n for n in self.written if n.startswith(prefix))
+
+    def partition_stamp(self, name: str) -> str | None:
+        return str(self._partitions[name].version) if name in self.written else None
+
+    @contextmanager
+    def transient(self, name: str) -> Iterator[MemoryPartition]:
+        # Process memory is this engine's only copy: nothing can be dropped.
+        yield self.partition(name)
 
     def check(self) -> bool:
         return True

@@ -98,6 +98,21 @@ class Meeting:
 class MeetingsRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # team key -> (partition version, every meeting parsed, earliest first). Every check-in
+        # and decision asks for the current meeting; after ten years a network has ~100 of them.
+        self._parsed: dict[str, tuple[int, tuple[Meeting, ...]]] = {}
+
+    def _all_parsed(self, team_key: str) -> tuple[Meeting, ...]:
+        part = self._engine.partition(team_partition(team_key))
+        # Read the version before the documents: a commit in between only causes a miss later.
+        version = getattr(part, "version", None)
+        hit = self._parsed.get(team_key)
+        if hit is not None and version is not None and hit[0] == version:
+            return hit[1]
+        meetings = tuple(sorted((Meeting.from_doc(d) for d in part.all("meetings")), key=lambda m: m.starts_at))
+        if version is not None:
+            self._parsed[team_key] = (version, meetings)
+        return meetings
 
     def new_id(self, team_key: str, starts_at: datetime) -> str:
         """A short, readable, stable id: the meeting's UTC date, suffixed if the day is taken."""
@@ -138,9 +153,7 @@ class MeetingsRepo:
 
     def all(self, team_key: str, *, include_cancelled: bool = False) -> list[Meeting]:
         """Every meeting of the network, earliest first."""
-        meetings = [Meeting.from_doc(d) for d in self._engine.partition(team_partition(team_key)).all("meetings")]
-        meetings.sort(key=lambda m: m.starts_at)
-        return [m for m in meetings if include_cancelled or not m.cancelled]
+        return [m for m in self._all_parsed(team_key) if include_cancelled or not m.cancelled]
 
     def upcoming(self, team_key: str, now: datetime) -> list[Meeting]:
         """Meetings that have not ended yet (ongoing ones included), earliest first."""

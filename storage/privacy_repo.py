@@ -12,6 +12,8 @@ appears in all of them, so a request to be forgotten touches everything in one p
     team/<key>/meeting/<id>         checkins, checkouts, attendance (the person's own: deleted),
                                     agenda, decisions (who proposed or recorded: replaced)
     botstate/<hash>                 dialog state of the person's conversations (deleted)
+    team/<key>/privacy              retention (no personal data: which meeting partitions the
+                                    last purge left with nothing old enough to delete)
 
 "Replaced" means every value that is exactly the person's member key, Teams id or Entra object
 id becomes an opaque new key, and every value that is exactly their register name becomes
@@ -19,17 +21,27 @@ id becomes an opaque new key, and every value that is exactly their register nam
 point at the person. Free text other people wrote (a decision's wording, an item's title) is
 not rewritten. Minutes (drafts and confirmed versions) and the list of who was present at a
 meeting are kept as they are: confirmed minutes are public records under Swedish archive law.
+
+The retention purge reads a meeting partition only when it may hold an expired answer. For each
+meeting partition it checked, the network's watermark (``team/<key>/privacy``, table
+``retention``) keeps the partition's stamp (``Engine.partition_stamp``: it changes on every write)
+and when its oldest remaining answer was given. A partition whose stamp is unchanged and whose
+oldest answer is not older than the new cutoff (or that has no answers left) is skipped unread:
+after the first purge, nine years of meetings cost one ``stat`` each. Nothing here relies on
+where answers are written, so an answer stored in an old meeting (a card clicked late) changes
+its stamp and is purged on time. Partitions are read through ``Engine.transient``, so a purge
+does not leave ten years of meetings in the engine's memory cache.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from storage.codec import load_dt
+from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
 from storage.meetings_repo import meeting_partition
 from storage.reminders_repo import reminders_partition
@@ -41,6 +53,13 @@ _TEAM_TABLES = ("meetings", "meeting_drafts", "action_items", "decision_index")
 _MEETING_SCRUB_TABLES = ("agenda", "decisions", "attendance")
 _ANSWER_TABLES = ("checkins", "checkouts")
 _BOTSTATE = "botstate/"
+_RETENTION = "retention"
+_WATERMARK = "watermark"
+
+
+def privacy_partition(team_key: str) -> str:
+    """Where a network's retention watermark is kept."""
+    return f"team/{team_key}/privacy"
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,16 @@ class ForgetReport:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+@dataclass
+class PurgeStats:
+    """What a retention purge did (added up over networks)."""
+
+    answers: int = 0  # answers deleted (or, in a dry run, found)
+    read: int = 0  # meeting partitions read
+    skipped: int = 0  # meeting partitions skipped unread (unchanged, nothing old enough)
+    written: int = 0  # meeting partitions rewritten
 
 
 class PrivacyRepo:
@@ -182,25 +211,73 @@ class PrivacyRepo:
         """(partition, table, member key) of check-in and check-out answers given before ``before``."""
         found = []
         for name in self._engine.partition_names(meeting_partition(team_key, "")):
-            part = self._engine.partition(name)
-            for table in _ANSWER_TABLES:
-                for doc in part.all(table):
-                    answered = load_dt(doc.get("answered_at"))
-                    if answered is not None and answered < before:
-                        found.append((name, table, doc["member_key"]))
+            with self._engine.transient(name) as part:
+                expired, _oldest = _scan_answers(part, before)
+            found += [(name, table, key) for table, key in expired]
         return found
 
-    def purge_answers(self, team_key: str, before: datetime) -> int:
-        """Delete check-in and check-out answers given before ``before``; one write per meeting."""
-        expired = self.expired_answers(team_key, before)
-        by_partition: dict[str, list[tuple[str, str]]] = {}
-        for name, table, key in expired:
-            by_partition.setdefault(name, []).append((table, key))
-        for name, entries in by_partition.items():
-            with self._engine.partition(name).write() as tx:
-                for table, key in entries:
-                    tx.delete(table, key)
-        return len(expired)
+    def purge_answers(self, team_key: str, before: datetime, *, dry_run: bool = False,
+                      stats: PurgeStats | None = None) -> int:
+        """Delete (with ``dry_run`` only count) answers given before ``before``; one write per meeting."""
+        stats = stats if stats is not None else PurgeStats()
+        already = stats.answers
+        for _ in self.purge_steps(team_key, before, stats, dry_run=dry_run):
+            pass
+        return stats.answers - already
+
+    def purge_steps(self, team_key: str, before: datetime, stats: PurgeStats, *, dry_run: bool = False) -> Iterator[None]:
+        """Purge one meeting partition per step, so a caller on the event loop can let turns run in between.
+
+        Each step is complete on its own (read, delete in one durable write, note the stamp); the
+        watermark is written after the last step, so a pass stopped half-way only means the
+        partitions it did are read once more next time."""
+        engine = self._engine
+        holder = engine.partition(privacy_partition(team_key))
+        known: dict[str, Any] = dict((holder.get(_RETENTION, _WATERMARK) or {}).get("partitions") or {})
+        checked: dict[str, Any] = {}
+        for name in engine.partition_names(meeting_partition(team_key, "")):
+            stamp = engine.partition_stamp(name)
+            entry = known.get(name)
+            if entry is not None and stamp is not None and entry.get("stamp") == stamp and _nothing_before(entry, before):
+                checked[name] = entry
+                stats.skipped += 1
+                continue
+            with engine.transient(name) as part:
+                expired, oldest = _scan_answers(part, before)
+                stats.read += 1
+                stats.answers += len(expired)
+                if expired and not dry_run:
+                    with part.write() as tx:
+                        for table, key in expired:
+                            tx.delete(table, key)
+                    stats.written += 1
+            if not dry_run:
+                checked[name] = {"stamp": engine.partition_stamp(name), "oldest": dump_dt(oldest)}
+            yield
+        if not dry_run and checked != known:
+            with holder.write() as tx:
+                tx.put(_RETENTION, _WATERMARK, {"partitions": checked})
+
+
+def _nothing_before(entry: dict[str, Any], before: datetime) -> bool:
+    oldest = load_dt(entry.get("oldest"))
+    return oldest is None or oldest >= before
+
+
+def _scan_answers(part: Any, before: datetime) -> tuple[list[tuple[str, str]], datetime | None]:
+    """(table, key) of the answers given before ``before``, and when the oldest of the others was given."""
+    expired: list[tuple[str, str]] = []
+    oldest: datetime | None = None
+    for table in _ANSWER_TABLES:
+        for doc in part.all(table):
+            answered = load_dt(doc.get("answered_at"))
+            if answered is None:
+                continue  # no date, never expires (as before)
+            if answered < before:
+                expired.append((table, doc["member_key"]))
+            elif oldest is None or answered < oldest:
+                oldest = answered
+    return expired, oldest
 
 
 class _Scrubber:

@@ -1,7 +1,7 @@
 """A person's own data: `mina data` shows it, `radera mina svar` deletes their check-in answers.
 
-Check-in and check-out answers are also deleted by age (``SKIS_CHECKIN_RETENTION_DAYS``): once at
-start-up and then once a day while the service runs. See docs/privacy.md.
+Check-in and check-out answers are also deleted by age (``SKIS_CHECKIN_RETENTION_DAYS``): from
+start-up on and then once a day, in the background while the service answers. See docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from bot import formatting
 from bot.cards import escape
-from bot.privacy import purge_expired_answers
+from bot.privacy import PurgeReport, purge_stepwise
 from bot.services import Services
 from bot.turn import Turn
 
@@ -20,7 +22,7 @@ log = logging.getLogger(__name__)
 
 MAX_LISTED = 30
 _YES = frozenset({"ja", "ja tack", "yes", "japp", "ok"})
-PURGE_TASK_KEY = "privacy.purge_task"
+PURGE_KEY = "privacy.purge"
 PURGE_INTERVAL_SECONDS = 24 * 60 * 60
 
 
@@ -97,29 +99,56 @@ CARD_ACTIONS: dict[str, object] = {}
 # The daily retention purge ---------------------------------------------------------------------
 
 
-def _purge(services: Services) -> None:
-    try:
-        purge_expired_answers(services.store, services.settings, services.clock.now())
-    except Exception:  # a full disk or a damaged file must not stop the service; try tomorrow
-        log.exception("the check-in retention purge failed")
+@dataclass
+class RetentionPurge:
+    """The background purge: a first pass as soon as the service runs, then one a day.
 
+    It runs on the event loop (the engine is synchronous), one meeting partition at a time with
+    a pause after each, so the service listens and answers turns while it works: the first pass
+    over a store that was never purged rewrites every old meeting and takes seconds."""
 
-async def _purge_daily(services: Services) -> None:
-    while True:
-        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
-        _purge(services)
+    services: Services
+    interval: float = PURGE_INTERVAL_SECONDS
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep  # the wait between passes (tests replace it)
+    passes: int = 0
+    last: PurgeReport | None = None
+    first_pass_done: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+    async def run_once(self) -> PurgeReport | None:
+        """One pass over every network, with the clock's time now."""
+        services = self.services
+        try:
+            report = await purge_stepwise(services.store, services.settings, services.clock.now())
+        except Exception:  # e.g. the network list cannot be read: the service goes on; try tomorrow
+            log.exception("the check-in retention purge failed")
+            report = None
+        self.passes += 1
+        self.last = report
+        return report
+
+    async def run_forever(self) -> None:
+        try:
+            await self.run_once()
+        finally:
+            self.first_pass_done.set()  # also when stopped half-way, so nobody waits for ever
+        while True:
+            await self.sleep(self.interval)
+            await self.run_once()
 
 
 async def start(services: Services) -> None:
-    """Purge expired check-in answers now (a restart catches up) and then once a day."""
+    """Start the background purge of expired check-in answers (first pass now, then daily)."""
     if services.settings.checkin_retention_days:
-        _purge(services)
-        services.extras[PURGE_TASK_KEY] = asyncio.create_task(_purge_daily(services))
+        purge = RetentionPurge(services)
+        purge.task = asyncio.create_task(purge.run_forever(), name="skis-retention-purge")
+        services.extras[PURGE_KEY] = purge
 
 
 async def stop(services: Services) -> None:
-    task = services.extras.pop(PURGE_TASK_KEY, None)
-    if task is not None:
-        task.cancel()
+    """Stop the purge at its next pause; every partition it finished stays purged."""
+    purge = services.extras.pop(PURGE_KEY, None)
+    if purge is not None and purge.task is not None:
+        purge.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            await purge.task

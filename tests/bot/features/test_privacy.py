@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import SERVICES_KEY
 from bot.config import Settings
+from bot.features.privacy import PURGE_KEY, RetentionPurge
 from bot.messages import t
 from storage.engine import MemoryEngine
 from storage.store import Store
@@ -94,12 +97,21 @@ def _store_with_answers(engine: MemoryEngine) -> Store:
     return store
 
 
+async def first_purge(h: Harness) -> RetentionPurge | None:
+    """The service's background purge once its first pass is over (None when retention is off)."""
+    purge = h.app[SERVICES_KEY].extras.get(PURGE_KEY)
+    if purge is not None:
+        await asyncio.wait_for(purge.first_pass_done.wait(), timeout=10)
+    return purge
+
+
 @pytest.mark.parametrize(("days", "kept"), [(365, {"recent", "edge"}), (30, {"recent", "edge"}), (20, {"recent"}), (0, {"old", "older", "recent", "edge"})])
 async def test_expired_answers_are_deleted_when_the_service_starts(days: int, kept: set[str]) -> None:
     engine = MemoryEngine()
     store = _store_with_answers(engine)
     h = await start_harness(engine=engine, settings=Settings(dev=True, checkin_retention_days=days), now=NOW)
     try:
+        assert (await first_purge(h) is None) == (days == 0)
         left = {a.member_key for m in ("old", "older", "recent", "edge") for a in store.checkins.answers(TEAM_ID, f"m-{m}")}
         assert left == kept
     finally:
@@ -112,6 +124,8 @@ async def test_a_failing_purge_does_not_stop_the_service() -> None:
     engine.fail_writes = True
     h = await start_harness(engine=engine, settings=Settings(dev=True, checkin_retention_days=30), now=NOW)
     try:
+        purge = await first_purge(h)
+        assert purge is not None and purge.last is not None and purge.last.failed == [TEAM_ID]
         engine.fail_writes = False
         assert len(await h.say_cards("hjälp", ANNA)) == 1
     finally:
