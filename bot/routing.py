@@ -69,6 +69,7 @@ ACTION_ATTEND_NO = "attend_no"
 ACTION_CHECKIN = "checkin_answer"
 ACTION_ACTION_ITEM_FORM = "action_item_form"
 ACTION_ACTION_DONE = "action_done"
+ACTION_ACTION_ITEMS_PAGE = "action_items_page"
 ACTION_MINUTES_SAVE = "minutes_save"
 ACTION_MINUTES_APPROVE = "minutes_approve"
 ACTION_MINUTES_REQUEST_CHANGE = "minutes_request_change"
@@ -86,6 +87,7 @@ CARD_ACTIONS: frozenset[str] = frozenset(
         ACTION_CHECKIN,
         ACTION_ACTION_ITEM_FORM,
         ACTION_ACTION_DONE,
+        ACTION_ACTION_ITEMS_PAGE,
         ACTION_MINUTES_SAVE,
         ACTION_MINUTES_APPROVE,
         ACTION_MINUTES_REQUEST_CHANGE,

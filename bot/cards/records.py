@@ -12,14 +12,16 @@ from typing import Any
 
 from bot.cards import Element, adaptive_card, escape, execute, heading, subheading, text
 from bot.messages import t
-from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM
+from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM, ACTION_ACTION_ITEMS_PAGE
 
 # Teams refuses activities over about 28 KB; keep each card well below that.
 CARD_BUDGET = 20000
 # One very long answer must not push everyone else's off the card.
 ANSWER_LIMIT = 2000
-# Items listed with a "Klar" button before the list says "… and N more".
-ITEM_LIMIT = 40
+# Items per page of the open-items card, each with a "Klar" button; "Visa fler" shows the next
+# page. A page of 20 is what people can take in, and keeps the card small: a card listing 200
+# items cost more per turn than the stock echo bot's whole turn (see docs/performance.md).
+ITEM_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,18 @@ class ItemGroup:
     heading: str
     items: tuple[ItemRow, ...]
     overdue: bool = False
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """Which part of a longer list the card shows (1-based)."""
+
+    page: int
+    pages: int
+    first: int  # number in the list of the first item shown
+    last: int
+    total: int
+    next_command: str = ""  # what to type for the next page, e.g. "uppgifter sida 2"
 
 
 @dataclass(frozen=True)
@@ -132,20 +146,36 @@ def action_item_form(locale: str = "sv", view: str = "all") -> Element:
 
 
 def action_items_card(
-    *, title: str, groups: list[ItemGroup], footer: str, view: str, locale: str = "sv", with_form: bool = True
+    *,
+    title: str,
+    groups: list[ItemGroup],
+    footer: str,
+    view: str,
+    locale: str = "sv",
+    with_form: bool = True,
+    page: ItemPage | None = None,
 ) -> dict[str, Any]:
-    """Open items, overdue first then per meeting, each with its number and a "Klar" button."""
+    """One page of open items, overdue first then per meeting, each with its number and a "Klar" button.
+
+    ``groups`` hold the items of this page only; with ``page`` the card says which part of the
+    list it shows and has "Visa fler" (the next page) and, after the first, "Till början"."""
     body: list[Element] = [heading(escape(title))]
+    paged = page is not None and page.pages > 1
+    if paged:
+        assert page is not None
+        body.append(text(t("records.actions_page", locale, first=page.first, last=page.last, total=page.total,
+                           page=page.page, pages=page.pages), subtle=True, spacing="None"))
+    number = page.page if paged and page is not None else 1
     shown = 0
     hidden = 0
     for group in groups:
         rows = []
         for item in group.items:
-            if shown >= ITEM_LIMIT:
-                hidden += 1
+            if shown >= ITEM_PAGE:
+                hidden += 1  # a caller that passed more than a page: say how many are left out
                 continue
             shown += 1
-            rows.append(_item_row(item, view, locale))
+            rows.append(_item_row(item, view, locale, number))
         if not rows:
             continue
         head = subheading(escape(group.heading))
@@ -155,12 +185,21 @@ def action_items_card(
         body.extend(rows)
     if hidden:
         body.append(text(t("records.actions_more", locale, count=hidden), subtle=True))
+    if paged and page is not None and page.page < page.pages and page.next_command:
+        body.append(text(t("records.actions_next", locale, command=escape(page.next_command)), subtle=True, spacing="Medium"))
     body.append(text(footer, subtle=True, spacing="Medium"))
-    actions = [action_item_form(locale, view)] if with_form else None
-    return adaptive_card(body, actions)
+    actions: list[Element] = []
+    if paged and page is not None:
+        if page.page < page.pages:
+            actions.append(execute(t("records.actions_more_button", locale), ACTION_ACTION_ITEMS_PAGE, view=view, page=page.page + 1))
+        if page.page > 1:
+            actions.append(execute(t("records.actions_first_button", locale), ACTION_ACTION_ITEMS_PAGE, view=view, page=1))
+    if with_form:
+        actions.append(action_item_form(locale, view))
+    return adaptive_card(body, actions or None)
 
 
-def _item_row(item: ItemRow, view: str, locale: str) -> Element:
+def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
     details = escape(item.owners)
     if item.due:
         key = "records.actions_row_overdue" if item.overdue else "records.actions_row_due"
@@ -184,7 +223,8 @@ def _item_row(item: ItemRow, view: str, locale: str) -> Element:
                 "items": [
                     {
                         "type": "ActionSet",
-                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view)],
+                        # The page goes along, so the list shown again after "Klar" stays where it was.
+                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view, page=page)],
                     }
                 ],
             },

@@ -8,8 +8,8 @@ Commands (Swedish words in ``bot/routing.py``):
   ``utcheckningar`` shows who answered what and who (per municipality) has not.
 - ``incheckningsfråga [fråga|standard]`` / ``utcheckningsfråga …``: show or (presidium, chair) set
   the meeting's question; ``standard`` goes back to the network's rotating questions.
-- ``uppgift <vad> [@person …] [till <när>]``, ``uppgift`` alone asks; ``uppgifter``,
-  ``mina uppgifter``, ``klar <nr>``, ``ångra <nr>``, ``ändra uppgift <nr> <text>``,
+- ``uppgift <vad> [@person …] [till <när>]``, ``uppgift`` alone asks; ``uppgifter [sida <n>]``,
+  ``mina uppgifter [sida <n>]`` (20 per page, "Visa fler" on the card), ``klar <nr>``, ``ångra <nr>``, ``ändra uppgift <nr> <text>``,
   ``tilldela <nr> @person``.
 - ``beslut [punkt <n>:] <text>``, ``beslut`` alone asks; ``ändra beslut <nr> <text>``;
   ``beslutslogg [sökord] [sida <n>]``.
@@ -27,9 +27,11 @@ from botbuilder.dialogs import Dialog
 
 from bot.cards import escape
 from bot.cards.records import (
+    ITEM_PAGE,
     AnswerRow,
     DecisionRow,
     ItemGroup,
+    ItemPage,
     ItemRow,
     action_items_card,
     checkins_cards,
@@ -75,7 +77,13 @@ from bot.recording import (
     short,
     split_agenda_item,
 )
-from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM, ACTION_CHECKIN, fold
+from bot.routing import (
+    ACTION_ACTION_DONE,
+    ACTION_ACTION_ITEM_FORM,
+    ACTION_ACTION_ITEMS_PAGE,
+    ACTION_CHECKIN,
+    fold,
+)
 from bot.routing import COMMANDS as WORDS
 from bot.search import search
 from bot.services import Services
@@ -95,6 +103,7 @@ PAGE_SIZE = 10
 QUESTION_LIMIT = 300
 _RESET_WORDS = frozenset({"standard", "ingen", "ta bort", "aterstall", "default"})
 _PAGE = re.compile(r"(?:^|\s)(?:sida|s\.)\s*(\d{1,4})\s*$", re.IGNORECASE)
+_ITEMS_PAGE = re.compile(r"\s*(?:(?:sida|s\.)\s*)?(\d{1,4})\s*", re.IGNORECASE)
 
 
 async def _begin(turn: Turn, dialog_id: str, options: dict[str, Any]) -> None:
@@ -278,60 +287,122 @@ async def action_item(turn: Turn, args: str) -> None:
     await _begin(turn, ACTION_DIALOG, draft.to_options())
 
 
-def item_groups(turn: Turn, items: list[ActionItem]) -> list[ItemGroup]:
-    """Overdue items first, then the rest per meeting (oldest meeting first), then those without one."""
+def item_sections(turn: Turn, items: list[ActionItem]) -> list[tuple[str, bool, list[ActionItem]]]:
+    """(heading, overdue, items): overdue first, then per meeting (oldest meeting first), then those without one."""
     tz = turn.services.settings.timezone
     today = local_today(turn)
     meetings = {m.id: m for m in turn.store.meetings.all(turn.team.key, include_cancelled=True)}
-
-    def row(item: ActionItem) -> ItemRow:
-        return ItemRow(item.number, item.title, owners_text(item.owners, turn.locale), due_text(item, tz, turn.locale), item.is_overdue(today))
-
     overdue = sorted((i for i in items if i.is_overdue(today)), key=lambda i: (i.due, i.number))
-    groups: list[ItemGroup] = []
+    sections: list[tuple[str, bool, list[ActionItem]]] = []
     if overdue:
-        groups.append(ItemGroup(turn.t("records.actions_overdue"), tuple(row(i) for i in overdue), overdue=True))
+        sections.append((turn.t("records.actions_overdue"), True, overdue))
     rest = [i for i in items if not i.is_overdue(today)]
-    known = sorted({i.meeting_id for i in rest if i.meeting_id in meetings}, key=lambda mid: meetings[mid].starts_at)
-    for meeting_id in known:
+    by_meeting: dict[str, list[ActionItem]] = {}
+    for item in rest:
+        if item.meeting_id in meetings:
+            by_meeting.setdefault(item.meeting_id, []).append(item)  # type: ignore[arg-type]
+    for meeting_id in sorted(by_meeting, key=lambda mid: meetings[mid].starts_at):
         heading = turn.t("records.actions_meeting_group", meeting=meeting_date(meetings[meeting_id], tz, turn.locale))
-        groups.append(ItemGroup(heading, tuple(row(i) for i in rest if i.meeting_id == meeting_id)))
+        sections.append((heading, False, by_meeting[meeting_id]))
     loose = [i for i in rest if i.meeting_id not in meetings]
     if loose:
-        groups.append(ItemGroup(turn.t("records.actions_no_meeting"), tuple(row(i) for i in loose)))
+        sections.append((turn.t("records.actions_no_meeting"), False, loose))
+    return sections
+
+
+def item_groups(turn: Turn, sections: list[tuple[str, bool, list[ActionItem]]], start: int = 0,
+                count: int | None = None) -> list[ItemGroup]:
+    """The card rows of items ``start`` to ``start + count`` in list order, under their headings.
+
+    Only the items shown are worded (owners, due dates): with hundreds of open items that is
+    most of the cost of the turn."""
+    tz = turn.services.settings.timezone
+    today = local_today(turn)
+    end = None if count is None else start + count
+    groups: list[ItemGroup] = []
+    position = 0
+    for heading, overdue, items in sections:
+        chosen = items[max(0, start - position) : None if end is None else max(0, end - position)]
+        position += len(items)
+        if chosen:
+            rows = tuple(ItemRow(i.number, i.title, owners_text(i.owners, turn.locale), due_text(i, tz, turn.locale),
+                                 i.is_overdue(today)) for i in chosen)
+            groups.append(ItemGroup(heading, rows, overdue=overdue))
     return groups
 
 
-def items_card(turn: Turn, view: str) -> dict[str, Any] | None:
-    """The open-items card ("all" or the person's own, "mine"); None when there are none."""
+def _view_items(turn: Turn, view: str) -> tuple[list[ActionItem], str, str]:
+    """(open items, card title, command words) of the "all" or "mine" view."""
     if view == "mine":
         items = turn.store.actions.open_items_of(turn.team.key, turn.member.key, turn.member.municipality)
-        title = turn.t("records.my_actions_title")
-    else:
-        items = turn.store.actions.open_items(turn.team.key)
-        title = turn.t("records.actions_title")
-    if not items:
-        return None
+        return items, turn.t("records.my_actions_title"), WORDS["my_action_items"][0]
+    return turn.store.actions.open_items(turn.team.key), turn.t("records.actions_title"), WORDS["action_items"][0]
+
+
+def items_card(turn: Turn, view: str, page: int = 1) -> dict[str, Any] | None:
+    """One page of the open-items card ("all" or the person's own, "mine"); None when there are none.
+
+    A page past the end shows the last one (the list got shorter since the button was drawn)."""
+    items, title, command = _view_items(turn, view)
+    return _items_card(turn, view, items, title, command, page) if items else None
+
+
+def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int) -> dict[str, Any]:
+    pages = math.ceil(len(items) / ITEM_PAGE)
+    page = min(max(page, 1), pages)
+    start = (page - 1) * ITEM_PAGE
+    groups = item_groups(turn, item_sections(turn, items), start, ITEM_PAGE)
+    shown = ItemPage(page=page, pages=pages, first=start + 1, last=min(start + ITEM_PAGE, len(items)), total=len(items),
+                     next_command=f"{command} sida {page + 1}" if page < pages else "")
     footer = turn.t("records.actions_footer", example=items[0].number)
-    return action_items_card(title=title, groups=item_groups(turn, items), footer=footer, view=view, locale=turn.locale)
+    return action_items_card(title=title, groups=groups, footer=footer, view=view, locale=turn.locale, page=shown)
+
+
+def _page_asked(args: str) -> int | None:
+    """``sida 2``, ``s. 2`` or ``2`` after the command: the page asked for (1 when nothing is asked)."""
+    if not args.strip():
+        return 1
+    match = _ITEMS_PAGE.fullmatch(args)
+    return int(match.group(1)) if match else None
+
+
+async def _send_items(turn: Turn, args: str, view: str) -> None:
+    items, title, command = _view_items(turn, view)
+    if not items:
+        await turn.say_key("records.my_actions_none" if view == "mine" else "records.actions_none")
+        return
+    page = _page_asked(args) or 1
+    pages = math.ceil(len(items) / ITEM_PAGE)
+    if page > pages:
+        await turn.say_key("records.actions_no_page", pages=pages, command=escape(f"{command} sida {pages}"))
+        return
+    await turn.send_card(_items_card(turn, view, items, title, command, page), summary=title)
 
 
 async def action_items(turn: Turn, args: str) -> None:
-    """`uppgifter`: every open item, overdue first, then per meeting, each with a "Klar" button."""
-    card = items_card(turn, "all")
-    if card is None:
-        await turn.say_key("records.actions_none")
-        return
-    await turn.send_card(card, summary=turn.t("records.actions_title"))
+    """`uppgifter [sida 2]`: open items, 20 at a time, overdue first, then per meeting, each with a "Klar" button."""
+    await _send_items(turn, args, "all")
 
 
 async def my_action_items(turn: Turn, args: str) -> None:
-    """`mina uppgifter`: the person's open items, including those for "alla" and their municipality."""
-    card = items_card(turn, "mine")
+    """`mina uppgifter [sida 2]`: the person's open items, including those for "alla" and their municipality."""
+    await _send_items(turn, args, "mine")
+
+
+async def action_items_page(turn: Turn, data: dict[str, Any]) -> CardReply:
+    """"Visa fler" / "Till början" on the open-items card: the card shows that page instead."""
+    view = data.get("view") if data.get("view") in ("all", "mine") else "all"
+    card = items_card(turn, view, _page_of(data))
     if card is None:
-        await turn.say_key("records.my_actions_none")
-        return
-    await turn.send_card(card, summary=turn.t("records.my_actions_title"))
+        return CardReply(message=turn.t("records.my_actions_none" if view == "mine" else "records.actions_none"))
+    return CardReply(card=card)
+
+
+def _page_of(data: dict[str, Any]) -> int:
+    try:
+        return int(data.get("page") or 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 async def _set_status(turn: Turn, number: int, status: str) -> tuple[bool, str]:
@@ -381,7 +452,7 @@ async def action_done_card(turn: Turn, data: dict[str, Any]) -> CardReply:
     changed, reply = await _set_status(turn, number, DONE)
     view = data.get("view")
     if changed and view in ("all", "mine"):
-        card = items_card(turn, view)
+        card = items_card(turn, view, _page_of(data))
         if card is not None:
             return CardReply(card=card, message=reply)
     return CardReply(message=reply)
@@ -631,5 +702,6 @@ COMMANDS = {
 CARD_ACTIONS = {
     ACTION_CHECKIN: checkin_card_answer,
     ACTION_ACTION_DONE: action_done_card,
+    ACTION_ACTION_ITEMS_PAGE: action_items_page,
     ACTION_ACTION_ITEM_FORM: action_item_form,
 }

@@ -8,13 +8,14 @@ from bot.cards.records import (
     AnswerRow,
     DecisionRow,
     ItemGroup,
+    ItemPage,
     ItemRow,
     action_item_form,
     action_items_card,
     checkins_cards,
     decision_log_card,
 )
-from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM
+from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM, ACTION_ACTION_ITEMS_PAGE
 from tests.cards_schema import assert_valid_card
 
 TRICKY = "Två saker:\n- **Bästa skola** <b>i</b> Skövde 🎉\n1. [länk](http://x) {{DATE(2026-12-04T08:00:00Z)}}"
@@ -98,8 +99,36 @@ def test_action_items_card_caps_long_lists() -> None:
     rows = tuple(ItemRow(i, f"Uppgift {i}", "Anna", "") for i in range(1, 61))
     card = action_items_card(title="T", groups=[ItemGroup("G", rows)], footer="f", view="mine")
     assert_valid_card(card)
-    assert json.dumps(card).count('"verb": "action_done"') == 40
-    assert any("20 till" in t for t in _texts(card))
+    assert json.dumps(card).count('"verb": "action_done"') == 20
+    assert any("40 till" in t for t in _texts(card))
+
+
+def test_a_page_of_a_long_list_says_where_it_is_and_has_more_and_back_buttons() -> None:
+    rows = tuple(ItemRow(i, f"Uppgift {i}", "Anna", "") for i in range(21, 41))
+    page = ItemPage(page=2, pages=3, first=21, last=40, total=45, next_command="uppgifter sida 3")
+    card = action_items_card(title="Öppna uppgifter", groups=[ItemGroup("G", rows)], footer="f", view="all", page=page)
+    assert_valid_card(card)
+    texts = _texts(card)
+    assert texts[1] == "Visar 21–40 av 45 · sida 2 av 3"
+    assert any("**uppgifter sida 3**" in t and "Visa fler" in t for t in texts)
+    more, first, form = card["actions"]
+    assert (more["title"], more["verb"], more["data"]) == ("Visa fler", ACTION_ACTION_ITEMS_PAGE, {"action": ACTION_ACTION_ITEMS_PAGE, "view": "all", "page": 3})
+    assert (first["title"], first["data"]["page"]) == ("Till början", 1)
+    assert form["type"] == "Action.ShowCard"
+    raw = json.dumps(card)
+    assert raw.count('"verb": "action_done"') == 20 and '"page": 2' in raw  # "Klar" keeps the page
+
+
+def test_the_last_page_has_no_more_button_and_a_single_page_no_paging() -> None:
+    rows = (ItemRow(41, "Sista", "Anna", ""),)
+    last = action_items_card(title="T", groups=[ItemGroup("G", rows)], footer="f", view="mine",
+                             page=ItemPage(page=3, pages=3, first=41, last=41, total=41))
+    assert_valid_card(last)
+    assert [a.get("title") for a in last["actions"]] == ["Till början", "Ny uppgift"]
+    single = action_items_card(title="T", groups=[ItemGroup("G", rows)], footer="f", view="mine",
+                               page=ItemPage(page=1, pages=1, first=1, last=1, total=1))
+    assert [a.get("title") for a in single["actions"]] == ["Ny uppgift"]
+    assert not any(t.startswith("Visar") for t in _texts(single))
 
 
 def test_decision_log_card() -> None:
