@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "shared" / "schemas"  # see tests/shared/README.md
 
 
 @cache

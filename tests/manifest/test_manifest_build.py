@@ -34,7 +34,7 @@ from bot.manifest_build import (
 from bot.routing import parse_command
 from manifest import draw_icons
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[1] / "shared" / "schemas"  # see tests/shared/README.md
 APP_ID = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"
 URLS = {
     "developer_url": "https://www.skaraborg.se/",
