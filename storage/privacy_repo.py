@@ -151,7 +151,7 @@ class PrivacyRepo:
             report.documents_changed += _scrub_tables(part, tx, _TEAM_TABLES, scrub)
         reminders = self._engine.partition(reminders_partition(team_key))
         with reminders.write() as tx:
-            report.documents_changed += _scrub_tables(reminders, tx, ("sent",), scrub)
+            report.documents_changed += _scrub_sent_log(reminders, tx, scrub)
         for name in self._engine.partition_names(meeting_partition(team_key, "")):
             meeting = self._engine.partition(name)
             with meeting.write() as tx:
@@ -311,6 +311,23 @@ def _scrub_tables(part: Any, tx: Any, tables: Iterable[str], scrub: _Scrubber, s
                     continue
                 tx.put(table, key, clean)
                 changed += 1
+    return changed
+
+
+def _scrub_sent_log(part: Any, tx: Any, scrub: _Scrubber) -> int:
+    # A sent-log entry is keyed "kind|team|subject|target|due": the target is the person's key,
+    # so the entry moves to a key with the replacement (and still stops a second send).
+    changed = 0
+    for doc in part.all("sent"):
+        old_key = str(doc.get("key") or "")
+        new_key = "|".join(scrub.replacement if piece in scrub.ids else piece for piece in old_key.split("|"))
+        clean = {**scrub(doc), "key": new_key}
+        if clean == doc:
+            continue
+        if part.get("sent", old_key) == doc and new_key != old_key:
+            tx.delete("sent", old_key)
+        tx.put("sent", new_key, clean)
+        changed += 1
     return changed
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import SERVICES_KEY
+from bot.reminders.service import service_of
 from storage.privacy_repo import FORGOTTEN_NAME
 from storage.store import Store
 from storage.teams_repo import Member, Team
@@ -43,6 +45,11 @@ async def _populate(data_dir: Path) -> None:
         assert await h.say("uppgift", PETER, where="personal")  # a dialog left waiting: dialog state
         item = h.store.actions.all(TEAM_ID)[0]
         assert await h.say(f"klar {item.number}", PETER)
+        # A reminder to Peter about an item he owns: the sent-log keys entries by their target.
+        assert await h.say("uppgift Ring skolchefen @Peter Stark till 4 december", ANNA, mentions=[PETER])
+        runner = service_of(h.app[SERVICES_KEY]).runner
+        sent = [r for day in range(12) for r in (await runner.run_due(h.clock.now() + timedelta(days=day))).results]
+        assert any(r.target == PETER.aad and r.status == "sent" for r in sent), sent
     finally:
         await close_disk_bot(bot)
 
