@@ -56,6 +56,7 @@ async def run(args: argparse.Namespace) -> report.Report:
     scenarios.pin_self(load_cpus)
     rep.setup_lines = setup_lines(cfg, bot_cpus, load_cpus)
     t0 = time.perf_counter()
+    watch = scenarios.cpu_snapshot()
     work = Path(tempfile.mkdtemp(prefix="skis-bench-"))
     connector = scenarios.ConnectorProcess(load_cpus)
     try:
@@ -83,6 +84,7 @@ async def run(args: argparse.Namespace) -> report.Report:
         else:
             scenarios.clean(work)
     rep.seconds = time.perf_counter() - t0
+    rep.load = scenarios.machine_load(watch, scenarios.cpu_snapshot(), rep.seconds)
     return rep
 
 
@@ -102,6 +104,12 @@ def setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set
         f"{cfg.max_requests:,} turns, whichever ends first; {cfg.rounds} round(s), the bots' runs interleaved; "
         "medians of the rounds are shown. Latency is from POST to the end of the HTTP answer, which the bot sends after "
         "its reply has reached the connector.",
+        f"- The throughput target is measured on its own, in {cfg.pairs} pairs of {cfg.pair_duration:g} s runs at "
+        f"concurrency {max(cfg.concurrencies)} ({cfg.pair_warmup:g} s warm-up each): the echo bot and the check-in "
+        "alternate (echo, skis, skis, echo, ...), each pair gives a ratio, and the median ratio is reported. Work "
+        "other processes put on the machine in bursts then slows both runs of a pair alike.",
+        "- Other processes' CPU use is the machine's busy time (`/proc/stat`) minus what the bench's own processes "
+        "used, over the run.",
         f"- Turns: `hjälp` and `incheckning <svar>` in one network with {cfg.members} members and an ongoing meeting "
         f"(answers replace each member's earlier one); `beslut <text>` spread over {cfg.decision_teams} networks; "
         f"`uppgifter` in a network with {cfg.open_items} open items. The echo bot gets the check-in message.",

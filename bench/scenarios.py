@@ -15,6 +15,7 @@ import dataclasses
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -49,6 +50,12 @@ class Config:
     warmup: float = 1.0  # seconds of unmeasured load before each run
     max_requests: int = 20_000  # per run, whatever the duration
     rounds: int = 2  # each measurement repeated, interleaved with the baseline; medians reported
+    # The throughput target: short check-in runs (concurrency 8) alternating with the echo bot's
+    # (echo, skis, skis, echo, ...), each pair giving a ratio; the median ratio is the figure. A
+    # burst of other work on the machine then hits both sides of a pair alike.
+    pairs: int = 10
+    pair_duration: float = 2.0
+    pair_warmup: float = 0.5
     concurrencies: tuple[int, ...] = (1, 8)
     members: int = 20  # people in a meeting (one check-in each, replaced when they answer again)
     decision_teams: int = 30  # decisions spread over networks so a meeting holds a realistic number
@@ -65,7 +72,8 @@ class Config:
     @classmethod
     def quick(cls, cache_dir: Path | None = None) -> Config:
         """A tiny run (seconds) for the smoke test: same code paths, small numbers."""
-        return cls(duration=0.4, warmup=0.2, max_requests=200, rounds=1, members=4, decision_teams=2, open_items=20,
+        return cls(duration=0.4, warmup=0.2, max_requests=200, rounds=1, pairs=2, pair_duration=0.3, pair_warmup=0.1,
+                   members=4, decision_teams=2, open_items=20,
                    ten_years=seed.TenYearSpec(teams=2, years=1, meetings_per_year=2, checkins=3, action_items=2,
                                               decisions=1, members=4),
                    growth_duration=0.4, fanout_teams=5, fanout_people=10, fanout_workers=4, startup_runs=1,
@@ -91,6 +99,77 @@ def pin_self(cpus: set[int] | None) -> None:
         os.sched_setaffinity(0, cpus)
 
 
+@dataclass
+class CpuSnapshot:
+    busy: float  # CPU-seconds all processes used (from /proc/stat)
+    ours: float  # CPU-seconds this process, its finished children and ``live`` processes used
+    loadavg: float
+
+
+def cpu_snapshot(live: list[int] | None = None) -> CpuSnapshot | None:
+    """What the machine and the bench itself have used so far (None off Linux)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        ticks = [int(x) for x in fields]
+        loadavg = float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal: everything but idle and iowait is work.
+    busy = (sum(ticks[:8]) - ticks[3] - ticks[4]) / hz
+    t = os.times()
+    ours = t.user + t.system + t.children_user + t.children_system
+    for pid in live or []:
+        ours += _proc_cpu(pid) or 0.0
+    return CpuSnapshot(busy, ours, loadavg)
+
+
+def _proc_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@dataclass
+class MachineLoad:
+    """How busy the machine was with other work while a suite ran."""
+
+    seconds: float
+    other_cpu: float  # CPU-seconds used by processes that are not the bench's
+    cpus: int
+    loadavg_start: float
+    loadavg_end: float
+
+    @property
+    def other_share(self) -> float:
+        """Share of all CPUs other processes used, 0..1."""
+        return self.other_cpu / (self.seconds * self.cpus) if self.seconds > 0 else 0.0
+
+
+def machine_load(start: CpuSnapshot | None, end: CpuSnapshot | None, seconds: float) -> MachineLoad | None:
+    if start is None or end is None:
+        return None
+    other = max(0.0, (end.busy - start.busy) - (end.ours - start.ours))
+    return MachineLoad(seconds, other, os.cpu_count() or 1, start.loadavg, end.loadavg)
+
+
+def fsync_probe(directory: Path, count: int = 30) -> tuple[float, float]:
+    """(median, 90th percentile) seconds of one durable file replace, as the engine commits (storage/files.py)."""
+    from storage.files import atomic_write
+
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "probe.json"
+    times = []
+    for i in range(count):
+        t0 = time.perf_counter()
+        atomic_write(target, b"{}" * (5000 + i % 2), root=directory)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return statistics.median(times), times[int(0.9 * (len(times) - 1))]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,6 +183,7 @@ class Proc:
     port: int
     log_path: Path
     started_at: float
+    log_offset: int = 0  # where this process's output starts in its log file (names are reused)
 
     @property
     def base(self) -> str:
@@ -140,6 +220,15 @@ class Proc:
                 self.popen.kill()
                 self.popen.wait(timeout=5)
 
+    def log_text(self) -> str:
+        """Everything this process has logged so far."""
+        try:
+            with self.log_path.open("rb") as f:
+                f.seek(self.log_offset)
+                return f.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
     def log_tail(self, lines: int = 15) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -151,12 +240,13 @@ def _spawn(name: str, cmd: list[str], env: dict[str, str], log_dir: Path, cpus: 
     port = int(env["PORT"])
     log_path = log_dir / f"{name}.log"
     log = log_path.open("ab")
+    offset = log.tell()
     preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     started = time.perf_counter()
     popen = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                              preexec_fn=preexec)  # noqa: PLW1509 - only sets CPU affinity
     log.close()
-    return Proc(name, popen, port, log_path, started)
+    return Proc(name, popen, port, log_path, started, offset)
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -334,11 +424,42 @@ async def probe(proc: Proc, body: bytes, connector: ConnectorProcess, session: a
 
 
 @dataclass
+class PairedRun:
+    """One check-in run and the echo bot run beside it, same concurrency, one after the other."""
+
+    echo: LoadResult
+    skis: LoadResult
+    echo_cpu: float | None  # bot CPU seconds per turn
+    skis_cpu: float | None
+
+    @property
+    def ratio(self) -> float:
+        return self.skis.throughput / self.echo.throughput if self.echo.throughput else float("nan")
+
+
+@dataclass
 class HttpSuite:
     measurements: dict[tuple[str, str, int], Measurement] = field(default_factory=dict)
     probes: dict[str, tuple[int, str]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # scenarios whose feature is not built yet
     memory_kib: dict[str, int | None] = field(default_factory=dict)
+    pairs: list[PairedRun] = field(default_factory=list)
+    pair_concurrency: int = 8
+    load: MachineLoad | None = None  # other processes' use of the machine during the suite
+    fsync: tuple[float, float] | None = None  # (median, p90) seconds of one durable file replace
+
+    @property
+    def pair_ratio(self) -> float:
+        """Median of the paired check-in/echo throughput ratios."""
+        ratios = [p.ratio for p in self.pairs if p.ratio == p.ratio]
+        return statistics.median(ratios) if ratios else float("nan")
+
+    @property
+    def pair_cpu_ratio(self) -> float:
+        """The echo bot's median CPU per turn over skis-bot's (how much cheaper a check-in turn is)."""
+        echo = [p.echo_cpu for p in self.pairs if p.echo_cpu]
+        skis = [p.skis_cpu for p in self.pairs if p.skis_cpu]
+        return statistics.median(echo) / statistics.median(skis) if echo and skis else float("nan")
 
 
 def _available(command: str | None) -> bool:
@@ -396,6 +517,10 @@ async def http_suite(cfg: Config, work: Path, connector: ConnectorProcess, sessi
     ]
     echo = Scenario("echo bot (stock SDK)", None, lambda i: acts.message(cfg.echo_text, pick(i), layout["main"]))
 
+    suite.fsync = fsync_probe(work / "fsync-probe")
+    log(f"  one durable file replace (write, fsync, rename, fsync dir): median {suite.fsync[0] * 1000:.2f} ms, "
+        f"90th percentile {suite.fsync[1] * 1000:.2f} ms")
+    started, watch = time.perf_counter(), cpu_snapshot([connector.popen.pid])
     skis = start_skis("skis-http", work / "http-data", work, cpus)
     echo_proc = start_echo(work, cpus)
     try:
@@ -418,11 +543,45 @@ async def http_suite(cfg: Config, work: Path, connector: ConnectorProcess, sessi
                     r = m.runs[-1]
                     log(f"  round {rnd + 1} c={c} {sc.name}: {r.throughput:.0f}/s p50 {r.p50 * 1000:.1f} ms "
                         f"p99 {r.p99 * 1000:.1f} ms ({r.requests} turns, {r.errors} errors)")
+        checkin = next((sc for sc in runnable if sc.command == "checkin"), None)
+        if checkin is not None:
+            await paired_runs(suite, skis, checkin, echo_proc, echo, cfg, log)
         suite.memory_kib = {"skis": skis.vm_hwm_kib(), "echo": echo_proc.vm_hwm_kib()}
     finally:
         skis.stop()
         echo_proc.stop()
+    suite.load = machine_load(watch, cpu_snapshot([connector.popen.pid]), time.perf_counter() - started)
     return suite
+
+
+async def paired_runs(suite: HttpSuite, skis: Proc, checkin: Scenario, echo_proc: Proc, echo: Scenario, cfg: Config,
+                      log: Callable[[str], None]) -> None:
+    """The throughput target, measured in pairs: echo, skis, skis, echo, echo, skis, ... (concurrency 8)."""
+    c = max(cfg.concurrencies)
+    suite.pair_concurrency = c
+    offsets = itertools.count(30_000_000, 1_000_000)
+
+    async def one(proc: Proc, sc: Scenario) -> tuple[LoadResult, float | None]:
+        base = next(offsets)
+        await run_load(proc.messages_url, lambda i: sc.body(base + 500_000 + i), concurrency=c,
+                       duration=cfg.pair_warmup, max_requests=cfg.max_requests)
+        cpu0 = proc.cpu_seconds()
+        result = await run_load(proc.messages_url, lambda i: sc.body(base + i), concurrency=c,
+                                duration=cfg.pair_duration, max_requests=cfg.max_requests)
+        cpu1 = proc.cpu_seconds()
+        cpu = (cpu1 - cpu0) / result.requests if cpu0 is not None and cpu1 is not None and result.requests else None
+        return result, cpu
+
+    for i in range(cfg.pairs):
+        if i % 2 == 0:
+            e, ecpu = await one(echo_proc, echo)
+            k, kcpu = await one(skis, checkin)
+        else:
+            k, kcpu = await one(skis, checkin)
+            e, ecpu = await one(echo_proc, echo)
+        pair = PairedRun(e, k, ecpu, kcpu)
+        suite.pairs.append(pair)
+        log(f"  pair {i + 1} c={c}: check-in {k.throughput:.0f}/s, echo {e.throughput:.0f}/s, ratio {pair.ratio:.2f}")
 
 
 # Storage growth -----------------------------------------------------------------------------------
@@ -532,22 +691,76 @@ async def growth_suite(cfg: Config, work: Path, connector: ConnectorProcess, ses
 # Start-up -----------------------------------------------------------------------------------------
 
 
+_PURGE_LINE = re.compile(
+    r"check-in retention purge \(answers before (?P<cutoff>\S+)\): (?P<deleted>\d+) deleted; (?P<read>\d+) meeting "
+    r"partitions read, (?P<skipped>\d+) unchanged skipped, (?P<written>\d+) rewritten; (?P<networks>\d+) networks in "
+    r"(?P<seconds>[\d.]+) s")
+
+
+@dataclass(frozen=True)
+class PurgeLog:
+    """The service's log line for one pass of its background retention purge."""
+
+    deleted: int
+    read: int
+    skipped: int
+    written: int
+    networks: int
+    seconds: float
+
+
+def purge_log(text: str) -> PurgeLog | None:
+    m = _PURGE_LINE.search(text)
+    if m is None:
+        return None
+    return PurgeLog(int(m["deleted"]), int(m["read"]), int(m["skipped"]), int(m["written"]), int(m["networks"]),
+                    float(m["seconds"]))
+
+
 @dataclass
 class StartupSuite:
-    first_tenyear: float | None = None  # the first start on the store (catches up on daily work)
+    first_tenyear: float | None = None  # the first start on a never-purged copy (its purge runs in the background)
+    first_purge: PurgeLog | None = None
+    first_purge_wall: float | None = None  # seconds from /healthz 200 until that purge had finished
+    healthz_during_purge: list[float] = field(default_factory=list)  # /healthz latencies while it ran
+    restart_purge: PurgeLog | None = None  # the same purge on a restart: the watermark skips what it did
     tenyear: list[float] = field(default_factory=list)  # restarts after that
     empty: list[float] = field(default_factory=list)
     echo: list[float] = field(default_factory=list)
     memory_kib: dict[str, int | None] = field(default_factory=dict)
 
+    @property
+    def tenyear_all(self) -> list[float]:
+        """Every start on the ten-year store, the first included."""
+        return ([self.first_tenyear] if self.first_tenyear is not None else []) + self.tenyear
 
-async def _start_once(starter: Callable[[], Proc], session: aiohttp.ClientSession, settle: float) -> tuple[float, int | None]:
+
+async def _start_once(starter: Callable[[], Proc], session: aiohttp.ClientSession, settle: float,
+                      until_purged: StartupSuite | None = None, purge_limit: float = 120.0) -> tuple[float, int | None, PurgeLog | None]:
+    """(seconds to /healthz 200, peak memory after ``settle``, the purge's log line if waited for).
+
+    With ``until_purged``, /healthz is polled until the background purge has logged its pass, and
+    the latencies are kept there: the service must answer while it works."""
     for attempt in range(2):
         proc = starter()
         try:
             seconds = await wait_healthy(proc, session)
+            purged = None
+            if until_purged is not None:
+                deadline = time.perf_counter() + purge_limit
+                healthy_at = time.perf_counter()
+                while purged is None and time.perf_counter() < deadline:
+                    t0 = time.perf_counter()
+                    async with session.get(proc.base + "/healthz", timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                        await resp.read()
+                    until_purged.healthz_during_purge.append(time.perf_counter() - t0)
+                    purged = purge_log(proc.log_text())
+                    await asyncio.sleep(0.05)
+                until_purged.first_purge_wall = time.perf_counter() - healthy_at
             await asyncio.sleep(settle)  # let start-up work scheduled after the first request finish
-            return seconds, proc.vm_hwm_kib()
+            if purged is None:
+                purged = purge_log(proc.log_text())
+            return seconds, proc.vm_hwm_kib(), purged
         except RuntimeError:
             # Killed from outside (seen once on a shared machine): one more try, then give up.
             if attempt or proc.popen.returncode is None or proc.popen.returncode >= 0:
@@ -561,24 +774,30 @@ async def startup_suite(cfg: Config, work: Path, session: aiohttp.ClientSession,
                         log: Callable[[str], None]) -> StartupSuite:
     """Time from spawning ``skis-bot serve`` to a 200 from ``/healthz`` (ten-year store, empty store, echo bot).
 
-    The first start on a fresh copy of the ten-year store also does the daily work the service
-    catches up on at start-up (the check-in retention purge deletes nine years of answers); it
-    is reported on its own, and the restarts after it are the measured start-up."""
+    The first start on a fresh copy of the ten-year store also finds nine years of check-in answers
+    past the retention period; the service purges them in the background after it listens. That
+    start is timed like the others, and /healthz is polled until the purge has logged its pass."""
     suite = StartupSuite()
     ten_dir = work / "startup-tenyear"
     prepare_tenyear(cfg, ten_dir)
     empty_dir = work / "startup-empty"
     empty_dir.mkdir(exist_ok=True)
-    suite.first_tenyear, _ = await _start_once(lambda: start_skis("skis-start-first", ten_dir, work, cpus), session, 1.0)
-    log(f"  first start on the ten-year store: {suite.first_tenyear:.2f} s")
+    suite.first_tenyear, suite.memory_kib["tenyear_first"], suite.first_purge = await _start_once(
+        lambda: start_skis("skis-start-first", ten_dir, work, cpus), session, 0.0, until_purged=suite)
+    p = suite.first_purge
+    log(f"  first start on the ten-year store: {suite.first_tenyear:.2f} s to /healthz; background purge "
+        + (f"deleted {p.deleted:,} answers, rewrote {p.written:,} meetings in {p.seconds:.2f} s" if p else "not logged")
+        + (f"; /healthz meanwhile max {max(suite.healthz_during_purge) * 1000:.0f} ms" if suite.healthz_during_purge else ""))
     for i in range(cfg.startup_runs):
         for label, starter in (("tenyear", lambda: start_skis("skis-start-tenyear", ten_dir, work, cpus)),
                                ("empty", lambda: start_skis("skis-start-empty", empty_dir, work, cpus)),
                                ("echo", lambda: start_echo(work, cpus))):
-            seconds, memory = await _start_once(starter, session, 1.0 if i == 0 else 0.0)
+            seconds, memory, purged = await _start_once(starter, session, 1.0 if i == 0 else 0.0)
             getattr(suite, label).append(seconds)
             if i == 0:
                 suite.memory_kib[label] = memory
+                if label == "tenyear":
+                    suite.restart_purge = purged
         log(f"  start-up run {i + 1}: ten-year {suite.tenyear[-1]:.2f} s, empty {suite.empty[-1]:.2f} s, "
             f"echo {suite.echo[-1]:.2f} s")
     return suite

@@ -167,6 +167,10 @@ def ten_year_store(spec: TenYearSpec, dest: Path, *, cache_dir: Path = CACHE_DIR
         shutil.rmtree(cached, ignore_errors=True)
         tmp.rename(cached)
         built = True
+        # Stores built from older sources are never used again (~90 MB each).
+        for old in cache_dir.glob("tenyear-*"):
+            if old != cached:
+                shutil.rmtree(old, ignore_errors=True)
     shutil.copytree(cached / "data", dest, ignore=shutil.ignore_patterns(".lock"))
     return dest, built
 

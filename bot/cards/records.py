@@ -223,8 +223,9 @@ def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
                 "items": [
                     {
                         "type": "ActionSet",
-                        # The page goes along, so the list shown again after "Klar" stays where it was.
-                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view, page=page)],
+                        # A later page goes along, so the list shown again after "Klar" stays where it was.
+                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view,
+                                            **({"page": page} if page > 1 else {}))],
                     }
                 ],
             },

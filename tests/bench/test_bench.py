@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench import report
+from bench import report, scenarios
 from bench.connector import BenchConnector
 from bench.load import LoadResult, run_load
 from bench.seed import TenYearSpec, build_ten_years, ten_year_store
@@ -94,6 +94,58 @@ def test_report_keeps_hand_written_notes(tmp_path: Path) -> None:
     assert out.read_text().count("Our own notes.") == 1
 
 
+def test_purge_log_line_is_read_from_the_service_log() -> None:
+    text = ("2026-11-23 09:03:41,777 INFO bot.privacy: check-in retention purge (answers before 2025-11-23): 25740 "
+            "deleted; 1300 meeting partitions read, 0 unchanged skipped, 1287 rewritten; 13 networks in 3.27 s\n")
+    assert scenarios.purge_log("nothing yet") is None
+    assert scenarios.purge_log(text) == scenarios.PurgeLog(25740, 1300, 0, 1287, 13, 3.27)
+
+
+def test_other_processes_cpu_is_the_machine_busy_time_minus_ours() -> None:
+    start = scenarios.CpuSnapshot(busy=100.0, ours=10.0, loadavg=0.5)
+    end = scenarios.CpuSnapshot(busy=150.0, ours=40.0, loadavg=1.5)
+    load = scenarios.machine_load(start, end, 50.0)
+    assert load is not None and load.other_cpu == 20.0
+    assert load.other_share == pytest.approx(20.0 / (50.0 * load.cpus))
+    assert scenarios.cpu_snapshot() is None or scenarios.cpu_snapshot().busy > 0
+
+
+def _run(throughput: float) -> LoadResult:
+    return LoadResult(concurrency=8, elapsed=1.0, latencies=[0.01] * int(throughput))
+
+
+def test_throughput_target_is_the_median_of_paired_ratios() -> None:
+    suite = scenarios.HttpSuite()
+    for echo, skis in ((60, 150), (50, 60), (70, 210)):  # the middle pair hit by a burst of other work
+        suite.pairs.append(scenarios.PairedRun(_run(echo), _run(skis), 0.015, 0.005))
+    assert suite.pair_ratio == pytest.approx(2.5)
+    assert suite.pair_cpu_ratio == pytest.approx(3.0)
+    rep = report.Report(command="make bench", started=report.now(), http=suite)
+    (target,) = rep.targets()
+    assert target.met and target.ratio == "2.50×" and "median of 3 paired runs; ratios 1.20–3.00" in target.what
+    text = rep.markdown()
+    assert "| 2 | 50 | 60 | 1.20× |" in text and "Median ratio 2.50×" in text
+
+
+def test_a_busy_machine_is_said_in_the_report() -> None:
+    rep = report.Report(command="make bench", started=report.now())
+    rep.load = scenarios.MachineLoad(seconds=100.0, other_cpu=60.0, cpus=2, loadavg_start=1.0, loadavg_end=2.0)
+    assert "**The machine was busy with other work**" in rep.markdown()
+    rep.load = scenarios.MachineLoad(seconds=100.0, other_cpu=2.0, cpus=2, loadavg_start=0.1, loadavg_end=0.2)
+    assert "busy with other work" not in rep.markdown() and "(1% of 2 CPUs)" in rep.markdown()
+
+
+def test_start_up_target_includes_the_first_start() -> None:
+    suite = scenarios.StartupSuite(first_tenyear=3.4, tenyear=[1.5, 1.6], empty=[1.0], echo=[0.5])
+    suite.first_purge = scenarios.PurgeLog(25740, 1300, 0, 1287, 13, 3.27)
+    suite.healthz_during_purge = [0.002, 0.004, 0.030]
+    rep = report.Report(command="make bench", started=report.now(), startup=suite)
+    (target,) = rep.targets()
+    assert target.measured == "3.40 s" and target.met is False
+    text = rep.markdown()
+    assert "deleted 25,740 answers" in text and "30.00 ms at most" in text
+
+
 @pytest.mark.slow
 def test_quick_bench_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "performance.md"
@@ -105,3 +157,5 @@ def test_quick_bench_runs_end_to_end(tmp_path: Path) -> None:
         assert heading in text
     assert "echo bot (stock SDK)" in text and "errors" in text
     assert "| incheckning <svar> | 8 |" in text
+    assert "paired runs" in text and "| pair | echo turns/s |" in text
+    assert "background" in text and "Other work on the machine" in text
