@@ -267,8 +267,8 @@ class Report:
         r = s.restart_purge
         if r is not None:
             out += ["", f"On each restart the purge runs again and its watermark skips what it did: it read {r.read:,} "
-                    f"meeting partitions and skipped {r.skipped:,} unchanged ones unread ({r.seconds:.2f} s in the "
-                    "background)."]
+                    f"meeting partitions and skipped {r.skipped:,} unchanged ones unread ({r.seconds:.2f} s of wall time "
+                    "in the background, sharing the event loop with the rest of start-up)."]
         return out
 
     def text(self) -> str:
