@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.municipalities import DEFAULT_MUNICIPALITIES
 from storage.actions_repo import DONE, MEMBER, Owner
 from storage.meetings_repo import Meeting
 from storage.store import Store
@@ -40,8 +41,7 @@ _FIRST = ("Anna", "Peter", "Sofia", "Lars", "Karin", "Johan", "Maria", "Erik", "
           "Lena", "Anders", "Helena", "Per", "Ingrid", "Magnus", "Sara", "Jonas", "Emma", "Fredrik")  # fmt: skip
 _LAST = ("Gustafsson", "Stark", "Adolfsson", "Karlsson", "Nilsson", "Johansson", "Larsson", "Olsson",
          "Persson", "Svensson", "Lindberg", "Berg", "Holm", "Ek", "Strand")  # fmt: skip
-MUNICIPALITIES = ("Essunga", "Falköping", "Grästorp", "Gullspång", "Götene", "Hjo", "Karlsborg", "Lidköping",
-                  "Mariestad", "Skara", "Skövde", "Tibro", "Tidaholm", "Töreboda", "Vara")  # fmt: skip
+MUNICIPALITIES = DEFAULT_MUNICIPALITIES
 ROLES = frozenset({"medlem", "presidium", "sekreterare"})
 
 
