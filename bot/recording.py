@@ -486,7 +486,7 @@ def _take_trailing_owners(text: str, ctx: ParseContext) -> tuple[str, tuple[Owne
         candidate = stripped[at + 1 :].strip()
         candidate = re.sub(r"^(?:och|and)\s+", "", candidate, flags=re.IGNORECASE)
         mentioned = any(fold(m.name) == fold(candidate) for m in ctx.mentions)
-        if not candidate or not (mentioned or _looks_like_owner(candidate, ctx.municipalities)):
+        if not candidate or not (mentioned or _looks_like_owner(candidate, ctx.municipalities) or _names_a_member(candidate, ctx.members)):
             break
         found = resolve_owner(candidate, ctx.members, ctx.mentions, ctx.me, ctx.municipalities)
         if found is None:
@@ -505,6 +505,12 @@ def _looks_like_owner(candidate: str, known_municipalities: tuple[str, ...]) -> 
         return True
     words = candidate.split()
     return 1 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _names_a_member(candidate: str, members: list[Member]) -> bool:
+    # "@anna" typed by hand (not picked from Teams' list) still names Anna Gustafsson.
+    words = fold(candidate).split()
+    return 1 <= len(words) <= 4 and any(_contains_run(fold(m.name).split(), words) for m in members)
 
 
 def _take_trailing_due(text: str, ctx: ParseContext) -> tuple[str, Due | None, str | None]:

@@ -112,6 +112,15 @@ def test_resolve_owner_list(text: str, owners: list[Owner]) -> None:
     assert result.problem is None and list(result.owners) == owners
 
 
+def test_a_lower_case_at_name_typed_by_hand_is_a_member() -> None:
+    draft = parse_action_text("Skriv inbjudan @anna till 4 december", ctx())
+    assert draft.title == "Skriv inbjudan" and list(draft.owners) == [owner(ANNA)]
+    draft = parse_action_text("Skriv inbjudan @peter stark", ctx())
+    assert draft.title == "Skriv inbjudan" and list(draft.owners) == [owner(PETER)]
+    draft = parse_action_text("Mejla info@skaraborg.se", ctx())  # an address stays text
+    assert draft.title == "Mejla info@skaraborg.se" and not draft.owners
+
+
 def test_a_network_with_its_own_municipalities_assigns_to_them() -> None:
     borås = ParseContext(
         members=[ANNA, PETER], mentions=[], me=PETER, today=TODAY, tz=ZoneInfo("Europe/Stockholm"),
