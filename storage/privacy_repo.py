@@ -207,15 +207,6 @@ class PrivacyRepo:
         return count
 
     # Retention -----------------------------------------------------------------------------------
-    def expired_answers(self, team_key: str, before: datetime) -> list[tuple[str, str, str]]:
-        """(partition, table, member key) of check-in and check-out answers given before ``before``."""
-        found = []
-        for name in self._engine.partition_names(meeting_partition(team_key, "")):
-            with self._engine.transient(name) as part:
-                expired, _oldest = _scan_answers(part, before)
-            found += [(name, table, key) for table, key in expired]
-        return found
-
     def purge_answers(self, team_key: str, before: datetime, *, dry_run: bool = False,
                       stats: PurgeStats | None = None) -> int:
         """Delete (with ``dry_run`` only count) answers given before ``before``; one write per meeting."""
