@@ -87,10 +87,11 @@ class RecordActionItemDialog(ComponentDialog):
         hints = {k: v for k, v in (options.get("hints") or {}).items() if k != asking}
         options = {**options, "hints": hints}
         reply = reply_text(turn)
+        ctx = ParseContext.of(turn)  # the register is read once per reply
         command = parse_command(reply)
         if command is not None and command.name == "action_item":
             reply = command.args
-            if asking != "title" and reply and not _answers(asking, reply, turn):
+            if asking != "title" and reply and not _answers(asking, reply, ctx):
                 # A new item typed while this one waits for an answer ("uppgift Boka lokal" when
                 # asked who): start over from the new one, and say the pending one was not saved.
                 pending = options.get("title")
@@ -99,7 +100,7 @@ class RecordActionItemDialog(ComponentDialog):
                 if pending:
                     await turn.say_key("records.action_pending_dropped", title=escape(pending))
         if asking == "title":
-            draft = parse_action_text(reply, ParseContext.of(turn)) if reply else None
+            draft = parse_action_text(reply, ctx) if reply else None
             if draft is None or not draft.title:
                 hints["title"] = turn.t("records.action_title_empty")
                 return await step.replace_dialog(_FLOW, options)
@@ -119,13 +120,13 @@ class RecordActionItemDialog(ComponentDialog):
                 word = reply.split(None, 1)[0] if reply.strip() else command.name
                 hints["owners"] = turn.t("records.action_owner_is_command", text=escape(reply[:80]), word=escape(word))
                 return await step.replace_dialog(_FLOW, options)
-            result = resolve_owner_list(reply, ParseContext.of(turn))
+            result = resolve_owner_list(reply, ctx)
             if result.problem:
                 hints["owners"] = result.problem
                 return await step.replace_dialog(_FLOW, options)
             options["owners"] = [o.to_doc() for o in result.owners]
         elif asking == "due":
-            due = parse_due(reply, ParseContext.of(turn))
+            due = parse_due(reply, ctx)
             if isinstance(due, str):
                 hints["due"] = due
                 return await step.replace_dialog(_FLOW, options)
@@ -135,10 +136,9 @@ class RecordActionItemDialog(ComponentDialog):
         return await step.replace_dialog(_FLOW, options)
 
 
-def _answers(asking: str, reply: str, turn: Turn) -> bool:
+def _answers(asking: str, reply: str, ctx: ParseContext) -> bool:
     """Whether ``uppgift <reply>`` answers the open question: names the network knows as owners
     (members, a municipality, alla), or a due date, rather than a new item."""
-    ctx = ParseContext.of(turn)
     if asking == "owners":
         result = resolve_owner_list(reply, ctx)
         return not result.problem and bool(result.owners) and all(o.kind != EXTERNAL for o in result.owners)
