@@ -184,3 +184,15 @@ def card_action(value: Any) -> CardAction | None:
     if not isinstance(verb, str) or verb not in CARD_ACTIONS:
         return None
     return CardAction(verb, {k: v for k, v in data.items() if k != "action"})
+
+
+def card_number(data: dict[str, Any], name: str) -> int | None:
+    """The whole number a card's data holds under ``name``; None when it is missing or garbled
+    (card data is whatever the client sent, so a forged value is treated as none)."""
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None

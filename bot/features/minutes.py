@@ -36,6 +36,7 @@ from bot.routing import (
     ACTION_MINUTES_REFRESH,
     ACTION_MINUTES_REQUEST_CHANGE,
     ACTION_MINUTES_SAVE,
+    card_number,
     fold,
 )
 from bot.services import Services
@@ -212,11 +213,7 @@ def _meeting_from_data(turn: Turn, data: dict[str, Any]) -> Meeting | None:
 
 
 def _number(data: dict[str, Any], name: str) -> int:
-    # Card data is whatever the client sent: a forged or garbled number counts as none.
-    try:
-        return int(data.get(name) or 0)
-    except (TypeError, ValueError, OverflowError):
-        return 0
+    return card_number(data, name) or 0
 
 
 def _revision(data: dict[str, Any]) -> int:

@@ -82,6 +82,7 @@ from bot.routing import (
     ACTION_ACTION_ITEM_FORM,
     ACTION_ACTION_ITEMS_PAGE,
     ACTION_CHECKIN,
+    card_number,
     fold,
 )
 from bot.routing import COMMANDS as WORDS
@@ -399,10 +400,7 @@ async def action_items_page(turn: Turn, data: dict[str, Any]) -> CardReply:
 
 
 def _page_of(data: dict[str, Any]) -> int:
-    try:
-        return int(data.get("page") or 1)
-    except (TypeError, ValueError):
-        return 1
+    return card_number(data, "page") or 1
 
 
 async def _set_status(turn: Turn, number: int, status: str) -> tuple[bool, str]:
@@ -445,9 +443,8 @@ async def action_reopen(turn: Turn, args: str) -> None:
 
 async def action_done_card(turn: Turn, data: dict[str, Any]) -> CardReply:
     """The "Klar" button: marks the item done and shows the list again without it."""
-    try:
-        number = int(data.get("number"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    number = card_number(data, "number")
+    if number is None:
         return CardReply(message=turn.t("records.action_number_missing", command=WORDS["action_done"][0]))
     changed, reply = await _set_status(turn, number, DONE)
     view = data.get("view")

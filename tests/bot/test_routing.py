@@ -87,3 +87,12 @@ def test_card_action(value: object, verb: str | None, data: dict | None) -> None
         assert result is None
     else:
         assert result is not None and result.verb == verb and result.data == data
+
+
+def test_card_number_reads_whole_numbers_and_refuses_garbage() -> None:
+    from bot.routing import card_number
+
+    assert card_number({"n": 3}, "n") == 3 and card_number({"n": "12"}, "n") == 12
+    assert card_number({}, "n") is None and card_number({"n": ""}, "n") is None
+    assert card_number({"n": "tre"}, "n") is None and card_number({"n": [1]}, "n") is None
+    assert card_number({"n": float("inf")}, "n") is None
