@@ -524,9 +524,6 @@ class DevStack:
         """The first child that has exited, if any."""
         return next((c for c in self.children if c.exited() is not None), None)
 
-    def signal_all(self, signum: int) -> None:
-        _signal_children(self.children, signum)
-
     def stop(self, grace: float = 5.0) -> None:
         """Ask every child to stop, then kill whatever is still running after ``grace`` seconds."""
         _stop_children(self.children, grace)
