@@ -32,6 +32,11 @@ RETRY_IN = timedelta(minutes=15)
 # wall clock that jumped (suspend, NTP), since the job's timer runs on the loop's monotonic clock.
 MAX_SLEEP = timedelta(hours=1)
 STOP_TIMEOUT = 30.0
+# How often to compare the injected clock with real time. The job's timer runs on real time, so
+# when the clock is moved (the dev clock's `clock …` in `make run`) the aim is stale: re-aim at
+# once instead of sleeping on towards an instant that now means something else.
+CLOCK_WATCH_EVERY = 1.0
+CLOCK_JUMP = timedelta(seconds=2)
 
 
 class ReminderScheduler:
@@ -58,6 +63,8 @@ class ReminderScheduler:
         self.next_wake: datetime | None = None
         self.last_report: RunReport | None = None
         self._scheduler: AsyncIOScheduler | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._skew = timedelta(0)  # clock.now() - real time when the job was last aimed
 
     @property
     def running(self) -> bool:
@@ -86,10 +93,14 @@ class ReminderScheduler:
         )
         self._scheduler.start()
         self._aim(self.clock.now(), self.clock.now())
+        self._watch = asyncio.get_running_loop().create_task(self._watch_clock(), name="skis-reminders-clock")
 
     async def stop(self) -> None:
         """Stop firing, and let a run in progress finish so no send is left unrecorded."""
         scheduler, self._scheduler = self._scheduler, None
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.cancel()
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
         try:
@@ -135,6 +146,15 @@ class ReminderScheduler:
             now = self.clock.now()
             self._aim(now + self.retry_in, now)
 
+    async def _watch_clock(self) -> None:
+        """Re-aim when the injected clock jumps against real time (see CLOCK_WATCH_EVERY)."""
+        while True:
+            await asyncio.sleep(CLOCK_WATCH_EVERY)
+            skew = self.clock.now() - datetime.now(UTC)
+            if abs(skew - self._skew) > CLOCK_JUMP:
+                log.info("the clock moved by %s: re-planning reminders", skew - self._skew)
+                self.reschedule()
+
     def _compute_next(self, now: datetime) -> datetime | None:
         return self.runner.next_due_at(now)
 
@@ -148,5 +168,7 @@ class ReminderScheduler:
             return
         # The job timer runs on real time; the delay comes from the injected clock.
         delay = max(0.0, (target - now).total_seconds())
-        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        real_now = datetime.now(UTC)
+        self._skew = now - real_now
+        run_at = real_now + timedelta(seconds=delay)
         scheduler.add_job(self._job, DateTrigger(run_date=run_at, timezone=UTC), id=JOB_ID, replace_existing=True)

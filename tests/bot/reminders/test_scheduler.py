@@ -107,6 +107,30 @@ async def test_after_a_run_it_aims_at_the_next_due_instant_capped_at_an_hour(sto
     assert abs((run_at - scheduler.next_wake).total_seconds()) < 5
 
 
+class MovableClock:
+    """Real time shifted by an offset that can jump, like the dev clock of `make run`."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+async def test_a_clock_that_jumps_forward_is_followed_at_once(stopper: list[ReminderScheduler]) -> None:
+    clock = MovableClock()
+    runner = StubRunner(next_at=clock.now() + timedelta(days=7))
+    scheduler = ReminderScheduler(runner, clock)  # type: ignore[arg-type]
+    stopper.append(scheduler)
+    scheduler.start()
+    await ran(runner)  # the catch-up run at start
+    runner.runs.clear()
+    runner.due_now = True  # what falls due a week from now is due once the clock says so
+    clock.offset = timedelta(days=7, minutes=1)
+    await ran(runner)  # within about a second, not at the next hourly re-check
+    assert runner.runs and runner.runs[0] >= datetime.now(UTC) + timedelta(days=7)
+
+
 async def test_failed_sends_are_retried_soon() -> None:
     runner = StubRunner(fail=True, next_at=NOW + timedelta(days=2))
     scheduler = ReminderScheduler(runner, FixedClock(NOW), autorun=False)  # type: ignore[arg-type]
