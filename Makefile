@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint install clean
+.PHONY: run test test-fast test-timeshift bench lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP) node_modules/.installed
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+## The fast suite with the system clock moved about seven months ahead (needs Debian's faketime).
+test-timeshift: $(STAMP)
+	$(BIN)/python -m tests.timeshift --at summer
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
