@@ -1,0 +1,319 @@
+"""The storage contract on PostgreSQL, for several service instances sharing one database.
+
+The same partitions of JSON documents as the TinyDB engine (see storage/engine.py), in two tables:
+``partitions`` (name, version) and ``documents`` (partition, table, key, JSON text). The contract's
+promises hold across processes, not only inside one event loop:
+
+- **Reads are never stale.** ``read(name)`` asks the database for the partition's version (one
+  round trip) and serves the cached documents only when the version is the one cached; otherwise it
+  loads the partition in one statement (a consistent snapshot). A write acknowledged by one instance
+  is therefore seen by the next read on any other.
+- **Read-modify-write is exclusive.** ``async with engine.write(name) as tx`` takes the partition's
+  row lock (``SELECT … FOR UPDATE``) before ``tx.get``/``tx.all`` read anything, so two instances
+  numbering the next decision, or closing the same action item, run one after the other and the
+  second sees the first's result. Leaving the block commits every staged put and delete and a new
+  version in one transaction; an exception, or a failed commit (``StorageError``), applies nothing.
+- **Every call is async** (psycopg 3 with a connection pool): the event loop never waits on the
+  network.
+
+Besides partitions: ``claim(scope, key)`` is a first-comer claim shared by all instances (a
+redelivered activity runs once, a reminder is sent once), and ``lead(name)`` holds a PostgreSQL
+advisory lock on a connection of its own, so exactly one instance at a time does a job (sending
+reminders); when that instance dies its connection closes, the lock is released and another can take
+over.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import zlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from storage.engine import Doc, StorageError, normalize_doc
+from storage.postgres import migrations
+
+log = logging.getLogger(__name__)
+
+# Partitions kept parsed in memory; a ten-year store has thousands of meetings, most never read.
+CACHE_PARTITIONS = 4096
+# How long a turn may wait for a pooled connection before it is told nothing was saved.
+POOL_TIMEOUT = 10.0
+
+
+class Snapshot:
+    """One partition as it was at one version. Callers must not mutate what ``get``/``all`` return."""
+
+    def __init__(self, name: str, version: int, tables: dict[str, dict[str, Doc]]) -> None:
+        self.name = name
+        self.version = version
+        self._tables = tables
+
+    def get(self, table: str, key: str) -> Doc | None:
+        return self._tables.get(table, {}).get(key)
+
+    def all(self, table: str) -> list[Doc]:
+        return list(self._tables.get(table, {}).values())
+
+    def tables(self) -> dict[str, dict[str, Doc]]:
+        return self._tables
+
+
+class WriteTx:
+    """A partition locked for writing: reads see the committed state plus what this block staged."""
+
+    def __init__(self, base: Snapshot) -> None:
+        self.name = base.name
+        self.version = base.version
+        self._tables = {table: dict(docs) for table, docs in base.tables().items()}
+        self.ops: list[tuple[str, str, Doc | None]] = []
+
+    def get(self, table: str, key: str) -> Doc | None:
+        return self._tables.get(table, {}).get(key)
+
+    def all(self, table: str) -> list[Doc]:
+        return list(self._tables.get(table, {}).values())
+
+    def put(self, table: str, key: str, doc: Doc) -> None:
+        _check_names(table, key)
+        stored = normalize_doc(doc)
+        self.ops.append((table, key, stored))
+        self._tables.setdefault(table, {})[key] = stored
+
+    def delete(self, table: str, key: str) -> None:
+        _check_names(table, key)
+        self.ops.append((table, key, None))
+        self._tables.get(table, {}).pop(key, None)
+
+
+def _check_names(table: str, key: str) -> None:
+    if not isinstance(table, str) or not table:
+        raise TypeError(f"table name must be a non-empty str, not {table!r}")
+    if not isinstance(key, str):
+        raise TypeError(f"document key must be a str, not {type(key).__name__}")
+
+
+def _dumps(doc: Doc) -> str:
+    # Control characters (also NUL) are escaped by json.dumps, so the text column can hold any document.
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def lock_key(name: str) -> int:
+    """A stable advisory-lock key for ``name`` (crc32: the same in every process and release)."""
+    return 0x736B6900000000 + zlib.crc32(name.encode("utf-8"))
+
+
+class PostgresEngine:
+    """Built with ``await PostgresEngine.open(url)``; ``await engine.close()`` at shutdown."""
+
+    def __init__(self, url: str, pool: AsyncConnectionPool) -> None:
+        self.url = url
+        self._pool = pool
+        self._cache: OrderedDict[str, Snapshot] = OrderedDict()
+        self._leads: dict[str, psycopg.AsyncConnection] = {}
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10, migrate: bool = True) -> PostgresEngine:
+        """Connect (and, unless told not to, bring the schema up to date under the migration lock)."""
+        try:
+            if migrate:
+                await migrations.upgrade(url)
+            pool = AsyncConnectionPool(url, min_size=min_size, max_size=max_size, timeout=POOL_TIMEOUT,
+                                       open=False, kwargs={"autocommit": False})
+            await pool.open(wait=True, timeout=POOL_TIMEOUT)
+        except (psycopg.Error, PoolTimeout, OSError) as exc:
+            raise StorageError(f"cannot use the database: {exc}") from exc
+        return cls(url, pool)
+
+    async def close(self) -> None:
+        for name in list(self._leads):
+            await self.release_lead(name)
+        await self._pool.close()
+
+    # Reading -------------------------------------------------------------------------------------
+    async def read(self, name: str) -> Snapshot:
+        """The partition as last committed by any instance (empty, version 0, if never written)."""
+        try:
+            async with self._pool.connection() as conn:
+                row = await (await conn.execute("SELECT version FROM partitions WHERE name = %s", (name,))).fetchone()
+                version = int(row[0]) if row else 0
+                cached = self._cache.get(name)
+                if cached is not None and cached.version == version:
+                    self._cache.move_to_end(name)
+                    return cached
+                snapshot = await self._load(conn, name)
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"cannot read {name}: {exc}") from exc
+        self._remember(snapshot)
+        return snapshot
+
+    async def _load(self, conn: psycopg.AsyncConnection, name: str) -> Snapshot:
+        # One statement: the version and the documents belong to the same moment.
+        rows = await (await conn.execute(
+            "SELECT p.version, d.tbl, d.key, d.doc FROM partitions p "
+            "LEFT JOIN documents d ON d.partition = p.name WHERE p.name = %s",
+            (name,),
+        )).fetchall()
+        tables: dict[str, dict[str, Doc]] = {}
+        version = 0
+        for row_version, table, key, doc in rows:
+            version = int(row_version)
+            if table is not None:
+                tables.setdefault(table, {})[key] = json.loads(doc)
+        return Snapshot(name, version, tables)
+
+    def _remember(self, snapshot: Snapshot) -> None:
+        if snapshot.version == 0:
+            self._cache.pop(snapshot.name, None)
+            return
+        self._cache[snapshot.name] = snapshot
+        self._cache.move_to_end(snapshot.name)
+        while len(self._cache) > CACHE_PARTITIONS:
+            self._cache.popitem(last=False)
+
+    @asynccontextmanager
+    async def transient(self, name: str) -> AsyncIterator[Snapshot]:
+        """The partition for one housekeeping pass, not added to the cache."""
+        cached = name in self._cache
+        snapshot = await self.read(name)
+        try:
+            yield snapshot
+        finally:
+            if not cached:
+                self._cache.pop(name, None)
+
+    async def partition_names(self, prefix: str = "") -> list[str]:
+        """Names of the partitions that have been written, under ``prefix``, sorted."""
+        try:
+            async with self._pool.connection() as conn:
+                rows = await (await conn.execute(
+                    "SELECT name FROM partitions WHERE version > 0 AND starts_with(name, %s) ORDER BY name COLLATE \"C\"",
+                    (prefix,),
+                )).fetchall()
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"cannot list partitions: {exc}") from exc
+        return [r[0] for r in rows]
+
+    async def partition_stamp(self, name: str) -> str | None:
+        """Changes whenever the partition is written, by any instance; None if it was never written."""
+        try:
+            async with self._pool.connection() as conn:
+                row = await (await conn.execute(
+                    "SELECT version FROM partitions WHERE name = %s AND version > 0", (name,))).fetchone()
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"cannot read {name}: {exc}") from exc
+        return str(row[0]) if row else None
+
+    # Writing -------------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def write(self, name: str) -> AsyncIterator[WriteTx]:
+        """Lock the partition (across instances), stage puts and deletes, commit them all on leaving."""
+        try:
+            async with self._pool.connection() as conn:
+                async with conn.transaction():
+                    # A partition written for the first time gets its row here; a second instance
+                    # inserting the same name waits on the unique index until the first is done.
+                    await conn.execute(
+                        "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING", (name,))
+                    row = await (await conn.execute(
+                        "SELECT version FROM partitions WHERE name = %s FOR UPDATE", (name,))).fetchone()
+                    version = int(row[0]) if row else 0
+                    cached = self._cache.get(name)
+                    base = cached if cached is not None and cached.version == version and version > 0 \
+                        else await self._load(conn, name)
+                    tx = WriteTx(base)
+                    yield tx
+                    if not tx.ops:
+                        raise _NothingStaged
+                    await self._apply(conn, name, tx)
+                    new = await (await conn.execute(
+                        "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
+                        "WHERE name = %s RETURNING version", (name,))).fetchone()
+                    committed = Snapshot(name, int(new[0]), tx._tables)  # type: ignore[index]
+        except _NothingStaged:
+            return  # rolled back: nothing written, the partition not created
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"could not write {name}: {exc}") from exc
+        self._remember(committed)
+
+    async def _apply(self, conn: psycopg.AsyncConnection, name: str, tx: WriteTx) -> None:
+        async with conn.cursor() as cur:
+            for table, key, doc in tx.ops:  # in order: "delete k, then put k" leaves k present
+                if doc is None:
+                    await cur.execute("DELETE FROM documents WHERE partition = %s AND tbl = %s AND key = %s",
+                                      (name, table, key))
+                else:
+                    await cur.execute(
+                        "INSERT INTO documents (partition, tbl, key, doc) VALUES (%s, %s, %s, %s) "
+                        "ON CONFLICT (partition, tbl, key) DO UPDATE SET doc = EXCLUDED.doc",
+                        (name, table, key, _dumps(doc)))
+
+    # Shared claims and leadership ----------------------------------------------------------------
+    async def claim(self, scope: str, key: str, *, ttl: timedelta) -> bool:
+        """True for the first instance to claim ``key`` in ``scope`` (until ``ttl`` has passed)."""
+        try:
+            async with self._pool.connection() as conn:
+                row = await (await conn.execute(
+                    "INSERT INTO claims (scope, key, expires_at) VALUES (%s, %s, now() + %s) "
+                    "ON CONFLICT (scope, key) DO UPDATE SET claimed_at = now(), expires_at = EXCLUDED.expires_at "
+                    "WHERE claims.expires_at < now() RETURNING 1",
+                    (scope, key, ttl))).fetchone()
+                if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
+                    await conn.execute("DELETE FROM claims WHERE expires_at < now()")
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"could not claim {scope}: {exc}") from exc
+        return row is not None
+
+    async def lead(self, name: str) -> bool:
+        """True while this instance holds the advisory lock ``name`` (taken now if it is free)."""
+        conn = self._leads.get(name)
+        if conn is not None:
+            try:
+                await conn.execute("SELECT 1")
+                return True
+            except psycopg.Error:
+                self._leads.pop(name, None)  # the connection died: so did the lock
+                await _quietly_close(conn)
+        try:
+            conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            row = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),))).fetchone()
+        except (psycopg.Error, OSError) as exc:
+            log.warning("could not ask for the %s lock: %s", name, exc)
+            return False
+        if row and row[0]:
+            self._leads[name] = conn
+            return True
+        await _quietly_close(conn)
+        return False
+
+    async def release_lead(self, name: str) -> None:
+        conn = self._leads.pop(name, None)
+        if conn is not None:
+            await _quietly_close(conn)  # closing the session releases the lock
+
+    async def check(self) -> bool:
+        """True when the database answers (for /healthz)."""
+        try:
+            async with self._pool.connection(timeout=2.0) as conn:
+                await conn.execute("SELECT 1")
+            return True
+        except (psycopg.Error, PoolTimeout, OSError):
+            return False
+
+
+class _NothingStaged(Exception):
+    """Leaves the transaction block so it rolls back."""
+
+
+async def _quietly_close(conn: psycopg.AsyncConnection) -> None:
+    try:
+        await conn.close()
+    except psycopg.Error:
+        pass
