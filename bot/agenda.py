@@ -77,19 +77,22 @@ def build_agenda(store: Store, team: Any, meeting: Meeting, locale: str = "sv") 
     return Agenda(meeting, entries, items_start, len(items))
 
 
-def follow_up_lines(store: Store, meeting: Meeting) -> list[str]:
-    """Open action items to follow up at ``meeting``: every open item not recorded at it.
+def follow_up_items(store: Store, meeting: Meeting) -> list[Any]:
+    """Open action items to follow up at ``meeting``: every open item that does not belong to it
+    (an item recorded at a meeting, or for it before it began, is followed up at the next one).
 
     Uses ``store.actions.open_items(team_key)`` when the action items feature is installed."""
     actions = getattr(store, "actions", None)
     open_items = getattr(actions, "open_items", None)
     if open_items is None:
         return []
+    return [item for item in open_items(meeting.team_key) if getattr(item, "meeting_id", None) != meeting.id]
+
+
+def follow_up_lines(store: Store, meeting: Meeting) -> list[str]:
+    """The follow-up items as the agenda card lists them: "#2 Boka lokal (Anna Gustafsson)"."""
     lines = []
-    for item in open_items(meeting.team_key):
-        created_at = getattr(item, "created_at", None)
-        if getattr(item, "meeting_id", None) == meeting.id and (created_at is None or created_at >= meeting.starts_at):
-            continue  # recorded at this meeting: followed up at the next one
+    for item in follow_up_items(store, meeting):
         owners = ", ".join(o.name for o in getattr(item, "owners", ()) if getattr(o, "name", ""))
         line = f"#{item.number} {item.title}"
         lines.append(f"{line} ({owners})" if owners else line)

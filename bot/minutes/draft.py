@@ -1,10 +1,12 @@
 """The minutes as one plain document, built from a meeting's records (pure: no I/O, no clock).
 
 The document (``content``) is a JSON-ready dict in the layout of the network's own minutes:
-heading, Närvarande, Incheckning, the agenda items with their notes and decisions (Laget runt,
+heading (the network's name, date, time, place, Ordförande and Sekreterare), Närvarande (members,
+then guests), Incheckning, the agenda items with their notes and decisions (Laget runt,
 Uppföljning, the meeting's own items, Övriga frågor), Beslut (those not tied to an item), Uppdrag,
-Kommande möten, Utcheckning. Dates and names are
-already written out in Swedish, so a confirmed version's hash covers exactly what people read.
+Kommande möten, Utcheckning. Dates and names are already written out in Swedish, so a confirmed
+version's hash covers exactly what people read. When printed (``sections``), agenda items with
+nothing under them are left out and the agenda's headings are numbered as printed, from 1.
 
 What the secretary types (notes per agenda item, a check-in/check-out summary) is
 kept apart as *edits* and laid over the built document with ``apply_edits``; records added later
@@ -29,7 +31,7 @@ from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
 from storage.minutes_repo import CONFIRMED, CORRECTING, MinutesDraft, MinutesVersion
 
-FORMAT = 1
+FORMAT = 2  # 2: officers, guests marked; 1 had neither (old versions render without them)
 
 # Edit fields besides the per-item notes (``notes_<agenda item key>``).
 CHECKIN_SUMMARY = "checkin_summary"
@@ -44,6 +46,20 @@ class Attendee:
     name: str
     municipality: str | None = None
     substitute_for: str | None = None  # the member this person stood in for
+    guest: bool = False  # not in the network's register (a school head, the federation, ...)
+
+
+@dataclass(frozen=True)
+class Officer:
+    """Who chaired the meeting or kept the minutes: "Ordförande: Anna Gustafsson, Götene"."""
+
+    role: str  # CHAIR | SECRETARY
+    name: str
+    municipality: str | None = None
+
+
+CHAIR = "chair"
+SECRETARY = "secretary"
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class DraftSources:
     action_items: Sequence[ActionItem] = ()
     upcoming: Sequence[Upcoming] = ()
     municipalities: Mapping[str, str] = field(default_factory=dict)  # member key -> municipality
+    officers: Sequence[Officer] = ()
     locale: str = "sv"
 
 
@@ -107,8 +124,10 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
         "date_text": formatting.format_date(start.date(), loc),
         "time_text": formatting.format_time_range(start.time(), end.time() if end else None, loc),
         "place": meeting.location or "",
+        "officers": [{"role": o.role, "name": o.name, "municipality": o.municipality or ""} for o in src.officers],
         "attendees": [
-            {"name": a.name, "municipality": a.municipality or "", "substitute_for": a.substitute_for or ""}
+            {"name": a.name, "municipality": a.municipality or "", "substitute_for": a.substitute_for or "",
+             "guest": a.guest}
             for a in src.attendees
         ],
         "checkin": _round(src.checkin_question, src.checkins, src.municipalities),
@@ -312,6 +331,22 @@ def when_where_text(content: Mapping[str, Any], locale: str = "sv") -> str:
     return ", ".join(p for p in parts if p)
 
 
+def officer_lines(content: Mapping[str, Any], locale: str = "sv") -> list[str]:
+    """ "Ordförande: Anna Gustafsson, Götene" and "Sekreterare: …" (several names joined), as the
+    network's minutes open; nothing for a role nobody held."""
+    lines = []
+    for role in (CHAIR, SECRETARY):
+        names = [_name_with_place(o) for o in content.get("officers", []) if o.get("role") == role]
+        if names:
+            joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {t('minutes.doc_and', locale)} {names[-1]}"
+            lines.append(t(f"minutes.doc_{role}_line", locale, names=joined))
+    return lines
+
+
+def _name_with_place(person: Mapping[str, Any]) -> str:
+    return f"{person['name']}, {person['municipality']}" if person.get("municipality") else person["name"]
+
+
 def attendee_text(a: Mapping[str, Any], locale: str = "sv") -> str:
     """ "Anna Gustafsson, Götene (ersättare för Peter Stark)" """
     text = a["name"]
@@ -345,8 +380,11 @@ def upcoming_text(u: Mapping[str, Any], locale: str = "sv") -> str:
     return when_where_text(u, locale)
 
 
-def status_lines(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> list[str]:
-    """The state of the minutes in words: draft, or who confirmed which version when (and justering)."""
+def status_lines(pub: Publication, tz: ZoneInfo, locale: str = "sv", *, with_hash: bool = False) -> list[str]:
+    """The state of the minutes in words: draft, or who confirmed which version when (and justering).
+
+    The content hash is for the record (export, ``protokoll historik``), not for readers: only
+    ``with_hash`` adds it."""
     if not pub.confirmed:
         if pub.corrects_version is not None:
             return [t("minutes.doc_correction_draft_mark", locale, version=pub.corrects_version)]
@@ -363,7 +401,8 @@ def status_lines(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> list[str
             lines.append(t("minutes.doc_awaiting_cosign_line", locale))
     if pub.superseded_by is not None:
         lines.append(t("minutes.doc_superseded_line", locale, version=pub.superseded_by))
-    lines.append(t("minutes.doc_hash_line", locale, hash=pub.content_hash))
+    if with_hash:
+        lines.append(t("minutes.doc_hash_line", locale, hash=pub.content_hash))
     return lines
 
 
@@ -371,22 +410,28 @@ def sections(pub: Publication, locale: str = "sv") -> list[tuple[str, list[tuple
     """The document as (heading, blocks) in reading order, for every renderer alike.
 
     A block is ("text", str), ("list", [str]) or ("label", (label, str)). Empty sections are left
-    out, as the network's own minutes do.
+    out, as the network's own minutes do: an agenda item with no notes and no decision is not
+    printed. The agenda's headings (Incheckning, the items, Utcheckning) are numbered as printed,
+    from 1, so the numbers run on without gaps.
     """
     c = pub.content
+    numbered = _Numbering(locale)
     out: list[tuple[str, list[tuple[str, Any]]]] = []
     if c.get("attendees"):
-        out.append((t("minutes.section.attendance", locale), [("list", [attendee_text(a, locale) for a in c["attendees"]])]))
+        members = [a for a in c["attendees"] if not a.get("guest")]
+        guests = [a for a in c["attendees"] if a.get("guest")]
+        out.append((t("minutes.section.attendance", locale), [("list", [attendee_text(a, locale) for a in members + guests])]))
     checkin = _round_blocks(c.get("checkin") or {}, locale)
     if checkin:
-        out.append((t("minutes.section.checkin", locale), checkin))
+        out.append((numbered(t("minutes.section.checkin", locale)), checkin))
     for item in c.get("items", []):
         blocks: list[tuple[str, Any]] = []
-        if item.get("notes"):
+        if item.get("notes", "").strip():
             blocks.append(("text", item["notes"]))
         for d in item.get("decisions", []):
             blocks.append(("label", (t("minutes.doc_decision_label", locale), d["text"])))
-        out.append((t("minutes.doc_item_heading", locale, number=item["number"], title=item["title"]), blocks))
+        if blocks:
+            out.append((numbered(item["title"]), blocks))
     if c.get("decisions"):
         out.append((t("minutes.section.decisions", locale), [("list", [d["text"] for d in c["decisions"]])]))
     if c.get("action_items"):
@@ -401,8 +446,20 @@ def sections(pub: Publication, locale: str = "sv") -> list[tuple[str, list[tuple
         out.append((t("minutes.section.upcoming", locale), [("list", lines)]))
     checkout = _round_blocks(c.get("checkout") or {}, locale)
     if checkout:
-        out.append((t("minutes.section.checkout", locale), checkout))
+        out.append((numbered(t("minutes.section.checkout", locale)), checkout))
     return out
+
+
+class _Numbering:
+    """ "1. Incheckning", "2. Laget runt", …: the next number for each agenda heading printed."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+        self.count = 0
+
+    def __call__(self, title: str) -> str:
+        self.count += 1
+        return t("minutes.doc_item_heading", self.locale, number=self.count, title=title)
 
 
 _BULLET = ("- ", "* ", "• ", "– ")

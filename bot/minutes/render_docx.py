@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from bot.messages import t
-from bot.minutes.draft import Publication, note_blocks, sections, status_lines, title_text, when_where_text
+from bot.minutes.draft import (
+    Publication,
+    note_blocks,
+    officer_lines,
+    sections,
+    status_lines,
+    title_text,
+    when_where_text,
+)
 
 _RED = RGBColor(0xB0, 0x00, 0x20)
 _GREY = RGBColor(0x44, 0x44, 0x44)
@@ -156,6 +165,8 @@ def render_docx(pub: Publication, tz: ZoneInfo, locale: str = "sv", *, created: 
     run = when.add_run(when_where_text(pub.content, locale))
     run.font.size = Pt(12)
     run.font.color.rgb = _GREY
+    for line in officer_lines(pub.content, locale):
+        document.add_paragraph(line)
 
     for heading, blocks in sections(pub, locale):
         document.add_heading(heading, level=1)
@@ -185,4 +196,21 @@ def render_docx(pub: Publication, tz: ZoneInfo, locale: str = "sv", *, created: 
 
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue())
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The package with every member stamped 1980-01-01: zipfile stamps the time of saving, so two
+    renderings a second apart would differ although the minutes are the same (the date people read
+    is in the document's properties)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

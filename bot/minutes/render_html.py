@@ -5,7 +5,15 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.minutes.draft import Publication, note_blocks, sections, status_lines, title_text, when_where_text
+from bot.minutes.draft import (
+    Publication,
+    note_blocks,
+    officer_lines,
+    sections,
+    status_lines,
+    title_text,
+    when_where_text,
+)
 
 _CSS = """
 body{font-family:Calibri,"Segoe UI",Arial,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;
@@ -49,6 +57,8 @@ def render_html(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
         parts.append(f'<p class="draft">{escape(status[0])}</p>')
     parts.append(f"<h1>{escape(title)}</h1>")
     parts.append(f'<p class="when">{escape(when_where_text(pub.content, locale))}</p>')
+    for line in officer_lines(pub.content, locale):
+        parts.append(f'<p class="officer">{escape(line)}</p>')
     for heading, blocks in sections(pub, locale):
         parts.append("<section>")
         parts.append(f"<h2>{escape(heading)}</h2>")
@@ -64,8 +74,7 @@ def render_html(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
     if pub.confirmed:
         lines = []
         for line in status:
-            cls = ' class="hash"' if pub.content_hash and pub.content_hash in line else ""
-            lines.append(f"<p{cls}>{escape(line)}</p>")
+            lines.append(f"<p>{escape(line)}</p>")
         parts.append('<footer class="status">' + "".join(lines) + "</footer>")
     parts.extend(["</body>", "</html>"])
     return "\n".join(parts) + "\n"

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from bot.minutes.draft import Publication, note_blocks, sections, status_lines, title_text, when_where_text
+from bot.minutes.draft import (
+    Publication,
+    note_blocks,
+    officer_lines,
+    sections,
+    status_lines,
+    title_text,
+    when_where_text,
+)
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|&])")
 _LINE_START = re.compile(r"^(\s*)([#>=+])", re.MULTILINE)
@@ -52,7 +60,7 @@ def render_markdown(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
         out.append("")
     out.append(f"# {escape_md(title_text(pub, locale))}")
     out.append("")
-    out.append(escape_md(when_where_text(pub.content, locale)))
+    out.append("  \n".join(escape_md(line) for line in [when_where_text(pub.content, locale), *officer_lines(pub.content, locale)]))
     for heading, blocks in sections(pub, locale):
         out.append("")
         # A heading's text cannot start a list, so "3. Laget runt" stays as it is.

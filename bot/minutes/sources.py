@@ -6,9 +6,19 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
-from bot.minutes.draft import AgendaEntry, Attendee, DraftSources, Upcoming, build_draft
-from bot.recording import question_for
+from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_items
+from bot.messages import t
+from bot.minutes.draft import (
+    CHAIR,
+    SECRETARY,
+    AgendaEntry,
+    Attendee,
+    DraftSources,
+    Officer,
+    Upcoming,
+    build_draft,
+)
+from bot.recording import due_text, owners_text, question_for
 from bot.routing import fold
 from storage.attendance_repo import SUBSTITUTE, YES
 from storage.checkins_repo import CHECKIN, CHECKOUT
@@ -17,6 +27,10 @@ from storage.store import Store
 from storage.teams_repo import Team
 
 UPCOMING_SHOWN = 4  # as many as the network plans ahead: a term
+# The team setting that names the network in its minutes' heading ("Nätverket Utvecklingsledare,
+# Skolutveckling i Skaraborg, SKIS"); without it, the Teams team's name.
+NETWORK_NAME_SETTING = "network_name"
+_OFFICER_ROLES = ((CHAIR, "ordförande"), (SECRETARY, "sekreterare"))
 
 
 def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> DraftSources:
@@ -32,12 +46,14 @@ def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str
         entries = entries[1:]
     if entries and entries[-1].kind == STANDING:
         entries = entries[:-1]
+    follow_up = _follow_up_notes(store, meeting, tz, locale)
     return DraftSources(
-        network=team.name,
+        network=network_name(team),
         meeting=meeting,
         tz=tz,
         attendees=tuple(_attendees(store, team_key, meeting, members)),
-        agenda=tuple(AgendaEntry(_entry_key(e), e.number, e.title, _entry_notes(e)) for e in entries),
+        agenda=tuple(AgendaEntry(_entry_key(e), e.number, e.title, follow_up if e.kind == FOLLOW_UP else "")
+                     for e in entries),
         checkin_question=question_for(store, meeting, CHECKIN, locale),
         checkins=tuple(store.checkins.answers(team_key, meeting.id, CHECKIN)),
         checkout_question=question_for(store, meeting, CHECKOUT, locale),
@@ -46,8 +62,15 @@ def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str
         action_items=tuple(store.actions.for_meeting(team_key, meeting.id)),
         upcoming=tuple(_upcoming(store, meeting)),
         municipalities=municipalities,
+        officers=tuple(_officers(members.values())),
         locale=locale,
     )
+
+
+def network_name(team: Team) -> str:
+    """The network's name as its minutes are headed: the team setting, else the team's name."""
+    own = (team.settings or {}).get(NETWORK_NAME_SETTING)
+    return own.strip() if isinstance(own, str) and own.strip() else team.name
 
 
 def build(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> dict[str, Any]:
@@ -65,10 +88,31 @@ def _entry_key(entry: Any) -> str:
     return f"standing-{slug}"
 
 
-def _entry_notes(entry: Any) -> str:
-    if entry.kind == FOLLOW_UP and entry.details:
-        return "\n".join(f"- {line}" for line in entry.details)
-    return ""
+def _follow_up_notes(store: Store, meeting: Meeting, tz: ZoneInfo, locale: str) -> str:
+    """The open items followed up at the meeting, written out for readers (no "#2" numbers):
+    "- Boka lokal – Anna Gustafsson, senast fredag 4 december 2026 (försenad)"."""
+    day = meeting.starts_at.astimezone(tz).date()
+    lines = []
+    for item in follow_up_items(store, meeting):
+        line = item.title
+        if item.owners:
+            line += f" – {owners_text(item.owners, locale)}"
+        due = due_text(item, tz, locale)
+        if due:
+            line += ", " + t("minutes.doc_due", locale, due=due)
+        if item.due is not None and item.due < day:
+            line += " " + t("minutes.doc_overdue", locale)
+        lines.append(f"- {line}")
+    return "\n".join(lines)
+
+
+def _officers(members: Any) -> list[Officer]:
+    """Who holds the chair and the secretary's role in the register (as the minutes are drafted)."""
+    officers = []
+    for role, name in _OFFICER_ROLES:
+        holders = sorted((m for m in members if m.active and name in m.roles), key=lambda m: fold(m.name))
+        officers += [Officer(role, m.name, m.municipality) for m in holders]
+    return officers
 
 
 def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str, Any]) -> list[Attendee]:
@@ -81,12 +125,13 @@ def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str,
     present = store.attendance.present(team_key, meeting.id)
     people: list[Attendee] = []
     if present:
+        # Members first, guests (not in the register) after them, each alphabetically as present() gives them.
         for p in present:
             member = members.get(p.member_key) if p.member_key else None
             municipality = p.municipality or (member.municipality if member else None)
             replaced = stood_in.get(p.member_key or "") or stood_in.get(fold(p.name))
-            people.append(Attendee(p.name, municipality, replaced))
-        return people
+            people.append(Attendee(p.name, municipality, replaced, guest=member is None and replaced is None))
+        return [p for p in people if not p.guest] + [p for p in people if p.guest]
     for a in answers:
         if a.answer == YES:
             member = members.get(a.member_key)
@@ -95,7 +140,7 @@ def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str,
             sub = members.get(a.substitute_key) if a.substitute_key else None
             name = sub.name if sub else a.substitute
             people.append(Attendee(name, (sub.municipality if sub else None) or a.municipality, a.member_name))
-    people.sort(key=lambda p: fold(p.name))
+    people.sort(key=lambda p: (p.guest, fold(p.name)))
     return people
 
 

@@ -103,13 +103,13 @@ def test_confirmed_minutes_as_markdown_html_and_word(data_dir: Path, tmp_path: P
     out = capsysbinary.readouterr()
     md = out.out.decode("utf-8")
     assert "UTKAST" not in md and "UTKAST" not in out.err.decode("utf-8")
-    assert "## 3. Nationellt kvalitetssystem\n\nAnders går igenom kvalitetssystemet.\n\n- Samsyn\n\n**Beslut:**" in md
+    assert "## 2. Nationellt kvalitetssystem\n\nAnders går igenom kvalitetssystemet.\n\n- Samsyn\n\n**Beslut:**" in md
     assert "Godkänt (version 1) av Sofia Adolfsson, måndag 23 november 2026 kl. 10.00." in md
 
     page = tmp_path / "protokoll.html"
     assert main(["export", "--format", "html", "--meeting", MID, "--out", str(page)]) == 0
     html = page.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and '<html lang="sv">' in html and "Kontrollsumma (SHA-256)" in html
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="sv">' in html and "Kontrollsumma (SHA-256)" not in html
     assert f"wrote {page}" in capsysbinary.readouterr().err.decode("utf-8")
 
     word = tmp_path / "protokoll.docx"

@@ -6,7 +6,17 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.minutes.draft import AgendaEntry, Attendee, DraftSources, Publication, Upcoming, build_draft
+from bot.minutes.draft import (
+    CHAIR,
+    SECRETARY,
+    AgendaEntry,
+    Attendee,
+    DraftSources,
+    Officer,
+    Publication,
+    Upcoming,
+    build_draft,
+)
 from storage.actions_repo import ALL, DONE, MEMBER, ActionItem, Owner
 from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
 from storage.decisions_repo import Decision
@@ -40,10 +50,11 @@ def sources(**changes: object) -> DraftSources:
         meeting=meeting(),
         tz=TZ,
         attendees=(
-            Attendee("Susanne Sandgren", "Skaraborgs kommunalförbund"),
             Attendee("Hans Bäckström", "Karlsborg"),
             Attendee("Anders Warnby", "Skövde", substitute_for="Peter Stark"),
+            Attendee("Susanne Sandgren", "Skaraborgs kommunalförbund", guest=True),
         ),
+        officers=(Officer(CHAIR, "Anna Gustafsson", "Götene"), Officer(SECRETARY, "Sofia Adolfsson", "Lidköping")),
         agenda=(
             AgendaEntry("standing-laget-runt", 2, "Laget runt"),
             AgendaEntry("t1", 3, "Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg",

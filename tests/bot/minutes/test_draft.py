@@ -5,18 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.minutes.draft import (
+    CHAIR,
     CHECKIN_SUMMARY,
     CHECKOUT_SUMMARY,
+    AgendaEntry,
+    Officer,
+    Publication,
     apply_edits,
     build_draft,
     edit_fields,
     field_value,
     merge_edits,
+    officer_lines,
     sections,
     status_lines,
 )
 from storage.minutes_repo import canonical_json
-from tests.bot.minutes.sample import TZ, confirmed_pub, draft_pub, sources
+from tests.bot.minutes.sample import TZ, confirmed_pub, decision, draft_pub, sources
 
 AT = datetime(2023, 5, 29, 12, 0, tzinfo=UTC)
 
@@ -25,7 +30,10 @@ def test_build_draft_has_every_part_written_out_in_swedish() -> None:
     c = build_draft(sources())
     assert c["network"] == "SKIS" and c["meeting_id"] == "20230526"
     assert (c["date"], c["date_text"], c["time_text"], c["place"]) == ("2023-05-26", "fredag 26 maj 2023", "08.30–12.00", "Skövde stadshus")
-    assert c["attendees"][2] == {"name": "Anders Warnby", "municipality": "Skövde", "substitute_for": "Peter Stark"}
+    assert c["attendees"][1] == {"name": "Anders Warnby", "municipality": "Skövde", "substitute_for": "Peter Stark", "guest": False}
+    assert c["attendees"][2]["guest"] is True
+    assert c["officers"] == [{"role": "chair", "name": "Anna Gustafsson", "municipality": "Götene"},
+                             {"role": "secretary", "name": "Sofia Adolfsson", "municipality": "Lidköping"}]
     assert c["checkin"]["question"] == "Vad tog du med från förra mötet?"
     # Answers by name, with the member's municipality.
     assert [a["name"] for a in c["checkin"]["answers"]] == ["Anna Gustafsson", "Hans Bäckström"]
@@ -92,23 +100,24 @@ def test_merge_edits_keeps_someone_elses_later_text() -> None:
 
 def test_sections_follow_the_seed_layout() -> None:
     headings = [h for h, _ in sections(draft_pub())]
+    # Laget runt and the Tidaholm item have nothing under them: not printed; the agenda's headings
+    # are numbered as printed, from 1 (Incheckning and Utcheckning included).
     assert headings == [
         "Närvarande",
-        "Incheckning",
-        "2. Laget runt",
-        "3. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg",
-        "4. Erfarenheter och lärdomar kvalitetsdialog, Tidaholm",
-        "5. Övriga frågor",
+        "1. Incheckning",
+        "2. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg",
+        "3. Övriga frågor",
         "Beslut",
         "Uppdrag",
         "Kommande möten",
-        "Utcheckning",
+        "4. Utcheckning",
     ]
     blocks = dict(sections(draft_pub()))
-    assert blocks["Närvarande"] == [("list", ["Susanne Sandgren, Skaraborgs kommunalförbund", "Hans Bäckström, Karlsborg",
-                                              "Anders Warnby, Skövde (ersättare för Peter Stark)"])]
+    # Members first, guests (here the federation) after them.
+    assert blocks["Närvarande"] == [("list", ["Hans Bäckström, Karlsborg", "Anders Warnby, Skövde (ersättare för Peter Stark)",
+                                              "Susanne Sandgren, Skaraborgs kommunalförbund"])]
     assert ("label", ("Beslut", "Skövde och Tibro presenterar hur de arbetar med Bästa skola på mötet 1 juni 2018.")) in blocks[
-        "3. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg"]
+        "2. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg"]
     assert blocks["Uppdrag"] == [("list", [
         "Mejla inbjudan till SKIS-gruppen – Anna Gustafsson, senast nästa möte (fredag 9 juni 2023)",
         "Nämna detta för respektive skolchef – alla i nätverket (klar)",
@@ -116,11 +125,26 @@ def test_sections_follow_the_seed_layout() -> None:
     assert blocks["Kommande möten"] == [("list", ["fredag 9 juni 2023, kl. 08.30–12.00, Teams – UP2, Utvecklingsplaner"])]
 
 
+def test_an_item_with_only_blank_notes_is_not_printed_but_one_with_a_decision_is() -> None:
+    agenda = (AgendaEntry("standing-laget-runt", 2, "Laget runt", "  \n "), AgendaEntry("p1", 3, "Ett beslut utan anteckning", ""))
+    pub = Publication(content=build_draft(sources(agenda=agenda, decisions=(decision(1, "Ja.", 3),))), status="draft")
+    assert [h for h, _ in sections(pub)] == ["Närvarande", "1. Incheckning", "2. Ett beslut utan anteckning", "Uppdrag",
+                                             "Kommande möten", "3. Utcheckning"]
+
+
+def test_officer_lines_open_the_minutes_as_the_network_writes_them() -> None:
+    assert officer_lines(build_draft(sources())) == ["Ordförande: Anna Gustafsson, Götene", "Sekreterare: Sofia Adolfsson, Lidköping"]
+    shared = sources(officers=(Officer(CHAIR, "Anna Gustafsson", "Götene"), Officer(CHAIR, "Peter Stark", "Skövde")))
+    assert officer_lines(build_draft(shared)) == ["Ordförande: Anna Gustafsson, Götene och Peter Stark, Skövde"]
+    assert officer_lines(build_draft(sources(officers=()))) == []
+    assert officer_lines({"network": "SKIS"}) == []  # a version confirmed before officers were recorded
+
+
 def test_a_summary_replaces_the_answers() -> None:
     pub = draft_pub()
     content = apply_edits(pub.content, {CHECKOUT_SUMMARY: {"text": "Alla jobbar för eleverna."}})
     blocks = dict(sections(type(pub)(content=content, status="draft")))
-    assert blocks["Utcheckning"] == [("label", ("Fråga", "Varför jobbar du där du är?")), ("text", "Alla jobbar för eleverna.")]
+    assert blocks["4. Utcheckning"] == [("label", ("Fråga", "Varför jobbar du där du är?")), ("text", "Alla jobbar för eleverna.")]
 
 
 def test_status_lines() -> None:
@@ -128,7 +152,8 @@ def test_status_lines() -> None:
     pub = confirmed_pub()
     lines = status_lines(pub, TZ)
     assert lines[0] == "Godkänt (version 1) av Sofia Adolfsson, måndag 29 maj 2023 kl. 14.00."
-    assert lines[-1] == f"Kontrollsumma (SHA-256): {pub.content_hash}"
+    assert lines == ["Godkänt (version 1) av Sofia Adolfsson, måndag 29 maj 2023 kl. 14.00."]  # no hash for readers
+    assert status_lines(pub, TZ, with_hash=True)[-1] == f"Kontrollsumma (SHA-256): {pub.content_hash}"
     pending = status_lines(confirmed_pub(cosign_required=True, reason="Fel namn", version=2), TZ)
     assert "Rättelse: Fel namn" in pending and "Väntar på justering av ordföranden." in pending
     signed = status_lines(confirmed_pub(cosign_required=True, cosigned_by_name="Anna", cosigned_at=AT), TZ)
@@ -138,6 +163,6 @@ def test_status_lines() -> None:
 def test_status_lines_of_a_replaced_version_and_of_a_correction_draft() -> None:
     old = status_lines(confirmed_pub(superseded_by=2), TZ)
     assert "Ersatt av version 2 (rättelse). Publicera den senaste versionen." in old
-    assert old[-1].startswith("Kontrollsumma")
+    assert not any(line.startswith("Kontrollsumma") for line in old)
     correcting = status_lines(type(draft_pub())(content=draft_pub().content, status="draft", corrects_version=1), TZ)
     assert correcting == ["UTKAST – rättelse av version 1, ännu inte godkänd (version 1 gäller tills vidare)"]
