@@ -446,6 +446,9 @@ async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
         notice = turn.t("minutes.card_stale_notice")
         return _reply(turn, saved, notice=notice)
     saved, _conflicts = _save_edits(turn, draft, built, data)
+    if not saved.content.get("attendees"):
+        # Minutes say who was there: confirming them with nobody recorded would lock that gap in.
+        return _reply(turn, saved, notice=turn.t("minutes.card_nobody_present_notice"))
     reason = data.get(REASON_INPUT) if isinstance(data.get(REASON_INPUT), str) else None
     if saved.status == CORRECTING and not (reason or "").strip():
         notice = turn.t("minutes.card_reason_missing_notice")

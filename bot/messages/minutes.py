@@ -20,6 +20,9 @@ SV: dict[str, str] = {
     "minutes.doc_cosigned_line": "Justerat av {name}, {at}.",
     "minutes.doc_awaiting_cosign_line": "Väntar på justering av ordföranden.",
     "minutes.doc_hash_line": "Kontrollsumma (SHA-256): {hash}",
+    "minutes.card_nobody_present_notice": "Ingen är antecknad som närvarande, så protokollet är inte godkänt. "
+    "Skriv **närvarande** och namnen, till exempel **närvarande Anna, Peter, Susanne Sandgren**, och tryck sedan "
+    "**Godkänn protokoll** igen. Det du har skrivit är sparat.",
     "minutes.doc_chair_line": "Ordförande: {names}",
     "minutes.doc_secretary_line": "Sekreterare: {names}",
     "minutes.doc_and": "och",

@@ -234,6 +234,30 @@ async def test_secretary_saves_notes_and_summaries(harness: Harness) -> None:
     assert inputs(card)["notes_t1"].startswith("Anders går igenom")
 
 
+async def test_minutes_with_nobody_present_are_not_confirmed_and_she_is_told_how_to_record_attendance(harness: Harness) -> None:
+    await seed(harness)
+    meeting = harness.store.meetings.get(TEAM_ID, MID)
+    assert meeting is not None
+    harness.store.meetings.save(replace(meeting, id="20261113", starts_at=START - timedelta(days=7),
+                                        ends_at=START - timedelta(days=7, hours=-3)))  # nobody answered for this one
+    harness.clock.set(START - timedelta(days=7, hours=-4))
+    cards = await harness.say_cards("protokoll 13 november", SOFIA)
+    assert cards
+    body = await invoke(harness, "minutes_refresh", {"meeting_id": "20261113"}, SOFIA)
+    card = body["value"]
+    data = {**inputs(card), "meeting_id": "20261113", "revision": revision_of(card), "notes_t1": "Genomgång."}
+    body = await invoke(harness, "minutes_approve", data, SOFIA)
+    assert body["type"] == CARD and "Ingen är antecknad som närvarande" in card_text(body["value"])
+    assert harness.store.minutes.versions(TEAM_ID, "20261113") == []
+    assert harness.store.minutes.draft(TEAM_ID, "20261113").status == "draft"
+    # Once attendance is recorded, the same click confirms.
+    await harness.say("närvarande 13 november Anna, Peter", SOFIA, where="personal")
+    body = await invoke(harness, "minutes_refresh", {"meeting_id": "20261113"}, SOFIA)
+    card = body["value"]
+    body = await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": "20261113", "revision": revision_of(card)}, SOFIA)
+    assert len(harness.store.minutes.versions(TEAM_ID, "20261113")) == 1, card_text(body["value"])
+
+
 async def test_non_secretary_cannot_save_or_approve(harness: Harness) -> None:
     await seed(harness)
     card = await draft_card(harness)
