@@ -60,6 +60,7 @@ PRESIDIUM = "presidium"
 DRAFT_ROLES = (SECRETARY, CHAIR, PRESIDIUM)  # may open the draft with `protokoll`
 SETTING_ROLES = (PRESIDIUM, CHAIR)  # may switch justering on and off
 COSIGN_SETTING = "minutes_cosign"  # team setting: the chair co-signs confirmed minutes (justering)
+NETWORK_NAME_LIMIT = 200  # characters; a heading, not a paragraph
 
 _ON = frozenset({"pa", "on", "ja", "paslagen", "1"})
 _OFF = frozenset({"av", "off", "nej", "avslagen", "0"})
@@ -235,6 +236,9 @@ async def minutes_command(turn: Turn, args: str) -> None:
     if first in ("historik", "versioner"):
         await _history(turn, rest)
         return
+    if first in ("namn", "rubrik"):
+        await _network_name_setting(turn, rest)
+        return
     meeting = await _meeting_from_args(turn, args)
     if meeting is None:
         return
@@ -280,6 +284,26 @@ async def _cosign_setting(turn: Turn, rest: str) -> None:
     on = value in _ON
     turn.store.teams.update_team_settings(turn.team.key, {COSIGN_SETTING: on})
     await turn.say_key("minutes.cosign_setting_on" if on else "minutes.cosign_setting_off")
+
+
+async def _network_name_setting(turn: Turn, rest: str) -> None:
+    """`protokoll namn <nätverkets namn>`: the presidium names the network as its minutes are headed
+    ("Nätverket Utvecklingsledare, Skolutveckling i Skaraborg, SKIS"); `protokoll namn standard`
+    goes back to the Teams team's name."""
+    name = " ".join(rest.split()).strip(" .")
+    current = sources.network_name(turn.team)
+    if not name:
+        await turn.say_key("minutes.network_name_usage", name=escape(current))
+        return
+    if not turn.has_role(*SETTING_ROLES):
+        await turn.say_key("minutes.only_presidium_network_name")
+        return
+    if len(name) > NETWORK_NAME_LIMIT:
+        await turn.say_key("minutes.network_name_too_long", limit=NETWORK_NAME_LIMIT)
+        return
+    value = None if fold(name) in ("standard", "ta bort") else name
+    team = turn.store.teams.update_team_settings(turn.team.key, {sources.NETWORK_NAME_SETTING: value}) or turn.team
+    await turn.say_key("minutes.network_name_set", name=escape(sources.network_name(team)))
 
 
 async def _correct_command(turn: Turn, rest: str) -> None:

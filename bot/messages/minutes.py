@@ -118,6 +118,13 @@ SV: dict[str, str] = {
     "minutes.unknown_meeting_in_card": "Det mötet finns inte längre. Skriv **protokoll** för att se det senaste.",
     "minutes.cosign_setting_on": "Justering är påslagen: efter att sekreteraren godkänt protokollet justerar ordföranden det med knappen **Justera**.",
     "minutes.cosign_setting_off": "Justering är avslagen: protokollet gäller när sekreteraren har godkänt det.",
+    "minutes.network_name_usage": "Protokollen har rubriken **Minnesanteckningar – {name}**. Presidiet kan ändra "
+    "nätverkets namn med till exempel **protokoll namn Nätverket Utvecklingsledare, Skolutveckling i Skaraborg, SKIS** "
+    "(**protokoll namn standard** tar tillbaka teamets namn).",
+    "minutes.only_presidium_network_name": "Det är bara presidiet och ordföranden som kan ändra nätverkets namn i protokollen.",
+    "minutes.network_name_too_long": "Namnet är för långt för en rubrik: högst {limit} tecken. Skriv det kortare.",
+    "minutes.network_name_set": "Klart! Protokollen får nu rubriken **Minnesanteckningar – {name}**. Det gäller utkast "
+    "och nya versioner; redan godkända protokoll ändras inte.",
     "minutes.cosign_setting_usage": "Skriv **protokoll justering på** eller **protokoll justering av**. Nu är justering {state}.",
     "minutes.cosign_state_on": "påslagen",
     "minutes.cosign_state_off": "avslagen",

@@ -655,3 +655,21 @@ async def test_garbled_card_data_confirms_nothing_and_breaks_nothing(harness: Ha
     await harness.say("protokoll justering på", ANNA)
     body = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": "x"}, ANNA)
     assert body["type"] == MESSAGE and "inget som väntar på justering" in body["value"]
+
+
+# The network's name in the heading -----------------------------------------------------------------
+async def test_the_presidium_names_the_network_as_its_minutes_are_headed(harness: Harness) -> None:
+    await seed(harness)
+    name = "Nätverket Utvecklingsledare, Skolutveckling i Skaraborg, SKIS"
+    usage = " ".join(await harness.say("protokoll namn", PETER))
+    assert "Minnesanteckningar – SKIS" in usage and "protokoll namn" in usage
+    refused = " ".join(await harness.say(f"protokoll namn {name}", PETER))  # a member
+    assert "bara presidiet" in refused and "network_name" not in harness.store.teams.get_team(TEAM_ID).settings
+    done = " ".join(await harness.say(f"protokoll namn {name}", ANNA))  # the chair
+    assert f"Minnesanteckningar – {name}" in done
+    card = await draft_card(harness)
+    assert f"Minnesanteckningar – {name}" in card_text(card)
+    assert harness.store.minutes.draft(TEAM_ID, MID).content["network"] == name
+    await harness.say("protokoll namn standard", ANNA)
+    await draft_card(harness)
+    assert harness.store.minutes.draft(TEAM_ID, MID).content["network"] == "SKIS"
