@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cards import adaptive_card, heading, subheading, text
-from bot.messages import t
+from bot.messages import complete_locale, t
 
 # (group title key, [item keys]) in the order people meet them during a meeting cycle.
 HELP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -19,7 +19,16 @@ HELP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+HELP_KEYS: tuple[str, ...] = (
+    "core.help_title", "core.help_intro", "core.help_footer",
+    *(key for group, items in HELP_GROUPS for key in (group, *items)),
+)
+
+
 def help_card(locale: str = "sv") -> dict[str, Any]:
+    """Every command group with its command words in bold, in one language: the client's if the
+    whole card exists in it, else Swedish."""
+    locale = complete_locale(locale, HELP_KEYS)
     body: list[dict[str, Any]] = [heading(t("core.help_title", locale)), text(t("core.help_intro", locale), subtle=True)]
     for group_key, item_keys in HELP_GROUPS:
         body.append(subheading(t(group_key, locale)))

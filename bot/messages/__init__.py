@@ -8,7 +8,7 @@ Keys are unique across areas: assembly fails loudly on a clash.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import ModuleType
 
 from bot.messages import core, dates, meetings, minutes, privacy, records, reminders
@@ -42,6 +42,15 @@ def locale_of(activity_locale: str | None) -> str:
     if activity_locale and activity_locale.lower().startswith("en"):
         return "en"
     return DEFAULT_LOCALE
+
+
+def complete_locale(locale: str, keys: Iterable[str]) -> str:
+    """``locale`` if every one of ``keys`` exists in it, else Swedish: one reply (a card, say) is
+    never half in one language and half in another."""
+    texts = CATALOGUE.get(locale)
+    if texts is None or any(key not in texts for key in keys):
+        return DEFAULT_LOCALE
+    return locale
 
 
 def t(key: str, locale: str = DEFAULT_LOCALE, /, **params: object) -> str:
