@@ -63,7 +63,7 @@ SV: dict[str, str] = {
     "minutes.card_fact_time": "Tid",
     "minutes.card_fact_place": "Plats",
     "minutes.card_fact_status": "Status",
-    "minutes.card_status_draft": "Utkast (version {revision} av utkastet)",
+    "minutes.card_status_draft": "Utkast – inte godkänt än",
     "minutes.card_status_correcting": "Rättas (godkänd version {version} gäller tills rättelsen godkänns)",
     "minutes.card_status_confirmed": "Godkänt",
     "minutes.button_save": "Spara utkast",

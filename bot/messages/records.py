@@ -62,7 +62,7 @@ SV: dict[str, str] = {
     "records.checkins_continued": "(fortsättning)",
     "records.checkins_footer": "Svara eller ändra ditt svar med **{command}**.",
     "records.checkins_summary": "{kind_title}: {answered} av {total} har svarat",
-    "records.no_municipality": "Kommun okänd",
+    "records.no_municipality": "Kommun saknas",
     "records.question_current": (
         "{question_label} till mötet {meeting} är:\n\n*{question}*\n\n{source} Presidiet och ordföranden kan byta den med "
         "**{question_command}** och den nya frågan, till exempel *{question_command} {question_example}*"

@@ -48,14 +48,14 @@ SV: dict[str, str] = {
     "reminders.digest_actions_more": "… och {count} till. Skriv **uppgifter** för alla.",
     "reminders.digest_no_actions": "Inga öppna uppgifter.",
     "reminders.digest_minutes": "Förra mötets protokoll",
-    "reminders.digest_minutes_confirmed": "Protokollet från {day} är bekräftat.",
-    "reminders.digest_minutes_open": "Protokollet från {day} är inte bekräftat än.",
+    "reminders.digest_minutes_confirmed": "Protokollet från {day} är godkänt.",
+    "reminders.digest_minutes_open": "Protokollet från {day} är inte godkänt än.",
     "reminders.digest_no_previous": "Det finns inget tidigare möte.",
     "reminders.digest_decide": "Att ta ställning till före mötet",
     "reminders.decide_proposed": "Föreslagna punkter att ta med eller skjuta upp: {titles}",
     "reminders.decide_place": "Platsen är inte bestämd.",
     "reminders.decide_question": "Incheckningsfrågan är inte vald (annars blir det: *{question}*). Skriv **incheckningsfråga** och frågan.",
-    "reminders.decide_minutes": "Protokollet från förra mötet behöver bekräftas.",
+    "reminders.decide_minutes": "Protokollet från förra mötet behöver godkännas.",
     "reminders.decide_missing": "{count} kommuner har inte anmält sig än (se Anmälan per kommun).",
     "reminders.decide_nothing": "Inget just nu.",
     "reminders.summary_digest": "Inför mötet {day}: sammanfattning till presidiet",
@@ -70,8 +70,8 @@ SV: dict[str, str] = {
     "reminders.summary_action_overdue": "Uppgift {number} är försenad",
     # Minutes, 1:1 to the secretary
     "reminders.minutes_text": (
-        "Hej {name}! Protokollet från mötet {day} är inte bekräftat än. Skriv **protokoll** här för att "
-        "granska utkastet och bekräfta det, så kan det publiceras."
+        "Hej {name}! Protokollet från mötet {day} är inte godkänt än. Skriv **protokoll** här för att "
+        "granska utkastet och godkänna det, så kan det publiceras."
     ),
     # Settings in chat: `påminnelser`
     "reminders.kind.meeting_week": "Kallelse i kanalen",

@@ -43,7 +43,7 @@ def test_checkins_card_escapes_answers_and_lists_who_is_missing() -> None:
         title="Incheckning – mötet fredag 27 november 2026",
         question="Vad *fyller* dina dagar?",
         answers=[AnswerRow("Peter Stark", "Skövde", TRICKY, changed=True), AnswerRow("Åsa Öberg", None, "Kort")],
-        missing=[("Götene", ["Anna Gustafsson"]), ("Kommun okänd", ["Sofia Adolfsson"])],
+        missing=[("Götene", ["Anna Gustafsson"]), ("Kommun saknas", ["Sofia Adolfsson"])],
         total=4,
         footer="Svara med **incheckning**.",
     )
@@ -55,7 +55,7 @@ def test_checkins_card_escapes_answers_and_lists_who_is_missing() -> None:
     assert "\\*\\*Bästa skola\\*\\*" in answer and "\\<b\\>" in answer and "{\u200b{DATE" in answer and "\\- " in answer
     assert "2 av 4 har svarat." in texts
     facts = next(b for b in cards[0]["body"] if b["type"] == "FactSet")["facts"]
-    assert facts == [{"title": "Götene", "value": "Anna Gustafsson"}, {"title": "Kommun okänd", "value": "Sofia Adolfsson"}]
+    assert facts == [{"title": "Götene", "value": "Anna Gustafsson"}, {"title": "Kommun saknas", "value": "Sofia Adolfsson"}]
 
 
 def test_checkins_cards_split_when_long() -> None:

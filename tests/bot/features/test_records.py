@@ -143,7 +143,7 @@ async def test_checkins_show_answers_and_who_has_not_answered_per_municipality(h
     assert "**Peter Stark** · Skövde" in raw and "\\\\*\\\\*Bästa skola\\\\*\\\\*" in raw
     assert "1 av 3 har svarat." in raw
     facts = next(b for b in cards[0]["body"] if b["type"] == "FactSet")["facts"]
-    assert facts == [{"title": "Lidköping", "value": "Sofia Adolfsson"}, {"title": "Kommun okänd", "value": "Anna Gustafsson"}]
+    assert facts == [{"title": "Lidköping", "value": "Sofia Adolfsson"}, {"title": "Kommun saknas", "value": "Anna Gustafsson"}]
     assert m.id
 
 

@@ -52,7 +52,7 @@ def test_digest_card() -> None:
         meeting=INFO, agenda=tuple(AGENDA[:4]), question="Vad tog du med?", answered=("Peter",), not_answered=("Anna", "Sofia"),
         coming=("Hjo (Peter)",), not_coming=("Tibro",), no_answer=("Essunga",),
         actions=tuple(ActionLine(i, f"Uppgift {i}", "Peter", "fredag 4 december 2026", overdue=i == 1) for i in range(1, 13)),
-        minutes="Protokollet från fredag 6 november är bekräftat.", decide=("Platsen är inte bestämd.",),
+        minutes="Protokollet från fredag 6 november är godkänt.", decide=("Platsen är inte bestämd.",),
     )
     card = digest_card(view)
     assert_valid_card(card)

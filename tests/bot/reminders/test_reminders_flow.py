@@ -215,7 +215,7 @@ async def test_digest_to_the_presidium_in_one_to_one_chat(kit: Kit) -> None:
     assert "Hjo (Peter Stark)" in shown and "Kommer inte\nTibro" in shown and "Inget svar\nEssunga, Falköping" in shown
     assert "Mejla inbjudan" in shown and "försenad" in shown and "Boka lokal" in shown
     assert "Öppna uppgifter: 2, varav 1 försenade" in shown
-    assert "Protokollet från fredag 6 november är inte bekräftat än." in shown
+    assert "Protokollet från fredag 6 november är inte godkänt än." in shown
     assert "Incheckningsfrågan är inte vald" in shown
     assert "14 kommuner har inte anmält sig än" in shown
 
@@ -282,7 +282,7 @@ async def test_minutes_reminder_to_the_secretary_when_not_confirmed(kit: Kit) ->
     report = await kit.run(local(2026, 11, 23, 9))
     assert [(r.kind, r.target, r.status) for r in report.results] == [(MINUTES, SOFIA.aad, SENT)]
     [text] = [t for t in kit.h.connector.texts(SOFIA_CHAT) if t]
-    assert text.startswith("Hej Sofia! Protokollet från mötet fredag 20 november är inte bekräftat än.")
+    assert text.startswith("Hej Sofia! Protokollet från mötet fredag 20 november är inte godkänt än.")
     assert "**protokoll**" in text
 
 
