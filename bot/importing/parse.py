@@ -205,7 +205,7 @@ def unwrap(paragraph: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        if lines:
+        if lines and not _BULLET.match(line):
             prev = lines[-1]
             if prev.endswith("-") and line[:1].isalpha():
                 lines[-1] = prev + line
@@ -298,8 +298,9 @@ def _place(text: str, known: Sequence[str]) -> str | None:
     words = fold(text).split()
     if not words:
         return None
-    short = len(words) <= 2
-    if short and any("forbund" in w for w in words):
+    # "Kommunalförbundet", "Skaraborgs kommunalförbund"; not "Ek Kommunalförbundet" (a name before it).
+    short = len(words) == 1 or (len(words) == 2 and words[0].endswith("s"))
+    if short and "forbund" in words[-1]:
         return ORGANISATIONS[0]
     found = match(text, known)
     return None if found in ORGANISATIONS and not short else found
@@ -406,7 +407,8 @@ def _action(
     for everyone in _EVERYONE:
         if folded.startswith(everyone + " "):
             rest = folded[len(everyone) + 1 :]
-            if rest.startswith(_TASK_VERBS):
+            # "Var och en läser …" is always a task; "Alla kommuner har …" only with a task verb.
+            if rest.startswith(_TASK_VERBS) or (everyone == "var och en" and rest[:1].isalpha()):
                 return ProposedAction(sentence, (OwnerRef("all", everyone),), source)
             return None
     m = _OWNER_GROUP.match(sentence)
@@ -464,7 +466,7 @@ def _dated_lines(
     paragraph: str, source: Source, heading: str, minutes_date: date | None, skip_heading: bool
 ) -> Iterable[tuple[bool, PlannedDate]]:
     """(is a network meeting, the date) for each dated line of a paragraph."""
-    for line in unwrap(paragraph):
+    for line in sentences(paragraph):
         found = [(m.start(), int(m.group(1)), MONTHS[m.group(2).lower()], m) for m in _DAY_MONTH.finditer(line)]
         found += [(m.start(), int(m.group(1)), int(m.group(2)), m) for m in _SLASH.finditer(line)]
         for _, day_of_month, month, hit in sorted(found, key=lambda f: f[0]):
@@ -491,11 +493,11 @@ def _dated_lines(
                     notes.append(f"{day_of_month}/{month} finns inte")
                 elif day.weekday() != FRIDAY:
                     notes.append(f"{day.isoformat()} är ingen fredag")
-            words = set(re.findall(r"[\w-]+", fold(line)))
-            heading_words = set(re.findall(r"[\w-]+", fold(heading)))
-            if words & set(_OTHER_EVENT):
+            words = re.findall(r"[\w-]+", fold(line))
+            heading_words = re.findall(r"[\w-]+", fold(heading))
+            if any(w.startswith(_OTHER_EVENT) for w in words):
                 network = False
-            elif words & set(_NETWORK_MEETING) or heading_words & set(_NETWORK_MEETING):
+            elif any(w in _NETWORK_MEETING for w in (*words, *heading_words)):
                 network = True
             else:
                 network = False
@@ -506,10 +508,20 @@ def _dated_lines(
 # --- Agenda headings -------------------------------------------------------------------------
 
 
+_NUMBERED = re.compile(r"^\s*(?:§\s*)?\d{1,2}[.)]?\s+(?=[^\W\d_])")
+
+
+def heading_title(paragraph: str) -> str:
+    """"2. Fullföljda studier:" -> "Fullföljda studier"."""
+    return _NUMBERED.sub("", paragraph.strip()).rstrip(":").strip()
+
+
 def _is_heading(paragraph: str) -> bool:
     if "\n" in paragraph.strip():
         return False
-    text = paragraph.strip()
+    text = heading_title(paragraph)
+    if text.endswith("?"):
+        return False  # a check-in question, not an agenda item
     if len(text) > 90 or len(text.split()) > 14 or not text[:1].isupper():
         return False
     if re.search(r"[.,;]$", text) or ". " in text or "://" in text or "www." in text:
@@ -608,23 +620,26 @@ def parse_minutes(
         source = Source(file, n)
         if n - 1 in attendance_paragraphs:
             continue
-        label = _label(paragraph)
-        if label and label[0] in _CHAIR_LABELS + _SECRETARY_LABELS + _PLACE_LABELS and label[1]:
-            value = flowed(label[1]).strip().rstrip(".")
-            value = value.split(",")[0].strip() if label[0] not in _PLACE_LABELS else value
-            if label[0] in _CHAIR_LABELS and chair.value is None:
-                chair = Field(value, source)
-            elif label[0] in _SECRETARY_LABELS and secretary.value is None:
-                secretary = Field(value, source)
-            elif label[0] in _PLACE_LABELS and place.value is None:
-                place = Field(value, source)
+        labelled = [(found, line) for line in unwrap(paragraph) if (found := _label(line))]
+        roles = [(k, v) for (k, v), _ in labelled if k in _CHAIR_LABELS + _SECRETARY_LABELS + _PLACE_LABELS and v]
+        if roles and len(labelled) == len(unwrap(paragraph)):
+            for key, raw in roles:
+                value = raw.strip().rstrip(".")
+                # "Ordförande: Åsa Öberg, Skövde": the person, not their municipality.
+                value = value.split(",")[0].strip() if key not in _PLACE_LABELS else value
+                if key in _CHAIR_LABELS and chair.value is None:
+                    chair = Field(value, source)
+                elif key in _SECRETARY_LABELS and secretary.value is None:
+                    secretary = Field(value, source)
+                elif key in _PLACE_LABELS and place.value is None:
+                    place = Field(value, source)
             continue
         if _DECISION.match(paragraph):
             text = _DECISION.sub("", flowed(paragraph), count=1).strip()
             notes = ("tomt beslut",) if not text else _doubtful_repairs(text, n, repairs)
             decisions.append(Decision(text, source, notes))
         if n >= first_body and _is_heading(paragraph):
-            heading = paragraph.strip().rstrip(":")
+            heading = heading_title(paragraph)
             agenda.append(Heading(heading, source))
             continue
         previous: str | None = None

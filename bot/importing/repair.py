@@ -141,9 +141,9 @@ class Repairer:
             replacement: str | None = None
             uncertain, alternative = False, None
             if token == "1" and 0 < n < len(tokens) - 1:
-                # "anvdnda 1 sitt arbete": a lone 1 between lower-case words is the word "i".
+                # "anvdnda 1 sitt arbete": a lone 1 between words is the word "i".
                 before, after = tokens[n - 1].group(0), tokens[n + 1].group(0)
-                if before[:1].islower() and after[:1].islower():
+                if before.isalpha() and after[:1].islower():
                     replacement = "i"
             elif not token.isdigit():
                 found = self.word(token)
