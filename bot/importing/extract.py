@@ -60,13 +60,18 @@ def _docx_paragraphs(path: Path) -> list[str]:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise ExtractError(f"{path.name} går inte att läsa som en Word-fil (.docx)") from exc
-    paragraphs = [p.text for p in document.paragraphs]
-    # Attendance is sometimes a table: one row per person, the cells joined as "Name, Kommun".
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                paragraphs.append(", ".join(dict.fromkeys(cells)))
+    from docx.table import Table
+
+    paragraphs: list[str] = []
+    # In document order: an attendance table sits right after its "Närvarande:" heading.
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            # One person a row, the cells joined as "Name, Kommun": one paragraph for the table.
+            rows = [", ".join(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip())) for row in block.rows]
+            paragraphs.append("\n".join(r for r in rows if r))
+            paragraphs.append("")
+        else:
+            paragraphs.append(block.text)
     return paragraphs
 
 
@@ -96,9 +101,9 @@ def extract(path: Path) -> Extracted:
     except OSError as exc:
         raise ExtractError(f"{path.name} går inte att läsa: {exc.strerror or exc}") from exc
     if suffix == ".docx":
-        paragraphs = tuple(p.strip("\n") for p in _docx_paragraphs(path))
-        paragraphs = tuple(p for block in paragraphs for p in split_paragraphs(block))
-        text = "\n\n".join(paragraphs)
+        # Word paragraphs are paragraphs; empty ones separate nothing more than a blank line does.
+        text = "\n\n".join(_docx_paragraphs(path))
+        paragraphs = split_paragraphs(text)
     elif suffix == ".pdf":
         text = _pdf_text(path)
         paragraphs = split_paragraphs(text)

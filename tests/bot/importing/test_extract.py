@@ -9,6 +9,7 @@ import pytest
 from fpdf import FPDF
 
 from bot.importing.extract import ExtractError, extract, split_paragraphs
+from bot.importing.parse import parse_minutes
 
 PARAGRAPHS = (
     "Protokoll SKIS 2019-03-15",
@@ -25,17 +26,24 @@ def test_plain_text_utf8_and_windows_encodings(tmp_path: Path) -> None:
         assert found.paragraphs == PARAGRAPHS and found.name == name and len(found.sha256) == 64
 
 
-def test_docx_paragraphs_and_an_attendance_table(tmp_path: Path) -> None:
+def test_docx_paragraphs_and_an_attendance_table_in_document_order(tmp_path: Path) -> None:
     document = docx.Document()
-    for text in PARAGRAPHS:
-        document.add_paragraph(text)
-        document.add_paragraph("")
+    document.add_paragraph(PARAGRAPHS[0])
+    document.add_paragraph("Närvarande:")
     table = document.add_table(rows=2, cols=2)
     for row, (name, place) in zip(table.rows, [("Lena Holm", "Falköping"), ("Karl Berg", "Essunga")], strict=True):
         row.cells[0].text, row.cells[1].text = name, place
+    document.add_paragraph("")
+    document.add_paragraph(PARAGRAPHS[2])
     document.save(str(tmp_path / "m.docx"))
     found = extract(tmp_path / "m.docx")
-    assert found.paragraphs == (*PARAGRAPHS, "Lena Holm, Falköping", "Karl Berg, Essunga")
+    assert found.paragraphs == (PARAGRAPHS[0], "Närvarande:", "Lena Holm, Falköping\nKarl Berg, Essunga", PARAGRAPHS[2])
+    parsed = parse_minutes(found.paragraphs, file=found.name)
+    assert [(a.name, a.organisation, a.source.paragraph) for a in parsed.attendees] == [
+        ("Lena Holm", "Falköping", 3),
+        ("Karl Berg", "Essunga", 3),
+    ]
+    assert [d.source.paragraph for d in parsed.decisions] == [4]
 
 
 def test_pdf_keeps_paragraphs_apart(tmp_path: Path) -> None:

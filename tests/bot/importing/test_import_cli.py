@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.importing.cli import read_file
 from bot.importing.store import store_import
 from bot.municipalities import DEFAULT_MUNICIPALITIES
-from storage.actions_repo import DONE, PROPOSED
+from storage.actions_repo import DONE, OPEN, PROPOSED
 from storage.open import open_store
 from storage.teams_repo import Member, Team
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
@@ -32,7 +32,7 @@ Nérvarande: Peter Stark Skévde, Anna Gustafsson Gétene och Lena Holm Falkopin
 
 Beslut: Nitverket ska triffas pa fredagar i Téreboda under véren.
 
-Peter mailar ut kallelsen till nésta mote.
+Peter mailar ut kallelsen till nésta mote. Anna bokar lokalen.
 """
 
 
@@ -169,7 +169,7 @@ async def test_imported_decisions_are_found_by_beslutslogg_and_proposed_items_ca
     found, parsed = read_file(path, municipalities=DEFAULT_MUNICIPALITIES, register=register, meeting_date=None)
     assert parsed.date.value == date(2019, 3, 15)
     stored = store_import(harness.store, TEAM_ID, found, parsed, tz=STOCKHOLM, now=harness.clock.now())
-    assert stored.new["decisions"] == 1 and stored.new["action_items"] == 1
+    assert stored.new["decisions"] == 1 and stored.new["action_items"] == 2
     (decision,) = harness.store.decisions.all(TEAM_ID)
     assert decision.text == "Nätverket ska träffas på fredagar i Töreboda under våren."
     assert decision.source == {"file": "skannat-2019.txt", "paragraph": 3}
@@ -180,7 +180,11 @@ async def test_imported_decisions_are_found_by_beslutslogg_and_proposed_items_ca
     replies = await harness.say("beslutslogg budget")
     assert "Inget beslut innehåller" in replies[0]
 
-    (item,) = harness.store.actions.all(TEAM_ID)
+    item, booking = harness.store.actions.all(TEAM_ID)
     assert item.status == PROPOSED and item.owners[0].key == PETER.aad
     replies = await harness.say(f"klar {item.number}", PETER)
     assert harness.store.actions.by_number(TEAM_ID, item.number).status == DONE, replies  # type: ignore[union-attr]
+    # A proposal someone takes up becomes an ordinary open item.
+    assert booking.status == PROPOSED and booking.owners[0].key == ANNA.aad
+    await harness.say(f"ångra {booking.number}", ANNA)
+    assert harness.store.actions.by_number(TEAM_ID, booking.number).status == OPEN  # type: ignore[union-attr]
