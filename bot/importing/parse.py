@@ -608,7 +608,7 @@ def parse_minutes(
             attendance_paragraphs.add(m)
 
     attendees = [_with_repair_notes(a, repairs, register) for a in attendees]
-    people = [a.name for a in attendees] + list(register)
+    people = [name for name in (*(a.name for a in attendees), *register) if name.split()]
     agenda: list[Heading] = []
     decisions: list[Decision] = []
     actions: list[ProposedAction] = []

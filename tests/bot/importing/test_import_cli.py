@@ -188,3 +188,18 @@ async def test_imported_decisions_are_found_by_beslutslogg_and_proposed_items_ca
     assert booking.status == PROPOSED and booking.owners[0].key == ANNA.aad
     await harness.say(f"ångra {booking.number}", ANNA)
     assert harness.store.actions.by_number(TEAM_ID, booking.number).status == OPEN  # type: ignore[union-attr]
+
+
+def test_progress_only_on_a_terminal() -> None:
+    import io
+
+    from bot.importing.cli import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        _progress(stream, 3, 40, "protokoll-2019.docx")
+    assert terminal.getvalue() == "\r3/40 protokoll-2019.docx\x1b[K" and pipe.getvalue() == ""

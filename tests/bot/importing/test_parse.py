@@ -7,6 +7,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.importing.extract import extract, split_paragraphs
 from bot.importing.parse import MinutesImport, OwnerRef, heading_title, parse_minutes, sentences, unwrap
@@ -282,6 +284,11 @@ def test_attendance_forms(text: str, expected: list[tuple]) -> None:  # type: ig
     assert [(a.name, a.organisation, a.roles, a.uncertain) for a in m.attendees] == expected
 
 
+def test_a_blank_name_in_the_register_is_ignored() -> None:
+    m = parse_minutes(["2019-03-15", "Närvarande: Per Ek Vara", "Anna mailar ut bilderna."], file="x.txt", register=["", "Anna Berg"])
+    assert [a.owners for a in m.actions] == [(OwnerRef("person", "Anna Berg"),)]
+
+
 def test_a_first_name_shared_by_two_people_is_uncertain() -> None:
     m = parse_minutes(
         ["2019-03-15", "Närvarande:", "Anna Ek, Skövde\nAnna Berg, Vara", "Anna mailar ut bilderna."], file="x.txt"
@@ -295,3 +302,21 @@ def test_text_helpers() -> None:
     assert unwrap("Emma kommer att\njobba med detta.\nNästa rad") == ["Emma kommer att jobba med detta.", "Nästa rad"]
     assert sentences("- Ett. Två saker\ne Tre") == ["Ett.", "Två saker", "Tre"]
     assert heading_title("2. Fullföljda studier:") == "Fullföljda studier"
+
+
+PIECES = [
+    "Närvarande:", "Deltagare:", "Beslut:", "Ordförande:", "Plats:", "Protokoll SKIS", "2019-03-15", "24-05-24",
+    "31/2", "19/6", "8 november", "kl. 25", "9 - 15", "(digitalt)", "(", ")", "Anna", "Anna Ek", "Skövde",
+    "Kommunalförbundet", "och", ",", ".", "\n", "\n\n", "- ", "e ", "Var och en", "Alla", "mailar", "får i uppdrag att",
+    "kommer att", "detta", "Nästa träff", "konferens", "rektor", "Gétene", "6kad", "&r", "1", "Marie-", "?", ":",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.lists(st.sampled_from(["Anna Ek", "", " ", "Per"]), max_size=3))
+def test_any_text_parses_without_crashing(pieces: list[str], register: list[str]) -> None:
+    text = " ".join(pieces)
+    paragraphs, repairs = repair_paragraphs(split_paragraphs(text))
+    parsed = parse_minutes(paragraphs, file="x.txt", register=register, repairs=repairs)
+    for record in (*parsed.attendees, *parsed.decisions, *parsed.actions, *parsed.meetings, *parsed.other_events):
+        assert 1 <= record.source.paragraph <= len(paragraphs)
