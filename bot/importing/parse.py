@@ -319,10 +319,8 @@ def _split_trailing_place(segment: str, known: Sequence[str]) -> tuple[str, str 
 def _attendees(text: str, source: Source, known: Sequence[str], per_line: bool) -> tuple[list[Attendee], bool]:
     """People in one attendance paragraph; also False when part of it was not a person or place."""
     if per_line:
-        # A line ends a person ("\n" flushes below).
-        segments = [s for line in text.split("\n") for s in (*line.split(","), "\n")]
-    else:
-        segments = re.split(r",|\s+och\s+", flowed(text))
+        return _attendees_per_line(text, source, known)
+    segments = re.split(r",|\s+och\s+", flowed(text))
     people: list[Attendee] = []
     pending: list[tuple[str, list[str]]] = []  # names still waiting for their place, with roles
     clean = True
@@ -333,10 +331,6 @@ def _attendees(text: str, source: Source, known: Sequence[str], per_line: bool) 
         pending.clear()
 
     for raw in segments:
-        if raw == "\n":
-            if pending:
-                flush(None, ("ingen kommun angiven",))
-            continue
         segment = raw.strip().rstrip(".").strip()
         if not segment:
             continue
@@ -353,6 +347,10 @@ def _attendees(text: str, source: Source, known: Sequence[str], per_line: bool) 
             else:
                 clean = False
             continue
+        if pending and " " not in segment:
+            # "Tim Andersson, VGR": one word after a name is where they come from, even if unknown.
+            flush(segment, (f"okänd kommun eller organisation: {segment}",))
+            continue
         name, place = _split_trailing_place(segment, known)
         if not _looks_like_name(name):
             clean = False
@@ -362,7 +360,28 @@ def _attendees(text: str, source: Source, known: Sequence[str], per_line: bool) 
             flush(place)
     if pending:
         flush(None, ("ingen kommun angiven",))
-        clean = clean and not per_line
+    return people, clean
+
+
+def _attendees_per_line(text: str, source: Source, known: Sequence[str]) -> tuple[list[Attendee], bool]:
+    """"Name, Kommun" or "Name, rektor, Kommun" on each line."""
+    people: list[Attendee] = []
+    clean = True
+    for line in text.split("\n"):
+        parts = [p.strip().rstrip(".").strip() for p in line.split(",") if p.strip()]
+        if not parts:
+            continue
+        name, rest = parts[0], parts[1:]
+        if not _looks_like_name(name):
+            clean = False
+            continue
+        place = _place(rest[-1], known) if rest else None
+        notes: tuple[str, ...] = ()
+        if not rest:
+            notes = ("ingen kommun angiven",)
+        elif place is None:
+            place, notes = rest[-1], (f"okänd kommun eller organisation: {rest[-1]}",)
+        people.append(Attendee(name, place, source, tuple(rest[:-1]), notes))
     return people, clean
 
 
@@ -373,7 +392,10 @@ def _looks_like_name(text: str) -> bool:
 
 def _is_per_line(text: str, known: Sequence[str]) -> bool:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return len(lines) >= 2 and all(1 <= line.count(",") <= 2 and _place(line.rsplit(",", 1)[1], known) for line in lines)
+    if len(lines) < 2 or not all(1 <= line.count(",") <= 2 for line in lines):
+        return False
+    # Most lines end in a known place; the others are people from elsewhere ("Tim Andersson, VGR").
+    return 2 * sum(1 for line in lines if _place(line.rsplit(",", 1)[1], known)) >= len(lines)
 
 
 # --- Action items ----------------------------------------------------------------------------

@@ -277,6 +277,9 @@ def test_heading_dates(heading: str, expected: date | None, uncertain: bool) -> 
         ("Deltagare: Åsa Öberg Skövde och Per Ek Kommunalförbundet", [("Åsa Öberg", "Skövde", (), False), ("Per Ek", KF, (), False)]),
         ("Närvarande: Åsa Öberg, Per Ek", [("Åsa Öberg", None, (), True), ("Per Ek", None, (), True)]),
         ("NÄRVARANDE: Åsa Öberg, Skovde", [("Åsa Öberg", "Skövde", (), False)]),
+        # Someone from outside the municipalities is kept with what the minutes say, marked.
+        ("Närvarande: Tim Andersson, VGR\nÅsa Öberg, Skövde", [("Tim Andersson", "VGR", (), True), ("Åsa Öberg", "Skövde", (), False)]),
+        ("Deltagare: Tim Andersson, VGR, Anna Gustafsson, Götene", [("Tim Andersson", "VGR", (), True), ("Anna Gustafsson", "Götene", (), False)]),
     ],
 )
 def test_attendance_forms(text: str, expected: list[tuple]) -> None:  # type: ignore[type-arg]
