@@ -280,6 +280,25 @@ def _heading_date(paragraphs: Sequence[str], file: str, upto: int) -> Field:
     return Field(None, None, ("inget datum i rubriken: ange mötets datum",))
 
 
+def _heading_place(paragraph: str, source: Source, known: Sequence[str]) -> Field:
+    """The place after the date on the heading line: "Protokoll SKIS 2019-03-15, Stadshuset Skövde"."""
+    for line in paragraph.split("\n"):
+        m = _ISO.search(line) or _SHORT.search(line) or _DAY_MONTH.search(line)
+        if not m:
+            continue
+        tail = line[m.end() :].strip(" ,-–:")
+        t = _TIME_RANGE.match(tail) or _TIME_AT.match(tail)
+        if t:
+            tail = tail[t.end() :].strip(" ,-–:")
+        tail = re.sub(r"^(?:i|på)\s+", "", tail, flags=re.IGNORECASE).strip()
+        if not tail or len(tail) > 80:
+            return Field(None)
+        words = re.findall(r"[^\W\d_]+", tail)
+        sure = any(_place(w, known) for w in words) or any(fold(w) in ("teams", "digitalt") for w in words)
+        return Field(tail, source, () if sure else ("plats läst från rubriken",))
+    return Field(None)
+
+
 def _friday_check(day: date, source: Source | None, notes: tuple[str, ...]) -> Field:
     if day.weekday() != FRIDAY:
         notes = (*notes, f"{day.isoformat()} är ingen fredag")
@@ -608,7 +627,9 @@ def parse_minutes(
         date_field = _friday_check(meeting_date, None, ())
     minutes_date = date_field.value if isinstance(date_field.value, date) else None
 
-    place = chair = secretary = Field(None)
+    chair = secretary = Field(None)
+    heading_source = _heading_date(paragraphs, file, max(head_end, 1)).source
+    place = _heading_place(paragraphs[heading_source.paragraph - 1], heading_source, known) if heading_source else Field(None)
     attendees: list[Attendee] = []
     attendance_paragraphs: set[int] = set()
     if attendance_at is not None:
@@ -653,7 +674,7 @@ def parse_minutes(
                     chair = Field(value, source)
                 elif key in _SECRETARY_LABELS and secretary.value is None:
                     secretary = Field(value, source)
-                elif key in _PLACE_LABELS and place.value is None:
+                elif key in _PLACE_LABELS and (place.value is None or place.uncertain):
                     place = Field(value, source)
             continue
         if _DECISION.match(paragraph):

@@ -271,6 +271,25 @@ def test_heading_dates(heading: str, expected: date | None, uncertain: bool) -> 
 
 
 @pytest.mark.parametrize(
+    ("heading", "place", "uncertain"),
+    [
+        ("Protokoll SKIS 2019-03-15, Stadshuset Skövde", "Stadshuset Skövde", False),
+        ("SKIS 2019-03-15 kl. 9-12 i Regionens hus", "Regionens hus", True),  # no known place in it: said so
+        ("Nätverksträff 15 mars 2019 (digitalt)", "(digitalt)", False),
+        ("Protokoll SKIS 2019-03-15", None, False),
+    ],
+)
+def test_place_from_the_heading(heading: str, place: str | None, uncertain: bool) -> None:
+    m = parse_minutes([heading, "Närvarande: Åsa Öberg Skövde"], file="x.txt")
+    assert (m.place.value, m.place.uncertain) == (place, uncertain)
+
+
+def test_a_place_line_wins_over_a_guess_from_the_heading() -> None:
+    m = parse_minutes(["SKIS 2019-03-15 i Regionens hus", "Plats: Regionens hus, Skövde", "Närvarande: Åsa Öberg Skövde"], file="x.txt")
+    assert (m.place.value, m.place.uncertain, m.place.source.paragraph) == ("Regionens hus, Skövde", False, 2)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Närvarande: Åsa Öberg, rektor, Skövde", [("Åsa Öberg", "Skövde", ("rektor",), False)]),
