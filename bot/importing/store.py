@@ -165,6 +165,16 @@ def store_import(
     day = parsed.date.value
     if not isinstance(day, date):
         raise StoreImportError(f"{extracted.name}: protokollet har inget datum i rubriken. Ange mötets datum med --date ÅÅÅÅ-MM-DD.")
+    if _find_meeting(store, team_key, _key(extracted, "meeting")) is None:
+        # The same minutes saved as another file (a .docx and its .pdf) must not double the records.
+        for meeting in store.meetings.on_date(team_key, day, tz):
+            latest = store.minutes.latest(team_key, meeting.id)
+            other = (latest.content.get("imported") or {}) if latest else {}
+            if other.get("sha256") and other["sha256"] != extracted.sha256:
+                raise StoreImportError(
+                    f"{extracted.name}: mötet {day.isoformat()} har redan minnesanteckningar importerade från "
+                    f"{other.get('file')}. Ingenting sparades från {extracted.name}."
+                )
     members = _members_by_name(store.teams.members(team_key, active_only=False))
     file_source = {"file": extracted.name, "sha256": extracted.sha256}
     meeting, created = _save_meeting(

@@ -132,6 +132,19 @@ def test_a_planned_meeting_is_joined_by_the_minutes_of_that_meeting(data: Path, 
     ]
 
 
+def test_the_same_minutes_in_another_file_are_not_imported_twice(
+    data: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    copy = tmp_path / "2023-05-26 kopia.txt"
+    copy.write_text(Path(S001).read_text(encoding="utf-8") + "\n(kopia)\n", encoding="utf-8")
+    assert main(["import-minutes", S001, "--team", TEAM]) == 0
+    before = snapshot(data)
+    assert main(["import-minutes", str(copy), "--team", TEAM]) == 1
+    assert snapshot(data) == before
+    err = capsysbinary.readouterr().err.decode("utf-8")
+    assert "har redan minnesanteckningar importerade från 001_d9288182e0b31339.txt" in err
+
+
 def test_writing_while_the_service_runs_says_to_stop_it(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     running, _ = open_store(data)
     try:
