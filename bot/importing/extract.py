@@ -8,6 +8,7 @@ paragraphs are dropped before numbering.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,14 +53,16 @@ def decode_text(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _docx_paragraphs(path: Path) -> list[str]:
+def _docx_paragraphs(name: str, data: bytes) -> list[str]:
+    import zipfile
+
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise ExtractError(f"{path.name} går inte att läsa som en Word-fil (.docx)") from exc
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise ExtractError(f"{name} går inte att läsa som en Word-fil (.docx)") from exc
     from docx.table import Table
 
     paragraphs: list[str] = []
@@ -75,41 +78,46 @@ def _docx_paragraphs(path: Path) -> list[str]:
     return paragraphs
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_text(name: str, data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data))
         # Layout mode keeps the vertical gaps between paragraphs as blank lines.
         pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
-        raise ExtractError(f"{path.name} går inte att läsa som en PDF") from exc
+        raise ExtractError(f"{name} går inte att läsa som en PDF") from exc
     text = "\n\n".join("\n".join(line.strip() for line in page.split("\n")) for page in pages)
     if not text.strip():
-        raise ExtractError(f"{path.name} innehåller ingen text (en skannad bild?). Kör den genom OCR först.")
+        raise ExtractError(f"{name} innehåller ingen text (en skannad bild?). Kör den genom OCR först.")
     return text
 
 
 def extract(path: Path) -> Extracted:
     """Read one minutes file; raises ExtractError for a missing, unknown or unreadable file."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if path.suffix.lower() not in SUFFIXES:
         raise ExtractError(f"{path.name}: okänd filtyp (läser .txt, .docx och .pdf)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractError(f"{path.name} går inte att läsa: {exc.strerror or exc}") from exc
+    return extract_data(path.name, data)
+
+
+def extract_data(name: str, data: bytes) -> Extracted:
+    """The same for a file's bytes (a file sent to the bot in Teams); ``name`` gives its type."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExtractError(f"{name}: okänd filtyp (läser .txt, .docx och .pdf)")
     if suffix == ".docx":
         # Word paragraphs are paragraphs; empty ones separate nothing more than a blank line does.
-        text = "\n\n".join(_docx_paragraphs(path))
-        paragraphs = split_paragraphs(text)
+        text = "\n\n".join(_docx_paragraphs(name, data))
     elif suffix == ".pdf":
-        text = _pdf_text(path)
-        paragraphs = split_paragraphs(text)
+        text = _pdf_text(name, data)
     else:
         text = decode_text(data)
-        paragraphs = split_paragraphs(text)
+    paragraphs = split_paragraphs(text)
     if not paragraphs:
-        raise ExtractError(f"{path.name} är tom")
-    return Extracted(name=path.name, text=text, paragraphs=paragraphs, sha256=hashlib.sha256(data).hexdigest())
+        raise ExtractError(f"{name} är tom")
+    return Extracted(name=name, text=text, paragraphs=paragraphs, sha256=hashlib.sha256(data).hexdigest())
