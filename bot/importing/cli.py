@@ -20,7 +20,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.importing.extract import Extracted, ExtractError, extract
+from bot.importing.extract import Extracted, ExtractError, extract, extract_data
 from bot.importing.parse import Field, MinutesImport, PlannedDate, parse_minutes
 from bot.importing.repair import repair_paragraphs
 
@@ -85,7 +85,18 @@ def report(parsed: MinutesImport, *, date_given: bool = False) -> str:
 
 
 def read_file(path: Path, *, municipalities: Any, register: list[str], meeting_date: date | None) -> tuple[Extracted, MinutesImport]:
-    found = extract(path)
+    """Extract, repair and parse one file (raises ExtractError)."""
+    return _read(extract(path), municipalities=municipalities, register=register, meeting_date=meeting_date)
+
+
+def read_file_data(
+    name: str, data: bytes, *, municipalities: Any, register: list[str], meeting_date: date | None
+) -> tuple[Extracted, MinutesImport]:
+    """The same for a file's bytes (sent in Teams)."""
+    return _read(extract_data(name, data), municipalities=municipalities, register=register, meeting_date=meeting_date)
+
+
+def _read(found: Extracted, *, municipalities: Any, register: list[str], meeting_date: date | None) -> tuple[Extracted, MinutesImport]:
     paragraphs, repairs = repair_paragraphs(found.paragraphs, register)
     parsed = parse_minutes(
         paragraphs, file=found.name, municipalities=municipalities, register=register, repairs=repairs, meeting_date=meeting_date
