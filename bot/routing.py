@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "decision_edit": ("ändra beslut", "rätta beslut"),
     # Minutes
     "minutes": ("protokoll", "minnesanteckningar"),
+    "import_minutes": ("importera",),
     # Reminders
     "reminders": ("påminnelser",),
     # Personal data
@@ -78,6 +79,7 @@ ACTION_MINUTES_CORRECT = "minutes_correct"
 ACTION_MINUTES_COSIGN = "minutes_cosign"
 ACTION_MEETING_CONFIRM = "meeting_confirm"
 ACTION_MEETING_ABORT = "meeting_abort"
+ACTION_IMPORT_CONFIRM = "import_confirm"
 
 CARD_ACTIONS: frozenset[str] = frozenset(
     {
@@ -96,6 +98,7 @@ CARD_ACTIONS: frozenset[str] = frozenset(
         ACTION_MINUTES_COSIGN,
         ACTION_MEETING_CONFIRM,
         ACTION_MEETING_ABORT,
+        ACTION_IMPORT_CONFIRM,
     }
 )
 

@@ -19,6 +19,7 @@ from storage.teams_repo import team_partition
 
 OPEN = "open"
 DONE = "done"
+PROPOSED = "proposed"  # read from imported minutes: nobody has taken it up, so nothing reminds of it
 
 # Owner kinds
 MEMBER = "member"  # a person in the register (key = member key)
@@ -67,6 +68,8 @@ class ActionItem:
     updated_at: datetime | None = None
     updated_by: str | None = None
     history: tuple[dict[str, Any], ...] = field(default=())  # earlier titles/owners/dues, oldest first
+    # Where an imported item was read: {"file": name, "paragraph": n} (None: recorded in Teams).
+    source: dict[str, Any] | None = None
 
     @property
     def is_open(self) -> bool:
@@ -109,6 +112,7 @@ class ActionItem:
             "updated_at": dump_dt(self.updated_at),
             "updated_by": self.updated_by,
             "history": list(self.history),
+            "source": self.source,
         }
 
     @classmethod
@@ -133,6 +137,7 @@ class ActionItem:
             updated_at=load_dt(doc.get("updated_at")),
             updated_by=doc.get("updated_by"),
             history=tuple(doc.get("history") or ()),
+            source=doc.get("source"),
         )
 
 
@@ -157,6 +162,8 @@ class ActionsRepo:
         created_by_name: str = "",
         conversation_id: str | None = None,
         activity_id: str | None = None,
+        source: dict[str, Any] | None = None,
+        status: str = OPEN,
     ) -> ActionItem:
         """Store a new open item with the network's next number (counter and item in one write)."""
         if not title.strip():
@@ -187,6 +194,8 @@ class ActionsRepo:
                 created_by_name=created_by_name,
                 conversation_id=conversation_id,
                 activity_id=activity_id,
+                status=status,
+                source=source,
             )
             tx.put(_COUNTERS, _TABLE, {"next": number + 1})
             tx.put(_TABLE, item.id, item.to_doc())
@@ -259,6 +268,7 @@ class ActionsRepo:
                     "created_by": item.created_by,
                     "created_at": dump_dt(item.created_at),
                     "done_at": dump_dt(item.done_at),
+                    **({"source": item.source} if item.source else {}),
                 }
             )
         return {"action_items": rows}

@@ -94,6 +94,8 @@ class Presence:
     recorded_at: datetime
     member_key: str | None = None
     municipality: str | None = None
+    # Where an imported presence was read: {"file": name, "paragraph": n} (None: recorded in Teams).
+    source: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -107,6 +109,7 @@ class Presence:
             "municipality": self.municipality,
             "recorded_by": self.recorded_by,
             "recorded_at": dump_dt(self.recorded_at),
+            "source": self.source,
         }
 
     @classmethod
@@ -117,6 +120,7 @@ class Presence:
             recorded_at=load_dt(doc["recorded_at"]),  # type: ignore[arg-type]
             member_key=doc.get("member_key"),
             municipality=doc.get("municipality"),
+            source=doc.get("source"),
         )
 
 
@@ -193,6 +197,7 @@ class AttendanceRepo:
                 "municipality": p.municipality,
                 "recorded_by": p.recorded_by,
                 "recorded_at": dump_dt(p.recorded_at),
+                **({"source": p.source} if p.source else {}),
             }
             for p in self.present(team_key, meeting_id)
         ]

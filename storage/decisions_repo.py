@@ -67,6 +67,8 @@ class Decision:
     created_by: str = ""  # who first recorded the decision
     created_at: datetime | None = None
     history: tuple[DecisionVersion, ...] = ()  # earlier wordings, oldest first
+    # Where an imported decision was read: {"file": name, "paragraph": n} (None: recorded in Teams).
+    source: dict[str, Any] | None = None
 
     @property
     def corrected(self) -> bool:
@@ -88,6 +90,7 @@ class Decision:
             "created_by": self.created_by,
             "created_at": dump_dt(self.created_at),
             "history": [v.to_doc() for v in self.history],
+            "source": self.source,
         }
 
     @classmethod
@@ -107,6 +110,7 @@ class Decision:
             created_by=doc.get("created_by") or "",
             created_at=load_dt(doc.get("created_at")),
             history=tuple(DecisionVersion.from_doc(v) for v in doc.get("history") or ()),
+            source=doc.get("source"),
         )
 
 
@@ -126,6 +130,7 @@ class DecisionsRepo:
         agenda_item: int | None = None,
         conversation_id: str | None = None,
         activity_id: str | None = None,
+        source: dict[str, Any] | None = None,
     ) -> Decision:
         """Store a new decision for a meeting with the network's next decision number."""
         if not text.strip():
@@ -156,6 +161,7 @@ class DecisionsRepo:
             activity_id=activity_id,
             created_by=recorded_by,
             created_at=at,
+            source=source,
         )
         with meeting_part.write() as tx:
             tx.put(_TABLE, decision.id, decision.to_doc())
@@ -217,6 +223,7 @@ class DecisionsRepo:
                     "recorded_by": decision.recorded_by,
                     "recorded_at": dump_dt(decision.recorded_at),
                     "history": [v.to_doc() for v in decision.history],
+                    **({"source": decision.source} if decision.source else {}),
                 }
             )
         return {"decisions": rows}

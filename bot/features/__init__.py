@@ -18,12 +18,13 @@ from types import ModuleType
 from typing import Any
 
 from bot.features import core, meetings, minutes, privacy, records, reminders
+from bot.importing import teams as importing
 from bot.turn import CardReply, Turn
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
-FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy)
+FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy, importing)
 
 
 def command_handlers() -> dict[str, CommandHandler]:

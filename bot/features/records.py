@@ -411,7 +411,7 @@ async def _set_status(turn: Turn, number: int, status: str) -> tuple[bool, str]:
     title = escape(short(item.title))
     if not may_close(turn, item):
         return False, turn.t("records.action_not_allowed", number=number, title=title, owners=escape(owners_text(item.owners, turn.locale)))
-    if status == DONE and not item.is_open:
+    if status == DONE and item.status == DONE:  # a proposed (imported) item can be marked done
         done_on = _day(item.done_at or item.updated_at or item.created_at, turn)
         return False, turn.t("records.action_already_done", number=number, date=done_on)
     if status == OPEN and item.is_open:

@@ -154,7 +154,7 @@ def test_ids_names_version_and_urls(package: zipfile.ZipFile) -> None:
     (bot,) = manifest["bots"]
     assert bot["botId"] == APP_ID
     assert sorted(bot["scopes"]) == sorted(SCOPES)
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True  # `importera`: files sent to the bot in 1:1
     assert manifest["localizationInfo"]["defaultLanguageTag"] == "sv-SE"
     assert manifest["localizationInfo"]["additionalLanguages"] == [
         {"languageTag": "en-US", "file": "en.json"}
