@@ -26,6 +26,7 @@ _CLI_MODULES: tuple[str, ...] = (
     "bot.backup",
     "bot.reminders.cli",
     "bot.privacy",
+    "bot.publishing.cli",
 )
 
 
