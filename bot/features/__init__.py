@@ -17,13 +17,13 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.features import core, meetings, minutes, privacy, records, reminders
+from bot.features import core, meetings, minutes, privacy, publishing, records, reminders
 from bot.turn import CardReply, Turn
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
-FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy)
+FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy, publishing)
 
 
 def command_handlers() -> dict[str, CommandHandler]:

@@ -1,0 +1,65 @@
+"""The public archive served by the bot at /arkiv/ (``SKIS_PUBLIC_ARCHIVE=1``; off by default).
+
+The pages are those ``skis-bot publish`` writes (bot/publishing/site.py), built from the store
+when asked for. A request is answered only when its path is one of the archive's own paths, so
+drafts, minutes awaiting justering, other files and path tricks (``..``, encoded slashes) all
+end in 404: nothing is read from disk by name.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from bot.publishing.site import Archive, content_type
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/arkiv"
+
+# No scripts, nothing from elsewhere; the pages carry their own inline style.
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+_NOT_FOUND = (
+    '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>Sidan finns inte</title></head>'
+    '<body><main><h1>Sidan finns inte</h1><p>Här finns bara godkända minnesanteckningar. '
+    f'Gå till <a href="{PREFIX}/">arkivets första sida</a>.</p></main></body></html>\n'
+)
+
+
+def _not_found() -> web.Response:
+    return web.Response(status=404, text=_NOT_FOUND, content_type="text/html", charset="utf-8", headers=_HEADERS)
+
+
+def routes(services: Any) -> list[web.RouteDef]:
+    """GET /arkiv/… when the archive is switched on; no route at all otherwise."""
+    if not services.settings.public_archive:
+        return []
+
+    async def redirect(_request: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently(f"{PREFIX}/")
+
+    async def serve(request: web.Request) -> web.Response:
+        path = request.match_info.get("path", "")
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        archive = Archive(services.store, services.settings.timezone, now=services.clock.now())
+        if path not in archive.paths():
+            return _not_found()
+        body = archive.render(path)
+        if body is None:  # pragma: no cover - paths() and render() come from one map
+            return _not_found()
+        kind, _, _charset = content_type(path).partition(";")
+        headers = dict(_HEADERS)
+        if path.endswith(".docx"):
+            headers["Content-Disposition"] = f'attachment; filename="{path.rsplit("/", 1)[-1]}"'
+        return web.Response(body=body, content_type=kind, charset="utf-8" if _charset else None, headers=headers)
+
+    return [web.get(PREFIX, redirect), web.get(PREFIX + "/{path:.*}", serve)]
