@@ -1,4 +1,5 @@
-"""The public archive served by the bot at /arkiv/ (``SKIS_PUBLIC_ARCHIVE=1``; off by default).
+"""The region's lists in Teams (`medlemslista`, `årsrapport`) and the public archive served by the
+bot at /arkiv/ (``SKIS_PUBLIC_ARCHIVE=1``; off by default).
 
 The pages are those ``skis-bot publish`` writes (bot/publishing/site.py), built from the store
 when asked for. A request is answered only when its path is one of the archive's own paths, so
@@ -9,11 +10,15 @@ end in 404: nothing is read from disk by name.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
 
+from bot import install
+from bot.publishing import roster
 from bot.publishing.site import Archive, content_type
+from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
@@ -63,3 +68,37 @@ def routes(services: Any) -> list[web.RouteDef]:
         return web.Response(body=body, content_type=kind, charset="utf-8" if _charset else None, headers=headers)
 
     return [web.get(PREFIX, redirect), web.get(PREFIX + "/{path:.*}", serve)]
+
+
+# Teams commands ------------------------------------------------------------------------------
+
+LIST_ROLES = ("presidium", "ordförande")
+
+
+def _year(turn: Turn, args: str) -> int | None:
+    """The year typed after the command (``2027``), this year when none; None when it is not a year."""
+    text = args.strip(" .!")
+    if not text:
+        return turn.now.astimezone(turn.services.settings.timezone).year
+    return int(text) if re.fullmatch(r"(19|20)\d\d", text) else None
+
+
+async def member_list(turn: Turn, args: str) -> None:
+    """`medlemslista [år]`: the presidium gets the register with email and the year's meeting dates, to send to the region."""
+    if not turn.has_role(*LIST_ROLES):
+        await turn.say_key("publishing.roster_only_presidium")
+        return
+    year = _year(turn, args)
+    if year is None:
+        await turn.say_key("publishing.year_usage", command="medlemslista", year=turn.now.year + 1)
+        return
+    conversation = turn.activity.conversation
+    if turn.team.kind == "team" and conversation is not None and conversation.conversation_type == "channel":
+        # Teams gives email addresses in the team's roster: read it again so new addresses are in the list.
+        await install.load_roster(turn.services, turn.context, turn.team)
+    listing = roster.build_roster(turn.store, turn.team, year, turn.services.settings.timezone,
+                                  settings=turn.services.settings, locale=turn.locale)
+    await turn.say(roster.chat_text(listing, turn.locale))
+
+
+COMMANDS = {"roster": member_list}

@@ -34,6 +34,28 @@ SV: dict[str, str] = {
     "publishing.feed_title": "Minnesanteckningar – {network}",
     "publishing.feed_entry_title": "Minnesanteckningar {date}",
     "publishing.feed_entry_corrected": "Minnesanteckningar {date} – rättelse (version {version})",
+    # The member list (skis-bot roster, medlemslista)
+    "publishing.roster_title": "Medlemslista – {network}",
+    "publishing.roster_col_name": "Namn",
+    "publishing.roster_col_municipality": "Kommun",
+    "publishing.roster_col_role": "Roll",
+    "publishing.roster_col_email": "E-post",
+    "publishing.roster_col_date": "Datum",
+    "publishing.roster_col_time": "Tid",
+    "publishing.roster_col_place": "Plats",
+    "publishing.roster_sheet_members": "Medlemmar",
+    "publishing.roster_sheet_meetings": "Nätverksträffar {year}",
+    "publishing.roster_meetings_heading": "Nätverksträffar {year}",
+    "publishing.roster_no_meetings": "Inga möten är inlagda för {year} ännu. Lägg in dem med *nytt möte*.",
+    "publishing.roster_send_hint": (
+        "Skicka listan och datumen till {address} (kopiera texten till ett mejl). "
+        "Ett annat år: *medlemslista {year}*."
+    ),
+    "publishing.roster_only_presidium": (
+        "Medlemslistan med e-postadresser är för presidiet och ordföranden. "
+        "Alla kan se vilka som är med med *medlemmar*."
+    ),
+    "publishing.year_usage": "Skriv ett år med fyra siffror, till exempel *{command} {year}*.",
 }
 
 EN: dict[str, str] = {}

@@ -86,8 +86,74 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def one_network(store: Any, team_key: str | None) -> Any:
+    """The network a list or report is for: ``--team``, or the only one there is."""
+    from bot.publishing.site import ArchiveError, networks
+
+    teams = networks(store, team_key)
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise ArchiveError("there is no network yet (the bot has not been added to a team)")
+    raise ArchiveError("there are several networks; choose one with --team ID (teams: " + ", ".join(t.key for t in teams) + ")")
+
+
+def write_output(data: bytes, out: str | None) -> None:
+    from bot.export import write_output as write
+
+    write(data, out)
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    """Write the member list and the year's meeting dates."""
+    from bot.cli import load_settings
+    from bot.clock import SystemClock
+    from bot.publishing import roster
+    from bot.publishing.site import ArchiveError
+    from storage.open import StoreOpenError, open_store
+
+    if args.format == "xlsx" and (not args.out or args.out == "-"):
+        sys.stderr.write("skis-bot roster: an Excel file needs --out FILE\n")
+        return USAGE_ERROR
+    settings = load_settings()
+    if not settings.data_dir.exists():
+        sys.stderr.write(f"skis-bot roster: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        return 1
+    try:
+        store, _bot_storage = open_store(settings.data_dir, read_only=True)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot roster: {exc}\n")
+        return 1
+    try:
+        now = SystemClock().now()
+        team = one_network(store, args.team)
+        year = args.year or now.astimezone(settings.timezone).year
+        listing = roster.build_roster(store, team, year, settings.timezone, settings=settings)
+        write_output(roster.render(listing, args.format, created=now), args.out)
+    except ArchiveError as exc:
+        sys.stderr.write(f"skis-bot roster: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"skis-bot roster: cannot write {args.out}: {exc.strerror or exc}\n")
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
 def register_cli(subparsers: Any) -> None:
-    """Add `publish` to the skis-bot command."""
+    """Add `publish`, `roster` and `report` to the skis-bot command."""
+    roster_parser = subparsers.add_parser(
+        "roster",
+        help="write the member list and the year's meeting dates (for utbildning@skaraborg.se)",
+        description="The register (name, municipality, role, email where Teams gives it) and the meeting dates of a year. Only reads.",
+    )
+    roster_parser.add_argument("--format", choices=("csv", "xlsx", "md"), default="csv", help="csv (default), xlsx (needs --out) or md")
+    roster_parser.add_argument("--team", metavar="ID", help="the network (its team id, as in skis-bot export); needed when there are several")
+    roster_parser.add_argument("--year", type=int, metavar="YYYY", help="whose meeting dates (default: this year)")
+    roster_parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    roster_parser.set_defaults(func=cmd_roster)
+
     parser = subparsers.add_parser(
         "publish",
         help="write the public archive of confirmed minutes as a static web site",
