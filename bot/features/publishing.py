@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import install
-from bot.publishing import roster
+from bot.publishing import report, roster
 from bot.publishing.site import Archive, content_type
 from bot.turn import Turn
 
@@ -101,4 +101,18 @@ async def member_list(turn: Turn, args: str) -> None:
     await turn.say(roster.chat_text(listing, turn.locale))
 
 
-COMMANDS = {"roster": member_list}
+async def yearly_report(turn: Turn, args: str) -> None:
+    """`årsrapport [år]`: the presidium and the chair get the year's report (meetings, attendance, decisions, items, mandate)."""
+    if not turn.has_role(*LIST_ROLES):
+        await turn.say_key("publishing.report_only_presidium")
+        return
+    year = _year(turn, args)
+    if year is None:
+        await turn.say_key("publishing.year_usage", command="årsrapport", year=turn.now.year)
+        return
+    built = report.build_report(turn.store, turn.team, year, turn.services.settings.timezone, now=turn.now,
+                                settings=turn.services.settings, locale=turn.locale)
+    await turn.say(report.chat_text(built, turn.locale))
+
+
+COMMANDS = {"roster": member_list, "yearly_report": yearly_report}

@@ -56,6 +56,43 @@ SV: dict[str, str] = {
         "Alla kan se vilka som är med med *medlemmar*."
     ),
     "publishing.year_usage": "Skriv ett år med fyra siffror, till exempel *{command} {year}*.",
+    # The yearly report (skis-bot report, årsrapport)
+    "publishing.report_title": "Årsrapport {year} – {network}",
+    "publishing.report_meetings_held": "{count} möten hölls {year}.",
+    "publishing.report_enough": "Minst {min} möten: ja.",
+    "publishing.report_not_enough": "Minst {min} möten: nej, uppdraget säger minst {min} möten per år.",
+    "publishing.report_all_fridays": "Alla möten var på fredagar.",
+    "publishing.report_not_fridays": "Inte på en fredag: {dates}.",
+    "publishing.report_planned": "{count} möten till är inplanerade senare i år.",
+    "publishing.report_never": "Aldrig företrädda: {names}.",
+    "publishing.report_all_represented": "Alla kommuner var företrädda minst en gång.",
+    "publishing.report_meetings_heading": "Möten",
+    "publishing.report_no_meetings": "Inga möten hölls {year}.",
+    "publishing.report_col_friday": "Fredag",
+    "publishing.report_col_represented": "Kommuner på plats",
+    "publishing.report_col_total": "Totalt",
+    "publishing.report_yes": "ja",
+    "publishing.report_no": "nej",
+    "publishing.report_attendance_heading": "Närvaro per kommun",
+    "publishing.report_grid_legend": "X: kommunen var företrädd på mötet (enligt närvaron sekreteraren förde, annars anmälningarna).",
+    "publishing.report_grid_alt": "Rutnät med kommunerna på raderna och mötena i kolumnerna; fylld ruta betyder företrädd. Aldrig företrädda: {never}.",
+    "publishing.report_decisions_heading": "Beslut",
+    "publishing.report_items_heading": "Uppgifter",
+    "publishing.report_state_done": "Klara",
+    "publishing.report_state_open": "Pågående",
+    "publishing.report_state_overdue": "Försenade",
+    "publishing.report_item_label": "Uppgift",
+    "publishing.report_none": "Inga.",
+    "publishing.report_mandate_heading": "Uppdragen",
+    "publishing.report_mandate_hint": "Beslut och uppgifter märks med ett uppdrag genom att skriva till exempel #uppdrag2 i texten.",
+    "publishing.report_mandate_point": "Uppdrag {number}",
+    "publishing.report_mandate_nothing": "Inget är märkt med #uppdrag{number} i år.",
+    "publishing.report_mandate_counts": "{decisions} beslut, {items} uppgifter",
+    "publishing.report_chat_hint": (
+        "Hela rapporten med rutnätet som bild finns som Word-fil: be den som sköter boten köra "
+        "*skis-bot report --year {year} --format docx*. Ett annat år: *årsrapport {year}* med det året."
+    ),
+    "publishing.report_only_presidium": "Årsrapporten är för presidiet och ordföranden. Fråga någon av dem, eller se *beslutslogg* och *uppgifter*.",
 }
 
 EN: dict[str, str] = {}

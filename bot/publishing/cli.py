@@ -141,6 +141,42 @@ def cmd_roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the yearly report."""
+    from bot.cli import load_settings
+    from bot.clock import SystemClock
+    from bot.publishing import report
+    from bot.publishing.site import ArchiveError
+    from storage.open import StoreOpenError, open_store
+
+    if args.format == "docx" and (not args.out or args.out == "-"):
+        sys.stderr.write("skis-bot report: a Word file needs --out FILE\n")
+        return USAGE_ERROR
+    settings = load_settings()
+    if not settings.data_dir.exists():
+        sys.stderr.write(f"skis-bot report: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        return 1
+    try:
+        store, _bot_storage = open_store(settings.data_dir, read_only=True)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot report: {exc}\n")
+        return 1
+    try:
+        now = SystemClock().now()
+        team = one_network(store, args.team)
+        built = report.build_report(store, team, args.year, settings.timezone, now=now, settings=settings)
+        write_output(report.render(built, args.format, created=now), args.out)
+    except ArchiveError as exc:
+        sys.stderr.write(f"skis-bot report: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"skis-bot report: cannot write {args.out}: {exc.strerror or exc}\n")
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
 def register_cli(subparsers: Any) -> None:
     """Add `publish`, `roster` and `report` to the skis-bot command."""
     roster_parser = subparsers.add_parser(
@@ -153,6 +189,18 @@ def register_cli(subparsers: Any) -> None:
     roster_parser.add_argument("--year", type=int, metavar="YYYY", help="whose meeting dates (default: this year)")
     roster_parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     roster_parser.set_defaults(func=cmd_roster)
+
+    report_parser = subparsers.add_parser(
+        "report",
+        help="write the yearly report (meetings, attendance per municipality, decisions, action items, the mandate points)",
+        description="The network's yearly report for the school chiefs. Only reads; safe while the service runs.",
+    )
+    report_parser.add_argument("--year", type=int, metavar="YYYY", required=True, help="the calendar year")
+    report_parser.add_argument("--format", choices=("md", "html", "docx", "json"), default="md",
+                               help="md (default), html, docx (needs --out) or json")
+    report_parser.add_argument("--team", metavar="ID", help="the network (its team id, as in skis-bot export); needed when there are several")
+    report_parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    report_parser.set_defaults(func=cmd_report)
 
     parser = subparsers.add_parser(
         "publish",
