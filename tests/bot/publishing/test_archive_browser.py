@@ -135,6 +135,23 @@ def test_axe_finds_no_accessibility_violation(site: Path, page: Any, path: str) 
     assert _violations(page) == []
 
 
+def test_the_yearly_report_page_passes_axe_too(site: Path, page: Any, tmp_path: Path) -> None:
+    from tests.bot.publishing.test_report import fill_year
+
+    data = tmp_path / "data"
+    store, _ = open_store(data)
+    fill_year(store)
+    store.close()
+    out = tmp_path / "rapport.html"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SKIS_DATA_DIR", str(data))
+        assert main(["report", "--year", "2025", "--format", "html", "--out", str(out)]) == 0
+    page.goto(out.as_uri())
+    assert page.get_by_role("img").get_attribute("alt").startswith("Rutnät med kommunerna på raderna")
+    assert page.get_by_role("img").evaluate("img => img.complete && img.naturalWidth > 200")
+    assert _violations(page) == []
+
+
 def test_keyboard_users_can_skip_to_the_content(site: Path, page: Any) -> None:
     page.goto((site / "2025/20251121/index.html").as_uri())
     page.keyboard.press("Tab")
