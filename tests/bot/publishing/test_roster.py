@@ -120,3 +120,19 @@ async def test_medlemslista_is_for_the_presidium_and_wants_a_real_year(harness: 
     h.store.teams.save_member(TEAM_ID, Member(anna.key, anna.teams_id, anna.name, anna.aad_object_id, roles=frozenset({"ordförande"})))
     wrong = await h.say("medlemslista nästa", ANNA)
     assert wrong == [f"Skriv ett år med fyra siffror, till exempel *medlemslista {h.clock.now().year + 1}*."]
+
+
+async def test_the_stored_email_is_shown_in_mina_data(harness: Harness) -> None:
+    h = harness
+    h.connector.members[TEAM_ID] = [{**u.account(), "email": "peter@hjo.example"} if u is PETER else u.account() for u in (ANNA, PETER)]
+    await _install_keeping_roster(h)
+    peter = h.store.teams.get_member(TEAM_ID, PETER.aad)
+    assert peter is not None and peter.email == "peter@hjo.example"
+    text = "\n".join(await h.say("mina data", PETER, where="personal"))
+    assert "**E-post** (från teamets medlemslista i Teams, till medlemslistan som skickas till regionen): peter@hjo.example" in text
+
+
+async def _install_keeping_roster(h: Harness) -> None:
+    # Harness.install sets the roster without email; post the install as it does, with the roster above.
+    resp = await h.post(h.team_install(ANNA))
+    assert resp.status == 200
