@@ -101,10 +101,48 @@ async def member_list(turn: Turn, args: str) -> None:
     await turn.say(roster.chat_text(listing, turn.locale))
 
 
+_MANDATE_WORDS = ("uppdrag", "uppdragen")
+_MANDATE_SET = re.compile(r"^(\d{1,2})\s*[:.]?\s*(.*)$", re.DOTALL)
+MAX_MANDATE_POINTS = 9
+MAX_MANDATE_CHARS = 400
+
+
+async def mandate(turn: Turn, rest: str) -> None:
+    """`årsrapport uppdrag [nr text]`: the network's mandate points, which the chair revises once a year."""
+    points = list(report.mandate_points(turn.team))
+    if not rest.strip():
+        lines = [turn.t("publishing.mandate_title")]
+        lines += [f"{n}. {text} (#uppdrag{n})" for n, text in enumerate(points, start=1)]
+        lines += ["", turn.t("publishing.mandate_help")]
+        await turn.say("\n".join(lines))
+        return
+    found = _MANDATE_SET.match(rest.strip())
+    number = int(found.group(1)) if found else 0
+    text = " ".join(found.group(2).split()) if found else ""
+    if not found or not 1 <= number <= min(len(points) + 1, MAX_MANDATE_POINTS) or not text or len(text) > MAX_MANDATE_CHARS:
+        await turn.say_key("publishing.mandate_usage", next=min(len(points) + 1, MAX_MANDATE_POINTS), max=MAX_MANDATE_CHARS)
+        return
+    if text == "-":
+        if number > len(points) or len(points) == 1:
+            await turn.say_key("publishing.mandate_usage", next=min(len(points) + 1, MAX_MANDATE_POINTS), max=MAX_MANDATE_CHARS)
+            return
+        del points[number - 1]
+    elif number > len(points):
+        points.append(text)
+    else:
+        points[number - 1] = text
+    turn.store.teams.update_team_settings(turn.team.key, {report.MANDATE_SETTING: points})
+    await turn.say_key("publishing.mandate_saved", number=number, count=len(points))
+
+
 async def yearly_report(turn: Turn, args: str) -> None:
     """`årsrapport [år]`: the presidium and the chair get the year's report (meetings, attendance, decisions, items, mandate)."""
     if not turn.has_role(*LIST_ROLES):
         await turn.say_key("publishing.report_only_presidium")
+        return
+    first, _, rest = args.strip().partition(" ")
+    if first.casefold() in _MANDATE_WORDS:
+        await mandate(turn, rest)
         return
     year = _year(turn, args)
     if year is None:

@@ -92,6 +92,20 @@ SV: dict[str, str] = {
         "Hela rapporten med rutnätet som bild finns som Word-fil: be den som sköter boten köra "
         "*skis-bot report --year {year} --format docx*. Ett annat år: *årsrapport {year}* med det året."
     ),
+    "publishing.mandate_title": "**Nätverkets uppdrag** (märk beslut och uppgifter med taggen i parentes):",
+    "publishing.mandate_help": (
+        "Ändra ett uppdrag med *årsrapport uppdrag 2 <ny text>*, lägg till ett med nästa nummer, "
+        "ta bort ett med *årsrapport uppdrag 3 -*."
+    ),
+    "publishing.mandate_usage": (
+        "Skriv *årsrapport uppdrag <nr> <text>*, till exempel *årsrapport uppdrag 2 Verka för jämförbara data*. "
+        "Numret är 1 till {next} och texten högst {max} tecken; *årsrapport uppdrag <nr> -* tar bort ett uppdrag. "
+        "*årsrapport uppdrag* visar dem."
+    ),
+    "publishing.mandate_saved": (
+        "Uppdrag {number} är sparat. Nätverket har nu {count} uppdrag; *årsrapport uppdrag* visar dem "
+        "och *årsrapport* visar vad som är gjort för vart och ett."
+    ),
     "publishing.report_only_presidium": "Årsrapporten är för presidiet och ordföranden. Fråga någon av dem, eller se *beslutslogg* och *uppgifter*.",
 }
 

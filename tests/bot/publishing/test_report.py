@@ -177,3 +177,24 @@ async def test_arsrapport_is_for_the_presidium(harness: Harness) -> None:
         "Årsrapporten är för presidiet och ordföranden. Fråga någon av dem, eller se *beslutslogg* och *uppgifter*."
     ]
     assert await h.say("årsrapport förra året", ANNA) == [f"Skriv ett år med fyra siffror, till exempel *årsrapport {h.clock.now().year}*."]
+
+
+async def test_the_chair_revises_the_mandate_points_and_the_report_follows(harness: Harness) -> None:
+    h = harness
+    await h.install(ANNA, roster=[ANNA, PETER])
+    shown = "\n".join(await h.say("årsrapport uppdrag", ANNA))
+    assert shown.startswith("**Nätverkets uppdrag**") and "2. Verka för god tillgång till kvalitetssäkra" in shown and "(#uppdrag3)" in shown
+    assert await h.say("årsrapport uppdrag 4 Fullföljd utbildning för alla elever", ANNA) == [
+        "Uppdrag 4 är sparat. Nätverket har nu 4 uppdrag; *årsrapport uppdrag* visar dem och *årsrapport* visar vad som är gjort för vart och ett."
+    ]
+    await h.say("årsrapport uppdrag 1: Synliggöra påverkansfaktorer", ANNA)
+    assert h.store.teams.get_team(TEAM_ID).settings["mandate_points"][0] == "Synliggöra påverkansfaktorer"
+    h.store.decisions.record(TEAM_ID, _meeting(h.store, TEAM_ID, h.clock.now().date() - timedelta(days=3), "Teams", ()),
+                             text="Vi följer upp avhoppen. #uppdrag4", recorded_by=ANNA.aad, at=h.clock.now())
+    text = "\n".join(await h.say("årsrapport", ANNA))
+    assert "- Uppdrag 1: 0 beslut, 0 uppgifter" in text and "- Uppdrag 4: 1 beslut, 0 uppgifter" in text
+    await h.say("årsrapport uppdrag 4 -", ANNA)
+    assert len(h.store.teams.get_team(TEAM_ID).settings["mandate_points"]) == 3
+    wrong = await h.say("årsrapport uppdrag 7 Något", ANNA)
+    assert wrong[0].startswith("Skriv *årsrapport uppdrag <nr> <text>*") and "Numret är 1 till 4" in wrong[0]
+    assert (await h.say("årsrapport uppdrag", PETER))[0].startswith("Årsrapporten är för presidiet och ordföranden.")
