@@ -27,6 +27,7 @@ _CLI_MODULES: tuple[str, ...] = (
     "bot.reminders.cli",
     "bot.privacy",
     "bot.importing.cli",
+    "bot.publishing.cli",
 )
 
 

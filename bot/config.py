@@ -55,6 +55,8 @@ class Settings:
     # The municipalities a network must have represented, when a team has not listed its own
     # (empty: Skaraborg's 15; see bot/municipalities.py).
     municipalities: tuple[str, ...] = ()
+    # Serve the confirmed minutes read-only at /arkiv/ (off by default: the archive is public).
+    public_archive: bool = False
 
     @property
     def auth_enabled(self) -> bool:
@@ -92,6 +94,10 @@ class Settings:
         if dev_text not in ("", "0", "1", "true", "false", "yes", "no"):
             raise ConfigError(f"SKIS_DEV must be 1 or 0, not {dev_text!r}")
         dev = dev_text in ("1", "true", "yes")
+
+        archive_text = get("SKIS_PUBLIC_ARCHIVE").lower()
+        if archive_text not in ("", "0", "1", "true", "false", "yes", "no"):
+            raise ConfigError(f"SKIS_PUBLIC_ARCHIVE must be 1 or 0, not {archive_text!r}")
 
         allowlist = tuple(u.strip() for u in get("SKIS_SERVICE_URL_ALLOWLIST").split(",") if u.strip())
         for url in allowlist:
@@ -132,6 +138,7 @@ class Settings:
             initial_roles=_parse_initial_roles(get("SKIS_INITIAL_ROLES")),
             checkin_retention_days=int(retention_text),
             municipalities=parse_list(get("SKIS_MUNICIPALITIES")),
+            public_archive=archive_text in ("1", "true", "yes"),
         )
 
     def check_can_serve(self) -> None:

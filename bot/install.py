@@ -108,7 +108,14 @@ def _new_member(services: Services, account: Any, roles: frozenset[str]) -> Memb
         aad_object_id=account.aad_object_id,
         roles=roles,
         joined_at=services.clock.now(),
+        email=_email(account),
     )
+
+
+def _email(account: Any) -> str | None:
+    """The address Teams gives in the roster (not in every tenant); None when it gives none."""
+    text = getattr(account, "email", None) or getattr(account, "user_principal_name", None) or ""
+    return text.strip() if "@" in text else None
 
 
 async def load_roster(services: Services, context: TurnContext, team: Team) -> int:
@@ -126,16 +133,19 @@ async def load_roster(services: Services, context: TurnContext, team: Team) -> i
         log.warning("could not read the roster of %s: %s", team.key, type(exc).__name__)
         return 0
     repo = services.store.teams
-    known = {m.key for m in repo.members(team.key, active_only=False)}
+    members = {m.key: m for m in repo.members(team.key, active_only=False)}
+    known = set(members)
     new = []
     for account in accounts:
         key = member_key(account.id, account.aad_object_id)
+        if key in members and _email(account) and members[key].email != _email(account):
+            new.append(replace(members[key], email=_email(account)))  # the address is kept up to date
         if key in known or account.id == context.activity.recipient.id:
             continue
         known.add(key)
         new.append(_new_member(services, account, _initial_roles(services, account.aad_object_id)))
     repo.save_members(team.key, new)
-    return len(new)
+    return sum(1 for m in new if m.key not in members)
 
 
 def remove_members(services: Services, team: Team, accounts: list[Any]) -> None:

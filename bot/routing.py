@@ -58,6 +58,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "import_minutes": ("importera",),
     # Reminders
     "reminders": ("påminnelser",),
+    # The region's lists and the yearly report (bot/features/publishing.py)
+    "roster": ("medlemslista", "medlemsförteckning"),
+    "yearly_report": ("årsrapport", "årsredovisning"),
     # Personal data
     "my_data": ("mina data", "mina uppgifter om mig"),
     "delete_my_answers": ("radera mina svar",),

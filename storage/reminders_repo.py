@@ -28,10 +28,11 @@ DIGEST = "digest"  # 1:1 to the presidium and the chair
 ACTION_DUE = "action_due"  # 1:1 to each owner, a few days before the due date
 ACTION_OVERDUE = "action_overdue"  # 1:1 to each owner, once a week while overdue
 MINUTES = "minutes"  # 1:1 to the secretary when the last minutes are not confirmed
+ROSTER = "roster"  # 1:1 to the presidium each December: send the member list and dates to the region
 
 # ... and the settings that govern them (action_due and action_overdue share "actions").
 ACTIONS = "actions"
-SETTING_KINDS = (MEETING_WEEK, MEETING_DAY, DIGEST, ACTIONS, MINUTES)
+SETTING_KINDS = (MEETING_WEEK, MEETING_DAY, DIGEST, ACTIONS, MINUTES, ROSTER)
 
 SENT = "sent"
 UNDELIVERABLE = "undeliverable"
@@ -78,6 +79,8 @@ DEFAULT_KINDS: Mapping[str, KindSettings] = MappingProxyType(
         DIGEST: KindSettings(True, 3, time(8, 0)),
         ACTIONS: KindSettings(True, 3, time(9, 0)),
         MINUTES: KindSettings(True, 3, time(9, 0)),
+        # days before the new year: mid-December, before the Christmas break
+        ROSTER: KindSettings(True, 14, time(9, 0)),
     }
 )
 

@@ -75,6 +75,7 @@ class Member:
     roles: frozenset[str] = frozenset({"medlem"})
     active: bool = True
     joined_at: datetime | None = None
+    email: str | None = None  # as Teams gives it in the team's roster (for the member list the region asks for)
 
     def has_any_role(self, roles: Iterable[str]) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -89,6 +90,7 @@ class Member:
             "roles": sorted(self.roles),
             "active": self.active,
             "joined_at": dump_dt(self.joined_at),
+            **({"email": self.email} if self.email else {}),
         }
 
     @classmethod
@@ -102,6 +104,7 @@ class Member:
             roles=frozenset(doc.get("roles") or ()),
             active=doc.get("active", True),
             joined_at=load_dt(doc.get("joined_at")),
+            email=doc.get("email") or None,
         )
 
 

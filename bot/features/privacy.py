@@ -45,6 +45,8 @@ async def my_data(turn: Turn, args: str) -> None:
             joined=joined,
         )
     )
+    if member.email:  # kept from the team's roster for the member list the region asks for
+        lines.append(turn.t("privacy.register_email", email=escape(member.email)))
     answers = store.checkins.answers_of(team.key, member.key)
     if not answers:
         lines.append(turn.t("privacy.answers_none"))

@@ -23,6 +23,7 @@ from storage.reminders_repo import (
     ACTION_OVERDUE,
     ACTIONS,
     MINUTES,
+    ROSTER,
     SETTING_KINDS,
     KindSettings,
     ReminderSettings,
@@ -51,6 +52,8 @@ def describe(kind: str, setting: KindSettings, turn: Turn) -> str:
         return turn.t("reminders.when_after", days=_days(setting.days, turn), time=at)
     if kind == ACTIONS:
         return turn.t("reminders.when_actions", days=_days(setting.days, turn), time=at)
+    if kind == ROSTER:
+        return turn.t("reminders.when_new_year", days=_days(setting.days, turn), time=at)
     if setting.days == 0:
         return turn.t("reminders.when_same_day", time=at)
     return turn.t("reminders.when_before", days=_days(setting.days, turn), time=at)

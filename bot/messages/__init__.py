@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from bot.messages import core, dates, importing, meetings, minutes, privacy, records, reminders
+from bot.messages import core, dates, importing, meetings, minutes, privacy, publishing, records, reminders
 
 # Each area module is listed once here; add new areas to this tuple.
-_AREAS: tuple[ModuleType, ...] = (core, dates, meetings, records, reminders, minutes, privacy, importing)
+_AREAS: tuple[ModuleType, ...] = (core, dates, meetings, records, reminders, minutes, privacy, importing, publishing)
 
 DEFAULT_LOCALE = "sv"
 

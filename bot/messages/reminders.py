@@ -79,17 +79,25 @@ SV: dict[str, str] = {
     "reminders.kind.digest": "Sammanfattning till presidiet",
     "reminders.kind.actions": "Påminnelse om uppgifter",
     "reminders.kind.minutes": "Påminnelse om protokollet (till sekreteraren)",
+    "reminders.kind.roster": "Medlemslistan till regionen (till presidiet, i december)",
     "reminders.name.meeting_week": "kallelse",
     "reminders.name.meeting_day": "kanal",
     "reminders.name.digest": "presidiet",
     "reminders.name.actions": "uppgifter",
     "reminders.name.minutes": "protokoll",
+    "reminders.name.roster": "medlemslista",
     "reminders.days.0": "samma dag",
     "reminders.days.1": "1 dag",
     "reminders.days": "{days} dagar",
     "reminders.when_before": "{days} före mötet kl. {time}",
     "reminders.when_same_day": "samma dag som mötet kl. {time}",
     "reminders.when_after": "{days} efter mötet kl. {time}",
+    "reminders.when_new_year": "{days} före nyår kl. {time}",
+    "reminders.roster_text": (
+        "Hej {name}! Det är dags att skicka medlemslistan och datumen för nätverksträffarna {year} "
+        "till {address}. {count} möten är inlagda för {year}. Skriv *medlemslista {year}* så får du listan "
+        "att kopiera till mejlet; lägg först in de möten som saknas med *nytt möte*."
+    ),
     "reminders.when_actions": "{days} före sista dagen kl. {time}, sedan en gång i veckan så länge den är försenad",
     "reminders.kind_off": "avstängd",
     "reminders.settings_title": "**Påminnelser** (svensk tid; lördag och söndag flyttas till närmaste vardag)",

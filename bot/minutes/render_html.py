@@ -52,6 +52,7 @@ def render_html(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
+        "<main>",  # one main landmark, so screen readers (and the archive's accessibility check) find the text
     ]
     if not pub.confirmed:
         parts.append(f'<p class="draft">{escape(status[0])}</p>')
@@ -71,6 +72,7 @@ def render_html(pub: Publication, tz: ZoneInfo, locale: str = "sv") -> str:
                 label, text = value
                 parts.append(f'<p><strong>{escape(label)}:</strong> {escape(text).replace(chr(10), "<br>")}</p>')
         parts.append("</section>")
+    parts.append("</main>")
     if pub.confirmed:
         lines = []
         for line in status:

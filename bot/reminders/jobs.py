@@ -56,6 +56,7 @@ from storage.reminders_repo import (
     MEETING_DAY,
     MEETING_WEEK,
     MINUTES,
+    ROSTER,
     SentEntry,
 )
 from storage.store import Store
@@ -155,6 +156,7 @@ class ReminderRunner:
             items=items,
             minutes_confirmed=self._minutes_map(team.key, meetings, now),
             recorded=store.reminders.recorded_keys(team.key),
+            roster=_has_roster(),
         )
 
     def due(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
@@ -314,6 +316,8 @@ class ReminderRunner:
             if meeting is None or meeting.cancelled or self.minutes_confirmed(team.key, meeting.id):
                 return None
             return self.minutes_message(meeting, members[reminder.target])
+        if reminder.kind == ROSTER:
+            return self.roster_message(team, members[reminder.target], int(reminder.subject_id))
         key = (reminder.kind, reminder.subject_id)
         if key not in cache:
             cache[key] = self.render(reminder.kind, team, reminder.subject_id, now)
@@ -478,6 +482,24 @@ class ReminderRunner:
         day = formatting.format_day(meeting.starts_at.astimezone(self.tz).date(), self.locale)
         first = member.name.split(" ")[0] if member.name else ""
         return Outgoing(text=t("reminders.minutes_text", self.locale, name=first, day=day))
+
+
+    def roster_message(self, team: Team, member: Member, year: int) -> Outgoing:
+        """December: send the member list and next year's meeting dates to the region."""
+        from bot.publishing.roster import REGION_ADDRESS, build_roster
+
+        planned = len(build_roster(self.store, team, year, self.tz, settings=self.settings, locale=self.locale).meetings)
+        first = member.name.split(" ")[0] if member.name else ""
+        return Outgoing(text=t("reminders.roster_text", self.locale, name=first, year=year, count=planned, address=REGION_ADDRESS))
+
+
+def _has_roster() -> bool:
+    """Whether the member-list feature is installed (the December reminder points to it)."""
+    try:
+        import bot.publishing.roster  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _reminder_dict(r: Reminder, names: dict[str, str]) -> dict[str, Any]:

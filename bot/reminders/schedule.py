@@ -33,6 +33,7 @@ from storage.reminders_repo import (
     MEETING_DAY,
     MEETING_WEEK,
     MINUTES,
+    ROSTER,
     ReminderSettings,
 )
 from storage.teams_repo import Member, Team
@@ -44,7 +45,7 @@ SECRETARY_ROLE = "sekreterare"
 CHAIR_ROLE = "ordförande"
 
 # The order reminders due at the same instant go out in: the channel first.
-KIND_ORDER = (MEETING_WEEK, MEETING_DAY, DIGEST, MINUTES, ACTION_DUE, ACTION_OVERDUE)
+KIND_ORDER = (MEETING_WEEK, MEETING_DAY, DIGEST, MINUTES, ACTION_DUE, ACTION_OVERDUE, ROSTER)
 
 OVERDUE_EVERY = timedelta(days=7)
 # A week reminder that went unsent is dropped once the day-before reminder is due within this.
@@ -87,6 +88,9 @@ class TeamState:
     # meeting id -> minutes confirmed; None when the bot has no minutes feature (then no minutes reminders)
     minutes_confirmed: Mapping[str, bool] | None = None
     recorded: frozenset[str] = frozenset()  # sent-log keys
+    # The December reminder to send the member list to the region; False when the bot has no
+    # member-list feature (bot/publishing), as minutes_confirmed None means no minutes feature.
+    roster: bool = False
 
 
 # Time ------------------------------------------------------------------------------------------
@@ -148,6 +152,7 @@ def candidates(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
         *_meeting_reminders(state, tz),
         *_minutes_reminders(state, tz),
         *_action_reminders(state, now, tz),
+        *_roster_reminders(state, now, tz),
     ]
     found.sort(key=_order)
     return found
@@ -243,6 +248,24 @@ def _action_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> Iterator
             if _exists_at(item.created_at, due):
                 for target in nagged:
                     yield Reminder(ACTION_OVERDUE, key, item.id, target, due, until)
+
+
+def _roster_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> Iterator[Reminder]:
+    """Each December the presidium is asked to send the member list and next year's meeting
+    dates to the region (the mission statement asks it of them); the subject is the coming year."""
+    if not state.roster or not state.settings.is_on(ROSTER):
+        return
+    setting = state.settings.kind(ROSTER)
+    to = [m.key for m in presidium(state.members)]
+    this_year = local_date(now, tz).year
+    for new_year in (this_year + 1, this_year + 2):  # this December's (due or still useful) and next December's
+        first = date(new_year, 1, 1)
+        due = local_instant(working_day_before(first - timedelta(days=setting.days)), setting.at, tz)
+        until = local_instant(first, time(0), tz)
+        if not _exists_at(state.team.installed_at, due):
+            continue
+        for target in to:
+            yield Reminder(ROSTER, state.team.key, str(new_year), target, due, until)
 
 
 def _overdue_instances(first_day: date, at: time, now: datetime, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:

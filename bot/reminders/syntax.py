@@ -18,7 +18,7 @@ from datetime import time
 
 from bot.dates import DateQuestion, parse_time
 from bot.routing import fold
-from storage.reminders_repo import ACTIONS, DIGEST, MEETING_DAY, MEETING_WEEK, MINUTES
+from storage.reminders_repo import ACTIONS, DIGEST, MEETING_DAY, MEETING_WEEK, MINUTES, ROSTER
 
 MAX_DAYS = 28
 
@@ -28,6 +28,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     DIGEST: ("presidiet", "presidium", "presidie", "sammanfattning", "sammanfattningen", "digest"),
     ACTIONS: ("uppgifter", "uppgift", "uppgiften", "uppdrag", "uppdragen"),
     MINUTES: ("protokoll", "protokollet", "sekreterare", "sekreteraren", "minnesanteckningar"),
+    ROSTER: ("medlemslista", "medlemslistan", "regionen"),
 }
 _BY_WORD = {word: kind for kind, words in NAMES.items() for word in words}
 

@@ -1,0 +1,216 @@
+"""`skis-bot publish`: the public archive of confirmed minutes as a static site (see docs/publishing.md).
+
+    skis-bot publish --out DIR [--team ID] [--base-url URL]
+
+Only reads: the data directory is opened read-only and takes no lock, so it works whether or
+not the service runs. Never prompts. Shows progress when standard error is a terminal and is
+quiet otherwise (cron, scripts), apart from errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+USAGE_ERROR = 2
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically: a reader never sees a half-written page."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # a web server serves these files
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_site(archive: Any, out: Path, *, progress: TextIO | None = None) -> int:
+    """Every file of ``archive`` under ``out``; returns how many were written."""
+    paths = archive.paths()
+    for done, path in enumerate(paths, start=1):
+        data = archive.render(path)
+        write_file(out.joinpath(*path.split("/")), data)
+        if progress is not None:
+            progress.write(f"\rskis-bot publish: {done}/{len(paths)} files")
+            progress.flush()
+    if progress is not None and paths:
+        progress.write("\n")
+    return len(paths)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Write the archive of confirmed minutes to --out."""
+    from bot.cli import load_settings
+    from bot.clock import SystemClock
+    from bot.publishing.site import Archive, ArchiveError
+    from storage.open import StoreOpenError, open_store
+
+    settings = load_settings()
+    if not settings.data_dir.exists():
+        sys.stderr.write(f"skis-bot publish: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        return 1
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        sys.stderr.write(f"skis-bot publish: {out} exists and is not a directory\n")
+        return USAGE_ERROR
+    try:
+        store, _bot_storage = open_store(settings.data_dir, read_only=True)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot publish: {exc}\n")
+        return 1
+    terminal = sys.stderr.isatty()
+    try:
+        archive = Archive(store, settings.timezone, now=SystemClock().now(), team_key=args.team, base_url=args.base_url or "")
+        written = write_site(archive, out, progress=sys.stderr if terminal else None)
+    except ArchiveError as exc:
+        sys.stderr.write(f"skis-bot publish: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"skis-bot publish: cannot write to {out}: {exc.strerror or exc}\n")
+        return 1
+    finally:
+        store.close()
+    if terminal:
+        sys.stderr.write(f"skis-bot publish: wrote {written} files ({archive.minutes_count} minutes) to {out}\n")
+    return 0
+
+
+def one_network(store: Any, team_key: str | None) -> Any:
+    """The network a list or report is for: ``--team``, or the only one there is."""
+    from bot.publishing.site import ArchiveError, networks
+
+    teams = networks(store, team_key)
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise ArchiveError("there is no network yet (the bot has not been added to a team)")
+    raise ArchiveError("there are several networks; choose one with --team ID (teams: " + ", ".join(t.key for t in teams) + ")")
+
+
+def write_output(data: bytes, out: str | None) -> None:
+    from bot.export import write_output as write
+
+    write(data, out)
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    """Write the member list and the year's meeting dates."""
+    from bot.cli import load_settings
+    from bot.clock import SystemClock
+    from bot.publishing import roster
+    from bot.publishing.site import ArchiveError
+    from storage.open import StoreOpenError, open_store
+
+    if args.format == "xlsx" and (not args.out or args.out == "-"):
+        sys.stderr.write("skis-bot roster: an Excel file needs --out FILE\n")
+        return USAGE_ERROR
+    settings = load_settings()
+    if not settings.data_dir.exists():
+        sys.stderr.write(f"skis-bot roster: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        return 1
+    try:
+        store, _bot_storage = open_store(settings.data_dir, read_only=True)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot roster: {exc}\n")
+        return 1
+    try:
+        now = SystemClock().now()
+        team = one_network(store, args.team)
+        year = args.year or now.astimezone(settings.timezone).year
+        listing = roster.build_roster(store, team, year, settings.timezone, settings=settings)
+        write_output(roster.render(listing, args.format, created=now), args.out)
+    except ArchiveError as exc:
+        sys.stderr.write(f"skis-bot roster: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"skis-bot roster: cannot write {args.out}: {exc.strerror or exc}\n")
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the yearly report."""
+    from bot.cli import load_settings
+    from bot.clock import SystemClock
+    from bot.publishing import report
+    from bot.publishing.site import ArchiveError
+    from storage.open import StoreOpenError, open_store
+
+    if args.format == "docx" and (not args.out or args.out == "-"):
+        sys.stderr.write("skis-bot report: a Word file needs --out FILE\n")
+        return USAGE_ERROR
+    settings = load_settings()
+    if not settings.data_dir.exists():
+        sys.stderr.write(f"skis-bot report: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        return 1
+    try:
+        store, _bot_storage = open_store(settings.data_dir, read_only=True)
+    except StoreOpenError as exc:
+        sys.stderr.write(f"skis-bot report: {exc}\n")
+        return 1
+    try:
+        now = SystemClock().now()
+        team = one_network(store, args.team)
+        built = report.build_report(store, team, args.year, settings.timezone, now=now, settings=settings)
+        write_output(report.render(built, args.format, created=now), args.out)
+    except ArchiveError as exc:
+        sys.stderr.write(f"skis-bot report: {exc}\n")
+        return 1
+    except OSError as exc:
+        sys.stderr.write(f"skis-bot report: cannot write {args.out}: {exc.strerror or exc}\n")
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add `publish`, `roster` and `report` to the skis-bot command."""
+    roster_parser = subparsers.add_parser(
+        "roster",
+        help="write the member list and the year's meeting dates (for utbildning@skaraborg.se)",
+        description="The register (name, municipality, role, email where Teams gives it) and the meeting dates of a year. Only reads.",
+    )
+    roster_parser.add_argument("--format", choices=("csv", "xlsx", "md"), default="csv", help="csv (default), xlsx (needs --out) or md")
+    roster_parser.add_argument("--team", metavar="ID", help="the network (its team id, as in skis-bot export); needed when there are several")
+    roster_parser.add_argument("--year", type=int, metavar="YYYY", help="whose meeting dates (default: this year)")
+    roster_parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    roster_parser.set_defaults(func=cmd_roster)
+
+    report_parser = subparsers.add_parser(
+        "report",
+        help="write the yearly report (meetings, attendance per municipality, decisions, action items, the mandate points)",
+        description="The network's yearly report for the school chiefs. Only reads; safe while the service runs.",
+    )
+    report_parser.add_argument("--year", type=int, metavar="YYYY", required=True, help="the calendar year")
+    report_parser.add_argument("--format", choices=("md", "html", "docx", "json"), default="md",
+                               help="md (default), html, docx (needs --out) or json")
+    report_parser.add_argument("--team", metavar="ID", help="the network (its team id, as in skis-bot export); needed when there are several")
+    report_parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    report_parser.set_defaults(func=cmd_report)
+
+    parser = subparsers.add_parser(
+        "publish",
+        help="write the public archive of confirmed minutes as a static web site",
+        description=(
+            "Write every confirmed minutes as a static web site (index by year, one page per minutes with "
+            "its versions, Atom feed, Word and printable HTML). Only reads; safe while the service runs."
+        ),
+    )
+    parser.add_argument("--out", metavar="DIR", required=True, help="the directory to write the site to (created if needed)")
+    parser.add_argument("--team", metavar="ID", help="only this network (its team id, as in skis-bot export)")
+    parser.add_argument("--base-url", metavar="URL", help="where the site will be served, for absolute links in the feed")
+    parser.set_defaults(func=cmd_publish)
