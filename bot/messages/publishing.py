@@ -59,6 +59,7 @@ SV: dict[str, str] = {
     # The yearly report (skis-bot report, årsrapport)
     "publishing.report_title": "Årsrapport {year} – {network}",
     "publishing.report_meetings_held": "{count} möten hölls {year}.",
+    "publishing.report_one_meeting_held": "1 möte hölls {year}.",
     "publishing.report_enough": "Minst {min} möten: ja.",
     "publishing.report_not_enough": "Minst {min} möten: nej, uppdraget säger minst {min} möten per år.",
     "publishing.report_all_fridays": "Alla möten var på fredagar.",

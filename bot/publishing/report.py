@@ -167,7 +167,8 @@ def build_report(store: Store, team: Team, year: int, tz: ZoneInfo, *, now: date
 
 def summary_lines(r: Report, locale: str = "sv") -> list[str]:
     """The mission statement's checks in words: how many meetings, Fridays, who was never there."""
-    lines = [t("publishing.report_meetings_held", locale, count=len(r.meetings), year=r.year)]
+    held = "publishing.report_one_meeting_held" if len(r.meetings) == 1 else "publishing.report_meetings_held"
+    lines = [t(held, locale, count=len(r.meetings), year=r.year)]
     lines.append(t("publishing.report_enough" if r.enough_meetings else "publishing.report_not_enough", locale, min=MIN_MEETINGS))
     not_friday = [m.date_text for m in r.meetings if not m.friday]
     if r.meetings:
