@@ -22,7 +22,7 @@ SV: dict[str, str] = {
     "core.help_group_checkin": "Incheckning",
     "core.help_group_actions": "Uppgifter",
     "core.help_group_decisions": "Beslut",
-    "core.help_group_minutes": "Protokoll och påminnelser",
+    "core.help_group_minutes": "Protokoll, rapporter och påminnelser",
     "core.help.meetings": "**möten** – kommande möten; **tidigare möten** visar dem som har varit",
     "core.help.new_meeting": "**nytt möte** – till exempel *nytt möte fredag 4 december kl 9-12 Regionens hus, Skövde*",
     "core.help.change_meeting": "**flytta möte** och **ställ in möte** – till exempel *flytta möte 4 december till 11 december*",
@@ -40,6 +40,8 @@ SV: dict[str, str] = {
     "core.help.decision_log": "**beslutslogg** – sök bland besluten: *beslutslogg bästa skola*",
     "core.help.minutes": "**protokoll** – utkastet till minnesanteckningar, som sekreteraren godkänner",
     "core.help.reminders": "**påminnelser** – se och ändra när påminnelserna skickas",
+    "core.help.reports": "**årsrapport** och **medlemslista** – årets rapport och listan till regionen (presidiet, ordföranden)",
+    "core.help.import": "**importera** – lägg in tidigare minnesanteckningar: skicka filen till mig i chatten",
     "core.help_group_privacy": "Om dig",
     "core.help.my_data": "**mina data** – se vad jag har sparat om dig; **radera mina svar** tar bort dina incheckningssvar",
     "core.not_understood": (
