@@ -16,6 +16,11 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 Element = dict[str, Any]
 
+# The key every button's data carries with the network (team key) it acts on: in a 1:1 chat a
+# person in two networks gets cards from both, and only the card knows which one it is about.
+NETWORK = "network"
+_BUTTONS = ("Action.Execute", "Action.Submit")
+
 
 def adaptive_card(
     body: list[Element],
@@ -77,6 +82,23 @@ def execute(title: str, verb: str, *, style: str | None = None, **data: Any) -> 
     if style:
         action["style"] = style
     return action
+
+
+def for_network(card: dict[str, Any], network: str) -> dict[str, Any]:
+    """A copy of ``card`` where every button (fallbacks, refresh, shown cards included) carries
+    ``network``; the bot acts there and nowhere else when it is clicked."""
+    return _stamp(card, network)
+
+
+def _stamp(value: Any, network: str) -> Any:
+    if isinstance(value, list):
+        return [_stamp(v, network) for v in value]
+    if not isinstance(value, dict):
+        return value
+    stamped = {k: _stamp(v, network) for k, v in value.items()}
+    if stamped.get("type") in _BUTTONS and isinstance(stamped.get("data"), dict):
+        stamped["data"] = {**stamped["data"], NETWORK: network}
+    return stamped
 
 
 def escape(value: str) -> str:

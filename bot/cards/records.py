@@ -39,6 +39,7 @@ class ItemRow:
     owners: str  # already worded ("Anna Gustafsson och alla från Skövde")
     due: str  # already worded ("fredag 4 december 2026"), "" without a due date
     overdue: bool = False
+    id: str = ""  # the item's record id: its "Klar" button closes this item and no other
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
                     {
                         "type": "ActionSet",
                         # A later page goes along, so the list shown again after "Klar" stays where it was.
-                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view,
+                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, id=item.id, view=view,
                                             **({"page": page} if page > 1 else {}))],
                     }
                 ],

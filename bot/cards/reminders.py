@@ -45,6 +45,7 @@ class ActionLine:
     owners: str
     due: str = ""  # "fredag 4 december 2026", or "" without a due date
     overdue: bool = False
+    id: str = ""  # the item's record id: the "Klar" button closes this item and no other
 
 
 @dataclass(frozen=True)
@@ -204,5 +205,5 @@ def action_card(action: ActionLine, locale: str = "sv") -> dict[str, Any]:
         text(t("reminders.action_owners", locale, owners=escape(action.owners)), subtle=True, spacing="Small"),
         text(t("reminders.action_hint", locale, number=action.number), subtle=True, spacing="Medium"),
     ]
-    done = execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, style="positive", number=action.number)
+    done = execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, style="positive", number=action.number, id=action.id)
     return adaptive_card(body, [done])

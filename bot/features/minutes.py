@@ -21,7 +21,7 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 
 from bot import formatting
-from bot.cards import escape
+from bot.cards import escape, for_network
 from bot.cards.minutes import COMMENT_INPUT, REASON_INPUT, CardView, minutes_card
 from bot.dates import DateQuestion, When, parse_when
 from bot.install import conversation_ref
@@ -137,7 +137,7 @@ def card_for(
             notice=notice,
             no_secretary=not _people_with(services, team, SECRETARY),
         )
-    return minutes_card(
+    card = minutes_card(
         pub,
         view,
         meeting_id=draft.meeting_id,
@@ -145,6 +145,8 @@ def card_for(
         tz=_tz(services),
         locale=locale,
     )
+    # Also sent outside a turn (to the channel, to update earlier cards): it names its network itself.
+    return for_network(card, team.key)
 
 
 def _date_text(services: Services, meeting: Meeting, locale: str) -> str:

@@ -327,7 +327,7 @@ def item_groups(turn: Turn, sections: list[tuple[str, bool, list[ActionItem]]], 
         position += len(items)
         if chosen:
             rows = tuple(ItemRow(i.number, i.title, owners_text(i.owners, turn.locale), due_text(i, tz, turn.locale),
-                                 i.is_overdue(today)) for i in chosen)
+                                 i.is_overdue(today), id=i.id) for i in chosen)
             groups.append(ItemGroup(heading, rows, overdue=overdue))
     return groups
 
@@ -403,9 +403,12 @@ def _page_of(data: dict[str, Any]) -> int:
     return card_number(data, "page") or 1
 
 
-async def _set_status(turn: Turn, number: int, status: str) -> tuple[bool, str]:
-    """Mark done or reopen; (changed, the reply)."""
+async def _set_status(turn: Turn, number: int, status: str, item_id: str | None = None) -> tuple[bool, str]:
+    """Mark done or reopen; (changed, the reply). A card names the item's record id too: the
+    number must then be that item's, so a forged or mixed-up card changes nothing."""
     item = turn.store.actions.by_number(turn.team.key, number)
+    if item_id is not None and (item is None or item.id != item_id):
+        item = None
     if item is None:
         return False, turn.t("records.action_not_found", number=number)
     title = escape(short(item.title))
@@ -446,7 +449,8 @@ async def action_done_card(turn: Turn, data: dict[str, Any]) -> CardReply:
     number = card_number(data, "number")
     if number is None:
         return CardReply(message=turn.t("records.action_number_missing", command=WORDS["action_done"][0]))
-    changed, reply = await _set_status(turn, number, DONE)
+    item_id = data.get("id")
+    changed, reply = await _set_status(turn, number, DONE, item_id if isinstance(item_id, str) and item_id else None)
     view = data.get("view")
     if changed and view in ("all", "mine"):
         card = items_card(turn, view, _page_of(data))
