@@ -11,7 +11,7 @@ from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity
 
 from bot import features, install
-from bot.cards import NETWORK, for_network, plain_text
+from bot.cards import NETWORK, outgoing, plain_text
 from bot.formatting import first_name
 from bot.mentions import read_mentions
 from bot.messages import locale_of, t
@@ -139,7 +139,7 @@ class SkisBot(TeamsActivityHandler):
         reply = await handler(target, action.data)
         if reply is not None and reply.card is not None:
             # The card that replaces the clicked one acts on the same network.
-            reply = CardReply(card=for_network(reply.card, target.team.key), message=reply.message)
+            reply = CardReply(card=outgoing(reply.card, target.team.key), message=reply.message)
         return reply
 
     def _card_turn(self, turn: Turn, data: dict[str, Any]) -> Turn | str:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import install, meeting_ops
+from bot import install, limits, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.cards import meetings as cards
@@ -52,7 +52,7 @@ from storage.attendance_repo import NO, SUBSTITUTE, YES, AttendanceAnswer, Prese
 from storage.meetings_repo import ONGOING_GRACE, Meeting
 from storage.teams_repo import Member
 
-MAX_ITEM_CHARS = 200
+MAX_ITEM_CHARS = limits.AGENDA_ITEM
 ROLE_NAMES = ("presidium", "ordförande", "sekreterare")
 _ROLE_WORDS = {
     "presidium": "presidium",
@@ -228,6 +228,10 @@ ALL_ASK = ("date", "time", "place", "topics")
 
 async def _propose(turn: Turn, draft: Draft) -> None:
     """Store the draft, or first ask "Spara ändå?" when its day is unusual."""
+    problem = limits.meeting_problem(draft.location, draft.topics, turn.locale)
+    if problem:
+        await turn.say(problem)
+        return
     tz = _tz(turn)
     try:
         meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
@@ -384,8 +388,8 @@ async def propose_item(turn: Turn, args: str) -> None:
     if not title:
         await turn.say_key("meetings.item_usage")
         return
-    if len(title) > MAX_ITEM_CHARS:
-        await turn.say_key("meetings.item_too_long", length=len(title), max=MAX_ITEM_CHARS)
+    if limits.too_long(title, MAX_ITEM_CHARS):
+        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
         return
     meeting = current_meeting(turn)
     if meeting is None:
@@ -482,8 +486,8 @@ async def edit_item(turn: Turn, args: str) -> None:
     if not title:
         await turn.say_key("meetings.item_edit_usage")
         return
-    if len(title) > MAX_ITEM_CHARS:
-        await turn.say_key("meetings.item_too_long", length=len(title), max=MAX_ITEM_CHARS)
+    if limits.too_long(title, MAX_ITEM_CHARS):
+        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
         return
     params = {"number": entry.number, "title": title, "old": entry.title}
     turn.store.agenda.edit(agenda.meeting, entry.item_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,

@@ -25,9 +25,9 @@ from typing import Any
 
 from botbuilder.dialogs import Dialog
 
+from bot import limits
 from bot.cards import escape
 from bot.cards.records import (
-    ITEM_PAGE,
     AnswerRow,
     DecisionRow,
     ItemGroup,
@@ -36,6 +36,8 @@ from bot.cards.records import (
     action_items_card,
     checkins_cards,
     decision_log_card,
+    item_pages,
+    item_row_size,
 )
 from bot.formatting import format_date
 from bot.recording import (
@@ -101,7 +103,9 @@ from storage.checkins_repo import CHECKIN, CHECKOUT, KINDS
 from storage.meetings_repo import Meeting
 
 PAGE_SIZE = 10
-QUESTION_LIMIT = 300
+QUESTION_LIMIT = limits.QUESTION
+# A whole `uppgift …` message: the title with people and a due date after it.
+_ACTION_TEXT = limits.ACTION_TITLE + 1000
 _RESET_WORDS = frozenset({"standard", "ingen", "ta bort", "aterstall", "default"})
 _PAGE = re.compile(r"(?:^|\s)(?:sida|s\.)\s*(\d{1,4})\s*$", re.IGNORECASE)
 _ITEMS_PAGE = re.compile(r"\s*(?:(?:sida|s\.)\s*)?(\d{1,4})\s*", re.IGNORECASE)
@@ -122,6 +126,9 @@ async def _answer(turn: Turn, args: str, kind: str) -> None:
         await turn.say_key("records.checkin_no_meeting", **kind_params(kind, turn.locale))
         return
     if args.strip():
+        if limits.too_long(args, limits.CHECKIN_ANSWER):
+            await turn.say_key("records.checkin_too_long", length=limits.length(args), max=limits.CHECKIN_ANSWER)
+            return
         stored, previous = save_checkin(turn, meeting, kind, args)
         await turn.say(checkin_saved_text(turn, meeting, stored, previous))
         return
@@ -223,8 +230,8 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
     if not turn.has_role(*LEAD_ROLES):
         await turn.say_key("core.role_required", roles=roles_text(turn.locale, LEAD_ROLES))
         return
-    if len(text) > QUESTION_LIMIT:
-        await turn.say_key("records.question_too_long", length=len(text), limit=QUESTION_LIMIT, **params)
+    if limits.too_long(text, QUESTION_LIMIT):
+        await turn.say_key("records.question_too_long", length=limits.length(text), limit=QUESTION_LIMIT, **params)
         return
     reset = " ".join(fold(text).split()) in _RESET_WORDS
     field = "checkin_question" if kind == CHECKIN else "checkout_question"
@@ -259,6 +266,8 @@ async def checkin_card_answer(turn: Turn, data: dict[str, Any]) -> CardReply:
     answer = data.get("answer")
     if not isinstance(answer, str) or not answer.strip():
         return CardReply(message=turn.t("records.card_answer_empty"))
+    if limits.too_long(answer, limits.CHECKIN_ANSWER):
+        return CardReply(message=turn.t("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER))
     meeting_id = data.get("meeting_id")
     if isinstance(meeting_id, str) and meeting_id:
         meeting = turn.store.meetings.get(turn.team.key, meeting_id)
@@ -280,7 +289,13 @@ async def action_item(turn: Turn, args: str) -> None:
     if not args.strip():
         await _begin(turn, ACTION_DIALOG, dict(EMPTY_ACTION_OPTIONS))
         return
+    if limits.too_long(args, _ACTION_TEXT):  # not worth parsing: the title alone would be too long
+        await turn.say_key("records.action_title_too_long", length=limits.length(args), max=limits.ACTION_TITLE)
+        return
     draft = parse_action_text(args, ParseContext.of(turn))
+    if draft.title and limits.too_long(draft.title, limits.ACTION_TITLE):
+        await turn.say_key("records.action_title_too_long", length=limits.length(draft.title), max=limits.ACTION_TITLE)
+        return
     if draft.title and draft.owners and not draft.owner_problem and not draft.due_problem:
         item = await create_action_item(turn, draft.title, draft.owners, draft.due or EMPTY_DUE)
         await turn.say(action_saved_text(turn, item))
@@ -349,14 +364,23 @@ def items_card(turn: Turn, view: str, page: int = 1) -> dict[str, Any] | None:
 
 
 def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int) -> dict[str, Any]:
-    pages = math.ceil(len(items) / ITEM_PAGE)
+    sections = item_sections(turn, items)
+    bounds = _item_pages(sections)
+    pages = len(bounds)
     page = min(max(page, 1), pages)
-    start = (page - 1) * ITEM_PAGE
-    groups = item_groups(turn, item_sections(turn, items), start, ITEM_PAGE)
-    shown = ItemPage(page=page, pages=pages, first=start + 1, last=min(start + ITEM_PAGE, len(items)), total=len(items),
+    start, end = bounds[page - 1]
+    groups = item_groups(turn, sections, start, end - start)
+    shown = ItemPage(page=page, pages=pages, first=start + 1, last=end, total=len(items),
                      next_command=f"{command} sida {page + 1}" if page < pages else "")
     footer = turn.t("records.actions_footer", example=items[0].number)
     return action_items_card(title=title, groups=groups, footer=footer, view=view, locale=turn.locale, page=shown)
+
+
+def _item_pages(sections: list[tuple[str, bool, list[ActionItem]]]) -> list[tuple[int, int]]:
+    """Where each page of the list starts and ends: 20 items, fewer when their texts are long."""
+    ordered = [item for _heading, _overdue, items in sections for item in items]
+    # Owners are estimated from their names: wording them for hundreds of items costs too much.
+    return item_pages([item_row_size(i.title, " och ".join(o.name for o in i.owners)) for i in ordered])
 
 
 def _page_asked(args: str) -> int | None:
@@ -373,7 +397,7 @@ async def _send_items(turn: Turn, args: str, view: str) -> None:
         await turn.say_key("records.my_actions_none" if view == "mine" else "records.actions_none")
         return
     page = _page_asked(args) or 1
-    pages = math.ceil(len(items) / ITEM_PAGE)
+    pages = len(_item_pages(item_sections(turn, items)))
     if page > pages:
         await turn.say_key("records.actions_no_page", pages=pages, command=escape(f"{command} sida {pages}"))
         return
@@ -466,6 +490,8 @@ async def action_item_form(turn: Turn, data: dict[str, Any]) -> CardReply:
     due_typed = str(data.get("due") or "").strip()
     if not title:
         return CardReply(message=turn.t("records.action_form_title_missing"))
+    if limits.too_long(title, limits.ACTION_TITLE):
+        return CardReply(message=turn.t("records.action_title_too_long", length=limits.length(title), max=limits.ACTION_TITLE))
     if not owners_typed:
         return CardReply(message=turn.t("records.action_form_owners_missing"))
     owners = resolve_owner_list(owners_typed, replace(ParseContext.of(turn), mentions=[]))
@@ -507,6 +533,9 @@ async def action_edit(turn: Turn, args: str) -> None:
         await turn.say(f"{draft.owner_problem or draft.due_problem}\n\n{turn.t('records.nothing_changed')}")
         return
     changes: dict[str, Any] = {}
+    if draft.title and limits.too_long(draft.title, limits.ACTION_TITLE):
+        await turn.say_key("records.action_title_too_long", length=limits.length(draft.title), max=limits.ACTION_TITLE)
+        return
     if draft.title and draft.title != item.title:
         changes["title"] = draft.title
     if draft.owners:
@@ -581,6 +610,9 @@ async def decision(turn: Turn, args: str) -> None:
     if not text:
         await _begin(turn, DECISION_DIALOG, {"meeting_id": meeting.id, "agenda_item": agenda_item})
         return
+    if limits.too_long(text, limits.DECISION_TEXT):
+        await turn.say_key("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
+        return
     stored = record_decision(turn, meeting, text, agenda_item)
     await turn.say(decision_saved_text(turn, meeting, stored))
 
@@ -602,6 +634,9 @@ async def decision_edit(turn: Turn, args: str) -> None:
     agenda_item, text = split_agenda_item(rest)
     if not text:
         await turn.say_key("records.decision_edit_usage")
+        return
+    if limits.too_long(text, limits.DECISION_TEXT):
+        await turn.say_key("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
         return
     meeting = turn.store.meetings.get(turn.team.key, found.meeting_id)
     problem = agenda_item_problem(turn, meeting, agenda_item) if meeting else None

@@ -206,6 +206,10 @@ SV: dict[str, str] = {
     "meetings.ical_summary": "{name} – nätverksmöte",
     "meetings.ical_cancelled": "INSTÄLLT: {summary}",
     "meetings.ical_topics": "Planerat:",
+    "meetings.place_too_long": (
+        "Platsen är för lång ({length} tecken, högst {max}). Skriv bara adressen, rummet eller Teams-länken "
+        "och försök igen. Inget sparades."
+    ),
 }
 
 EN: dict[str, str] = {

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.agenda import ITEM, build_agenda
-from bot.cards import for_network
+from bot.cards import outgoing as outgoing_card
 from bot.cards.reminders import (
     ActionLine,
     AgendaLine,
@@ -326,7 +326,7 @@ class ReminderRunner:
         if outgoing is None or outgoing.card is None:
             return outgoing
         # A 1:1 reminder sits beside other networks' cards: its buttons name the network they act on.
-        return replace(outgoing, card=for_network(outgoing.card, team.key))
+        return replace(outgoing, card=outgoing_card(outgoing.card, team.key))
 
     def _render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
         if kind in (ACTION_DUE, ACTION_OVERDUE):
