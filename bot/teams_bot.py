@@ -121,10 +121,11 @@ class SkisBot(TeamsActivityHandler):
         # An audit line per click (who, what, where; never what the card carried): a forged or
         # replayed action can be traced even when the handler refuses it.
         log.info(
-            "card action %s by %s in %s (activity %s)",
+            "card action %s by %s in %s for network %r (activity %s)",
             action.verb if action is not None else "(unknown)",
             turn.member.key,
             turn.team.key,
+            action.data.get(NETWORK) if action is not None else None,
             turn.activity.id,
         )
         if action is None:
