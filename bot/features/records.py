@@ -427,7 +427,7 @@ def _page_of(data: dict[str, Any]) -> int:
     return card_number(data, "page") or 1
 
 
-async def _set_status(turn: Turn, number: int, status: str, item_id: str | None = None) -> tuple[bool, str]:
+async def _set_status(turn: Turn, number: int, status: str, item_id: str | None = None, *, keyed: bool = False) -> tuple[bool, str]:
     """Mark done or reopen; (changed, the reply). A card names the item's record id too: the
     number must then be that item's, so a forged or mixed-up card changes nothing."""
     item = turn.store.actions.by_number(turn.team.key, number)
@@ -443,7 +443,8 @@ async def _set_status(turn: Turn, number: int, status: str, item_id: str | None 
         return False, turn.t("records.action_already_done", number=number, date=done_on)
     if status == OPEN and item.is_open:
         return False, turn.t("records.action_already_open", number=number)
-    turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now)
+    # A typed `klar 4` is kept with its message id: delivered again after `ångra 4`, it changes nothing.
+    turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now, activity_id=turn.activity.id if keyed else None)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     key = "records.action_done" if status == DONE else "records.action_reopened"
     return True, turn.t(key, number=number, title=title)
@@ -454,7 +455,9 @@ async def _status_command(turn: Turn, args: str, status: str, command_id: str) -
     if number is None:
         await turn.say_key("records.action_number_missing", command=WORDS[command_id][0])
         return
-    _changed, reply = await _set_status(turn, number, status)
+    if await _done_before(turn):
+        return
+    _changed, reply = await _set_status(turn, number, status, keyed=True)
     await turn.say(reply)
 
 
@@ -507,6 +510,15 @@ async def action_item_form(turn: Turn, data: dict[str, Any]) -> CardReply:
     return CardReply(card=card, message=reply)
 
 
+async def _done_before(turn: Turn) -> bool:
+    """True (after saying so) when this message changed an action item already: Teams delivers a
+    message again when it got no answer, also after a restart, and the item may have changed since."""
+    if not turn.store.actions.applied(turn.team.key, turn.activity.id):
+        return False
+    await turn.say_key("records.already_done")
+    return True
+
+
 def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | None]:
     item = turn.store.actions.by_number(turn.team.key, number)
     if item is None:
@@ -523,6 +535,8 @@ async def action_edit(turn: Turn, args: str) -> None:
     number, rest = parse_number(args)
     if number is None or not rest:
         await turn.say_key("records.action_edit_usage")
+        return
+    if await _done_before(turn):
         return
     item, problem = _item_for_change(turn, number)
     if item is None:
@@ -545,7 +559,7 @@ async def action_edit(turn: Turn, args: str) -> None:
     if not changes:
         await turn.say_key("records.action_edit_usage")
         return
-    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, **changes)
+    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id, **changes)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     lines = [turn.t("records.action_edited", number=number), action_saved_text(turn, updated).split("\n\n", 1)[1]]
     if "title" in changes:
@@ -569,6 +583,8 @@ async def action_assign(turn: Turn, args: str) -> None:
     if number is None or not rest:
         await turn.say_key("records.action_assign_usage")
         return
+    if await _done_before(turn):
+        return
     item, problem = _item_for_change(turn, number)
     if item is None:
         await turn.say(problem or "")
@@ -577,7 +593,8 @@ async def action_assign(turn: Turn, args: str) -> None:
     if result.problem:
         await turn.say(f"{result.problem}\n\n{turn.t('records.nothing_changed')}")
         return
-    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, owners=result.owners)
+    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
+                                        owners=result.owners)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     await turn.say_key(
         "records.action_assigned",
@@ -643,8 +660,14 @@ async def decision_edit(turn: Turn, args: str) -> None:
     if problem:
         await turn.say(problem)
         return
+    if turn.store.decisions.corrected_by(found, turn.activity.id):
+        # Delivered again after a restart: correcting once more would push a copy into the history
+        # (or undo a later correction).
+        await turn.say_key("records.already_done")
+        return
     corrected = turn.store.decisions.correct(
-        found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item
+        found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item,
+        activity_id=turn.activity.id,
     )
     await turn.say_key(
         "records.decision_corrected",

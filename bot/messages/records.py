@@ -250,6 +250,10 @@ SV: dict[str, str] = {
         "Beslutet är för långt för att spara ({length} tecken, högst {max}). Korta ner det eller dela upp det "
         "i flera beslut, och skicka igen. Inget sparades."
     ),
+    "records.already_done": (
+        "Det meddelandet har jag redan tagit hand om, så jag ändrade inget nu. Skriv **uppgifter** "
+        "eller **beslutslogg** för att se hur det ser ut."
+    ),
 }
 
 EN: dict[str, str] = {
