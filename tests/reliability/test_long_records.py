@@ -263,3 +263,15 @@ def test_fit_cuts_texts_never_inputs_or_buttons() -> None:
 )
 def test_item_pages_end_at_twenty_rows_or_the_budget(sizes: list[int], pages: list[tuple[int, int]]) -> None:
     assert item_pages(sizes, budget=20_000) == pages
+
+
+async def test_the_agenda_and_check_in_cards_fit_after_long_old_records(bot: Harness) -> None:
+    upcoming = bot.store.meetings.get(TEAM_ID, "20261204")
+    bot.store.agenda.add(upcoming, LONG, by=ANNA.aad, by_name=ANNA.name, at=bot.clock.now())
+    for user in (ANNA, PETER, SOFIA):
+        bot.store.checkins.save_answer(TEAM_ID, "20261204", user.aad, question="Hur går det?", answer=EMOJI,
+                                       at=bot.clock.now(), member_name=user.name)
+    for command in ("dagordning", "incheckningar"):
+        before = len(bot.connector.posted)
+        assert await bot.say_cards(command, ANNA)
+        _sizes_ok(bot, before)
