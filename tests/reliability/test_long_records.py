@@ -9,11 +9,13 @@ and every card sent is cut to fit.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from bot import limits
+from bot.app import SERVICES_KEY
 from bot.cards import MAX_CARD_BYTES, card_size, clip, fit, wire_size
 from bot.cards.records import item_pages
 from bot.messages import t
@@ -275,3 +277,15 @@ async def test_the_agenda_and_check_in_cards_fit_after_long_old_records(bot: Har
         before = len(bot.connector.posted)
         assert await bot.say_cards(command, ANNA)
         _sizes_ok(bot, before)
+
+
+async def test_reminder_cards_fit_after_long_old_records(bot: Harness) -> None:
+    upcoming = bot.store.meetings.get(TEAM_ID, "20261204")
+    bot.store.agenda.add(upcoming, LONG, by=ANNA.aad, by_name=ANNA.name, at=bot.clock.now())
+    bot.store.actions.create(TEAM_ID, title=EMOJI, owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
+                             created_at=bot.clock.now(), due=upcoming.starts_at.date())
+    before = len(bot.connector.posted)
+    service = bot.app[SERVICES_KEY].extras["reminders"]
+    for days in (4, 8, 10):
+        await service.runner.run_due(bot.clock.now() + timedelta(days=days))
+    assert len(_sizes_ok(bot, before)) >= 2  # the week reminder, the digest, the action item nudge
