@@ -118,10 +118,10 @@ class SkisBot(TeamsActivityHandler):
         return InvokeResponse(status=200, body=body)
 
     async def _run_card_action(self, turn: Turn, action: Any) -> CardReply | None:
-        # An audit line per click (who, what, where; never what the card carried): a forged or
-        # replayed action can be traced even when the handler refuses it.
+        # An audit line per click (who, what, where, and the network the card names; nothing else
+        # the card carried): a forged or replayed action can be traced even when it is refused.
         log.info(
-            "card action %s by %s in %s for network %r (activity %s)",
+            "card action %s by %s in %s for network %.80r (activity %s)",
             action.verb if action is not None else "(unknown)",
             turn.member.key,
             turn.team.key,
