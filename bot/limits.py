@@ -20,6 +20,8 @@ ACTION_TITLE = 300  # what an action item is about
 DECISION_TEXT = 2000  # a decision's wording
 AGENDA_ITEM = 200  # an agenda item's heading
 MINUTES_NOTE = 4000  # one note field on the minutes card
+# All note fields together: the secretary's card carries them in its inputs, which are never cut.
+MINUTES_NOTES = 8000
 PLACE = 200  # where a meeting is held
 QUESTION = 300  # a check-in or check-out question
 

@@ -28,7 +28,7 @@ from bot.install import conversation_ref
 from bot.meeting_ops import find_meetings
 from bot.messages import t
 from bot.minutes import sources
-from bot.minutes.draft import Publication, apply_edits, edit_fields, merge_edits
+from bot.minutes.draft import Publication, apply_edits, edit_fields, field_value, merge_edits
 from bot.routing import (
     ACTION_MINUTES_APPROVE,
     ACTION_MINUTES_CORRECT,
@@ -407,11 +407,16 @@ def _conflict_notice(turn: Turn, draft: MinutesDraft, conflicts: tuple[str, ...]
 def _note_too_long(turn: Turn, draft: MinutesDraft, data: dict[str, Any]) -> str | None:
     """What to say when a text on the card is over the limit for a minutes note (nothing is saved then:
     the minutes card, shared by everyone, must stay small enough for Teams)."""
+    texts = []
     for name in edit_fields(draft.content):
         value = data.get(name)
         if isinstance(value, str) and limits.too_long(value, limits.MINUTES_NOTE):
             return turn.t("minutes.note_too_long", field=_field_name(turn, draft, name), length=limits.length(value),
                           max=limits.MINUTES_NOTE)
+        texts.append(value if isinstance(value, str) else field_value(draft.content, name))
+    total = "".join(texts)
+    if limits.too_long(total, limits.MINUTES_NOTES):
+        return turn.t("minutes.notes_too_long", length=limits.length(total), max=limits.MINUTES_NOTES)
     return None
 
 

@@ -137,6 +137,10 @@ SV: dict[str, str] = {
         "Texten under {field} är för lång ({length} tecken, högst {max}). Korta ner den och tryck "
         "**Spara utkast** igen. Inget av det du skrev nu sparades."
     ),
+    "minutes.notes_too_long": (
+        "Anteckningarna blir tillsammans för långa för protokollkortet ({length} tecken, högst {max}). "
+        "Korta ner några av dem och tryck **Spara utkast** igen. Inget av det du skrev nu sparades."
+    ),
 }
 
 EN: dict[str, str] = {}

@@ -289,3 +289,27 @@ async def test_reminder_cards_fit_after_long_old_records(bot: Harness) -> None:
     for days in (4, 8, 10):
         await service.runner.run_due(bot.clock.now() + timedelta(days=days))
     assert len(_sizes_ok(bot, before)) >= 2  # the week reminder, the digest, the action item nudge
+
+
+async def _save_notes(h: Harness, **fields: str) -> dict[str, Any]:
+    await h.post(h.invoke("minutes_refresh", {"meeting_id": MID}, SOFIA))
+    draft = h.store.minutes.draft(TEAM_ID, MID)
+    resp = await h.post(h.invoke(ACTION_MINUTES_SAVE, {"meeting_id": MID, "revision": draft.revision, **fields}, SOFIA))
+    return await resp.json()
+
+
+async def test_minutes_notes_together_over_the_limit_are_not_saved(bot: Harness) -> None:
+    note = "Anteckning om mötet. " * 180  # 3,780 characters: each field is within its own limit
+    body = await _save_notes(bot, checkin_summary=note, checkout_summary=note, notes_t1=note)
+    assert str(limits.MINUTES_NOTES) in json.dumps(body, ensure_ascii=False)
+    assert "Anteckning om mötet" not in json.dumps(bot.store.minutes.draft(TEAM_ID, MID).content, ensure_ascii=False)
+
+
+async def test_the_editor_card_fits_with_notes_at_the_limit_and_long_records(bot: Harness) -> None:
+    _store_long_records(bot)
+    note = "Anteckning om mötet, med å, ä och ö. " * 100  # about 3,700 characters
+    await _save_notes(bot, checkin_summary=note, checkout_summary=note)
+    assert "Anteckning om mötet" in json.dumps(bot.store.minutes.draft(TEAM_ID, MID).content, ensure_ascii=False)
+    before = len(bot.connector.posted)
+    await bot.say_cards("protokoll", SOFIA)
+    _sizes_ok(bot, before)
