@@ -11,7 +11,7 @@ from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity
 
 from bot import features, install
-from bot.cards import plain_text
+from bot.cards import NETWORK, outgoing, plain_text
 from bot.formatting import first_name
 from bot.mentions import read_mentions
 from bot.messages import locale_of, t
@@ -118,13 +118,14 @@ class SkisBot(TeamsActivityHandler):
         return InvokeResponse(status=200, body=body)
 
     async def _run_card_action(self, turn: Turn, action: Any) -> CardReply | None:
-        # An audit line per click (who, what, where; never what the card carried): a forged or
-        # replayed action can be traced even when the handler refuses it.
+        # An audit line per click (who, what, where, and the network the card names; nothing else
+        # the card carried): a forged or replayed action can be traced even when it is refused.
         log.info(
-            "card action %s by %s in %s (activity %s)",
+            "card action %s by %s in %s for network %.80r (activity %s)",
             action.verb if action is not None else "(unknown)",
             turn.member.key,
             turn.team.key,
+            action.data.get(NETWORK) if action is not None else None,
             turn.activity.id,
         )
         if action is None:
@@ -132,7 +133,45 @@ class SkisBot(TeamsActivityHandler):
         handler = self.card_actions.get(action.verb)
         if handler is None:
             return CardReply(message=turn.t("core.card_unknown"))
-        return await handler(turn, action.data)
+        target = self._card_turn(turn, action.data)
+        if isinstance(target, str):
+            log.info("card action %s by %s refused: %s", action.verb, turn.member.key, target)
+            return CardReply(message=turn.t(target))
+        reply = await handler(target, action.data)
+        if reply is not None and reply.card is not None:
+            # The card that replaces the clicked one acts on the same network.
+            reply = CardReply(card=outgoing(reply.card, target.team.key), message=reply.message)
+        return reply
+
+    def _card_turn(self, turn: Turn, data: dict[str, Any]) -> Turn | str:
+        """The Turn a card action runs in: the network the card names, after checking the person
+        belongs to it; or the key of the line that says why not.
+
+        A channel or group chat is one network, so a card there acts only on it. In a 1:1 chat the
+        conversation says nothing about the network, so the card must: a card from before cards
+        named their network is taken for the person's only network, and refused if they have more.
+        """
+        network = data.get(NETWORK)
+        personal = self._personal(turn.activity)
+        if network is None or network == "":
+            if personal and len(self._networks_of(turn.activity.from_property)) > 1:
+                return "core.card_network_unknown"
+            return turn
+        if not isinstance(network, str):
+            return "core.card_unknown"
+        if network == turn.team.key:
+            return turn
+        if not personal:
+            return "core.card_other_network"
+        repo = self.services.store.teams
+        team = next((t for t in self._networks_of(turn.activity.from_property) if t.key == network), None)
+        member = repo.get_member(network, turn.member.key) if team is not None else None
+        if team is None or member is None or not member.active:
+            return "core.card_not_your_network"
+        target = Turn(context=turn.context, services=turn.services, locale=turn.locale, team=team, member=member,
+                      mentions=turn.mentions, sent=turn.sent)
+        turn.context.turn_state[TURN_KEY] = target
+        return target
 
     # Installation and membership ---------------------------------------------------------------
     async def on_conversation_update_activity(self, context: TurnContext) -> None:
@@ -208,17 +247,25 @@ class SkisBot(TeamsActivityHandler):
         person's own network (a team where the bot is installed before a group chat, such as the
         presidium's planning chat; the first one they joined if there are several)."""
         key, kind, _ = install.team_identity(activity)
-        repo = self.services.store.teams
         if kind == "personal":
-            account = activity.from_property
-            candidates = []
-            for team_key in repo.teams_of_person(member_key(account.id, account.aad_object_id)):
-                team = repo.get_team(team_key)
-                if team is not None and team.active and team.kind != "personal":
-                    candidates.append(team)
+            candidates = self._networks_of(activity.from_property)
             if candidates:
                 return min(candidates, key=lambda t: t.kind != "team")  # stable: keeps join order
         return install.ensure_team(self.services, activity)
+
+    def _networks_of(self, account: Any) -> list[Any]:
+        """The active networks (teams and group chats) a person belongs to, in join order."""
+        repo = self.services.store.teams
+        candidates = []
+        for team_key in repo.teams_of_person(member_key(account.id, account.aad_object_id)):
+            team = repo.get_team(team_key)
+            if team is not None and team.active and team.kind != "personal":
+                candidates.append(team)
+        return candidates
+
+    @staticmethod
+    def _personal(activity: Activity) -> bool:
+        return install.team_identity(activity)[1] == "personal"
 
     def _remember_personal_chat(self, activity: Activity) -> None:
         account = activity.from_property

@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
+from bot.cards import outgoing
 from bot.mentions import Mention
 from bot.messages import t
 from bot.services import Services
@@ -75,7 +76,9 @@ class Turn:
 
     async def send_card(self, card: dict[str, Any], summary: str | None = None) -> str | None:
         """Send an Adaptive Card; returns the id of the posted activity (to update it later)."""
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        # Every button says which network it acts on (a 1:1 chat can hold cards of several), and
+        # the card fits in a Teams message whatever the records it shows hold.
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(outgoing(card, self.team.key)))
         if summary:
             activity.summary = summary
         return await self._send(activity)

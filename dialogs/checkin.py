@@ -18,6 +18,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
+from bot import limits
 from bot.cards import escape
 from bot.recording import (
     checkin_saved_text,
@@ -85,6 +86,9 @@ class CheckinDialog(ComponentDialog):
             answer = command.args  # they typed the command again, with the answer after it
         if not answer.strip():
             hint = turn.t("records.checkin_empty", question=escape(options["question"]), **kind_params(kind, turn.locale))
+            return await step.replace_dialog(_FLOW, {**options, "hint": hint})
+        if limits.too_long(answer, limits.CHECKIN_ANSWER):
+            hint = turn.t("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER)
             return await step.replace_dialog(_FLOW, {**options, "hint": hint})
         stored, previous = save_checkin(turn, meeting, kind, answer, question=options["question"])
         await turn.say(checkin_saved_text(turn, meeting, stored, previous))

@@ -14,6 +14,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot import meeting_ops
+from bot.cards import for_network
 from bot.cards.meetings import confirm_card
 from bot.routing import clean_text, fold
 from bot.turn import Turn
@@ -48,7 +49,7 @@ class ConfirmMeetingDialog(ComponentDialog):
         summary = meeting_ops.confirm_summary(draft, turn.locale)
         warnings = [str(w) for w in options.get("warnings") or []]
         lines = [summary, *(f"⚠️ {w}" for w in warnings), turn.t("meetings.confirm_question")]
-        card = confirm_card(turn.t("meetings.confirm_card_title"), summary, [], draft.to_data(), turn.locale)
+        card = for_network(confirm_card(turn.t("meetings.confirm_card_title"), summary, [], draft.to_data(), turn.locale), turn.team.key)
         prompt = MessageFactory.attachment(CardFactory.adaptive_card(card), text="\n\n".join(lines))
         # The draft rides along in ``validations`` so the validator can see a button already answered.
         return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=draft.to_data()))

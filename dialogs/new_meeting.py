@@ -19,7 +19,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot import formatting, meeting_ops
+from bot import formatting, limits, meeting_ops
 from bot.dates import DateQuestion, parse_time, split_when
 from bot.routing import clean_text, fold, parse_command
 from dialogs.confirm_meeting import ConfirmMeetingDialog
@@ -116,6 +116,10 @@ class NewMeetingDialog(ComponentDialog):
             activity_id=turn.activity.id,
             token=meeting_ops.token_for(turn.activity),
         )
+        problem = limits.meeting_problem(draft.location, draft.topics, turn.locale)
+        if problem:
+            await turn.say(problem)
+            return await step.end_dialog()
         tz = turn.services.settings.timezone
         try:
             meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)

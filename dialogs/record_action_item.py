@@ -20,6 +20,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
+from bot import limits
 from bot.cards import escape
 from bot.recording import (
     Due,
@@ -103,6 +104,9 @@ class RecordActionItemDialog(ComponentDialog):
             draft = parse_action_text(reply, ctx) if reply else None
             if draft is None or not draft.title:
                 hints["title"] = turn.t("records.action_title_empty")
+                return await step.replace_dialog(_FLOW, options)
+            if limits.too_long(draft.title, limits.ACTION_TITLE):
+                hints["title"] = turn.t("records.action_title_too_long", length=limits.length(draft.title), max=limits.ACTION_TITLE)
                 return await step.replace_dialog(_FLOW, options)
             # The whole item may come in one reply: "Mejla inbjudan @Anna till nästa möte".
             options["title"] = draft.title

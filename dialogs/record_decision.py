@@ -18,6 +18,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
+from bot import limits
 from bot.recording import (
     agenda_item_problem,
     decision_saved_text,
@@ -74,6 +75,9 @@ class RecordDecisionDialog(ComponentDialog):
         item = item if item is not None else options.get("agenda_item")
         if not text:
             return await step.replace_dialog(_FLOW, {**options, "agenda_item": item, "hint": turn.t("records.decision_empty")})
+        if limits.too_long(text, limits.DECISION_TEXT):
+            hint = turn.t("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
+            return await step.replace_dialog(_FLOW, {**options, "agenda_item": item, "hint": hint})
         decision = record_decision(turn, meeting, text, item)
         await turn.say(decision_saved_text(turn, meeting, decision))
         return await step.end_dialog()

@@ -29,6 +29,9 @@ EXTERNAL = "external"  # a person outside the network, by name only
 
 _TABLE = "action_items"
 _COUNTERS = "counters"
+# Changes already made, by the id of the message that asked (`klar 4` delivered again after a
+# restart must not close item 4 again after someone reopened it).
+_APPLIED = "action_items_applied"
 
 
 @dataclass(frozen=True)
@@ -235,22 +238,36 @@ class ActionsRepo:
         """Items recorded at one meeting (open and done), by number (the minutes use this)."""
         return [i for i in self.all(team_key) if i.meeting_id == meeting_id]
 
-    def set_status(self, item: ActionItem, status: str, *, by: str, at: datetime) -> ActionItem:
-        """Mark done (remembering who and when) or reopen."""
+    def set_status(self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None) -> ActionItem:
+        """Mark done (remembering who and when) or reopen. With ``activity_id`` the change is kept
+        as made by that message, in the same write (see ``applied``)."""
         if status == DONE:
             changed = replace(item, status=DONE, done_at=at, done_by=by, updated_at=at, updated_by=by)
         else:
             changed = replace(item, status=OPEN, done_at=None, done_by=None, updated_at=at, updated_by=by)
-        self.save(changed)
+        self._save(changed, activity_id, at)
         return changed
 
-    def update(self, item: ActionItem, *, by: str, at: datetime, **changes: Any) -> ActionItem:
-        """Change title, owners or due date, keeping what it was before in ``history``."""
+    def update(self, item: ActionItem, *, by: str, at: datetime, activity_id: str | None = None, **changes: Any) -> ActionItem:
+        """Change title, owners or due date, keeping what it was before in ``history`` (and, with
+        ``activity_id``, that this message made the change)."""
         before = {k: _history_value(getattr(item, k)) for k in changes}
         entry = {"at": dump_dt(at), "by": by, "before": before}
         changed = replace(item, **changes, updated_at=at, updated_by=by, history=(*item.history, entry))
-        self.save(changed)
+        self._save(changed, activity_id, at)
         return changed
+
+    def applied(self, team_key: str, activity_id: str | None) -> bool:
+        """True when the message ``activity_id`` changed an item already."""
+        if not activity_id:
+            return False
+        return self._part(team_key).get(_APPLIED, activity_id) is not None
+
+    def _save(self, item: ActionItem, activity_id: str | None, at: datetime) -> None:
+        with self._part(item.team_key).write() as tx:
+            tx.put(_TABLE, item.id, item.to_doc())
+            if activity_id:
+                tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "item_id": item.id, "at": dump_dt(at)})
 
     def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``action_items``: id, number, meeting_id, title, owners, due, status, created_by, created_at, done_at."""

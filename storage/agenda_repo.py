@@ -26,6 +26,9 @@ PROPOSED = "proposed"  # proposed later with `punkt <text>`
 _TABLE = "agenda"
 _META = "agenda_meta"
 _META_KEY = "meta"
+# Changes already made, by the id of the message that asked for them: a message delivered again
+# (Teams retries, and the duplicate filter forgets on restart) must not move or remove a second item.
+_APPLIED = "agenda_applied"
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,10 @@ class AgendaRepo:
             for item in current:
                 if item.activity_id == activity_id:
                     return item
+            earlier = self._part(meeting).get(_APPLIED, activity_id)
+            if earlier is not None and isinstance(earlier.get("item_id"), str):
+                # Added, and removed since: not again (the caller finds it is not on the agenda).
+                return AgendaItem(id=earlier["item_id"], team_key=meeting.team_key, meeting_id=meeting.id, title=title.strip(), position=-1)
         meta = self._meta(meeting) or {"seeded": True, "next": 1}
         number = int(meta.get("next") or 1)
         item = AgendaItem(
@@ -133,25 +140,60 @@ class AgendaRepo:
             self._seed(meeting, tx, current)
             tx.put(_TABLE, item.id, item.to_doc())
             tx.put(_META, _META_KEY, {**meta, "seeded": True, "next": number + 1})
+            if activity_id:
+                tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "outcome": {}, "item_id": item.id, "at": dump_dt(at)})
         return item
 
-    def edit(self, meeting: Meeting, item_id: str, title: str, *, by: str, at: datetime) -> AgendaItem | None:
-        """Change an item's wording; None if there is no such item."""
+    def applied(self, meeting: Meeting, activity_id: str | None) -> dict[str, Any] | None:
+        """What the change asked for by ``activity_id`` left to say, if it was made already."""
+        if not activity_id:
+            return None
+        doc = self._part(meeting).get(_APPLIED, activity_id)
+        return dict(doc.get("outcome") or {}) if doc is not None else None
+
+    def _mark(self, tx: Any, activity_id: str | None, outcome: dict[str, Any] | None, at: datetime | None) -> None:
+        if activity_id:
+            tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "outcome": outcome or {}, "at": dump_dt(at)})
+
+    def edit(
+        self,
+        meeting: Meeting,
+        item_id: str,
+        title: str,
+        *,
+        by: str,
+        at: datetime,
+        activity_id: str | None = None,
+        outcome: dict[str, Any] | None = None,
+    ) -> AgendaItem | None:
+        """Change an item's wording; None if there is no such item. With ``activity_id`` the change
+        is made once: ``outcome`` is kept with it for ``applied`` (in the same write)."""
         current = self.items(meeting)
         item = next((i for i in current if i.id == item_id), None)
-        if item is None:
+        if item is None or self.applied(meeting, activity_id) is not None:
             return None
         changed = replace(item, title=title.strip(), updated_at=at, updated_by=by)
         with self._part(meeting).write() as tx:
             self._seed(meeting, tx, current)
             tx.put(_TABLE, changed.id, changed.to_doc())
+            self._mark(tx, activity_id, outcome, at)
         return changed
 
-    def move(self, meeting: Meeting, item_id: str, index: int) -> list[AgendaItem]:
-        """Move an item to ``index`` (0-based, clamped) among the meeting's items; returns the new order."""
+    def move(
+        self,
+        meeting: Meeting,
+        item_id: str,
+        index: int,
+        *,
+        activity_id: str | None = None,
+        outcome: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> list[AgendaItem]:
+        """Move an item to ``index`` (0-based, clamped) among the meeting's items; returns the new order.
+        With ``activity_id`` the move is made once (see ``edit``)."""
         current = self.items(meeting)
         item = next((i for i in current if i.id == item_id), None)
-        if item is None:
+        if item is None or self.applied(meeting, activity_id) is not None:
             return current
         rest = [i for i in current if i.id != item_id]
         index = max(0, min(index, len(rest)))
@@ -161,17 +203,28 @@ class AgendaRepo:
             self._seed(meeting, tx, current)
             for i in renumbered:
                 tx.put(_TABLE, i.id, i.to_doc())
+            self._mark(tx, activity_id, outcome, at)
         return renumbered
 
-    def remove(self, meeting: Meeting, item_id: str) -> AgendaItem | None:
-        """Take an item off the agenda; returns it, or None if there was none."""
+    def remove(
+        self,
+        meeting: Meeting,
+        item_id: str,
+        *,
+        activity_id: str | None = None,
+        outcome: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> AgendaItem | None:
+        """Take an item off the agenda; returns it, or None if there was none. With ``activity_id``
+        the removal is made once (see ``edit``)."""
         current = self.items(meeting)
         item = next((i for i in current if i.id == item_id), None)
-        if item is None:
+        if item is None or self.applied(meeting, activity_id) is not None:
             return None
         with self._part(meeting).write() as tx:
             self._seed(meeting, tx, current)
             tx.delete(_TABLE, item_id)
+            self._mark(tx, activity_id, outcome, at)
         return item
 
     def _seed(self, meeting: Meeting, tx: Any, current: list[AgendaItem]) -> None:

@@ -22,6 +22,7 @@ from storage.teams_repo import team_partition
 _TABLE = "decisions"
 _INDEX = "decision_index"
 _COUNTERS = "counters"
+_APPLIED = "decisions_applied"  # corrections made, by the id of the message that asked
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,18 @@ class DecisionsRepo:
         return sorted(found, key=lambda d: d.number, reverse=True)
 
     def correct(
-        self, decision: Decision, *, text: str, by: str, at: datetime, by_name: str = "", agenda_item: int | None = None
+        self,
+        decision: Decision,
+        *,
+        text: str,
+        by: str,
+        at: datetime,
+        by_name: str = "",
+        agenda_item: int | None = None,
+        activity_id: str | None = None,
     ) -> Decision:
-        """Replace the wording, keeping the earlier wording (and who wrote it) in ``history``."""
+        """Replace the wording, keeping the earlier wording (and who wrote it) in ``history``; with
+        ``activity_id``, also that this message made the change (same write, see ``corrected_by``)."""
         if not text.strip():
             raise ValueError("a decision needs a text")
         earlier = DecisionVersion(decision.text, decision.recorded_by, decision.recorded_at, decision.recorded_by_name)
@@ -207,7 +217,17 @@ class DecisionsRepo:
         )
         with self._engine.partition(meeting_partition(decision.team_key, decision.meeting_id)).write() as tx:
             tx.put(_TABLE, changed.id, changed.to_doc())
+            if activity_id:
+                tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "decision_id": changed.id, "at": dump_dt(at)})
         return changed
+
+    def corrected_by(self, decision: Decision, activity_id: str | None) -> bool:
+        """True when the message ``activity_id`` corrected this decision's meeting's decisions already
+        (a correction delivered again after a restart is not made twice)."""
+        if not activity_id:
+            return False
+        part = self._engine.partition(meeting_partition(decision.team_key, decision.meeting_id))
+        return part.get(_APPLIED, activity_id) is not None
 
     def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``decisions``: id, meeting_id, text, agenda_item, recorded_by, recorded_at, history (+ number)."""

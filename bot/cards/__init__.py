@@ -8,6 +8,8 @@ clients that lack it fall back to the same data as an ``Action.Submit``.
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 from typing import Any
 
@@ -15,6 +17,17 @@ CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 Element = dict[str, Any]
+
+# The key every button's data carries with the network (team key) it acts on: in a 1:1 chat a
+# person in two networks gets cards from both, and only the card knows which one it is about.
+NETWORK = "network"
+_BUTTONS = ("Action.Execute", "Action.Submit")
+
+# Teams refuses an activity over about 28 KB of JSON as sent (escaped: "å" is six bytes, an emoji
+# twelve). A card stays below this, whatever people stored in the records it shows.
+MAX_CARD_BYTES = 24_000
+# A text is never cut below this (a card that still does not fit has too many texts, not long ones).
+_MIN_CUT = 120
 
 
 def adaptive_card(
@@ -77,6 +90,95 @@ def execute(title: str, verb: str, *, style: str | None = None, **data: Any) -> 
     if style:
         action["style"] = style
     return action
+
+
+def for_network(card: dict[str, Any], network: str) -> dict[str, Any]:
+    """A copy of ``card`` where every button (fallbacks, refresh, shown cards included) carries
+    ``network``; the bot acts there and nowhere else when it is clicked."""
+    return _stamp(card, network)
+
+
+def _stamp(value: Any, network: str) -> Any:
+    if isinstance(value, list):
+        return [_stamp(v, network) for v in value]
+    if not isinstance(value, dict):
+        return value
+    stamped = {k: _stamp(v, network) for k, v in value.items()}
+    if stamped.get("type") in _BUTTONS and isinstance(stamped.get("data"), dict):
+        stamped["data"] = {**stamped["data"], NETWORK: network}
+    return stamped
+
+
+def wire_size(value: Any) -> int:
+    """Bytes ``value`` takes in the activity's JSON (bot.turn.wire_size, for any JSON value)."""
+    return len(json.dumps(value)) - (2 if isinstance(value, str) else 0)
+
+
+def card_size(card: dict[str, Any]) -> int:
+    return wire_size(card)
+
+
+def clip(value: str, max_bytes: int) -> str:
+    """``value`` cut (with "…") so that it takes at most ``max_bytes`` of escaped JSON."""
+    if wire_size(value) <= max_bytes:
+        return value
+    room = max_bytes - wire_size("…")
+    low, high = 0, len(value)  # the longest prefix that fits: a binary search, each step one json.dumps
+    while low < high:
+        middle = (low + high + 1) // 2
+        if wire_size(value[:middle]) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    # Never end on a backslash that ``escape`` put before a markup character.
+    return value[:low].rstrip().rstrip("\\") + "…"
+
+
+def outgoing(card: dict[str, Any], network: str) -> dict[str, Any]:
+    """The card as it is sent: its buttons name ``network``, and it fits in a Teams message."""
+    return fit(for_network(card, network))
+
+
+def fit(card: dict[str, Any], budget: int = MAX_CARD_BYTES) -> dict[str, Any]:
+    """``card``, or a copy whose longest texts are shortened until it takes at most ``budget``
+    bytes. The cards page and shorten their lists themselves; this is the guarantee behind them,
+    for a record stored before the limits or a card that forgot one. Inputs are never cut: a
+    shortened value would be saved shortened."""
+    size = card_size(card)
+    if size <= budget:
+        return card
+    card = copy.deepcopy(card)
+    texts: list[tuple[dict[str, Any], str]] = []
+    _collect_texts(card, texts)
+    for _ in range(len(texts) * 4):
+        over = size - budget
+        if over <= 0 or not texts:
+            break
+        holder, key = max(texts, key=lambda entry: wire_size(entry[0][entry[1]]))
+        current = wire_size(holder[key])
+        if current <= _MIN_CUT:
+            break
+        holder[key] = clip(holder[key], max(_MIN_CUT, current - over - 16))
+        size = card_size(card)
+    return card
+
+
+def _collect_texts(value: Any, out: list[tuple[dict[str, Any], str]]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _collect_texts(item, out)
+        return
+    if not isinstance(value, dict):
+        return
+    kind = value.get("type")
+    if kind == "TextBlock" and isinstance(value.get("text"), str):
+        out.append((value, "text"))
+    elif kind is None and isinstance(value.get("title"), str) and isinstance(value.get("value"), str):
+        out.append((value, "value"))  # a FactSet's fact
+    if kind in _BUTTONS or (isinstance(kind, str) and kind.startswith("Input.")):
+        return  # button data and what people type are never cut
+    for item in value.values():
+        _collect_texts(item, out)
 
 
 def escape(value: str) -> str:

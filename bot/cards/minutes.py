@@ -8,13 +8,23 @@ it was made from; what a click may do is decided on the server from the clicking
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cards import Element, adaptive_card, bullet_list, escape, execute, facts, heading, subheading, text
+from bot.cards import (
+    Element,
+    adaptive_card,
+    bullet_list,
+    card_size,
+    escape,
+    execute,
+    facts,
+    heading,
+    subheading,
+    text,
+)
 from bot.messages import t
 from bot.minutes.draft import (
     CHECKIN_SUMMARY,
@@ -77,7 +87,7 @@ def minutes_card(
 ) -> dict[str, Any]:
     """The card for one viewer (pure): draft editor, draft view, or confirmed minutes."""
     card = _card(pub, view, meeting_id, refresh_user_ids, tz, locale, compact=False)
-    if len(json.dumps(card, ensure_ascii=False).encode("utf-8")) > MAX_CARD_BYTES:
+    if card_size(card) > MAX_CARD_BYTES:  # measured as sent: escaped, so an emoji counts twelve
         card = _card(pub, view, meeting_id, refresh_user_ids, tz, locale, compact=True)
     return card
 

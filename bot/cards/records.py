@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.cards import Element, adaptive_card, escape, execute, heading, subheading, text
+from bot.cards import Element, adaptive_card, clip, escape, execute, heading, subheading, text, wire_size
 from bot.messages import t
 from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM, ACTION_ACTION_ITEMS_PAGE
 
@@ -22,6 +22,15 @@ ANSWER_LIMIT = 2000
 # page. A page of 20 is what people can take in, and keeps the card small: a card listing 200
 # items cost more per turn than the stock echo bot's whole turn (see docs/performance.md).
 ITEM_PAGE = 20
+# A page also ends when its rows would take more than this (escaped JSON), so that a few very long
+# titles make shorter pages rather than a card Teams refuses. Below the card limit by the heading,
+# the buttons and the "Ny uppgift" form.
+ITEMS_BUDGET = 20_000
+ROW_OVERHEAD = 910  # a row's columns and its "Klar" button (with fallback and ids), without its texts
+# What one row of a list shows of a record at most; the whole text is one command away.
+ROW_TITLE_BYTES = 600
+ROW_OWNERS_BYTES = 300
+DECISION_ROW_BYTES = 1600  # the decision log shows 10 a page
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class ItemRow:
     owners: str  # already worded ("Anna Gustafsson och alla från Skövde")
     due: str  # already worded ("fredag 4 december 2026"), "" without a due date
     overdue: bool = False
+    id: str = ""  # the item's record id: its "Klar" button closes this item and no other
 
 
 @dataclass(frozen=True)
@@ -70,11 +80,31 @@ class DecisionRow:
 
 
 def _size(elements: list[Element]) -> int:
-    return len(json.dumps(elements, ensure_ascii=False).encode("utf-8"))
+    return len(json.dumps(elements))  # as sent: escaped, an emoji is twelve bytes
 
 
 def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    value = value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    return clip(value, limit * 6)  # and at most as many bytes as ``limit`` Swedish letters
+
+
+def item_row_size(title: str, owners: str) -> int:
+    """About what a row of the open-items card takes (for paging before the rows are worded)."""
+    return ROW_OVERHEAD + wire_size(clip(title, ROW_TITLE_BYTES)) + min(wire_size(owners), ROW_OWNERS_BYTES)
+
+
+def item_pages(row_sizes: list[int], budget: int = ITEMS_BUDGET, most: int = ITEM_PAGE) -> list[tuple[int, int]]:
+    """(start, end) of each page of the open-items list: at most ``most`` rows and ``budget`` bytes
+    (a single row over the budget is a page of its own)."""
+    pages: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for index, row in enumerate(row_sizes):
+        if index > start and (index - start >= most or size + row > budget):
+            pages.append((start, index))
+            start, size = index, 0
+        size += row
+    pages.append((start, len(row_sizes)))
+    return pages
 
 
 # --- Check-ins ------------------------------------------------------------------------------------
@@ -200,7 +230,7 @@ def action_items_card(
 
 
 def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
-    details = escape(item.owners)
+    details = escape(clip(item.owners, ROW_OWNERS_BYTES))
     if item.due:
         key = "records.actions_row_overdue" if item.overdue else "records.actions_row_due"
         details += " · " + t(key, locale, due=escape(item.due))
@@ -214,7 +244,7 @@ def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
             {
                 "type": "Column",
                 "width": "stretch",
-                "items": [text(f"**{item.number}** · {escape(item.title)}"), due_block],
+                "items": [text(f"**{item.number}** · {escape(clip(item.title, ROW_TITLE_BYTES))}"), due_block],
             },
             {
                 "type": "Column",
@@ -224,7 +254,7 @@ def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
                     {
                         "type": "ActionSet",
                         # A later page goes along, so the list shown again after "Klar" stays where it was.
-                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, view=view,
+                        "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, id=item.id, view=view,
                                             **({"page": page} if page > 1 else {}))],
                     }
                 ],
@@ -250,7 +280,7 @@ def decision_log_card(*, title: str, subtitle: str, rows: list[DecisionRow], foo
                 "type": "Container",
                 "separator": True,
                 "spacing": "Medium",
-                "items": [text(line, subtle=True), text(escape(row.text), spacing="Small")],
+                "items": [text(line, subtle=True), text(escape(clip(row.text, DECISION_ROW_BYTES)), spacing="Small")],
             }
         )
     if footer:

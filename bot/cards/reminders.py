@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.cards import Element, adaptive_card, escape, execute, facts, heading, subheading, text
+from bot.cards import Element, adaptive_card, clip, escape, execute, facts, heading, subheading, text
 from bot.cards.meetings import attend_actions, place_text
 from bot.messages import t
 from bot.routing import ACTION_ACTION_DONE, ACTION_CHECKIN
@@ -17,6 +17,8 @@ from bot.routing import ACTION_ACTION_DONE, ACTION_CHECKIN
 MAX_AGENDA = 15
 MAX_ACTIONS = 10
 MAX_NAMES = 30
+# What a reminder shows of one stored text at most (a title stored before the limits can be 30 KB).
+TITLE_BYTES = 600
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class ActionLine:
     owners: str
     due: str = ""  # "fredag 4 december 2026", or "" without a due date
     overdue: bool = False
+    id: str = ""  # the item's record id: the "Klar" button closes this item and no other
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _names(names: tuple[str, ...] | list[str]) -> str:
 
 
 def _agenda_block(lines: tuple[AgendaLine, ...] | list[AgendaLine], locale: str) -> list[Element]:
-    shown = [f"{line.number}. {escape(line.title)}" for line in list(lines)[:MAX_AGENDA]]
+    shown = [f"{line.number}. {escape(clip(line.title, TITLE_BYTES))}" for line in list(lines)[:MAX_AGENDA]]
     blocks: list[Element] = [text("\n".join(shown) if shown else "–", spacing="Small")]
     if len(lines) > MAX_AGENDA:
         blocks.append(text(t("reminders.agenda_more", locale, count=len(lines) - MAX_AGENDA), subtle=True, spacing="None"))
@@ -96,7 +99,7 @@ def week_card(meeting: MeetingInfo, agenda: list[AgendaLine], question: str | No
     if question:
         body += [
             subheading(t("reminders.checkin_heading", locale)),
-            text(f"*{escape(question)}*", spacing="Small"),
+            text(f"*{escape(clip(question, TITLE_BYTES))}*", spacing="Small"),
             {
                 "type": "Input.Text",
                 "id": "answer",
@@ -145,7 +148,7 @@ def digest_card(view: DigestView, locale: str = "sv") -> dict[str, Any]:
     body.append(subheading(t("reminders.agenda", locale)))
     lines = []
     for line in view.agenda[:MAX_AGENDA]:
-        row = f"{line.number}. {escape(line.title)}"
+        row = f"{line.number}. {escape(clip(line.title, TITLE_BYTES))}"
         if line.proposed_by:
             row += f" _({t('reminders.digest_proposed', locale, name=escape(line.proposed_by))})_"
         lines.append(row)
@@ -157,7 +160,7 @@ def digest_card(view: DigestView, locale: str = "sv") -> dict[str, Any]:
     body.append(subheading(t("reminders.digest_checkins", locale, answered=len(view.answered), total=total)))
     checkin_lines = []
     if view.question:
-        checkin_lines.append(t("reminders.digest_checkins_question", locale, question=escape(view.question)))
+        checkin_lines.append(t("reminders.digest_checkins_question", locale, question=escape(clip(view.question, TITLE_BYTES))))
     if view.not_answered:
         checkin_lines.append(t("reminders.digest_checkins_missing", locale, names=_names(view.not_answered)))
     if checkin_lines:
@@ -175,7 +178,7 @@ def digest_card(view: DigestView, locale: str = "sv") -> dict[str, Any]:
     body.append(subheading(t("reminders.digest_actions", locale, count=len(view.actions), overdue=overdue)))
     if view.actions:
         for action in view.actions[:MAX_ACTIONS]:
-            row = t("reminders.digest_action_row", locale, number=action.number, title=escape(action.title), owners=escape(action.owners))
+            row = t("reminders.digest_action_row", locale, number=action.number, title=escape(clip(action.title, TITLE_BYTES)), owners=escape(action.owners))
             block = text(row, spacing="Small")
             if action.due:
                 key = "reminders.digest_action_overdue" if action.overdue else "reminders.digest_action_due"
@@ -197,12 +200,12 @@ def action_card(action: ActionLine, locale: str = "sv") -> dict[str, Any]:
     """A 1:1 nudge about one action item, with a "Klar" button (handled by the records feature)."""
     title_key = "reminders.action_overdue_title" if action.overdue else "reminders.action_due_title"
     text_key = "reminders.action_overdue_text" if action.overdue else "reminders.action_due_text"
-    main = text(t(text_key, locale, number=action.number, due=escape(action.due), title=escape(action.title)))
+    main = text(t(text_key, locale, number=action.number, due=escape(action.due), title=escape(clip(action.title, TITLE_BYTES))))
     body: list[Element] = [
         heading(t(title_key, locale), size="Medium"),
         main,
         text(t("reminders.action_owners", locale, owners=escape(action.owners)), subtle=True, spacing="Small"),
         text(t("reminders.action_hint", locale, number=action.number), subtle=True, spacing="Medium"),
     ]
-    done = execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, style="positive", number=action.number)
+    done = execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, style="positive", number=action.number, id=action.id)
     return adaptive_card(body, [done])

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import install, meeting_ops
+from bot import install, limits, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.cards import meetings as cards
@@ -52,7 +52,7 @@ from storage.attendance_repo import NO, SUBSTITUTE, YES, AttendanceAnswer, Prese
 from storage.meetings_repo import ONGOING_GRACE, Meeting
 from storage.teams_repo import Member
 
-MAX_ITEM_CHARS = 200
+MAX_ITEM_CHARS = limits.AGENDA_ITEM
 ROLE_NAMES = ("presidium", "ordförande", "sekreterare")
 _ROLE_WORDS = {
     "presidium": "presidium",
@@ -228,6 +228,10 @@ ALL_ASK = ("date", "time", "place", "topics")
 
 async def _propose(turn: Turn, draft: Draft) -> None:
     """Store the draft, or first ask "Spara ändå?" when its day is unusual."""
+    problem = limits.meeting_problem(draft.location, draft.topics, turn.locale)
+    if problem:
+        await turn.say(problem)
+        return
     tz = _tz(turn)
     try:
         meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
@@ -384,17 +388,34 @@ async def propose_item(turn: Turn, args: str) -> None:
     if not title:
         await turn.say_key("meetings.item_usage")
         return
-    if len(title) > MAX_ITEM_CHARS:
-        await turn.say_key("meetings.item_too_long", length=len(title), max=MAX_ITEM_CHARS)
+    if limits.too_long(title, MAX_ITEM_CHARS):
+        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
         return
     meeting = current_meeting(turn)
     if meeting is None:
         await turn.say_key("meetings.no_meeting_for_agenda")
         return
+    # The same message delivered again adds nothing (the store keys the item by the message's id).
     item = turn.store.agenda.add(meeting, title, by=turn.member.key, by_name=turn.member.name, at=turn.now, activity_id=turn.activity.id)
     agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
-    number = next(e.number for e in agenda.entries if e.item_id == item.id)
+    number = next((e.number for e in agenda.entries if e.item_id == item.id), None)
+    if number is None:  # added by this message and removed since
+        await turn.say_key("meetings.agenda_already_done")
+        return
     await turn.say_key("meetings.item_saved", title=item.title, number=number, when=_when(turn, meeting))
+
+
+async def _done_before(turn: Turn, meeting: Meeting) -> bool:
+    """True (after saying again what was done) when this message changed the agenda already: Teams
+    delivers a message again when it got no answer, also after a restart."""
+    done = turn.store.agenda.applied(meeting, turn.activity.id)
+    if done is None:
+        return False
+    if isinstance(done.get("key"), str) and isinstance(done.get("params"), dict):
+        await turn.say_key(done["key"], **done["params"])
+    else:
+        await turn.say_key("meetings.agenda_already_done")
+    return True
 
 
 async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Any, Any, str] | None:
@@ -407,6 +428,8 @@ async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Any, An
     if meeting is None:
         await turn.say_key("meetings.no_meeting_for_agenda")
         return None
+    if await _done_before(turn, meeting):
+        return None  # the numbers have changed since: reading "punkt 4" again would pick another item
     agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
     number = int(m.group(1))
     entry = agenda.entry(number)
@@ -441,13 +464,16 @@ async def move_item(turn: Turn, args: str) -> None:
     wanted = agenda.items_start if word in ("forst", "overst") else agenda.items_end if word in ("sist", "underst") else int(word)
     index = wanted - agenda.items_start
     clamped = not 0 <= index < agenda.items_count
-    turn.store.agenda.move(agenda.meeting, entry.item_id, index)
-    after = build_agenda(turn.store, turn.team, agenda.meeting, turn.locale)
-    number = next(e.number for e in after.entries if e.item_id == entry.item_id)
+    # Where it lands (the store clamps the same way), worked out first so the reply is kept with the move.
+    number = agenda.items_start + max(0, min(index, agenda.items_count - 1))
     if clamped:
-        await turn.say_key("meetings.item_moved_clamped", title=entry.title, number=number, first=after.items_start, last=after.items_end)
+        key, params = "meetings.item_moved_clamped", {"title": entry.title, "number": number, "first": agenda.items_start,
+                                                      "last": agenda.items_end}
     else:
-        await turn.say_key("meetings.item_moved", title=entry.title, number=number)
+        key, params = "meetings.item_moved", {"title": entry.title, "number": number}
+    turn.store.agenda.move(agenda.meeting, entry.item_id, index, activity_id=turn.activity.id,
+                           outcome={"key": key, "params": params}, at=turn.now)
+    await turn.say_key(key, **params)
 
 
 async def edit_item(turn: Turn, args: str) -> None:
@@ -460,11 +486,13 @@ async def edit_item(turn: Turn, args: str) -> None:
     if not title:
         await turn.say_key("meetings.item_edit_usage")
         return
-    if len(title) > MAX_ITEM_CHARS:
-        await turn.say_key("meetings.item_too_long", length=len(title), max=MAX_ITEM_CHARS)
+    if limits.too_long(title, MAX_ITEM_CHARS):
+        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
         return
-    turn.store.agenda.edit(agenda.meeting, entry.item_id, title, by=turn.member.key, at=turn.now)
-    await turn.say_key("meetings.item_edited", number=entry.number, title=title, old=entry.title)
+    params = {"number": entry.number, "title": title, "old": entry.title}
+    turn.store.agenda.edit(agenda.meeting, entry.item_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
+                           outcome={"key": "meetings.item_edited", "params": params})
+    await turn.say_key("meetings.item_edited", **params)
 
 
 async def remove_item(turn: Turn, args: str) -> None:
@@ -473,7 +501,8 @@ async def remove_item(turn: Turn, args: str) -> None:
     if target is None:
         return
     agenda, entry, _rest = target
-    turn.store.agenda.remove(agenda.meeting, entry.item_id)
+    turn.store.agenda.remove(agenda.meeting, entry.item_id, activity_id=turn.activity.id,
+                             outcome={"key": "meetings.item_removed", "params": {"title": entry.title}}, at=turn.now)
     await turn.say_key("meetings.item_removed", title=entry.title)
 
 

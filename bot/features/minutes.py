@@ -20,15 +20,15 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 
-from bot import formatting
-from bot.cards import escape
+from bot import formatting, limits
+from bot.cards import escape, outgoing
 from bot.cards.minutes import COMMENT_INPUT, REASON_INPUT, CardView, minutes_card
 from bot.dates import DateQuestion, When, parse_when
 from bot.install import conversation_ref
 from bot.meeting_ops import find_meetings
 from bot.messages import t
 from bot.minutes import sources
-from bot.minutes.draft import Publication, apply_edits, edit_fields, merge_edits
+from bot.minutes.draft import Publication, apply_edits, edit_fields, field_value, merge_edits
 from bot.routing import (
     ACTION_MINUTES_APPROVE,
     ACTION_MINUTES_CORRECT,
@@ -138,7 +138,7 @@ def card_for(
             notice=notice,
             no_secretary=not _people_with(services, team, SECRETARY),
         )
-    return minutes_card(
+    card = minutes_card(
         pub,
         view,
         meeting_id=draft.meeting_id,
@@ -146,6 +146,8 @@ def card_for(
         tz=_tz(services),
         locale=locale,
     )
+    # Also sent outside a turn (to the channel, to update earlier cards): it names its network itself.
+    return outgoing(card, team.key)
 
 
 def _date_text(services: Services, meeting: Meeting, locale: str) -> str:
@@ -415,15 +417,31 @@ def _save_edits(turn: Turn, draft: MinutesDraft, built: dict[str, Any], data: di
     return saved, merged.conflicts
 
 
+def _field_name(turn: Turn, draft: MinutesDraft, name: str) -> str:
+    if name.startswith("notes_"):
+        item = next((i for i in draft.content.get("items", []) if "notes_" + i["key"] == name), None)
+        return f"{item['number']}. {item['title']}" if item else name
+    return turn.t("minutes.section.checkin" if name.startswith("checkin") else "minutes.section.checkout")
+
+
 def _conflict_notice(turn: Turn, draft: MinutesDraft, conflicts: tuple[str, ...]) -> str:
-    names = []
-    for name in conflicts:
-        if name.startswith("notes_"):
-            item = next((i for i in draft.content.get("items", []) if "notes_" + i["key"] == name), None)
-            names.append(f"{item['number']}. {item['title']}" if item else name)
-        else:
-            names.append(turn.t("minutes.section.checkin" if name.startswith("checkin") else "minutes.section.checkout"))
-    return turn.t("minutes.card_conflict_notice", fields=", ".join(names))
+    return turn.t("minutes.card_conflict_notice", fields=", ".join(_field_name(turn, draft, name) for name in conflicts))
+
+
+def _note_too_long(turn: Turn, draft: MinutesDraft, data: dict[str, Any]) -> str | None:
+    """What to say when a text on the card is over the limit for a minutes note (nothing is saved then:
+    the minutes card, shared by everyone, must stay small enough for Teams)."""
+    texts = []
+    for name in edit_fields(draft.content):
+        value = data.get(name)
+        if isinstance(value, str) and limits.too_long(value, limits.MINUTES_NOTE):
+            return turn.t("minutes.note_too_long", field=_field_name(turn, draft, name), length=limits.length(value),
+                          max=limits.MINUTES_NOTE)
+        texts.append(value if isinstance(value, str) else field_value(draft.content, name))
+    total = "".join(texts)
+    if limits.too_long(total, limits.MINUTES_NOTES):
+        return turn.t("minutes.notes_too_long", length=limits.length(total), max=limits.MINUTES_NOTES)
+    return None
 
 
 async def save_draft(turn: Turn, data: dict[str, Any]) -> CardReply | None:
@@ -436,6 +454,9 @@ async def save_draft(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     draft, built = sync_draft(turn.services, turn.team, meeting)
     if draft.locked:
         return _already(turn, draft)
+    too_long = _note_too_long(turn, draft, data)
+    if too_long:
+        return _reply(turn, draft, notice=too_long)
     saved, conflicts = _save_edits(turn, draft, built, data)
     if conflicts:
         notice = _conflict_notice(turn, saved, conflicts)
@@ -463,6 +484,9 @@ async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     draft, built = sync_draft(services, team, meeting)
     if draft.locked:
         return _already(turn, draft)
+    too_long = _note_too_long(turn, draft, data)
+    if too_long:
+        return _reply(turn, draft, notice=too_long)
     card_revision = _revision(data)
     if card_revision != draft.revision:
         # The card showed an older draft: keep what she typed, show the current one, confirm nothing.

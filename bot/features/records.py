@@ -25,9 +25,9 @@ from typing import Any
 
 from botbuilder.dialogs import Dialog
 
+from bot import limits
 from bot.cards import escape
 from bot.cards.records import (
-    ITEM_PAGE,
     AnswerRow,
     DecisionRow,
     ItemGroup,
@@ -36,6 +36,8 @@ from bot.cards.records import (
     action_items_card,
     checkins_cards,
     decision_log_card,
+    item_pages,
+    item_row_size,
 )
 from bot.formatting import format_date
 from bot.recording import (
@@ -101,7 +103,9 @@ from storage.checkins_repo import CHECKIN, CHECKOUT, KINDS
 from storage.meetings_repo import Meeting
 
 PAGE_SIZE = 10
-QUESTION_LIMIT = 300
+QUESTION_LIMIT = limits.QUESTION
+# A whole `uppgift …` message: the title with people and a due date after it.
+_ACTION_TEXT = limits.ACTION_TITLE + 1000
 _RESET_WORDS = frozenset({"standard", "ingen", "ta bort", "aterstall", "default"})
 _PAGE = re.compile(r"(?:^|\s)(?:sida|s\.)\s*(\d{1,4})\s*$", re.IGNORECASE)
 _ITEMS_PAGE = re.compile(r"\s*(?:(?:sida|s\.)\s*)?(\d{1,4})\s*", re.IGNORECASE)
@@ -122,6 +126,9 @@ async def _answer(turn: Turn, args: str, kind: str) -> None:
         await turn.say_key("records.checkin_no_meeting", **kind_params(kind, turn.locale))
         return
     if args.strip():
+        if limits.too_long(args, limits.CHECKIN_ANSWER):
+            await turn.say_key("records.checkin_too_long", length=limits.length(args), max=limits.CHECKIN_ANSWER)
+            return
         stored, previous = save_checkin(turn, meeting, kind, args)
         await turn.say(checkin_saved_text(turn, meeting, stored, previous))
         return
@@ -223,8 +230,8 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
     if not turn.has_role(*LEAD_ROLES):
         await turn.say_key("core.role_required", roles=roles_text(turn.locale, LEAD_ROLES))
         return
-    if len(text) > QUESTION_LIMIT:
-        await turn.say_key("records.question_too_long", length=len(text), limit=QUESTION_LIMIT, **params)
+    if limits.too_long(text, QUESTION_LIMIT):
+        await turn.say_key("records.question_too_long", length=limits.length(text), limit=QUESTION_LIMIT, **params)
         return
     reset = " ".join(fold(text).split()) in _RESET_WORDS
     field = "checkin_question" if kind == CHECKIN else "checkout_question"
@@ -259,6 +266,8 @@ async def checkin_card_answer(turn: Turn, data: dict[str, Any]) -> CardReply:
     answer = data.get("answer")
     if not isinstance(answer, str) or not answer.strip():
         return CardReply(message=turn.t("records.card_answer_empty"))
+    if limits.too_long(answer, limits.CHECKIN_ANSWER):
+        return CardReply(message=turn.t("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER))
     meeting_id = data.get("meeting_id")
     if isinstance(meeting_id, str) and meeting_id:
         meeting = turn.store.meetings.get(turn.team.key, meeting_id)
@@ -280,7 +289,13 @@ async def action_item(turn: Turn, args: str) -> None:
     if not args.strip():
         await _begin(turn, ACTION_DIALOG, dict(EMPTY_ACTION_OPTIONS))
         return
+    if limits.too_long(args, _ACTION_TEXT):  # not worth parsing: the title alone would be too long
+        await turn.say_key("records.action_title_too_long", length=limits.length(args), max=limits.ACTION_TITLE)
+        return
     draft = parse_action_text(args, ParseContext.of(turn))
+    if draft.title and limits.too_long(draft.title, limits.ACTION_TITLE):
+        await turn.say_key("records.action_title_too_long", length=limits.length(draft.title), max=limits.ACTION_TITLE)
+        return
     if draft.title and draft.owners and not draft.owner_problem and not draft.due_problem:
         item = await create_action_item(turn, draft.title, draft.owners, draft.due or EMPTY_DUE)
         await turn.say(action_saved_text(turn, item))
@@ -327,7 +342,7 @@ def item_groups(turn: Turn, sections: list[tuple[str, bool, list[ActionItem]]], 
         position += len(items)
         if chosen:
             rows = tuple(ItemRow(i.number, i.title, owners_text(i.owners, turn.locale), due_text(i, tz, turn.locale),
-                                 i.is_overdue(today)) for i in chosen)
+                                 i.is_overdue(today), id=i.id) for i in chosen)
             groups.append(ItemGroup(heading, rows, overdue=overdue))
     return groups
 
@@ -349,14 +364,23 @@ def items_card(turn: Turn, view: str, page: int = 1) -> dict[str, Any] | None:
 
 
 def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int) -> dict[str, Any]:
-    pages = math.ceil(len(items) / ITEM_PAGE)
+    sections = item_sections(turn, items)
+    bounds = _item_pages(sections)
+    pages = len(bounds)
     page = min(max(page, 1), pages)
-    start = (page - 1) * ITEM_PAGE
-    groups = item_groups(turn, item_sections(turn, items), start, ITEM_PAGE)
-    shown = ItemPage(page=page, pages=pages, first=start + 1, last=min(start + ITEM_PAGE, len(items)), total=len(items),
+    start, end = bounds[page - 1]
+    groups = item_groups(turn, sections, start, end - start)
+    shown = ItemPage(page=page, pages=pages, first=start + 1, last=end, total=len(items),
                      next_command=f"{command} sida {page + 1}" if page < pages else "")
     footer = turn.t("records.actions_footer", example=items[0].number)
     return action_items_card(title=title, groups=groups, footer=footer, view=view, locale=turn.locale, page=shown)
+
+
+def _item_pages(sections: list[tuple[str, bool, list[ActionItem]]]) -> list[tuple[int, int]]:
+    """Where each page of the list starts and ends: 20 items, fewer when their texts are long."""
+    ordered = [item for _heading, _overdue, items in sections for item in items]
+    # Owners are estimated from their names: wording them for hundreds of items costs too much.
+    return item_pages([item_row_size(i.title, " och ".join(o.name for o in i.owners)) for i in ordered])
 
 
 def _page_asked(args: str) -> int | None:
@@ -373,7 +397,7 @@ async def _send_items(turn: Turn, args: str, view: str) -> None:
         await turn.say_key("records.my_actions_none" if view == "mine" else "records.actions_none")
         return
     page = _page_asked(args) or 1
-    pages = math.ceil(len(items) / ITEM_PAGE)
+    pages = len(_item_pages(item_sections(turn, items)))
     if page > pages:
         await turn.say_key("records.actions_no_page", pages=pages, command=escape(f"{command} sida {pages}"))
         return
@@ -403,9 +427,12 @@ def _page_of(data: dict[str, Any]) -> int:
     return card_number(data, "page") or 1
 
 
-async def _set_status(turn: Turn, number: int, status: str) -> tuple[bool, str]:
-    """Mark done or reopen; (changed, the reply)."""
+async def _set_status(turn: Turn, number: int, status: str, item_id: str | None = None, *, keyed: bool = False) -> tuple[bool, str]:
+    """Mark done or reopen; (changed, the reply). A card names the item's record id too: the
+    number must then be that item's, so a forged or mixed-up card changes nothing."""
     item = turn.store.actions.by_number(turn.team.key, number)
+    if item_id is not None and (item is None or item.id != item_id):
+        item = None
     if item is None:
         return False, turn.t("records.action_not_found", number=number)
     title = escape(short(item.title))
@@ -416,7 +443,8 @@ async def _set_status(turn: Turn, number: int, status: str) -> tuple[bool, str]:
         return False, turn.t("records.action_already_done", number=number, date=done_on)
     if status == OPEN and item.is_open:
         return False, turn.t("records.action_already_open", number=number)
-    turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now)
+    # A typed `klar 4` is kept with its message id: delivered again after `ångra 4`, it changes nothing.
+    turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now, activity_id=turn.activity.id if keyed else None)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     key = "records.action_done" if status == DONE else "records.action_reopened"
     return True, turn.t(key, number=number, title=title)
@@ -427,7 +455,9 @@ async def _status_command(turn: Turn, args: str, status: str, command_id: str) -
     if number is None:
         await turn.say_key("records.action_number_missing", command=WORDS[command_id][0])
         return
-    _changed, reply = await _set_status(turn, number, status)
+    if await _done_before(turn):
+        return
+    _changed, reply = await _set_status(turn, number, status, keyed=True)
     await turn.say(reply)
 
 
@@ -446,7 +476,8 @@ async def action_done_card(turn: Turn, data: dict[str, Any]) -> CardReply:
     number = card_number(data, "number")
     if number is None:
         return CardReply(message=turn.t("records.action_number_missing", command=WORDS["action_done"][0]))
-    changed, reply = await _set_status(turn, number, DONE)
+    item_id = data.get("id")
+    changed, reply = await _set_status(turn, number, DONE, item_id if isinstance(item_id, str) and item_id else None)
     view = data.get("view")
     if changed and view in ("all", "mine"):
         card = items_card(turn, view, _page_of(data))
@@ -462,6 +493,8 @@ async def action_item_form(turn: Turn, data: dict[str, Any]) -> CardReply:
     due_typed = str(data.get("due") or "").strip()
     if not title:
         return CardReply(message=turn.t("records.action_form_title_missing"))
+    if limits.too_long(title, limits.ACTION_TITLE):
+        return CardReply(message=turn.t("records.action_title_too_long", length=limits.length(title), max=limits.ACTION_TITLE))
     if not owners_typed:
         return CardReply(message=turn.t("records.action_form_owners_missing"))
     owners = resolve_owner_list(owners_typed, replace(ParseContext.of(turn), mentions=[]))
@@ -475,6 +508,15 @@ async def action_item_form(turn: Turn, data: dict[str, Any]) -> CardReply:
     view = data.get("view")
     card = items_card(turn, view) if view in ("all", "mine") else None
     return CardReply(card=card, message=reply)
+
+
+async def _done_before(turn: Turn) -> bool:
+    """True (after saying so) when this message changed an action item already: Teams delivers a
+    message again when it got no answer, also after a restart, and the item may have changed since."""
+    if not turn.store.actions.applied(turn.team.key, turn.activity.id):
+        return False
+    await turn.say_key("records.already_done")
+    return True
 
 
 def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | None]:
@@ -494,6 +536,8 @@ async def action_edit(turn: Turn, args: str) -> None:
     if number is None or not rest:
         await turn.say_key("records.action_edit_usage")
         return
+    if await _done_before(turn):
+        return
     item, problem = _item_for_change(turn, number)
     if item is None:
         await turn.say(problem or "")
@@ -503,6 +547,9 @@ async def action_edit(turn: Turn, args: str) -> None:
         await turn.say(f"{draft.owner_problem or draft.due_problem}\n\n{turn.t('records.nothing_changed')}")
         return
     changes: dict[str, Any] = {}
+    if draft.title and limits.too_long(draft.title, limits.ACTION_TITLE):
+        await turn.say_key("records.action_title_too_long", length=limits.length(draft.title), max=limits.ACTION_TITLE)
+        return
     if draft.title and draft.title != item.title:
         changes["title"] = draft.title
     if draft.owners:
@@ -512,7 +559,7 @@ async def action_edit(turn: Turn, args: str) -> None:
     if not changes:
         await turn.say_key("records.action_edit_usage")
         return
-    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, **changes)
+    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id, **changes)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     lines = [turn.t("records.action_edited", number=number), action_saved_text(turn, updated).split("\n\n", 1)[1]]
     if "title" in changes:
@@ -536,6 +583,8 @@ async def action_assign(turn: Turn, args: str) -> None:
     if number is None or not rest:
         await turn.say_key("records.action_assign_usage")
         return
+    if await _done_before(turn):
+        return
     item, problem = _item_for_change(turn, number)
     if item is None:
         await turn.say(problem or "")
@@ -544,7 +593,8 @@ async def action_assign(turn: Turn, args: str) -> None:
     if result.problem:
         await turn.say(f"{result.problem}\n\n{turn.t('records.nothing_changed')}")
         return
-    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, owners=result.owners)
+    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
+                                        owners=result.owners)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     await turn.say_key(
         "records.action_assigned",
@@ -577,6 +627,9 @@ async def decision(turn: Turn, args: str) -> None:
     if not text:
         await _begin(turn, DECISION_DIALOG, {"meeting_id": meeting.id, "agenda_item": agenda_item})
         return
+    if limits.too_long(text, limits.DECISION_TEXT):
+        await turn.say_key("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
+        return
     stored = record_decision(turn, meeting, text, agenda_item)
     await turn.say(decision_saved_text(turn, meeting, stored))
 
@@ -599,13 +652,22 @@ async def decision_edit(turn: Turn, args: str) -> None:
     if not text:
         await turn.say_key("records.decision_edit_usage")
         return
+    if limits.too_long(text, limits.DECISION_TEXT):
+        await turn.say_key("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
+        return
     meeting = turn.store.meetings.get(turn.team.key, found.meeting_id)
     problem = agenda_item_problem(turn, meeting, agenda_item) if meeting else None
     if problem:
         await turn.say(problem)
         return
+    if turn.store.decisions.corrected_by(found, turn.activity.id):
+        # Delivered again after a restart: correcting once more would push a copy into the history
+        # (or undo a later correction).
+        await turn.say_key("records.already_done")
+        return
     corrected = turn.store.decisions.correct(
-        found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item
+        found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item,
+        activity_id=turn.activity.id,
     )
     await turn.say_key(
         "records.decision_corrected",

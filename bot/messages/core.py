@@ -71,6 +71,19 @@ SV: dict[str, str] = {
     "core.role.sekreterare": "sekreteraren",
     "core.or": "eller",
     "core.not_in_network": "Du finns inte i nätverkets medlemslista än. Be ordföranden lägga till dig, eller skriv **hjälp**.",
+    "core.card_network_unknown": (
+        "Det här kortet är från innan korten visste vilket nätverk de gäller, och du är med i flera nätverk, "
+        "så jag gjorde ingenting. Skriv kommandot i nätverkets kanal i stället, till exempel **klar 3** "
+        "eller **kommer**, eller skriv **hjälp**."
+    ),
+    "core.card_not_your_network": (
+        "Det här kortet gäller ett nätverk som du inte är med i (längre), så jag gjorde ingenting. "
+        "Skriv **hjälp** för att se vad du kan göra."
+    ),
+    "core.card_other_network": (
+        "Det här kortet gäller ett annat nätverk än det här, så jag gjorde ingenting. "
+        "Använd kortet där det skickades, eller skriv kommandot i det nätverkets kanal."
+    ),
 }
 
 EN: dict[str, str] = {
@@ -93,4 +106,10 @@ EN: dict[str, str] = {
     "core.not_saved": "I could not save that just now, so nothing was changed. Please try again shortly.",
     "core.cancelled": "OK, cancelled. Nothing was saved.",
     "core.role_required": "Only {roles} may do that. Type **medlemmar** to see who they are.",
+    "core.card_network_unknown": (
+        "This card is from before cards knew which network they belong to, and you are in several networks, "
+        "so I did nothing. Type the command in the network's channel instead, for example **klar 3**, or type **help**."
+    ),
+    "core.card_not_your_network": "This card belongs to a network you are not (or no longer) in, so I did nothing. Type **help** to see what you can do.",
+    "core.card_other_network": "This card belongs to another network than this one, so I did nothing. Use the card where it was sent.",
 }

@@ -121,6 +121,7 @@ SV: dict[str, str] = {
     "meetings.item_edited": "Klart! Punkt {number} heter nu ”{title}” (förut ”{old}”).",
     "meetings.item_removed": "Klart! ”{title}” är borttagen från dagordningen. Ångra: *punkt {title}*.",
     "meetings.item_not_yours": "Det får bara {roles} göra, eller den som föreslog punkten. Skriv **medlemmar** för att se vilka det är.",
+    "meetings.agenda_already_done": "Det meddelandet har jag redan tagit hand om, så jag ändrade inget nu. Skriv **dagordning** för att se hur den ser ut.",
     # Attendance -----------------------------------------------------------------------------
     "meetings.no_upcoming": "Det finns inget planerat möte att anmäla dig till. Skriv **möten** för att se kalendern.",
     "meetings.attend_gone": "Det mötet har redan varit eller är inställt. Skriv **möten** för att se de kommande.",
@@ -205,6 +206,10 @@ SV: dict[str, str] = {
     "meetings.ical_summary": "{name} – nätverksmöte",
     "meetings.ical_cancelled": "INSTÄLLT: {summary}",
     "meetings.ical_topics": "Planerat:",
+    "meetings.place_too_long": (
+        "Platsen är för lång ({length} tecken, högst {max}). Skriv bara adressen, rummet eller Teams-länken "
+        "och försök igen. Inget sparades."
+    ),
 }
 
 EN: dict[str, str] = {

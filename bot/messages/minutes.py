@@ -147,6 +147,14 @@ SV: dict[str, str] = {
     "minutes.export_meeting_needs_format": "--meeting, --version och --draft gäller protokoll: ange --format md, html eller docx.",
     "minutes.export_docx_needs_out": "Word-filer kan inte skrivas till standard output; ange --out fil.docx.",
     "minutes.export_draft_warning": "Obs: protokollet är inte godkänt än; filen är ett UTKAST.",
+    "minutes.note_too_long": (
+        "Texten under {field} är för lång ({length} tecken, högst {max}). Korta ner den och tryck "
+        "**Spara utkast** igen. Inget av det du skrev nu sparades."
+    ),
+    "minutes.notes_too_long": (
+        "Anteckningarna blir tillsammans för långa för protokollkortet ({length} tecken, högst {max}). "
+        "Korta ner några av dem och tryck **Spara utkast** igen. Inget av det du skrev nu sparades."
+    ),
 }
 
 EN: dict[str, str] = {}

@@ -237,6 +237,23 @@ SV: dict[str, str] = {
         "eller skriv **beslutslogg** för alla."
     ),
     "records.decision_log_no_page": "Beslutsloggen har {pages} sid(or). Skriv **{command}** för den sista.",
+    # Limits on what is stored: one very long record would break the shared cards for everyone.
+    "records.checkin_too_long": (
+        "Svaret är för långt för att spara ({length} tecken, högst {max}). Korta ner det, gärna med det "
+        "viktigaste först, och skicka det igen. Inget sparades."
+    ),
+    "records.action_title_too_long": (
+        "Uppgiften är för lång ({length} tecken, högst {max}). Skriv en kort rubrik, till exempel "
+        "*uppgift Mejla inbjudan @Anna till fredag*, och skicka igen; detaljerna kan stå i kanalen. Inget sparades."
+    ),
+    "records.decision_too_long": (
+        "Beslutet är för långt för att spara ({length} tecken, högst {max}). Korta ner det eller dela upp det "
+        "i flera beslut, och skicka igen. Inget sparades."
+    ),
+    "records.already_done": (
+        "Det meddelandet har jag redan tagit hand om, så jag ändrade inget nu. Skriv **uppgifter** "
+        "eller **beslutslogg** för att se hur det ser ut."
+    ),
 }
 
 EN: dict[str, str] = {

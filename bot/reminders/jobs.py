@@ -15,13 +15,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.agenda import ITEM, build_agenda
+from bot.cards import outgoing as outgoing_card
 from bot.cards.reminders import (
     ActionLine,
     AgendaLine,
@@ -325,6 +326,13 @@ class ReminderRunner:
 
     def render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
         """The message for a meeting or action item reminder, built from the current state (None if gone)."""
+        outgoing = self._render(kind, team, subject_id, now)
+        if outgoing is None or outgoing.card is None:
+            return outgoing
+        # A 1:1 reminder sits beside other networks' cards: its buttons name the network they act on.
+        return replace(outgoing, card=outgoing_card(outgoing.card, team.key))
+
+    def _render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
         if kind in (ACTION_DUE, ACTION_OVERDUE):
             item = self.store.actions.get(team.key, subject_id)
             if item is None or not item.is_open or item.due is None:
@@ -471,7 +479,8 @@ class ReminderRunner:
     def action_line(self, item: ActionItem, *, overdue: bool) -> ActionLine:
         from bot.recording import due_text, owners_text
 
-        return ActionLine(item.number, item.title, owners_text(item.owners, self.locale), due_text(item, self.tz, self.locale), overdue)
+        return ActionLine(item.number, item.title, owners_text(item.owners, self.locale), due_text(item, self.tz, self.locale), overdue,
+                          id=item.id)
 
     def action_message(self, item: ActionItem, *, overdue: bool) -> Outgoing:
         line = self.action_line(item, overdue=overdue)

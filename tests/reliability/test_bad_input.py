@@ -245,16 +245,18 @@ def _wire_bytes(text: str) -> int:
     return len(json.dumps(text))
 
 
-async def test_long_text_near_the_body_limit_is_answered_in_pieces_teams_accepts(disk_bot: DiskBot) -> None:
+async def test_long_text_near_the_body_limit_is_answered_with_the_limit_teams_accepts(disk_bot: DiskBot) -> None:
     h = disk_bot.harness
     long_answer = ("Lång rad med text. " * 40 + "\n") * 250  # ~200 kB, under the 256 kB body limit
     before = len(h.connector.posted)
     status, _ = await _post_raw(h, json.dumps(h.message(f"incheckning {long_answer}", PETER)).encode())
     assert status == 200
     replies = [p.text for p in h.connector.posted[before:]]
-    assert len(replies) > 1 and ERROR_REPLY not in replies
+    assert replies and ERROR_REPLY not in replies
     assert all(len(r) <= MAX_TEXT_CHARS and _wire_bytes(r) <= TEAMS_MESSAGE_BYTES for r in replies)
-    assert h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad).answer == long_answer.strip()
+    # A check-in answer has a length limit (one this long would break the shared cards): not stored.
+    assert "Inget sparades" in replies[0]
+    assert h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad) is None
 
 
 async def test_long_emoji_text_is_answered_in_pieces_teams_accepts(disk_bot: DiskBot) -> None:

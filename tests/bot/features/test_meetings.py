@@ -9,7 +9,7 @@ from bot.app import SERVICES_KEY
 from bot.meeting_ops import CREATE, Draft, store_draft, token_for
 from storage.meetings_repo import CANCELLED
 from tests.cards_schema import assert_valid_card
-from tests.harness import ANNA, PETER, SOFIA
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID
 
 TEAM = "19:skis-team@thread.tacv2"
 
@@ -170,7 +170,7 @@ async def test_list_upcoming_and_past(harness):
     flat = str(card)
     assert "Fredag 4 december 2026 kl. 09.00–12.00" in flat and "Regionens hus" in flat
     assert "Teams-möte (länk)" in flat
-    assert card["actions"][0]["data"] == {"action": "attend_yes", "meeting_id": "20261204"}
+    assert card["actions"][0]["data"] == {"action": "attend_yes", "meeting_id": "20261204", "network": TEAM_ID}
     harness.clock.set(datetime(2026, 12, 20, 9, 0, tzinfo=UTC))
     assert "Inga möten" in (await harness.say("möten", PETER))[0]
     cards = await harness.say_cards("tidigare möten", PETER)

@@ -174,7 +174,7 @@ async def test_refresh_gives_the_secretary_the_editor_and_others_the_read_only_c
     assert all(card_field["isMultiline"] for card_field in _input_elements(card))
     assert verbs(card) == ["minutes_save", "minutes_approve", "minutes_request_change"]
     approve = next(a for a in card["actions"] if a.get("verb") == "minutes_approve")
-    assert approve["data"] == {"action": "minutes_approve", "meeting_id": MID, "revision": 1}
+    assert approve["data"] == {"action": "minutes_approve", "meeting_id": MID, "revision": 1, "network": TEAM_ID}
     assert approve["fallback"]["type"] == "Action.Submit"
     for user in (PETER, ANNA):
         body = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, user)

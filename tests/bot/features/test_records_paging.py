@@ -49,7 +49,7 @@ async def test_the_first_page_shows_20_overdue_first_with_visa_fler(harness: Har
     assert raw.index("Försenade") < raw.index("Från mötet fredag 27 november 2026")
     titles = [a.get("title") for a in card["actions"]]
     assert titles == ["Visa fler", "Ny uppgift"]
-    assert card["actions"][0]["data"] == {"action": ACTION_ACTION_ITEMS_PAGE, "view": "all", "page": 2}
+    assert card["actions"][0]["data"] == {"action": ACTION_ACTION_ITEMS_PAGE, "view": "all", "page": 2, "network": TEAM_ID}
 
 
 async def test_visa_fler_replaces_the_card_with_the_next_page_and_till_borjan_goes_back(harness: Harness) -> None:
