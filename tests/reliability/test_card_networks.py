@@ -8,6 +8,7 @@ and leaves T as it was; through an Action.Execute invoke and through an Action.S
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -29,6 +30,7 @@ from bot.routing import (
     ACTION_ATTEND_YES,
     ACTION_CHECKIN,
     ACTION_HELP,
+    ACTION_IMPORT_CONFIRM,
     ACTION_MEETING_ABORT,
     ACTION_MEETING_CONFIRM,
     ACTION_MINUTES_APPROVE,
@@ -40,8 +42,9 @@ from bot.routing import (
     CARD_ACTIONS,
 )
 from storage.actions_repo import MEMBER, Owner
-from storage.attendance_repo import NO, YES
+from storage.attendance_repo import NO, YES, AttendanceAnswer
 from storage.meetings_repo import Meeting
+from tests.bot.importing.test_teams import SCANNED, Files
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User
 
 T = TEAM_ID
@@ -94,6 +97,8 @@ async def two_networks(h: Harness) -> None:
         set_roles(h, team, PETER, "ordförande")
         for day in (COMING, PAST):
             h.store.meetings.save(meeting_at(team, day))
+        # Someone was there: minutes with nobody present are not confirmed.
+        h.store.attendance.answer(AttendanceAnswer(team, _id(PAST), PETER.aad, PETER.name, YES, h.clock.now(), "Skövde"))
         h.store.actions.create(team, title=f"Uppgift i {team[:8]}", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
                                created_by=ANNA.aad, created_at=h.clock.now())
     assert [t.key for t in _networks(h, ANNA)] == [T, G]
@@ -193,7 +198,7 @@ async def click(h: Harness, verb: str, data: dict[str, Any], user: User, how: st
 
 
 def test_every_card_verb_has_a_two_network_case() -> None:
-    covered = {c.verb for c in CASES} | {ACTION_ACTION_ITEMS_PAGE, ACTION_HELP}  # the last two below
+    covered = {c.verb for c in CASES} | {ACTION_ACTION_ITEMS_PAGE, ACTION_HELP, ACTION_IMPORT_CONFIRM}  # the last three below
     assert covered == CARD_ACTIONS
 
 
@@ -232,6 +237,24 @@ async def test_the_help_button_answers_in_either_network_and_checks_membership(h
     assert not h.connector.cards(f"a:personal-{SOFIA.aad}")
     assert plain_text(t("core.card_not_your_network", "sv")) in _cards_text(h, body) or _posted_in(
         h, f"a:personal-{SOFIA.aad}", t("core.card_not_your_network", "sv"))
+
+
+@pytest.mark.parametrize("how", ["invoke", "submit"])
+async def test_an_import_card_of_network_g_stores_the_minutes_in_g(harness: Harness, how: str) -> None:
+    h = harness
+    await two_networks(h)
+    files = Files()
+    await files.start()
+    try:
+        data = SCANNED.encode("utf-8")
+        files.files["protokoll.txt"] = data
+        card = {"name": "protokoll.txt", "url": f"{files.base}/protokoll.txt", "sha256": hashlib.sha256(data).hexdigest(),
+                "date": "2019-03-15", NETWORK: G}
+        await click(h, ACTION_IMPORT_CONFIRM, card, ANNA, how)  # Anna is the secretary in both
+    finally:
+        await files.stop()
+    assert h.store.meetings.get(G, "20190315") is not None
+    assert h.store.meetings.get(T, "20190315") is None
 
 
 # Refusals ---------------------------------------------------------------------------------------------
