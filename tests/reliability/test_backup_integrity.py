@@ -281,3 +281,17 @@ def test_restore_of_a_small_archive_with_a_huge_file_reads_nothing_of_it(tmp_pat
 
     result = run_cli("restore", str(bomb), data_dir=tmp_path / "data")
     assert result.returncode == 1 and "larger than any file a backup holds" in result.stderr
+
+
+def test_a_decision_number_in_the_meeting_is_not_given_out_again() -> None:
+    from storage.engine import MemoryEngine
+
+    engine = MemoryEngine()
+    store = Store(engine)
+    store.decisions.record(TEAM_ID, MEETING, text="Ett", recorded_by="aad-1", at=AT)
+    second = store.decisions.record(TEAM_ID, MEETING, text="Två", recorded_by="aad-1", at=AT)
+    with engine.partition(team_partition(TEAM_ID)).write() as tx:  # the team file as before decision 2
+        tx.put("counters", "decisions", {"next": 2})
+        tx.delete("decision_index", "2")
+    third = store.decisions.record(TEAM_ID, MEETING, text="Tre", recorded_by="aad-1", at=AT)
+    assert (second.number, third.number) == (2, 3)
