@@ -207,6 +207,12 @@ class SnapshotLock:
         self._holders = 0
         self._mutex = threading.Lock()
 
+    def prepare(self) -> None:
+        """Create the lock file now (the service does at start), so a backup run by an account
+        that may not create files in the data directory can still take it."""
+        with self._mutex:
+            self._open()
+
     def _open(self) -> int:
         if self._fd is None:
             # Read-only is enough for flock, so a backup run by another account can take it.

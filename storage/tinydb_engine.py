@@ -335,6 +335,7 @@ class TinyDBEngine:
                     "removed %d unfinished temp file(s) left by a crash in %s", len(removed), self.data_dir
                 )
             self.partition(GLOBAL).load()
+            self._snapshot_lock.prepare()
         except BaseException:
             self._closed = True
             self._snapshot_lock.release()
