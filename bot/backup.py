@@ -346,7 +346,7 @@ def read_backup(path: Path, *, key: bytes | None = None, unsigned_ok: bool = Fal
         raise BackupError(f"{path} has no manifest; it is not a skis-bot backup")
     try:
         manifest = json.loads(manifest_raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BackupError(f"the manifest in {path} is damaged") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path} is not a skis-bot backup")
