@@ -1,18 +1,29 @@
 """``skis-bot backup`` and ``skis-bot restore``: the data directory as one verified file.
 
 A backup is a gzip'd tar archive of every data file (``global.json``, ``teams/...``,
-``botstate/...``) plus ``manifest.json`` listing each file's size, sha256 and partition name.
+``botstate/...``) plus ``manifest.json`` listing each file's size, sha256 and partition name,
+and, when the operator has set ``SKIS_BACKUP_KEY``, an HMAC-SHA256 of the manifest under that key
+(``signature``). The checksums find damage; only the HMAC finds a deliberate change, since whoever
+changes a file can recompute its checksum but not the HMAC without the key.
 
-- ``backup --out FILE`` runs next to a live service: it takes no lock and reads each file once
-  (the engine only ever renames complete files into place, so every file read is a consistent
-  partition). Every file is checked to be an intact partition before it goes in; the archive
-  is written to a temp file, fsync'd, read back and checked against the manifest, and only
-  then renamed to FILE. A damaged data file stops the backup with its name.
-- ``restore FILE [--force]`` checks the whole archive (manifest, sizes, checksums, safe paths,
-  every file an intact partition in its right place) before touching anything, then takes the
-  data directory's lock (so it refuses while the service runs), refuses a directory that
-  already holds data unless ``--force``, and swaps the files in. With ``--force`` the data that
-  was there is kept in ``.before-restore-<time>/`` inside the data directory.
+- ``backup --out FILE`` runs next to a live service without its data directory lock. It reads
+  every file while holding the snapshot lock exclusively (``storage.files.SnapshotLock``; every
+  commit of the service holds it shared), so the files are one state the service was in at one
+  instant: a decision is never in the backup without the counter and index entry written before
+  it. Every file is checked against the schema (``check_partition_bytes``) before it goes in; the
+  archive is written to a temp file, fsync'd, read back and checked against the manifest, and
+  only then renamed to FILE. A damaged data file stops the backup with its name.
+- ``restore FILE [--force] [--unsigned]`` checks the whole archive before touching anything:
+  the HMAC (with a key; without one it warns that it cannot tell a modified backup), sizes from
+  the tar headers before reading anything (each file at most ``MAX_FILE_BYTES``, streamed, never
+  more than that in memory per file), checksums, safe paths, and every file against the schema:
+  an intact partition in its right place, and dialog state only of the shapes and classes
+  storage/bot_state.py may build. Then it takes the data directory's lock (so it refuses while
+  the service runs), refuses a directory that already holds data unless ``--force``, and swaps
+  the files in. With ``--force`` the data that was there is kept in ``.before-restore-<time>/``.
+  A backup written by an older version while the service ran may hold a decision whose number
+  the team's counter and index do not know; restore adds it there (``_repair_numbering``), so no
+  number in the records is ever given out again.
 """
 
 from __future__ import annotations
@@ -20,10 +31,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import hmac
 import io
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -36,7 +49,7 @@ from typing import Any
 
 from bot import __version__
 from storage.engine import DataDirLockedError
-from storage.files import DirLock, fsync_dir
+from storage.files import DirLock, SnapshotLock, fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +59,20 @@ MANIFEST = "manifest.json"
 DATA_PREFIX = "data/"
 BEFORE_RESTORE = ".before-restore-"
 _STAGING = ".restore-"
-# A backup is refused when it claims more than this (a damaged or hostile archive).
-MAX_TOTAL_BYTES = 4 * 1024**3
+# A backup is refused when it claims more than this (a damaged or hostile archive); the sizes
+# come from the tar headers, before anything is read. Every file is held in memory until the
+# restore writes it, so the total is the most a restore uses.
+MAX_TOTAL_BYTES = 1024**3
+# One partition file; the engine keeps partitions small (a commit rewrites the whole file).
+MAX_FILE_BYTES = 64 * 1024**2
+MAX_MANIFEST_BYTES = 16 * 1024**2
+MAX_MEMBERS = 200_000
+SIGNATURE = "signature"
+SIGNATURE_ALG = "HMAC-SHA256"
+# Key prefixes a table name may have: the engine's own table, and what the repositories use.
+_TABLE_NAME = re.compile(r"_meta|[a-z][a-z0-9_]{0,63}")
+_BOTSTATE_NAME = re.compile(r"botstate/[0-9a-f]{64}")
+_MEETING_NAME = re.compile(r"team/(.+)/meeting/([^/]+)", re.DOTALL)
 
 
 class BackupError(Exception):
@@ -82,13 +107,16 @@ def holds_data(data_dir: Path) -> bool:
 
 
 def check_partition_bytes(rel: str, raw: bytes) -> str:
-    """The partition name stored in ``raw``; BackupError if it is not an intact partition file for ``rel``."""
+    """The partition name stored in ``raw``; BackupError unless it is an intact partition file for
+    ``rel`` that holds only what a data file may hold (the schema)."""
     from storage.tinydb_engine import partition_relpath
 
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError):
         raise BackupError(f"{rel} is not valid JSON (damaged or truncated)") from None
+    except RecursionError:
+        raise BackupError(f"{rel} is nested deeper than any data file") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise BackupError(f"{rel} is not shaped like a data file")
     if not all(isinstance(doc, dict) for table in data.values() for doc in table.values()):
@@ -98,14 +126,57 @@ def check_partition_bytes(rel: str, raw: bytes) -> str:
         raise BackupError(f"{rel} does not say which partition it holds")
     if str(partition_relpath(name)) != rel:
         raise BackupError(f"{rel} holds partition {name!r}, which belongs in {partition_relpath(name)}")
+    _check_schema(rel, name, data)
     return name
+
+
+def _check_schema(rel: str, name: str, data: dict[str, dict[str, Any]]) -> None:
+    """What a data file may contain, beyond being JSON objects in tables (see check_partition_bytes)."""
+    from storage.bot_state import StateFormatError, bot_state_partition, check_stored_document
+
+    if data["_meta"] != {"partition": {"name": name}}:
+        raise BackupError(f"{rel}: its _meta table holds more than the partition name")
+    bad_tables = sorted(t for t in data if not _TABLE_NAME.fullmatch(t))
+    if bad_tables:
+        raise BackupError(f"{rel} has tables no data file has: {', '.join(repr(t[:40]) for t in bad_tables)}")
+    if name == "global" or name.startswith("team/"):
+        return
+    if not _BOTSTATE_NAME.fullmatch(name):
+        raise BackupError(f"{rel} holds partition {name[:80]!r}, which no data file of this bot holds")
+    # Dialog state: the only data the service turns into objects, so it is checked exactly as
+    # the service would read it (storage/bot_state.py), allowlist included.
+    if set(data) - {"_meta", "state"} or set(data.get("state", {})) - {"item"}:
+        raise BackupError(f"{rel}: a dialog state file holds more than one stored item")
+    doc = data.get("state", {}).get("item")
+    if doc is None:
+        return
+    try:
+        check_stored_document(doc)
+    except StateFormatError as exc:
+        raise BackupError(f"{rel} holds dialog state this bot never writes ({str(exc)[:200]})") from None
+    if bot_state_partition(doc["key"]) != name:
+        raise BackupError(f"{rel}: its dialog state belongs to another file")
 
 
 # Backup -----------------------------------------------------------------------------------------
 
 
-def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None) -> dict[str, Any]:
-    """Write a verified backup of ``data_dir`` to ``out``; returns the manifest."""
+def read_snapshot(data_dir: Path) -> dict[str, bytes]:
+    """Every data file's bytes as of one instant: read while no commit can run (SnapshotLock)."""
+    lock = SnapshotLock(data_dir)
+    try:
+        lock.acquire_exclusive()
+    except OSError as exc:
+        raise BackupError(f"cannot take the snapshot lock in {data_dir}: {exc}") from exc
+    try:
+        # Only reading here: checks and compression happen after the service may write again.
+        return {path.relative_to(data_dir).as_posix(): path.read_bytes() for path in data_files(data_dir)}
+    finally:
+        lock.release()
+
+
+def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None, key: bytes | None = None) -> dict[str, Any]:
+    """Write a verified backup of ``data_dir`` to ``out`` (signed with ``key`` when given); returns the manifest."""
     from storage.open import StoreOpenError, open_store
 
     data_dir = Path(data_dir)
@@ -129,17 +200,18 @@ def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None) -> d
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as raw_out:
             with tarfile.open(fileobj=raw_out, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
-                for path in data_files(data_dir):
-                    rel = path.relative_to(data_dir).as_posix()
-                    content = path.read_bytes()  # one read: the bytes checked are the bytes stored
+                for rel, content in read_snapshot(data_dir).items():
+                    # One read: the bytes checked are the bytes stored.
                     name = check_partition_bytes(rel, content)
                     entries.append(FileEntry(rel, len(content), hashlib.sha256(content).hexdigest(), name))
                     _add(tar, DATA_PREFIX + rel, content)
                 manifest = _manifest(entries, now or datetime.now(UTC))
+                if key:
+                    manifest[SIGNATURE] = _signature(manifest, key)
                 _add(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
             raw_out.flush()
             os.fsync(raw_out.fileno())
-        verified = read_backup(tmp)
+        verified = read_backup(tmp, key=key)
         if verified.manifest != manifest:
             raise BackupError("the backup read back differs from what was written")
         os.replace(tmp, out)
@@ -174,6 +246,45 @@ def _manifest(entries: list[FileEntry], now: datetime) -> dict[str, Any]:
     }
 
 
+def key_id(key: bytes) -> str:
+    """Names a key without revealing it, so restore can say "another key" rather than "modified"."""
+    return hashlib.sha256(b"skis-bot backup key id\x00" + key).hexdigest()[:16]
+
+
+def _signed_bytes(manifest: dict[str, Any]) -> bytes:
+    unsigned = {k: v for k, v in manifest.items() if k != SIGNATURE}
+    return json.dumps(unsigned, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _signature(manifest: dict[str, Any], key: bytes) -> dict[str, str]:
+    # The manifest holds every file's sha256, so signing it signs every file.
+    mac = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    return {"alg": SIGNATURE_ALG, "key_id": key_id(key), "value": mac}
+
+
+def check_signature(manifest: dict[str, Any], key: bytes | None, path: Path, *, unsigned_ok: bool = False) -> bool:
+    """True when ``manifest`` carries a valid HMAC under ``key``; False when there is no key to check
+    with; BackupError when it is modified, signed with another key, or (unless ``unsigned_ok``) unsigned."""
+    if not key:
+        return False
+    signature = manifest.get(SIGNATURE)
+    if signature is None:
+        if unsigned_ok:
+            return False
+        raise BackupError(
+            f"{path} is not signed (it was written without SKIS_BACKUP_KEY), so there is no telling whether it "
+            "was modified; nothing was changed. Add --unsigned to restore it anyway (its contents are still checked)."
+        )
+    if not isinstance(signature, dict) or signature.get("alg") != SIGNATURE_ALG or not isinstance(signature.get("value"), str):
+        raise BackupError(f"the signature of {path} is damaged; nothing was changed")
+    expected = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    if hmac.compare_digest(expected, signature["value"]):
+        return True
+    if signature.get("key_id") != key_id(key):
+        raise BackupError(f"{path} was signed with another SKIS_BACKUP_KEY than the one set now; nothing was changed")
+    raise BackupError(f"{path} was modified after it was written (its signature does not match); nothing was changed")
+
+
 # Reading and checking a backup -----------------------------------------------------------------
 
 
@@ -183,8 +294,11 @@ class Backup:
     files: dict[str, bytes]  # relative path -> content, every checksum verified
 
 
-def read_backup(path: Path) -> Backup:
-    """Read and fully verify a backup file; BackupError says what is wrong with it."""
+def read_backup(path: Path, *, key: bytes | None = None, unsigned_ok: bool = False) -> Backup:
+    """Read and fully verify a backup file; BackupError says what is wrong with it.
+
+    Sizes are taken from the tar headers and checked before a member is read; members are read
+    in bounded chunks (``_read_member``), so a small archive claiming a huge file costs no memory."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -195,23 +309,34 @@ def read_backup(path: Path) -> Backup:
     contents: dict[str, bytes] = {}
     manifest_raw: bytes | None = None
     total = 0
+    members = 0
     try:
-        with tarfile.open(path, mode="r:gz") as tar:
+        # Stream mode: members are read in order and never sought back to.
+        with tarfile.open(path, mode="r|gz") as tar:
             for member in tar:
+                members += 1
+                if members > MAX_MEMBERS:
+                    raise BackupError(f"{path} holds more files than any backup this bot writes")
                 if not member.isfile():
                     raise BackupError(f"{path} contains {member.name!r}, which is not a plain file")
+                cap = MAX_MANIFEST_BYTES if member.name == MANIFEST else MAX_FILE_BYTES
+                if member.size > cap:
+                    raise BackupError(
+                        f"{path} contains {member.name[:200]!r} of {member.size} bytes, larger than any file a backup "
+                        f"holds (at most {cap} bytes); nothing was read or changed"
+                    )
                 total += member.size
                 if total > MAX_TOTAL_BYTES:
-                    raise BackupError(f"{path} is larger than any backup this bot writes")
-                extracted = tar.extractfile(member)
-                data = extracted.read() if extracted is not None else b""
+                    raise BackupError(f"{path} is larger than any backup this bot writes (over {MAX_TOTAL_BYTES} bytes)")
                 if member.name == MANIFEST:
-                    manifest_raw = data
+                    if manifest_raw is not None:
+                        raise BackupError(f"{path} contains two manifests")
+                    manifest_raw = _read_member(tar, member, path)
                 elif member.name.startswith(DATA_PREFIX):
                     rel = _safe_relpath(member.name[len(DATA_PREFIX):])
                     if rel in contents:
                         raise BackupError(f"{path} contains {rel} twice")
-                    contents[rel] = data
+                    contents[rel] = _read_member(tar, member, path)
                 else:
                     raise BackupError(f"{path} contains {member.name!r}, which is not part of a backup")
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
@@ -221,7 +346,7 @@ def read_backup(path: Path) -> Backup:
         raise BackupError(f"{path} has no manifest; it is not a skis-bot backup")
     try:
         manifest = json.loads(manifest_raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BackupError(f"the manifest in {path} is damaged") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{path} is not a skis-bot backup")
@@ -230,6 +355,7 @@ def read_backup(path: Path) -> Backup:
     listed = manifest.get("files")
     if not isinstance(listed, list):
         raise BackupError(f"the manifest in {path} lists no files")
+    check_signature(manifest, key, path, unsigned_ok=unsigned_ok)
     seen: set[str] = set()
     for entry in listed:
         rel = _safe_relpath(str(entry.get("path", ""))) if isinstance(entry, dict) else ""
@@ -251,6 +377,22 @@ def read_backup(path: Path) -> Backup:
     return Backup(manifest, contents)
 
 
+def _read_member(tar: tarfile.TarFile, member: tarfile.TarInfo, path: Path) -> bytes:
+    """The member's bytes, read in chunks and never more than its header said."""
+    extracted = tar.extractfile(member)
+    if extracted is None:
+        return b""
+    chunks: list[bytes] = []
+    left = member.size
+    while left > 0:
+        chunk = extracted.read(min(left, 1024 * 1024))
+        if not chunk:
+            raise BackupError(f"{member.name!r} in {path} is cut short (damaged or truncated)")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def _safe_relpath(name: str) -> str:
     posix = PurePosixPath(name)
     if not name or posix.is_absolute() or any(p in ("", ".", "..") or p.startswith(".") for p in posix.parts):
@@ -263,9 +405,11 @@ def _safe_relpath(name: str) -> str:
 # Restore ----------------------------------------------------------------------------------------
 
 
-def restore_backup(backup_file: Path, data_dir: Path, *, force: bool = False, now: datetime | None = None) -> Path | None:
+def restore_backup(backup_file: Path, data_dir: Path, *, force: bool = False, now: datetime | None = None,
+                   key: bytes | None = None, unsigned_ok: bool = False) -> Path | None:
     """Put a verified backup into ``data_dir``; returns where the replaced data was kept (or None)."""
-    backup = read_backup(backup_file)  # everything checked before anything is touched
+    backup = read_backup(backup_file, key=key, unsigned_ok=unsigned_ok)  # everything checked before anything is touched
+    backup = Backup(backup.manifest, _repair_numbering(backup.files))
     data_dir = Path(data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -316,6 +460,45 @@ def restore_backup(backup_file: Path, data_dir: Path, *, force: bool = False, no
     return kept
 
 
+def _repair_numbering(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` with every decision number found in a meeting also in its team's index and counter.
+
+    Decisions live in meeting files, their numbers in the team file (storage/decisions_repo.py).
+    A backup taken file by file while decisions were recorded (before snapshots) can hold a
+    decision whose number the team file does not know; the next decision would get it again."""
+    from storage.tinydb_engine import _encode, partition_relpath
+
+    found: dict[str, dict[int, str]] = {}  # team key -> number -> meeting id
+    for raw in files.values():
+        data = json.loads(raw)
+        name = data["_meta"]["partition"]["name"]
+        if m := _MEETING_NAME.fullmatch(name):
+            for doc in data.get("decisions", {}).values():
+                if isinstance(doc.get("number"), int):
+                    found.setdefault(m[1], {})[doc["number"]] = str(doc.get("meeting_id") or m[2])
+    repaired = dict(files)
+    for team_key, numbers in found.items():
+        rel = str(partition_relpath(f"team/{team_key}"))
+        if rel not in files:
+            continue
+        data = json.loads(files[rel])
+        index = data.setdefault("decision_index", {})
+        counters = data.setdefault("counters", {})
+        changed = False
+        for number, meeting_id in sorted(numbers.items()):
+            if str(number) not in index:
+                index[str(number)] = {"number": number, "meeting_id": meeting_id}
+                changed = True
+        following = max(numbers) + 1
+        if int((counters.get("decisions") or {}).get("next", 1)) < following:
+            counters["decisions"] = {"next": following}
+            changed = True
+        if changed:
+            log.warning("restore: decision numbers up to %d in %s were missing from its counter; added", following - 1, rel)
+            repaired[rel] = _encode(data)
+    return repaired
+
+
 def _write_tree(root: Path, files: dict[str, bytes]) -> None:
     root.mkdir()
     dirs = {root}
@@ -349,24 +532,45 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return load_settings().data_dir
 
 
+def _backup_key() -> bytes | None:
+    from bot.cli import load_settings
+
+    key = load_settings().backup_key
+    return key.encode("utf-8") if key else None
+
+
+NO_KEY_WARNING = (
+    "warning: SKIS_BACKUP_KEY is not set, so {what}. Set it (docs/deploy.md, section 7) "
+    "to have backups signed and checked.\n"
+)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified backup of the data directory (safe while the service runs)."""
     data_dir = _data_dir(args)
+    key = _backup_key()
+    if key is None:
+        sys.stderr.write(NO_KEY_WARNING.format(what="this backup is not signed and a restore cannot tell if it is modified"))
     try:
-        manifest = write_backup(data_dir, Path(args.out))
+        manifest = write_backup(data_dir, Path(args.out), key=key)
     except BackupError as exc:
         sys.stderr.write(f"skis-bot backup: {exc}\n")
         return 1
     total = sum(f["bytes"] for f in manifest["files"])
-    sys.stdout.write(f"Backup written to {args.out}: {len(manifest['files'])} files, {total} bytes, verified.\n")
+    signed = ", signed" if key else ""
+    sys.stdout.write(f"Backup written to {args.out}: {len(manifest['files'])} files, {total} bytes{signed}, verified.\n")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore a backup into the data directory (the service must be stopped)."""
     data_dir = _data_dir(args)
+    key = _backup_key()
+    if key is None:
+        sys.stderr.write(NO_KEY_WARNING.format(
+            what="restore cannot tell whether this backup was modified (it still checks every file's checksum and contents)"))
     try:
-        kept = restore_backup(Path(args.file), data_dir, force=args.force)
+        kept = restore_backup(Path(args.file), data_dir, force=args.force, key=key, unsigned_ok=args.unsigned)
     except BackupError as exc:
         sys.stderr.write(f"skis-bot restore: {exc}\n")
         return 1
@@ -385,6 +589,8 @@ def register_cli(subparsers: Any) -> None:
     restore = subparsers.add_parser("restore", help="restore a backup into the data directory (stop the service first)")
     restore.add_argument("file", help="a file written by skis-bot backup")
     restore.add_argument("--force", action="store_true", help="replace data that is already there (it is kept aside)")
+    restore.add_argument("--unsigned", action="store_true",
+                         help="restore a backup written without SKIS_BACKUP_KEY although the key is set now")
     restore.add_argument("--data-dir", help="data directory (default $SKIS_DATA_DIR)")
     restore.set_defaults(func=cmd_restore)
 

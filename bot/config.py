@@ -26,6 +26,7 @@ DEFAULT_SERVICE_URL_ALLOWLIST = (
 )
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+MIN_BACKUP_KEY_CHARS = 32
 ROLE_NAMES = ("medlem", "presidium", "ordförande", "sekreterare")
 
 
@@ -57,6 +58,8 @@ class Settings:
     municipalities: tuple[str, ...] = ()
     # Serve the confirmed minutes read-only at /arkiv/ (off by default: the archive is public).
     public_archive: bool = False
+    # Signs backups (HMAC-SHA256) so restore can tell a modified one; the operator keeps it.
+    backup_key: str = field(default="", repr=False)
 
     @property
     def auth_enabled(self) -> bool:
@@ -123,6 +126,13 @@ class Settings:
                 )
             tenants = frozenset({tenant})
 
+        backup_key = get("SKIS_BACKUP_KEY")
+        if backup_key and len(backup_key) < MIN_BACKUP_KEY_CHARS:
+            raise ConfigError(
+                f"SKIS_BACKUP_KEY must be at least {MIN_BACKUP_KEY_CHARS} characters "
+                "(make one with: openssl rand -hex 32)"
+            )
+
         return cls(
             app_id=app_id,
             app_password=get("MicrosoftAppPassword"),
@@ -139,6 +149,7 @@ class Settings:
             checkin_retention_days=int(retention_text),
             municipalities=parse_list(get("SKIS_MUNICIPALITIES")),
             public_archive=archive_text in ("1", "true", "yes"),
+            backup_key=backup_key,
         )
 
     def check_can_serve(self) -> None:

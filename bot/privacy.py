@@ -2,9 +2,10 @@
 
 - ``forget-member <member id> [--team ID] [--dry-run]``: a person asked to be forgotten. Their
   register entry is anonymised, their check-in, check-out and attendance answers are deleted,
-  their name and ids in action items, decisions, agenda items and the reminder log are replaced,
-  and their 1:1 chat reference and dialog state are removed (storage/privacy_repo.py lists
-  exactly what). Confirmed minutes are public records and are kept.
+  their name and ids in action items, decisions, agenda items, who recorded a presence list and
+  the reminder log are replaced, and their 1:1 chat reference and dialog state are removed
+  (storage/privacy_repo.py lists exactly what). Confirmed minutes are public records and are
+  kept. A run that was killed is finished by running it again with the same id.
 - ``privacy purge [--days N] [--dry-run]``: delete check-in and check-out answers older than the
   retention period (``SKIS_CHECKIN_RETENTION_DAYS``, default 365). The service also does this
   in the background from start-up on and once a day (``purge_stepwise``).
@@ -101,10 +102,22 @@ class ForgetError(Exception):
 
 
 def forget_member(store: Store, member_id: str, *, team_key: str | None = None, dry_run: bool = False) -> ForgetReport:
-    """Forget the person ``member_id`` (member key, Teams id or Entra object id) in one or all networks."""
+    """Forget the person ``member_id`` (member key, Teams id or Entra object id) in one or all networks.
+
+    An erasure an earlier run started and did not finish (killed, a full disk) is finished first,
+    as it was started; then, if the person is still in a member list it did not cover, that is
+    forgotten too."""
     repo = PrivacyRepo(store.engine)
-    person, teams = repo.find(member_id.strip())
+    member_id = member_id.strip()
+    job = repo.pending_job(member_id)
+    if job is not None and not dry_run:
+        report = repo.finish(job, resumed=True)
+        if repo.find(member_id)[0] is None or team_key is not None and team_key in job.teams:
+            return report
+    person, teams = repo.find(member_id)
     if person is None:
+        if job is not None:  # a dry run of an unfinished erasure
+            return ForgetReport(replacement_key="(dry run)", teams=list(job.teams), resumed=True)
         raise ForgetError(f"nobody with the id {member_id!r} is in any network's member list")
     if team_key is not None:
         if team_key not in teams:
@@ -161,6 +174,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
         return 0
     what = "Would forget" if args.dry_run else "Forgot"
+    if report.resumed:
+        what += " (finishing an erasure an earlier run did not complete)"
     sys.stdout.write(
         f"{what} {args.member_id} in {len(report.teams)} network(s): {', '.join(report.teams)}\n"
         f"  register entries anonymised: {report.register_entries}\n"

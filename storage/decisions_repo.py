@@ -4,7 +4,8 @@ A decision lives in its meeting's partition (``team/<key>/meeting/<id>``, table 
 People refer to decisions by a short number per network (``ändra beslut 7``), so the team
 partition holds the counter and an index number -> meeting (table ``decision_index``). The
 number is taken (counter and index in one write) before the decision is written; if that second
-write fails the number is simply never used, which is harmless: numbers are never reused.
+write fails the number is simply never used, which is harmless: numbers are never reused. The
+next number is above the counter, every index entry and every decision in the meeting written to.
 """
 
 from __future__ import annotations
@@ -144,7 +145,9 @@ class DecisionsRepo:
         team_part = self._engine.partition(team_partition(team_key))
         with team_part.write() as tx:
             counter = team_part.get(_COUNTERS, _TABLE) or {"next": 1}
-            highest = max((int(d["number"]) for d in team_part.all(_INDEX)), default=0)
+            # The meeting's own decisions count too: a team file restored from a backup taken
+            # mid-write (before snapshots) may not know the newest of them.
+            highest = max((int(d["number"]) for d in (*team_part.all(_INDEX), *meeting_part.all(_TABLE))), default=0)
             number = max(int(counter["next"]), highest + 1)
             tx.put(_COUNTERS, _TABLE, {"next": number + 1})
             tx.put(_INDEX, str(number), {"number": number, "meeting_id": meeting_id})

@@ -1,4 +1,4 @@
-"""Durable file primitives: atomic replace, durable mkdir, stale temp cleanup, data-dir lock.
+"""Durable file primitives: atomic replace, durable mkdir, stale temp cleanup, data-dir lock, snapshot lock.
 
 Everything here raises plain OSError; the engine turns it into StorageError with context.
 Temp files are named ``.<target>.<random>.tmp`` next to their target so a rename never
@@ -11,12 +11,15 @@ import contextlib
 import fcntl
 import os
 import secrets
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from storage.engine import DataDirLockedError
 
 TEMP_SUFFIX = ".tmp"
 LOCK_NAME = ".lock"
+SNAPSHOT_LOCK_NAME = ".snapshot-lock"
 
 
 def temp_name_for(target: Path, tag: str = "") -> Path:
@@ -185,3 +188,68 @@ def _read_pid(fd: int) -> str:
     except OSError:
         return ""
     return text if text.isdigit() else ""
+
+
+class SnapshotLock:
+    """``<directory>/.snapshot-lock``: every commit holds it shared, a backup holds it exclusively.
+
+    A backup reads the files one by one while the service goes on writing; without this, it could
+    read a team file before a decision's number was counted and the meeting file after the
+    decision was written, a state the service was never in. With it, the files a backup reads
+    are all as they were at one instant. A backup holds it only while reading (milliseconds for
+    a normal data directory); a commit waits that long at most. Shared holds are counted per
+    process, because flock belongs to the open file and one unlock would end every thread's hold.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / SNAPSHOT_LOCK_NAME
+        self._fd: int | None = None
+        self._holders = 0
+        self._mutex = threading.Lock()
+
+    def prepare(self) -> None:
+        """Create the lock file now (the service does at start), so a backup run by an account
+        that may not create files in the data directory can still take it."""
+        with self._mutex:
+            self._open()
+
+    def _open(self) -> int:
+        if self._fd is None:
+            # Read-only is enough for flock, so a backup run by another account can take it.
+            self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+        return self._fd
+
+    def acquire_shared(self) -> None:
+        """Hold it shared (a commit); waits while a backup reads."""
+        with self._mutex:
+            if self._holders == 0:
+                fcntl.flock(self._open(), fcntl.LOCK_SH)
+            self._holders += 1
+
+    def release_shared(self) -> None:
+        with self._mutex:
+            self._holders -= 1
+            if self._holders == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        self.acquire_shared()
+        try:
+            yield
+        finally:
+            self.release_shared()
+
+    def acquire_exclusive(self) -> None:
+        """Hold it exclusively (a backup reading); waits for commits in progress to finish."""
+        fcntl.flock(self._open(), fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        """Drop every hold and close the file; safe to call twice."""
+        with self._mutex:
+            fd, self._fd = self._fd, None
+            self._holders = 0
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)

@@ -4,13 +4,14 @@ Each repository stores its own records; this module is the one place that knows 
 appears in all of them, so a request to be forgotten touches everything in one pass:
 
     global                          people (index, deleted), personal_refs (1:1 chat, deleted),
-                                    teams (installed_by, replaced)
+                                    teams (installed_by, replaced), forget_jobs (see below)
     team/<key>                      members (the register entry: anonymised under a new key),
                                     meetings, meeting_drafts, action_items (owners, creators,
                                     who closed: replaced), decision_index
     team/<key>/reminders            sent (the reminder log's targets: replaced)
     team/<key>/meeting/<id>         checkins, checkouts, attendance (the person's own: deleted),
-                                    agenda, decisions (who proposed or recorded: replaced)
+                                    agenda, decisions (who proposed or recorded: replaced),
+                                    present (who recorded the list: replaced; who was present: kept)
     botstate/<hash>                 dialog state of the person's conversations (deleted)
     team/<key>/privacy              retention (no personal data: which meeting partitions the
                                     last purge left with nothing old enough to delete)
@@ -21,6 +22,13 @@ id becomes an opaque new key, and every value that is exactly their register nam
 point at the person. Free text other people wrote (a decision's wording, an item's title) is
 not rewritten. Minutes (drafts and confirmed versions) and the list of who was present at a
 meeting are kept as they are: confirmed minutes are public records under Swedish archive law.
+
+Forgetting is resumable and idempotent. Its first write is a job in ``global`` (table
+``forget_jobs``: the person's ids and names, the networks, the replacement key); every later step
+finds what is left through the job, and the last step deletes the job. So a run killed at any
+point is finished by running ``forget-member`` again with the same id (``find`` looks in the
+jobs as well as the member lists and the people index), with the same replacement key, and each
+step done twice changes nothing the second time.
 
 The retention purge reads a meeting partition only when it may hold an expired answer. For each
 meeting partition it checked, the network's watermark (``team/<key>/privacy``, table
@@ -51,6 +59,8 @@ FORGOTTEN_NAME = "Borttagen person"
 
 _TEAM_TABLES = ("meetings", "meeting_drafts", "action_items", "decision_index")
 _MEETING_SCRUB_TABLES = ("agenda", "decisions", "attendance")
+_PRESENT = "present"  # who was present is minutes material and stays; only recorded_by is replaced
+_JOBS = "forget_jobs"
 _ANSWER_TABLES = ("checkins", "checkouts")
 _BOTSTATE = "botstate/"
 _RETENTION = "retention"
@@ -71,6 +81,34 @@ class Person:
     names: frozenset[str]  # register names (exact strings to replace)
     teams_ids: frozenset[str]  # Teams ids ("29:…"), to find their dialog state
 
+    def to_doc(self) -> dict[str, Any]:
+        return {"key": self.key, "ids": sorted(self.ids), "names": sorted(self.names), "teams_ids": sorted(self.teams_ids)}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Person:
+        return cls(key=doc["key"], ids=frozenset(doc["ids"]), names=frozenset(doc["names"]),
+                   teams_ids=frozenset(doc["teams_ids"]))
+
+
+@dataclass(frozen=True)
+class ForgetJob:
+    """A started erasure, kept in ``global`` until its last step, so it can be finished after a kill."""
+
+    replacement_key: str
+    person: Person
+    teams: tuple[str, ...]
+    all_teams: bool
+    gone: bool  # forgotten in every network they belong to: their 1:1 reference and dialogs go too
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"key": self.replacement_key, "person": self.person.to_doc(), "teams": list(self.teams),
+                "all_teams": self.all_teams, "gone": self.gone}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> ForgetJob:
+        return cls(replacement_key=doc["key"], person=Person.from_doc(doc["person"]), teams=tuple(doc["teams"]),
+                   all_teams=bool(doc["all_teams"]), gone=bool(doc["gone"]))
+
 
 @dataclass
 class ForgetReport:
@@ -82,6 +120,7 @@ class ForgetReport:
     documents_changed: int = 0
     dialog_states_deleted: int = 0
     personal_refs_removed: int = 0
+    resumed: bool = False  # finished an erasure an earlier run started
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -103,7 +142,10 @@ class PrivacyRepo:
 
     # Finding a person ----------------------------------------------------------------------------
     def find(self, member_id: str) -> tuple[Person | None, list[str]]:
-        """The person whose member key, Teams id or Entra object id is ``member_id``, and their networks."""
+        """The person whose member key, Teams id or Entra object id is ``member_id``, and their networks.
+
+        Looks in every network's member list, then in the people index (a register entry may be
+        gone while the index still names them). An unfinished erasure is found by ``pending_job``."""
         keys: set[str] = set()
         teams: list[str] = []
         members: list[Member] = []
@@ -114,8 +156,13 @@ class PrivacyRepo:
                     members.append(member)
                     keys.add(member.key)
                     teams.append(team["key"])
+        indexed = self._engine.partition(GLOBAL).get("people", member_id)
         if not members:
-            return None, []
+            if indexed is None:
+                return None, []
+            return Person(key=member_id, ids=frozenset({member_id}), names=frozenset(), teams_ids=frozenset()), sorted(
+                set(indexed.get("teams") or [])
+            )
         ids = {i for m in members for i in (m.key, m.teams_id, m.aad_object_id) if i}
         person = Person(
             key=sorted(keys)[0],
@@ -125,16 +172,43 @@ class PrivacyRepo:
         )
         return person, sorted(set(teams))
 
+    def pending_job(self, member_id: str) -> ForgetJob | None:
+        """An erasure of ``member_id`` that was started and not finished (killed, or a full disk)."""
+        for doc in self._engine.partition(GLOBAL).all(_JOBS):
+            job = ForgetJob.from_doc(doc)
+            if member_id in job.person.ids:
+                return job
+        return None
+
     # Forgetting ----------------------------------------------------------------------------------
+    def start(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetJob:
+        """Record the erasure (the first write); ``finish`` does the rest."""
+        teams = tuple(team_keys)
+        index = self._engine.partition(GLOBAL)
+        networks = {t for key in person.ids for t in ((index.get("people", key) or {}).get("teams") or [])}
+        job = ForgetJob(replacement_key="forgotten-" + secrets.token_hex(6), person=person, teams=teams,
+                        all_teams=all_teams, gone=all_teams or networks <= set(teams))
+        with index.write() as tx:
+            tx.put(_JOBS, job.replacement_key, job.to_doc())
+        return job
+
     def forget(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetReport:
         """Remove or anonymise ``person`` in ``team_keys`` (and globally when ``all_teams``)."""
-        report = ForgetReport(replacement_key="forgotten-" + secrets.token_hex(6))
-        scrub = _Scrubber(person, report.replacement_key)
-        for team_key in team_keys:
+        return self.finish(self.start(person, team_keys, all_teams=all_teams))
+
+    def finish(self, job: ForgetJob, *, resumed: bool = False) -> ForgetReport:
+        """Do (or redo) every step of ``job``; each is idempotent, the job is deleted last."""
+        report = ForgetReport(replacement_key=job.replacement_key, resumed=resumed)
+        scrub = _Scrubber(job.person, job.replacement_key)
+        for team_key in job.teams:
             report.teams.append(team_key)
-            self._forget_in_team(person, team_key, scrub, report)
-        if self._forget_globally(person, report.teams, scrub, report, all_teams=all_teams):
-            report.dialog_states_deleted = self._delete_dialog_states(person)
+            self._forget_in_team(job.person, team_key, scrub, report)
+        self._forget_globally(job, scrub, report)
+        if job.gone:
+            report.dialog_states_deleted = self._delete_dialog_states(job.person)
+        part = self._engine.partition(GLOBAL)
+        with part.write() as tx:
+            tx.delete(_JOBS, job.replacement_key)
         return report
 
     def _forget_in_team(self, person: Person, team_key: str, scrub: _Scrubber, report: ForgetReport) -> None:
@@ -164,35 +238,32 @@ class PrivacyRepo:
                         tx.delete("attendance", key)
                         report.attendance_deleted += 1
                 report.documents_changed += _scrub_tables(meeting, tx, _MEETING_SCRUB_TABLES, scrub, skip=person.ids)
+                report.documents_changed += _scrub_recorded_by(meeting, tx, scrub)
 
-    def _forget_globally(self, person: Person, team_keys: list[str], scrub: _Scrubber, report: ForgetReport, *,
-                         all_teams: bool) -> bool:
+    def _forget_globally(self, job: ForgetJob, scrub: _Scrubber, report: ForgetReport) -> None:
         """Update the people index; drop the 1:1 chat reference once the person is in no network."""
         part = self._engine.partition(GLOBAL)
-        gone = all_teams
         with part.write() as tx:
-            for key in person.ids:
+            for key in job.person.ids:
                 doc = part.get("people", key)
                 if doc is None:
                     continue
-                remaining = [k for k in doc.get("teams", []) if k not in team_keys]
-                if all_teams or not remaining:
+                remaining = [k for k in doc.get("teams", []) if k not in job.teams]
+                if job.gone or not remaining:
                     tx.delete("people", key)
-                    gone = True
-                else:
+                elif remaining != doc.get("teams"):
                     tx.put("people", key, {**doc, "teams": remaining})
-            if gone:
-                for key in person.ids:
+            if job.gone:
+                for key in job.person.ids:
                     if part.get("personal_refs", key) is not None:
                         tx.delete("personal_refs", key)
                         report.personal_refs_removed += 1
             for doc in part.all("teams"):
-                if doc.get("key") in team_keys:
+                if doc.get("key") in job.teams:
                     clean = scrub(doc)
                     if clean != doc:
                         tx.put("teams", doc["key"], clean)
                         report.documents_changed += 1
-        return gone
 
     def _delete_dialog_states(self, person: Person) -> int:
         marks = [f"/users/{teams_id}/" for teams_id in person.teams_ids]
@@ -302,6 +373,15 @@ def _scrub_tables(part: Any, tx: Any, tables: Iterable[str], scrub: _Scrubber, s
                     continue
                 tx.put(table, key, clean)
                 changed += 1
+    return changed
+
+
+def _scrub_recorded_by(part: Any, tx: Any, scrub: _Scrubber) -> int:
+    changed = 0
+    for doc in part.all(_PRESENT):
+        if doc.get("recorded_by") in scrub.ids and part.get(_PRESENT, str(doc.get("key"))) == doc:
+            tx.put(_PRESENT, str(doc["key"]), {**doc, "recorded_by": scrub.replacement})
+            changed += 1
     return changed
 
 

@@ -29,7 +29,8 @@ global partition is validated at open, every other file when first used. ``verif
 reads and checks every file (for startup checks and before/after backups).
 
 Read-only mode (export/backup next to a running service) takes no lock, deletes nothing and
-never writes. Each ``partition()`` call returns a fresh snapshot that reads its file on first
+never writes. Every commit holds the snapshot lock (``storage.files.SnapshotLock``) shared while
+it replaces its file, so ``skis-bot backup`` can read all files as of one instant. Each ``partition()`` call returns a fresh snapshot that reads its file on first
 use; since writers only ever rename complete files into place, each snapshot is consistent.
 
 Cost model (writable mode):
@@ -79,7 +80,7 @@ from storage.engine import (
     _StagedTransaction,
     next_version,
 )
-from storage.files import DirLock, atomic_write, remove_stale_temps, temp_name_for
+from storage.files import DirLock, SnapshotLock, atomic_write, remove_stale_temps, temp_name_for
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +298,9 @@ class TinyDBPartition:
             for table in {op[0] for op in tx.ops}:
                 new[table] = dict(new.get(table, {}))
             tx.apply_to(new)
-            self._storage.write(new)
+            # Shared with other commits, exclusive with a backup reading (storage/files.py).
+            with self._engine._snapshot_lock.shared():
+                self._storage.write(new)
             self.version = next_version()
         self._engine._note_written(self.name)
 
@@ -324,6 +327,7 @@ class TinyDBEngine:
             raise StorageError(f"cannot create the data directory {self.data_dir}: {exc}") from exc
         self._dir_lock = DirLock(self.data_dir)
         self._dir_lock.acquire()
+        self._snapshot_lock = SnapshotLock(self.data_dir)
         try:
             removed = remove_stale_temps(self.data_dir)
             if removed:
@@ -331,8 +335,10 @@ class TinyDBEngine:
                     "removed %d unfinished temp file(s) left by a crash in %s", len(removed), self.data_dir
                 )
             self.partition(GLOBAL).load()
+            self._snapshot_lock.prepare()
         except BaseException:
             self._closed = True
+            self._snapshot_lock.release()
             self._dir_lock.release()
             raise
 
@@ -444,6 +450,7 @@ class TinyDBEngine:
             self._partitions.clear()
             self._names = None
             if self._dir_lock is not None:
+                self._snapshot_lock.release()
                 self._dir_lock.release()
 
     # Internals used by TinyDBPartition.

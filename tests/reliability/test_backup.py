@@ -9,6 +9,7 @@ import json
 import shutil
 import tarfile
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -16,6 +17,8 @@ import pytest
 
 from bot import backup as backup_mod
 from bot.backup import BackupError, read_backup, restore_backup, write_backup
+from storage.meetings_repo import Meeting
+from storage.store import Store
 from storage.teams_repo import team_partition
 from storage.tinydb_engine import TinyDBEngine, partition_relpath
 from tests.fakes.connector import FakeConnector
@@ -31,9 +34,6 @@ def snapshot(data_dir: Path) -> dict[str, bytes]:
 
 def seed(data_dir: Path, members: int = 5) -> None:
     """A small data directory written through the real engine."""
-    from datetime import UTC, datetime
-
-    from storage.store import Store
     from storage.teams_repo import Member, Team
 
     engine = TinyDBEngine(data_dir)
@@ -81,6 +81,10 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 async def test_backup_while_serving_then_wipe_and_restore_round_trip(tmp_path: Path, connector: FakeConnector) -> None:
     data_dir = tmp_path / "data"
+    with TinyDBEngine(data_dir) as engine:  # a meeting going on now, so decisions can be recorded
+        now = datetime.now(UTC)
+        Store(engine).meetings.save(Meeting(id="live", team_key=TEAM_ID, starts_at=now - timedelta(hours=1),
+                                            ends_at=now + timedelta(hours=3)))
     service = Service(data_dir)
     service.start()
     try:
@@ -103,7 +107,10 @@ async def test_backup_while_serving_then_wipe_and_restore_round_trip(tmp_path: P
             async def writer() -> None:
                 n = 100
                 while not stop.is_set():
-                    if await send(act.message("hjälp", act.user(n), connector.url, f"m-{n}")) == 200:
+                    # Every other message records a decision: its number is counted in the team
+                    # file before the decision is written to the meeting file.
+                    text = f"beslut Beslut nummer {n}" if n % 2 else "hjälp"
+                    if await send(act.message(text, act.user(n), connector.url, f"m-{n}")) == 200:
                         acknowledged.append(n)
                     n += 1
 
@@ -111,6 +118,9 @@ async def test_backup_while_serving_then_wipe_and_restore_round_trip(tmp_path: P
             await asyncio.sleep(0.2)
             acked_before = list(acknowledged)
             code, out, err = await cli("backup", "--out", str(tmp_path / "live.backup"), data_dir=data_dir)
+            for n in range(3):  # more backups while decisions keep coming: each is one state
+                more = await cli("backup", "--out", str(tmp_path / f"live-{n}.backup"), data_dir=data_dir)
+                assert more[0] == 0, more[2]
             stop.set()
             await task
             assert code == 0, err
@@ -121,6 +131,16 @@ async def test_backup_while_serving_then_wipe_and_restore_round_trip(tmp_path: P
             team_doc = json.loads(live.files[str(partition_relpath(team_partition(TEAM_ID)))])
             for n in [*range(10), *acked_before]:
                 assert act.user(n).aad in team_doc["members"], n
+            decisions = 0
+            for name in ["live.backup", *(f"live-{n}.backup" for n in range(3))]:
+                files = read_backup(tmp_path / name).files
+                team_doc = json.loads(files[str(partition_relpath(team_partition(TEAM_ID)))])
+                following = team_doc["counters"]["decisions"]["next"]
+                for rel, raw in files.items():
+                    for decision in json.loads(raw).get("decisions", {}).values():
+                        decisions += 1
+                        assert decision["number"] < following and str(decision["number"]) in team_doc["decision_index"], rel
+            assert decisions
     finally:
         service.stop()
 

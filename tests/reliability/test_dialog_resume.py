@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from storage.bot_state import decode_state
 from storage.store import Store
+from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, User
 from tests.reliability.conftest import MEETING_ID, close_disk_bot, open_disk_bot
 
@@ -99,5 +101,69 @@ async def test_each_persons_dialog_resumes_separately(tmp_path: Path) -> None:
         store = second.harness.store
         assert [a.answer for a in store.checkins.answers(TEAM_ID, MEETING_ID)] == ["Peters svar"]
         assert [d.text for d in store.decisions.all(TEAM_ID)] == ["Sofias beslut"]
+    finally:
+        await close_disk_bot(second)
+
+
+def _rewrite_dialog_states(data_dir: Path, change: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """Replace every stored dialog state document's item with ``change(item)`` (between two runs)."""
+    count = 0
+    with TinyDBEngine(data_dir) as engine:
+        for name in engine.partition_names("botstate/"):
+            part = engine.partition(name)
+            doc = part.get("state", "item")
+            if doc and doc.get("item", {}).get("dialog_state"):
+                with part.write() as tx:
+                    tx.put("state", "item", change(dict(doc)))
+                count += 1
+    return count
+
+
+def _as_jsonpickle(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document as the version before dialog state format 2 wrote it."""
+    from jsonpickle.pickler import Pickler
+
+    value = decode_state(doc["item"])
+    return {"key": doc["key"], "e_tag": doc["e_tag"], "item": Pickler(unpicklable=True, keys=True).flatten(value, reset=True)}
+
+
+async def test_a_dialog_saved_by_the_previous_version_resumes(tmp_path: Path) -> None:
+    first = await open_disk_bot(tmp_path / "data")
+    connector = first.harness.connector
+    await first.harness.say("uppgift Boka lokal", ANNA, where="personal")
+    await close_disk_bot(first, keep_connector=True)
+    assert _rewrite_dialog_states(tmp_path / "data", _as_jsonpickle) == 1
+
+    second = await open_disk_bot(tmp_path / "data", install=False, connector=connector)
+    try:
+        replies = await second.harness.say("Peter", ANNA, where="personal")
+        assert replies and "omstart" not in replies[0]
+        assert [(i.title, [o.name for o in i.owners]) for i in second.harness.store.actions.all(TEAM_ID)] == [
+            ("Boka lokal", ["Peter Stark"])
+        ]
+    finally:
+        await close_disk_bot(second)
+
+
+async def test_a_dialog_state_naming_code_is_not_run_and_the_person_is_told(tmp_path: Path) -> None:
+    marker = tmp_path / "code-ran"
+    first = await open_disk_bot(tmp_path / "data")
+    connector = first.harness.connector
+    await first.harness.say("uppgift Boka lokal", ANNA, where="personal")
+    await close_disk_bot(first, keep_connector=True)
+
+    def inject(doc: dict[str, Any]) -> dict[str, Any]:
+        payload = {"py/reduce": [{"py/function": "os.system"}, {"py/tuple": [f"touch {marker}"]}]}
+        return {"key": doc["key"], "e_tag": None, "item": {"dialog_state": payload}}
+
+    assert _rewrite_dialog_states(tmp_path / "data", inject) == 1
+    second = await open_disk_bot(tmp_path / "data", install=False, connector=connector)
+    try:
+        replies = await second.harness.say("Peter", ANNA, where="personal")
+        assert replies and "omstart" in replies[0]
+        assert not marker.exists()
+        assert second.harness.store.actions.all(TEAM_ID) == []
+        # The person is free again: the next message is an ordinary command.
+        assert "förstod inte" in (await second.harness.say("blabla", ANNA, where="personal"))[0]
     finally:
         await close_disk_bot(second)

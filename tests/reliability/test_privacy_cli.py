@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.app import SERVICES_KEY
 from bot.reminders.service import service_of
+from storage.attendance_repo import Presence
 from storage.privacy_repo import FORGOTTEN_NAME
 from storage.store import Store
 from storage.teams_repo import Member, Team
@@ -50,6 +52,12 @@ async def _populate(data_dir: Path) -> None:
         runner = service_of(h.app[SERVICES_KEY]).runner
         sent = [r for day in range(12) for r in (await runner.run_due(h.clock.now() + timedelta(days=day))).results]
         assert any(r.target == PETER.aad and r.status == "sent" for r in sent), sent
+        # Peter, as secretary, records who was present.
+        at = h.clock.now()
+        h.store.attendance.update_present(TEAM_ID, MEETING_ID, add=[
+            Presence(name=SOFIA.name, recorded_by=PETER.aad, recorded_at=at, member_key=SOFIA.aad),
+            Presence(name="Gäst Gästsson", recorded_by=PETER.aad, recorded_at=at),
+        ])
     finally:
         await close_disk_bot(bot)
 
@@ -87,6 +95,10 @@ async def test_forget_member_removes_every_trace_and_keeps_the_records(tmp_path:
         assert store.teams.personal_ref(PETER.aad) is None
         assert store.teams.teams_of_person(PETER.aad) == []
         assert store.teams.get_member(TEAM_ID, SOFIA.aad) is not None
+        # Who was present stays; who recorded it does not.
+        present = store.attendance.present(TEAM_ID, MEETING_ID)
+        assert [(p.name, p.member_key, p.recorded_by) for p in present] == [
+            ("Gäst Gästsson", None, anonymous[0].key), (SOFIA.name, SOFIA.aad, anonymous[0].key)]
 
     # The bot still works on the directory, and Peter can come back as a new member.
     bot = await open_disk_bot(data_dir, install=False)
@@ -176,3 +188,69 @@ def test_privacy_purge_deletes_answers_past_retention(tmp_path: Path) -> None:
         assert {a.member_key for w in "abc" for a in store.checkins.answers_of(TEAM_ID, w)} == {"c"}
     result = run_cli("privacy", "purge", "--days", "0", data_dir=data_dir)
     assert "Retention is off" in result.stdout
+
+
+class _Killed(BaseException):
+    """The process dying: nothing after it runs (not even except Exception handlers)."""
+
+
+def _forget_killed_after(data_dir: Path, writes: int | None, member_id: str) -> int:
+    """``forget-member`` in this process, dying just before its ``writes + 1``-th file write
+    (None: never); returns how many writes it made."""
+    import storage.tinydb_engine as tinydb_engine
+    from bot.privacy import forget_member
+    from storage.open import open_store
+
+    real_write = tinydb_engine.atomic_write
+    made = 0
+
+    def write_or_die(path: Path, data: bytes, *, root: Path) -> None:
+        nonlocal made
+        if writes is not None and made >= writes:
+            raise _Killed
+        real_write(path, data, root=root)
+        made += 1
+
+    store, _bot_storage = open_store(data_dir)
+    tinydb_engine.atomic_write = write_or_die
+    try:
+        forget_member(store, member_id)
+    except _Killed:
+        pass
+    finally:
+        tinydb_engine.atomic_write = real_write
+        store.close()  # the lock dies with the process
+    return made
+
+
+async def test_forget_member_killed_at_every_step_finishes_when_run_again(tmp_path: Path) -> None:
+    populated = tmp_path / "populated"
+    await _populate(populated)
+    counted = tmp_path / "counted"
+    shutil.copytree(populated, counted)
+    steps = _forget_killed_after(counted, None, PETER.aad)
+    assert steps >= 6  # the job, the team, the reminder log, meetings, global, dialog state, the job's end
+    expected = snapshot(counted)
+    assert _traces(counted, PETER_MARKS) == []
+
+    for killed_after in range(steps):
+        data_dir = tmp_path / f"killed-{killed_after}"
+        shutil.copytree(populated, data_dir)
+        assert _forget_killed_after(data_dir, killed_after, PETER.aad) == killed_after
+        # Run again, naming the person by another of their ids.
+        result = run_cli("forget-member", PETER.id if killed_after % 2 else PETER.aad, data_dir=data_dir)
+        assert result.returncode == 0, (killed_after, result.stderr)
+        assert ("earlier run" in result.stdout) == (killed_after > 0), (killed_after, result.stdout)
+        assert _traces(data_dir, PETER_MARKS) == [], killed_after
+        done = snapshot(data_dir)
+        assert done.keys() == expected.keys(), killed_after
+        with TinyDBEngine(data_dir, read_only=True) as engine:
+            store = Store(engine)
+            anonymous = [m for m in store.teams.members(TEAM_ID, active_only=False) if m.name == FORGOTTEN_NAME]
+            assert len(anonymous) == 1, killed_after
+            assert engine.partition("global").all("forget_jobs") == []
+            assert [a.member_key for a in store.attendance.answers(TEAM_ID, MEETING_ID)] == [SOFIA.aad]
+        # And once more: nothing left to do, nothing changed.
+        again = run_cli("forget-member", PETER.aad, data_dir=data_dir)
+        assert again.returncode == 1 and "nobody with the id" in again.stderr
+        assert snapshot(data_dir) == done

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from botbuilder.core import ConversationState, StoreItem, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import (
+    DialogInstance,
     DialogSet,
+    DialogState,
     DialogTurnStatus,
     PromptOptions,
     TextPrompt,
     WaterfallDialog,
     WaterfallStepContext,
 )
+from botbuilder.dialogs.choices import ListStyle
 from botbuilder.schema import Activity
 from botbuilder.testing import StorageBaseTests
 
-from storage.bot_state import TinyDBBotStorage, bot_state_partition
+from storage.bot_state import (
+    LOST_DIALOG_ID,
+    StateFormatError,
+    TinyDBBotStorage,
+    bot_state_partition,
+    check_stored_document,
+    decode_state,
+    encode_state,
+)
 from storage.engine import Engine, MemoryEngine
 from storage.tinydb_engine import TinyDBEngine, partition_relpath
 
@@ -137,6 +150,114 @@ async def test_dialog_state_survives_restart(tmp_path):
         step = await step.send("Åsa Öberg")
         await step.assert_reply("Vilken kommun?")
     with TinyDBEngine(data_dir) as eng:  # "restart": new engine, new storage, new adapter
+        adapter = make_bot(TinyDBBotStorage(eng))
+        step = await adapter.send("Skövde")
+        await step.assert_reply("Åsa Öberg från Skövde")
+
+
+# The stored format: plain JSON, objects only of allowed classes -----------------------------------
+
+
+def _py_reduce(marker: Path) -> dict:
+    """The payload from issue 18: jsonpickle's ``py/reduce`` calling a function named in the data."""
+    return {"py/reduce": [{"py/function": "builtins.exec"},
+                          {"py/tuple": [f"import pathlib; pathlib.Path({str(marker)!r}).touch()"]}]}
+
+
+def _stored_doc(engine: Engine, key: str) -> dict:
+    return engine.partition(bot_state_partition(key)).get("state", "item")
+
+
+def _put_doc(engine: Engine, key: str, item: object, **extra: object) -> None:
+    with engine.partition(bot_state_partition(key)).write() as tx:
+        tx.put("state", "item", {"key": key, "e_tag": None, **extra, "item": item})
+
+
+async def test_stored_state_is_plain_json_without_code_tags(tmp_path):
+    data_dir = tmp_path / "data"
+    with TinyDBEngine(data_dir) as eng:
+        adapter = make_bot(TinyDBBotStorage(eng))
+        step = await adapter.send("hej")
+        await step.assert_reply("Vad heter du?")
+    raw = b"".join(p.read_bytes() for p in (data_dir / "botstate").iterdir())
+    assert b"DialogState" in raw and b'"format":2' in raw
+    assert b"py/" not in raw
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "py_reduce_top",  # the whole dialog state replaced
+        "py_reduce_nested",  # hidden in a waiting dialog's options
+        "unknown_class",  # our own tag naming a class outside the allowlist
+        "legacy_unknown_class",
+    ],
+)
+async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_path, payload):
+    marker = tmp_path / "code-ran"
+    good = TinyDBBotStorage(engine)
+    await good.write({"k": {"dialog_state": DialogState([DialogInstance(id="x", state={"options": PromptOptions()})])}})
+    item = _stored_doc(engine, "k")["item"]
+    if payload == "py_reduce_top":
+        item["dialog_state"] = _py_reduce(marker)
+    elif payload == "py_reduce_nested":
+        item["dialog_state"]["$state"]["_dialog_stack"][0]["$state"]["state"]["options"] = _py_reduce(marker)
+    elif payload == "unknown_class":
+        item["dialog_state"]["$object"] = "subprocess.Popen"
+        item["dialog_state"]["$state"] = {"args": f"touch {marker}"}
+    else:
+        item["dialog_state"] = {"py/object": "subprocess.Popen", "args": f"touch {marker}"}
+    _put_doc(engine, "k", item, format=2)
+
+    got = await TinyDBBotStorage(engine).read(["k"])
+    assert not marker.exists()
+    # The dialog cannot be continued; it is replaced by one no version of the bot knows, so
+    # the bot tells the person (tests/bot/test_dialog_recovery.py) instead of failing.
+    assert [d.id for d in got["k"]["dialog_state"].dialog_stack] == [LOST_DIALOG_ID]
+    with pytest.raises(StateFormatError):
+        check_stored_document(_stored_doc(engine, "k"))
+
+
+async def test_state_of_other_types_is_refused_when_written(engine):
+    with pytest.raises(TypeError, match="cannot store"):
+        await TinyDBBotStorage(engine).write({"k": {"odd": Path("/etc")}})
+    assert await TinyDBBotStorage(engine).read(["k"]) == {}
+
+
+@pytest.mark.parametrize("value", [
+    {"$object": "x", "plain": 1}, {"py/x": 1, "json://1": 2}, {1: "ett", (1, "a"): [("t",)]},
+    {"when": datetime(2026, 1, 9, 8, tzinfo=UTC), "day": date(2026, 1, 9), "style": ListStyle.suggested_action},
+])
+def test_encoding_round_trips_values_that_look_like_tags(value):
+    encoded = encode_state(value)
+    assert json.loads(json.dumps(encoded)) == encoded
+    assert decode_state(encoded) == value
+
+
+def _jsonpickle(value: object) -> object:
+    """State as the bot stored it before format 2."""
+    from jsonpickle.pickler import Pickler
+
+    return Pickler(unpicklable=True, keys=True).flatten(value, reset=True)
+
+
+async def test_state_written_by_jsonpickle_loads_through_the_allowlist(tmp_path):
+    data_dir = tmp_path / "data"
+    with TinyDBEngine(data_dir) as eng:
+        storage = TinyDBBotStorage(eng)
+        adapter = make_bot(storage)
+        step = await adapter.send("hej")
+        step = await step.assert_reply("Vad heter du?")
+        step = await step.send("Åsa Öberg")
+        await step.assert_reply("Vilken kommun?")
+        # Rewrite every stored item as the previous version wrote it.
+        for name in eng.partition_names("botstate/"):
+            doc = eng.partition(name).get("state", "item")
+            value = await storage.read([doc["key"]])
+            with eng.partition(name).write() as tx:
+                tx.put("state", "item", {"key": doc["key"], "e_tag": doc["e_tag"], "item": _jsonpickle(value[doc["key"]])})
+    assert b"py/object" in b"".join(p.read_bytes() for p in (data_dir / "botstate").iterdir())
+    with TinyDBEngine(data_dir) as eng:
         adapter = make_bot(TinyDBBotStorage(eng))
         step = await adapter.send("Skövde")
         await step.assert_reply("Åsa Öberg från Skövde")

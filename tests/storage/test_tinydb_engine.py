@@ -50,7 +50,7 @@ def files_snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
         str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock"
+        if p.is_file() and p.name not in (".lock", ".snapshot-lock")
     }
 
 
@@ -175,7 +175,7 @@ def test_failed_first_write_creates_no_partition(engine, data_dir, monkeypatch, 
         break_disk(broken, how)
         with pytest.raises(StorageError), engine.partition("global").write() as tx:
             tx.put("t", "k", {})
-    assert [p.name for p in data_dir.iterdir()] == [".lock"]
+    assert sorted(p.name for p in data_dir.iterdir()) == [".lock", ".snapshot-lock"]
     assert engine.partition_names() == []
 
 
@@ -373,7 +373,7 @@ def test_read_only_on_missing_dir_fails_clearly(tmp_path):
 
 def test_check_and_close(engine, data_dir):
     assert engine.check() is True
-    assert not [p for p in data_dir.iterdir() if p.name != ".lock"]  # the probe cleans up
+    assert not [p for p in data_dir.iterdir() if p.name not in (".lock", ".snapshot-lock")]  # the probe cleans up
     engine.close()
     assert engine.check() is False
     with pytest.raises(StorageError, match="closed"):
