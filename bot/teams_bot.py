@@ -13,7 +13,7 @@ from botbuilder.schema import Activity
 from bot import features, install
 from bot.cards import plain_text
 from bot.formatting import first_name
-from bot.mentions import read_mentions
+from bot.mentions import read_activity
 from bot.messages import locale_of, t
 from bot.routing import card_action, parse_command
 from bot.services import Services
@@ -62,9 +62,10 @@ class SkisBot(TeamsActivityHandler):
 
     async def _on_text(self, turn: Turn) -> None:
         activity = turn.activity
-        text, mentions = read_mentions(activity.text, activity.entities,
-                                       activity.recipient.id if activity.recipient else None)
-        turn.mentions = mentions
+        text, turn.mentions = read_activity(activity)
+        # Every reader after this point (routing, the dialogs' prompts, storage) sees the plain
+        # text, never Teams' HTML, so one message means the same thing everywhere.
+        turn.text = activity.text = text
         command = parse_command(text)
         dialog_context = await self.dialogs.create_context(turn.context)
         if dialog_context.active_dialog is not None:

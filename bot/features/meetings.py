@@ -544,12 +544,40 @@ async def record_attendance(
     return reply
 
 
+# What may follow `kommer` (after a date) and still plainly mean yes, folded.
+_YES_WORDS = frozenset({"", "garna", "sjalvklart", "absolut", "ja", "tack", "som vanligt", "jag med", "ocksa"})
+# `kommer` followed by one of these is a no ("kommer ej", "kommer tyvärr inte"); what follows is a note.
+_NO_WORDS = ("tyvarr inte", "tyvarr ej", "nog inte", "inte", "ej")
+
+
+def attend_yes_meaning(rest: str) -> tuple[str, str | None] | None:
+    """What the words after `kommer` (and its date) mean: (YES, None), (NO, note), or None when
+    they are not plainly either, so the person is asked rather than saved as coming."""
+    words = fold(rest).replace(",", " ").strip(" .!:;-–").split()
+    if " ".join(words) in _YES_WORDS:
+        return YES, None
+    for phrase in _NO_WORDS:
+        n = len(phrase.split())
+        if tuple(words[:n]) == tuple(phrase.split()):
+            note_words = rest.split()[n:]
+            return NO, " ".join(note_words).strip(" ,.:-–") or None
+    return None
+
+
 async def attend_yes(turn: Turn, args: str) -> None:
-    """`kommer`: the person says they come to the next (or ongoing) meeting."""
-    meeting, _rest = await _attend_meeting(turn, args)
+    """`kommer`: the person says they come to the next (or ongoing) meeting; words after it that
+    do not plainly mean yes get a question, never a yes."""
+    meeting, rest = await _attend_meeting(turn, args)
     if meeting is None:
         return
-    await turn.say(await record_attendance(turn, meeting, YES))
+    meaning = attend_yes_meaning(rest)
+    if meaning is None:
+        shown = " ".join(f"kommer {args}".split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        await turn.say_key("meetings.attend_unclear", text=shown, when=_when(turn, meeting))
+        return
+    answer, note = meaning
+    await turn.say(await record_attendance(turn, meeting, answer, note=note))
 
 
 async def attend_no(turn: Turn, args: str) -> None:
