@@ -185,6 +185,24 @@ def _trim_end(pieces: list[str]) -> None:
         pieces[-1] = pieces[-1].rstrip(" \t")
 
 
+def addressed_to_bot(activity: Any) -> bool:
+    """Whether a message @mentions the bot (an ``<at>`` tag that names no mentioned person is the
+    bot's own, as in ``read_mentions``)."""
+    recipient = getattr(activity, "recipient", None)
+    bot_id = recipient.id if recipient else None
+    people: set[str] = set()
+    for entity in getattr(activity, "entities", None) or []:
+        data = entity if isinstance(entity, dict) else _as_dict(entity)
+        mentioned = data.get("mentioned") or {}
+        if data.get("type") != "mention" or not mentioned.get("id"):
+            continue
+        if bot_id and mentioned["id"] == bot_id:
+            return True
+        tags = [p for p in _parse(data.get("text") or "") if isinstance(p, _AtTag)]
+        people.add(tags[0].name if tags else mentioned.get("name") or "")
+    return any(isinstance(p, _AtTag) and p.name not in people for p in _parse(getattr(activity, "text", None) or ""))
+
+
 def read_activity(activity: Any) -> tuple[str, list[Mention]]:
     """What a message activity says, as plain text, and the people it mentions."""
     recipient = getattr(activity, "recipient", None)

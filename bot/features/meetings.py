@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot import install, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
+from bot.attendance_words import attend_yes_meaning
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, parse_time, split_when
 from bot.formatting import first_name
@@ -542,26 +543,6 @@ async def record_attendance(
     if not municipality:
         reply += turn.t("meetings.municipality_tip")
     return reply
-
-
-# What may follow `kommer` (after a date) and still plainly mean yes, folded.
-_YES_WORDS = frozenset({"", "garna", "sjalvklart", "absolut", "ja", "tack", "som vanligt", "jag med", "ocksa"})
-# `kommer` followed by one of these is a no ("kommer ej", "kommer tyvärr inte"); what follows is a note.
-_NO_WORDS = ("tyvarr inte", "tyvarr ej", "nog inte", "inte", "ej")
-
-
-def attend_yes_meaning(rest: str) -> tuple[str, str | None] | None:
-    """What the words after `kommer` (and its date) mean: (YES, None), (NO, note), or None when
-    they are not plainly either, so the person is asked rather than saved as coming."""
-    words = fold(rest).replace(",", " ").strip(" .!:;-–").split()
-    if " ".join(words) in _YES_WORDS:
-        return YES, None
-    for phrase in _NO_WORDS:
-        n = len(phrase.split())
-        if tuple(words[:n]) == tuple(phrase.split()):
-            note_words = rest.split()[n:]
-            return NO, " ".join(note_words).strip(" ,.:-–") or None
-    return None
 
 
 async def attend_yes(turn: Turn, args: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot import export
-from bot.features.meetings import attend_yes_meaning
+from bot.attendance_words import attend_yes_meaning
 from bot.mentions import Mention, plain_text, read_mentions
 from storage.attendance_repo import NO, YES
 from tests.harness import ANNA, BOT_ID, PETER, SOFIA, Harness, User
@@ -165,11 +165,15 @@ async def test_kommer_with_words_it_does_not_understand_asks(harness) -> None:
 # --- Point 2: formatted messages are read, and stored as written ---------------------------------
 
 
-@pytest.mark.parametrize("text", ["<p>möten</p>", "<div>möten</div>", f"<p>{BOT_AT}&nbsp;möten</p>"])
-async def test_formatted_command_is_understood(harness, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("<p>möten</p>", "personal"), ("<div>möten</div>", "personal"), (f"<p>{BOT_AT}&nbsp;möten</p>", "channel"),
+     (f"<div>{BOT_AT}</div><div>möten</div>", "channel")],
+)
+async def test_formatted_command_is_understood(harness, text: str, where: str) -> None:
     await _setup(harness)
     before = len(harness.connector.posted)
-    texts = await send(harness, text, text_format="xml")
+    texts = await send(harness, text, where=where, text_format="xml")
     assert not any("förstod inte" in t for t in texts)
     assert any(p.cards for p in harness.connector.posted[before:])
 
