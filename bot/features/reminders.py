@@ -15,13 +15,16 @@ from aiohttp import web
 
 from bot import formatting
 from bot.reminders import admin
+from bot.reminders.schedule import channel_order_problem
 from bot.reminders.service import EXTRAS_KEY, build_service, service_of
-from bot.reminders.syntax import Change, Problem, parse
+from bot.reminders.syntax import MAX_DAYS, Change, Problem, parse
 from bot.turn import Turn
 from storage.reminders_repo import (
     ACTION_DUE,
     ACTION_OVERDUE,
     ACTIONS,
+    MEETING_DAY,
+    MEETING_WEEK,
     MINUTES,
     SETTING_KINDS,
     KindSettings,
@@ -60,6 +63,8 @@ def settings_text(turn: Turn, settings: ReminderSettings) -> str:
     lines = [turn.t("reminders.settings_title")]
     if not settings.enabled:
         lines.append(turn.t("reminders.settings_all_off"))
+    elif channel_order_problem(settings):  # saved by an older version
+        lines.append(turn.t("reminders.channel_order_warning", **_channel_whens(turn, settings)))
     for kind in SETTING_KINDS:
         setting = settings.kind(kind)
         when = describe(kind, setting, turn) if setting.enabled else turn.t("reminders.kind_off")
@@ -97,6 +102,13 @@ async def reminders(turn: Turn, args: str) -> None:
         return
     settings = repo.settings(turn.team.key)
     changed, reply = _apply(turn, settings, parsed)
+    if parsed.kind in (MEETING_WEEK, MEETING_DAY) and channel_order_problem(changed):
+        # Refused rather than saved: the kanal post would come before the kallelse (which older
+        # versions then never sent). What each is set to, and three ways out.
+        await turn.say_key("reminders.channel_order_refused", suggest=_suggest_week_days(changed), **_channel_whens(turn, changed))
+        return
+    if parsed.kind in (MEETING_WEEK, MEETING_DAY) and changed.kind(MEETING_WEEK).enabled and changed.kind(MEETING_DAY).enabled:
+        reply += "\n\n" + turn.t("reminders.channel_order", **_channel_whens(turn, changed))
     repo.save_settings(turn.team.key, changed)
     await turn.services.changes.publish(SETTINGS_CHANGED, turn.team.key, turn.team.key)
     await turn.say(reply)
@@ -125,6 +137,18 @@ def _apply(turn: Turn, settings: ReminderSettings, change: Change) -> tuple[Remi
     if not changed.enabled:
         reply += "\n\n" + turn.t("reminders.saved_but_all_off")
     return changed, reply
+
+
+def _channel_whens(turn: Turn, settings: ReminderSettings) -> dict[str, str]:
+    return {
+        "week": describe(MEETING_WEEK, settings.kind(MEETING_WEEK), turn),
+        "day": describe(MEETING_DAY, settings.kind(MEETING_DAY), turn),
+    }
+
+
+def _suggest_week_days(settings: ReminderSettings) -> str:
+    days = min(MAX_DAYS, settings.kind(MEETING_DAY).days + 7)
+    return "två veckor" if days == 14 else f"{days} dagar"
 
 
 def _problem_text(turn: Turn, problem: Problem) -> str:
