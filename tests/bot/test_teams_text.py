@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botbuilder.schema import Activity
 
 from bot import export
 from bot.attendance_words import attend_yes_meaning
-from bot.mentions import Mention, plain_text, read_mentions
+from bot.mentions import Mention, addressed_to_bot, plain_text, read_mentions
 from storage.attendance_repo import NO, YES
 from tests.harness import ANNA, BOT_ID, PETER, SOFIA, Harness, User
 
@@ -106,6 +107,22 @@ def test_mentions_come_with_their_people_and_plain_text_drops_all_tags() -> None
     assert text == "roll @Anna Gustafsson sekreterare"
     assert people == [Mention(ANNA.id, "Anna Gustafsson", ANNA.aad)]
     assert plain_text(f"{BOT_AT}&nbsp;<p>möten</p>") == "möten"
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "addressed"),
+    [
+        (f"{BOT_AT} möten", ENTITIES[:1], True),
+        (f"<p>{BOT_AT}&nbsp;möten</p>", ENTITIES[:1], True),
+        (f"{BOT_AT} möten", [], True),  # a client that leaves out the entities
+        ("<at>Anna Gustafsson</at> kan du ta fikat?", ENTITIES[1:], False),
+        ("Hej alla, <p>ses på fredag</p>", [], False),
+        ("", [], False),
+    ],
+)
+def test_whether_a_message_is_addressed_to_the_bot(text: str, entities: list[dict[str, Any]], addressed: bool) -> None:
+    activity = Activity().deserialize({"type": "message", "text": text, "entities": entities, "recipient": {"id": BOT_ID}})
+    assert addressed_to_bot(activity) is addressed
 
 
 @pytest.mark.parametrize(
