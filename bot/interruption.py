@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from bot.attendance_words import attend_yes_meaning
 from bot.dates import When, split_when
+from bot.reminders.syntax import Change
+from bot.reminders.syntax import parse as reminder_settings
 from bot.routing import Command
 
 # The command each dialog was started by: typed again at its own question, it carries the answer
@@ -34,13 +36,16 @@ _NEVER_PROSE = frozenset(
         "past_meetings", "new_meeting", "move_meeting", "cancel_meeting", "agenda", "agenda_item", "agenda_move",
         "agenda_edit", "agenda_remove", "substitute", "present", "municipality", "role", "checkin", "checkins",
         "checkin_question", "checkin_delete", "checkout", "checkouts", "checkout_question", "checkout_delete",
-        "action_item", "action_items", "my_action_items", "action_edit", "action_assign", "decision_log",
-        "decision_edit", "reminders", "my_data", "delete_my_answers",
+        "action_item", "action_edit", "action_assign", "decision_log", "decision_edit", "my_data",
+        "delete_my_answers",
     }
 )
 # Commands that take a record number: a number after them is the command, words are an answer.
 _NUMBERED = frozenset({"action_done", "action_reopen"})
 _NUMBER = re.compile(r"(?:#|nr\.?\s*)?\d+\b", re.IGNORECASE)
+# Lists that take a page: "uppgifter sida 2" is the command, "uppgifter om elevhälsan …" an answer.
+_PAGED = frozenset({"action_items", "my_action_items"})
+_PAGE = re.compile(r"sida\s+\d+$", re.IGNORECASE)
 _SEPARATOR = (":", ",", "-", "–")
 
 
@@ -64,6 +69,12 @@ def interrupts(command: Command, text: str, today: date, tz: ZoneInfo) -> bool:
         return True
     if command.name in _NUMBERED:
         return bool(_NUMBER.match(args))
+    if command.name in _PAGED:
+        return bool(_PAGE.match(args))
+    if command.name == "reminders":
+        # Its settings have a grammar of their own: "påminnelser kanal dagen före" is one,
+        # "påminnelser till rektorerna har jag skickat" is not.
+        return isinstance(reminder_settings(args), Change)
     if command.name in ("attend_yes", "attend_no", "minutes"):
         when, before, after = split_when(args, today, tz)
         if isinstance(when, When) and not before:

@@ -42,6 +42,9 @@ STILL_OPEN = "väntar fortfarande på ditt svar"
         ("nytt möte fredag 11 december kl 9-12", True),
         ("punkt Nationellt kvalitetssystem", True),
         ("protokoll 4 december", True),
+        ("uppgifter sida 2", True),
+        ("påminnelser kanal dagen före", True),
+        ("påminnelser av", True),
         # Answers that begin with a command word
         ("kommer att läsa mer om betyg", False),
         ("kommer inte ihåg vad jag gjorde", False),
@@ -52,6 +55,8 @@ STILL_OPEN = "väntar fortfarande på ditt svar"
         ("hjälp behövs med schemat", False),
         ("protokoll från förra veckan saknas", False),
         ("medlemmar i nätverket hörs oftare", False),
+        ("uppgifter om elevhälsan har jag samlat", False),
+        ("påminnelser till rektorerna har jag skickat", False),
     ],
 )
 def test_what_interrupts_an_open_question(text: str, command: bool) -> None:
