@@ -51,6 +51,7 @@ class _PlainText(HTMLParser):
         self._hidden = 0
         self._links: list[tuple[str | None, int]] = []
         self._break = False
+        self._any = False  # whether anything has been written yet
 
     # A block boundary asks for a line break before the next text; several in a row give one.
     def _text(self, text: str) -> None:
@@ -61,9 +62,18 @@ class _PlainText(HTMLParser):
                 self.parts.append("\n")
             self._break = False
         self.parts.append(text)
+        self._any = self._any or bool(text)
 
     def _written(self) -> bool:
-        return any(isinstance(p, _AtTag) or p for p in self.parts) and self.parts[-1] != "\n"
+        return self._any and self.parts[-1] != "\n"
+
+    def finish(self) -> list[str | _AtTag]:
+        """The parts, once the whole fragment is fed; an ``<at>`` never closed keeps its words."""
+        self.close()
+        if self._at:
+            self._text("".join(self._at))
+            self._at = None
+        return self.parts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -94,6 +104,7 @@ class _PlainText(HTMLParser):
                 self.parts.append("\n")
             self._break = False
             self.parts.append(_AtTag("".join(self._at).translate(_INVISIBLE).translate(_SPACES).strip()))
+            self._any = True
             self._at = None
         elif tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
@@ -119,10 +130,7 @@ class _PlainText(HTMLParser):
 def _parse(text: str) -> list[str | _AtTag]:
     parser = _PlainText()
     parser.feed(text.replace("\r\n", "\n"))
-    parser.close()
-    if parser._at:  # an <at> never closed: its words are still the person's
-        parser._text("".join(parser._at))
-    return [p.translate(_INVISIBLE).translate(_SPACES) if isinstance(p, str) else p for p in parser.parts]
+    return [p.translate(_INVISIBLE).translate(_SPACES) if isinstance(p, str) else p for p in parser.finish()]
 
 
 def plain_text(text: str | None) -> str:
