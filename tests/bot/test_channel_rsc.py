@@ -72,3 +72,23 @@ async def test_the_personal_chat_needs_no_mention_and_no_hint(harness) -> None:
     before = len(harness.connector.posted)
     await harness.post(teams_message(harness, "hjälp", PETER, where="personal"))
     assert harness.connector.posted[before:]  # answered: the personal chat is never silent
+
+
+async def test_a_group_chat_is_read_the_same_way(harness) -> None:
+    # The presidium's planning chat: a group chat, where Teams also needs a mention (or RSC).
+    def in_group_chat(text: str, user: User) -> dict:
+        activity = teams_message(harness, text, user)
+        activity["conversation"] = {"id": "19:planering@thread.v2", "conversationType": "groupChat", "isGroup": True}
+        activity["channelData"] = {"tenant": {"id": activity["channelData"]["tenant"]["id"]}}
+        return activity
+
+    before = len(harness.connector.posted)
+    await harness.post(in_group_chat(f"{BOT_AT} uppgift Boka lokal till 4 december", ANNA))
+    (question,) = [p.text for p in harness.connector.posted[before:] if p.text]
+    assert "Vem ska göra det?" in question and HINT in question  # one message: the question says it
+    before = len(harness.connector.posted)
+    await harness.post(in_group_chat("Ska vi ta fika efteråt?", PETER))
+    assert harness.connector.posted[before:] == []
+    await harness.post(in_group_chat("alla", ANNA))
+    (item,) = harness.store.actions.all("19:planering@thread.v2")
+    assert item.title == "Boka lokal" and [o.kind for o in item.owners] == ["all"]
