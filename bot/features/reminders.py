@@ -23,6 +23,7 @@ from storage.reminders_repo import (
     ACTION_DUE,
     ACTION_OVERDUE,
     ACTIONS,
+    DIGEST,
     MEETING_DAY,
     MEETING_WEEK,
     MINUTES,
@@ -107,6 +108,21 @@ async def reminders(turn: Turn, args: str) -> None:
         # versions then never sent). What each is set to, and three ways out.
         await turn.say_key("reminders.channel_order_refused", suggest=_suggest_week_days(changed), **_channel_whens(turn, changed))
         return
+    same_day = parsed.kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(parsed.kind).enabled and changed.kind(parsed.kind).days == 0
+    if same_day:
+        at = changed.kind(parsed.kind).at
+        tz = turn.services.settings.timezone
+        missed = [m for m in turn.store.meetings.upcoming(turn.team.key, turn.now) if m.starts_at.astimezone(tz).time() <= at]
+        if missed:
+            # A reminder due after its meeting has started is never sent (schedule.py): refused.
+            await turn.say_key(
+                "reminders.same_day_after_start",
+                name=turn.t(f"reminders.name.{parsed.kind}"),
+                time=formatting.format_time(at, turn.locale),
+                meeting=formatting.format_datetime(missed[0].starts_at, tz, turn.locale),
+            )
+            return
+        reply += "\n\n" + turn.t("reminders.same_day_note", time=formatting.format_time(at, turn.locale))
     if parsed.kind in (MEETING_WEEK, MEETING_DAY) and changed.kind(MEETING_WEEK).enabled and changed.kind(MEETING_DAY).enabled:
         reply += "\n\n" + turn.t("reminders.channel_order", **_channel_whens(turn, changed))
     repo.save_settings(turn.team.key, changed)

@@ -130,6 +130,12 @@ SV: dict[str, str] = {
         "flytta kallelsen tidigare med **påminnelser kallelse {suggest} före**, "
         "eller stäng av en av dem (**påminnelser kanal av**)."
     ),
+    "reminders.same_day_after_start": (
+        "Det ändrade jag inte: mötet {meeting} har redan börjat kl. {time}, så påminnelsen **{name}** samma dag "
+        "skulle aldrig skickas för det. Välj en tid före mötet, till exempel **påminnelser {name} samma dag kl 7**, "
+        "eller **påminnelser {name} dagen före**."
+    ),
+    "reminders.same_day_note": "Obs: samma dag skickas den bara till möten som börjar efter kl. {time}.",
     "reminders.channel_order_warning": (
         "Obs: påminnelsen i kanalen ({day}) går ut före kallelsen ({week}). Båda skickas, men i fel ordning: "
         "skriv till exempel **påminnelser kanal dagen före**."

@@ -100,3 +100,15 @@ async def test_a_combination_saved_earlier_is_flagged_and_still_sends_the_kallel
     assert [r.kind for r in report.results] == [MEETING_DAY]
     report = await kit.run(local(2026, 11, 27, 9))
     assert [(r.kind, r.status) for r in report.results] == [(MEETING_WEEK, SENT)]
+
+
+async def test_a_same_day_reminder_after_a_planned_meeting_has_started_is_refused(kit: Kit) -> None:
+    kit.meeting()  # Friday 4 December, 09.00
+    [reply] = await kit.h.say("påminnelser kanal samma dag kl 10", ANNA)
+    assert "ändrade jag inte" in reply and "fredag 4 december 2026 kl. 09.00" in reply
+    assert "**påminnelser kanal samma dag kl 7**" in reply
+    assert kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
+    [reply] = await kit.h.say("påminnelser kanal samma dag kl 7", ANNA)
+    assert reply.startswith("Sparat.") and "bara till möten som börjar efter kl. 07.00" in reply
+    report = await kit.run(local(2026, 12, 4, 7))
+    assert [(r.kind, r.status) for r in report.results if r.target == CHANNEL] == [(MEETING_DAY, SENT)]
