@@ -7,6 +7,11 @@ command menus. The menus are defined once, in ``MENU``: each command names its i
 localization (``en.json`` in the zip) is ``manifest/manifest.en.json`` plus the English command
 descriptions from ``MENU``; command titles stay Swedish there too, because the title is what
 Teams types into the message box and the bot's commands are Swedish words.
+
+The template asks for the resource-specific permissions ``ChannelMessage.Read.Group`` and
+``ChatMessage.Read.Chat`` (``RSC_PERMISSIONS``): without them Teams delivers a channel or group
+chat message only when it @mentions the bot, so answers to the bot's follow-up questions ("Vem
+ska göra det?") would never arrive. What that means for the tenant admin is in docs/deploy.md.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ ENGLISH_SOURCE_FILE = "manifest.en.json"
 LOCALIZATION_FILE = "en.json"
 
 SCOPES = ("team", "groupChat", "personal")
+# Resource-specific consent: receive the messages of the team's channels and of the group chat
+# without a mention (the bot reads only answers to its own open questions; see bot/teams_bot.py).
+RSC_PERMISSIONS = ("ChannelMessage.Read.Group", "ChatMessage.Read.Chat")
 MAX_COMMANDS = 12  # Teams shows at most 12 commands per scope
 TITLE_MAX = 32
 DESCRIPTION_MAX = 128
@@ -251,6 +259,7 @@ def build_manifest(
         "TERMS_URL": check_https_url(terms_url, "terms of use URL"),
         "COMMAND_LISTS": command_lists(),
         "VALID_DOMAINS": [normalize_domain(domain)] if domain else [],
+        "RSC_PERMISSIONS": [{"name": name, "type": "Application"} for name in RSC_PERMISSIONS],
     }
     template = json.loads(_package_file(TEMPLATE_FILE).read_text(encoding="utf-8"))
     manifest = _fill(template, values)

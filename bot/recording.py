@@ -18,7 +18,7 @@ from bot import formatting
 from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when
 from bot.formatting import first_name
-from bot.mentions import Mention, read_mentions
+from bot.mentions import Mention, read_activity
 from bot.messages import t
 from bot.municipalities import DEFAULT_MUNICIPALITIES
 from bot.municipalities import municipalities as network_municipalities
@@ -138,15 +138,14 @@ def meeting_index(store: Store, meeting: Meeting) -> int:
 
 
 def reply_text(turn: Turn) -> str:
-    """What a person wrote: exactly as typed, without the bot's @mention, people's as ``@Name``.
+    """What a person wrote, as plain text, without the bot's @mention, people's as ``@Name``.
 
-    Also sets ``turn.mentions``. The entity objects are read directly: serialising them first
-    drops the ``mentioned`` data that botbuilder keeps in ``additional_properties``.
+    The edge (bot/mentions.read_activity) reads it once per turn; this reads it only for a turn
+    that did not pass there. Also sets ``turn.mentions``.
     """
-    activity = turn.activity
-    text, mentions = read_mentions(activity.text, list(activity.entities or []), activity.recipient.id if activity.recipient else None)
-    turn.mentions = mentions
-    return text.replace("\u200b", "").strip()
+    if turn.text is None:
+        turn.text, turn.mentions = read_activity(turn.activity)
+    return turn.text
 
 
 def command_args(turn: Turn, args: str) -> str:

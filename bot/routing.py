@@ -134,16 +134,17 @@ _TABLE: list[tuple[tuple[str, ...], str]] = sorted(
     key=lambda entry: -len(entry[0]),
 )
 
-_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _LEADING_PUNCT = re.compile(r"^[\s/!:,.\-–]+")
 
 
 def clean_text(text: str | None) -> str:
-    """The user's words without bot mentions, leading slashes or surrounding blanks."""
+    """The user's words without leading slashes or surrounding blanks.
+
+    ``text`` is already plain: the edge (bot/mentions.read_activity) has turned Teams' HTML,
+    entities, mentions and odd spaces into what the person wrote.
+    """
     if not text:
         return ""
-    text = _MENTION.sub(" ", text)
-    text = text.replace("\u200b", "").replace("\xa0", " ")
     return _LEADING_PUNCT.sub("", text).strip()
 
 

@@ -13,9 +13,10 @@ from botbuilder.schema import Activity
 from bot import features, install
 from bot.cards import NETWORK, outgoing, plain_text
 from bot.formatting import first_name
-from bot.mentions import read_mentions
+from bot.interruption import interrupts, is_own_command
+from bot.mentions import addressed_to_bot, read_activity
 from bot.messages import locale_of, t
-from bot.routing import card_action, parse_command
+from bot.routing import Command, card_action, parse_command
 from bot.services import Services
 from bot.turn import TURN_KEY, CardReply, Turn
 from storage.teams_repo import member_key
@@ -23,6 +24,9 @@ from storage.teams_repo import member_key
 log = logging.getLogger(__name__)
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+# Team setting, set once a message without @SKIS-boten has arrived: Teams delivers every message
+# (the RSC permission ChannelMessage.Read.Group / ChatMessage.Read.Chat is granted).
+ALL_MESSAGES = "all_messages_arrive"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 
@@ -43,10 +47,18 @@ class SkisBot(TeamsActivityHandler):
     # Messages --------------------------------------------------------------------------------
     async def on_message_activity(self, context: TurnContext) -> None:
         """A person wrote to the bot (or clicked an Action.Submit button)."""
+        activity = context.activity
+        unaddressed = _in_group(activity) and activity.value is None and not addressed_to_bot(activity)
+        if unaddressed:
+            # With the RSC permission (docs/deploy.md) Teams sends the bot every message in the
+            # channel or group chat. Only a person answering the bot's open question is read;
+            # everyone else's conversation is left alone: no reply, nothing stored.
+            self._all_messages_arrive(activity)
+            if (await self.dialogs.create_context(context)).active_dialog is None:
+                return
         turn = self._turn(context)
         if turn is None:
             return
-        activity = context.activity
         if activity.value is not None and not (activity.text or "").strip():
             action = card_action(activity.value)
             reply = await self._run_card_action(turn, action)
@@ -57,22 +69,54 @@ class SkisBot(TeamsActivityHandler):
             if reply is not None and reply.message:
                 await turn.say(reply.message)
             return
-        await self._on_text(turn)
+        if not _in_group(activity) or turn.team.settings.get(ALL_MESSAGES):
+            await self._on_text(turn)
+            await self.state.save_changes(context)
+            return
+        # Without RSC an answer without @SKIS-boten never reaches the bot, so a question asked
+        # here says so, until an un-mentioned message has shown that RSC is granted. The turn's
+        # last text is held back until it is known whether it is a question left open.
+        last_text = _LastText()
+        context.on_send_activities(last_text.hold)
+        hint = None
+        try:
+            await self._on_text(turn)
+            if (await self.dialogs.create_context(context)).active_dialog is not None:
+                hint = turn.t("core.reply_with_mention")
+        finally:
+            await last_text.release(context, hint)
         await self.state.save_changes(context)
+
+    def _all_messages_arrive(self, activity: Activity) -> None:
+        """Remember that Teams delivers this network's messages without a mention (RSC granted)."""
+        repo = self.services.store.teams
+        team = repo.get_team(install.team_identity(activity)[0])
+        if team is not None and not team.settings.get(ALL_MESSAGES):
+            repo.update_team_settings(team.key, {ALL_MESSAGES: True})
 
     async def _on_text(self, turn: Turn) -> None:
         activity = turn.activity
-        text, mentions = read_mentions(activity.text, activity.entities,
-                                       activity.recipient.id if activity.recipient else None)
-        turn.mentions = mentions
+        text, turn.mentions = read_activity(activity)
+        # Every reader after this point (routing, the dialogs' prompts, storage) sees the plain
+        # text, never Teams' HTML, so one message means the same thing everywhere.
+        turn.text = activity.text = text
         command = parse_command(text)
         dialog_context = await self.dialogs.create_context(turn.context)
+        question_open = False
         if dialog_context.active_dialog is not None:
             if command is not None and command.name == "cancel":
                 await dialog_context.cancel_all_dialogs()
                 await turn.say_key("core.cancelled")
                 return
-            if command is None or command.name != "help":
+            if command is not None and self._interrupts(turn, dialog_context.active_dialog.id, command, text):
+                # A command typed at an open question (Bot Framework's CancelAndHelpDialog):
+                # help keeps the question waiting, any other command ends it; both say so.
+                if command.name == "help":
+                    question_open = True
+                else:
+                    await dialog_context.cancel_all_dialogs()
+                    await turn.say_key("core.question_left")
+            else:
                 if await dialog_context.find_dialog(dialog_context.active_dialog.id) is None:
                     # Saved before a restart by a version that had a dialog this one lacks:
                     # end it cleanly rather than leave the person stuck in it.
@@ -90,6 +134,15 @@ class SkisBot(TeamsActivityHandler):
             return
         turn.context.turn_state["skis.dialog_context"] = dialog_context
         await handler(turn, command.args)
+        if question_open:
+            await turn.say_key("core.question_still_open")
+
+    def _interrupts(self, turn: Turn, dialog_id: str, command: Command, text: str) -> bool:
+        """Whether ``command`` typed at the open question ``dialog_id`` is meant as a command."""
+        if is_own_command(dialog_id, command):
+            return False  # the dialog reads its own command typed again, with the answer after it
+        tz = self.services.settings.timezone
+        return interrupts(command, text, turn.now.astimezone(tz).date(), tz)
 
     async def _not_understood(self, turn: Turn, text: str) -> None:
         if not text:
@@ -274,6 +327,45 @@ class SkisBot(TeamsActivityHandler):
         ref = install.conversation_ref(activity)
         if repo.personal_ref(person) != ref:
             repo.save_personal_ref(person, ref)
+
+
+class _LastText:
+    """Holds back the latest plain text message of a turn, to be sent (with a line added) at its end."""
+
+    def __init__(self) -> None:
+        self.held: Activity | None = None
+        self.releasing = False
+
+    async def hold(self, _context: TurnContext, activities: list[Activity], send: Any) -> None:
+        if not self.releasing:
+            out: list[Activity] = []
+            for activity in activities:
+                if self.held is not None:
+                    out.append(self.held)
+                    self.held = None
+                if activity.type == "message" and activity.text and not activity.attachments:
+                    self.held = activity
+                    # In its place a trace, which the adapter does not post (it needs one activity).
+                    out.append(Activity(type="trace", name="skis.held", channel_id=activity.channel_id))
+                else:
+                    out.append(activity)
+            activities[:] = out
+        await send()
+
+    async def release(self, context: TurnContext, line: str | None) -> None:
+        self.releasing = True  # from now on (the error boundary's message too) nothing is held
+        if self.held is None:
+            return
+        held, self.held = self.held, None
+        if line:
+            held.text = f"{held.text}\n\n{line}"
+        await context.send_activities([held])
+
+
+def _in_group(activity: Activity) -> bool:
+    """A channel or group chat, where Teams needs a mention (or RSC) to deliver a message."""
+    conversation = activity.conversation
+    return conversation is not None and conversation.conversation_type in ("channel", "groupChat")
 
 
 def _card_attachment(card: dict[str, Any]) -> Any:

@@ -40,6 +40,8 @@ class Turn:
     team: Team
     member: Member
     mentions: list[Mention] = field(default_factory=list)
+    # What the message says as plain text (bot/mentions.read_activity), read once at the edge.
+    text: str | None = None
     # Replies sent in this turn, in order (the invoke path and tests read them).
     sent: list[Activity] = field(default_factory=list)
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot import install, limits, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
+from bot.attendance_words import attend_yes_meaning
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, parse_time, split_when
 from bot.formatting import first_name
@@ -574,11 +575,19 @@ async def record_attendance(
 
 
 async def attend_yes(turn: Turn, args: str) -> None:
-    """`kommer`: the person says they come to the next (or ongoing) meeting."""
-    meeting, _rest = await _attend_meeting(turn, args)
+    """`kommer`: the person says they come to the next (or ongoing) meeting; words after it that
+    do not plainly mean yes get a question, never a yes."""
+    meeting, rest = await _attend_meeting(turn, args)
     if meeting is None:
         return
-    await turn.say(await record_attendance(turn, meeting, YES))
+    meaning = attend_yes_meaning(rest)
+    if meaning is None:
+        shown = " ".join(f"kommer {args}".split())
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        await turn.say_key("meetings.attend_unclear", text=shown, when=_when(turn, meeting))
+        return
+    answer, note = meaning
+    await turn.say(await record_attendance(turn, meeting, answer, note=note))
 
 
 async def attend_no(turn: Turn, args: str) -> None:

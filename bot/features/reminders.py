@@ -15,13 +15,17 @@ from aiohttp import web
 
 from bot import formatting
 from bot.reminders import admin
+from bot.reminders.schedule import channel_order_problem
 from bot.reminders.service import EXTRAS_KEY, build_service, service_of
-from bot.reminders.syntax import Change, Problem, parse
+from bot.reminders.syntax import MAX_DAYS, Change, Problem, parse
 from bot.turn import Turn
 from storage.reminders_repo import (
     ACTION_DUE,
     ACTION_OVERDUE,
     ACTIONS,
+    DIGEST,
+    MEETING_DAY,
+    MEETING_WEEK,
     MINUTES,
     ROSTER,
     SETTING_KINDS,
@@ -63,6 +67,8 @@ def settings_text(turn: Turn, settings: ReminderSettings) -> str:
     lines = [turn.t("reminders.settings_title")]
     if not settings.enabled:
         lines.append(turn.t("reminders.settings_all_off"))
+    elif channel_order_problem(settings):  # saved by an older version
+        lines.append(turn.t("reminders.channel_order_warning", **_channel_whens(turn, settings)))
     for kind in SETTING_KINDS:
         setting = settings.kind(kind)
         when = describe(kind, setting, turn) if setting.enabled else turn.t("reminders.kind_off")
@@ -100,6 +106,28 @@ async def reminders(turn: Turn, args: str) -> None:
         return
     settings = repo.settings(turn.team.key)
     changed, reply = _apply(turn, settings, parsed)
+    if parsed.kind in (MEETING_WEEK, MEETING_DAY) and channel_order_problem(changed):
+        # Refused rather than saved: the kanal post would come before the kallelse (which older
+        # versions then never sent). What each is set to, and three ways out.
+        await turn.say_key("reminders.channel_order_refused", suggest=_suggest_week_days(changed), **_channel_whens(turn, changed))
+        return
+    same_day = parsed.kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(parsed.kind).enabled and changed.kind(parsed.kind).days == 0
+    if same_day:
+        at = changed.kind(parsed.kind).at
+        tz = turn.services.settings.timezone
+        missed = [m for m in turn.store.meetings.upcoming(turn.team.key, turn.now) if m.starts_at.astimezone(tz).time() <= at]
+        if missed:
+            # A reminder due after its meeting has started is never sent (schedule.py): refused.
+            await turn.say_key(
+                "reminders.same_day_after_start",
+                name=turn.t(f"reminders.name.{parsed.kind}"),
+                time=formatting.format_time(at, turn.locale),
+                meeting=formatting.format_datetime(missed[0].starts_at, tz, turn.locale),
+            )
+            return
+        reply += "\n\n" + turn.t("reminders.same_day_note", time=formatting.format_time(at, turn.locale))
+    if parsed.kind in (MEETING_WEEK, MEETING_DAY) and changed.kind(MEETING_WEEK).enabled and changed.kind(MEETING_DAY).enabled:
+        reply += "\n\n" + turn.t("reminders.channel_order", **_channel_whens(turn, changed))
     repo.save_settings(turn.team.key, changed)
     await turn.services.changes.publish(SETTINGS_CHANGED, turn.team.key, turn.team.key)
     await turn.say(reply)
@@ -128,6 +156,18 @@ def _apply(turn: Turn, settings: ReminderSettings, change: Change) -> tuple[Remi
     if not changed.enabled:
         reply += "\n\n" + turn.t("reminders.saved_but_all_off")
     return changed, reply
+
+
+def _channel_whens(turn: Turn, settings: ReminderSettings) -> dict[str, str]:
+    return {
+        "week": describe(MEETING_WEEK, settings.kind(MEETING_WEEK), turn),
+        "day": describe(MEETING_DAY, settings.kind(MEETING_DAY), turn),
+    }
+
+
+def _suggest_week_days(settings: ReminderSettings) -> str:
+    days = min(MAX_DAYS, settings.kind(MEETING_DAY).days + 7)
+    return "två veckor" if days == 14 else f"{days} dagar"
 
 
 def _problem_text(turn: Turn, problem: Problem) -> str:

@@ -60,6 +60,9 @@ SV: dict[str, str] = {
     ),
     "core.cancelled": "Okej, jag har avbrutit. Inget sparades. Skriv **hjälp** om du vill göra något annat.",
     "core.nothing_to_cancel": "Det finns inget att avbryta. Skriv **hjälp** för att se vad jag kan.",
+    "core.reply_with_mention": "Svara med **@SKIS-boten** först i ditt meddelande, annars når svaret inte fram till mig.",
+    "core.question_left": "Okej, jag lämnar frågan jag ställde (inget från den är sparat) och gör det du skrev i stället.",
+    "core.question_still_open": "Frågan jag ställde innan väntar fortfarande på ditt svar. Skriv **avbryt** om du inte vill svara.",
     "core.dialog_hint": "(Skriv **avbryt** för att avbryta.)",
     "core.dialog_lost": "Frågan jag ställde gick inte att fortsätta efter en omstart, så inget sparades. Börja gärna om, till exempel med **{command}**.",
     "core.card_unknown": "Den knappen känner jag inte igen längre. Skriv **hjälp** för att se vad du kan göra nu.",
@@ -105,6 +108,9 @@ EN: dict[str, str] = {
     "core.error": "Sorry, something went wrong on my side. What you saved before is still there. Please try again shortly.",
     "core.not_saved": "I could not save that just now, so nothing was changed. Please try again shortly.",
     "core.cancelled": "OK, cancelled. Nothing was saved.",
+    "core.reply_with_mention": "Reply with **@SKIS-boten** first in your message, otherwise your answer does not reach me.",
+    "core.question_left": "OK, I am leaving the question I asked (nothing from it was saved) and doing what you wrote instead.",
+    "core.question_still_open": "The question I asked before is still waiting for your answer. Type **avbryt** if you do not want to answer.",
     "core.role_required": "Only {roles} may do that. Type **medlemmar** to see who they are.",
     "core.card_network_unknown": (
         "This card is from before cards knew which network they belong to, and you are in several networks, "

@@ -137,6 +137,11 @@ SV: dict[str, str] = {
         "Kan någon annan från din kommun komma? Skriv **ersättare** och namnet. Ändrar du dig: **kommer**."
     ),
     "meetings.attend_no_same": "Jag har redan noterat att du inte kommer {when}. Ändrar du dig? Skriv **kommer**.",
+    "meetings.attend_unclear": (
+        "Jag är inte säker på vad du menar med ”{text}”, så jag har inte sparat något. "
+        "Skriv **kommer** om du kommer till mötet {when}, eller **kommer inte** om du inte kommer "
+        "(text efter *kommer inte* sparas som kommentar)."
+    ),
     "meetings.substitute_ask": "Vem kommer i ditt ställe? Skriv **ersättare** och namnet, till exempel *ersättare Pernilla Bergman*.",
     "meetings.substitute_saved": (
         "Tack! {substitute} kommer i ditt ställe till mötet {when} och representerar {municipality}. "

@@ -129,6 +129,25 @@ SV: dict[str, str] = {
     "reminders.only_before": "{kind} skickas före. Skriv till exempel **påminnelser {name} 3 dagar före kl 9**.",
     "reminders.direction.before": "före",
     "reminders.direction.after": "efter",
+    # The two channel reminders: the kallelse (with the check-in box) first, then kanal.
+    "reminders.channel_order": "I kanalen kommer först kallelsen ({week}) och sedan påminnelsen ({day}).",
+    "reminders.channel_order_refused": (
+        "Det ändrade jag inte: då skulle påminnelsen i kanalen ({day}) gå ut före eller samtidigt som "
+        "kallelsen ({week}), och kallelsen med incheckningsfrågan och Jag kommer-knapparna ska komma först. "
+        "Välj en tid närmare mötet för **kanal**, till exempel **påminnelser kanal dagen före**, "
+        "flytta kallelsen tidigare med **påminnelser kallelse {suggest} före**, "
+        "eller stäng av en av dem (**påminnelser kanal av**)."
+    ),
+    "reminders.same_day_after_start": (
+        "Det ändrade jag inte: mötet {meeting} har redan börjat kl. {time}, så påminnelsen **{name}** samma dag "
+        "skulle aldrig skickas för det. Välj en tid före mötet, till exempel **påminnelser {name} samma dag kl 7**, "
+        "eller **påminnelser {name} dagen före**."
+    ),
+    "reminders.same_day_note": "Obs: samma dag skickas den bara till möten som börjar efter kl. {time}.",
+    "reminders.channel_order_warning": (
+        "Obs: påminnelsen i kanalen ({day}) går ut före kallelsen ({week}). Båda skickas, men i fel ordning: "
+        "skriv till exempel **påminnelser kanal dagen före**."
+    ),
 }
 
 EN: dict[str, str] = {

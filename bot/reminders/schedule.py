@@ -12,7 +12,10 @@ Rules (see docs/reminders.md):
 - Reminders that would fall on a Saturday or Sunday move to the Friday before (reminders before
   something) or the Monday after (reminders after something).
 - When the service was down past the week reminder and the day-before reminder is due within a
-  day, only the day-before reminder is sent (one channel post, not two in a row).
+  day, only the day-before reminder is sent (one channel post, not two in a row). That happens
+  only to a *late* week reminder: one on time is never dropped, whatever the settings.
+- The settings keep the day-before reminder after the week reminder (``channel_order_problem``);
+  a network may still hold an older combination, which then sends both.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from storage.reminders_repo import (
     MEETING_WEEK,
     MINUTES,
     ROSTER,
+    KindSettings,
     ReminderSettings,
 )
 from storage.teams_repo import Member, Team
@@ -161,20 +165,45 @@ def candidates(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
 def due_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
     """Reminders to send at ``now``: due, still useful, not superseded, and not yet recorded."""
     found = candidates(state, now, tz)
-    # A late week reminder is not worth a second channel post when the day-before one is (nearly) due.
-    day_before_due = {r.subject_id for r in found if r.kind == MEETING_DAY and r.due_at <= now + SUPERSEDE_WITHIN}
+    day_before = {r.subject_id: r.due_at for r in found if r.kind == MEETING_DAY}
     return [
         r
         for r in found
         if r.due_at <= now < r.useful_until
         and r.key not in state.recorded
-        and not (r.kind == MEETING_WEEK and r.subject_id in day_before_due)
+        and not (r.kind == MEETING_WEEK and _superseded(r, day_before.get(r.subject_id), now))
     ]
 
 
+def _superseded(week: Reminder, day_before_at: datetime | None, now: datetime) -> bool:
+    """A late week reminder is not worth a second channel post when the day-before one is (nearly)
+    due. Only when the two normally lie more than a day apart: then a week reminder sent on time
+    never meets this, so no setting can make it disappear."""
+    if day_before_at is None:
+        return False
+    return day_before_at > week.due_at + SUPERSEDE_WITHIN and day_before_at <= now + SUPERSEDE_WITHIN
+
+
 def upcoming_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
-    """Reminders due after ``now``, earliest first (what `reminders list` shows as scheduled)."""
-    return [r for r in candidates(state, now, tz) if r.due_at > now and r.key not in state.recorded]
+    """Reminders due after ``now``, earliest first (what `reminders list` shows as scheduled):
+    only ones that will be sent (a reminder useless by its own due instant is left out)."""
+    return [
+        r for r in candidates(state, now, tz) if now < r.due_at < r.useful_until and r.key not in state.recorded
+    ]
+
+
+def lead(setting: KindSettings) -> timedelta:
+    """How long before the meeting day's midnight a reminder with ``setting`` goes out."""
+    return timedelta(days=setting.days) - timedelta(hours=setting.at.hour, minutes=setting.at.minute)
+
+
+def channel_order_problem(settings: ReminderSettings) -> bool:
+    """Whether the day-before channel reminder (kanal) would go out at or before the week reminder
+    (kallelse) while both are on: the kanal post then comes first and the kallelse, with its
+    check-in box, after it, or (in older versions) never."""
+    if not (settings.kind(MEETING_WEEK).enabled and settings.kind(MEETING_DAY).enabled):
+        return False  # (whether all reminders are on or off: turning them on must not bring it back)
+    return lead(settings.kind(MEETING_DAY)) >= lead(settings.kind(MEETING_WEEK))
 
 
 def next_due_at(state: TeamState, now: datetime, tz: ZoneInfo) -> datetime | None:

@@ -21,6 +21,7 @@ from bot.manifest_build import (
     DESCRIPTION_MAX,
     MAX_COMMANDS,
     MENU,
+    RSC_PERMISSIONS,
     SCOPES,
     TITLE_MAX,
     build_localization,
@@ -159,6 +160,16 @@ def test_ids_names_version_and_urls(package: zipfile.ZipFile) -> None:
     assert manifest["localizationInfo"]["additionalLanguages"] == [
         {"languageTag": "en-US", "file": "en.json"}
     ]
+
+
+def test_channel_and_group_chat_messages_are_requested_by_resource_specific_consent(package: zipfile.ZipFile) -> None:
+    # Without them Teams delivers only @mentioned messages, and follow-up answers never arrive.
+    manifest = _json(package, "manifest.json")
+    permissions = manifest["authorization"]["permissions"]["resourceSpecific"]
+    assert {(p["name"], p["type"]) for p in permissions} == {(name, "Application") for name in RSC_PERMISSIONS}
+    assert set(RSC_PERMISSIONS) == {"ChannelMessage.Read.Group", "ChatMessage.Read.Chat"}
+    assert manifest["webApplicationInfo"]["id"] == APP_ID
+    assert _schema_errors(manifest) == []
 
 
 def test_without_a_domain_valid_domains_is_empty() -> None:

@@ -191,8 +191,10 @@ def _as_stored(case: str) -> str:
     import re
 
     if case == "at_tags":
-        return "tack och <at>"  # a mention of a person is read as a mention, not as text
-    text = HOSTILE[case].replace("\u200b", "")
+        return "tack och"  # a mention of a person is read as a mention, not as text
+    if case == "html":
+        return "fet   & <"  # Teams' HTML is read as what it shows: markup and scripts are not text
+    text = HOSTILE[case].replace("\u200b", "").replace("\u2060", "").replace("\ufeff", "")
     return re.sub("[\ud800-\udfff]", "\ufffd", text).strip()
 
 

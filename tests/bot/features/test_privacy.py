@@ -22,7 +22,8 @@ from tests.reliability.conftest import add_meeting
 async def bot(harness: Harness) -> Harness:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     add_meeting(harness)
-    await harness.say("incheckning Jag tog med mig <b>idéer</b> om *UP2*", PETER)
+    # Tags typed as text arrive from Teams as entities (a real <b> would be bold, not text).
+    await harness.say("incheckning Jag tog med mig &lt;b&gt;idéer&lt;/b&gt; om *UP2*", PETER)
     await harness.say("utcheckning Bra möte", PETER)
     await harness.say("incheckning Sofias svar", SOFIA)
     await harness.say("uppgift Boka lokal @Peter Stark", ANNA, mentions=[PETER])

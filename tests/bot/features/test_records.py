@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +27,8 @@ EXACT = (
     "    indraget  med två  mellanslag\tch tab\n\n"
     "Åsa, Örjan och Ängla hälsar! 👩🏽‍🏫 {{DATE(2026-12-04T08:00:00Z)}} _slut_"
 )
+# What Teams sends when EXACT is typed: the characters HTML reserves come as entities.
+EXACT_SENT = html.escape(EXACT, quote=False)
 
 
 def meeting(harness: Harness, starts: datetime = FRIDAY, hours: float = 3.5, **fields: Any) -> Meeting:
@@ -70,7 +73,7 @@ async def invoke(harness: Harness, verb: str, data: dict[str, Any], user: User =
 
 async def test_checkin_in_one_message_is_stored_exactly_and_replaced_after_saying_so(harness: Harness) -> None:
     m = await setup(harness)
-    replies = await harness.say(f"incheckning {EXACT}", PETER)
+    replies = await harness.say(f"incheckning {EXACT_SENT}", PETER)
     stored = harness.store.checkins.get_answer(TEAM_ID, m.id, PETER.aad)
     assert stored is not None and stored.answer == EXACT
     assert stored.question == "Vad tog du med från förra mötet?"
@@ -89,7 +92,7 @@ async def test_checkin_dialog_asks_shows_current_answer_and_replaces_it(harness:
     m = await setup(harness)
     replies = await harness.say("incheckning", SOFIA)
     assert "Vad tog du med från förra mötet?" in replies[0] and "**avbryt**" in replies[0]
-    replies = await harness.say(EXACT, SOFIA)
+    replies = await harness.say(EXACT_SENT, SOFIA)
     assert "Tack Sofia!" in replies[0]
     assert harness.store.checkins.get_answer(TEAM_ID, m.id, SOFIA.aad).answer == EXACT
 
@@ -132,7 +135,7 @@ async def test_checkins_show_answers_and_who_has_not_answered_per_municipality(h
     m = await setup(harness)
     set_member(harness, PETER, municipality="Skövde")
     set_member(harness, SOFIA, municipality="Lidköping")
-    await harness.say(f"incheckning {EXACT}", PETER)
+    await harness.say(f"incheckning {EXACT_SENT}", PETER)
     before = len(harness.connector.posted)
     await harness.say("incheckningar", SOFIA)
     cards = cards_since(harness, before)
