@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,11 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # How far ahead a year-less date may land (29 februari needs up to 8 years).
 _YEARS_AHEAD = 9
+
+# Where a date is looked for inside a longer text, and how long one date expression can be
+# ("fredagen den 4 december 2026 kl. 09.00 till kl. 12.00" is about 55 characters).
+_SCAN_LIMIT = 2000
+_EXPRESSION_ROOM = 200
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,21 @@ _TIME = re.compile(
     rf"(?:(?: *[{_DASHES}] *| +(?:till|to) +)(?:kl(?:ockan)?\.? *)?{_HM2})?(?!\w|[.:][0-9])"
 )
 _JOIN = re.compile(r",? *(?:på +)?")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+# Which patterns can start with which word. Every pattern is tried only where its first word
+# stands, so a long text of words that start no date ("till till till …", "kl 9 kl 9 …") costs
+# one dictionary lookup per word: reading any message stays linear in its length.
+_TODAY_WORDS = frozenset({"i", "idag", "today"})
+_TOMORROW_WORDS = frozenset({"i", "imorgon", "tomorrow"})
+_DAY_AFTER_WORDS = frozenset({"i", "iövermorgon", "övermorgon"})
+_IN_WORDS = frozenset({"om", "in"})
+_NEXT_WORDS = frozenset({"nästa", "kommande", "next"})
+_ON_WORDS = frozenset({"på", "on"})
+_TIME_WORDS = frozenset({"t", "kl", "klockan", "at"})
+_DATE_WORDS: frozenset[str] = _TODAY_WORDS | _TOMORROW_WORDS | _DAY_AFTER_WORDS | _IN_WORDS | _NEXT_WORDS | _ON_WORDS | {"den"}
+# Words that may begin a date (or a "kl" time) inside a longer text.
+_STRICT_FIRST_WORDS = frozenset(WEEKDAYS) | _DATE_WORDS | {"kl", "klockan"}
 _TRIM = " \t\r\n.,;:!?" + _DASHES
 
 
@@ -325,7 +346,25 @@ def _weekday(text: str | None) -> int | None:
     return None if text is None else WEEKDAYS[text]
 
 
+def _word_at(s: str, pos: int) -> str | None:
+    """The run of letters starting at ``pos``; None when a digit stands there."""
+    if pos >= len(s) or s[pos].isdigit():
+        return None
+    m = _LETTERS.match(s, pos)
+    return m.group(0) if m else ""
+
+
 def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
+    word = _word_at(s, pos)
+    if word is None:
+        return _match_numeric_date(s, pos, today)
+    weekday = word in WEEKDAYS
+    if not (weekday or word in _DATE_WORDS):
+        return None
+    return _match_worded_date(s, pos, today, strict, word, weekday)
+
+
+def _match_numeric_date(s: str, pos: int, today: date) -> _DateHit | None:
     m = _ISO.match(s, pos)
     if m:
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
@@ -335,22 +374,49 @@ def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
             return _DateHit(m.end(), date(y, mo, d))
         except ValueError:
             return _DateHit(m.end(), _impossible(d, mo, y, y))
+    return _match_day_month(s, pos, today)
 
-    for pattern, days in ((_TODAY, 0), (_TOMORROW, 1), (_DAY_AFTER, 2)):
-        m = pattern.match(s, pos)
+
+def _match_worded_date(s: str, pos: int, today: date, strict: bool, word: str, weekday: bool) -> _DateHit | None:
+    for pattern, words, days in (
+        (_TODAY, _TODAY_WORDS, 0),
+        (_TOMORROW, _TOMORROW_WORDS, 1),
+        (_DAY_AFTER, _DAY_AFTER_WORDS, 2),
+    ):
+        if word in words:
+            m = pattern.match(s, pos)
+            if m:
+                return _DateHit(m.end(), today + timedelta(days=days))
+
+    if word in _IN_WORDS:
+        m = _IN.match(s, pos)
         if m:
-            return _DateHit(m.end(), today + timedelta(days=days))
+            n = _number(m["n"])
+            unit = 7 if m["u"].startswith(("veck", "week")) else 1
+            return _DateHit(m.end(), today + timedelta(days=n * unit))
 
-    m = _IN.match(s, pos)
-    if m:
-        n = _number(m["n"])
-        unit = 7 if m["u"].startswith(("veck", "week")) else 1
-        return _DateHit(m.end(), today + timedelta(days=n * unit))
+    if word in _NEXT_WORDS:
+        m = _NEXT_WD.match(s, pos)
+        if m:
+            return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=False))
 
-    m = _NEXT_WD.match(s, pos)
-    if m:
-        return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=False))
+    if weekday:
+        hit = _match_weekday_first(s, pos, today)
+        if hit is not None:
+            return hit
+    if weekday or word == "den":
+        hit = _match_day_month(s, pos, today)
+        if hit is not None:
+            return hit
 
+    if weekday or word in _ON_WORDS:
+        m = _WD_ONLY.match(s, pos)
+        if m and (not strict or m["wd"] in _FULL_WEEKDAYS):
+            return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=True))
+    return None
+
+
+def _match_weekday_first(s: str, pos: int, today: date) -> _DateHit | None:
     m = _WD_IN_WEEKS.match(s, pos)
     if m:
         target = today + timedelta(weeks=_number(m["n"]))
@@ -363,7 +429,10 @@ def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
     m = _WD_WEEKNO.match(s, pos)
     if m:
         return _week_number(m, today)
+    return None
 
+
+def _match_day_month(s: str, pos: int, today: date) -> _DateHit | None:
     m = _CAL.match(s, pos)
     if m:
         day, month, year = int(m["d"]), MONTHS[m["mon"]], _year(m["y"])
@@ -380,10 +449,6 @@ def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
             return None  # "50/50", "3/17": not a date at all
         span = f"{day}/{month}" + ("" if year is None else f"/{year}")
         return _calendar(day, month, year, span, _weekday(m["wd"]), m.end(), today)
-
-    m = _WD_ONLY.match(s, pos)
-    if m and (not strict or m["wd"] in _FULL_WEEKDAYS):
-        return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=True))
     return None
 
 
@@ -503,8 +568,13 @@ def _match_at(s: str, pos: int, today: date, tz: ZoneInfo, strict: bool) -> _Hit
             tm = None  # "4 december 9": a lone number is not a time
         end = hit.end if tm is None else tm.end
         return _Hit(end, _finish(hit.value, hit.given_weekday, tm, tz, today))
+    if strict and not s.startswith("kl", pos):
+        return None
+    word = _word_at(s, pos)
+    if word is not None and word not in _TIME_WORDS:
+        return None
     tm = _match_time(s, pos)
-    if tm is None or not tm.explicit or (strict and not s.startswith("kl", pos)):
+    if tm is None or not tm.explicit:
         return None
     join = _JOIN.match(s, tm.end)
     after = join.end() if join else tm.end
@@ -517,11 +587,24 @@ def _match_at(s: str, pos: int, today: date, tz: ZoneInfo, strict: bool) -> _Hit
     return _Hit(hit.end, _finish(hit.value, hit.given_weekday, tm, tz, today))
 
 
+_ODD_SPACE_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs")
+# Characters that may need turning into a space: everything but letters, digits and printable ASCII.
+_MAYBE_ODD = re.compile(r"[^\w\x21-\x7e]")
+
+
+def _odd_to_space(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return " " if ch.isspace() or unicodedata.category(ch) in _ODD_SPACE_CATEGORIES else ch
+
+
 def _clean(text: str) -> str:
     """``text`` lower-cased with invisible and odd whitespace turned into spaces, same length."""
+    low = text.lower()
+    if len(low) == len(text):
+        return _MAYBE_ODD.sub(_odd_to_space, low)
     out = []
     for ch in text:
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs"):
+        if ch.isspace() or unicodedata.category(ch) in _ODD_SPACE_CATEGORIES:
             out.append(" ")
             continue
         low = ch.lower()
@@ -530,8 +613,17 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def _starts(s: str) -> list[int]:
-    return [i for i, ch in enumerate(s) if ch.isalnum() and (i == 0 or not s[i - 1].isalnum())]
+# The start of every word: group 1 holds it when it begins with a letter.
+_WORD_START = re.compile(r"(?<![^\W_])(?:([^\W\d_]+)|[^\W_])")
+
+
+def _candidates(s: str) -> Iterator[int]:
+    """Where a date or a "kl" time could start inside a text: before a number or a word that
+    can begin one. Other words are skipped without trying any pattern."""
+    for m in _WORD_START.finditer(s):
+        word = m.group(1)
+        if word is None or word in _STRICT_FIRST_WORDS:
+            yield m.start()
 
 
 def _as_day(today: date) -> date:
@@ -604,8 +696,13 @@ def split_when(
 ) -> tuple[When | DateQuestion | None, str, str]:
     """The first real date expression inside ``text`` (with its time) and the text before and after it."""
     today = _as_day(today)
-    s = _clean(text)
-    for pos in _starts(s):
+    # A command's date comes early: it is looked for among the first _SCAN_LIMIT characters
+    # (with room for an expression that starts just before the limit), so a long pasted text
+    # costs no more than a short one. Further on, nothing is read as a date.
+    s = _clean(text[: _SCAN_LIMIT + _EXPRESSION_ROOM])
+    for pos in _candidates(s):
+        if pos >= _SCAN_LIMIT:
+            break
         hit = _match_at(s, pos, today, tz, strict=True)
         if hit is None:
             continue
