@@ -610,6 +610,15 @@ async def attend_no_button(turn: Turn, data: dict[str, Any]) -> CardReply | None
 # --- People: mentions and typed names ---------------------------------------------------------------
 
 
+# More names than any meeting has people: a pasted text, not an attendance list. The bound
+# also keeps reading one message linear (each name is looked up in the whole register).
+MAX_PEOPLE = 100
+
+
+class TooManyNames(Exception):
+    """A list of people longer than MAX_PEOPLE."""
+
+
 def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str, str | None]], list[str]]:
     """Members named in ``text`` (by @mention or name), guests (name, municipality) and ambiguous names."""
     members = turn.store.teams.members(turn.team.key)
@@ -622,10 +631,10 @@ def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str,
     guests: list[tuple[str, str | None]] = []
     ambiguous: list[str] = []
     known = mun.municipalities(turn.team, turn.services.settings)
-    for chunk in re.split(r"\s*(?:,|;|\n|\boch\b)\s*", text):
-        chunk = chunk.strip(" .:@")
-        if not chunk:
-            continue
+    chunks = [c for c in (c.strip(" .:@") for c in re.split(r"\s*(?:,|;|\n|\boch\b)\s*", text)) if c]
+    if len(chunks) > MAX_PEOPLE:
+        raise TooManyNames
+    for chunk in chunks:
         place = mun.match(chunk, known)
         if place is not None:
             if guests and guests[-1][1] is None:
@@ -639,8 +648,9 @@ def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str,
             ambiguous.append(f"{chunk} ({', '.join(m.name for m in hits)})")
         else:
             words = chunk.split()
-            singles = [_match_name(w, members) for w in words]
-            if len(words) > 1 and all(len(s) == 1 for s in singles):
+            # "Anna Peter Sofia" without commas: at most a roomful of one-word names.
+            singles = [_match_name(w, members) for w in words] if len(words) <= MAX_PEOPLE else []
+            if 1 < len(words) <= MAX_PEOPLE and all(len(s) == 1 for s in singles):
                 for s in singles:
                     if s[0].key not in {m.key for m in found}:
                         found.append(s[0])
@@ -684,7 +694,11 @@ async def present(turn: Turn, args: str) -> None:
     if meeting is None:
         await turn.say_key("meetings.present_no_meeting")
         return
-    people, guests, ambiguous = resolve_people(turn, rest)
+    try:
+        people, guests, ambiguous = resolve_people(turn, rest)
+    except TooManyNames:
+        await turn.say_key("meetings.too_many_names", max=MAX_PEOPLE)
+        return
     if not people and not guests and not ambiguous:
         await turn.say_key("meetings.present_none_given")
         return
@@ -861,7 +875,9 @@ async def set_role(turn: Turn, args: str) -> None:
         hits = _match_name(" ".join(name_words), members)
         if not hits and not changes:
             # "roll Peter kassör": a known person followed by a word that is no role.
-            for cut in range(len(name_words) - 1, 0, -1):
+            # No name has more words than the longest member's, so only that many cuts can match.
+            longest = max((len(m.name.split()) for m in members), default=0)
+            for cut in range(min(len(name_words) - 1, longest), 0, -1):
                 if len(_match_name(" ".join(name_words[:cut]), members)) == 1:
                     await turn.say_key("meetings.role_unknown", role=" ".join(name_words[cut:]))
                     return

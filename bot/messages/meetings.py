@@ -163,6 +163,10 @@ SV: dict[str, str] = {
         "Inget möte har börjat än, så det finns ingen närvaro att föra. Skriv datumet först, "
         "till exempel *närvarande 4 december @Anna*."
     ),
+    "meetings.too_many_names": (
+        "Det var fler än {max} namn, så jag sparade ingenting. Skriv namnen igen i mindre delar, "
+        "till exempel *närvarande @Anna @Peter, Sofia Adolfsson*."
+    ),
     "meetings.present_none_given": "Vilka var där? Skriv till exempel *närvarande @Anna @Peter Sofia Adolfsson*.",
     "meetings.present_saved": (
         "Närvarande på mötet {when} ({count}): {names}.\n\n"
