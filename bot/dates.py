@@ -210,10 +210,12 @@ _DAY_AFTER_WORDS = frozenset({"i", "iövermorgon", "övermorgon"})
 _IN_WORDS = frozenset({"om", "in"})
 _NEXT_WORDS = frozenset({"nästa", "kommande", "next"})
 _ON_WORDS = frozenset({"på", "on"})
-_TIME_WORDS = frozenset({"t", "kl", "klockan", "at"})
+_TIME_WORDS = frozenset({"t", "kl", "klockan", "at", "halv", "kvart"})
+# Words that begin a time inside a longer text ("kl 9", "halv tio", "kvart över nio").
+_STRICT_TIME_WORDS = frozenset({"kl", "klockan", "halv", "kvart"})
 _DATE_WORDS: frozenset[str] = _TODAY_WORDS | _TOMORROW_WORDS | _DAY_AFTER_WORDS | _IN_WORDS | _NEXT_WORDS | _ON_WORDS | {"den"}
 # Words that may begin a date (or a "kl" time) inside a longer text.
-_STRICT_FIRST_WORDS = frozenset(WEEKDAYS) | _DATE_WORDS | {"kl", "klockan"}
+_STRICT_FIRST_WORDS = frozenset(WEEKDAYS) | _DATE_WORDS | _STRICT_TIME_WORDS
 _TRIM = " \t\r\n.,;:!?" + _DASHES
 
 
@@ -398,7 +400,7 @@ def _match_worded_date(s: str, pos: int, today: date, strict: bool, word: str, w
     if word in _NEXT_WORDS:
         m = _NEXT_WD.match(s, pos)
         if m:
-            return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=False))
+            return _DateHit(m.end(), _next_named_weekday(today, WEEKDAYS[m["wd"]], word))
 
     if weekday:
         hit = _match_weekday_first(s, pos, today)
@@ -414,6 +416,21 @@ def _match_worded_date(s: str, pos: int, today: date, strict: bool, word: str, w
         if m and (not strict or m["wd"] in _FULL_WEEKDAYS):
             return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=True))
     return None
+
+
+def _next_named_weekday(today: date, weekday: int, word: str) -> date | DateQuestion:
+    """ "kommande fredag" is the nearest one. "nästa fredag" said before Friday in the same week
+    means this week's Friday to some and next week's to others, so it is asked."""
+    nearest = _next_weekday(today, weekday, include_today=False)
+    if word == "kommande" or nearest.isocalendar()[:2] != today.isocalendar()[:2]:
+        return nearest  # already in next week: only one reading
+    later = nearest + timedelta(days=7)
+    return _q(
+        "dates.next_weekday_ambiguous",
+        **_both("near", formatting.format_day, nearest),
+        **_both("far", formatting.format_day, later),
+        **_both("example", lambda d, loc: _example_text(d, loc, None, None), later),
+    )
 
 
 def _match_weekday_first(s: str, pos: int, today: date) -> _DateHit | None:
@@ -476,7 +493,7 @@ def _week_number(m: re.Match[str], today: date) -> _DateHit:
 def _match_time(s: str, pos: int) -> _TimeHit | None:
     m = _TIME.match(s, pos)
     if not m:
-        return None
+        return _match_word_time(s, pos)
     explicit = bool(m["kl"] or m["t"] or m["m1"] or m["h2"])
     start = _clock(m["h1"], m["m1"])
     end = None if m["h2"] is None else _clock(m["h2"], m["m2"])
@@ -484,6 +501,67 @@ def _match_time(s: str, pos: int) -> _TimeHit | None:
         raw = m.group(0).strip(" ,t").removeprefix("klockan").removeprefix("kl").strip(" .")
         return _TimeHit(m.end(), _q("dates.impossible_time", time=raw), None, explicit)
     return _TimeHit(m.end(), start, end, explicit)
+
+
+# Swedish clock words: "halv tio" is 9.30, "kvart över nio" 9.15, "kvart i tio" 9.45, "kl tio"
+# 10.00. Meetings are held by day, so an hour below 7 is in the afternoon ("halv tre" is 14.30).
+_HOUR_WORDS = {
+    "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+    "nio": 9, "tio": 10, "elva": 11, "tolv": 12,
+}  # fmt: skip
+_DAY_STARTS = 7
+_HOUR = rf"(?:{_alt(_HOUR_WORDS)}|[0-9]{{1,2}})"
+_WORD_CLOCK = (
+    r"(?:(?P<{p}kl>kl(?:ockan)?\.?) *)?(?:(?P<{p}q>halv|kvart +över|kvart +efter|kvart +i) +)?"
+    r"(?P<{p}h>" + _HOUR + r")(?!\w|[.:][0-9])"
+)
+_WORD_TIME = re.compile(
+    r",? *" + _WORD_CLOCK.replace("{p}", "a")
+    + rf"(?:(?: *[{_DASHES}] *| +(?:till|to) +)" + _WORD_CLOCK.replace("{p}", "b") + r")?"
+)
+
+
+def _word_clock(m: re.Match[str], p: str, bare: bool = False) -> time | None:
+    """The clock time of one side of ``_WORD_TIME``; None when it is no word time (a bare "tio",
+    unless ``bare``: the end of a range, "kl tio-tolv")."""
+    hour_text, quarter, kl = m[f"{p}h"], m[f"{p}q"], m[f"{p}kl"]
+    if hour_text is None or not (quarter or ((kl or bare) and not hour_text.isdigit())):
+        return None
+    hour = int(hour_text) if hour_text.isdigit() else _HOUR_WORDS[hour_text]
+    if hour > 23 or (quarter and hour > 12):
+        return None
+    minutes = 0
+    if quarter == "halv":
+        hour, minutes = hour - 1, 30
+    elif quarter and quarter.endswith(" i"):
+        hour, minutes = hour - 1, 45
+    elif quarter:
+        minutes = 15
+    if hour_text.isdigit() and int(hour_text) > 12:
+        return time(hour % 24, minutes)
+    hour %= 12
+    if hour < _DAY_STARTS:
+        hour += 12
+    return time(hour, minutes)
+
+
+def _match_word_time(s: str, pos: int) -> _TimeHit | None:
+    m = _WORD_TIME.match(s, pos)
+    if not m:
+        return None
+    start = _word_clock(m, "a")
+    if start is None:
+        return None
+    if m["bh"] is None:
+        return _TimeHit(m.end("ah"), start, None, True)
+    end = _word_clock(m, "b", bare=True)
+    if end is None and m["bh"].isdigit() and not m["bq"]:
+        end = _clock(m["bh"], None)  # "halv tio-12"
+    if end is None:
+        return _TimeHit(m.end("ah"), start, None, True)
+    if end <= start and end.hour < 12:
+        end = time(end.hour + 12, end.minute)  # "halv tio till halv fyra" (15.30)
+    return _TimeHit(m.end(), start, end, True)
 
 
 def _clock(hours: str, minutes: str | None) -> time | None:
@@ -568,10 +646,10 @@ def _match_at(s: str, pos: int, today: date, tz: ZoneInfo, strict: bool) -> _Hit
             tm = None  # "4 december 9": a lone number is not a time
         end = hit.end if tm is None else tm.end
         return _Hit(end, _finish(hit.value, hit.given_weekday, tm, tz, today))
-    if strict and not s.startswith("kl", pos):
-        return None
     word = _word_at(s, pos)
     if word is not None and word not in _TIME_WORDS:
+        return None
+    if strict and word not in _STRICT_TIME_WORDS:
         return None
     tm = _match_time(s, pos)
     if tm is None or not tm.explicit:
@@ -733,3 +811,114 @@ def _reversed_time(start: time, end: time) -> DateQuestion:
         **_both("start", formatting.format_time, start),
         **_both("end", formatting.format_time, end),
     )
+
+
+def split_time(text: str) -> tuple[tuple[time, time | None] | DateQuestion | None, str, str]:
+    """The first clock time inside ``text`` ("kl 13", "13-15", "halv tio", a lone "13" first)
+    and the text before and after it; (None, text, "") without one."""
+    s = _clean(text[: _SCAN_LIMIT + _EXPRESSION_ROOM])
+    lead = len(s) - len(s.lstrip(_TRIM))
+    for pos in _time_candidates(s):
+        if pos >= _SCAN_LIMIT:
+            break
+        tm = _match_time(s, pos)
+        if tm is None:
+            continue
+        alone = pos == lead and not s[tm.end :].strip(_TRIM)
+        if not (tm.explicit or alone):
+            continue
+        before = text[:pos].rstrip(_TRIM + " ")
+        after = text[tm.end :].lstrip(_TRIM + " ").rstrip()
+        if isinstance(tm.start, DateQuestion):
+            return tm.start, before, after
+        if tm.end_time is not None and tm.end_time <= tm.start:
+            return _reversed_time(tm.start, tm.end_time), before, after
+        return (tm.start, tm.end_time), before, after
+    return None, text.strip(), ""
+
+
+def _time_candidates(s: str) -> Iterator[int]:
+    for m in _WORD_START.finditer(s):
+        word = m.group(1)
+        if word is None or word in _STRICT_TIME_WORDS:
+            yield m.start()
+
+
+# Date and time words the grammar does not turn into one date: left in a place or a title,
+# they would change what was meant, so they become a question.
+_VAGUE_WEEK = re.compile(r"(?<!\w)(?:vecka|veckan|v\.?|week) *(?P<wk>[0-9]{1,2})(?!\w)")
+_VAGUE_PART = re.compile(
+    r"(?<!\w)(?P<part>förmiddag|eftermiddag|heldag|halvdag|lunch|morgon|kväll)(?:en|ar|arna)?(?!\w)"
+)
+_VAGUE_PERIOD = re.compile(
+    r"(?<!\w)(?:(?:nästa|kommande|denna|den här|efter|före|innan|till|i|under|runt|kring) +)?"
+    r"(?:jul|julen|julafton|påsk|påsken|nyår|nyåret|midsommar|sommar|sommaren|semester|semestern|"
+    r"höst|hösten|vår|våren|vinter|vintern|sportlov|sportlovet|höstlov|höstlovet|årsskiftet|"
+    r"vecka|veckan|månad|månaden|träff|träffen|gång|gången)(?!\w)"
+)
+# "jul" is Christmas before it is July.
+_VAGUE_MONTH = re.compile(rf"(?<!\w)(?P<mon>{_alt(n for n in MONTHS if len(n) >= 3 and n != 'jul')})\.?(?!\w)")
+_VAGUE_TIME = re.compile(
+    r"(?<!\w)(?:halv|kvart|kl|klockan)(?!\w)"
+    r"|(?<![\w.:])[0-9]{1,2}(?:[.:][0-9]{2})? *[-–] *[0-9]{1,2}(?:[.:][0-9]{2})?(?![\w.:])"
+    r"|(?<![\w.:])[0-9]{1,2}[.:][0-9]{2}(?![\w.:])"
+    r"|(?<!\w)[0-9]{1,2}/[0-9]{1,2}(?!\w)"
+)
+_PART_EXAMPLES = {
+    "förmiddag": (time(9), time(12)),
+    "eftermiddag": (time(13), time(16)),
+    "heldag": (time(9), time(16)),
+    "halvdag": (time(9), time(12)),
+    "lunch": (time(12), time(13)),
+    "morgon": (time(8), time(10)),
+    "kväll": (time(18), time(20)),
+}
+
+
+def vague_when(text: str, today: date) -> DateQuestion | None:
+    """A question when ``text`` (a would-be place or title) holds date or time words that were
+    not read as a date: "vecka 12", "eftermiddagen", "januari", "efter jul", "halv", "9-12"."""
+    today = _as_day(today)
+    s = _clean(text[: _SCAN_LIMIT])
+    m = _VAGUE_WEEK.search(s)
+    if m:
+        week = int(m["wk"])
+        return _week_question(week, today)
+    m = _VAGUE_PART.search(s)
+    if m:
+        example = _PART_EXAMPLES[m["part"]]
+        return _q(
+            "dates.part_of_day",
+            text=text[m.start() : m.end()],
+            **_both("example", lambda v, loc: formatting.format_time_range(v[0], v[1], loc), example),
+        )
+    m = _VAGUE_MONTH.search(s)
+    if m:
+        month = MONTHS[m["mon"]]
+        first = date(_next_year_of_month(month, today), month, 1)
+        friday = _next_weekday(max(first, today), 4, include_today=True)
+        return _q(
+            "dates.missing_day",
+            **_both("month", lambda d, loc: formatting.format_date_short(d, loc).split(" ")[1], first),
+            **_both("example", lambda d, loc: _example_text(d, loc, None, None), friday),
+        )
+    for pattern in (_VAGUE_PERIOD, _VAGUE_TIME):
+        m = pattern.search(s)
+        if m:
+            return _q("dates.vague", text=text[m.start() : m.end()].strip(), **_example(today))
+    return None
+
+
+def _week_question(week: int, today: date) -> DateQuestion:
+    for year in (today.year, today.year + 1):
+        try:
+            friday = date.fromisocalendar(year, week, 5)
+        except ValueError:
+            continue
+        if friday >= today:
+            return _q(
+                "dates.week_without_day",
+                week=str(week),
+                **_both("example", lambda d, loc: _example_text(d, loc, None, None), friday),
+            )
+    return _q("dates.impossible_week", week=str(week), year=str(today.year), **_example(today))

@@ -364,8 +364,10 @@ def saved_text(services: Services, meeting: Meeting, locale: str, *, before: Mee
         when=when_text(meeting, tz, locale),
         place=place,
         old=when_text(before, tz, locale),
+        old_place=t("meetings.place_suffix", locale, place=before.location) if before.location else "",
         id=meeting.id,
-        undo=typed_when(before.starts_at, before.ends_at, tz),
+        # "Ångra" brings back the time and the place.
+        undo=typed_when(before.starts_at, before.ends_at, tz) + (f" {before.location}" if before.location else ""),
     )
 
 

@@ -20,7 +20,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot import formatting, meeting_ops
-from bot.dates import DateQuestion, parse_time, split_when
+from bot.dates import DateQuestion, When, parse_time, split_time, split_when, vague_when
 from bot.routing import clean_text, fold, parse_command
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
@@ -151,7 +151,20 @@ class NewMeetingDialog(ComponentDialog):
         if found.date < today:
             await turn.say_key("meetings.date_past", date=formatting.format_date(found.date, turn.locale))
             return False
-        place = meeting_ops.clean_location(" ".join(p for p in (before, after) if p))
+        rest = " ".join(p for p in (before, after) if p)
+        if found.start is None:
+            span, time_before, time_after = split_time(rest)
+            if isinstance(span, DateQuestion):
+                await turn.say(turn.t("meetings.ask_date_again", question=span.text(turn.locale)))
+                return False
+            if span is not None:
+                found = When(found.date, *span)
+                rest = " ".join(p for p in (time_before, time_after) if p)
+        place = meeting_ops.clean_location(rest)
+        vague = vague_when(place, today) if place else None
+        if vague is not None:  # "4 december eftermiddag": no place, and no time yet
+            await turn.say(turn.t("meetings.ask_date_again", question=vague.text(turn.locale)))
+            return False
         prompt.recognized.value = {
             "date": found.date.isoformat(),
             "start": found.start.strftime("%H:%M") if found.start else None,

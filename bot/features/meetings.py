@@ -25,7 +25,7 @@ from bot import install, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.cards import meetings as cards
-from bot.dates import DateQuestion, When, parse_time, split_when
+from bot.dates import DateQuestion, When, split_time, split_when, vague_when
 from bot.formatting import first_name
 from bot.meeting_ops import (
     AGENDA_ROLES,
@@ -201,11 +201,31 @@ async def new_meeting(turn: Turn, args: str) -> None:
         return
     tz = _tz(turn)
     found, before, after = split_when(args, _today(turn), tz)
-    place = meeting_ops.clean_location(", ".join(p for p in (before, after) if p))
+    rest = ", ".join(p for p in (before, after) if p)
+    if isinstance(found, When) and found.start is None:
+        # "nytt möte 4 december Regionens hus kl 13-15": the time may stand after the place.
+        span, before, after = split_time(rest)
+        if isinstance(span, DateQuestion):
+            await turn.say_key("meetings.new_question", question=span.text(turn.locale))
+            return
+        if span is not None:
+            found = When(found.date, *span)
+            rest = ", ".join(p for p in (before, after) if p)
+    place = meeting_ops.clean_location(rest)
+    # Date and time words are never a place: "halv tio", "eftermiddagen", "vecka 12" are asked.
+    vague = vague_when(place, _today(turn)) if place else None
     if not isinstance(found, When):
-        question = found.text(turn.locale) if isinstance(found, DateQuestion) else turn.t("meetings.no_date_found", text=args.strip())
+        if vague is not None:
+            question, place = vague.text(turn.locale), None
+        elif isinstance(found, DateQuestion):
+            question = found.text(turn.locale)
+        else:
+            question = turn.t("meetings.no_date_found", text=args.strip())
         ask = ["date", "time"] + ([] if place else ["place"])
         await _begin(turn, NewMeetingDialog.ID, {"ask": ask, "location": place, "question": question})
+        return
+    if vague is not None:
+        await turn.say_key("meetings.new_question", question=vague.text(turn.locale))
         return
     if found.start is None:
         ask = ["time"] + ([] if place else ["place"])
@@ -283,30 +303,31 @@ async def move_meeting(turn: Turn, args: str) -> None:
     if meeting is None:
         return
     tz = _tz(turn)
+    # The date, the time and the place are told apart by what they are, wherever they stand.
     found, before, after = split_when(target, _today(turn), tz)
     if isinstance(found, DateQuestion):
         await turn.say_key("meetings.move_question", question=found.text(turn.locale), id=meeting.id)
         return
-    if isinstance(found, When):
-        place = meeting_ops.clean_location(", ".join(p for p in (before, after) if p))
-        draft = meeting_ops.move_draft(meeting, found, place, tz)
-    else:
-        time_part = re.match(r"^(?:kl\.?\s*|klockan\s*)?\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?", target)
-        when: When | None = None
-        rest = target
-        if time_part:
-            parsed = parse_time(time_part.group(0))
-            if isinstance(parsed, DateQuestion):
-                await turn.say_key("meetings.move_question", question=parsed.text(turn.locale), id=meeting.id)
-                return
-            day = meeting.starts_at.astimezone(tz).date()
-            when = When(day, parsed[0], parsed[1])
-            rest = target[time_part.end():]
-        place = meeting_ops.clean_location(rest)
-        if when is None and place is None:
-            await turn.say_key("meetings.move_unclear", text=target, id=meeting.id)
+    rest = ", ".join(p for p in (before, after) if p) if found is not None else target
+    when: When | None = found
+    if when is None or when.start is None:
+        span, before, after = split_time(rest)
+        if isinstance(span, DateQuestion):
+            await turn.say_key("meetings.move_question", question=span.text(turn.locale), id=meeting.id)
             return
-        draft = meeting_ops.move_draft(meeting, when, place, tz)
+        if span is not None:
+            day = when.date if when is not None else meeting.starts_at.astimezone(tz).date()
+            when = When(day, *span)
+            rest = ", ".join(p for p in (before, after) if p)
+    place = meeting_ops.clean_location(rest)
+    vague = vague_when(place, _today(turn)) if place else None
+    if vague is not None:
+        await turn.say_key("meetings.move_question", question=vague.text(turn.locale), id=meeting.id)
+        return
+    if when is None and place is None:
+        await turn.say_key("meetings.move_unclear", text=target, id=meeting.id)
+        return
+    draft = meeting_ops.move_draft(meeting, when, place, tz)
     draft = replace(draft, activity_id=turn.activity.id, token=meeting_ops.token_for(turn.activity))
     await _propose(turn, draft)
 

@@ -74,9 +74,10 @@ SV: dict[str, str] = {
         "eller *flytta möte 20261204 till Regionens hus*. Skriv **möten** för att se datum och id."
     ),
     "meetings.move_unclear": "Jag förstod inte vart mötet ska flyttas: ”{text}”. Skriv till exempel *flytta möte {id} till fredag 11 december kl 9-12*.",
+    "meetings.new_question": "{question}\n\nSkriv sedan hela kommandot igen, till exempel *nytt möte fredag 11 december kl 9-12 Regionens hus*.",
     "meetings.move_question": "{question}\n\nSkriv sedan hela kommandot igen, till exempel *flytta möte {id} till fredag 11 december kl 9-12*.",
     "meetings.moved": (
-        "Klart! Mötet är flyttat till **{when}**{place} (förut {old}).\n\n"
+        "Klart! Mötet är flyttat till **{when}**{place} (förut {old}{old_place}).\n\n"
         "Ångra: *flytta möte {id} till {undo}* · Se alla: **möten**"
     ),
     "meetings.cancel_usage": "Skriv vilket möte som ställs in, till exempel *ställ in möte 4 december* eller *ställ in möte 20261204*.",
