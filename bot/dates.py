@@ -875,16 +875,23 @@ _PART_EXAMPLES = {
 }
 
 
-def vague_when(text: str, today: date) -> DateQuestion | None:
+def vague_when(text: str, today: date, *, at_start: bool = False) -> DateQuestion | None:
     """A question when ``text`` (a would-be place or title) holds date or time words that were
-    not read as a date: "vecka 12", "eftermiddagen", "januari", "efter jul", "halv", "9-12"."""
+    not read as a date: "vecka 12", "eftermiddagen", "januari", "efter jul", "halv", "9-12".
+    With ``at_start`` only words that open the text count ("jul" in "till jul", not in
+    "kommunerna i vår")."""
     today = _as_day(today)
     s = _clean(text[: _SCAN_LIMIT])
-    m = _VAGUE_WEEK.search(s)
+    lead = len(s) - len(s.lstrip())
+
+    def find(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        return pattern.match(s, lead) if at_start else pattern.search(s)
+
+    m = find(_VAGUE_WEEK)
     if m:
         week = int(m["wk"])
         return _week_question(week, today)
-    m = _VAGUE_PART.search(s)
+    m = find(_VAGUE_PART)
     if m:
         example = _PART_EXAMPLES[m["part"]]
         return _q(
@@ -892,7 +899,7 @@ def vague_when(text: str, today: date) -> DateQuestion | None:
             text=text[m.start() : m.end()],
             **_both("example", lambda v, loc: formatting.format_time_range(v[0], v[1], loc), example),
         )
-    m = _VAGUE_MONTH.search(s)
+    m = find(_VAGUE_MONTH)
     if m:
         month = MONTHS[m["mon"]]
         first = date(_next_year_of_month(month, today), month, 1)
@@ -903,7 +910,7 @@ def vague_when(text: str, today: date) -> DateQuestion | None:
             **_both("example", lambda d, loc: _example_text(d, loc, None, None), friday),
         )
     for pattern in (_VAGUE_PERIOD, _VAGUE_TIME):
-        m = pattern.search(s)
+        m = find(pattern)
         if m:
             return _q("dates.vague", text=text[m.start() : m.end()].strip(), **_example(today))
     return None

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.cards import escape
-from bot.dates import DateQuestion, When, parse_when, split_when
+from bot.dates import DateQuestion, When, parse_when, split_when, vague_when
 from bot.formatting import first_name
 from bot.mentions import Mention, read_mentions
 from bot.messages import t
@@ -51,7 +51,10 @@ _SELF_WORDS = frozenset({"jag", "mig", "jag sjalv", "me", "myself"})
 _NO_DUE_WORDS = frozenset(
     {"ingen", "inget", "nej", "-", "ingen tid", "inget datum", "ingen deadline", "vet inte", "nej tack", "none", "no"}
 )
-_NEXT_MEETING = re.compile(r"^(?:(?:till|senast|innan|fore)\s+)?(?:det\s+)?nasta\s+mote(?:t)?$")
+_NEXT_MEETING = re.compile(
+    r"^(?:(?:till|senast|innan|fore|infor)\s+)?(?:det\s+|den\s+)?(?:nasta|kommande)\s+"
+    r"(?:mote|motet|traff|traffen|natverkstraff|natverkstraffen|natverksmote|natverksmotet|gang)$"
+)
 # After "till"/"senast" at the end of an item: no due date ("ändra uppgift 3 till ingen").
 _TRAILING_NO_DUE = frozenset({"ingen", "inget", "inget datum", "ingen tid", "ingen deadline", "-"})
 # How far from the end a due date ("till fredagen den 4 december 2026") can start, and how many
@@ -59,7 +62,9 @@ _TRAILING_NO_DUE = frozenset({"ingen", "inget", "inget datum", "ingen tid", "ing
 _MAX_DUE_CHARS = 200
 _MAX_OWNERS = 30
 _BLANKS = " \t\r\n\xa0"
-_DUE_WORD = re.compile(r"(?<!\S)(?:till|senast)\s+", re.IGNORECASE)
+_DUE_WORD = re.compile(r"(?<!\S)(?:till|senast|innan|före|inför)\s+", re.IGNORECASE)
+# A due date that names no day ("till jul", "till v. 7") is a few words; a longer rest is title.
+_MAX_VAGUE_DUE_WORDS = 4
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÆØÉÜ][\w'’.-]*$")
 _OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|@|\boch\b|\band\b)\s*", re.IGNORECASE)
 _AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
@@ -418,10 +423,11 @@ def parse_due(text: str, ctx: ParseContext) -> Due | str:
         return Due()
     if _is_next_meeting(text):
         return Due(next_meeting=True)
-    body = re.sub(r"^(?:till|senast|innan)\s+", "", text.strip(), flags=re.IGNORECASE)
+    body = re.sub(r"^(?:till|senast|innan|före|inför)\s+", "", text.strip(), flags=re.IGNORECASE)
     found = parse_when(body, ctx.today, ctx.tz)
     if isinstance(found, DateQuestion):
-        return found.text(ctx.locale)
+        vague = vague_when(body, ctx.today) if found.key in ("dates.unparseable", "dates.extra_text") else None
+        return (vague or found).text(ctx.locale)
     return _checked_due(found, ctx)
 
 
@@ -561,6 +567,12 @@ def _take_trailing_due(text: str, ctx: ParseContext) -> tuple[str, Due | None, s
         hit, lead, _after = split_when(rest, ctx.today, ctx.tz)
         if isinstance(hit, DateQuestion) and not lead.strip():
             return before, None, hit.text(ctx.locale)
+        if len(rest.split()) <= _MAX_VAGUE_DUE_WORDS:
+            # "till jul", "till v. 7": a due date was meant but names no day. It is asked
+            # about, and the rest of the item (title, @owners) is kept.
+            vague = vague_when(rest, ctx.today, at_start=True)
+            if vague is not None:
+                return before, None, vague.text(ctx.locale)
     return text, None, None
 
 
