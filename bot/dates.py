@@ -929,3 +929,27 @@ def _week_question(week: int, today: date) -> DateQuestion:
                 **_both("example", lambda d, loc: _example_text(d, loc, None, None), friday),
             )
     return _q("dates.impossible_week", week=str(week), year=str(today.year), **_example(today))
+
+
+# A year-less date more than _FAR_AHEAD days away whose day passed at most _RECENT_DAYS ago
+# means the recent past ("27 november" said on 3 December: the meeting last week).
+_RECENT_DAYS = 120
+_FAR_AHEAD = 365 - _RECENT_DAYS
+
+
+def recent_past(when: When, text: str, today: date, tz: ZoneInfo = STOCKHOLM) -> When:
+    """``when`` as read from ``text``, or the same day and month last year when the date was
+    typed without a year and that day passed recently. Relative words ("fredag", "i morgon")
+    and dates with a year keep their reading."""
+    today = _as_day(today)
+    if (when.date - today).days < _FAR_AHEAD:
+        return when
+    earlier, _before, _after = split_when(text, today - timedelta(days=_RECENT_DAYS), tz)
+    if (
+        isinstance(earlier, When)
+        and earlier.date < today
+        and earlier.date.year == when.date.year - 1
+        and (earlier.date.month, earlier.date.day) == (when.date.month, when.date.day)
+    ):
+        return earlier
+    return when

@@ -20,7 +20,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot import formatting, meeting_ops
-from bot.dates import DateQuestion, When, parse_time, split_time, split_when, vague_when
+from bot.dates import DateQuestion, When, parse_time, recent_past, split_time, split_when, vague_when
 from bot.routing import clean_text, fold, parse_command
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
@@ -122,7 +122,7 @@ class NewMeetingDialog(ComponentDialog):
         except meeting_ops.MeetingError as exc:
             await turn.say_key(exc.key, **exc.params)
             return await step.end_dialog()
-        warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale)
+        warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
         if warnings:
             return await step.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
@@ -148,7 +148,8 @@ class NewMeetingDialog(ComponentDialog):
         if isinstance(found, DateQuestion):
             await turn.say(turn.t("meetings.ask_date_again", question=found.text(turn.locale)))
             return False
-        if found.date < today:
+        found = recent_past(found, text, today, tz)
+        if found.date < today - meeting_ops.PAST_LIMIT:
             await turn.say_key("meetings.date_past", date=formatting.format_date(found.date, turn.locale))
             return False
         rest = " ".join(p for p in (before, after) if p)

@@ -25,7 +25,7 @@ from bot import install, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.cards import meetings as cards
-from bot.dates import DateQuestion, When, split_time, split_when, vague_when
+from bot.dates import DateQuestion, When, recent_past, split_time, split_when, vague_when
 from bot.formatting import first_name
 from bot.meeting_ops import (
     AGENDA_ROLES,
@@ -201,6 +201,8 @@ async def new_meeting(turn: Turn, args: str) -> None:
         return
     tz = _tz(turn)
     found, before, after = split_when(args, _today(turn), tz)
+    if isinstance(found, When):
+        found = recent_past(found, args, _today(turn), tz)  # "27 november": held last week
     rest = ", ".join(p for p in (before, after) if p)
     if isinstance(found, When) and found.start is None:
         # "nytt möte 4 december Regionens hus kl 13-15": the time may stand after the place.
@@ -254,7 +256,7 @@ async def _propose(turn: Turn, draft: Draft) -> None:
     except MeetingError as exc:
         await turn.say_key(exc.key, **exc.params)
         return
-    warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale)
+    warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
     if warnings:
         await _begin(turn, ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         return

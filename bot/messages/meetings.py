@@ -53,6 +53,10 @@ SV: dict[str, str] = {
     ),
     "meetings.date_past": "{date} har redan varit. Skriv ett datum framåt i tiden, till exempel *fredag 4 december kl 9-12*.",
     # Confirmation ---------------------------------------------------------------------------
+    "meetings.warn_past": (
+        "**{when}** har redan varit. Sparar du blir det ett hållet möte, så att närvaro, beslut, "
+        "uppgifter och protokoll från det kan skrivas in."
+    ),
     "meetings.warn_not_friday": "Det blir {date}, och det är inte en fredag – nätverket träffas på fredagar.",
     "meetings.warn_holiday": "Den dagen är det {holiday} ({date}), då är många lediga.",
     "meetings.warn_same_day": "Det finns redan ett möte samma dag: {when} (id {id}).",

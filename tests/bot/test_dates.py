@@ -424,3 +424,23 @@ def test_split_time(text: str, expected: object) -> None:
     from bot.dates import split_time
 
     assert split_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        (date(2026, 12, 3), "27 november", date(2026, 11, 27)),  # last Friday, not a year ahead
+        (date(2026, 12, 3), "27 november kl 9-12", date(2026, 11, 27)),
+        (date(2026, 12, 3), "27 november 2027", date(2027, 11, 27)),  # a year typed stays
+        (date(2026, 12, 3), "4 december", date(2026, 12, 4)),
+        (date(2026, 12, 3), "fredag", date(2026, 12, 4)),
+        (date(2026, 12, 3), "1 juni", date(2027, 6, 1)),  # half a year off either way: ahead
+        (date(2027, 1, 10), "18 december", date(2026, 12, 18)),  # across the new year
+    ],
+)
+def test_recent_past(today: date, text: str, expected: date) -> None:
+    from bot.dates import recent_past, split_when
+
+    when, _b, _a = split_when(text, today)
+    assert isinstance(when, When)
+    assert recent_past(when, text, today).date == expected
