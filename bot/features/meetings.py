@@ -594,9 +594,7 @@ async def substitute(turn: Turn, args: str) -> None:
         mentioned = turn.mentions[0]
         member = install.ensure_member(turn.services, turn.team, mentioned)
         name, sub_key = member.name, member.key
-        mine = set(mun.municipalities_of(turn.member.municipality))
-        theirs = set(mun.municipalities_of(member.municipality))
-        if mine and theirs and not (mine & theirs):
+        if not _same_municipality(turn.member, member):
             await turn.say_key(
                 "meetings.substitute_other_municipality",
                 substitute=member.name,
@@ -608,7 +606,31 @@ async def substitute(turn: Turn, args: str) -> None:
     if not name:
         await turn.say_key("meetings.substitute_ask")
         return
+    if sub_key is None:
+        # A member written as a plain name is the same person as a mention: the same rule.
+        hits = _match_name(name, turn.store.teams.members(turn.team.key))
+        if len(hits) > 1:
+            await turn.say_key("meetings.person_ambiguous", name=name, options=", ".join(m.name for m in hits))
+            return
+        if len(hits) == 1:
+            member = hits[0]
+            if not _same_municipality(turn.member, member):
+                await turn.say_key(
+                    "meetings.substitute_other_municipality",
+                    substitute=member.name,
+                    other=member.municipality,
+                    mine=turn.member.municipality,
+                )
+                return
+            name, sub_key = member.name, member.key
     await turn.say(await record_attendance(turn, meeting, SUBSTITUTE, substitute=name[:120], substitute_key=sub_key))
+
+
+def _same_municipality(me: Member, other: Member) -> bool:
+    """A substitute comes from the member's own municipality (unknown on either side: allowed)."""
+    mine = set(mun.municipalities_of(me.municipality))
+    theirs = set(mun.municipalities_of(other.municipality))
+    return not (mine and theirs) or bool(mine & theirs)
 
 
 async def _attend_button(turn: Turn, data: dict[str, Any], answer: str) -> CardReply:
@@ -643,7 +665,11 @@ class TooManyNames(Exception):
 
 
 def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str, str | None]], list[str]]:
-    """Members named in ``text`` (by @mention or name), guests (name, municipality) and ambiguous names."""
+    """Members named in ``text`` (by @mention or name), guests (name, municipality) and ambiguous names.
+
+    The network's own formats are read: "Pernilla Bergman Götene, Therese Lindberg Tibro" (name
+    then municipality, no comma between), one person a line ("Susanne Sandgren, Skaraborgs
+    kommunalförbund"), and "@Anna @Peter, Susanne Sandgren" with the @ typed by hand."""
     members = turn.store.teams.members(turn.team.key)
     found: list[Member] = []
     for mention in _mentions(turn):
@@ -654,32 +680,77 @@ def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str,
     guests: list[tuple[str, str | None]] = []
     ambiguous: list[str] = []
     known = mun.municipalities(turn.team, turn.services.settings)
-    chunks = [c for c in (c.strip(" .:@") for c in re.split(r"\s*(?:,|;|\n|\boch\b)\s*", text)) if c]
-    if len(chunks) > MAX_PEOPLE:
-        raise TooManyNames
-    for chunk in chunks:
-        place = mun.match(chunk, known)
-        if place is not None:
-            if guests and guests[-1][1] is None:
-                guests[-1] = (guests[-1][0], place)
-            continue
+    entries: list[list[str | None]] = []  # [what was written for the person, a municipality after it]
+    for line in text.split("\n"):
+        for chunk in _PEOPLE_SPLIT.split(line):
+            chunk = chunk.strip(" .:@")
+            if not chunk:
+                continue
+            place = _place_only(chunk, known)
+            if place is not None:
+                # "Sofia Andreasson, Lidköping": the municipality belongs to the name before it.
+                if entries and entries[-1][1] is None:
+                    entries[-1][1] = place
+                continue
+            entries.append([chunk, None])
+            if len(entries) > MAX_PEOPLE:
+                raise TooManyNames
+    for chunk, given_place in entries:
+        assert chunk is not None
         hits = _match_name(chunk, members)
+        name, place = chunk, given_place
+        if not hits:
+            name, trailing = _split_trailing_place(chunk, known)
+            place = place or trailing
+            hits = _match_name(name, members) if trailing else []
         if len(hits) == 1:
             if hits[0].key not in {m.key for m in found}:
                 found.append(hits[0])
         elif len(hits) > 1:
-            ambiguous.append(f"{chunk} ({', '.join(m.name for m in hits)})")
+            ambiguous.append(f"{name} ({', '.join(m.name for m in hits)})")
         else:
-            words = chunk.split()
+            words = name.split()
             # "Anna Peter Sofia" without commas: at most a roomful of one-word names.
             singles = [_match_name(w, members) for w in words] if len(words) <= MAX_PEOPLE else []
-            if 1 < len(words) <= MAX_PEOPLE and all(len(s) == 1 for s in singles):
+            if place is None and 1 < len(words) <= MAX_PEOPLE and all(len(s) == 1 for s in singles):
                 for s in singles:
                     if s[0].key not in {m.key for m in found}:
                         found.append(s[0])
             else:
-                guests.append((chunk[:120], None))
+                guests.append((name[:120], place))
     return found, guests, ambiguous
+
+
+# Between people: commas, semicolons, "och", and an @ typed by hand ("@Anna @Peter").
+_PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|\boch\b|(?<!\S)@)\s*", re.IGNORECASE)
+
+
+_BODY_WORDS = frozenset({"skaraborgs", "kommunalforbund", "kommunalforbundet", "forbundet", "forbund"})
+
+
+def _place_only(chunk: str, known: tuple[str, ...]) -> str | None:
+    """The municipality (or body) ``chunk`` is, when it is nothing else: "Camilla Lundberg
+    Skaraborgs Kommunalförbund" is a person, not the body."""
+    place = mun.match(chunk, known)
+    if place in mun.ORGANISATIONS and not set(fold(chunk).split()) <= _BODY_WORDS:
+        return None
+    return place
+
+
+def _split_trailing_place(chunk: str, known: tuple[str, ...]) -> tuple[str, str | None]:
+    """ "Pernilla Bergman Götene" -> ("Pernilla Bergman", "Götene"); the longest municipality
+    (or "Skaraborgs kommunalförbund") at the end, with at least one word of name left."""
+    words = chunk.split()
+    for k in (3, 2, 1):
+        if len(words) <= k:
+            continue
+        place = mun.match(" ".join(words[-k:]), known)
+        if place is None:
+            continue
+        if place in mun.ORGANISATIONS and k > 1 and fold(words[-k]) != "skaraborgs":
+            continue  # "Lundberg Kommunalförbund" names no body: a shorter end is tried
+        return " ".join(words[:-k]), place
+    return chunk, None
 
 
 def _match_name(text: str, members: list[Member]) -> list[Member]:
