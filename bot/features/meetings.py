@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot import install, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
+from bot.cards import escape
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, recent_past, split_time, split_when, vague_when
 from bot.formatting import first_name
@@ -199,6 +200,8 @@ async def new_meeting(turn: Turn, args: str) -> None:
     if not args.strip():
         await _begin(turn, NewMeetingDialog.ID, {"ask": list(ALL_ASK)})
         return
+    if await _meeting_list(turn, args):
+        return
     tz = _tz(turn)
     found, before, after = split_when(args, _today(turn), tz)
     if isinstance(found, When):
@@ -246,6 +249,74 @@ async def new_meeting(turn: Turn, args: str) -> None:
 
 
 ALL_ASK = ("date", "time", "place", "topics")
+# A pasted plan holds a season or a year of meetings, not more.
+MAX_LIST = 20
+
+
+def _read_line(turn: Turn, line: str) -> tuple[When | None, str | None]:
+    """One line of a pasted plan ("8 november 9 - 15 (Regionens hus, Skövde)"): its date and
+    time and its place; (None, None) when it is not one whole meeting."""
+    tz, today = _tz(turn), _today(turn)
+    found, before, after = split_when(line, today, tz)
+    if not isinstance(found, When):
+        return None, None
+    found = recent_past(found, line, today, tz)
+    rest = ", ".join(p for p in (before, after) if p)
+    if found.start is None:
+        span, before, after = split_time(rest)
+        if not isinstance(span, tuple):
+            return None, None
+        found = When(found.date, *span)
+        rest = ", ".join(p for p in (before, after) if p)
+    place = meeting_ops.clean_location(rest)
+    if place and vague_when(place, today) is not None:
+        return None, None
+    return found, place
+
+
+async def _meeting_list(turn: Turn, args: str) -> bool:
+    """A plan pasted after `nytt möte`, one meeting a line: every line is read, and all of them
+    are offered together on one confirmation. False when ``args`` is no list (at most one line
+    with a date: a single meeting whose place may stand on the next line)."""
+    lines = [line.strip(" \t-•*") for line in args.splitlines() if line.strip(" \t-•*")]
+    if len(lines) < 2:
+        return False
+    dated = [line for line in lines[: MAX_LIST + 1] if split_when(line, _today(turn), _tz(turn))[0] is not None]
+    if len(dated) < 2:
+        return False
+    if len(lines) > MAX_LIST:
+        await turn.say_key("meetings.list_too_long", max=MAX_LIST)
+        return True
+    drafts: list[Draft] = []
+    unclear: list[str] = []
+    token = meeting_ops.token_for(turn.activity)
+    for number, line in enumerate(lines, start=1):
+        when, place = _read_line(turn, line)
+        if when is None:
+            unclear.append(line)
+            continue
+        draft = Draft(
+            op=meeting_ops.CREATE, day=when.date, start=when.start, end=when.end, location=place,  # type: ignore[arg-type]
+            activity_id=turn.activity.id, token=f"{token}-{number}",
+        )
+        try:
+            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=_tz(turn))
+        except MeetingError:
+            unclear.append(line)
+            continue
+        drafts.append(draft)
+    if unclear:
+        # Nothing is planned from a list with a line that was not understood.
+        await turn.say_key("meetings.list_unclear", lines="\n".join(f"- {escape(line)}" for line in unclear))
+        return True
+    tz = _tz(turn)
+    warnings = [
+        f"{meeting_ops.draft_text(d, turn.locale)}: {w}"
+        for d in drafts
+        for w in meeting_ops.warnings(turn.store, turn.team.key, d, tz, turn.locale, now=turn.now)
+    ]
+    await _begin(turn, ConfirmMeetingDialog.ID, {"drafts": [d.to_data() for d in drafts], "warnings": warnings})
+    return True
 
 
 async def _propose(turn: Turn, draft: Draft) -> None:

@@ -61,6 +61,16 @@ SV: dict[str, str] = {
     "meetings.warn_holiday": "Den dagen är det {holiday} ({date}), då är många lediga.",
     "meetings.warn_same_day": "Det finns redan ett möte samma dag: {when} (id {id}).",
     "meetings.confirm_card_title": "Spara ändå?",
+    "meetings.list_card_title": "{count} möten att planera",
+    "meetings.list_intro": "Jag förstod {count} möten:",
+    "meetings.list_question": "Ska jag planera alla {count}? Svara **ja** eller **nej**.",
+    "meetings.list_aborted": "Okej, inget av de {count} mötena är sparat. Skriv **nytt möte** och listan igen när du vill.",
+    "meetings.list_unclear": (
+        "Jag förstod inte de här raderna som ett möte med dag och tid:\n{lines}\n\n"
+        "Inget är sparat. Skriv **nytt möte** och listan igen, ett möte per rad, till exempel "
+        "*2 oktober 13-15 (digitalt)*."
+    ),
+    "meetings.list_too_long": "Det var fler än {max} rader. Skriv **nytt möte** och högst {max} möten åt gången, ett per rad.",
     "meetings.confirm_intro_create": "Nytt möte: **{when}**{place}.",
     "meetings.confirm_intro_move": "Flytta mötet till **{when}**{place}.",
     "meetings.confirm_question": "Spara ändå? Svara **ja** eller **nej**.",
