@@ -31,6 +31,7 @@ UNITS: tuple[str, ...] = (
     "till ", "senast ", "kl 9 ", "kl ", "9-", "9 ", "4 december ", "fredag ", "nästa fredag ", "den ",
     "om två veckor ", "1/2 ", "2026-12-04 ", "v. 7 ", "halv tio ", "i ", "@Anna ", "@", "Anna, ",
     "Anna Gustafsson Skövde, ", "och ", "x, ", "punkt 3 ", "ingen ", "Skövde ", "å",
+    "kvart över nio ", "eftermiddagen ", "efter jul ", "januari ", "2 oktober 13 - 15 (digitalt)\n",
 )
 
 _ANNA = Member("anna", "29:anna", "Anna Gustafsson", municipality="Skövde", roles=frozenset({"medlem", "presidium"}))
@@ -42,6 +43,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "dates.parse_when": lambda s: dates.parse_when(s, TODAY, TZ),
     "dates.split_when": lambda s: dates.split_when(s, TODAY, TZ),
     "dates.parse_time": dates.parse_time,
+    "dates.split_time": dates.split_time,
+    "dates.vague_when": lambda s: dates.vague_when(s, TODAY),
     "recording.parse_action_text": lambda s: parse_action_text(s, CONTEXT),
     "recording.parse_due": lambda s: parse_due(s, CONTEXT),
     "recording.resolve_owner_list": lambda s: resolve_owner_list(s, CONTEXT),

@@ -68,6 +68,8 @@ _COMMANDS = (
     ("ändra uppgift 1", "till "),
     ("tilldela 1", "Anna, "),
     ("nytt möte", "kl 9 "),
+    ("nytt möte\n", "2 oktober 13 - 15 (digitalt)\n"),
+    ("nytt möte", "halv tio eftermiddagen vecka 12 "),
     ("flytta möte 4 december till", "kl 9 "),
     ("ställ in möte", "4 december "),
     ("närvarande", "Anna "),
@@ -75,6 +77,8 @@ _COMMANDS = (
     ("roll", "Anna "),
     ("kommun", "Skövde "),
     ("ersättare", "Anna "),
+    ("närvarande", "Pernilla Bergman Götene, "),
+    ("uppgift Boka lokal @Anna", " till v. 7"),
     ("påminnelser", "2026-12-04 "),
 )
 
