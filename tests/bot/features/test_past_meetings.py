@@ -72,3 +72,17 @@ async def test_a_meeting_is_never_moved_into_the_past(harness):
     texts = await harness.say("flytta möte 11 december till 2 december 2026 kl 9-12")
     assert "har redan varit" in texts[0]
     assert harness.store.meetings.get(TEAM, "20261211").starts_at.day == 11
+
+
+async def test_a_check_in_is_written_down_for_a_held_meeting_by_date_or_id(harness):
+    await _setup(harness)
+    await harness.say("nytt möte 27 november kl 9-12 Regionens hus")
+    await harness.say("ja")
+    await harness.say("nytt möte fredag 11 december kl 9-12")
+    await harness.say("incheckning 27 november: Jag tog med mig arbetsplanen", PETER)
+    await harness.say("incheckning 20261127: Vi hann mycket", SOFIA)
+    await harness.say("incheckning Bra: jag är pigg", ANNA)  # no meeting named: the coming one
+    held = [(a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261127", "checkin")]
+    assert held == [("Peter Stark", "Jag tog med mig arbetsplanen"), ("Sofia Adolfsson", "Vi hann mycket")]
+    coming = [(a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261211", "checkin")]
+    assert coming == [("Anna Gustafsson", "Bra: jag är pigg")]
