@@ -42,7 +42,7 @@ class NewMeetingDialog(ComponentDialog):
         super().__init__(self.ID)
         self.add_dialog(TextPrompt(_DATE, self._check_date))
         self.add_dialog(TextPrompt(_TIME, self._check_time))
-        self.add_dialog(TextPrompt(_PLACE))
+        self.add_dialog(TextPrompt(_PLACE, self._check_place))
         self.add_dialog(TextPrompt(_TOPICS))
         self.add_dialog(ConfirmMeetingDialog())
         self.add_dialog(
@@ -172,6 +172,18 @@ class NewMeetingDialog(ComponentDialog):
             "end": found.end.strftime("%H:%M") if found.end else None,
             "place": place,
         }
+        return True
+
+    async def _check_place(self, prompt: PromptValidatorContext) -> bool:
+        """A time or date word is never the place ("halv tio", "eftermiddagen"): asked again."""
+        turn = _turn(prompt)
+        answer = clean_text(prompt.recognized.value or "")
+        if fold(answer).strip(" .") in _NOTHING:
+            return True
+        vague = vague_when(answer, meeting_ops.local_today(turn.now, turn.services.settings.timezone))
+        if vague is not None:
+            await turn.say(turn.t("meetings.ask_place_again", text=answer))
+            return False
         return True
 
     async def _check_time(self, prompt: PromptValidatorContext) -> bool:

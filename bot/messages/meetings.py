@@ -44,6 +44,10 @@ SV: dict[str, str] = {
     "meetings.ask_date_again": "{question}\n\n(Skriv **avbryt** för att avbryta.)",
     "meetings.no_date_found": "Jag hittade inget datum i ”{text}”. Vilken dag är mötet? Skriv till exempel *fredag 4 december kl 9-12*.",
     "meetings.ask_time": "Vilken tid börjar och slutar mötet {date}? Skriv till exempel *9-12*, *8.30-12* eller *13-15*.",
+    "meetings.ask_place_again": (
+        "”{text}” låter som en tid, inte en plats. Var hålls mötet? Skriv till exempel *Regionens hus, Skövde* "
+        "eller en Teams-länk, eller *-* om platsen inte är bestämd. (Skriv **avbryt** för att avbryta.)"
+    ),
     "meetings.ask_place": (
         "Var hålls mötet? Skriv platsen, till exempel *Regionens hus, Skövde*, eller klistra in Teams-länken. "
         "Skriv **-** om det inte är bestämt än."

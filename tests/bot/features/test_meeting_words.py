@@ -131,3 +131,14 @@ async def test_the_date_answer_in_the_dialog_reads_time_words_and_asks_about_vag
     assert "punkter" in texts[0]  # date, time and place understood: only the topics are left
     await harness.say("inga")
     assert _local(harness.store.meetings.get(TEAM, "20261218")) == (18, time(9, 30), None, "Stadshuset")
+
+
+async def test_a_time_word_answered_to_the_place_question_is_asked_again(harness):
+    await _with_meeting(harness)
+    await harness.say("nytt möte")
+    assert "Var hålls" in (await harness.say("fredag 18 december kl 9-12"))[0]
+    texts = await harness.say("halv tio")
+    assert "låter som en tid, inte en plats" in texts[0]
+    assert "punkter" in (await harness.say("Stadshuset"))[0]
+    await harness.say("inga")
+    assert _local(harness.store.meetings.get(TEAM, "20261218")) == (18, time(9), time(12), "Stadshuset")
