@@ -12,9 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bench import report, scenarios
+from bench import parse, report, scenarios
 
-SUITES = ("http", "growth", "fanout", "startup")
+SUITES = ("http", "growth", "fanout", "startup", "parse")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -68,6 +68,7 @@ async def run(args: argparse.Namespace) -> report.Report:
                  lambda: scenarios.growth_suite(cfg, work, connector, session, bot_cpus, log)),
                 ("startup", "Start-up", "startup", lambda: scenarios.startup_suite(cfg, work, session, bot_cpus, log)),
                 ("fanout", "Reminder fan-out", "fanout", lambda: scenarios.fanout_suite(cfg, work, connector, session, log)),
+                ("parse", "Parsing long messages", "parse", parse_suite),
             ):
                 if name not in wanted:
                     continue
@@ -86,6 +87,11 @@ async def run(args: argparse.Namespace) -> report.Report:
     rep.seconds = time.perf_counter() - t0
     rep.load = scenarios.machine_load(watch, scenarios.cpu_snapshot(), rep.seconds)
     return rep
+
+
+async def parse_suite() -> list[tuple[str, str, float]]:
+    """The slowest parse per parser of a Teams-size message (in this process: parsing is pure)."""
+    return parse.worst_cases()
 
 
 def setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set[int] | None) -> list[str]:

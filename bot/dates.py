@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,11 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # How far ahead a year-less date may land (29 februari needs up to 8 years).
 _YEARS_AHEAD = 9
+
+# Where a date is looked for inside a longer text, and how long one date expression can be
+# ("fredagen den 4 december 2026 kl. 09.00 till kl. 12.00" is about 55 characters).
+_SCAN_LIMIT = 2000
+_EXPRESSION_ROOM = 200
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,23 @@ _TIME = re.compile(
     rf"(?:(?: *[{_DASHES}] *| +(?:till|to) +)(?:kl(?:ockan)?\.? *)?{_HM2})?(?!\w|[.:][0-9])"
 )
 _JOIN = re.compile(r",? *(?:på +)?")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+# Which patterns can start with which word. Every pattern is tried only where its first word
+# stands, so a long text of words that start no date ("till till till …", "kl 9 kl 9 …") costs
+# one dictionary lookup per word: reading any message stays linear in its length.
+_TODAY_WORDS = frozenset({"i", "idag", "today"})
+_TOMORROW_WORDS = frozenset({"i", "imorgon", "tomorrow"})
+_DAY_AFTER_WORDS = frozenset({"i", "iövermorgon", "övermorgon"})
+_IN_WORDS = frozenset({"om", "in"})
+_NEXT_WORDS = frozenset({"nästa", "kommande", "next"})
+_ON_WORDS = frozenset({"på", "on"})
+_TIME_WORDS = frozenset({"t", "kl", "klockan", "at", "halv", "kvart"})
+# Words that begin a time inside a longer text ("kl 9", "halv tio", "kvart över nio").
+_STRICT_TIME_WORDS = frozenset({"kl", "klockan", "halv", "kvart"})
+_DATE_WORDS: frozenset[str] = _TODAY_WORDS | _TOMORROW_WORDS | _DAY_AFTER_WORDS | _IN_WORDS | _NEXT_WORDS | _ON_WORDS | {"den"}
+# Words that may begin a date (or a "kl" time) inside a longer text.
+_STRICT_FIRST_WORDS = frozenset(WEEKDAYS) | _DATE_WORDS | _STRICT_TIME_WORDS
 _TRIM = " \t\r\n.,;:!?" + _DASHES
 
 
@@ -325,7 +348,25 @@ def _weekday(text: str | None) -> int | None:
     return None if text is None else WEEKDAYS[text]
 
 
+def _word_at(s: str, pos: int) -> str | None:
+    """The run of letters starting at ``pos``; None when a digit stands there."""
+    if pos >= len(s) or s[pos].isdigit():
+        return None
+    m = _LETTERS.match(s, pos)
+    return m.group(0) if m else ""
+
+
 def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
+    word = _word_at(s, pos)
+    if word is None:
+        return _match_numeric_date(s, pos, today)
+    weekday = word in WEEKDAYS
+    if not (weekday or word in _DATE_WORDS):
+        return None
+    return _match_worded_date(s, pos, today, strict, word, weekday)
+
+
+def _match_numeric_date(s: str, pos: int, today: date) -> _DateHit | None:
     m = _ISO.match(s, pos)
     if m:
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
@@ -335,22 +376,64 @@ def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
             return _DateHit(m.end(), date(y, mo, d))
         except ValueError:
             return _DateHit(m.end(), _impossible(d, mo, y, y))
+    return _match_day_month(s, pos, today)
 
-    for pattern, days in ((_TODAY, 0), (_TOMORROW, 1), (_DAY_AFTER, 2)):
-        m = pattern.match(s, pos)
+
+def _match_worded_date(s: str, pos: int, today: date, strict: bool, word: str, weekday: bool) -> _DateHit | None:
+    for pattern, words, days in (
+        (_TODAY, _TODAY_WORDS, 0),
+        (_TOMORROW, _TOMORROW_WORDS, 1),
+        (_DAY_AFTER, _DAY_AFTER_WORDS, 2),
+    ):
+        if word in words:
+            m = pattern.match(s, pos)
+            if m:
+                return _DateHit(m.end(), today + timedelta(days=days))
+
+    if word in _IN_WORDS:
+        m = _IN.match(s, pos)
         if m:
-            return _DateHit(m.end(), today + timedelta(days=days))
+            n = _number(m["n"])
+            unit = 7 if m["u"].startswith(("veck", "week")) else 1
+            return _DateHit(m.end(), today + timedelta(days=n * unit))
 
-    m = _IN.match(s, pos)
-    if m:
-        n = _number(m["n"])
-        unit = 7 if m["u"].startswith(("veck", "week")) else 1
-        return _DateHit(m.end(), today + timedelta(days=n * unit))
+    if word in _NEXT_WORDS:
+        m = _NEXT_WD.match(s, pos)
+        if m:
+            return _DateHit(m.end(), _next_named_weekday(today, WEEKDAYS[m["wd"]], word))
 
-    m = _NEXT_WD.match(s, pos)
-    if m:
-        return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=False))
+    if weekday:
+        hit = _match_weekday_first(s, pos, today)
+        if hit is not None:
+            return hit
+    if weekday or word == "den":
+        hit = _match_day_month(s, pos, today)
+        if hit is not None:
+            return hit
 
+    if weekday or word in _ON_WORDS:
+        m = _WD_ONLY.match(s, pos)
+        if m and (not strict or m["wd"] in _FULL_WEEKDAYS):
+            return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=True))
+    return None
+
+
+def _next_named_weekday(today: date, weekday: int, word: str) -> date | DateQuestion:
+    """ "kommande fredag" is the nearest one. "nästa fredag" said before Friday in the same week
+    means this week's Friday to some and next week's to others, so it is asked."""
+    nearest = _next_weekday(today, weekday, include_today=False)
+    if word == "kommande" or nearest.isocalendar()[:2] != today.isocalendar()[:2]:
+        return nearest  # already in next week: only one reading
+    later = nearest + timedelta(days=7)
+    return _q(
+        "dates.next_weekday_ambiguous",
+        **_both("near", formatting.format_day, nearest),
+        **_both("far", formatting.format_day, later),
+        **_both("example", lambda d, loc: _example_text(d, loc, None, None), later),
+    )
+
+
+def _match_weekday_first(s: str, pos: int, today: date) -> _DateHit | None:
     m = _WD_IN_WEEKS.match(s, pos)
     if m:
         target = today + timedelta(weeks=_number(m["n"]))
@@ -363,7 +446,10 @@ def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
     m = _WD_WEEKNO.match(s, pos)
     if m:
         return _week_number(m, today)
+    return None
 
+
+def _match_day_month(s: str, pos: int, today: date) -> _DateHit | None:
     m = _CAL.match(s, pos)
     if m:
         day, month, year = int(m["d"]), MONTHS[m["mon"]], _year(m["y"])
@@ -380,10 +466,6 @@ def _match_date(s: str, pos: int, today: date, strict: bool) -> _DateHit | None:
             return None  # "50/50", "3/17": not a date at all
         span = f"{day}/{month}" + ("" if year is None else f"/{year}")
         return _calendar(day, month, year, span, _weekday(m["wd"]), m.end(), today)
-
-    m = _WD_ONLY.match(s, pos)
-    if m and (not strict or m["wd"] in _FULL_WEEKDAYS):
-        return _DateHit(m.end(), _next_weekday(today, WEEKDAYS[m["wd"]], include_today=True))
     return None
 
 
@@ -411,7 +493,7 @@ def _week_number(m: re.Match[str], today: date) -> _DateHit:
 def _match_time(s: str, pos: int) -> _TimeHit | None:
     m = _TIME.match(s, pos)
     if not m:
-        return None
+        return _match_word_time(s, pos)
     explicit = bool(m["kl"] or m["t"] or m["m1"] or m["h2"])
     start = _clock(m["h1"], m["m1"])
     end = None if m["h2"] is None else _clock(m["h2"], m["m2"])
@@ -419,6 +501,67 @@ def _match_time(s: str, pos: int) -> _TimeHit | None:
         raw = m.group(0).strip(" ,t").removeprefix("klockan").removeprefix("kl").strip(" .")
         return _TimeHit(m.end(), _q("dates.impossible_time", time=raw), None, explicit)
     return _TimeHit(m.end(), start, end, explicit)
+
+
+# Swedish clock words: "halv tio" is 9.30, "kvart över nio" 9.15, "kvart i tio" 9.45, "kl tio"
+# 10.00. Meetings are held by day, so an hour below 7 is in the afternoon ("halv tre" is 14.30).
+_HOUR_WORDS = {
+    "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+    "nio": 9, "tio": 10, "elva": 11, "tolv": 12,
+}  # fmt: skip
+_DAY_STARTS = 7
+_HOUR = rf"(?:{_alt(_HOUR_WORDS)}|[0-9]{{1,2}})"
+_WORD_CLOCK = (
+    r"(?:(?P<{p}kl>kl(?:ockan)?\.?) *)?(?:(?P<{p}q>halv|kvart +över|kvart +efter|kvart +i) +)?"
+    r"(?P<{p}h>" + _HOUR + r")(?!\w|[.:][0-9])"
+)
+_WORD_TIME = re.compile(
+    r",? *" + _WORD_CLOCK.replace("{p}", "a")
+    + rf"(?:(?: *[{_DASHES}] *| +(?:till|to) +)" + _WORD_CLOCK.replace("{p}", "b") + r")?"
+)
+
+
+def _word_clock(m: re.Match[str], p: str, bare: bool = False) -> time | None:
+    """The clock time of one side of ``_WORD_TIME``; None when it is no word time (a bare "tio",
+    unless ``bare``: the end of a range, "kl tio-tolv")."""
+    hour_text, quarter, kl = m[f"{p}h"], m[f"{p}q"], m[f"{p}kl"]
+    if hour_text is None or not (quarter or ((kl or bare) and not hour_text.isdigit())):
+        return None
+    hour = int(hour_text) if hour_text.isdigit() else _HOUR_WORDS[hour_text]
+    if hour > 23 or (quarter and hour > 12):
+        return None
+    minutes = 0
+    if quarter == "halv":
+        hour, minutes = hour - 1, 30
+    elif quarter and quarter.endswith(" i"):
+        hour, minutes = hour - 1, 45
+    elif quarter:
+        minutes = 15
+    if hour_text.isdigit() and int(hour_text) > 12:
+        return time(hour % 24, minutes)
+    hour %= 12
+    if hour < _DAY_STARTS:
+        hour += 12
+    return time(hour, minutes)
+
+
+def _match_word_time(s: str, pos: int) -> _TimeHit | None:
+    m = _WORD_TIME.match(s, pos)
+    if not m:
+        return None
+    start = _word_clock(m, "a")
+    if start is None:
+        return None
+    if m["bh"] is None:
+        return _TimeHit(m.end("ah"), start, None, True)
+    end = _word_clock(m, "b", bare=True)
+    if end is None and m["bh"].isdigit() and not m["bq"]:
+        end = _clock(m["bh"], None)  # "halv tio-12"
+    if end is None:
+        return _TimeHit(m.end("ah"), start, None, True)
+    if end <= start and end.hour < 12:
+        end = time(end.hour + 12, end.minute)  # "halv tio till halv fyra" (15.30)
+    return _TimeHit(m.end(), start, end, True)
 
 
 def _clock(hours: str, minutes: str | None) -> time | None:
@@ -503,8 +646,13 @@ def _match_at(s: str, pos: int, today: date, tz: ZoneInfo, strict: bool) -> _Hit
             tm = None  # "4 december 9": a lone number is not a time
         end = hit.end if tm is None else tm.end
         return _Hit(end, _finish(hit.value, hit.given_weekday, tm, tz, today))
+    word = _word_at(s, pos)
+    if word is not None and word not in _TIME_WORDS:
+        return None
+    if strict and word not in _STRICT_TIME_WORDS:
+        return None
     tm = _match_time(s, pos)
-    if tm is None or not tm.explicit or (strict and not s.startswith("kl", pos)):
+    if tm is None or not tm.explicit:
         return None
     join = _JOIN.match(s, tm.end)
     after = join.end() if join else tm.end
@@ -517,11 +665,24 @@ def _match_at(s: str, pos: int, today: date, tz: ZoneInfo, strict: bool) -> _Hit
     return _Hit(hit.end, _finish(hit.value, hit.given_weekday, tm, tz, today))
 
 
+_ODD_SPACE_CATEGORIES = ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs")
+# Characters that may need turning into a space: everything but letters, digits and printable ASCII.
+_MAYBE_ODD = re.compile(r"[^\w\x21-\x7e]")
+
+
+def _odd_to_space(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return " " if ch.isspace() or unicodedata.category(ch) in _ODD_SPACE_CATEGORIES else ch
+
+
 def _clean(text: str) -> str:
     """``text`` lower-cased with invisible and odd whitespace turned into spaces, same length."""
+    low = text.lower()
+    if len(low) == len(text):
+        return _MAYBE_ODD.sub(_odd_to_space, low)
     out = []
     for ch in text:
-        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Cs"):
+        if ch.isspace() or unicodedata.category(ch) in _ODD_SPACE_CATEGORIES:
             out.append(" ")
             continue
         low = ch.lower()
@@ -530,8 +691,17 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def _starts(s: str) -> list[int]:
-    return [i for i, ch in enumerate(s) if ch.isalnum() and (i == 0 or not s[i - 1].isalnum())]
+# The start of every word: group 1 holds it when it begins with a letter.
+_WORD_START = re.compile(r"(?<![^\W_])(?:([^\W\d_]+)|[^\W_])")
+
+
+def _candidates(s: str) -> Iterator[int]:
+    """Where a date or a "kl" time could start inside a text: before a number or a word that
+    can begin one. Other words are skipped without trying any pattern."""
+    for m in _WORD_START.finditer(s):
+        word = m.group(1)
+        if word is None or word in _STRICT_FIRST_WORDS:
+            yield m.start()
 
 
 def _as_day(today: date) -> date:
@@ -604,8 +774,13 @@ def split_when(
 ) -> tuple[When | DateQuestion | None, str, str]:
     """The first real date expression inside ``text`` (with its time) and the text before and after it."""
     today = _as_day(today)
-    s = _clean(text)
-    for pos in _starts(s):
+    # A command's date comes early: it is looked for among the first _SCAN_LIMIT characters
+    # (with room for an expression that starts just before the limit), so a long pasted text
+    # costs no more than a short one. Further on, nothing is read as a date.
+    s = _clean(text[: _SCAN_LIMIT + _EXPRESSION_ROOM])
+    for pos in _candidates(s):
+        if pos >= _SCAN_LIMIT:
+            break
         hit = _match_at(s, pos, today, tz, strict=True)
         if hit is None:
             continue
@@ -636,3 +811,145 @@ def _reversed_time(start: time, end: time) -> DateQuestion:
         **_both("start", formatting.format_time, start),
         **_both("end", formatting.format_time, end),
     )
+
+
+def split_time(text: str) -> tuple[tuple[time, time | None] | DateQuestion | None, str, str]:
+    """The first clock time inside ``text`` ("kl 13", "13-15", "halv tio", a lone "13" first)
+    and the text before and after it; (None, text, "") without one."""
+    s = _clean(text[: _SCAN_LIMIT + _EXPRESSION_ROOM])
+    lead = len(s) - len(s.lstrip(_TRIM))
+    for pos in _time_candidates(s):
+        if pos >= _SCAN_LIMIT:
+            break
+        tm = _match_time(s, pos)
+        if tm is None:
+            continue
+        alone = pos == lead and not s[tm.end :].strip(_TRIM)
+        if not (tm.explicit or alone):
+            continue
+        before = text[:pos].rstrip(_TRIM + " ")
+        after = text[tm.end :].lstrip(_TRIM + " ").rstrip()
+        if isinstance(tm.start, DateQuestion):
+            return tm.start, before, after
+        if tm.end_time is not None and tm.end_time <= tm.start:
+            return _reversed_time(tm.start, tm.end_time), before, after
+        return (tm.start, tm.end_time), before, after
+    return None, text.strip(), ""
+
+
+def _time_candidates(s: str) -> Iterator[int]:
+    for m in _WORD_START.finditer(s):
+        word = m.group(1)
+        if word is None or word in _STRICT_TIME_WORDS:
+            yield m.start()
+
+
+# Date and time words the grammar does not turn into one date: left in a place or a title,
+# they would change what was meant, so they become a question.
+_VAGUE_WEEK = re.compile(r"(?<!\w)(?:vecka|veckan|v\.?|week) *(?P<wk>[0-9]{1,2})(?!\w)")
+_VAGUE_PART = re.compile(
+    r"(?<!\w)(?P<part>förmiddag|eftermiddag|heldag|halvdag|lunch|morgon|kväll)(?:en|ar|arna)?(?!\w)"
+)
+_VAGUE_PERIOD = re.compile(
+    r"(?<!\w)(?:(?:nästa|kommande|denna|den här|efter|före|innan|till|i|under|runt|kring) +)?"
+    r"(?:jul|julen|julafton|påsk|påsken|nyår|nyåret|midsommar|sommar|sommaren|semester|semestern|"
+    r"höst|hösten|vår|våren|vinter|vintern|sportlov|sportlovet|höstlov|höstlovet|årsskiftet|"
+    r"vecka|veckan|månad|månaden|träff|träffen|gång|gången)(?!\w)"
+)
+# "jul" is Christmas before it is July.
+_VAGUE_MONTH = re.compile(rf"(?<!\w)(?P<mon>{_alt(n for n in MONTHS if len(n) >= 3 and n != 'jul')})\.?(?!\w)")
+_VAGUE_TIME = re.compile(
+    r"(?<!\w)(?:halv|kvart|kl|klockan)(?!\w)"
+    r"|(?<![\w.:])[0-9]{1,2}(?:[.:][0-9]{2})? *[-–] *[0-9]{1,2}(?:[.:][0-9]{2})?(?![\w.:])"
+    r"|(?<![\w.:])[0-9]{1,2}[.:][0-9]{2}(?![\w.:])"
+    r"|(?<!\w)[0-9]{1,2}/[0-9]{1,2}(?!\w)"
+)
+_PART_EXAMPLES = {
+    "förmiddag": (time(9), time(12)),
+    "eftermiddag": (time(13), time(16)),
+    "heldag": (time(9), time(16)),
+    "halvdag": (time(9), time(12)),
+    "lunch": (time(12), time(13)),
+    "morgon": (time(8), time(10)),
+    "kväll": (time(18), time(20)),
+}
+
+
+def vague_when(text: str, today: date, *, at_start: bool = False) -> DateQuestion | None:
+    """A question when ``text`` (a would-be place or title) holds date or time words that were
+    not read as a date: "vecka 12", "eftermiddagen", "januari", "efter jul", "halv", "9-12".
+    With ``at_start`` only words that open the text count ("jul" in "till jul", not in
+    "kommunerna i vår")."""
+    today = _as_day(today)
+    s = _clean(text[: _SCAN_LIMIT])
+    lead = len(s) - len(s.lstrip())
+
+    def find(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        return pattern.match(s, lead) if at_start else pattern.search(s)
+
+    m = find(_VAGUE_WEEK)
+    if m:
+        week = int(m["wk"])
+        return _week_question(week, today)
+    m = find(_VAGUE_PART)
+    if m:
+        example = _PART_EXAMPLES[m["part"]]
+        return _q(
+            "dates.part_of_day",
+            text=text[m.start() : m.end()],
+            **_both("example", lambda v, loc: formatting.format_time_range(v[0], v[1], loc), example),
+        )
+    m = find(_VAGUE_MONTH)
+    if m:
+        month = MONTHS[m["mon"]]
+        first = date(_next_year_of_month(month, today), month, 1)
+        friday = _next_weekday(max(first, today), 4, include_today=True)
+        return _q(
+            "dates.missing_day",
+            **_both("month", lambda d, loc: formatting.format_date_short(d, loc).split(" ")[1], first),
+            **_both("example", lambda d, loc: _example_text(d, loc, None, None), friday),
+        )
+    for pattern in (_VAGUE_PERIOD, _VAGUE_TIME):
+        m = find(pattern)
+        if m:
+            return _q("dates.vague", text=text[m.start() : m.end()].strip(), **_example(today))
+    return None
+
+
+def _week_question(week: int, today: date) -> DateQuestion:
+    for year in (today.year, today.year + 1):
+        try:
+            friday = date.fromisocalendar(year, week, 5)
+        except ValueError:
+            continue
+        if friday >= today:
+            return _q(
+                "dates.week_without_day",
+                week=str(week),
+                **_both("example", lambda d, loc: _example_text(d, loc, None, None), friday),
+            )
+    return _q("dates.impossible_week", week=str(week), year=str(today.year), **_example(today))
+
+
+# A year-less date more than _FAR_AHEAD days away whose day passed at most _RECENT_DAYS ago
+# means the recent past ("27 november" said on 3 December: the meeting last week).
+_RECENT_DAYS = 120
+_FAR_AHEAD = 365 - _RECENT_DAYS
+
+
+def recent_past(when: When, text: str, today: date, tz: ZoneInfo = STOCKHOLM) -> When:
+    """``when`` as read from ``text``, or the same day and month last year when the date was
+    typed without a year and that day passed recently. Relative words ("fredag", "i morgon")
+    and dates with a year keep their reading."""
+    today = _as_day(today)
+    if (when.date - today).days < _FAR_AHEAD:
+        return when
+    earlier, _before, _after = split_when(text, today - timedelta(days=_RECENT_DAYS), tz)
+    if (
+        isinstance(earlier, When)
+        and earlier.date < today
+        and earlier.date.year == when.date.year - 1
+        and (earlier.date.month, earlier.date.day) == (when.date.month, when.date.day)
+    ):
+        return earlier
+    return when

@@ -16,7 +16,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -187,10 +187,24 @@ def find_meetings(
 # --- Checking ------------------------------------------------------------------------------------
 
 
-def warnings(store: Store, team_key: str, draft: Draft, tz: ZoneInfo, locale: str = "sv") -> list[str]:
+# How far back a meeting that has taken place can be recorded (the bot installed mid-year, a
+# meeting the bot did not know about).
+PAST_LIMIT = timedelta(days=365)
+
+
+def is_past(draft: Draft, now: datetime, tz: ZoneInfo) -> bool:
+    return draft.starts_at(tz) <= now
+
+
+def warnings(
+    store: Store, team_key: str, draft: Draft, tz: ZoneInfo, locale: str = "sv", *, now: datetime | None = None
+) -> list[str]:
     """What is unusual about a draft's date, one sentence each (empty when nothing is)."""
     out: list[str] = []
     day_text = formatting.format_date(draft.day, locale)
+    if now is not None and draft.op == CREATE and is_past(draft, now, tz):
+        # Said first: the meeting is recorded as one that has been held.
+        out.append(t("meetings.warn_past", locale, when=draft_text(draft, locale)))
     if draft.day.weekday() != FRIDAY:
         out.append(t("meetings.warn_not_friday", locale, date=day_text))
     holiday = holiday_name(draft.day, locale)
@@ -205,7 +219,10 @@ def warnings(store: Store, team_key: str, draft: Draft, tz: ZoneInfo, locale: st
 def check_draft(store: Store, team_key: str, draft: Draft, *, now: datetime, tz: ZoneInfo) -> None:
     """Raise MeetingError if the draft cannot be stored at all (in the past, or its meeting is gone)."""
     if draft.starts_at(tz) <= now:
-        raise MeetingError("meetings.date_past", date=draft_text(draft))
+        # A meeting that has been held may be recorded (confirmed first, see ``warnings``);
+        # a meeting is never moved into the past.
+        if draft.op != CREATE or draft.starts_at(tz) < now - PAST_LIMIT:
+            raise MeetingError("meetings.date_past", date=draft_text(draft))
     if draft.op == MOVE:
         meeting = store.meetings.get(team_key, draft.meeting_id or "")
         if meeting is None:
@@ -364,8 +381,10 @@ def saved_text(services: Services, meeting: Meeting, locale: str, *, before: Mee
         when=when_text(meeting, tz, locale),
         place=place,
         old=when_text(before, tz, locale),
+        old_place=t("meetings.place_suffix", locale, place=before.location) if before.location else "",
         id=meeting.id,
-        undo=typed_when(before.starts_at, before.ends_at, tz),
+        # "Ångra" brings back the time and the place.
+        undo=typed_when(before.starts_at, before.ends_at, tz) + (f" {before.location}" if before.location else ""),
     )
 
 

@@ -57,9 +57,12 @@ def municipalities(team: Any | None = None, settings: Any | None = None) -> tupl
 def parse_list(text: str) -> tuple[str, ...]:
     """``"Essunga, Falköping; Hjo"`` -> the names, in order, without blanks or repeats."""
     names: list[str] = []
+    seen: set[str] = set()  # folded names so far: one look-up per name keeps a long list linear
     for part in re.split(r"[,;\n]", text):
         name = part.strip()
-        if name and fold(name) not in {fold(n) for n in names}:
+        key = fold(name)
+        if name and key not in seen:
+            seen.add(key)
             names.append(name)
     return tuple(names)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.cards import escape
-from bot.dates import DateQuestion, When, parse_when, split_when
+from bot.dates import DateQuestion, When, parse_when, split_when, vague_when
 from bot.formatting import first_name
 from bot.mentions import Mention, read_activity
 from bot.messages import t
@@ -51,10 +51,20 @@ _SELF_WORDS = frozenset({"jag", "mig", "jag sjalv", "me", "myself"})
 _NO_DUE_WORDS = frozenset(
     {"ingen", "inget", "nej", "-", "ingen tid", "inget datum", "ingen deadline", "vet inte", "nej tack", "none", "no"}
 )
-_NEXT_MEETING = re.compile(r"^(?:(?:till|senast|innan|fore)\s+)?(?:det\s+)?nasta\s+mote(?:t)?$")
+_NEXT_MEETING = re.compile(
+    r"^(?:(?:till|senast|innan|fore|infor)\s+)?(?:det\s+|den\s+)?(?:nasta|kommande)\s+"
+    r"(?:mote|motet|traff|traffen|natverkstraff|natverkstraffen|natverksmote|natverksmotet|gang)$"
+)
 # After "till"/"senast" at the end of an item: no due date ("ändra uppgift 3 till ingen").
 _TRAILING_NO_DUE = frozenset({"ingen", "inget", "inget datum", "ingen tid", "ingen deadline", "-"})
-_DUE_WORD = re.compile(r"(?<!\S)(?:till|senast)\s+", re.IGNORECASE)
+# How far from the end a due date ("till fredagen den 4 december 2026") can start, and how many
+# @owners an item can end with: bounds that keep reading a long message linear.
+_MAX_DUE_CHARS = 200
+_MAX_OWNERS = 30
+_BLANKS = " \t\r\n\xa0"
+_DUE_WORD = re.compile(r"(?<!\S)(?:till|senast|innan|före|inför)\s+", re.IGNORECASE)
+# A due date that names no day ("till jul", "till v. 7") is a few words; a longer rest is title.
+_MAX_VAGUE_DUE_WORDS = 4
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÆØÉÜ][\w'’.-]*$")
 _OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|@|\boch\b|\band\b)\s*", re.IGNORECASE)
 _AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
@@ -355,9 +365,11 @@ def resolve_owner_list(text: str, ctx: ParseContext) -> OwnerResult:
     if folded.lstrip("@") in _ALL_WORDS:
         return OwnerResult((Owner(ALL, t("records.owner_all_name", locale)),))
     owners: list[Owner] = []
-    for piece in _OWNER_SPLIT.split(text):
-        if not piece.strip(" .,;:!?"):
-            continue
+    pieces = [piece for piece in _OWNER_SPLIT.split(text) if piece.strip(" .,;:!?")]
+    if len(pieces) > _MAX_OWNERS:
+        # Each name is looked up in the whole register: a bound keeps a pasted list cheap.
+        return OwnerResult((), t("records.owner_too_many", locale, max=_MAX_OWNERS))
+    for piece in pieces:
         found = resolve_owner(piece, ctx.members, ctx.mentions, ctx.me, ctx.municipalities)
         if found is None:
             continue
@@ -410,10 +422,11 @@ def parse_due(text: str, ctx: ParseContext) -> Due | str:
         return Due()
     if _is_next_meeting(text):
         return Due(next_meeting=True)
-    body = re.sub(r"^(?:till|senast|innan)\s+", "", text.strip(), flags=re.IGNORECASE)
+    body = re.sub(r"^(?:till|senast|innan|före|inför)\s+", "", text.strip(), flags=re.IGNORECASE)
     found = parse_when(body, ctx.today, ctx.tz)
     if isinstance(found, DateQuestion):
-        return found.text(ctx.locale)
+        vague = vague_when(body, ctx.today) if found.key in ("dates.unparseable", "dates.extra_text") else None
+        return (vague or found).text(ctx.locale)
     return _checked_due(found, ctx)
 
 
@@ -475,14 +488,17 @@ def parse_action_text(text: str, ctx: ParseContext) -> ActionDraft:
 
 
 def _take_trailing_owners(text: str, ctx: ParseContext) -> tuple[str, tuple[Owner, ...], str | None]:
+    # Walks back from the end by index (no copies of the whole text per owner), and takes at
+    # most _MAX_OWNERS: each step costs only its own @name, so the text is read once.
     owners: list[Owner] = []
     problem: str | None = None
-    while True:
-        stripped = text.rstrip(" \t,;.")
-        at = stripped.rfind("@")
-        if at < 0 or (at > 0 and not (stripped[at - 1].isspace() or stripped[at - 1] in ",;(")):
+    end = len(text)
+    for _ in range(_MAX_OWNERS):
+        end = _rstrip_index(text, end, " \t,;.")
+        at = text.rfind("@", 0, end)
+        if at < 0 or (at > 0 and not (text[at - 1].isspace() or text[at - 1] in ",;(")):
             break  # no @, or an e-mail address
-        candidate = stripped[at + 1 :].strip()
+        candidate = text[at + 1 : end].strip()
         candidate = re.sub(r"^(?:och|and)\s+", "", candidate, flags=re.IGNORECASE)
         mentioned = any(fold(m.name) == fold(candidate) for m in ctx.mentions)
         if not candidate or not (mentioned or _looks_like_owner(candidate, ctx.municipalities) or _names_a_member(candidate, ctx.members)):
@@ -494,8 +510,23 @@ def _take_trailing_owners(text: str, ctx: ParseContext) -> tuple[str, tuple[Owne
             problem = problem or ambiguous_text(candidate, found, ctx.locale)
         elif found not in owners:
             owners.insert(0, found)
-        text = re.sub(r"(?:\s+(?:och|and))?\s*$", "", stripped[:at], flags=re.IGNORECASE)
-    return text, tuple(owners), problem
+        end = _drop_trailing_and(text, at)
+    return text[:end], tuple(owners), problem
+
+
+def _rstrip_index(text: str, end: int, chars: str) -> int:
+    while end > 0 and text[end - 1] in chars:
+        end -= 1
+    return end
+
+
+def _drop_trailing_and(text: str, end: int) -> int:
+    """The end of ``text[:end]`` without trailing blanks and a trailing " och"/" and"."""
+    end = _rstrip_index(text, end, _BLANKS)
+    word = text[max(0, end - 3) : end].casefold()
+    if word in ("och", "and") and end > 3 and text[end - 4] in _BLANKS:
+        end = _rstrip_index(text, end - 3, _BLANKS)
+    return end
 
 
 def _looks_like_owner(candidate: str, known_municipalities: tuple[str, ...]) -> bool:
@@ -513,7 +544,11 @@ def _names_a_member(candidate: str, members: list[Member]) -> bool:
 
 
 def _take_trailing_due(text: str, ctx: ParseContext) -> tuple[str, Due | None, str | None]:
+    # Only a "till"/"senast" near the end can start the due date, so each one tried reads a
+    # bounded tail and the text is scanned once: "till till till …" stays linear.
     for m in reversed(list(_DUE_WORD.finditer(text))):
+        if len(text) - m.end() > _MAX_DUE_CHARS:
+            break
         rest = text[m.end() :].strip()
         before = text[: m.start()].rstrip()
         if not rest:
@@ -531,6 +566,12 @@ def _take_trailing_due(text: str, ctx: ParseContext) -> tuple[str, Due | None, s
         hit, lead, _after = split_when(rest, ctx.today, ctx.tz)
         if isinstance(hit, DateQuestion) and not lead.strip():
             return before, None, hit.text(ctx.locale)
+        if len(rest.split()) <= _MAX_VAGUE_DUE_WORDS:
+            # "till jul", "till v. 7": a due date was meant but names no day. It is asked
+            # about, and the rest of the item (title, @owners) is kept.
+            vague = vague_when(rest, ctx.today, at_start=True)
+            if vague is not None:
+                return before, None, vague.text(ctx.locale)
     return text, None, None
 
 

@@ -134,6 +134,8 @@ _TABLE: list[tuple[tuple[str, ...], str]] = sorted(
     key=lambda entry: -len(entry[0]),
 )
 
+_LONGEST = max(len(phrase) for phrase, _name in _TABLE)
+
 _LEADING_PUNCT = re.compile(r"^[\s/!:,.\-–]+")
 
 
@@ -154,8 +156,8 @@ def parse_command(text: str | None) -> Command | None:
     if not cleaned:
         return None
     # Keep the original spelling of the arguments: split on the first N words of the raw text.
-    tokens = re.split(r"(\s+)", cleaned)
-    words = [tok for tok in tokens if tok and not tok.isspace()]
+    # Only the first words can name a command: fold just those, however long the message.
+    words = cleaned.split(maxsplit=_LONGEST)[:_LONGEST]
     folded = [fold(w).rstrip(":,.!") for w in words]
     for phrase, name in _TABLE:
         n = len(phrase)

@@ -15,7 +15,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from bot import meeting_ops
 from bot.cards import for_network
-from bot.cards.meetings import confirm_card
+from bot.cards.meetings import confirm_card, notice_card
 from bot.routing import clean_text, fold
 from bot.turn import Turn
 
@@ -28,7 +28,8 @@ _RESOLVED = "resolved"
 
 
 class ConfirmMeetingDialog(ComponentDialog):
-    """Options: ``{"draft": Draft.to_data(), "warnings": [sentences]}``."""
+    """Options: ``{"draft": Draft.to_data(), "warnings": [sentences]}``, or ``{"drafts": [...],
+    "warnings": [...]}`` for a pasted plan of several meetings, all saved with one answer."""
 
     ID = "confirm_meeting"
 
@@ -41,6 +42,8 @@ class ConfirmMeetingDialog(ComponentDialog):
     async def ask_save_anyway(self, step: WaterfallStepContext) -> DialogTurnResult:
         turn = Turn.of(step.context)
         options = step.options or {}
+        if options.get("drafts") is not None:
+            return await self._ask_all(step, turn, options)
         draft = meeting_ops.Draft.from_data(options.get("draft"))
         if draft is None:
             await turn.say_key("core.dialog_lost", command="nytt möte")
@@ -53,6 +56,21 @@ class ConfirmMeetingDialog(ComponentDialog):
         prompt = MessageFactory.attachment(CardFactory.adaptive_card(card), text="\n\n".join(lines))
         # The draft rides along in ``validations`` so the validator can see a button already answered.
         return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=draft.to_data()))
+
+    async def _ask_all(self, step: WaterfallStepContext, turn: Turn, options: dict) -> DialogTurnResult:  # type: ignore[type-arg]
+        """A pasted plan: every meeting understood, listed on one card, saved with one answer."""
+        drafts = [meeting_ops.Draft.from_data(d) for d in options.get("drafts") or []]
+        if not drafts or any(d is None for d in drafts):
+            await turn.say_key("core.dialog_lost", command="nytt möte")
+            return await step.end_dialog()
+        step.values["drafts"] = [d.to_data() for d in drafts if d is not None]
+        listed = "\n".join(f"- {meeting_ops.confirm_summary(d, turn.locale)}" for d in drafts if d is not None)
+        warnings = [str(w) for w in options.get("warnings") or []]
+        question = turn.t("meetings.list_question", count=len(drafts))
+        body = "\n\n".join([turn.t("meetings.list_intro", count=len(drafts)), listed, *(f"⚠️ {w}" for w in warnings)])
+        card = notice_card(turn.t("meetings.list_card_title", count=len(drafts)), body)
+        prompt = MessageFactory.attachment(CardFactory.adaptive_card(card), text="\n\n".join([body, question]))
+        return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=step.values["drafts"][0]))
 
     async def _check_answer(self, prompt: PromptValidatorContext) -> bool:
         turn = Turn.of(prompt.context)
@@ -72,6 +90,8 @@ class ConfirmMeetingDialog(ComponentDialog):
 
     async def save_or_not(self, step: WaterfallStepContext) -> DialogTurnResult:
         turn = Turn.of(step.context)
+        if step.values.get("drafts") is not None:
+            return await self._save_all(step, turn)
         draft = meeting_ops.Draft.from_data(step.values.get("draft"))
         if draft is None or step.result == _RESOLVED:
             await turn.say_key("meetings.confirm_already")
@@ -82,3 +102,19 @@ class ConfirmMeetingDialog(ComponentDialog):
             await turn.say(await meeting_ops.abort_draft(turn.services, turn.team.key, draft, turn.locale))
         return await step.end_dialog()
 
+
+    async def _save_all(self, step: WaterfallStepContext, turn: Turn) -> DialogTurnResult:
+        drafts = [d for d in (meeting_ops.Draft.from_data(x) for x in step.values["drafts"]) if d is not None]
+        if step.result == _RESOLVED:
+            await turn.say_key("meetings.confirm_already")
+        elif step.result == "yes":
+            replies = []
+            for draft in drafts:
+                _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
+                replies.append(reply)
+            await turn.say("\n\n".join(replies))
+        else:
+            for draft in drafts:
+                await meeting_ops.abort_draft(turn.services, turn.team.key, draft, turn.locale)
+            await turn.say_key("meetings.list_aborted", count=len(drafts))
+        return await step.end_dialog()

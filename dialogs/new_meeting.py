@@ -20,7 +20,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot import formatting, limits, meeting_ops
-from bot.dates import DateQuestion, parse_time, split_when
+from bot.dates import DateQuestion, When, parse_time, recent_past, split_time, split_when, vague_when
 from bot.routing import clean_text, fold, parse_command
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
@@ -42,7 +42,7 @@ class NewMeetingDialog(ComponentDialog):
         super().__init__(self.ID)
         self.add_dialog(TextPrompt(_DATE, self._check_date))
         self.add_dialog(TextPrompt(_TIME, self._check_time))
-        self.add_dialog(TextPrompt(_PLACE))
+        self.add_dialog(TextPrompt(_PLACE, self._check_place))
         self.add_dialog(TextPrompt(_TOPICS))
         self.add_dialog(ConfirmMeetingDialog())
         self.add_dialog(
@@ -126,7 +126,7 @@ class NewMeetingDialog(ComponentDialog):
         except meeting_ops.MeetingError as exc:
             await turn.say_key(exc.key, **exc.params)
             return await step.end_dialog()
-        warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale)
+        warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
         if warnings:
             return await step.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
@@ -152,16 +152,42 @@ class NewMeetingDialog(ComponentDialog):
         if isinstance(found, DateQuestion):
             await turn.say(turn.t("meetings.ask_date_again", question=found.text(turn.locale)))
             return False
-        if found.date < today:
+        found = recent_past(found, text, today, tz)
+        if found.date < today - meeting_ops.PAST_LIMIT:
             await turn.say_key("meetings.date_past", date=formatting.format_date(found.date, turn.locale))
             return False
-        place = meeting_ops.clean_location(" ".join(p for p in (before, after) if p))
+        rest = " ".join(p for p in (before, after) if p)
+        if found.start is None:
+            span, time_before, time_after = split_time(rest)
+            if isinstance(span, DateQuestion):
+                await turn.say(turn.t("meetings.ask_date_again", question=span.text(turn.locale)))
+                return False
+            if span is not None:
+                found = When(found.date, *span)
+                rest = " ".join(p for p in (time_before, time_after) if p)
+        place = meeting_ops.clean_location(rest)
+        vague = vague_when(place, today) if place else None
+        if vague is not None:  # "4 december eftermiddag": no place, and no time yet
+            await turn.say(turn.t("meetings.ask_date_again", question=vague.text(turn.locale)))
+            return False
         prompt.recognized.value = {
             "date": found.date.isoformat(),
             "start": found.start.strftime("%H:%M") if found.start else None,
             "end": found.end.strftime("%H:%M") if found.end else None,
             "place": place,
         }
+        return True
+
+    async def _check_place(self, prompt: PromptValidatorContext) -> bool:
+        """A time or date word is never the place ("halv tio", "eftermiddagen"): asked again."""
+        turn = _turn(prompt)
+        answer = clean_text(prompt.recognized.value or "")
+        if fold(answer).strip(" .") in _NOTHING:
+            return True
+        vague = vague_when(answer, meeting_ops.local_today(turn.now, turn.services.settings.timezone))
+        if vague is not None:
+            await turn.say(turn.t("meetings.ask_place_again", text=answer))
+            return False
         return True
 
     async def _check_time(self, prompt: PromptValidatorContext) -> bool:

@@ -25,8 +25,9 @@ from bot import install, limits, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.attendance_words import attend_yes_meaning
+from bot.cards import escape
 from bot.cards import meetings as cards
-from bot.dates import DateQuestion, When, parse_time, split_when
+from bot.dates import DateQuestion, When, recent_past, split_time, split_when, vague_when
 from bot.formatting import first_name
 from bot.meeting_ops import (
     AGENDA_ROLES,
@@ -200,13 +201,37 @@ async def new_meeting(turn: Turn, args: str) -> None:
     if not args.strip():
         await _begin(turn, NewMeetingDialog.ID, {"ask": list(ALL_ASK)})
         return
+    if await _meeting_list(turn, args):
+        return
     tz = _tz(turn)
     found, before, after = split_when(args, _today(turn), tz)
-    place = meeting_ops.clean_location(", ".join(p for p in (before, after) if p))
+    if isinstance(found, When):
+        found = recent_past(found, args, _today(turn), tz)  # "27 november": held last week
+    rest = ", ".join(p for p in (before, after) if p)
+    if isinstance(found, When) and found.start is None:
+        # "nytt möte 4 december Regionens hus kl 13-15": the time may stand after the place.
+        span, before, after = split_time(rest)
+        if isinstance(span, DateQuestion):
+            await turn.say_key("meetings.new_question", question=span.text(turn.locale))
+            return
+        if span is not None:
+            found = When(found.date, *span)
+            rest = ", ".join(p for p in (before, after) if p)
+    place = meeting_ops.clean_location(rest)
+    # Date and time words are never a place: "halv tio", "eftermiddagen", "vecka 12" are asked.
+    vague = vague_when(place, _today(turn)) if place else None
     if not isinstance(found, When):
-        question = found.text(turn.locale) if isinstance(found, DateQuestion) else turn.t("meetings.no_date_found", text=args.strip())
+        if vague is not None:
+            question, place = vague.text(turn.locale), None
+        elif isinstance(found, DateQuestion):
+            question = found.text(turn.locale)
+        else:
+            question = turn.t("meetings.no_date_found", text=args.strip())
         ask = ["date", "time"] + ([] if place else ["place"])
         await _begin(turn, NewMeetingDialog.ID, {"ask": ask, "location": place, "question": question})
+        return
+    if vague is not None:
+        await turn.say_key("meetings.new_question", question=vague.text(turn.locale))
         return
     if found.start is None:
         ask = ["time"] + ([] if place else ["place"])
@@ -225,6 +250,74 @@ async def new_meeting(turn: Turn, args: str) -> None:
 
 
 ALL_ASK = ("date", "time", "place", "topics")
+# A pasted plan holds a season or a year of meetings, not more.
+MAX_LIST = 20
+
+
+def _read_line(turn: Turn, line: str) -> tuple[When | None, str | None]:
+    """One line of a pasted plan ("8 november 9 - 15 (Regionens hus, Skövde)"): its date and
+    time and its place; (None, None) when it is not one whole meeting."""
+    tz, today = _tz(turn), _today(turn)
+    found, before, after = split_when(line, today, tz)
+    if not isinstance(found, When):
+        return None, None
+    found = recent_past(found, line, today, tz)
+    rest = ", ".join(p for p in (before, after) if p)
+    if found.start is None:
+        span, before, after = split_time(rest)
+        if not isinstance(span, tuple):
+            return None, None
+        found = When(found.date, *span)
+        rest = ", ".join(p for p in (before, after) if p)
+    place = meeting_ops.clean_location(rest)
+    if place and vague_when(place, today) is not None:
+        return None, None
+    return found, place
+
+
+async def _meeting_list(turn: Turn, args: str) -> bool:
+    """A plan pasted after `nytt möte`, one meeting a line: every line is read, and all of them
+    are offered together on one confirmation. False when ``args`` is no list (at most one line
+    with a date: a single meeting whose place may stand on the next line)."""
+    lines = [line.strip(" \t-•*") for line in args.splitlines() if line.strip(" \t-•*")]
+    if len(lines) < 2:
+        return False
+    dated = [line for line in lines[: MAX_LIST + 1] if split_when(line, _today(turn), _tz(turn))[0] is not None]
+    if len(dated) < 2:
+        return False
+    if len(lines) > MAX_LIST:
+        await turn.say_key("meetings.list_too_long", max=MAX_LIST)
+        return True
+    drafts: list[Draft] = []
+    unclear: list[str] = []
+    token = meeting_ops.token_for(turn.activity)
+    for number, line in enumerate(lines, start=1):
+        when, place = _read_line(turn, line)
+        if when is None:
+            unclear.append(line)
+            continue
+        draft = Draft(
+            op=meeting_ops.CREATE, day=when.date, start=when.start, end=when.end, location=place,  # type: ignore[arg-type]
+            activity_id=turn.activity.id, token=f"{token}-{number}",
+        )
+        try:
+            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=_tz(turn))
+        except MeetingError:
+            unclear.append(line)
+            continue
+        drafts.append(draft)
+    if unclear:
+        # Nothing is planned from a list with a line that was not understood.
+        await turn.say_key("meetings.list_unclear", lines="\n".join(f"- {escape(line)}" for line in unclear))
+        return True
+    tz = _tz(turn)
+    warnings = [
+        f"{meeting_ops.draft_text(d, turn.locale)}: {w}"
+        for d in drafts
+        for w in meeting_ops.warnings(turn.store, turn.team.key, d, tz, turn.locale, now=turn.now)
+    ]
+    await _begin(turn, ConfirmMeetingDialog.ID, {"drafts": [d.to_data() for d in drafts], "warnings": warnings})
+    return True
 
 
 async def _propose(turn: Turn, draft: Draft) -> None:
@@ -239,7 +332,7 @@ async def _propose(turn: Turn, draft: Draft) -> None:
     except MeetingError as exc:
         await turn.say_key(exc.key, **exc.params)
         return
-    warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale)
+    warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
     if warnings:
         await _begin(turn, ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         return
@@ -288,30 +381,31 @@ async def move_meeting(turn: Turn, args: str) -> None:
     if meeting is None:
         return
     tz = _tz(turn)
+    # The date, the time and the place are told apart by what they are, wherever they stand.
     found, before, after = split_when(target, _today(turn), tz)
     if isinstance(found, DateQuestion):
         await turn.say_key("meetings.move_question", question=found.text(turn.locale), id=meeting.id)
         return
-    if isinstance(found, When):
-        place = meeting_ops.clean_location(", ".join(p for p in (before, after) if p))
-        draft = meeting_ops.move_draft(meeting, found, place, tz)
-    else:
-        time_part = re.match(r"^(?:kl\.?\s*|klockan\s*)?\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?", target)
-        when: When | None = None
-        rest = target
-        if time_part:
-            parsed = parse_time(time_part.group(0))
-            if isinstance(parsed, DateQuestion):
-                await turn.say_key("meetings.move_question", question=parsed.text(turn.locale), id=meeting.id)
-                return
-            day = meeting.starts_at.astimezone(tz).date()
-            when = When(day, parsed[0], parsed[1])
-            rest = target[time_part.end():]
-        place = meeting_ops.clean_location(rest)
-        if when is None and place is None:
-            await turn.say_key("meetings.move_unclear", text=target, id=meeting.id)
+    rest = ", ".join(p for p in (before, after) if p) if found is not None else target
+    when: When | None = found
+    if when is None or when.start is None:
+        span, before, after = split_time(rest)
+        if isinstance(span, DateQuestion):
+            await turn.say_key("meetings.move_question", question=span.text(turn.locale), id=meeting.id)
             return
-        draft = meeting_ops.move_draft(meeting, when, place, tz)
+        if span is not None:
+            day = when.date if when is not None else meeting.starts_at.astimezone(tz).date()
+            when = When(day, *span)
+            rest = ", ".join(p for p in (before, after) if p)
+    place = meeting_ops.clean_location(rest)
+    vague = vague_when(place, _today(turn)) if place else None
+    if vague is not None:
+        await turn.say_key("meetings.move_question", question=vague.text(turn.locale), id=meeting.id)
+        return
+    if when is None and place is None:
+        await turn.say_key("meetings.move_unclear", text=target, id=meeting.id)
+        return
+    draft = meeting_ops.move_draft(meeting, when, place, tz)
     draft = replace(draft, activity_id=turn.activity.id, token=meeting_ops.token_for(turn.activity))
     await _propose(turn, draft)
 
@@ -609,9 +703,7 @@ async def substitute(turn: Turn, args: str) -> None:
         mentioned = turn.mentions[0]
         member = install.ensure_member(turn.services, turn.team, mentioned)
         name, sub_key = member.name, member.key
-        mine = set(mun.municipalities_of(turn.member.municipality))
-        theirs = set(mun.municipalities_of(member.municipality))
-        if mine and theirs and not (mine & theirs):
+        if not _same_municipality(turn.member, member):
             await turn.say_key(
                 "meetings.substitute_other_municipality",
                 substitute=member.name,
@@ -623,7 +715,31 @@ async def substitute(turn: Turn, args: str) -> None:
     if not name:
         await turn.say_key("meetings.substitute_ask")
         return
+    if sub_key is None:
+        # A member written as a plain name is the same person as a mention: the same rule.
+        hits = _match_name(name, turn.store.teams.members(turn.team.key))
+        if len(hits) > 1:
+            await turn.say_key("meetings.person_ambiguous", name=name, options=", ".join(m.name for m in hits))
+            return
+        if len(hits) == 1:
+            member = hits[0]
+            if not _same_municipality(turn.member, member):
+                await turn.say_key(
+                    "meetings.substitute_other_municipality",
+                    substitute=member.name,
+                    other=member.municipality,
+                    mine=turn.member.municipality,
+                )
+                return
+            name, sub_key = member.name, member.key
     await turn.say(await record_attendance(turn, meeting, SUBSTITUTE, substitute=name[:120], substitute_key=sub_key))
+
+
+def _same_municipality(me: Member, other: Member) -> bool:
+    """A substitute comes from the member's own municipality (unknown on either side: allowed)."""
+    mine = set(mun.municipalities_of(me.municipality))
+    theirs = set(mun.municipalities_of(other.municipality))
+    return not (mine and theirs) or bool(mine & theirs)
 
 
 async def _attend_button(turn: Turn, data: dict[str, Any], answer: str) -> CardReply:
@@ -648,8 +764,21 @@ async def attend_no_button(turn: Turn, data: dict[str, Any]) -> CardReply | None
 # --- People: mentions and typed names ---------------------------------------------------------------
 
 
+# More names than any meeting has people: a pasted text, not an attendance list. The bound
+# also keeps reading one message linear (each name is looked up in the whole register).
+MAX_PEOPLE = 100
+
+
+class TooManyNames(Exception):
+    """A list of people longer than MAX_PEOPLE."""
+
+
 def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str, str | None]], list[str]]:
-    """Members named in ``text`` (by @mention or name), guests (name, municipality) and ambiguous names."""
+    """Members named in ``text`` (by @mention or name), guests (name, municipality) and ambiguous names.
+
+    The network's own formats are read: "Pernilla Bergman Götene, Therese Lindberg Tibro" (name
+    then municipality, no comma between), one person a line ("Susanne Sandgren, Skaraborgs
+    kommunalförbund"), and "@Anna @Peter, Susanne Sandgren" with the @ typed by hand."""
     members = turn.store.teams.members(turn.team.key)
     found: list[Member] = []
     for mention in _mentions(turn):
@@ -660,31 +789,77 @@ def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str,
     guests: list[tuple[str, str | None]] = []
     ambiguous: list[str] = []
     known = mun.municipalities(turn.team, turn.services.settings)
-    for chunk in re.split(r"\s*(?:,|;|\n|\boch\b)\s*", text):
-        chunk = chunk.strip(" .:@")
-        if not chunk:
-            continue
-        place = mun.match(chunk, known)
-        if place is not None:
-            if guests and guests[-1][1] is None:
-                guests[-1] = (guests[-1][0], place)
-            continue
+    entries: list[list[str | None]] = []  # [what was written for the person, a municipality after it]
+    for line in text.split("\n"):
+        for chunk in _PEOPLE_SPLIT.split(line):
+            chunk = chunk.strip(" .:@")
+            if not chunk:
+                continue
+            place = _place_only(chunk, known)
+            if place is not None:
+                # "Sofia Andreasson, Lidköping": the municipality belongs to the name before it.
+                if entries and entries[-1][1] is None:
+                    entries[-1][1] = place
+                continue
+            entries.append([chunk, None])
+            if len(entries) > MAX_PEOPLE:
+                raise TooManyNames
+    for chunk, given_place in entries:
+        assert chunk is not None
         hits = _match_name(chunk, members)
+        name, place = chunk, given_place
+        if not hits:
+            name, trailing = _split_trailing_place(chunk, known)
+            place = place or trailing
+            hits = _match_name(name, members) if trailing else []
         if len(hits) == 1:
             if hits[0].key not in {m.key for m in found}:
                 found.append(hits[0])
         elif len(hits) > 1:
-            ambiguous.append(f"{chunk} ({', '.join(m.name for m in hits)})")
+            ambiguous.append(f"{name} ({', '.join(m.name for m in hits)})")
         else:
-            words = chunk.split()
-            singles = [_match_name(w, members) for w in words]
-            if len(words) > 1 and all(len(s) == 1 for s in singles):
+            words = name.split()
+            # "Anna Peter Sofia" without commas: at most a roomful of one-word names.
+            singles = [_match_name(w, members) for w in words] if len(words) <= MAX_PEOPLE else []
+            if place is None and 1 < len(words) <= MAX_PEOPLE and all(len(s) == 1 for s in singles):
                 for s in singles:
                     if s[0].key not in {m.key for m in found}:
                         found.append(s[0])
             else:
-                guests.append((chunk[:120], None))
+                guests.append((name[:120], place))
     return found, guests, ambiguous
+
+
+# Between people: commas, semicolons, "och", and an @ typed by hand ("@Anna @Peter").
+_PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|\boch\b|(?<!\S)@)\s*", re.IGNORECASE)
+
+
+_BODY_WORDS = frozenset({"skaraborgs", "kommunalforbund", "kommunalforbundet", "forbundet", "forbund"})
+
+
+def _place_only(chunk: str, known: tuple[str, ...]) -> str | None:
+    """The municipality (or body) ``chunk`` is, when it is nothing else: "Camilla Lundberg
+    Skaraborgs Kommunalförbund" is a person, not the body."""
+    place = mun.match(chunk, known)
+    if place in mun.ORGANISATIONS and not set(fold(chunk).split()) <= _BODY_WORDS:
+        return None
+    return place
+
+
+def _split_trailing_place(chunk: str, known: tuple[str, ...]) -> tuple[str, str | None]:
+    """ "Pernilla Bergman Götene" -> ("Pernilla Bergman", "Götene"); the longest municipality
+    (or "Skaraborgs kommunalförbund") at the end, with at least one word of name left."""
+    words = chunk.split()
+    for k in (3, 2, 1):
+        if len(words) <= k:
+            continue
+        place = mun.match(" ".join(words[-k:]), known)
+        if place is None:
+            continue
+        if place in mun.ORGANISATIONS and k > 1 and fold(words[-k]) != "skaraborgs":
+            continue  # "Lundberg Kommunalförbund" names no body: a shorter end is tried
+        return " ".join(words[:-k]), place
+    return chunk, None
 
 
 def _match_name(text: str, members: list[Member]) -> list[Member]:
@@ -722,7 +897,11 @@ async def present(turn: Turn, args: str) -> None:
     if meeting is None:
         await turn.say_key("meetings.present_no_meeting")
         return
-    people, guests, ambiguous = resolve_people(turn, rest)
+    try:
+        people, guests, ambiguous = resolve_people(turn, rest)
+    except TooManyNames:
+        await turn.say_key("meetings.too_many_names", max=MAX_PEOPLE)
+        return
     if not people and not guests and not ambiguous:
         await turn.say_key("meetings.present_none_given")
         return
@@ -899,7 +1078,9 @@ async def set_role(turn: Turn, args: str) -> None:
         hits = _match_name(" ".join(name_words), members)
         if not hits and not changes:
             # "roll Peter kassör": a known person followed by a word that is no role.
-            for cut in range(len(name_words) - 1, 0, -1):
+            # No name has more words than the longest member's, so only that many cuts can match.
+            longest = max((len(m.name.split()) for m in members), default=0)
+            for cut in range(min(len(name_words) - 1, longest), 0, -1):
                 if len(_match_name(" ".join(name_words[:cut]), members)) == 1:
                     await turn.say_key("meetings.role_unknown", role=" ".join(name_words[cut:]))
                     return

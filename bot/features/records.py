@@ -39,6 +39,7 @@ from bot.cards.records import (
     item_pages,
     item_row_size,
 )
+from bot.dates import When, parse_when, recent_past
 from bot.formatting import format_date
 from bot.recording import (
     EMPTY_DUE,
@@ -119,8 +120,36 @@ async def _begin(turn: Turn, dialog_id: str, options: dict[str, Any]) -> None:
 # --- Check-in and check-out ------------------------------------------------------------------
 
 
+# "incheckning 27 november: …" / "incheckning 20261127: …": an answer for a named meeting.
+_NAMED_MEETING = re.compile(r"^\s*(?P<selector>[^:\n]{1,40}?)\s*:\s*(?P<rest>\S.*)$", re.DOTALL)
+
+
+def _named_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
+    """The meeting a leading "<date or id>:" names (a held one too: a check-in written down
+    afterwards) and the answer after it; (None, args) when the text names none."""
+    m = _NAMED_MEETING.match(args)
+    if not m:
+        return None, args
+    selector = m["selector"]
+    tz = turn.services.settings.timezone
+    meeting = turn.store.meetings.get(turn.team.key, selector.strip())
+    if meeting is None:
+        today = local_today(turn)
+        when = parse_when(selector, today, tz)
+        if not isinstance(when, When):
+            return None, args
+        on_day = turn.store.meetings.on_date(turn.team.key, recent_past(when, selector, today, tz).date, tz)
+        meeting = on_day[0] if on_day else None
+    return (meeting, m["rest"].strip()) if meeting is not None and not meeting.cancelled else (None, args)
+
+
 async def _answer(turn: Turn, args: str, kind: str) -> None:
     args = command_args(turn, args)
+    named, answer = _named_meeting(turn, args)
+    if named is not None:
+        stored, previous = save_checkin(turn, named, kind, answer)
+        await turn.say(checkin_saved_text(turn, named, stored, previous))
+        return
     meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("records.checkin_no_meeting", **kind_params(kind, turn.locale))

@@ -15,6 +15,16 @@ SV: dict[str, str] = {
         "Jag förstod tiden {time}, men inte vilken dag. Skriv dagen också, till exempel: {example}"
     ),
     "dates.missing_day": "Vilken dag i {month}? Skriv till exempel: {example}",
+    "dates.week_without_day": "Vilken dag i vecka {week}? Skriv till exempel: {example}",
+    "dates.part_of_day": (
+        "Vilken tid menar du med ”{text}”? Skriv klockslaget, till exempel kl. {example}"
+    ),
+    "dates.vague": (
+        "Jag förstod inte ”{text}” som en dag eller en tid. Skriv dag och tid, till exempel: {example}"
+    ),
+    "dates.next_weekday_ambiguous": (
+        "Menar du {near} (den här veckan) eller {far} (nästa vecka)? Skriv datumet, till exempel: {example}"
+    ),
     "dates.impossible_date": (
         "Det finns ingen {date}, {month} har bara {days} dagar. Skriv datumet igen, till exempel: {example}"
     ),
@@ -52,6 +62,12 @@ EN: dict[str, str] = {
         "I understood the time {time_en}, but not which day. Please add the day, for example: {example_en}"
     ),
     "dates.missing_day": "Which day in {month_en}? For example, type: {example_en}",
+    "dates.week_without_day": "Which day in week {week}? For example, type: {example_en}",
+    "dates.part_of_day": "What time do you mean by “{text}”? Please type the time, for example {example_en}",
+    "dates.vague": "I could not read “{text}” as a day or a time. Please type day and time, for example: {example_en}",
+    "dates.next_weekday_ambiguous": (
+        "Do you mean {near_en} (this week) or {far_en} (next week)? Please type the date, for example: {example_en}"
+    ),
     "dates.impossible_date": (
         "There is no {date_en}, {month_en} has only {days} days. "
         "Please type the date again, for example: {example_en}"

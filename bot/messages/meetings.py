@@ -44,6 +44,10 @@ SV: dict[str, str] = {
     "meetings.ask_date_again": "{question}\n\n(Skriv **avbryt** för att avbryta.)",
     "meetings.no_date_found": "Jag hittade inget datum i ”{text}”. Vilken dag är mötet? Skriv till exempel *fredag 4 december kl 9-12*.",
     "meetings.ask_time": "Vilken tid börjar och slutar mötet {date}? Skriv till exempel *9-12*, *8.30-12* eller *13-15*.",
+    "meetings.ask_place_again": (
+        "”{text}” låter som en tid, inte en plats. Var hålls mötet? Skriv till exempel *Regionens hus, Skövde* "
+        "eller en Teams-länk, eller *-* om platsen inte är bestämd. (Skriv **avbryt** för att avbryta.)"
+    ),
     "meetings.ask_place": (
         "Var hålls mötet? Skriv platsen, till exempel *Regionens hus, Skövde*, eller klistra in Teams-länken. "
         "Skriv **-** om det inte är bestämt än."
@@ -53,10 +57,24 @@ SV: dict[str, str] = {
     ),
     "meetings.date_past": "{date} har redan varit. Skriv ett datum framåt i tiden, till exempel *fredag 4 december kl 9-12*.",
     # Confirmation ---------------------------------------------------------------------------
+    "meetings.warn_past": (
+        "**{when}** har redan varit. Sparar du blir det ett hållet möte, så att närvaro, beslut, "
+        "uppgifter och protokoll från det kan skrivas in."
+    ),
     "meetings.warn_not_friday": "Det blir {date}, och det är inte en fredag – nätverket träffas på fredagar.",
     "meetings.warn_holiday": "Den dagen är det {holiday} ({date}), då är många lediga.",
     "meetings.warn_same_day": "Det finns redan ett möte samma dag: {when} (id {id}).",
     "meetings.confirm_card_title": "Spara ändå?",
+    "meetings.list_card_title": "{count} möten att planera",
+    "meetings.list_intro": "Jag förstod {count} möten:",
+    "meetings.list_question": "Ska jag planera alla {count}? Svara **ja** eller **nej**.",
+    "meetings.list_aborted": "Okej, inget av de {count} mötena är sparat. Skriv **nytt möte** och listan igen när du vill.",
+    "meetings.list_unclear": (
+        "Jag förstod inte de här raderna som ett möte med dag och tid:\n{lines}\n\n"
+        "Inget är sparat. Skriv **nytt möte** och listan igen, ett möte per rad, till exempel "
+        "*2 oktober 13-15 (digitalt)*."
+    ),
+    "meetings.list_too_long": "Det var fler än {max} rader. Skriv **nytt möte** och högst {max} möten åt gången, ett per rad.",
     "meetings.confirm_intro_create": "Nytt möte: **{when}**{place}.",
     "meetings.confirm_intro_move": "Flytta mötet till **{when}**{place}.",
     "meetings.confirm_question": "Spara ändå? Svara **ja** eller **nej**.",
@@ -74,9 +92,10 @@ SV: dict[str, str] = {
         "eller *flytta möte 20261204 till Regionens hus*. Skriv **möten** för att se datum och id."
     ),
     "meetings.move_unclear": "Jag förstod inte vart mötet ska flyttas: ”{text}”. Skriv till exempel *flytta möte {id} till fredag 11 december kl 9-12*.",
+    "meetings.new_question": "{question}\n\nSkriv sedan hela kommandot igen, till exempel *nytt möte fredag 11 december kl 9-12 Regionens hus*.",
     "meetings.move_question": "{question}\n\nSkriv sedan hela kommandot igen, till exempel *flytta möte {id} till fredag 11 december kl 9-12*.",
     "meetings.moved": (
-        "Klart! Mötet är flyttat till **{when}**{place} (förut {old}).\n\n"
+        "Klart! Mötet är flyttat till **{when}**{place} (förut {old}{old_place}).\n\n"
         "Ångra: *flytta möte {id} till {undo}* · Se alla: **möten**"
     ),
     "meetings.cancel_usage": "Skriv vilket möte som ställs in, till exempel *ställ in möte 4 december* eller *ställ in möte 20261204*.",
@@ -168,6 +187,10 @@ SV: dict[str, str] = {
     "meetings.present_no_meeting": (
         "Inget möte har börjat än, så det finns ingen närvaro att föra. Skriv datumet först, "
         "till exempel *närvarande 4 december @Anna*."
+    ),
+    "meetings.too_many_names": (
+        "Det var fler än {max} namn, så jag sparade ingenting. Skriv namnen igen i mindre delar, "
+        "till exempel *närvarande @Anna @Peter, Sofia Adolfsson*."
     ),
     "meetings.present_none_given": "Vilka var där? Skriv till exempel *närvarande @Anna @Peter Sofia Adolfsson*.",
     "meetings.present_saved": (

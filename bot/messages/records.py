@@ -91,6 +91,9 @@ SV: dict[str, str] = {
         "Jag hittade inget namn. Skriv vem som ska göra det, till exempel *Anna*, *Anna och Peter*, "
         "*Skövde* eller *alla*."
     ),
+    "records.owner_too_many": (
+        "Det var fler än {max} namn. Skriv högst {max} namn, eller *alla* om det gäller hela nätverket."
+    ),
     "records.owner_ambiguous": "Det finns flera som heter {name}: {candidates}. Skriv hela namnet, till exempel *{example}*.",
     "records.due_in_past": "{date} har redan varit. Skriv ett datum framåt i tiden, *till nästa möte*, eller *ingen*.",
     "records.due_no_date": "datum inte bestämt än",

@@ -159,3 +159,13 @@ def test_quick_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert "| incheckning <svar> | 8 |" in text
     assert "paired runs" in text and "| pair | echo turns/s |" in text
     assert "background" in text and "Other work on the machine" in text
+
+
+def test_the_parse_suite_is_a_target_against_its_budget() -> None:
+    rows = [("dates.split_when", "kl 9 ", 7.0), ("recording.parse_action_text", "till ", 60.0)]
+    rep = report.Report(command="make bench", started=datetime(2026, 12, 3, tzinfo=UTC), parse=rows)
+    (target,) = rep.targets()
+    assert "recording.parse_action_text" in target.what and target.met is False
+    assert "## Parsing long messages" in rep.markdown()
+    rep.parse = rows[:1]
+    assert rep.targets()[0].met is True

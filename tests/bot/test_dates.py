@@ -42,7 +42,20 @@ CASES: list[tuple[date, str, When | str]] = [
     (MON, "den 4 december kl. 9", W(2026, 12, 4, (9, 0))),
     (MON, "4:e december", W(2026, 12, 4)),
     (MON, "2026-12-04 09:00", W(2026, 12, 4, (9, 0))),
-    (MON, "nästa fredag", W(2026, 11, 27)),
+    # "nästa fredag" early in the week is this week's Friday to some, next week's to others.
+    (MON, "nästa fredag", "dates.next_weekday_ambiguous"),
+    (MON, "kommande fredag", W(2026, 11, 27)),
+    # Swedish clock words; by day, an hour below 7 is in the afternoon.
+    (MON, "4 december halv tio", W(2026, 12, 4, (9, 30))),
+    (MON, "4 december kvart över nio", W(2026, 12, 4, (9, 15))),
+    (MON, "4 december kvart i tio", W(2026, 12, 4, (9, 45))),
+    (MON, "4 december kl tio-tolv", W(2026, 12, 4, (10, 0), (12, 0))),
+    (MON, "4 december halv tio till halv fyra", W(2026, 12, 4, (9, 30), (15, 30))),
+    (MON, "4 december halv tre", W(2026, 12, 4, (14, 30))),
+    (MON, "halv tio fredag 4 december", W(2026, 12, 4, (9, 30))),
+    (MON, "halv tio", "dates.missing_date"),
+    (MON, "4 december tio", "dates.extra_text"),  # a bare number word is no time
+    (MON, "fredag nästa vecka", W(2026, 12, 4)),
     (MON, "fredag om två veckor", W(2026, 12, 11)),
     (MON, "om två veckor", W(2026, 12, 7)),
     (MON, "imorgon", W(2026, 11, 24)),
@@ -133,13 +146,14 @@ CASES: list[tuple[date, str, When | str]] = [
     # Around a Friday: "fredag" is today, "nästa fredag" is next week.
     (FRI, "fredag", W(2026, 12, 4)),
     (FRI, "nästa fredag", W(2026, 12, 11)),
+    (FRI, "nästa onsdag", W(2026, 12, 9)),  # already next week: one meaning
     (FRI, "fredag om två veckor", W(2026, 12, 18)),
     (FRI, "4 december", W(2026, 12, 4)),
     # Around the turn of the year.
     (NEW_YEAR_WEEK, "4 januari", W(2027, 1, 4)),
     (NEW_YEAR_WEEK, "30 december", W(2026, 12, 30)),
     (NEW_YEAR_WEEK, "29 december", W(2027, 12, 29)),
-    (NEW_YEAR_WEEK, "nästa fredag", W(2027, 1, 1)),
+    (NEW_YEAR_WEEK, "nästa fredag", "dates.next_weekday_ambiguous"),
     (NEW_YEAR_WEEK, "om två veckor", W(2027, 1, 13)),
     (NEW_YEAR_WEEK, "fredag vecka 1", W(2027, 1, 8)),
     (NEW_YEAR_WEEK, "31/12", W(2026, 12, 31)),
@@ -365,3 +379,68 @@ def test_what_the_bot_writes_it_can_read_back(day: date, at: time, locale: str) 
         assert result == When(day, at)
     else:
         assert isinstance(result, DateQuestion) and result.key == "dates.nonexistent_time"
+
+
+# Words that name no single day or time: in a would-be place or title they become a question.
+VAGUE: list[tuple[str, str | None]] = [
+    ("eftermiddagen", "dates.part_of_day"),
+    ("förmiddag", "dates.part_of_day"),
+    ("heldag", "dates.part_of_day"),
+    ("vecka 12", "dates.week_without_day"),
+    ("v. 7", "dates.week_without_day"),
+    ("januari", "dates.missing_day"),
+    ("efter jul", "dates.vague"),
+    ("nästa träff", "dates.vague"),
+    ("Regionens hus 13-15", "dates.vague"),
+    ("halv", "dates.vague"),
+    ("Regionens hus, Skövde", None),
+    ("Skövde stadshus, Köpmannen", None),
+    ("digitalt", None),
+    ("Teams", None),
+    ("Vårgårda", None),
+]
+
+
+@pytest.mark.parametrize(("text", "key"), VAGUE)
+def test_vague_when(text: str, key: str | None) -> None:
+    from bot.dates import vague_when
+
+    found = vague_when(text, MON)
+    assert (found.key if found else None) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13", ((time(13), None), "", "")),
+        ("13-15 Regionens hus", ((time(13), time(15)), "", "Regionens hus")),
+        ("Regionens hus kl 13", ((time(13), None), "Regionens hus", "")),
+        ("Stadshuset halv tio", ((time(9, 30), None), "Stadshuset", "")),
+        ("13 personer", (None, "13 personer", "")),
+        ("Sal 2", (None, "Sal 2", "")),
+    ],
+)
+def test_split_time(text: str, expected: object) -> None:
+    from bot.dates import split_time
+
+    assert split_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        (date(2026, 12, 3), "27 november", date(2026, 11, 27)),  # last Friday, not a year ahead
+        (date(2026, 12, 3), "27 november kl 9-12", date(2026, 11, 27)),
+        (date(2026, 12, 3), "27 november 2027", date(2027, 11, 27)),  # a year typed stays
+        (date(2026, 12, 3), "4 december", date(2026, 12, 4)),
+        (date(2026, 12, 3), "fredag", date(2026, 12, 4)),
+        (date(2026, 12, 3), "1 juni", date(2027, 6, 1)),  # half a year off either way: ahead
+        (date(2027, 1, 10), "18 december", date(2026, 12, 18)),  # across the new year
+    ],
+)
+def test_recent_past(today: date, text: str, expected: date) -> None:
+    from bot.dates import recent_past, split_when
+
+    when, _b, _a = split_when(text, today)
+    assert isinstance(when, When)
+    assert recent_past(when, text, today).date == expected

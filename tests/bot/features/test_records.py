@@ -310,8 +310,8 @@ async def test_action_item_dialog_asks_what_who_and_when(harness: Harness) -> No
     await setup(harness)
     replies = await harness.say("uppgift", PETER)
     assert "Vad ska göras?" in replies[0]
-    replies = await harness.say("Boka lokal till hösten", PETER)
-    assert "Vem ska göra det?" in replies[0] and "Boka lokal till hösten" in replies[0]
+    replies = await harness.say("Boka lokal till höstmötet", PETER)
+    assert "Vem ska göra det?" in replies[0] and "Boka lokal till höstmötet" in replies[0]
     replies = await harness.say("Sofia och Peter", PETER)
     assert "När ska det vara klart?" in replies[0]
     replies = await harness.say("31 juni", PETER)
@@ -319,7 +319,7 @@ async def test_action_item_dialog_asks_what_who_and_when(harness: Harness) -> No
     assert harness.store.actions.all(TEAM_ID) == []  # nothing half stored while asking
     replies = await harness.say("till nästa möte", PETER)
     item = harness.store.actions.by_number(TEAM_ID, 1)
-    assert item.title == "Boka lokal till hösten" and [o.key for o in item.owners] == [SOFIA.aad, PETER.aad]
+    assert item.title == "Boka lokal till höstmötet" and [o.key for o in item.owners] == [SOFIA.aad, PETER.aad]
     assert item.due_next_meeting and item.due == date(2026, 11, 27)
     assert "Uppgift **1**" in replies[0]
 
