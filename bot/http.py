@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from botbuilder.core import InvokeResponse
 from botbuilder.schema import Activity
 
@@ -64,6 +65,18 @@ class MessagesHandler:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _error(413, "request body too large")
+        except (web.RequestPayloadError, HttpProcessingError) as exc:
+            # aiohttp decodes Content-Encoding while reading; a body that is not what its header
+            # says is the caller's mistake: one line in the log, no traceback, no token check.
+            log.warning("refused a body that could not be decoded (Content-Encoding %r): %s",
+                        request.headers.get("Content-Encoding", "")[:40], type(exc).__name__)
+            # The rest of the body cannot be read either: mark it ended so aiohttp does not try
+            # again after this answer (and log the same failure a second time, as an ERROR), and
+            # close the connection, whose framing is no longer trustworthy.
+            request.content.feed_eof()
+            response = _error(400, "body could not be decoded as its Content-Encoding says")
+            response.force_close()
+            return response
         try:
             body = json.loads(raw)
             if _SURROGATE_ESCAPE.search(raw):
@@ -179,6 +192,28 @@ def _check_shape(body: Any) -> str | None:
     return None
 
 
+class _OneLineForBadRequests(logging.Filter):
+    """aiohttp refuses some bad requests before any handler runs (a Content-Encoding it cannot
+    decode, such as ``br`` without Brotli; broken HTTP framing) and logs each as an ERROR with a
+    traceback. A caller's mistake is not the service's error: one WARNING line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            detail = " ".join(str(exc).split())[:160]
+            record.msg, record.args = "%s: %s %s", (record.getMessage(), type(exc).__name__, detail)
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_BAD_REQUEST_FILTER = _OneLineForBadRequests()
+
+
 def add_routes(app: web.Application, handler: MessagesHandler) -> None:
+    server_log = logging.getLogger("aiohttp.server")
+    if _BAD_REQUEST_FILTER not in server_log.filters:
+        server_log.addFilter(_BAD_REQUEST_FILTER)
     app.router.add_post("/api/messages", handler.post)
     app.router.add_get("/healthz", handler.healthz)
