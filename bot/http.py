@@ -1,9 +1,10 @@
 """The HTTP surface: ``POST /api/messages`` for Teams, ``GET /healthz`` for operators.
 
 Everything a caller can get wrong is answered with a 4xx before the bot sees it:
-wrong content type (415), a body too large (413), JSON that is not one activity object (400),
-an unknown activity type (400), a tenant that is not allowed (403), a missing or invalid
-token (401). The SDK's ``CloudAdapter.process`` is not used because it answers 500 to invoke
+wrong content type (415), a body too large (413), a body that cannot be decoded as its
+Content-Encoding says or JSON that is not one activity object (400), an unknown activity type
+(400), a missing or invalid token (401), and only then a channel other than Teams, a tenant that
+is not allowed or a network installed from another tenant (403). The SDK's ``CloudAdapter.process`` is not used because it answers 500 to invoke
 responses that carry a body; this handler writes invoke responses itself.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +23,7 @@ from botbuilder.schema import Activity
 
 from bot import __version__
 from bot.dedup import RecentActivities
+from bot.install import foreign_tenant
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ KNOWN_TYPES = frozenset(
         "endOfConversation",
     }
 )
+TEAMS_CHANNEL = "msteams"
 # Activities that must say where they come from and where to answer.
 NEEDS_CONVERSATION = frozenset({"message", "conversationUpdate", "invoke", "installationUpdate"})
 
@@ -57,6 +61,7 @@ class MessagesHandler:
         self.adapter = adapter
         self.bot = bot
         self.recent = RecentActivities()
+        self.refusals = RateLimitedLog(log, app_services.clock)
 
     async def post(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -96,13 +101,8 @@ class MessagesHandler:
             return _error(400, "body is not a Bot Framework activity")
 
         settings = self.services.settings
-        if settings.allowed_tenants and activity.type in NEEDS_CONVERSATION:
-            tenants = _tenant_ids(activity)
-            if not tenants or not tenants <= settings.allowed_tenants:
-                shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
-                log.warning("refused an activity from tenant %s", shown)
-                return _error(403, "tenant not allowed")
-
+        # Authentication first: whoever has no valid token learns nothing from a 403 about which
+        # tenants or channels this bot serves.
         auth_header = request.headers.get("Authorization", "")
         try:
             auth = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
@@ -112,6 +112,20 @@ class MessagesHandler:
         except Exception as exc:  # malformed tokens make the JWT libraries raise anything
             log.warning("refused a request with a bad token: %s", type(exc).__name__)
             return _error(401, "unauthorized")
+
+        if settings.auth_enabled and activity.channel_id != TEAMS_CHANNEL:
+            # The keys may endorse other channels (Web Chat, Direct Line); this bot speaks Teams only.
+            self.refusals.warn("channel", "refused an activity from channel %r", str(activity.channel_id)[:40])
+            return _error(403, "channel not supported")
+        if settings.allowed_tenants and activity.type in NEEDS_CONVERSATION:
+            tenants = _tenant_ids(activity)
+            if not tenants or not tenants <= settings.allowed_tenants:
+                shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
+                self.refusals.warn("tenant", "refused an activity from tenant %s", shown)
+                return _error(403, "tenant not allowed")
+        if foreign_tenant(self.services, activity):
+            self.refusals.warn("foreign", "refused an activity naming a network of another tenant")
+            return _error(403, "tenant not allowed")
 
         key = f"{activity.conversation.id}|{activity.id}" if activity.id and activity.conversation else None
         invoke_response: InvokeResponse | None = await self.recent.once(
@@ -136,6 +150,34 @@ class MessagesHandler:
             {"status": "ok" if storage_ok else "degraded", "version": __version__, "storage": "ok" if storage_ok else "error"},
             status=status,
         )
+
+
+class RateLimitedLog:
+    """One WARNING per kind of refusal and minute; the next one says how many were not logged.
+
+    Refusals are what an outsider can cause at will: a log line for each would let them fill
+    the disk and bury everything else.
+    """
+
+    def __init__(self, logger: logging.Logger, clock: Any, interval: timedelta = timedelta(minutes=1)) -> None:
+        self._log = logger
+        self._clock = clock
+        self._interval = interval
+        self._last: dict[str, datetime] = {}
+        self._quiet: dict[str, int] = {}
+
+    def warn(self, kind: str, msg: str, *args: Any) -> None:
+        now = self._clock.now()
+        last = self._last.get(kind)
+        if last is not None and timedelta(0) <= now - last < self._interval:
+            self._quiet[kind] = self._quiet.get(kind, 0) + 1
+            return
+        self._last[kind] = now
+        quiet = self._quiet.pop(kind, 0)
+        if quiet:
+            self._log.warning(msg + " (and %d more like it not logged since %s)", *args, quiet, last.isoformat())
+        else:
+            self._log.warning(msg, *args)
 
 
 def _tenant_ids(activity: Activity) -> set[str] | None:

@@ -6,12 +6,15 @@ import gzip
 import json
 import logging
 import zlib
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
-from tests.bot.test_auth_tokens import secured  # noqa: F401 - the fixture
+from bot.config import Settings
+from tests.bot.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
 from tests.fakes.openid import OpenIdServer
-from tests.harness import ANNA, Harness
+from tests.harness import ANNA, TENANT, Harness, start_harness, stop_harness
 
 # --- A body that is not what its Content-Encoding says (issue 18, point 9) -------------------
 
@@ -58,3 +61,59 @@ async def test_an_undecodable_body_is_400_before_any_token_check(secured: tuple[
     h, _openid = secured
     status, _ = await _post_encoded(h, json.dumps(h.message("hjälp", ANNA)).encode(), "deflate")
     assert status == 400  # not 401: the body is refused before the (missing) token is looked at
+
+
+# Refusals after authentication, and quietly (issue 18, point 14) -----------------------------
+
+OTHER_TENANT = "0c0ffee0-1111-4222-8333-944445555666"
+
+
+def _other_tenant(activity: dict[str, Any]) -> dict[str, Any]:
+    activity["channelData"]["tenant"] = {"id": OTHER_TENANT}
+    activity["conversation"]["tenantId"] = OTHER_TENANT
+    return activity
+
+
+@pytest.mark.parametrize("token", ["none", "forged"])
+async def test_an_outsider_learns_nothing_about_allowed_tenants(secured: tuple[Harness, OpenIdServer], token: str) -> None:  # noqa: F811
+    h, openid = secured
+    activity = _other_tenant(h.message("hjälp", ANNA))
+    headers = {} if token == "none" else {
+        "Authorization": f"Bearer {openid.token(audience=APP_ID, service_url=activity['serviceUrl'], key=openid.other_key)}"
+    }
+    resp = await h.post(activity, headers=headers)
+    assert resp.status == 401  # the same answer as for an allowed tenant without a valid token
+
+
+async def test_an_authenticated_activity_from_another_tenant_is_403(secured: tuple[Harness, OpenIdServer]) -> None:  # noqa: F811
+    h, openid = secured
+    activity = _other_tenant(h.message("hjälp", ANNA))
+    resp = await h.post(activity, headers={"Authorization": f"Bearer {openid.token(audience=APP_ID, service_url=activity['serviceUrl'])}"})
+    assert resp.status == 403
+    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+
+
+@pytest.mark.parametrize("channel", ["webchat", "directline", "emulator", "MSTEAMS"])
+async def test_an_endorsed_token_for_another_channel_is_refused(secured: tuple[Harness, OpenIdServer], channel: str) -> None:  # noqa: F811
+    h, openid = secured
+    openid.jwks["keys"][0]["endorsements"].append(channel)  # the keys vouch for it
+    activity = h.message("hjälp", ANNA, channelId=channel)
+    resp = await h.post(activity, headers={"Authorization": f"Bearer {openid.token(audience=APP_ID, service_url=activity['serviceUrl'])}"})
+    assert resp.status == 403
+    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+
+
+async def test_tenant_refusals_are_logged_once_a_minute_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
+    h = await start_harness(settings=Settings(dev=True, allowed_tenants=frozenset({TENANT})))
+    try:
+        caplog.set_level(logging.INFO)
+        for _ in range(30):
+            assert (await h.post(_other_tenant(h.message("hjälp", ANNA)))).status == 403
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 1 and OTHER_TENANT in warnings[0]
+        h.clock.advance(timedelta(seconds=61))
+        assert (await h.post(_other_tenant(h.message("hjälp", ANNA)))).status == 403
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 2 and "29 more" in warnings[1]
+    finally:
+        await stop_harness(h)
