@@ -12,9 +12,14 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from storage.meetings_repo import meeting_partition
+from storage.teams_repo import team_partition
+from storage.tinydb_engine import partition_relpath
 from tests.bot.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
 from tests.fakes.openid import OpenIdServer
-from tests.harness import ANNA, TENANT, Harness, start_harness, stop_harness
+from tests.harness import ANNA, PETER, TEAM_ID, TENANT, Harness, start_harness, stop_harness
+from tests.reliability.conftest import MEETING_ID, DiskBot
+from tests.reliability.test_backup import snapshot
 
 # --- A body that is not what its Content-Encoding says (issue 18, point 9) -------------------
 
@@ -117,3 +122,24 @@ async def test_tenant_refusals_are_logged_once_a_minute_with_a_count(caplog: pyt
         assert len(warnings) == 2 and "29 more" in warnings[1]
     finally:
         await stop_harness(h)
+
+
+# A team id with "/" cannot write into another network's partition (issue 18, point 11) -------
+
+
+async def test_a_team_id_naming_another_networks_meeting_writes_only_its_own_files(disk_bot: DiskBot) -> None:
+    h = disk_bot.harness
+    with h.store.engine.partition(meeting_partition(TEAM_ID, MEETING_ID)).write() as tx:
+        tx.put("notes", "1", {"text": "network A's meeting"})
+    theirs = partition_relpath(team_partition(TEAM_ID)).parent.as_posix() + "/"
+    meetings_before = h.store.engine.partition_names(meeting_partition(TEAM_ID, ""))
+    before = {p: b for p, b in snapshot(disk_bot.data_dir).items() if p.startswith(theirs)}
+    assert any("/meetings/" in p for p in before)  # the meeting the forged id names exists
+    forged = f"{TEAM_ID}/meeting/{MEETING_ID}"
+    for activity in (h.team_install(PETER), h.message("hjälp", PETER), h.message("uppgifter", PETER)):
+        activity["channelData"]["team"]["id"] = forged
+        assert (await h.post(activity)).status == 200
+    after = snapshot(disk_bot.data_dir)
+    assert {p: b for p, b in after.items() if p.startswith(theirs)} == before
+    assert h.store.engine.partition_names(meeting_partition(TEAM_ID, "")) == meetings_before
+    assert [m.key for m in h.store.teams.members(forged)] == [PETER.aad]  # its own, separate network
