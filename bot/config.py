@@ -55,6 +55,8 @@ class Settings:
     # The municipalities a network must have represented, when a team has not listed its own
     # (empty: Skaraborg's 15; see bot/municipalities.py).
     municipalities: tuple[str, ...] = ()
+    # How long one fetch of the token signing keys may take (it runs off the request path).
+    openid_timeout_seconds: float = 10.0
 
     @property
     def auth_enabled(self) -> bool:

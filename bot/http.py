@@ -22,6 +22,7 @@ from botbuilder.core import InvokeResponse
 from botbuilder.schema import Activity
 
 from bot import __version__
+from bot.adapter import SkisAuthentication
 from bot.dedup import RecentActivities
 from bot.install import foreign_tenant
 
@@ -62,6 +63,9 @@ class MessagesHandler:
         self.bot = bot
         self.recent = RecentActivities()
         self.refusals = RateLimitedLog(log, app_services.clock)
+        auth = getattr(adapter, "bot_framework_authentication", None)
+        if isinstance(auth, SkisAuthentication):
+            auth.clock = app_services.clock  # times the signing key refreshes
 
     async def post(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":

@@ -5,10 +5,12 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import time
 import zlib
 from datetime import timedelta
 from typing import Any
 
+import jwt
 import pytest
 
 from bot.config import Settings
@@ -16,7 +18,7 @@ from storage.meetings_repo import meeting_partition
 from storage.teams_repo import team_partition
 from storage.tinydb_engine import partition_relpath
 from tests.bot.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
-from tests.fakes.openid import OpenIdServer
+from tests.fakes.openid import ISSUER, OpenIdServer
 from tests.harness import ANNA, PETER, TEAM_ID, TENANT, Harness, start_harness, stop_harness
 from tests.reliability.conftest import MEETING_ID, DiskBot
 from tests.reliability.test_backup import snapshot
@@ -143,3 +145,18 @@ async def test_a_team_id_naming_another_networks_meeting_writes_only_its_own_fil
     assert {p: b for p, b in after.items() if p.startswith(theirs)} == before
     assert h.store.engine.partition_names(meeting_partition(TEAM_ID, "")) == meetings_before
     assert [m.key for m in h.store.teams.members(forged)] == [PETER.aad]  # its own, separate network
+
+
+@pytest.mark.parametrize("case", ["ten_years", "two_days", "no_start_claims_a_year"])
+async def test_a_token_valid_for_longer_than_any_issued_is_401(secured: tuple[Harness, OpenIdServer], case: str) -> None:  # noqa: F811
+    h, openid = secured
+    activity = h.message("hjälp", ANNA)
+    url = activity["serviceUrl"]
+    if case == "no_start_claims_a_year":
+        payload = {"iss": ISSUER, "aud": APP_ID, "serviceurl": url, "exp": int(time.time()) + 365 * 86400}
+        token = jwt.encode(payload, openid.key, algorithm="RS256", headers={"kid": openid.kid})
+    else:
+        token = openid.token(audience=APP_ID, service_url=url, expires_in={"ten_years": 10 * 365 * 86400, "two_days": 2 * 86400}[case])
+    resp = await h.post(activity, headers={"Authorization": f"Bearer {token}"})
+    assert resp.status == 401
+    assert h.connector.posted == [] and h.store.engine.partition_names() == []
