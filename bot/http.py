@@ -136,7 +136,8 @@ class MessagesHandler:
             key, lambda: self.adapter.process_activity(auth, activity, self.bot.on_turn)
         )
         if activity.type == "invoke":
-            if invoke_response is None:
+            if invoke_response is None or invoke_response.status >= 500:
+                # (The SDK answers 501 for an invoke whose turn set no response, as a failed one.)
                 # The turn failed and the error boundary already told the person; the card stays.
                 return web.json_response({"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
                                           "value": ""}, status=200)
@@ -233,8 +234,49 @@ def _check_shape(body: Any) -> str | None:
     for field in ("entities", "membersAdded", "membersRemoved", "attachments"):
         if field in body and body[field] is not None and not isinstance(body[field], list):
             return f"activity field {field} must be a list"
-    if "channelData" in body and body["channelData"] is not None and not isinstance(body["channelData"], dict):
+    channel_data = body.get("channelData")
+    if channel_data is not None and not isinstance(channel_data, dict):
         return "activity field channelData must be an object"
+    # The ids the bot keys its records by (the network, the person, the conversation) must be
+    # strings; anything else would fail deep inside a turn instead of here. (A malformed tenant
+    # is answered by the tenant check, 403.)
+    for name, holder in (("channelData.team", (channel_data or {}).get("team")),
+                         ("channelData.channel", (channel_data or {}).get("channel")),
+                         ("from", body.get("from")), ("recipient", body.get("recipient")),
+                         ("conversation", body.get("conversation"))):
+        if holder is None:
+            continue
+        if not isinstance(holder, dict):
+            return f"activity field {name} must be an object"
+        problem = _string_fields(name, holder)
+        if problem:
+            return problem
+    for field in ("membersAdded", "membersRemoved"):
+        for account in body.get(field) or []:
+            if not isinstance(account, dict) or not isinstance(account.get("id"), str):
+                return f"activity field {field} must list accounts with an id"
+            problem = _string_fields(field, account)
+            if problem:
+                return problem
+    for entity in body.get("entities") or []:
+        if not isinstance(entity, dict):
+            return "activity field entities must list objects"
+        if entity.get("type") == "mention":
+            mentioned = entity.get("mentioned")
+            if entity.get("text") is not None and not isinstance(entity["text"], str):
+                return "a mention's text must be a string"
+            if mentioned is not None and not isinstance(mentioned, dict):
+                return "a mention's mentioned must be an object"
+            problem = _string_fields("mentioned", mentioned or {})
+            if problem:
+                return problem
+    return None
+
+
+def _string_fields(name: str, holder: dict[str, Any]) -> str | None:
+    for field in ("id", "name", "aadObjectId", "conversationType", "tenantId"):
+        if holder.get(field) is not None and not isinstance(holder[field], str):
+            return f"activity field {name}.{field} must be a string"
     return None
 
 

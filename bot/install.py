@@ -66,8 +66,10 @@ def conversation_ref(activity: Any) -> dict[str, Any]:
     ref = TurnContext.get_conversation_reference(activity).serialize()
     ref.pop("activityId", None)
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    selected = ((channel_data.get("settings") or {}).get("selectedChannel") or {}).get("id")
-    if selected:
+    settings = channel_data.get("settings")
+    channel = settings.get("selectedChannel") if isinstance(settings, dict) else None
+    selected = channel.get("id") if isinstance(channel, dict) else None
+    if isinstance(selected, str) and selected:
         ref["conversation"] = {**(ref.get("conversation") or {}), "id": selected}
     return ref
 

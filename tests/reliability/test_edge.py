@@ -14,6 +14,7 @@ import jwt
 import pytest
 
 from bot.config import Settings
+from bot.messages import t
 from storage.meetings_repo import meeting_partition
 from storage.teams_repo import team_partition
 from storage.tinydb_engine import partition_relpath
@@ -160,3 +161,46 @@ async def test_a_token_valid_for_longer_than_any_issued_is_401(secured: tuple[Ha
     resp = await h.post(activity, headers={"Authorization": f"Bearer {token}"})
     assert resp.status == 401
     assert h.connector.posted == [] and h.store.engine.partition_names() == []
+
+
+# Shapes the fuzz (tests/fuzz/) found failing inside a turn: refused at the edge instead ------
+
+
+def _with(activity: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    *parents, last = path.split(".")
+    node: Any = activity
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    node[last] = value
+    return activity
+
+
+FOUND_BY_FUZZ = {
+    "team_id_a_list": ("channelData.team.id", [None]),
+    "sender_name_a_list": ("from.name", ["x"]),
+    "conversation_type_an_object": ("conversation.conversationType", {}),
+    "mention_text_a_list": ("entities.0.text", ["<at>x</at>"]),
+    "mentioned_a_string": ("entities.0.mentioned", "28:skis-bot"),
+    "member_added_without_id": ("membersAdded", [{"name": "x"}]),
+    "member_added_a_string": ("membersAdded", ["29:x"]),
+}
+
+
+@pytest.mark.parametrize("kind", ["message", "invoke"])
+@pytest.mark.parametrize("case", sorted(FOUND_BY_FUZZ))
+async def test_malformed_ids_are_4xx_and_change_nothing(harness: Harness, kind: str, case: str) -> None:
+    await harness.install(ANNA)
+    harness.connector.posted.clear()
+    names = harness.store.engine.partition_names()
+    base = harness.message("hjälp", PETER) if kind == "message" else harness.invoke("help", {}, PETER)
+    resp = await harness.post(_with(base, *FOUND_BY_FUZZ[case]))
+    assert 400 <= resp.status < 500
+    assert harness.connector.posted == [] and harness.store.engine.partition_names() == names
+
+
+async def test_install_naming_a_channel_setting_of_the_wrong_shape_is_answered(harness: Harness) -> None:
+    harness.connector.members["19:skis-team@thread.tacv2"] = [ANNA.account()]
+    resp = await harness.post(_with(harness.team_install(ANNA), "channelData.settings", ["general"]))
+    assert resp.status == 200
+    assert harness.store.teams.get_team(TEAM_ID) is not None
+    assert t("core.error", "sv") not in harness.connector.texts()
