@@ -4,8 +4,9 @@ Everything a caller can get wrong is answered with a 4xx before the bot sees it:
 wrong content type (415), a body too large (413), a body that cannot be decoded as its
 Content-Encoding says or JSON that is not one activity object (400), an unknown activity type
 (400), a missing or invalid token (401), and only then a channel other than Teams, a tenant that
-is not allowed or a network installed from another tenant (403). The SDK's ``CloudAdapter.process`` is not used because it answers 500 to invoke
-responses that carry a body; this handler writes invoke responses itself.
+is not allowed or a network installed from another tenant (403). Refusals are logged at most
+once a minute per kind. The SDK's ``CloudAdapter.process`` is not used because it answers 500
+to invoke responses that carry a body; this handler writes invoke responses itself.
 """
 
 from __future__ import annotations
@@ -111,10 +112,10 @@ class MessagesHandler:
         try:
             auth = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
         except PermissionError as exc:
-            log.warning("refused a request: %s", type(exc).__name__)
+            self.refusals.warn("token", "refused a request: %s", type(exc).__name__)
             return _error(401, "unauthorized")
         except Exception as exc:  # malformed tokens make the JWT libraries raise anything
-            log.warning("refused a request with a bad token: %s", type(exc).__name__)
+            self.refusals.warn("token", "refused a request with a bad token: %s", type(exc).__name__)
             return _error(401, "unauthorized")
 
         if settings.auth_enabled and activity.channel_id != TEAMS_CHANNEL:
@@ -127,7 +128,7 @@ class MessagesHandler:
                 shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
                 self.refusals.warn("tenant", "refused an activity from tenant %s", shown)
                 return _error(403, "tenant not allowed")
-        if foreign_tenant(self.services, activity):
+        if foreign_tenant(self.services, activity):  # reads the global partition, held in memory
             self.refusals.warn("foreign", "refused an activity naming a network of another tenant")
             return _error(403, "tenant not allowed")
 

@@ -204,3 +204,11 @@ async def test_install_naming_a_channel_setting_of_the_wrong_shape_is_answered(h
     assert resp.status == 200
     assert harness.store.teams.get_team(TEAM_ID) is not None
     assert t("core.error", "sv") not in harness.connector.texts()
+
+
+async def test_token_refusals_are_logged_once_a_minute(secured: tuple[Harness, OpenIdServer], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    h, _openid = secured
+    caplog.set_level(logging.INFO)
+    for _ in range(30):
+        assert (await h.post(h.message("hjälp", ANNA), headers={"Authorization": "Bearer not-a-token"})).status == 401
+    assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) == 1
