@@ -20,6 +20,10 @@ FAMILIES = {
     "mixed": "till 4 dec kl 9 @Anna ",
     "entities": "&amp;&#x1F600;",
     "letters": "a",
+    # A long run of white space between two words (found by the fuzz: a separator pattern that
+    # starts with \s* tries every position of the run).
+    "spaces": " ",
+    "tabs and newlines": "\t\n",
 }
 SIZES = (1_000, 2_000, 4_000, 8_000, 16_000, TEAMS_MESSAGE_CHARS)
 # A probe slower than this is not grown further: the next size would only take longer.
@@ -27,8 +31,10 @@ GIVE_UP_SECONDS = 0.5
 
 
 def text_of(family: str, chars: int) -> str:
+    """``chars`` characters: a command word, the family's unit repeated, and a last word (so
+    that a parser which strips the ends still sees the repetition)."""
     unit = FAMILIES[family]
-    return ("uppgift " + unit * (chars // len(unit) + 1))[:chars]
+    return ("uppgift " + unit * (chars // len(unit) + 1))[: chars - 1] + "x"
 
 
 def _ms(parse: Callable[[str, Any], Any], text: str) -> float:
