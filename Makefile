@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-timeshift bench lint install clean
+.PHONY: run test test-fast test-timeshift bench fuzz lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ test-timeshift: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## Fuzz every text parser and POST /api/messages with a large budget and texts up to 28 KB, and
+## print the figures (inputs tried, 5xx answers, slowest parse and turn). FUZZ_EXAMPLES sets the
+## budget (Hypothesis examples per fuzz test); FUZZ_REPORT=<file> also writes the figures as JSON.
+FUZZ_EXAMPLES ?= 500
+FUZZ_REPORT ?=
+fuzz: $(STAMP)
+	SKIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SKIS_FUZZ_MAX_CHARS=28000 SKIS_FUZZ_REPORT=$(FUZZ_REPORT) \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot dialogs storage tests bench

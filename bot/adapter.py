@@ -8,14 +8,23 @@
 - In the service (``create_app``), replies and other connector calls go over one aiohttp
   session (bot/connector_http.py) rather than ``requests`` in a thread pool.
 - Outside dev mode, replies go only to allowed Teams service URLs.
+- The signing keys that tokens are checked against are fetched off the request path
+  (``SigningKeys``): the SDK's own refresh calls ``requests.get`` without a timeout on the event
+  loop, so one token naming an unknown key could stall every request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import json
 import logging
+import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, CallerIdConstants
@@ -27,7 +36,10 @@ from botframework.connector.auth import (
     ClaimsIdentity,
     ConnectorFactory,
 )
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+from jwt.algorithms import RSAAlgorithm
 
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.connector_http import AiohttpTransport
 from bot.connector_retry import TurnRetry, status_of
@@ -57,6 +69,144 @@ class _SdkConfig:
     TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
     OAUTH_URL: str | None = None
     CALLER_ID: str | None = None
+
+
+# The Bot Framework issues tokens valid for about an hour; Entra ID access tokens live at most a
+# day. A token that claims to be valid for longer was not issued for a turn.
+MAX_TOKEN_LIFETIME = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class _KeyPolicy:
+    clock: Clock
+    timeout: float
+
+
+# Set by SkisAuthentication for the SDK's token check it calls, which looks keys up by URL only.
+_KEY_POLICY: contextvars.ContextVar[_KeyPolicy | None] = contextvars.ContextVar("skis_key_policy", default=None)
+_DEFAULT_POLICY = _KeyPolicy(SystemClock(), 10.0)
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """What the SDK's token check reads of a key (as its own ``_OpenIdConfig``)."""
+
+    public_key: Any
+    endorsements: list[str]
+
+
+class SigningKeys:
+    """The signing keys published at one OpenID metadata URL, fetched off the request path.
+
+    - A request never waits for a refresh while keys are known: a day-old set, or a token
+      naming a key not in the set, starts one background fetch (with a timeout) and the request
+      is checked against the keys at hand (an unknown key is refused, 401).
+    - Only before the first successful fetch does a request wait, for the one fetch all requests
+      share, bounded by the timeout; after a failure, requests are refused at once until the
+      next attempt is due.
+    - A failed fetch keeps the keys it would have replaced.
+    """
+
+    REFRESH_AFTER = timedelta(days=1)
+    # How often a token naming an unknown key may cause a fetch (keys are published well before
+    # they are used, so a rotation is seen by the daily refresh or the first such token).
+    UNKNOWN_KEY_RETRY = timedelta(minutes=5)
+    FAILED_RETRY = timedelta(seconds=30)
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.keys: dict[str, dict[str, Any]] = {}
+        self.fetched_at: datetime | None = None
+        self.attempted_at: datetime | None = None
+        self.fetches = 0
+        self._parsed: dict[str, SigningKey] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def get(self, key_id: str | None) -> SigningKey:
+        policy = _KEY_POLICY.get() or _DEFAULT_POLICY
+        now = policy.clock.now()
+        if not self.keys:
+            if self.attempted_at is None or not self._recently(self.attempted_at, now, self.FAILED_RETRY) \
+                    or self._running():
+                await asyncio.shield(self._refresh(policy))
+        elif self.fetched_at is None or not self._recently(self.fetched_at, now, self.REFRESH_AFTER):
+            self._refresh(policy)
+        key = self._find(key_id)
+        if key is None:
+            if self.keys and not self._recently(self.attempted_at, now, self.UNKNOWN_KEY_RETRY):
+                self._refresh(policy)
+            raise PermissionError("the token names no known signing key")
+        return key
+
+    @staticmethod
+    def _recently(then: datetime | None, now: datetime, within: timedelta) -> bool:
+        return then is not None and timedelta(0) <= now - then < within
+
+    def _running(self) -> bool:
+        task = self._task
+        return task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop()
+
+    def _refresh(self, policy: _KeyPolicy) -> asyncio.Task[None]:
+        """The one fetch under way (started if none is); callers may await it or not."""
+        if not self._running():
+            self.attempted_at = policy.clock.now()
+            self._task = asyncio.get_running_loop().create_task(self._fetch(policy))
+        assert self._task is not None
+        return self._task
+
+    async def _fetch(self, policy: _KeyPolicy) -> None:
+        self.fetches += 1
+        try:
+            timeout = aiohttp.ClientTimeout(total=policy.timeout)
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                async with session.get(self.url) as resp:
+                    resp.raise_for_status()
+                    keys_url = (await resp.json(content_type=None))["jwks_uri"]
+                async with session.get(keys_url) as resp:
+                    resp.raise_for_status()
+                    listed = (await resp.json(content_type=None))["keys"]
+            keys = {k["kid"]: k for k in listed if isinstance(k, dict) and isinstance(k.get("kid"), str)}
+            if not keys:
+                raise ValueError("no keys listed")
+        except Exception as exc:  # network, HTTP status, JSON shape: all mean "keep what we have"
+            log.warning("could not fetch the token signing keys from %s (%s); %s", self.url, type(exc).__name__,
+                        f"keeping the {len(self.keys)} known" if self.keys else "tokens are refused until they are fetched")
+            return
+        self.keys, self._parsed = keys, {}
+        self.fetched_at = policy.clock.now()
+
+    def _find(self, key_id: str | None) -> SigningKey | None:
+        if not isinstance(key_id, str) or key_id not in self.keys:
+            return None
+        parsed = self._parsed.get(key_id)
+        if parsed is None:
+            jwk = self.keys[key_id]
+            try:
+                public_key = RSAAlgorithm.from_jwk(json.dumps(jwk))
+            except Exception:  # a malformed entry in the published set
+                return None
+            endorsements = jwk.get("endorsements") if isinstance(jwk.get("endorsements"), list) else []
+            parsed = self._parsed[key_id] = SigningKey(public_key, endorsements)
+        return parsed
+
+
+_SIGNING_KEYS: dict[str, SigningKeys] = {}
+
+
+def _signing_keys_for(metadata_url: str) -> SigningKeys:
+    keys = _SIGNING_KEYS.get(metadata_url)
+    if keys is None:
+        keys = _SIGNING_KEYS[metadata_url] = SigningKeys(metadata_url)
+    return keys
+
+
+# The SDK builds a token extractor per request and asks this for the keys of its metadata URL.
+JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys_for)  # type: ignore[method-assign]
+
+
+def signing_keys(metadata_url: str) -> SigningKeys:
+    """The key set of ``metadata_url`` (for operators' health checks and the tests)."""
+    return _signing_keys_for(metadata_url)
 
 
 class ServiceUrlNotAllowed(PermissionError):
@@ -95,6 +245,8 @@ class SkisAuthentication(BotFrameworkAuthentication):
         self._token_clients: dict[tuple[str | None, str | None], Any] = {}
         self.transport = transport
         self.turn_retry = TurnRetry()
+        # The service's clock (set by the HTTP handler) times key refreshes.
+        self.clock: Clock = SystemClock()
 
     def check_service_url(self, service_url: str | None) -> None:
         if self._settings.dev:
@@ -103,12 +255,19 @@ class SkisAuthentication(BotFrameworkAuthentication):
             raise ServiceUrlNotAllowed(f"service URL not allowed: {service_url!r}")
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        _KEY_POLICY.set(_KeyPolicy(self.clock, self._settings.openid_timeout_seconds))
         result = await self._inner.authenticate_request(activity, auth_header)
         if self._settings.auth_enabled:
             claims = getattr(result.claims_identity, "claims", None) or {}
             # The SDK verifies "exp" only when present; a token that never expires is refused.
-            if not isinstance(claims.get("exp"), (int, float)):
+            exp = claims.get("exp")
+            if not isinstance(exp, (int, float)):
                 raise PermissionError("token without an expiry")
+            # Nor one that claims to be valid for longer than any issued. The JWT library checks
+            # "exp" against the system time, so the lifetime is measured the same way.
+            start = next((v for v in (claims.get("nbf"), claims.get("iat")) if isinstance(v, (int, float))), time.time())
+            if exp - min(start, time.time()) > MAX_TOKEN_LIFETIME.total_seconds():
+                raise PermissionError("token valid for longer than the Bot Framework issues")
         self.check_service_url(activity.service_url)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(

@@ -60,6 +60,8 @@ class Settings:
     public_archive: bool = False
     # Signs backups (HMAC-SHA256) so restore can tell a modified one; the operator keeps it.
     backup_key: str = field(default="", repr=False)
+    # How long one fetch of the token signing keys may take (it runs off the request path).
+    openid_timeout_seconds: float = 10.0
 
     @property
     def auth_enabled(self) -> bool:

@@ -1,10 +1,12 @@
 """The HTTP surface: ``POST /api/messages`` for Teams, ``GET /healthz`` for operators.
 
 Everything a caller can get wrong is answered with a 4xx before the bot sees it:
-wrong content type (415), a body too large (413), JSON that is not one activity object (400),
-an unknown activity type (400), a tenant that is not allowed (403), a missing or invalid
-token (401). The SDK's ``CloudAdapter.process`` is not used because it answers 500 to invoke
-responses that carry a body; this handler writes invoke responses itself.
+wrong content type (415), a body too large (413), a body that cannot be decoded as its
+Content-Encoding says or JSON that is not one activity object (400), an unknown activity type
+(400), a missing or invalid token (401), and only then a channel other than Teams, a tenant that
+is not allowed or a network installed from another tenant (403). Refusals are logged at most
+once a minute per kind. The SDK's ``CloudAdapter.process`` is not used because it answers 500
+to invoke responses that carry a body; this handler writes invoke responses itself.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from botbuilder.core import InvokeResponse
 from botbuilder.schema import Activity
 
 from bot import __version__
+from bot.adapter import SkisAuthentication
 from bot.dedup import RecentActivities
+from bot.install import foreign_tenant
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,7 @@ KNOWN_TYPES = frozenset(
         "endOfConversation",
     }
 )
+TEAMS_CHANNEL = "msteams"
 # Activities that must say where they come from and where to answer.
 NEEDS_CONVERSATION = frozenset({"message", "conversationUpdate", "invoke", "installationUpdate"})
 
@@ -56,6 +63,10 @@ class MessagesHandler:
         self.adapter = adapter
         self.bot = bot
         self.recent = RecentActivities()
+        self.refusals = RateLimitedLog(log, app_services.clock)
+        auth = getattr(adapter, "bot_framework_authentication", None)
+        if isinstance(auth, SkisAuthentication):
+            auth.clock = app_services.clock  # times the signing key refreshes
 
     async def post(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -64,6 +75,18 @@ class MessagesHandler:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _error(413, "request body too large")
+        except (web.RequestPayloadError, HttpProcessingError) as exc:
+            # aiohttp decodes Content-Encoding while reading; a body that is not what its header
+            # says is the caller's mistake: one line in the log, no traceback, no token check.
+            log.warning("refused a body that could not be decoded (Content-Encoding %r): %s",
+                        request.headers.get("Content-Encoding", "")[:40], type(exc).__name__)
+            # The rest of the body cannot be read either: mark it ended so aiohttp does not try
+            # again after this answer (and log the same failure a second time, as an ERROR), and
+            # close the connection, whose framing is no longer trustworthy.
+            request.content.feed_eof()
+            response = _error(400, "body could not be decoded as its Content-Encoding says")
+            response.force_close()
+            return response
         try:
             body = json.loads(raw)
             if _SURROGATE_ESCAPE.search(raw):
@@ -83,29 +106,39 @@ class MessagesHandler:
             return _error(400, "body is not a Bot Framework activity")
 
         settings = self.services.settings
-        if settings.allowed_tenants and activity.type in NEEDS_CONVERSATION:
-            tenants = _tenant_ids(activity)
-            if not tenants or not tenants <= settings.allowed_tenants:
-                shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
-                log.warning("refused an activity from tenant %s", shown)
-                return _error(403, "tenant not allowed")
-
+        # Authentication first: whoever has no valid token learns nothing from a 403 about which
+        # tenants or channels this bot serves.
         auth_header = request.headers.get("Authorization", "")
         try:
             auth = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
         except PermissionError as exc:
-            log.warning("refused a request: %s", type(exc).__name__)
+            self.refusals.warn("token", "refused a request: %s", type(exc).__name__)
             return _error(401, "unauthorized")
         except Exception as exc:  # malformed tokens make the JWT libraries raise anything
-            log.warning("refused a request with a bad token: %s", type(exc).__name__)
+            self.refusals.warn("token", "refused a request with a bad token: %s", type(exc).__name__)
             return _error(401, "unauthorized")
+
+        if settings.auth_enabled and activity.channel_id != TEAMS_CHANNEL:
+            # The keys may endorse other channels (Web Chat, Direct Line); this bot speaks Teams only.
+            self.refusals.warn("channel", "refused an activity from channel %r", str(activity.channel_id)[:40])
+            return _error(403, "channel not supported")
+        if settings.allowed_tenants and activity.type in NEEDS_CONVERSATION:
+            tenants = _tenant_ids(activity)
+            if not tenants or not tenants <= settings.allowed_tenants:
+                shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
+                self.refusals.warn("tenant", "refused an activity from tenant %s", shown)
+                return _error(403, "tenant not allowed")
+        if foreign_tenant(self.services, activity):  # reads the global partition, held in memory
+            self.refusals.warn("foreign", "refused an activity naming a network of another tenant")
+            return _error(403, "tenant not allowed")
 
         key = f"{activity.conversation.id}|{activity.id}" if activity.id and activity.conversation else None
         invoke_response: InvokeResponse | None = await self.recent.once(
             key, lambda: self.adapter.process_activity(auth, activity, self.bot.on_turn)
         )
         if activity.type == "invoke":
-            if invoke_response is None:
+            if invoke_response is None or invoke_response.status >= 500:
+                # (The SDK answers 501 for an invoke whose turn set no response, as a failed one.)
                 # The turn failed and the error boundary already told the person; the card stays.
                 return web.json_response({"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
                                           "value": ""}, status=200)
@@ -123,6 +156,34 @@ class MessagesHandler:
             {"status": "ok" if storage_ok else "degraded", "version": __version__, "storage": "ok" if storage_ok else "error"},
             status=status,
         )
+
+
+class RateLimitedLog:
+    """One WARNING per kind of refusal and minute; the next one says how many were not logged.
+
+    Refusals are what an outsider can cause at will: a log line for each would let them fill
+    the disk and bury everything else.
+    """
+
+    def __init__(self, logger: logging.Logger, clock: Any, interval: timedelta = timedelta(minutes=1)) -> None:
+        self._log = logger
+        self._clock = clock
+        self._interval = interval
+        self._last: dict[str, datetime] = {}
+        self._quiet: dict[str, int] = {}
+
+    def warn(self, kind: str, msg: str, *args: Any) -> None:
+        now = self._clock.now()
+        last = self._last.get(kind)
+        if last is not None and timedelta(0) <= now - last < self._interval:
+            self._quiet[kind] = self._quiet.get(kind, 0) + 1
+            return
+        self._last[kind] = now
+        quiet = self._quiet.pop(kind, 0)
+        if quiet:
+            self._log.warning(msg + " (and %d more like it not logged since %s)", *args, quiet, last.isoformat())
+        else:
+            self._log.warning(msg, *args)
 
 
 def _tenant_ids(activity: Activity) -> set[str] | None:
@@ -174,11 +235,74 @@ def _check_shape(body: Any) -> str | None:
     for field in ("entities", "membersAdded", "membersRemoved", "attachments"):
         if field in body and body[field] is not None and not isinstance(body[field], list):
             return f"activity field {field} must be a list"
-    if "channelData" in body and body["channelData"] is not None and not isinstance(body["channelData"], dict):
+    channel_data = body.get("channelData")
+    if channel_data is not None and not isinstance(channel_data, dict):
         return "activity field channelData must be an object"
+    # The ids the bot keys its records by (the network, the person, the conversation) must be
+    # strings; anything else would fail deep inside a turn instead of here. (A malformed tenant
+    # is answered by the tenant check, 403.)
+    for name, holder in (("channelData.team", (channel_data or {}).get("team")),
+                         ("channelData.channel", (channel_data or {}).get("channel")),
+                         ("from", body.get("from")), ("recipient", body.get("recipient")),
+                         ("conversation", body.get("conversation"))):
+        if holder is None:
+            continue
+        if not isinstance(holder, dict):
+            return f"activity field {name} must be an object"
+        problem = _string_fields(name, holder)
+        if problem:
+            return problem
+    for field in ("membersAdded", "membersRemoved"):
+        for account in body.get(field) or []:
+            if not isinstance(account, dict) or not isinstance(account.get("id"), str):
+                return f"activity field {field} must list accounts with an id"
+            problem = _string_fields(field, account)
+            if problem:
+                return problem
+    for entity in body.get("entities") or []:
+        if not isinstance(entity, dict):
+            return "activity field entities must list objects"
+        if entity.get("type") == "mention":
+            mentioned = entity.get("mentioned")
+            if entity.get("text") is not None and not isinstance(entity["text"], str):
+                return "a mention's text must be a string"
+            if mentioned is not None and not isinstance(mentioned, dict):
+                return "a mention's mentioned must be an object"
+            problem = _string_fields("mentioned", mentioned or {})
+            if problem:
+                return problem
     return None
 
 
+def _string_fields(name: str, holder: dict[str, Any]) -> str | None:
+    for field in ("id", "name", "aadObjectId", "conversationType", "tenantId"):
+        if holder.get(field) is not None and not isinstance(holder[field], str):
+            return f"activity field {name}.{field} must be a string"
+    return None
+
+
+class _OneLineForBadRequests(logging.Filter):
+    """aiohttp refuses some bad requests before any handler runs (a Content-Encoding it cannot
+    decode, such as ``br`` without Brotli; broken HTTP framing) and logs each as an ERROR with a
+    traceback. A caller's mistake is not the service's error: one WARNING line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            detail = " ".join(str(exc).split())[:160]
+            record.msg, record.args = "%s: %s %s", (record.getMessage(), type(exc).__name__, detail)
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_BAD_REQUEST_FILTER = _OneLineForBadRequests()
+
+
 def add_routes(app: web.Application, handler: MessagesHandler) -> None:
+    server_log = logging.getLogger("aiohttp.server")
+    if _BAD_REQUEST_FILTER not in server_log.filters:
+        server_log.addFilter(_BAD_REQUEST_FILTER)
     app.router.add_post("/api/messages", handler.post)
     app.router.add_get("/healthz", handler.healthz)

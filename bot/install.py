@@ -30,11 +30,31 @@ def team_identity(activity: Any) -> tuple[str, str, str]:
 
 def tenant_of(activity: Any) -> str | None:
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant") or {}
+    tenant = channel_data.get("tenant")
     conversation = activity.conversation
     # The SDK model keeps Teams' ``conversation.tenantId`` among its unknown properties.
     extra = getattr(conversation, "additional_properties", None) or {}
-    return tenant.get("id") or getattr(conversation, "tenant_id", None) or extra.get("tenantId")
+    found = (tenant.get("id") if isinstance(tenant, dict) else None) or getattr(conversation, "tenant_id", None) \
+        or extra.get("tenantId")
+    return found if isinstance(found, str) and found else None
+
+
+def foreign_tenant(services: Services, activity: Any) -> bool:
+    """Whether the activity names a network that was installed from another tenant.
+
+    A network belongs to the tenant it was installed from. With several allowed tenants, an
+    activity from one of them that names another tenant's team id must neither read that
+    network's data nor join its member list. Networks recorded without a tenant (a developer
+    machine) are not bound.
+    """
+    conversation = activity.conversation
+    if conversation is None or not isinstance(getattr(conversation, "id", None), str):
+        return False
+    key, _kind, _name = team_identity(activity)
+    if not isinstance(key, str) or not key:
+        return False
+    team = services.store.teams.get_team(key)
+    return team is not None and team.tenant_id is not None and tenant_of(activity) != team.tenant_id
 
 
 def conversation_ref(activity: Any) -> dict[str, Any]:
@@ -46,8 +66,10 @@ def conversation_ref(activity: Any) -> dict[str, Any]:
     ref = TurnContext.get_conversation_reference(activity).serialize()
     ref.pop("activityId", None)
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    selected = ((channel_data.get("settings") or {}).get("selectedChannel") or {}).get("id")
-    if selected:
+    settings = channel_data.get("settings")
+    channel = settings.get("selectedChannel") if isinstance(settings, dict) else None
+    selected = channel.get("id") if isinstance(channel, dict) else None
+    if isinstance(selected, str) and selected:
         ref["conversation"] = {**(ref.get("conversation") or {}), "id": selected}
     return ref
 

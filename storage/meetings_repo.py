@@ -14,7 +14,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.teams_repo import team_partition
+from storage.teams_repo import name_part, team_partition
 
 PLANNED = "planned"
 CANCELLED = "cancelled"
@@ -28,7 +28,8 @@ _DRAFTS = "meeting_drafts"
 
 
 def meeting_partition(team_key: str, meeting_id: str) -> str:
-    return f"team/{team_key}/meeting/{meeting_id}"
+    # Both parts escaped (see name_part): no team key or meeting id can name another's partition.
+    return f"{team_partition(team_key)}/meeting/{name_part(meeting_id)}"
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ _WATERMARK = "watermark"
 
 def privacy_partition(team_key: str) -> str:
     """Where a network's retention watermark is kept."""
-    return f"team/{team_key}/privacy"
+    return f"{team_partition(team_key)}/privacy"  # the team key escaped, as in every team partition
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
+from storage.teams_repo import team_partition
 
 # Reminder kinds (what is sent) ...
 MEETING_WEEK = "meeting_week"  # channel, a week before: date, place, agenda, check-in, kommer/kommer inte
@@ -38,13 +39,12 @@ SENT = "sent"
 UNDELIVERABLE = "undeliverable"
 REJECTED = "rejected"
 
-_PARTITION = "team/{team}/reminders"
 _SETTINGS = "settings"
 _SENT = "sent"
 
 
 def reminders_partition(team_key: str) -> str:
-    return _PARTITION.format(team=team_key)
+    return f"{team_partition(team_key)}/reminders"  # the team key escaped, as in every team partition
 
 
 @dataclass(frozen=True)

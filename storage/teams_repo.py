@@ -18,8 +18,19 @@ from storage.engine import Engine
 GLOBAL = "global"
 
 
+def name_part(text: str) -> str:
+    """``text`` as one part of a partition name: "/" separates parts, so it is escaped.
+
+    Without this a team key such as ``<A>/meeting/20261204`` would name team A's meeting, and
+    a meeting id could reach into another team. ``%`` and ``/`` become ``%25`` and ``%2F`` (so
+    distinct texts stay distinct); the ids Teams uses (``19:…@thread.tacv2``, ``a:…``, ``29:…``)
+    contain neither and keep the names existing data directories already hold.
+    """
+    return text.replace("%", "%25").replace("/", "%2F")
+
+
 def team_partition(team_key: str) -> str:
-    return f"team/{team_key}"
+    return f"team/{name_part(team_key)}"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import ipaddress
 import logging
 import os
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -79,14 +79,27 @@ def read_token(configured: str, data_dir: Path) -> str | None:
         return None
 
 
-def parse_at(text: str | None, tz: ZoneInfo, default: datetime) -> datetime:
+# How far from now an operator may run or look at reminders; beyond it (year 1, year 9999) the
+# date arithmetic of the scheduler would overflow, and no meeting lies there.
+MAX_AT_DISTANCE = timedelta(days=100 * 366)
+
+
+def parse_at(text: object, tz: ZoneInfo, default: datetime) -> datetime:
     """An ISO datetime; without an offset it is wall-clock time in ``tz``. Raises ValueError."""
-    if not text:
+    if text is None or text == "":
         return default
-    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+    if not isinstance(text, str):
+        raise ValueError("at must be an ISO date and time in a string, such as 2026-12-04T08:00")
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"at {text[:40]!r} is out of range") from None
+    if abs(value - default) > MAX_AT_DISTANCE:
+        raise ValueError(f"at {text[:40]!r} is more than 100 years from now")
+    return value
 
 
 def _refusal(request: web.Request, token: str) -> web.Response | None:

@@ -36,10 +36,22 @@ class OpenIdServer:
         self.kid = kid
         numbers = self.key.public_key().public_numbers()
         self.jwks = {"keys": [{"kty": "RSA", "use": "sig", "kid": kid, "n": _b64(numbers.n), "e": _b64(numbers.e), "endorsements": list(endorsements)}]}
+        # A slow or failing endpoint: seconds to wait before answering, and the status to answer.
+        self.delay = 0.0
+        self.status = 200
+        self.requests = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server API
+                server.requests += 1
+                if server.delay:
+                    time.sleep(server.delay)
+                if server.status != 200:
+                    self.send_response(server.status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path.endswith("/openid-configuration"):
                     body = {"issuer": ISSUER, "jwks_uri": f"{server.base}/keys", "id_token_signing_alg_values_supported": ["RS256"]}
                 elif self.path.endswith("/keys"):
@@ -53,7 +65,10 @@ class OpenIdServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a slow endpoint under test)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -63,6 +78,12 @@ class OpenIdServer:
         self.metadata_url = f"{self.base}/.well-known/openid-configuration"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
+
+    def publish_other_key(self, kid: str) -> None:
+        """Publish the second key too, as when the signing keys are rotated."""
+        numbers = self.other_key.public_key().public_numbers()
+        self.jwks["keys"].append({"kty": "RSA", "use": "sig", "kid": kid, "n": _b64(numbers.n), "e": _b64(numbers.e),
+                                  "endorsements": ["msteams"]})
 
     def stop(self) -> None:
         self._httpd.shutdown()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, Settings
-from tests.harness import ANNA, TENANT, Harness, start_harness, stop_harness
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, TENANT, Harness, start_harness, stop_harness
 
 OTHER = "0c0ffee0-1111-4222-8333-944445555666"
 APP_ID = "8f3c1f2e-1111-4222-8333-944445555666"
@@ -121,3 +121,48 @@ def test_multi_tenant_app_uses_its_tenant_or_the_allowlist() -> None:
 def test_allowlist_entries_must_be_tenant_ids(value: str) -> None:
     with pytest.raises(ConfigError, match="SKIS_ALLOWED_TENANTS"):
         Settings.from_env({**BASE, "MicrosoftAppTenantId": TENANT, "SKIS_ALLOWED_TENANTS": value})
+
+
+# A network is bound to the tenant it was installed from (issue 18, point 12) ----------------------
+
+
+@pytest.fixture
+async def two_tenants() -> AsyncIterator[Harness]:
+    h = await start_harness(settings=Settings(dev=True, allowed_tenants=frozenset({TENANT, OTHER})))
+    try:
+        await h.install(ANNA, roster=[ANNA])
+        h.connector.posted.clear()
+        yield h
+    finally:
+        await stop_harness(h)
+
+
+def _from_other_tenant(activity: dict[str, Any]) -> dict[str, Any]:
+    return _set_tenant(activity, channel_data={"id": OTHER}, conversation=OTHER)
+
+
+@pytest.mark.parametrize("kind", ["message", "invoke", "submit", "conversationUpdate", "installationUpdate"])
+async def test_another_tenant_naming_a_networks_team_id_is_403_and_changes_nothing(two_tenants: Harness, kind: str) -> None:
+    h = two_tenants
+    kinds = {
+        "message": h.message("uppgifter", PETER),
+        "invoke": h.invoke("help", {}, PETER),
+        "submit": h.submit({"action": "help"}, PETER),
+        "conversationUpdate": h.team_install(PETER),
+        "installationUpdate": {**h.team_install(PETER), "type": "installationUpdate", "action": "add"},
+    }
+    before = {n: h.store.engine.partition(n).all("members") for n in h.store.engine.partition_names()}
+    resp = await h.post(_from_other_tenant(kinds[kind]))
+    assert resp.status == 403
+    assert [m.key for m in h.store.teams.members(TEAM_ID, active_only=False)] == [ANNA.aad]
+    assert {n: h.store.engine.partition(n).all("members") for n in h.store.engine.partition_names()} == before
+    assert h.connector.posted == [] and h.store.teams.get_team(TEAM_ID).tenant_id == TENANT  # type: ignore[union-attr]
+
+
+async def test_the_networks_own_tenant_still_gets_in_and_the_other_tenant_has_its_own_networks(two_tenants: Harness) -> None:
+    h = two_tenants
+    assert (await h.post(h.message("hjälp", PETER))).status == 200
+    assert {m.key for m in h.store.teams.members(TEAM_ID)} == {ANNA.aad, PETER.aad}
+    # A personal chat in the other tenant is that tenant's own network.
+    resp = await h.post(_set_tenant(h.message("hjälp", SOFIA, where="personal"), channel_data={"id": OTHER}, conversation=OTHER))
+    assert resp.status == 200
