@@ -26,6 +26,7 @@ HELP = "help"
 NEXT_MEETING = "next_meeting"
 AGENDA = "agenda"
 WHO_ROLE = "who_role"
+WHO_COMES = "who_comes"
 # Intents that would change data: the bot only answers with the command it understood.
 MOVE_MEETING = "move_meeting"
 PLAN_MEETING = "plan_meeting"
@@ -103,8 +104,12 @@ _HELP = re.compile(
 _NEXT_MEETING = re.compile(
     rf"\b(?:{_NEXT}\s+{_MEETING}|"
     rf"nar\s+(?:ar|blir|har\s+vi|ska\s+vi\s+ha|borjar)\s+(?:det\s+)?(?:{_NEXT}\s+)?{_MEETING}|"
-    r"nar\s+(?:ses|traffas|motes)\s+vi|"
+    r"(?:nar|var)\s+(?:ses|traffas|motes)\s+vi|"
+    rf"var\s+(?:ar|blir|halls)\s+(?:det\s+)?(?:{_NEXT}\s+)?{_MEETING}|"
     rf"vilka\s+{_MEETING}|{_MEETING}\s+framover)\b"
+)
+_WHO_COMES = re.compile(
+    r"^(?:och\s+)?(?:vem|vilka|hur\s+manga)\s+(?:som\s+)?(?:kommer|har\s+anmalt\s+sig|ar\s+anmalda|deltar|ar\s+med)\b"
 )
 _AGENDA_WORDS = ("dagordning", "dagordningen", "agenda", "agendan")
 _AGENDA_PHRASE = re.compile(r"\b(?:vad\s+(?:ska|skall)\s+vi\s+(?:prata|ta\s+upp|gora|diskutera)|vad\s+star\s+pa\s+(?:programmet|schemat))\b")
@@ -181,6 +186,7 @@ def _match(original: str, folded: str) -> Intent | None:
         or _plan(original, folded)
         or _help(folded)
         or _who_role(folded, words)
+        or (Intent(WHO_COMES) if _WHO_COMES.search(folded) else None)
         or _agenda(folded, words)
         or _next_meeting(folded)
     )
@@ -382,6 +388,8 @@ def suggest(text: str | None, limit: int = 2) -> list[str]:
             candidate = " ".join(words[i:i + n])
             if len(joined) < 4 and candidate != joined:
                 continue
+            if candidate[:1] != joined[:1]:
+                continue  # typos rarely hit the first letter; "många" is not "ångra"
             ratio = 1.0 if candidate == joined else SequenceMatcher(None, candidate, joined).ratio()
             best = max(best, ratio)
         # Longer phrases must match closer than a single word: "ta bort" is in many sentences.

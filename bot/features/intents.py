@@ -3,7 +3,8 @@
 Not listed in ``bot.features.FEATURES``: it binds no command of its own. The bot's fallback
 (``SkisBot._not_understood``) calls ``answer`` before it says it did not understand.
 
-Read-only intents run the handler the command runs (``hjälp``, ``möten``, ``dagordning``) or answer
+Read-only intents run the handler the command runs (``hjälp``, ``möten``, ``dagordning``,
+``närvarande``) or answer
 from the member register. A guess that would change data is never acted on: the reply is the exact
 command, for the meeting the words refer to, ready to type.
 """
@@ -26,7 +27,12 @@ from storage.meetings_repo import Meeting
 Handler = Callable[[Turn, str], Awaitable[None]]
 
 # Read-only intents answered by running a command's own handler.
-_SAME_AS_COMMAND = {intents.HELP: "help", intents.NEXT_MEETING: "meetings", intents.AGENDA: "agenda"}
+_SAME_AS_COMMAND = {
+    intents.HELP: "help",
+    intents.NEXT_MEETING: "meetings",
+    intents.AGENDA: "agenda",
+    intents.WHO_COMES: "present",
+}
 
 
 async def answer(turn: Turn, text: str, commands: dict[str, Handler]) -> bool:

@@ -47,6 +47,12 @@ READ_ONLY = [
     ("hej! när är nästa möte", Intent(intents.NEXT_MEETING)),
     ("nästa möte är 4 december?", Intent(intents.NEXT_MEETING)),
     ("nästa möte blir kul", Intent(intents.NEXT_MEETING)),
+    ("var är mötet?", Intent(intents.NEXT_MEETING)),
+    ("var ses vi på fredag", Intent(intents.NEXT_MEETING)),
+    # Who is coming
+    ("vem kommer på fredag?", Intent(intents.WHO_COMES)),
+    ("vilka har anmält sig?", Intent(intents.WHO_COMES)),
+    ("hur många kommer?", Intent(intents.WHO_COMES)),
     # The agenda
     ("visa dagordningen", Intent(intents.AGENDA)),
     ("Visa dagordningen!", Intent(intents.AGENDA)),
@@ -134,6 +140,10 @@ def test_only_data_changing_intents_are_marked():
         ("medlemar", ["medlemmar"]),
         ("utchekning", ["utcheckning", "utcheckningar"]),
         ("nyt möte", ["nytt möte", "möten"]),
+        ("visa besluten", ["beslut"]),
+        ("kan du visa mina uppgifter", ["mina uppgifter", "uppgifter"]),
+        ("hur många ångrar sig", ["ångra"]),
+        ("hur många", []),  # not "ångra": a typo rarely hits the first letter
         ("blabla", []),
         ("hur mår du", []),
         ("", []),

@@ -52,6 +52,15 @@ async def test_next_meeting_and_agenda_run_the_commands(harness, where):
 
 
 @pytest.mark.parametrize("where", WHERE)
+async def test_who_is_coming_runs_the_attendance_command(harness, where):
+    await _setup(harness)
+    await harness.say("kommer", PETER)
+    asked = (await harness.say("vem kommer på fredag?", SOFIA, where=where), await harness.say_cards("hur många kommer?", SOFIA, where=where))
+    typed = (await harness.say("närvarande", SOFIA, where=where), await harness.say_cards("närvarande", SOFIA, where=where))
+    assert asked == typed and "Peter" in str(asked)
+
+
+@pytest.mark.parametrize("where", WHERE)
 async def test_who_holds_a_role_is_read_from_the_register(harness, where):
     await _setup(harness, meeting=False)
     texts = await harness.say("vem är ordförande?", PETER, where=where)
