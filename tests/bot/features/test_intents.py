@@ -157,3 +157,16 @@ async def test_anything_else_still_gets_the_fallback(harness, where):
     await _setup(harness, meeting=False)
     texts = await harness.say("blabla", PETER, where=where)
     assert len(texts) == 1 and texts[0].startswith("Jag förstod inte riktigt ”blabla”. Skriv **hjälp**")
+
+
+async def test_moving_without_a_new_day_asks_for_it_and_an_unknown_day_is_named(harness):
+    await _setup(harness)
+    before = _snapshot(harness)
+    texts = await harness.say("vi måste flytta mötet", ANNA)
+    assert texts == [
+        "Vill du flytta mötet fredag 4 december 2026 kl. 09.00–12.00? Skriv **flytta möte 4 december till** och den nya "
+        "dagen, tiden eller platsen, till exempel *flytta möte 4 december till 11 december*. Jag har inte ändrat något än."
+    ]
+    texts = await harness.say("kan vi flytta mötet 11 december till 18 december", ANNA)
+    assert texts[0].startswith("Jag hittar inget kommande möte som passar ”11 december 2026”, så jag har inte ändrat något.")
+    assert _snapshot(harness) == before
