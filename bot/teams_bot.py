@@ -12,6 +12,7 @@ from botbuilder.schema import Activity
 
 from bot import features, install
 from bot.cards import NETWORK, outgoing, plain_text
+from bot.features import intents as everyday
 from bot.formatting import first_name
 from bot.interruption import interrupts, is_own_command
 from bot.mentions import addressed_to_bot, read_activity
@@ -147,6 +148,9 @@ class SkisBot(TeamsActivityHandler):
     async def _not_understood(self, turn: Turn, text: str) -> None:
         if not text:
             await turn.say_key("core.empty_message")
+            return
+        # Everyday phrases ("när är nästa möte?") and mistyped command words get an answer first.
+        if await everyday.answer(turn, text, self.commands):
             return
         shown = text if len(text) <= 60 else text[:57] + "…"
         await turn.say_key("core.not_understood", text=shown)

@@ -45,8 +45,9 @@ SV: dict[str, str] = {
     "core.help_group_privacy": "Om dig",
     "core.help.my_data": "**mina data** – se vad jag har sparat om dig; **radera mina svar** tar bort dina incheckningssvar",
     "core.not_understood": (
-        "Jag förstod inte riktigt \"{text}\". Skriv **hjälp** för att se vad jag kan, "
-        "eller till exempel **möten**, **incheckning** eller **uppgifter**."
+        "Jag förstod inte riktigt ”{text}”. Skriv **hjälp** för att se vad jag kan, "
+        "eller till exempel **möten**, **dagordning** eller **uppgifter**. Du kan också fråga "
+        "*när är nästa möte?* eller *vem är ordförande?*"
     ),
     "core.not_understood_close": "Menade du **{suggestion}**? Skriv det igen, eller **hjälp** för alla kommandon.",
     "core.empty_message": "Jag fick ett tomt meddelande. Skriv **hjälp** för att se vad jag kan.",
