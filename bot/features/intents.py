@@ -61,7 +61,7 @@ async def answer(turn: Turn, text: str, commands: dict[str, Handler]) -> bool:
     elif intent.kind == intents.PLAN_MEETING:
         await turn.say(_with_role_note(turn, turn.t("intents.plan", command=f"nytt möte {intent.target}")))
     elif intent.kind == intents.ABSENCE:
-        await _absence(turn, intent)
+        await absence(turn, intent)
     else:
         return False
     return True
@@ -170,7 +170,8 @@ async def _move(turn: Turn, intent: Intent) -> None:
     await turn.say(_with_role_note(turn, text))
 
 
-async def _absence(turn: Turn, intent: Intent) -> None:
+async def absence(turn: Turn, intent: Intent) -> None:
+    """Not coming (with someone else coming instead): the command to type, nothing saved."""
     meeting = await _named_meeting(turn, intent.meeting)
     if meeting is None:
         return

@@ -21,13 +21,14 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import install, limits, meeting_ops
+from bot import install, intents, limits, meeting_ops
 from bot import municipalities as mun
 from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.attendance_words import attend_yes_meaning
 from bot.cards import escape
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, recent_past, split_time, split_when, vague_when
+from bot.features import intents as everyday
 from bot.formatting import first_name
 from bot.meeting_ops import (
     AGENDA_ROLES,
@@ -686,6 +687,12 @@ async def attend_yes(turn: Turn, args: str) -> None:
 
 async def attend_no(turn: Turn, args: str) -> None:
     """`kommer inte`: the person says they will not come (anything after is kept as a note)."""
+    guess = intents.match(turn.text or "")
+    if guess is not None and guess.kind == intents.ABSENCE and guess.substitute:
+        # "jag kommer inte på fredag, Anna kommer istället" names a substitute: saving only "not
+        # coming", with Anna in a note, would lose what was meant. Ask with the exact command.
+        await everyday.absence(turn, guess)
+        return
     meeting, rest = await _attend_meeting(turn, args)
     if meeting is None:
         return

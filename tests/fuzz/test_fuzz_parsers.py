@@ -58,23 +58,10 @@ def test_card_action_answers_any_value(value: Any) -> None:
     FIGURES.timed_parse("routing.card_action", lambda _s: card_action(value), "")
 
 
-# Parsers over the 50 ms budget on long adversarial texts when this was written; the parsers are
-# being made linear-time on another branch, which turns these into passes (XPASS).
-SLOW_ON_LONG_TEXT = {
-    "dates.parse_when": "about 120 ms CPU on 28 KB of 'kl 9-15' (tries a date at every position)",
-    "dates.split_when": "about 140 ms CPU on 28 KB of 'kl 9-15' (tries a date at every position)",
-    "recording.parse_due": "about 140 ms CPU on 28 KB (runs parse_when over the whole answer)",
-    "recording.parse_action_text": "quadratic: 1.5 s CPU on 8 KB of mixed 'till' and dates (issue 18, point 1)",
-    "municipalities.split_names": "quadratic on a run of white space (the separator pattern starts with \\s*): "
-                                  "0.5 s CPU on 4 KB, about 30 s on 28 KB; found by this fuzz",
-}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=pytest.mark.xfail(reason=SLOW_ON_LONG_TEXT[n], strict=False)) if n in SLOW_ON_LONG_TEXT else n
-     for n in sorted(PARSERS)],
+    sorted(PARSERS),
 )
 def test_a_parser_reads_a_long_adversarial_text_within_the_budget(name: str) -> None:
     worst = probe(name, PARSERS[name][0])

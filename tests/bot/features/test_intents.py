@@ -143,6 +143,18 @@ async def test_absence_with_a_substitute_is_only_proposed(harness, where):
 
 
 @pytest.mark.parametrize("where", WHERE)
+async def test_kommer_inte_with_someone_coming_instead_is_not_saved_as_only_not_coming(harness, where):
+    await _setup(harness)
+    before = _snapshot(harness)
+    texts = await harness.say("jag kommer inte den 4 december, Pernilla Bergman kommer istället", PETER, where=where)
+    assert texts[0].startswith("Menade du **ersättare 4 december Pernilla Bergman**?"), texts
+    assert _snapshot(harness) == before  # not "no" with the substitute lost in a note
+    # Without anyone instead it is the command it looks like.
+    await harness.say("kommer inte 4 december, sjuk", PETER, where=where)
+    assert harness.store.attendance.answer_of(TEAM, "20261204", PETER.aad).answer == "no"
+
+
+@pytest.mark.parametrize("where", WHERE)
 async def test_mistyped_commands_get_a_suggestion(harness, where):
     await _setup(harness, meeting=False)
     assert (await harness.say("mötne", PETER, where=where))[0].startswith("Jag förstod inte riktigt ”mötne”. Menade du **möten**?")
