@@ -188,18 +188,22 @@ def short(text: str, limit: int = 80) -> str:
 # --- Check-ins ----------------------------------------------------------------------------------
 
 
-def save_checkin(turn: Turn, meeting: Meeting, kind: str, answer: str, question: str | None = None) -> tuple[CheckinAnswer, CheckinAnswer | None]:
-    """Store the person's answer (replacing their earlier one); returns (stored, replaced)."""
+def save_checkin(
+    turn: Turn, meeting: Meeting, kind: str, answer: str, question: str | None = None, *, member: Member | None = None
+) -> tuple[CheckinAnswer, CheckinAnswer | None]:
+    """Store the answer of the person writing, or of ``member`` when the secretary writes down
+    someone's answer afterwards (replacing their earlier one); returns (stored, replaced)."""
+    who = member or turn.member
     question = question or question_for(turn.store, meeting, kind, turn.locale)
     return turn.store.checkins.save_answer(
         turn.team.key,
         meeting.id,
-        turn.member.key,
+        who.key,
         kind=kind,
         question=question,
         answer=answer,
         at=turn.now,
-        member_name=turn.member.name,
+        member_name=who.name,
         conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
         activity_id=turn.activity.id,
     )

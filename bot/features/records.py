@@ -102,6 +102,7 @@ from dialogs.record_decision import RecordDecisionDialog
 from storage.actions_repo import DONE, OPEN, ActionItem
 from storage.checkins_repo import CHECKIN, CHECKOUT, KINDS
 from storage.meetings_repo import Meeting
+from storage.teams_repo import Member, member_key
 
 PAGE_SIZE = 10
 QUESTION_LIMIT = limits.QUESTION
@@ -143,10 +144,48 @@ def _named_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
     return (meeting, m["rest"].strip()) if meeting is not None and not meeting.cancelled else (None, args)
 
 
+def _answer_of(turn: Turn, answer: str) -> tuple[Member | None, str]:
+    """ "@Anna Gustafsson: Bästa skola" or "Anna Gustafsson: Bästa skola": someone's answer written
+    down by another person (a mention, or a member's whole name, before a colon); (None, answer)
+    when the answer names nobody that way."""
+    head, colon, rest = answer.partition(":")
+    if not colon or not rest.strip() or len(head) > 120:
+        return None, answer
+    name = " ".join(head.strip().lstrip("@").split())
+    if not name:
+        return None, answer
+    members = turn.store.teams.members(turn.team.key)
+    for mention in turn.mentions:
+        if fold(mention.name) == fold(name):
+            key = member_key(mention.id, mention.aad_object_id)
+            found = next((m for m in members if m.key == key), None)
+            if found is not None:
+                return found, rest.strip()
+    exact = [m for m in members if fold(" ".join(m.name.split())) == fold(name)]
+    return (exact[0], rest.strip()) if len(exact) == 1 else (None, answer)
+
+
 async def _answer(turn: Turn, args: str, kind: str) -> None:
     args = command_args(turn, args)
     named, answer = _named_meeting(turn, args)
     if named is not None:
+        # A meeting named by its date (often one that has taken place): the secretary may write
+        # down everyone's answers afterwards, "incheckning 27 november: @Anna: Bästa skola".
+        other, answer = _answer_of(turn, answer)
+        if other is not None and other.key != turn.member.key and not turn.has_role(*RECORDER_ROLES):
+            await turn.say_key("records.checkin_for_other_not_allowed", name=escape(other.name),
+                               roles=roles_text(turn.locale, RECORDER_ROLES), **kind_params(kind, turn.locale))
+            return
+        if limits.too_long(answer, limits.CHECKIN_ANSWER):
+            await turn.say_key("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER)
+            return
+        if other is not None and other.key != turn.member.key:
+            stored, previous = save_checkin(turn, named, kind, answer, member=other)
+            when = meeting_date(named, turn.services.settings.timezone, turn.locale)
+            await turn.say_key("records.checkin_saved_for", name=escape(other.name), meeting=when,
+                               answer=escape(stored.answer), replaced="" if previous is None else turn.t("records.checkin_saved_for_replaced"),
+                               **kind_params(kind, turn.locale))
+            return
         stored, previous = save_checkin(turn, named, kind, answer)
         await turn.say(checkin_saved_text(turn, named, stored, previous))
         return

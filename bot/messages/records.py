@@ -43,6 +43,16 @@ SV: dict[str, str] = {
         "**Nu:**\n\n{answer}\n\n**Förut:**\n\n{previous}\n\n"
         "Skriv **{command}** och ett nytt svar för att ändra igen, eller **{delete_command}** för att ta bort det."
     ),
+    "records.checkin_saved_for": (
+        "Sparat: svaret från {name} på {kind} till mötet {meeting}{replaced}:\n\n{answer}\n\n"
+        "Nästa person skriver du på samma sätt, till exempel **{command} {meeting}: @Namn: svaret**. "
+        "**{list_command}** visar allas svar."
+    ),
+    "records.checkin_saved_for_replaced": " (det ersatte svaret som fanns)",
+    "records.checkin_for_other_not_allowed": (
+        "Bara {roles} kan skriva in någon annans svar. Ditt eget svar skriver du som "
+        "**{command} <datum>: ditt svar**; {name} kan skriva sitt själv."
+    ),
     "records.checkin_deleted": (
         "Jag har tagit bort ditt svar på {kind} till mötet {meeting}. Skriv **{command}** om du vill svara igen."
     ),

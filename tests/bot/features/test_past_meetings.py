@@ -86,3 +86,25 @@ async def test_a_check_in_is_written_down_for_a_held_meeting_by_date_or_id(harne
     assert held == [("Peter Stark", "Jag tog med mig arbetsplanen"), ("Sofia Adolfsson", "Vi hann mycket")]
     coming = [(a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261211", "checkin")]
     assert coming == [("Anna Gustafsson", "Bra: jag är pigg")]
+
+
+async def test_the_presidium_writes_down_everyones_check_in_for_a_held_meeting(harness):
+    await _setup(harness)  # Anna installed the bot: chair and presidium; Peter and Sofia are members
+    await harness.say("nytt möte 27 november kl 9-12 Regionens hus")
+    await harness.say("ja")
+    texts = await harness.say("incheckning 27 november: <at>Peter Stark</at>: Arbetsplanen", ANNA, mentions=[PETER])
+    assert texts[0].startswith("Sparat: svaret från Peter Stark på incheckningen till mötet fredag 27 november 2026"), texts
+    await harness.say("utcheckning 27 november: Sofia Adolfsson: Eleverna", ANNA)
+    await harness.say("incheckning 27 november: Peter Stark: Arbetsplanen för våren", ANNA)  # corrected
+    checkins = [(a.member_key, a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261127", "checkin")]
+    assert checkins == [(PETER.aad, "Peter Stark", "Arbetsplanen för våren")]
+    checkouts = [(a.member_key, a.answer) for a in harness.store.checkins.answers(TEAM, "20261127", "checkout")]
+    assert checkouts == [(SOFIA.aad, "Eleverna")]
+    # A member cannot write in someone else's answer; their own works as before.
+    texts = await harness.say("incheckning 27 november: Sofia Adolfsson: Något annat", PETER)
+    assert "Bara" in texts[0] and "någon annans svar" in texts[0]
+    assert [a.answer for a in harness.store.checkins.answers(TEAM, "20261127", "checkin") if a.member_key == SOFIA.aad] == []
+    # A colon in one's own answer that names nobody stays part of the answer.
+    await harness.say("incheckning 27 november: Tanke: läsa mer", SOFIA)
+    mine = [a.answer for a in harness.store.checkins.answers(TEAM, "20261127", "checkin") if a.member_key == SOFIA.aad]
+    assert mine == ["Tanke: läsa mer"]
