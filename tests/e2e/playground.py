@@ -222,12 +222,22 @@ class PlaygroundChat:
         box.fill(value)
         return box
 
-    def send_as(self, person: str, text: str, conversation_id: str) -> list[Locator]:
+    def send_as(self, person: str, text: str, conversation_id: str, *, mention_bot: bool = False) -> list[Locator]:
         """Send ``text`` as another mock person, the way the Playground's "Mock an Activity >
-        Custom activity" does (the page shows only the bot's answer); return the bot's new messages."""
+        Custom activity" does (the page shows only the bot's answer); return the bot's new messages.
+
+        ``mention_bot`` puts an @mention of the bot first, as Teams does when a person picks it:
+        in a group chat or channel the bot answers only a message that mentions it (or an answer
+        to its own open question)."""
         self.mark_seen()
         activity = self._api("GET", f"/_internal/v1/customActivities/template?conversationId={conversation_id}")
         activity.update(type="message", text=text, textFormat="plain", locale="sv-SE")
+        if mention_bot:
+            bot = activity.get("recipient") or {}
+            tag = f"<at>{bot.get('name') or 'SKIS-boten'}</at>"
+            activity["text"] = f"{tag} {text}"
+            activity["entities"] = [*(activity.get("entities") or []),
+                                    {"type": "mention", "text": tag, "mentioned": {"id": bot.get("id"), "name": bot.get("name")}}]
         activity["from"] = devrun.mock_user(person).account()
         self._api("POST", "/_internal/v1/customActivities", activity)
         return self.new_bot_messages()

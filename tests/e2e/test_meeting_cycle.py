@@ -107,7 +107,7 @@ def test_hjalp_shows_the_help_card(cycle: Cycle) -> None:
     replies = chat.send("hjälp")
     card = replies[-1].locator(ADAPTIVE_CARD)
     assert card.locator(CARD_HEADING).first.inner_text().strip() == HELP_TITLE
-    for group in ("Möten", "Incheckning", "Uppgifter", "Beslut", "Protokoll och påminnelser"):
+    for group in ("Möten", "Incheckning", "Uppgifter", "Beslut", "Protokoll, rapporter och påminnelser"):
         assert group in card.inner_text()
     chat.screenshot("cycle-02-help-card", publish_as="help-card.png", element=replies[-1])
 

@@ -43,7 +43,7 @@ def test_hjalp_shows_the_help_card(chat: PlaygroundChat) -> None:
     assert card.count() == 1, f"no Adaptive Card in the reply:\n{texts(replies)}"
     assert card.locator(CARD_HEADING).first.inner_text().strip() == HELP_TITLE
     body = card.inner_text()
-    for group in ("Möten", "Incheckning", "Uppgifter", "Beslut", "Protokoll och påminnelser"):
+    for group in ("Möten", "Incheckning", "Uppgifter", "Beslut", "Protokoll, rapporter och påminnelser"):
         assert group in body
     assert "avbryt" in body
     replies[-1].scroll_into_view_if_needed()
@@ -79,7 +79,7 @@ def test_in_the_group_chat_an_at_mention_reaches_the_bot(chat: PlaygroundChat) -
 def test_another_person_writes_in_the_group_chat(chat: PlaygroundChat) -> None:
     # Peter Holm, not the current user: sent the way "Mock an Activity > Custom activity" sends.
     group = chat.conversation_ids()["group"]
-    replies = chat.send_as("peter", "zxqv", group)
+    replies = chat.send_as("peter", "zxqv", group, mention_bot=True)
     assert "Jag förstod inte" in texts(replies)
     chat.screenshot("06-group-peter")
 
