@@ -10,7 +10,7 @@ The moments are computed from today, never written down, so this keeps working:
 - ``newyear``: 23.30 Swedish time on the coming 31 December;
 - ``dst``: noon on the Saturday before the coming autumn change to winter time.
 
-libfaketime moves ``time.time()`` (the wall clock, not the monotonic one) for pytest and every
+libfaketime moves ``time.time()`` (and the monotonic clock along with it) for pytest and every
 process it starts (``skis-bot serve``, the Playground), through ``LD_PRELOAD``. The time zone
 is Europe/Stockholm for these runs, so a host that is not on UTC is tried as well.
 Tests marked ``no_timeshift`` are left out: they time a child process's exit, which
@@ -71,12 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         at = chosen[name]
         stamp = at.strftime("%Y-%m-%d %H:%M:%S")
         print(f"timeshift: {name}: the clock says {at:%A %Y-%m-%d %H:%M} ({TZ.key})", flush=True)
-        # Only the wall clock moves: with CLOCK_MONOTONIC faked too, a thread's timed wait (a
-        # join(timeout=…), a lock with a timeout) computes its deadline on the shifted clock and
-        # the kernel sleeps until that moment really comes, so a test would hang. asyncio and
-        # every timeout run on the monotonic clock; dates and datetime.now() on the wall clock.
-        env = {**os.environ, "TZ": TZ.key, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
-        # A hang is a failure, not an endless run.
+        # The monotonic clock moves with it (FAKETIME_DONT_FAKE_MONOTONIC=1 makes libfaketime fail
+        # every time.sleep with EINVAL). Under libfaketime a thread's timed wait (join(timeout=…),
+        # Event.wait(timeout=…)) does not time out, so tests poll with sleeps instead; and a
+        # hang is a failure, not an endless run.
+        env = {**os.environ, "TZ": TZ.key}
         command = ["faketime", stamp, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                    "--timeout", "600", "-m", marks, *args.pytest_args]
         if subprocess.run(command, env=env, check=False).returncode != 0:

@@ -9,6 +9,7 @@ import io
 import json
 import tarfile
 import threading
+import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,6 +166,14 @@ def decisions_unknown_to_the_counter(files: dict[str, bytes]) -> list[int]:
             if d["number"] >= following or str(d["number"]) not in team.get("decision_index", {})]
 
 
+def _wait_a_while_for(thread: threading.Thread, seconds: float) -> None:
+    """Give ``thread`` up to ``seconds`` to finish. Polls with sleeps rather than
+    ``join(timeout=…)``, whose timeout libfaketime ignores (tests.timeshift)."""
+    deadline = time.monotonic() + seconds
+    while thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_a_backup_is_one_snapshot_while_decisions_are_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = tmp_path / "data"
     seed(data_dir)
@@ -188,7 +197,7 @@ def test_a_backup_is_one_snapshot_while_decisions_are_recorded(tmp_path: Path, m
                 # meeting file is read. It must wait until the backup has read every file.
                 writer = threading.Thread(target=record)
                 writer.start()
-                writer.join(timeout=1.0)
+                _wait_a_while_for(writer, 1.0)
                 threads.append(writer)
 
     threads: list[threading.Thread] = []
