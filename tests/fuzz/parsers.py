@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import municipalities, search
+from bot import intents, municipalities, search
 from bot.dates import DateQuestion, When, parse_time, parse_when, split_when
 from bot.mentions import read_mentions
 from bot.recording import (
@@ -66,4 +66,6 @@ PARSERS: dict[str, tuple[Callable[[str, date], Any], Callable[[Any], bool]]] = {
     "municipalities.suggestions": (lambda s, d: municipalities.suggestions(s, KNOWN), _is(list)),
     "municipalities.split_names": (lambda s, d: municipalities.split_names(s), _is(list)),
     "search.matches": (lambda s, d: search.matches(s, "Mejla inbjudan till SKIS-gruppen 4 december"), _is(bool)),
+    "intents.match": (lambda s, d: intents.match(s), lambda v: v is None or isinstance(v, intents.Intent)),
+    "intents.suggest": (lambda s, d: intents.suggest(s), _is(list)),
 }
