@@ -104,77 +104,65 @@ def write_output(data: bytes, out: str | None) -> None:
     write(data, out)
 
 
-def cmd_roster(args: argparse.Namespace) -> int:
-    """Write the member list and the year's meeting dates."""
+def _write_for_network(command: str, args: argparse.Namespace, file_only: str, render: Any) -> int:
+    """The steps `roster` and `report` share: open the data read-only, choose the network, and write
+    ``render(store, team, settings, now)`` to standard output or ``--out`` (``file_only`` formats
+    need --out). Exit 0, 1 (no data, no network, cannot write) or USAGE_ERROR."""
     from bot.cli import load_settings
     from bot.clock import SystemClock
-    from bot.publishing import roster
     from bot.publishing.site import ArchiveError
     from storage.open import StoreOpenError, open_store
 
-    if args.format == "xlsx" and (not args.out or args.out == "-"):
-        sys.stderr.write("skis-bot roster: an Excel file needs --out FILE\n")
+    if args.format == file_only and (not args.out or args.out == "-"):
+        sys.stderr.write(f"skis-bot {command}: {FILE_ONLY_WORDS[file_only]} needs --out FILE\n")
         return USAGE_ERROR
     settings = load_settings()
     if not settings.data_dir.exists():
-        sys.stderr.write(f"skis-bot roster: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
+        sys.stderr.write(f"skis-bot {command}: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
         return 1
     try:
         store, _bot_storage = open_store(settings.data_dir, read_only=True)
     except StoreOpenError as exc:
-        sys.stderr.write(f"skis-bot roster: {exc}\n")
+        sys.stderr.write(f"skis-bot {command}: {exc}\n")
         return 1
     try:
         now = SystemClock().now()
-        team = one_network(store, args.team)
-        year = args.year or now.astimezone(settings.timezone).year
-        listing = roster.build_roster(store, team, year, settings.timezone, settings=settings)
-        write_output(roster.render(listing, args.format, created=now), args.out)
+        write_output(render(store, one_network(store, args.team), settings, now), args.out)
     except ArchiveError as exc:
-        sys.stderr.write(f"skis-bot roster: {exc}\n")
+        sys.stderr.write(f"skis-bot {command}: {exc}\n")
         return 1
     except OSError as exc:
-        sys.stderr.write(f"skis-bot roster: cannot write {args.out}: {exc.strerror or exc}\n")
+        sys.stderr.write(f"skis-bot {command}: cannot write {args.out}: {exc.strerror or exc}\n")
         return 1
     finally:
         store.close()
     return 0
+
+
+FILE_ONLY_WORDS = {"xlsx": "an Excel file", "docx": "a Word file"}
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    """Write the member list and the year's meeting dates."""
+    from bot.publishing import roster
+
+    def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
+        year = args.year or now.astimezone(settings.timezone).year
+        listing = roster.build_roster(store, team, year, settings.timezone, settings=settings)
+        return roster.render(listing, args.format, created=now)
+
+    return _write_for_network("roster", args, "xlsx", render)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the yearly report."""
-    from bot.cli import load_settings
-    from bot.clock import SystemClock
     from bot.publishing import report
-    from bot.publishing.site import ArchiveError
-    from storage.open import StoreOpenError, open_store
 
-    if args.format == "docx" and (not args.out or args.out == "-"):
-        sys.stderr.write("skis-bot report: a Word file needs --out FILE\n")
-        return USAGE_ERROR
-    settings = load_settings()
-    if not settings.data_dir.exists():
-        sys.stderr.write(f"skis-bot report: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
-        return 1
-    try:
-        store, _bot_storage = open_store(settings.data_dir, read_only=True)
-    except StoreOpenError as exc:
-        sys.stderr.write(f"skis-bot report: {exc}\n")
-        return 1
-    try:
-        now = SystemClock().now()
-        team = one_network(store, args.team)
+    def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
         built = report.build_report(store, team, args.year, settings.timezone, now=now, settings=settings)
-        write_output(report.render(built, args.format, created=now), args.out)
-    except ArchiveError as exc:
-        sys.stderr.write(f"skis-bot report: {exc}\n")
-        return 1
-    except OSError as exc:
-        sys.stderr.write(f"skis-bot report: cannot write {args.out}: {exc.strerror or exc}\n")
-        return 1
-    finally:
-        store.close()
-    return 0
+        return report.render(built, args.format, created=now)
+
+    return _write_for_network("report", args, "docx", render)
 
 
 def register_cli(subparsers: Any) -> None:
