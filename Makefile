@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 ## Start the bot on http://localhost:3978/api/messages with the Agents Playground beside it.
 ## `make run PERSON=Peter` chats as another mock person (see docs/local-chat.md).
 run: $(STAMP) node_modules/.installed
-	$(BIN)/python -m bot.devrun $(if $(PERSON),--as "$(PERSON)")
+	$(BIN)/python -m bot.dev.devrun $(if $(PERSON),--as "$(PERSON)")
 
 ## Set up and run the whole test suite.
 test: $(STAMP) node_modules/.installed

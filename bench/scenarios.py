@@ -885,14 +885,14 @@ async def fanout_suite(cfg: Config, work: Path, connector: ConnectorProcess, ses
     suite = FanoutSuite(teams=cfg.fanout_teams, people=cfg.fanout_people)
     try:
         from bot.reminders.jobs import ReminderRunner
-        from bot.reminders.notifier import PER_APP_LIMITS, PER_CONVERSATION_LIMITS, Notifier
+        from bot.teams.proactive import PER_APP_LIMITS, PER_CONVERSATION_LIMITS, Notifier
     except ImportError as exc:
         suite.missing = f"the reminders runner is not available ({exc})"
         return suite
-    from bot.adapter import build_adapter
     from bot.clock import SystemClock
     from bot.config import Settings
-    from bot.connector_http import AiohttpTransport
+    from bot.teams.adapter import build_adapter
+    from bot.teams.connector_http import AiohttpTransport
 
     suite.app_limit = PER_APP_LIMITS[0][0]
     suite.conversation_limit = PER_CONVERSATION_LIMITS[0][0]

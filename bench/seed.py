@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.municipalities import DEFAULT_MUNICIPALITIES
+from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
 from storage.actions_repo import DONE, MEMBER, Owner
 from storage.meetings_repo import Meeting
 from storage.store import Store

@@ -8,13 +8,13 @@ from aiohttp import web
 from botbuilder.core import PrivateConversationState
 
 from bot import features
-from bot.adapter import build_adapter
 from bot.clock import Clock
 from bot.config import Settings
-from bot.connector_http import AiohttpTransport
-from bot.http import MessagesHandler, add_routes
 from bot.services import Services
-from bot.teams_bot import SkisBot
+from bot.teams.adapter import build_adapter
+from bot.teams.bot import SkisBot
+from bot.teams.connector_http import AiohttpTransport
+from bot.teams.http import MessagesHandler, add_routes
 from storage.store import Store
 
 SERVICES_KEY = web.AppKey("skis.services", Services)
@@ -33,7 +33,7 @@ def create_app(
 
     ``bot_storage`` is a botbuilder ``Storage`` for dialog state (TinyDB-backed in production).
     """
-    # Connector calls over aiohttp instead of requests threads (see bot/connector_http.py).
+    # Connector calls over aiohttp instead of requests threads (see bot/teams/connector_http.py).
     transport = AiohttpTransport()
     adapter = build_adapter(settings, openid_metadata_url=openid_metadata_url, token_issuer=token_issuer,
                             transport=transport)

@@ -21,11 +21,11 @@ log = logging.getLogger("skis_bot")
 # Modules that add subcommands; each defines register_cli(subparsers). Missing ones are skipped
 # so a partial install still serves.
 _CLI_MODULES: tuple[str, ...] = (
-    "bot.manifest_build",
-    "bot.export",
-    "bot.backup",
+    "manifest.build",
+    "bot.ops.export",
+    "bot.ops.backup",
     "bot.reminders.cli",
-    "bot.privacy",
+    "bot.ops.privacy",
     "bot.importing.cli",
     "bot.publishing.cli",
 )
@@ -72,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StoreOpenError as exc:
         sys.stderr.write(f"skis-bot: {exc}\n")
         return 1
-    # The developer stack (bot/devrun.py) passes a clock it can move; a service runs on real time.
+    # The developer stack (bot/dev/devrun.py) passes a clock it can move; a service runs on real time.
     clock = getattr(args, "clock", None) or SystemClock()
     app = create_app(settings, store, clock, bot_storage=bot_storage)
     app.on_cleanup.append(lambda _app: _close(store))

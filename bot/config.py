@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.municipalities import parse_list
+from bot.rules.municipalities import parse_list
 
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
 
@@ -54,7 +54,7 @@ class Settings:
     # Check-in and check-out answers older than this are deleted (0 = keep them until deleted by hand).
     checkin_retention_days: int = 365
     # The municipalities a network must have represented, when a team has not listed its own
-    # (empty: Skaraborg's 15; see bot/municipalities.py).
+    # (empty: Skaraborg's 15; see bot/rules/municipalities.py).
     municipalities: tuple[str, ...] = ()
     # Serve the confirmed minutes read-only at /arkiv/ (off by default: the archive is public).
     public_archive: bool = False

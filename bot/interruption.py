@@ -15,11 +15,11 @@ import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.attendance_words import attend_yes_meaning
 from bot.dates import When, split_when
 from bot.reminders.syntax import Change
 from bot.reminders.syntax import parse as reminder_settings
 from bot.routing import Command
+from bot.rules.attendance import attend_yes_meaning
 
 # The command each dialog was started by: typed again at its own question, it carries the answer
 # ("incheckning Jag läser mer" at the check-in question), so that dialog reads it.

@@ -142,7 +142,7 @@ _LEADING_PUNCT = re.compile(r"^[\s/!:,.\-–]+")
 def clean_text(text: str | None) -> str:
     """The user's words without leading slashes or surrounding blanks.
 
-    ``text`` is already plain: the edge (bot/mentions.read_activity) has turned Teams' HTML,
+    ``text`` is already plain: the edge (bot/teams/mentions.read_activity) has turned Teams' HTML,
     entities, mentions and odd spaces into what the person wrote.
     """
     if not text:

@@ -11,9 +11,9 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
 from bot.cards import outgoing
-from bot.mentions import Mention
 from bot.messages import t
 from bot.services import Services
+from bot.teams.mentions import Mention
 from storage.teams_repo import Member, Team
 
 TURN_KEY = "skis.turn"
@@ -40,7 +40,7 @@ class Turn:
     team: Team
     member: Member
     mentions: list[Mention] = field(default_factory=list)
-    # What the message says as plain text (bot/mentions.read_activity), read once at the edge.
+    # What the message says as plain text (bot/teams/mentions.read_activity), read once at the edge.
     text: str | None = None
     # Replies sent in this turn, in order (the invoke path and tests read them).
     sent: list[Activity] = field(default_factory=list)

@@ -18,9 +18,10 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
-from bot import limits
 from bot.cards import escape
-from bot.recording import (
+from bot.routing import parse_command
+from bot.rules import limits
+from bot.rules.recording import (
     checkin_saved_text,
     delete_checkin,
     kind_params,
@@ -28,7 +29,6 @@ from bot.recording import (
     reply_text,
     save_checkin,
 )
-from bot.routing import parse_command
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
 

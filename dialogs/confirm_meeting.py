@@ -13,10 +13,10 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot import meeting_ops
 from bot.cards import for_network
 from bot.cards.meetings import confirm_card, notice_card
 from bot.routing import clean_text, fold
+from bot.rules import meetings as meeting_ops
 from bot.turn import Turn
 
 YES_WORDS = frozenset({"ja", "j", "japp", "jo", "ja tack", "ja spara", "spara", "spara anda", "ok", "okej", "yes", "y"})

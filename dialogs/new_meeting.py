@@ -3,7 +3,7 @@
 Started by `nytt möte` alone (asks everything), or by a one-message command that lacked something
 (`nytt möte fredag 4 december` asks the time and place). A date that could not be read safely is
 asked again with the interpreter's own question. At the end the meeting is stored the same way
-as the one-message command (bot/meeting_ops.py), after a "Spara ändå?" if the day is unusual.
+as the one-message command (bot/rules/meetings.py), after a "Spara ändå?" if the day is unusual.
 
 Options (all JSON): ``ask`` (the fields to ask: "date", "time", "place", "topics"), and what is
 already known: ``date`` (ISO), ``start``/``end`` ("HH:MM"), ``location``, ``question`` (what to
@@ -19,9 +19,11 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot import formatting, limits, meeting_ops
+from bot import formatting
 from bot.dates import DateQuestion, When, parse_time, recent_past, split_time, split_when, vague_when
 from bot.routing import clean_text, fold, parse_command
+from bot.rules import limits
+from bot.rules import meetings as meeting_ops
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
 ALL_FIELDS = ("date", "time", "place", "topics")

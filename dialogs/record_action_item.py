@@ -20,9 +20,10 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
-from bot import limits
 from bot.cards import escape
-from bot.recording import (
+from bot.routing import parse_command
+from bot.rules import limits
+from bot.rules.recording import (
     Due,
     ParseContext,
     action_saved_text,
@@ -33,7 +34,6 @@ from bot.recording import (
     reply_text,
     resolve_owner_list,
 )
-from bot.routing import parse_command
 from bot.turn import Turn
 from storage.actions_repo import EXTERNAL
 

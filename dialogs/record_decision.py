@@ -18,8 +18,9 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions
 
-from bot import limits
-from bot.recording import (
+from bot.routing import parse_command
+from bot.rules import limits
+from bot.rules.recording import (
     agenda_item_problem,
     decision_saved_text,
     meeting_date,
@@ -27,7 +28,6 @@ from bot.recording import (
     reply_text,
     split_agenda_item,
 )
-from bot.routing import parse_command
 from bot.turn import Turn
 
 DIALOG_ID = "records.decision"

@@ -3,7 +3,7 @@
 Items live in the meeting's partition (``team/<key>/meeting/<id>``), table ``agenda``, with
 ``position`` giving the order. The network's standing items (Incheckning, Laget runt, Övriga
 frågor, Utcheckning) and the follow-up of action items are not stored: they are added when the
-agenda is shown (bot/agenda.py), so they are always there and always current.
+agenda is shown (bot/rules/agenda.py), so they are always there and always current.
 
 A meeting's planned topics (``Meeting.topics``, given when it was created) are its first items.
 They are read from the meeting until the agenda is first changed; that first change stores them

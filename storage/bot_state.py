@@ -15,7 +15,7 @@ State written before this format (jsonpickle, ``py/object`` tags) is read throug
 allowlist; a stored item that cannot be read that way (an unknown class, ``py/reduce``, a damaged
 document) is not loaded. If it held a dialog, the dialog is replaced by one this bot does not
 know (``LOST_DIALOG_ID``), so the person is told on their next message that the question could
-not be continued after a restart (bot/teams_bot.py), and the conversation goes on.
+not be continued after a restart (bot/teams/bot.py), and the conversation goes on.
 
 E-tags follow botbuilder's MemoryStorage rule for rule: ``""`` is refused; a stored item
 without an e-tag accepts any write; ``"*"`` (or no e-tag) overwrites; any other e-tag must

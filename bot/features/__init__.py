@@ -17,8 +17,7 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.features import core, meetings, minutes, privacy, publishing, records, reminders
-from bot.importing import teams as importing
+from bot.features import core, importing, meetings, minutes, privacy, publishing, records, reminders
 from bot.turn import CardReply, Turn
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]

@@ -1,4 +1,4 @@
-"""Everyday phrases: what the bot answers when a message is no command (see bot/intents.py).
+"""Everyday phrases: what the bot answers when a message is no command (see bot/rules/intents.py).
 
 Not listed in ``bot.features.FEATURES``: it binds no command of its own. The bot's fallback
 (``SkisBot._not_understood``) calls ``answer`` before it says it did not understand.
@@ -15,12 +15,13 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot import intents, meeting_ops
-from bot import municipalities as mun
 from bot.dates import When, parse_when, split_when
 from bot.formatting import first_name, format_date_short
-from bot.intents import Intent
-from bot.meeting_ops import MEETING_ROLES, roles_text
+from bot.rules import intents
+from bot.rules import meetings as meeting_ops
+from bot.rules import municipalities as mun
+from bot.rules.intents import Intent
+from bot.rules.meetings import MEETING_ROLES, roles_text
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
 

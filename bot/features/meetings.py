@@ -21,25 +21,11 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import install, intents, limits, meeting_ops
-from bot import municipalities as mun
-from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
-from bot.attendance_words import attend_yes_meaning
 from bot.cards import escape
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, recent_past, split_time, split_when, vague_when
 from bot.features import intents as everyday
 from bot.formatting import first_name
-from bot.meeting_ops import (
-    AGENDA_ROLES,
-    MEETING_ROLES,
-    PRESENCE_ROLES,
-    ROLE_GIVERS,
-    Draft,
-    MeetingError,
-    roles_text,
-)
-from bot.mentions import Mention, read_mentions
 from bot.messages import t
 from bot.routing import (
     ACTION_ATTEND_NO,
@@ -48,6 +34,22 @@ from bot.routing import (
     ACTION_MEETING_CONFIRM,
     fold,
 )
+from bot.rules import intents, limits
+from bot.rules import meetings as meeting_ops
+from bot.rules import municipalities as mun
+from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
+from bot.rules.attendance import attend_yes_meaning
+from bot.rules.meetings import (
+    AGENDA_ROLES,
+    MEETING_ROLES,
+    PRESENCE_ROLES,
+    ROLE_GIVERS,
+    Draft,
+    MeetingError,
+    roles_text,
+)
+from bot.teams import install
+from bot.teams.mentions import Mention, read_mentions
 from bot.turn import CardReply, Turn
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 from dialogs.new_meeting import NewMeetingDialog

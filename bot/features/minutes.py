@@ -20,12 +20,10 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 
-from bot import formatting, limits
+from bot import formatting
 from bot.cards import escape, outgoing
 from bot.cards.minutes import COMMENT_INPUT, REASON_INPUT, CardView, minutes_card
 from bot.dates import DateQuestion, When, parse_when
-from bot.install import conversation_ref
-from bot.meeting_ops import find_meetings
 from bot.messages import t
 from bot.minutes import sources
 from bot.minutes.draft import Publication, apply_edits, edit_fields, field_value, merge_edits
@@ -39,7 +37,10 @@ from bot.routing import (
     card_number,
     fold,
 )
+from bot.rules import limits
+from bot.rules.meetings import find_meetings
 from bot.services import Services
+from bot.teams.install import conversation_ref
 from bot.turn import CardReply, Turn
 from storage.meetings_repo import Meeting
 from storage.minutes_repo import (

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot import formatting
 from bot.cards import escape
-from bot.privacy import PurgeReport, purge_stepwise
+from bot.ops.privacy import PurgeReport, purge_stepwise
 from bot.services import Services
 from bot.turn import Turn
 

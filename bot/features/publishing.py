@@ -15,9 +15,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import install
 from bot.publishing import report, roster
 from bot.publishing.site import Archive, content_type
+from bot.teams import install
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,6 @@ from typing import Any
 
 from botbuilder.dialogs import Dialog
 
-from bot import limits
 from bot.cards import escape
 from bot.cards.records import (
     AnswerRow,
@@ -41,7 +40,17 @@ from bot.cards.records import (
 )
 from bot.dates import When, parse_when, recent_past
 from bot.formatting import format_date
-from bot.recording import (
+from bot.routing import (
+    ACTION_ACTION_DONE,
+    ACTION_ACTION_ITEM_FORM,
+    ACTION_ACTION_ITEMS_PAGE,
+    ACTION_CHECKIN,
+    card_number,
+    fold,
+)
+from bot.routing import COMMANDS as WORDS
+from bot.rules import limits
+from bot.rules.recording import (
     EMPTY_DUE,
     LEAD_ROLES,
     RECORDER_ROLES,
@@ -80,16 +89,7 @@ from bot.recording import (
     short,
     split_agenda_item,
 )
-from bot.routing import (
-    ACTION_ACTION_DONE,
-    ACTION_ACTION_ITEM_FORM,
-    ACTION_ACTION_ITEMS_PAGE,
-    ACTION_CHECKIN,
-    card_number,
-    fold,
-)
-from bot.routing import COMMANDS as WORDS
-from bot.search import search
+from bot.rules.search import search
 from bot.services import Services
 from bot.turn import CardReply, Turn
 from dialogs.checkin import DIALOG_ID as CHECKIN_DIALOG

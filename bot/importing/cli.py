@@ -115,7 +115,7 @@ def cmd_import_minutes(args: argparse.Namespace) -> int:
     from bot.cli import load_settings
     from bot.clock import SystemClock
     from bot.importing.store import StoreImportError, store_import
-    from bot.municipalities import municipalities
+    from bot.rules.municipalities import municipalities
     from storage.engine import DataDirLockedError
     from storage.open import StoreOpenError, open_store
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import date, time
 
 from bot.importing.repair import Repair
-from bot.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS, match
 from bot.routing import fold
+from bot.rules.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS, match
 
 FRIDAY = 4
 
@@ -311,7 +311,7 @@ def _friday_check(day: date, source: Source | None, notes: tuple[str, ...]) -> F
 def _place(text: str, known: Sequence[str]) -> str | None:
     """The municipality or organisation ``text`` is, exactly (no diacritics or case needed).
 
-    Stricter than ``bot.municipalities.match``, which takes anything with "förbund" in it: here
+    Stricter than ``bot.rules.municipalities.match``, which takes anything with "förbund" in it: here
     "Camilla Lundberg Skaraborgs Kommunalförbund" must not be read as a place."""
     text = text.strip().rstrip(".")
     words = fold(text).split()

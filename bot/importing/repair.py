@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS
+from bot.rules.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS
 
 # Look-alike -> what it may stand for. Multi-letter look-alikes are tried like single ones.
 _SUBSTITUTES: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,4 @@
-"""Messages for importing earlier minutes in Teams (`importera`, see bot/importing/teams.py)."""
+"""Messages for importing earlier minutes in Teams (`importera`, see bot/features/importing.py)."""
 
 SV: dict[str, str] = {
     "importing.only_personal": (

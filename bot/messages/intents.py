@@ -1,4 +1,4 @@
-"""Messages for everyday phrases that are not commands (bot/intents.py, bot/features/intents.py).
+"""Messages for everyday phrases that are not commands (bot/rules/intents.py, bot/features/intents.py).
 
 A guess that would change data never saves anything: its reply gives the exact command to type
 and says that nothing has been changed yet.

@@ -6,7 +6,6 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_items
 from bot.messages import t
 from bot.minutes.draft import (
     CHAIR,
@@ -18,8 +17,9 @@ from bot.minutes.draft import (
     Upcoming,
     build_draft,
 )
-from bot.recording import due_text, owners_text, question_for
 from bot.routing import fold
+from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_items
+from bot.rules.recording import due_text, owners_text, question_for
 from storage.attendance_repo import SUBSTITUTE, YES
 from storage.checkins_repo import CHECKIN, CHECKOUT
 from storage.meetings_repo import Meeting
@@ -41,7 +41,7 @@ def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str
     agenda = build_agenda(store, team, meeting, locale)
     entries = list(agenda.entries)
     # The first opening item is the check-in and the last closing item the check-out (as
-    # bot/agenda.py frames every agenda); both get their own sections in the minutes.
+    # bot/rules/agenda.py frames every agenda); both get their own sections in the minutes.
     if entries and entries[0].kind == STANDING:
         entries = entries[1:]
     if entries and entries[-1].kind == STANDING:

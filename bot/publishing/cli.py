@@ -99,7 +99,7 @@ def one_network(store: Any, team_key: str | None) -> Any:
 
 
 def write_output(data: bytes, out: str | None) -> None:
-    from bot.export import write_output as write
+    from bot.ops.export import write_output as write
 
     write(data, out)
 

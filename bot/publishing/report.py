@@ -21,10 +21,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import formatting
-from bot import municipalities as mun
 from bot.messages import t
-from bot.recording import due_text, owners_text
 from bot.routing import fold
+from bot.rules import municipalities as mun
+from bot.rules.recording import due_text, owners_text
 from storage.store import Store
 from storage.teams_repo import Team
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import formatting
-from bot import municipalities as mun
 from bot.messages import t
+from bot.rules import municipalities as mun
 from storage.store import Store
 from storage.teams_repo import Team
 

@@ -3,7 +3,7 @@
 Both work whether or not the service is running, and never race it:
 
 - If the data directory is free, the command opens it itself (taking its lock), and ``run``
-  sends with a standalone adapter built exactly like the service's (bot/adapter.py).
+  sends with a standalone adapter built exactly like the service's (bot/teams/adapter.py).
 - If the service holds the directory, the command asks it over the local admin route
   (bot/reminders/admin.py) on 127.0.0.1, with the token from ``SKIS_ADMIN_TOKEN`` or
   ``<data_dir>/admin.token``; the service then runs its own ``run_due`` under its own lock.
@@ -84,10 +84,10 @@ async def cmd_run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             sys.stderr.write(f"skis-bot: refusing to send: {exc}\n")
             return 2
-        from bot.adapter import build_adapter
         from bot.clock import SystemClock
         from bot.reminders.jobs import ReminderRunner
-        from bot.reminders.notifier import Notifier
+        from bot.teams.adapter import build_adapter
+        from bot.teams.proactive import Notifier
 
         adapter = build_adapter(settings)
         try:
@@ -127,7 +127,7 @@ async def cmd_list(args: argparse.Namespace) -> int:
         try:
             from bot.clock import SystemClock
             from bot.reminders.jobs import ReminderRunner
-            from bot.reminders.notifier import Notifier
+            from bot.teams.proactive import Notifier
 
             runner = ReminderRunner(store, Notifier(None, settings.app_id, store.teams), tz=settings.timezone,
                                     clock=SystemClock(), settings=settings)

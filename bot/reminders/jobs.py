@@ -21,7 +21,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import formatting
-from bot.agenda import ITEM, build_agenda
 from bot.cards import outgoing as outgoing_card
 from bot.cards.reminders import (
     ActionLine,
@@ -35,8 +34,6 @@ from bot.cards.reminders import (
 )
 from bot.clock import Clock
 from bot.messages import t
-from bot.municipalities import municipalities, municipalities_of, represented
-from bot.reminders.notifier import FAILED, Delivery, Notifier, Outgoing
 from bot.reminders.schedule import (
     Reminder,
     TeamState,
@@ -45,6 +42,9 @@ from bot.reminders.schedule import (
     next_due_at,
     upcoming_reminders,
 )
+from bot.rules.agenda import ITEM, build_agenda
+from bot.rules.municipalities import municipalities, municipalities_of, represented
+from bot.teams.proactive import FAILED, Delivery, Notifier, Outgoing
 from storage.actions_repo import ActionItem
 from storage.agenda_repo import PROPOSED
 from storage.attendance_repo import SUBSTITUTE
@@ -377,7 +377,7 @@ class ReminderRunner:
 
     def checkin_question(self, meeting: Meeting) -> str | None:
         try:
-            from bot.recording import question_for
+            from bot.rules.recording import question_for
         except ImportError:  # no check-in feature: the card has no answer box
             return meeting.checkin_question
         return question_for(self.store, meeting, "checkin", self.locale)
@@ -411,7 +411,7 @@ class ReminderRunner:
         members = store.teams.members(team.key)
         question = self.checkin_question(meeting)
         answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
-        from bot.recording import checkin_overview
+        from bot.rules.recording import checkin_overview
 
         overview = checkin_overview(store, team.key, meeting.id)
         answered = tuple(member.name if member else answer.member_name for answer, member in overview.answered)
@@ -477,7 +477,7 @@ class ReminderRunner:
         )
 
     def action_line(self, item: ActionItem, *, overdue: bool) -> ActionLine:
-        from bot.recording import due_text, owners_text
+        from bot.rules.recording import due_text, owners_text
 
         return ActionLine(item.number, item.title, owners_text(item.owners, self.locale), due_text(item, self.tz, self.locale), overdue,
                           id=item.id)

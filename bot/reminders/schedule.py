@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.municipalities import municipalities_of
+from bot.rules.municipalities import municipalities_of
 from storage.actions_repo import ALL, ActionItem
 from storage.meetings_repo import Meeting
 from storage.reminders_repo import (

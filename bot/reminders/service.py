@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.clock import FixedClock
 from bot.reminders.jobs import ReminderRunner
-from bot.reminders.notifier import Notifier
 from bot.reminders.scheduler import ReminderScheduler
+from bot.teams.proactive import Notifier
 
 log = logging.getLogger(__name__)
 

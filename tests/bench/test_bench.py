@@ -95,7 +95,7 @@ def test_report_keeps_hand_written_notes(tmp_path: Path) -> None:
 
 
 def test_purge_log_line_is_read_from_the_service_log() -> None:
-    text = ("2026-11-23 09:03:41,777 INFO bot.privacy: check-in retention purge (answers before 2025-11-23): 25740 "
+    text = ("2026-11-23 09:03:41,777 INFO bot.ops.privacy: check-in retention purge (answers before 2025-11-23): 25740 "
             "deleted; 1300 meeting partitions read, 0 unchanged skipped, 1287 rewritten; 13 networks in 3.27 s\n")
     assert scenarios.purge_log("nothing yet") is None
     assert scenarios.purge_log(text) == scenarios.PurgeLog(25740, 1300, 0, 1287, 13, 3.27)

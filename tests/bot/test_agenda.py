@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from bot.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_lines
+from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_lines
 from storage.actions_repo import MEMBER, Owner
 from storage.engine import MemoryEngine
 from storage.meetings_repo import Meeting

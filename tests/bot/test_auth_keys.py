@@ -16,9 +16,9 @@ import aiohttp
 import pytest
 from botframework.connector.auth import MicrosoftAppCredentials
 
-from bot.adapter import signing_keys
 from bot.app import SERVICES_KEY
 from bot.config import Settings
+from bot.teams.adapter import signing_keys
 from tests.fakes.connector import FakeConnector
 from tests.fakes.openid import OpenIdServer
 from tests.harness import ANNA, Harness, start_harness, stop_harness

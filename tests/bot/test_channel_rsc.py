@@ -8,7 +8,7 @@ answer with @SKIS-boten. Messages are shaped like the real ones (tests/bot/test_
 
 from __future__ import annotations
 
-from bot.teams_bot import ALL_MESSAGES
+from bot.teams.bot import ALL_MESSAGES
 from tests.bot.test_teams_text import BOT_AT, send, teams_message
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User
 

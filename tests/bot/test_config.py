@@ -58,7 +58,7 @@ def test_full_configuration() -> None:
 
 
 def test_municipalities_default_to_skaraborg_and_can_be_configured() -> None:
-    from bot.municipalities import DEFAULT_MUNICIPALITIES, municipalities
+    from bot.rules.municipalities import DEFAULT_MUNICIPALITIES, municipalities
 
     assert Settings.from_env({}).municipalities == ()
     assert municipalities(None, Settings.from_env({})) == DEFAULT_MUNICIPALITIES

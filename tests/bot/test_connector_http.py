@@ -1,4 +1,4 @@
-"""Connector calls over aiohttp (bot/connector_http.py): same requests, same errors as the SDK's transport."""
+"""Connector calls over aiohttp (bot/teams/connector_http.py): same requests, same errors as the SDK's transport."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 from msrest.exceptions import HttpOperationError
 
-from bot.adapter import build_adapter
 from bot.app import SERVICES_KEY
 from bot.config import Settings
-from bot.connector_http import AiohttpTransport, _AiohttpSender
-from bot.reminders.notifier import (
+from bot.teams.adapter import build_adapter
+from bot.teams.connector_http import AiohttpTransport, _AiohttpSender
+from bot.teams.proactive import (
     SENT,
     UNDELIVERABLE,
     Notifier,

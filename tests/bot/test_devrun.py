@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import devrun
+from bot.dev import devrun
 
 
 def test_set_locale_rewrites_the_activity_and_client_info() -> None:
@@ -148,7 +148,7 @@ def test_clock_command_moves_shows_and_resets(tmp_path: Path) -> None:
 
 def test_the_bot_runs_skis_bot_serve_with_the_dev_clock(tmp_path: Path) -> None:
     command = devrun.bot_command(3978, tmp_path)
-    assert command[1:4] == ["-m", "bot.devrun", "serve"]
+    assert command[1:4] == ["-m", "bot.dev.devrun", "serve"]
     assert command[command.index("--port") + 1] == "3978"
     assert command[command.index("--clock-file") + 1] == str(devrun.clock_file(tmp_path))
 

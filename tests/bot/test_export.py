@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import export
 from bot.cli import main
+from bot.ops import export
 from storage.attendance_repo import YES, AttendanceAnswer
 from storage.engine import MemoryEngine
 from storage.meetings_repo import Meeting

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.holidays_se import holiday_name, holidays_in
+from bot.rules.holidays_se import holiday_name, holidays_in
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from bot.ical import TeamCalendar, calendar_ics, uid
+from bot.ops.ical import TeamCalendar, calendar_ics, uid
 from storage.meetings_repo import CANCELLED, Meeting
 
 STHLM = ZoneInfo("Europe/Stockholm")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botbuilder.schema import Activity
 
-from bot.install import tenant_of
+from bot.teams.install import tenant_of
 
 
 def test_tenant_from_channel_data_or_the_conversation() -> None:

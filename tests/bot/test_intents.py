@@ -1,12 +1,12 @@
-"""The everyday-phrase matcher and the command suggestions (bot/intents.py), as tables."""
+"""The everyday-phrase matcher and the command suggestions (bot/rules/intents.py), as tables."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot import intents
-from bot.intents import Intent, match, suggest
 from bot.routing import COMMANDS, parse_command
+from bot.rules import intents
+from bot.rules.intents import Intent, match, suggest
 
 READ_ONLY = [
     # Greetings

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import meeting_ops as ops
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.dates import DateQuestion, When
+from bot.rules import meetings as ops
 from bot.services import Services
 from storage.engine import MemoryEngine
 from storage.meetings_repo import Meeting

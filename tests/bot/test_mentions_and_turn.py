@@ -4,7 +4,7 @@ import json
 
 from botbuilder.schema import Activity
 
-from bot.mentions import Mention, read_mentions
+from bot.teams.mentions import Mention, read_mentions
 from bot.turn import split_text
 
 

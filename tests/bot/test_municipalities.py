@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import municipalities as mun
+from bot.rules import municipalities as mun
 from storage.attendance_repo import NO, SUBSTITUTE, YES, AttendanceAnswer, Presence
 from storage.engine import MemoryEngine
 from storage.store import Store

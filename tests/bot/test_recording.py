@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.mentions import Mention
-from bot.recording import (
+from bot.rules.recording import (
     Due,
     ParseContext,
     owners_text,
@@ -18,6 +17,7 @@ from bot.recording import (
     resolve_owner_list,
     split_agenda_item,
 )
+from bot.teams.mentions import Mention
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, Owner
 from storage.teams_repo import Member
 
@@ -192,7 +192,7 @@ def test_parse_number(text: str, expected: tuple[int | None, str]) -> None:
 def test_checkin_overview_and_question_rotation() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.recording import checkin_overview, question_for
+    from bot.rules.recording import checkin_overview, question_for
     from storage.engine import MemoryEngine
     from storage.meetings_repo import Meeting
     from storage.store import Store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.mentions import plain_text
 from bot.routing import COMMANDS, Command, card_action, clean_text, fold, parse_command
+from bot.teams.mentions import plain_text
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_every_phrase_parses_to_its_own_command() -> None:
 def test_fold_and_clean() -> None:
     assert fold("Töreboda") == fold("toreboda") == "toreboda"
     assert clean_text("/ hjälp ") == "hjälp"
-    # The HTML, mentions and odd spaces are the edge's (bot/mentions.py); clean_text reads plain text.
+    # The HTML, mentions and odd spaces are the edge's (bot/teams/mentions.py); clean_text reads plain text.
     assert clean_text(plain_text("<at>Bot</at>\u200b&nbsp; hjälp ")) == "hjälp"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import matches, search, words
+from bot.rules.search import matches, search, words
 
 
 @pytest.mark.parametrize(

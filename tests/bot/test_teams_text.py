@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from botbuilder.schema import Activity
 
-from bot import export
-from bot.attendance_words import attend_yes_meaning
-from bot.mentions import Mention, addressed_to_bot, plain_text, read_mentions
+from bot.ops import export
+from bot.rules.attendance import attend_yes_meaning
+from bot.teams.mentions import Mention, addressed_to_bot, plain_text, read_mentions
 from storage.attendance_repo import NO, YES
 from tests.harness import ANNA, BOT_ID, PETER, SOFIA, Harness, User
 

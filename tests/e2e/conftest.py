@@ -1,5 +1,5 @@
 """End-to-end fixtures: the bot (``skis-bot serve`` in dev mode), the locale proxy and the Agents
-Playground started exactly as ``make run`` starts them (bot/devrun.DevStack), on free ports with
+Playground started exactly as ``make run`` starts them (bot/dev/devrun.DevStack), on free ports with
 a temporary data directory, and the Playground's page in headless Debian Chromium.
 
 The browser tests skip, saying why, only when Chromium cannot be found. Everything else missing
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import devrun
+from bot.dev import devrun
 from tests.e2e.playground import (
     ARTIFACTS,
     CHROMIUM_ARGS,

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Route
 
-from bot import devrun
+from bot.dev import devrun
 
 # Selectors ------------------------------------------------------------------------------------
 COMPOSE_BOX = 'div[role="textbox"][data-lexical-editor="true"]'  # Lexical editor, not an <input>
@@ -46,7 +46,7 @@ CARD_TEXTAREA = "textarea"
 MENTION_SUGGESTION = 'div[role="menuitem"]'  # the list that opens after typing @
 HIDE_LOG_PANEL = 'button[title="Hide log panel"]'
 
-# Conversations in the left rail, by their accessible names (see bot/devrun.playground_config).
+# Conversations in the left rail, by their accessible names (see bot/dev/devrun.playground_config).
 PERSONAL_CHAT = "Personal Chat"
 GROUP_CHAT = devrun.GROUP_CHAT_NAME
 GENERAL_CHANNEL = f"{devrun.TEAM_NAME} - General"

@@ -1,4 +1,4 @@
-"""``make run``'s supervisor (python -m bot.devrun): it starts the bot and the Playground, says where
+"""``make run``'s supervisor (python -m bot.dev.devrun): it starts the bot and the Playground, says where
 to chat, stops both on Ctrl-C, and stops everything (exit 1) when one of them dies."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import devrun
+from bot.dev import devrun
 
 # no_timeshift: these tests time the supervisor's exit after its children (the bot and Node.js's
 # Playground) stop; under libfaketime the children's exit is not noticed within the wait at any
@@ -55,7 +55,7 @@ def supervisor(tmp_path: Path) -> Iterator[Supervisor]:
     bot_port = devrun.free_port()
     stderr = (tmp_path / "devrun.err").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.devrun", "--port", str(bot_port), "--playground-port", "0",
+        [sys.executable, "-m", "bot.dev.devrun", "--port", str(bot_port), "--playground-port", "0",
          "--data-dir", str(tmp_path / "data")],
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True,
         start_new_session=True,

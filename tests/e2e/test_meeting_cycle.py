@@ -6,7 +6,7 @@ approves the minutes, and Peter reads them. The Playground has one current perso
 in the page, so "signing in as someone else" restarts the Playground as that person
 (``DevStack.switch_person``) while the bot keeps running with its data.
 
-Time: the bot runs on the dev clock (bot/devrun.DevClock), set as the cycle goes: planning on
+Time: the bot runs on the dev clock (bot/dev/devrun.DevClock), set as the cycle goes: planning on
 Monday 9 November 2026, the week reminder fired with ``skis-bot reminders run --at`` for
 Friday 13 November 09:00, the meeting on Friday 20 November 09.00–12.00, the minutes after it.
 
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import devrun
+from bot.dev import devrun
 from tests.e2e.playground import (
     ADAPTIVE_CARD,
     CARD_HEADING,

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import intents, municipalities, search
 from bot.dates import DateQuestion, When, parse_time, parse_when, split_when
-from bot.mentions import read_mentions
-from bot.recording import (
+from bot.reminders import syntax
+from bot.routing import Command, clean_text, parse_command
+from bot.rules import intents, municipalities, search
+from bot.rules.recording import (
     ActionDraft,
     Due,
     ParseContext,
@@ -19,8 +20,7 @@ from bot.recording import (
     parse_number,
     split_agenda_item,
 )
-from bot.reminders import syntax
-from bot.routing import Command, clean_text, parse_command
+from bot.teams.mentions import read_mentions
 from storage.teams_repo import Member
 
 # A fixed day (a Monday); the fuzz varies it where a parser takes one.

@@ -16,7 +16,9 @@ import pytest
 from PIL import Image
 
 from bot import __version__
-from bot.manifest_build import (
+from bot.routing import parse_command
+from manifest import draw_icons
+from manifest.build import (
     DEFAULT_OUT,
     DESCRIPTION_MAX,
     MAX_COMMANDS,
@@ -32,8 +34,6 @@ from bot.manifest_build import (
     register_cli,
     write_package,
 )
-from bot.routing import parse_command
-from manifest import draw_icons
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "shared" / "schemas"  # see tests/shared/README.md
 APP_ID = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.agenda import build_agenda
 from bot.messages import t
+from bot.rules.agenda import build_agenda
 from storage.meetings_repo import Meeting
 from tests.harness import ANNA, TEAM_ID, Harness
 from tests.reliability.conftest import MEETING_ID, DiskBot, close_disk_bot, open_disk_bot

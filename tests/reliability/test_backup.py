@@ -15,8 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import backup as backup_mod
-from bot.backup import BackupError, read_backup, restore_backup, write_backup
+from bot.ops import backup as backup_mod
+from bot.ops.backup import BackupError, read_backup, restore_backup, write_backup
 from storage.meetings_repo import Meeting
 from storage.store import Store
 from storage.teams_repo import team_partition

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from botbuilder.dialogs import DialogInstance, DialogState, PromptOptions
 
-from bot import backup as backup_mod
-from bot.backup import MANIFEST, BackupError, read_backup, restore_backup, write_backup
+from bot.ops import backup as backup_mod
+from bot.ops.backup import MANIFEST, BackupError, read_backup, restore_backup, write_backup
 from storage.actions_repo import ALL, Owner
 from storage.bot_state import TinyDBBotStorage, bot_state_partition
 from storage.meetings_repo import meeting_partition

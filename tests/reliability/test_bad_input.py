@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from bot.cards import escape, plain_text
 from bot.dates import DateQuestion, When, parse_time, parse_when, split_when
-from bot.http import KNOWN_TYPES
 from bot.messages import t
 from bot.routing import COMMANDS
+from bot.teams.http import KNOWN_TYPES
 from bot.turn import MAX_TEXT_CHARS
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 from tests.reliability.conftest import MEETING_ID, DiskBot, add_meeting

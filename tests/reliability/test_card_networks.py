@@ -20,7 +20,6 @@ import pytest
 from bot.app import SERVICES_KEY
 from bot.cards import NETWORK, plain_text
 from bot.features.minutes import COSIGN_SETTING
-from bot.meeting_ops import CREATE, Draft
 from bot.messages import t
 from bot.routing import (
     ACTION_ACTION_DONE,
@@ -41,6 +40,7 @@ from bot.routing import (
     ACTION_MINUTES_SAVE,
     CARD_ACTIONS,
 )
+from bot.rules.meetings import CREATE, Draft
 from storage.actions_repo import MEMBER, Owner
 from storage.attendance_repo import NO, YES, AttendanceAnswer
 from storage.meetings_repo import Meeting

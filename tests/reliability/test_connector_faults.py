@@ -3,8 +3,8 @@
 Teams ("Optimize your bot with rate limiting"): retry 429 with exponential backoff and jitter,
 honouring Retry-After; 412, 502 and 504 must be retried too. 503 (not processed) is retried as
 well. A 500 on a POST is not retried (the message may already be in the chat); 403/404 mean the
-bot was removed or the conversation is gone. Replies within a turn: bot/connector_retry.py, on
-a time budget well inside the ~15 s Teams waits. Proactive sends: bot/reminders/notifier.py.
+bot was removed or the conversation is gone. Replies within a turn: bot/teams/connector_retry.py, on
+a time budget well inside the ~15 s Teams waits. Proactive sends: bot/teams/proactive.py.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot.app import SERVICES_KEY
-from bot.connector_retry import TurnRetryPolicy
 from bot.messages import t
+from bot.teams.connector_retry import TurnRetryPolicy
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 from tests.reliability.conftest import add_meeting
 
@@ -157,7 +157,7 @@ async def test_roster_read_at_install_is_retried(harness: Harness) -> None:
 
 @pytest.fixture
 async def notifier(bot: tuple[Harness, Sleeps]) -> tuple[Harness, Any, Sleeps]:
-    from bot.reminders.notifier import Notifier
+    from bot.teams.proactive import Notifier
 
     h, _ = bot
     sleeps = Sleeps()
@@ -168,7 +168,7 @@ async def notifier(bot: tuple[Harness, Sleeps]) -> tuple[Harness, Any, Sleeps]:
 
 
 async def _to_channel(h: Harness, n: Any) -> Any:
-    from bot.reminders.notifier import Outgoing
+    from bot.teams.proactive import Outgoing
 
     return await n.to_channel(h.store.teams.get_team(TEAM_ID), Outgoing(text="Påminnelse: möte på fredag"))
 

@@ -95,7 +95,7 @@ async def test_card_submit_delivered_twice_stores_once(bot: Harness) -> None:
 
 async def test_a_failed_delivery_can_be_retried_for_real(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only a delivery that completed is remembered: if the first attempt crashed, the copy runs."""
-    from bot import teams_bot
+    from bot.teams import bot as teams_bot
 
     activity = bot.message("beslut Vi kör", SOFIA)
     calls = {"n": 0}

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from bot import limits
 from bot.app import SERVICES_KEY
 from bot.cards import MAX_CARD_BYTES, card_size, clip, fit, wire_size
 from bot.cards.records import item_pages
@@ -26,6 +25,7 @@ from bot.routing import (
     ACTION_MINUTES_APPROVE,
     ACTION_MINUTES_SAVE,
 )
+from bot.rules import limits
 from storage.actions_repo import MEMBER, Owner
 from tests.bot.features.test_minutes import MID, seed
 from tests.cards_schema import assert_valid_card

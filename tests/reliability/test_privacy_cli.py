@@ -198,7 +198,7 @@ def _forget_killed_after(data_dir: Path, writes: int | None, member_id: str) -> 
     """``forget-member`` in this process, dying just before its ``writes + 1``-th file write
     (None: never); returns how many writes it made."""
     import storage.tinydb_engine as tinydb_engine
-    from bot.privacy import forget_member
+    from bot.ops.privacy import forget_member
     from storage.open import open_store
 
     real_write = tinydb_engine.atomic_write

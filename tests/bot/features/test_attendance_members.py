@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import municipalities as mun
+from bot.rules import municipalities as mun
 from storage.attendance_repo import NO, SUBSTITUTE, YES
 from tests.cards_schema import assert_valid_card
 from tests.harness import ANNA, PETER, SOFIA

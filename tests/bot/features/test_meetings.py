@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
 from bot.app import SERVICES_KEY
-from bot.meeting_ops import CREATE, Draft, store_draft, token_for
+from bot.rules.meetings import CREATE, Draft, store_draft, token_for
 from storage.meetings_repo import CANCELLED
 from tests.cards_schema import assert_valid_card
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID

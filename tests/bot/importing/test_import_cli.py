@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from bot.importing.cli import read_file
 from bot.importing.store import store_import
-from bot.municipalities import DEFAULT_MUNICIPALITIES
+from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
 from storage.actions_repo import DONE, OPEN, PROPOSED
 from storage.open import open_store
 from storage.teams_repo import Member, Team

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reminders.notifier import PER_APP_LIMITS, RateLimiter
+from bot.teams.proactive import PER_APP_LIMITS, RateLimiter
 
 
 class FakeTime:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.adapter import build_adapter
 from bot.config import Settings
-from bot.reminders.notifier import (
+from bot.teams.adapter import build_adapter
+from bot.teams.proactive import (
     FAILED,
     REJECTED,
     SENT,

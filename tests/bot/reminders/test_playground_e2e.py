@@ -1,6 +1,6 @@
 """Reminders arrive in the Agents Playground when an operator runs `skis-bot reminders run --at …`.
 
-The same stack as `make run` (bot/devrun.DevStack) on free ports with a temporary data directory;
+The same stack as `make run` (bot/dev/devrun.DevStack) on free ports with a temporary data directory;
 the command finds the data directory locked by the running bot and asks it over the admin route.
 """
 
@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import devrun
+from bot.dev import devrun
 from bot.formatting import format_day
-from bot.holidays_se import holiday_name
+from bot.rules.holidays_se import holiday_name
 
 pytestmark = pytest.mark.e2e
 

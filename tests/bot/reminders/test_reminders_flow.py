@@ -11,9 +11,9 @@ import pytest
 from aiohttp import web
 
 from bot.app import SERVICES_KEY
-from bot.reminders.notifier import RateLimiter
 from bot.reminders.service import ReminderService
 from bot.routing import ACTION_ACTION_DONE, ACTION_ATTEND_NO, ACTION_ATTEND_YES, ACTION_CHECKIN
+from bot.teams.proactive import RateLimiter
 from storage.actions_repo import MEMBER, Owner
 from storage.attendance_repo import NO, YES, AttendanceAnswer
 from storage.meetings_repo import CANCELLED, Meeting

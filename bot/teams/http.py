@@ -23,9 +23,9 @@ from botbuilder.core import InvokeResponse
 from botbuilder.schema import Activity
 
 from bot import __version__
-from bot.adapter import SkisAuthentication
-from bot.dedup import RecentActivities
-from bot.install import foreign_tenant
+from bot.teams.adapter import SkisAuthentication
+from bot.teams.dedup import RecentActivities
+from bot.teams.install import foreign_tenant
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@
   instead of being built on every turn (building one constructs msrest pipeline and
   retry-policy objects, the largest cost of a stock turn; see docs/performance.md).
 - In the service (``create_app``), replies and other connector calls go over one aiohttp
-  session (bot/connector_http.py) rather than ``requests`` in a thread pool.
+  session (bot/teams/connector_http.py) rather than ``requests`` in a thread pool.
 - Outside dev mode, replies go only to allowed Teams service URLs.
 - The signing keys that tokens are checked against are fetched off the request path
   (``SigningKeys``): the SDK's own refresh calls ``requests.get`` without a timeout on the event
@@ -41,9 +41,9 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.connector_http import AiohttpTransport
-from bot.connector_retry import TurnRetry, status_of
 from bot.messages import locale_of, t
+from bot.teams.connector_http import AiohttpTransport
+from bot.teams.connector_retry import TurnRetry, status_of
 from storage.engine import StorageError
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class _CachingConnectorFactory(ConnectorFactory):
             if self._transport is not None:
                 client = self._transport.use_aiohttp(client)
             self._cache[key] = client
-        # Inbound turns retry throttled replies (bot/connector_retry.py); proactive sends have
+        # Inbound turns retry throttled replies (bot/teams/connector_retry.py); proactive sends have
         # their own retries in the reminders notifier, so their clients are not wrapped.
         return self._retry.wrap(client) if self._retry is not None else client
 

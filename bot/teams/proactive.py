@@ -29,8 +29,8 @@ from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError
 
-from bot.connector_retry import retry_after_of, status_of
-from bot.install import conversation_ref
+from bot.teams.connector_retry import retry_after_of, status_of
+from bot.teams.install import conversation_ref
 from storage.teams_repo import Member, Team, TeamsRepo
 
 log = logging.getLogger(__name__)

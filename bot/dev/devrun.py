@@ -13,7 +13,7 @@ Three child processes, each in its own process group:
   every interface).
 
 The bot runs with a dev clock (``DevClock``): system time until someone moves it with
-``python -m bot.devrun clock <when>``, then time that runs on from there. That is how a whole
+``python -m bot.dev.devrun clock <when>``, then time that runs on from there. That is how a whole
 meeting cycle (planning a week ahead, the meeting, the minutes after it) is played in minutes.
 
 The end-to-end tests (tests/e2e) start the same stack through ``DevStack``.
@@ -326,8 +326,8 @@ def node_executable() -> str:
 
 
 def bot_command(port: int, data_dir: Path) -> list[str]:
-    """``skis-bot serve`` (through ``python -m bot.devrun serve``, which gives it the dev clock)."""
-    return [sys.executable, "-m", "bot.devrun", "serve", "--host", LOOPBACK, "--port", str(port),
+    """``skis-bot serve`` (through ``python -m bot.dev.devrun serve``, which gives it the dev clock)."""
+    return [sys.executable, "-m", "bot.dev.devrun", "serve", "--host", LOOPBACK, "--port", str(port),
             "--clock-file", str(clock_file(data_dir))]
 
 
@@ -347,7 +347,7 @@ def bot_env(data_dir: Path, base: dict[str, str] | None = None, *, initial_roles
 
 
 def proxy_command(listen_port: int, bot_port: int, locale: str) -> list[str]:
-    return [sys.executable, "-m", "bot.devrun", "proxy", "--listen", str(listen_port),
+    return [sys.executable, "-m", "bot.dev.devrun", "proxy", "--listen", str(listen_port),
             "--target", f"http://{LOOPBACK}:{bot_port}", "--locale", locale]
 
 
@@ -673,7 +673,7 @@ def console_command(stack: DevStack, line: str, out: IO[str]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot.devrun",
+    parser = argparse.ArgumentParser(prog="python -m bot.dev.devrun",
                                      description="Run the bot locally with the Microsoft 365 Agents Playground.")
     parser.add_argument("--port", type=int, default=DEFAULT_BOT_PORT, help="the bot's port (default 3978)")
     parser.add_argument("--playground-port", type=int, default=DEFAULT_PLAYGROUND_PORT,
@@ -688,7 +688,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _proxy_main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.devrun proxy")
+    parser = argparse.ArgumentParser(prog="python -m bot.dev.devrun proxy")
     parser.add_argument("--listen", type=int, required=True)
     parser.add_argument("--target", required=True)
     parser.add_argument("--locale", default=DEFAULT_LOCALE)
@@ -699,7 +699,7 @@ def _proxy_main(argv: Sequence[str]) -> int:
 
 def _serve_main(argv: Sequence[str]) -> int:
     """``skis-bot serve`` with the dev clock (the bot child of the stack)."""
-    parser = argparse.ArgumentParser(prog="python -m bot.devrun serve")
+    parser = argparse.ArgumentParser(prog="python -m bot.dev.devrun serve")
     parser.add_argument("--clock-file", type=Path, required=True)
     args, rest = parser.parse_known_args(argv)
     from bot.cli import build_parser, setup_logging
@@ -722,7 +722,7 @@ def parse_when(text: str, tz: ZoneInfo) -> datetime:
 
 def _clock_main(argv: Sequence[str], out: IO[str] = sys.stdout) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.devrun clock",
+        prog="python -m bot.dev.devrun clock",
         description="Show or move the dev-mode bot's clock (make run). It runs on from the time you set.")
     parser.add_argument("when", nargs="?",
                         help="e.g. 2026-11-20T09:05 (network time unless it has an offset), or `now` for the real time")

@@ -10,15 +10,16 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity
 
-from bot import features, install
+from bot import features
 from bot.cards import NETWORK, outgoing, plain_text
 from bot.features import intents as everyday
 from bot.formatting import first_name
 from bot.interruption import interrupts, is_own_command
-from bot.mentions import addressed_to_bot, read_activity
 from bot.messages import locale_of, t
 from bot.routing import Command, card_action, parse_command
 from bot.services import Services
+from bot.teams import install
+from bot.teams.mentions import addressed_to_bot, read_activity
 from bot.turn import TURN_KEY, CardReply, Turn
 from storage.teams_repo import member_key
 

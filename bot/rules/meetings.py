@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.dates import DateQuestion, When, parse_when
-from bot.holidays_se import holiday_name
 from bot.messages import t
+from bot.rules.holidays_se import holiday_name
 from bot.services import Services
 from storage.meetings_repo import CANCELLED, PLANNED, Meeting
 from storage.store import Store

@@ -35,7 +35,7 @@ LOCALIZATION_FILE = "en.json"
 
 SCOPES = ("team", "groupChat", "personal")
 # Resource-specific consent: receive the messages of the team's channels and of the group chat
-# without a mention (the bot reads only answers to its own open questions; see bot/teams_bot.py).
+# without a mention (the bot reads only answers to its own open questions; see bot/teams/bot.py).
 RSC_PERMISSIONS = ("ChannelMessage.Read.Group", "ChatMessage.Read.Chat")
 MAX_COMMANDS = 12  # Teams shows at most 12 commands per scope
 TITLE_MAX = 32

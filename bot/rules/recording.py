@@ -18,11 +18,11 @@ from bot import formatting
 from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when, vague_when
 from bot.formatting import first_name
-from bot.mentions import Mention, read_activity
 from bot.messages import t
-from bot.municipalities import DEFAULT_MUNICIPALITIES
-from bot.municipalities import municipalities as network_municipalities
 from bot.routing import COMMANDS, fold, parse_command
+from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
+from bot.rules.municipalities import municipalities as network_municipalities
+from bot.teams.mentions import Mention, read_activity
 from bot.turn import Turn
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, ActionItem, Owner
 from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
@@ -150,7 +150,7 @@ def meeting_index(store: Store, meeting: Meeting) -> int:
 def reply_text(turn: Turn) -> str:
     """What a person wrote, as plain text, without the bot's @mention, people's as ``@Name``.
 
-    The edge (bot/mentions.read_activity) reads it once per turn; this reads it only for a turn
+    The edge (bot/teams/mentions.read_activity) reads it once per turn; this reads it only for a turn
     that did not pass there. Also sets ``turn.mentions``.
     """
     if turn.text is None:
@@ -672,7 +672,7 @@ def agenda_item_problem(turn: Turn, meeting: Meeting, number: int | None) -> str
     """A question back when ``number`` is not an item on the meeting's agenda; None when it is (or none given)."""
     if number is None:
         return None
-    from bot.agenda import build_agenda  # the agenda module reads check-in questions from here
+    from bot.rules.agenda import build_agenda  # the agenda module reads check-in questions from here
 
     agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
     if agenda.entry(number) is not None:

@@ -104,7 +104,7 @@ def _question(store: Store, meeting: Meeting, kind: str, locale: str) -> tuple[s
     if own and own.strip():
         return (own.strip(),)
     try:  # the check-in feature rotates the network's own questions when none is set
-        from bot.recording import question_for
+        from bot.rules.recording import question_for
     except ImportError:
         return ()
     try:

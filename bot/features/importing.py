@@ -2,7 +2,7 @@
 
 1. `importera [ÅÅÅÅ-MM-DD]` with a file attached (1:1 only; secretary, chair or presidium): the
    bot fetches the file (``bot.importing.download``), reads it exactly as ``skis-bot
-   import-minutes`` does and answers with the preview card (``bot.importing.card``).
+   import-minutes`` does and answers with the preview card (``bot.cards.importing``).
 2. **Importera** on the card: the file is fetched again, must be the same file (its SHA-256 is on
    the card), and is stored for the person's network with the date from the card. Pressing it
    twice, or importing the same file again, changes nothing.
@@ -14,14 +14,14 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from bot.importing.card import preview_card
+from bot.cards.importing import preview_card
 from bot.importing.cli import read_file_data
 from bot.importing.download import MAX_BYTES, DownloadError, attached_file, download
 from bot.importing.extract import Extracted, ExtractError
 from bot.importing.parse import MinutesImport
 from bot.importing.store import StoreImportError, store_import
-from bot.municipalities import municipalities
 from bot.routing import ACTION_IMPORT_CONFIRM
+from bot.rules.municipalities import municipalities
 from bot.turn import CardReply, Turn
 
 ROLES = ("sekreterare", "ordförande", "presidium")

@@ -4,7 +4,7 @@ The SDK's async ConnectorClient sends every reply with msrest's ``AsyncRequestsH
 a blocking ``requests`` call run in the default thread pool. Under load that thread competes
 with the event loop for the GIL, and each reply costs a pool hand-off plus requests' own
 Python overhead; profiling a check-in turn showed it as the largest cost left after the
-client reuse in bot/adapter.py. ``use_aiohttp`` swaps only the client's transport (the last
+client reuse in bot/teams/adapter.py. ``use_aiohttp`` swaps only the client's transport (the last
 stage of its msrest pipeline) for one aiohttp session on the running loop. Everything else is
 the SDK's: its operations, serializers, user-agent and logging policies, error types
 (``ErrorResponseException`` with ``.response.status_code`` and ``.headers``), and its

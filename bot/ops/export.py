@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.municipalities import municipalities_of
+from bot.rules.municipalities import municipalities_of
 from storage.codec import dump_dt
 from storage.store import Store
 from storage.teams_repo import Member, Team
@@ -109,7 +109,7 @@ def build_export(store: Store, *, now: datetime, team_key: str | None = None) ->
 
 def build_ics(store: Store, *, now: datetime, tz: Any, name: str, team_key: str | None = None) -> bytes:
     """The meeting calendar of every team (or one) as iCalendar bytes."""
-    from bot.ical import calendar_ics, team_calendar
+    from bot.ops.ical import calendar_ics, team_calendar
 
     teams = [t for t in store.teams.all_teams(active_only=False) if team_key is None or t.key == team_key]
     if team_key is not None and not teams:

@@ -1,0 +1,1 @@
+"""Development tools: the local stack behind `make run`."""
