@@ -1,6 +1,6 @@
 """The fake Bot Connector the benchmarks reply to, with Teams' rate limits enforced.
 
-It is ``tests.fakes.connector.FakeConnector`` (same routes) with three changes for load:
+It is ``bot.dev.fake_connector.FakeConnector`` (same routes) with three changes for load:
 bodies are read but not kept (a long run would otherwise hold every reply in memory), every
 send is time-stamped, and, when ``enforce`` is on, a send over Teams' limits (more than
 ``per_conversation`` in any second in one conversation, or ``per_app`` in any second overall)
@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.connector import FakeConnector
+from bot.dev.fake_connector import FakeConnector
 
 WINDOW = 1.0  # seconds; Teams' tightest window (7 per second per conversation)
 TEAMS_PER_CONVERSATION = 7

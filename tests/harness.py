@@ -18,9 +18,9 @@ from botbuilder.core import MemoryStorage
 from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.dev.fake_connector import FakeConnector
 from storage.engine import Engine, MemoryEngine
 from storage.store import Store
-from tests.fakes.connector import FakeConnector
 
 BOT_ID = "28:skis-bot"
 TENANT = "b28fdbfd-2b78-4f93-b0f8-8881793f0f8f"

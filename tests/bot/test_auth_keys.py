@@ -18,8 +18,8 @@ from botframework.connector.auth import MicrosoftAppCredentials
 
 from bot.app import SERVICES_KEY
 from bot.config import Settings
+from bot.dev.fake_connector import FakeConnector
 from bot.teams.adapter import signing_keys
-from tests.fakes.connector import FakeConnector
 from tests.fakes.openid import OpenIdServer
 from tests.harness import ANNA, Harness, start_harness, stop_harness
 

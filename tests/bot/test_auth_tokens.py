@@ -9,7 +9,7 @@ from botframework.connector.auth import MicrosoftAppCredentials
 
 from bot.app import SERVICES_KEY
 from bot.config import Settings
-from tests.fakes.connector import FakeConnector
+from bot.dev.fake_connector import FakeConnector
 from tests.fakes.openid import OpenIdServer
 from tests.harness import Harness, start_harness, stop_harness
 

@@ -15,6 +15,7 @@ from msrest.exceptions import HttpOperationError
 
 from bot.app import SERVICES_KEY
 from bot.config import Settings
+from bot.dev.fake_connector import FakeConnector
 from bot.teams.adapter import build_adapter
 from bot.teams.connector_http import AiohttpTransport, _AiohttpSender
 from bot.teams.proactive import (
@@ -28,7 +29,6 @@ from bot.teams.proactive import (
 )
 from storage.engine import MemoryEngine
 from storage.teams_repo import Team, TeamsRepo
-from tests.fakes.connector import FakeConnector
 from tests.harness import ANNA, Harness
 
 

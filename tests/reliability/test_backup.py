@@ -15,13 +15,13 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.dev.fake_connector import FakeConnector
 from bot.ops import backup as backup_mod
 from bot.ops.backup import BackupError, read_backup, restore_backup, write_backup
 from storage.meetings_repo import Meeting
 from storage.store import Store
 from storage.teams_repo import team_partition
 from storage.tinydb_engine import TinyDBEngine, partition_relpath
-from tests.fakes.connector import FakeConnector
 from tests.harness import ANNA, TEAM_ID
 from tests.reliability import activities as act
 from tests.reliability.service import SKIS_BOT, Service, cli_env, run_cli

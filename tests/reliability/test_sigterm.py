@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 
 import pytest
 
+from bot.dev.fake_connector import FakeConnector
 from storage.meetings_repo import Meeting
 from storage.store import Store
 from storage.teams_repo import Team
 from storage.tinydb_engine import TinyDBEngine
-from tests.fakes.connector import FakeConnector
 from tests.harness import ANNA, CHANNEL_ID, TEAM_ID, TENANT
 from tests.reliability import activities as act
 from tests.reliability.service import Service, post_json

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.dev.fake_connector import FakeConnector
 from storage.teams_repo import team_partition
 from storage.tinydb_engine import partition_relpath
-from tests.fakes.connector import FakeConnector
 from tests.harness import ANNA, TEAM_ID
 from tests.reliability import activities as act
 from tests.reliability.service import Service, post_json, run_cli

@@ -14,13 +14,13 @@ import pytest
 from bot.app import SERVICES_KEY
 from bot.cli import main as cli_main
 from bot.config import Settings
+from bot.dev.fake_connector import FakeConnector
 from bot.reminders.admin import ensure_token, remove_token, token_path
 from storage.meetings_repo import Meeting
 from storage.store import Store
 from storage.teams_repo import Member, Team
 from storage.tinydb_engine import TinyDBEngine
 from tests.bot.reminders.conftest import STOCKHOLM
-from tests.fakes.connector import FakeConnector
 from tests.harness import ANNA, CHANNEL_ID, TEAM_ID, TENANT, Harness, start_harness
 
 FRIDAY = datetime.combine(date(2026, 12, 4), time(9), tzinfo=STOCKHOLM).astimezone(UTC)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings
+from bot.dev.fake_connector import FakeConnector
 from bot.teams.adapter import build_adapter
 from bot.teams.proactive import (
     FAILED,
@@ -24,7 +25,6 @@ from bot.teams.proactive import (
 from storage.engine import MemoryEngine
 from storage.teams_repo import TeamsRepo
 from tests.bot.reminders.conftest import TEAM_KEY, member, team
-from tests.fakes.connector import FakeConnector
 
 PETER = member("aad-peter")
 

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import SERVICES_KEY
+from bot.dev.fake_connector import FakeConnector
 from bot.reminders.service import ReminderService
 from bot.routing import ACTION_ACTION_DONE, ACTION_ATTEND_NO, ACTION_ATTEND_YES, ACTION_CHECKIN
 from bot.teams.proactive import RateLimiter
@@ -22,7 +23,6 @@ from storage.tinydb_engine import TinyDBEngine
 from tests.bot.reminders.conftest import STOCKHOLM, local
 from tests.bot.reminders.test_notifier import FakeTime
 from tests.cards_schema import assert_valid_card
-from tests.fakes.connector import FakeConnector
 from tests.harness import ANNA, CHANNEL_ID, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
 
 ANNA_CHAT = f"a:personal-{ANNA.id}"
