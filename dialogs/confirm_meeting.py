@@ -96,10 +96,13 @@ class ConfirmMeetingDialog(ComponentDialog):
         if draft is None or step.result == _RESOLVED:
             await turn.say_key("meetings.confirm_already")
         elif step.result == "yes":
-            _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
+            _meeting, reply = await meeting_ops.store_draft(
+                turn.store, turn.team.key, turn.member, draft, turn.locale,
+                now=turn.now, tz=turn.services.settings.timezone, publish=turn.services.changes.publish,
+            )
             await turn.say(reply)
         else:
-            await turn.say(await meeting_ops.abort_draft(turn.services, turn.team.key, draft, turn.locale))
+            await turn.say(await meeting_ops.abort_draft(turn.store, turn.team.key, draft, turn.locale))
         return await step.end_dialog()
 
 
@@ -110,11 +113,14 @@ class ConfirmMeetingDialog(ComponentDialog):
         elif step.result == "yes":
             replies = []
             for draft in drafts:
-                _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
+                _meeting, reply = await meeting_ops.store_draft(
+                    turn.store, turn.team.key, turn.member, draft, turn.locale,
+                    now=turn.now, tz=turn.services.settings.timezone, publish=turn.services.changes.publish,
+                )
                 replies.append(reply)
             await turn.say("\n\n".join(replies))
         else:
             for draft in drafts:
-                await meeting_ops.abort_draft(turn.services, turn.team.key, draft, turn.locale)
+                await meeting_ops.abort_draft(turn.store, turn.team.key, draft, turn.locale)
             await turn.say_key("meetings.list_aborted", count=len(drafts))
         return await step.end_dialog()

@@ -131,7 +131,10 @@ class NewMeetingDialog(ComponentDialog):
         warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
         if warnings:
             return await step.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
-        _meeting, reply = await meeting_ops.store_draft(turn.services, turn.team.key, turn.member, draft, turn.locale)
+        _meeting, reply = await meeting_ops.store_draft(
+            turn.store, turn.team.key, turn.member, draft, turn.locale,
+            now=turn.now, tz=turn.services.settings.timezone, publish=turn.services.changes.publish,
+        )
         await turn.say(reply)
         return await step.end_dialog()
 

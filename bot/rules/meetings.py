@@ -8,6 +8,10 @@ the same way.
 A new or moved meeting is first a ``Draft`` (plain JSON, so it survives in dialog state and in
 card data). ``warnings`` says what is unusual about it (not a Friday, a holiday or eve, another
 meeting that day); ``apply_draft`` stores it and tells the reminders.
+
+The functions take plain values (the store, the time now, the network's time zone, the member,
+and ``publish``, what tells the reminders of a change), never the service container: a rule is
+the same whether a command, a dialog, a card or a script applies it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,8 +28,8 @@ from zoneinfo import ZoneInfo
 from bot import formatting
 from bot.dates import DateQuestion, When, parse_when
 from bot.messages import t
+from bot.routing import fold
 from bot.rules.holidays_se import holiday_name
-from bot.services import Services
 from storage.meetings_repo import CANCELLED, PLANNED, Meeting
 from storage.store import Store
 from storage.teams_repo import Member
@@ -34,6 +39,10 @@ MEETING_ROLES = ("presidium", "ordförande", "sekreterare")  # create, move, can
 AGENDA_ROLES = ("presidium", "ordförande")  # order, edit, remove agenda items
 ROLE_GIVERS = ("ordförande", "presidium")  # give and take roles, set others' municipality
 PRESENCE_ROLES = ("sekreterare", "ordförande", "presidium")  # record who was present
+
+# Tells the rest of the bot that a record changed: (kind, team_key, record id), as
+# ``bot.services.ChangeFeed.publish`` does; the reminders re-plan from it.
+Publish = Callable[[str, str, str], Awaitable[None]]
 
 FRIDAY = 4
 CREATE = "create"
@@ -162,8 +171,6 @@ def find_meetings(
     """Meetings that ``selector`` names: an id ("20261204"), "nästa", or a date ("4 december").
 
     Cancelled meetings are found by id only; past ones only with ``include_past``."""
-    from bot.routing import fold
-
     text = selector.strip().strip(".,:;")
     if not text:
         return []
@@ -234,11 +241,12 @@ def check_draft(store: Store, team_key: str, draft: Draft, *, now: datetime, tz:
 # --- Storing -------------------------------------------------------------------------------------
 
 
-async def apply_draft(services: Services, team_key: str, member: Member, draft: Draft) -> Meeting | None:
+async def apply_draft(
+    store: Store, team_key: str, member: Member, draft: Draft, *, now: datetime, tz: ZoneInfo, publish: Publish
+) -> Meeting | None:
     """Store a draft (create or move) and tell the reminders; None if it was already answered.
 
     Raises MeetingError when it cannot be stored."""
-    store, tz, now = services.store, services.settings.timezone, services.clock.now()
     if store.meetings.draft_outcome(team_key, draft.token) is not None:
         return None
     check_draft(store, team_key, draft, now=now, tz=tz)
@@ -289,11 +297,11 @@ async def apply_draft(services: Services, team_key: str, member: Member, draft: 
             old, starts_at=starts_at, ends_at=draft.ends_at(tz), location=draft.location, updated_at=now, extra=extra
         )
     store.meetings.save(meeting, draft=draft.token)
-    await services.changes.publish("meeting", team_key, meeting.id)
+    await publish("meeting", team_key, meeting.id)
     return meeting
 
 
-def _cancelled_on(store: Any, team_key: str, starts_at: datetime, tz: Any) -> Meeting | None:
+def _cancelled_on(store: Store, team_key: str, starts_at: datetime, tz: ZoneInfo) -> Meeting | None:
     day = starts_at.astimezone(tz).date()
     for meeting in store.meetings.all(team_key, include_cancelled=True):
         if meeting.cancelled and meeting.starts_at.astimezone(tz).date() == day:
@@ -301,9 +309,8 @@ def _cancelled_on(store: Any, team_key: str, starts_at: datetime, tz: Any) -> Me
     return None
 
 
-async def cancel_meeting(services: Services, meeting: Meeting, member: Member) -> Meeting:
+async def cancel_meeting(store: Store, meeting: Meeting, member: Member, *, now: datetime, publish: Publish) -> Meeting:
     """Mark a meeting cancelled (it stays in the calendar export as CANCELLED) and tell the reminders."""
-    now = services.clock.now()
     extra = {
         **meeting.extra,
         "sequence": int(meeting.extra.get("sequence") or 0) + 1,
@@ -311,8 +318,8 @@ async def cancel_meeting(services: Services, meeting: Meeting, member: Member) -
         "cancelled_by": member.key,
     }
     cancelled = replace(meeting, status=CANCELLED, updated_at=now, extra=extra)
-    services.store.meetings.save(cancelled)
-    await services.changes.publish("meeting", meeting.team_key, meeting.id)
+    store.meetings.save(cancelled)
+    await publish("meeting", meeting.team_key, meeting.id)
     return cancelled
 
 
@@ -366,9 +373,8 @@ def typed_when(start: datetime, end: datetime | None, tz: ZoneInfo) -> str:
     return text
 
 
-def saved_text(services: Services, meeting: Meeting, locale: str, *, before: Meeting | None = None) -> str:
+def saved_text(meeting: Meeting, locale: str, tz: ZoneInfo, *, before: Meeting | None = None) -> str:
     """What the bot says after storing a new or moved meeting: what was stored and how to undo it."""
-    tz = services.settings.timezone
     place = place_suffix(meeting.location, locale)
     if before is None:
         text = t("meetings.created", locale, when=when_text(meeting, tz, locale), place=place, id=meeting.id)
@@ -393,23 +399,25 @@ def confirm_summary(draft: Draft, locale: str) -> str:
     return t(key, locale, when=draft_text(draft, locale), place=place_suffix(draft.location, locale))
 
 
-async def store_draft(services: Services, team_key: str, member: Member, draft: Draft, locale: str) -> tuple[Meeting | None, str]:
+async def store_draft(
+    store: Store, team_key: str, member: Member, draft: Draft, locale: str, *, now: datetime, tz: ZoneInfo, publish: Publish
+) -> tuple[Meeting | None, str]:
     """Store ``draft`` if the person may; returns (meeting or None, the reply to give)."""
     if not member.has_any_role(MEETING_ROLES):
         return None, t("core.role_required", locale, roles=roles_text(locale, MEETING_ROLES))
-    before = services.store.meetings.get(team_key, draft.meeting_id) if draft.op == MOVE and draft.meeting_id else None
+    before = store.meetings.get(team_key, draft.meeting_id) if draft.op == MOVE and draft.meeting_id else None
     try:
-        meeting = await apply_draft(services, team_key, member, draft)
+        meeting = await apply_draft(store, team_key, member, draft, now=now, tz=tz, publish=publish)
     except MeetingError as exc:
         return None, t(exc.key, locale, **exc.params)
     if meeting is None:
         return None, t("meetings.confirm_already", locale)
-    return meeting, saved_text(services, meeting, locale, before=before)
+    return meeting, saved_text(meeting, locale, tz, before=before)
 
 
-async def abort_draft(services: Services, team_key: str, draft: Draft, locale: str) -> str:
+async def abort_draft(store: Store, team_key: str, draft: Draft, locale: str) -> str:
     """Mark the question answered "nej"; returns the reply."""
-    if services.store.meetings.draft_outcome(team_key, draft.token) is not None:
+    if store.meetings.draft_outcome(team_key, draft.token) is not None:
         return t("meetings.confirm_already", locale)
-    services.store.meetings.abort_draft(team_key, draft.token)
+    store.meetings.abort_draft(team_key, draft.token)
     return t("meetings.confirm_aborted" if draft.op == CREATE else "meetings.confirm_aborted_move", locale)

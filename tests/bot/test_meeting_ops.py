@@ -8,11 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.config import Settings
 from bot.dates import DateQuestion, When
 from bot.rules import meetings as ops
-from bot.services import Services
 from storage.engine import MemoryEngine
 from storage.meetings_repo import Meeting
 from storage.store import Store
@@ -33,11 +30,12 @@ class Recorder:
         self.seen.append((kind, team, record))
 
 
-def _services() -> tuple[Services, Recorder]:
-    services = Services(Settings(dev=True), Store(MemoryEngine()), FixedClock(NOW))
-    rec = Recorder()
-    services.changes.subscribe(rec)
-    return services, rec
+def _setup() -> tuple[Store, Recorder]:
+    return Store(MemoryEngine()), Recorder()
+
+
+async def _store(store: Store, member: Member, draft: ops.Draft, rec: Recorder) -> tuple[Meeting | None, str]:
+    return await ops.store_draft(store, TEAM, member, draft, "sv", now=NOW, tz=STHLM, publish=rec)
 
 
 def test_draft_round_trip_and_bad_data():
@@ -70,37 +68,38 @@ def test_warnings(day, expected):
 
 
 async def test_store_move_cancel():
-    services, rec = _services()
+    store, rec = _setup()
     draft = ops.Draft(ops.CREATE, date(2026, 12, 4), time(9), time(12), "Regionens hus")
-    meeting, reply = await ops.store_draft(services, TEAM, CHAIR, draft, "sv")
+    meeting, reply = await _store(store, CHAIR, draft, rec)
     assert meeting is not None and "fredag 4 december 2026 kl. 09.00–12.00" in reply
     # The same draft again (a second "ja", a second click) stores nothing.
-    again, reply = await ops.store_draft(services, TEAM, CHAIR, draft, "sv")
+    again, reply = await _store(store, CHAIR, draft, rec)
     assert again is None and "redan klart" in reply
-    assert len(services.store.meetings.all(TEAM)) == 1
+    assert len(store.meetings.all(TEAM)) == 1
     # Same day: warned.
-    assert any("samma dag" in w for w in ops.warnings(services.store, TEAM, ops.Draft(ops.CREATE, date(2026, 12, 4), time(13)), STHLM))
+    assert any("samma dag" in w for w in ops.warnings(store, TEAM, ops.Draft(ops.CREATE, date(2026, 12, 4), time(13)), STHLM))
     move = ops.move_draft(meeting, When(date(2026, 12, 11)), None, STHLM)
     assert (move.start, move.end, move.location) == (time(9), time(12), "Regionens hus")
-    assert ops.warnings(services.store, TEAM, move, STHLM) == []
-    moved, reply = await ops.store_draft(services, TEAM, CHAIR, move, "sv")
-    assert moved.id == meeting.id and moved.extra["sequence"] == 1 and "förut fredag 4 december" in reply
-    cancelled = await ops.cancel_meeting(services, moved, CHAIR)
+    assert ops.warnings(store, TEAM, move, STHLM) == []
+    moved, reply = await _store(store, CHAIR, move, rec)
+    assert moved is not None and moved.id == meeting.id and moved.extra["sequence"] == 1 and "förut fredag 4 december" in reply
+    cancelled = await ops.cancel_meeting(store, moved, CHAIR, now=NOW, publish=rec)
     assert cancelled.cancelled and cancelled.extra["sequence"] == 2
     assert rec.seen == [("meeting", TEAM, meeting.id)] * 3
     # A cancelled meeting cannot be moved.
-    _none, reply = await ops.store_draft(services, TEAM, CHAIR, ops.move_draft(cancelled, When(date(2026, 12, 18)), None, STHLM), "sv")
+    _none, reply = await _store(store, CHAIR, ops.move_draft(cancelled, When(date(2026, 12, 18)), None, STHLM), rec)
     assert "inställt" in reply
 
 
 async def test_store_refuses_members_and_the_past():
-    services, _rec = _services()
-    _m, reply = await ops.store_draft(services, TEAM, MEMBER, ops.Draft(ops.CREATE, date(2026, 12, 4), time(9)), "sv")
+    store, rec = _setup()
+    _m, reply = await _store(store, MEMBER, ops.Draft(ops.CREATE, date(2026, 12, 4), time(9)), rec)
     assert "presidiet" in reply
     # Older than a year: refused (a held meeting within the year is recorded after "Spara ändå?").
-    _m, reply = await ops.store_draft(services, TEAM, CHAIR, ops.Draft(ops.CREATE, date(2025, 11, 20), time(9)), "sv")
+    _m, reply = await _store(store, CHAIR, ops.Draft(ops.CREATE, date(2025, 11, 20), time(9)), rec)
     assert "redan varit" in reply
-    assert services.store.meetings.all(TEAM) == []
+    assert store.meetings.all(TEAM) == []
+    assert rec.seen == []
 
 
 def test_move_draft_keeps_length_for_a_new_start():

@@ -268,6 +268,10 @@ async def test_the_same_message_delivered_twice_creates_one_meeting(harness):
     token = token_for(SimpleNamespace(id=activity["id"], conversation=SimpleNamespace(id=activity["conversation"]["id"])))
     draft = Draft(CREATE, date(2026, 12, 4), time(9), time(12), token=token)
     member = harness.store.teams.get_member(TEAM, ANNA.aad)
-    meeting, reply = await store_draft(harness.app[SERVICES_KEY], TEAM, member, draft, "sv")
+    services = harness.app[SERVICES_KEY]
+    meeting, reply = await store_draft(
+        harness.store, TEAM, member, draft, "sv",
+        now=services.clock.now(), tz=services.settings.timezone, publish=services.changes.publish,
+    )
     assert meeting is None and "redan klart" in reply
     assert len(harness.store.meetings.all(TEAM)) == 1
