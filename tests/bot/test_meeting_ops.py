@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -125,3 +128,14 @@ def test_find_meetings():
 )
 def test_clean_location(typed, place):
     assert ops.clean_location(typed) == place
+
+
+def test_the_rules_know_neither_the_bot_framework_nor_the_service_container():
+    # A fresh interpreter: what importing the rules pulls in, not what other tests loaded.
+    code = (
+        "import sys, bot.rules.meetings; "
+        "print(sorted(m for m in sys.modules if m.startswith('botbuilder') or m == 'bot.services'))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert result.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
-"""Attendance lists in the network's own formats, and substitutes by mention or name (issue 17 points 5 and 11).
+"""Who a message names (bot/features/people.py): attendance lists in the network's own formats,
+and substitutes by mention or name (issue 17 points 5 and 11).
 
 Checked against the stored presence list, through /api/messages.
 """
