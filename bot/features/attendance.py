@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.cards import meetings as cards
 from bot.dates import When, split_when
-from bot.features import intents as everyday
+from bot.features.intents import absence as propose_absence
 from bot.features.meetings import (
     current_meeting,
     deny,
@@ -127,7 +127,7 @@ async def attend_no(turn: Turn, args: str) -> None:
     if guess is not None and guess.kind == intents.ABSENCE and guess.substitute:
         # "jag kommer inte på fredag, Anna kommer istället" names a substitute: saving only "not
         # coming", with Anna in a note, would lose what was meant. Ask with the exact command.
-        await everyday.absence(turn, guess)
+        await propose_absence(turn, guess)
         return
     meeting, rest = await _attend_meeting(turn, args)
     if meeting is None:
