@@ -13,13 +13,12 @@ How the agenda is built (standing items, follow-ups) is in bot/rules/agenda.py.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from bot.cards import meetings as cards
 from bot.features.meetings import current_meeting, meeting_when, split_selector
 from bot.routing import fold
 from bot.rules import limits
-from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
+from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, Agenda, AgendaEntry, build_agenda
 from bot.rules.meetings import AGENDA_ROLES, roles_text
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
@@ -88,7 +87,7 @@ async def _done_before(turn: Turn, meeting: Meeting) -> bool:
     return True
 
 
-async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Any, Any, str] | None:
+async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Agenda, AgendaEntry, str] | None:
     """(agenda, entry, rest of args) for a numbered item the person may change, else None (after saying why)."""
     m = re.match(r"^\s*(?:nr\.?\s*|nummer\s*)?#?(\d{1,3})\b[\s:.,]*(.*)$", args, re.DOTALL)
     if not m:
