@@ -53,12 +53,8 @@ async def show_agenda(turn: Turn, args: str) -> None:
 
 async def propose_item(turn: Turn, args: str) -> None:
     """`punkt <text>`: anyone puts an item on the next meeting's agenda."""
-    title = " ".join(args.split())
-    if not title:
-        await turn.say_key("meetings.item_usage")
-        return
-    if limits.too_long(title, MAX_ITEM_CHARS):
-        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
+    title = await _item_title(turn, args, "meetings.item_usage")
+    if title is None:
         return
     meeting = current_meeting(turn)
     if meeting is None:
@@ -72,6 +68,18 @@ async def propose_item(turn: Turn, args: str) -> None:
         await turn.say_key("meetings.agenda_already_done")
         return
     await turn.say_key("meetings.item_saved", title=item.title, number=number, when=meeting_when(turn, meeting))
+
+
+async def _item_title(turn: Turn, text: str, usage_key: str) -> str | None:
+    """An item's title as typed (spaces tidied), or None after saying it is missing or too long."""
+    title = " ".join(text.split())
+    if not title:
+        await turn.say_key(usage_key)
+        return None
+    if limits.too_long(title, MAX_ITEM_CHARS):
+        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
+        return None
+    return title
 
 
 async def _done_before(turn: Turn, meeting: Meeting) -> bool:
@@ -151,12 +159,8 @@ async def edit_item(turn: Turn, args: str) -> None:
     if target is None:
         return
     agenda, entry, rest = target
-    title = " ".join(rest.split())
-    if not title:
-        await turn.say_key("meetings.item_edit_usage")
-        return
-    if limits.too_long(title, MAX_ITEM_CHARS):
-        await turn.say_key("meetings.item_too_long", length=limits.length(title), max=MAX_ITEM_CHARS)
+    title = await _item_title(turn, rest, "meetings.item_edit_usage")
+    if title is None:
         return
     params = {"number": entry.number, "title": title, "old": entry.title}
     turn.store.agenda.edit(agenda.meeting, entry.item_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,

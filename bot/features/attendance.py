@@ -141,11 +141,22 @@ async def substitute(turn: Turn, args: str) -> None:
     if meeting is None:
         return
     name = rest.strip(" ,.:")
-    sub_key = None
+    member: Member | None = None
     if turn.mentions:
-        mentioned = turn.mentions[0]
-        member = install.ensure_member(turn.services, turn.team, mentioned)
-        name, sub_key = member.name, member.key
+        member = install.ensure_member(turn.services, turn.team, turn.mentions[0])
+    else:
+        name = name.lstrip("@").strip()
+        if not name:
+            await turn.say_key("meetings.substitute_ask")
+            return
+        # A member written as a plain name is the same person as a mention: the same rule.
+        hits = match_name(name, turn.store.teams.members(turn.team.key))
+        if len(hits) > 1:
+            await turn.say_key("meetings.person_ambiguous", name=name, options=", ".join(m.name for m in hits))
+            return
+        member = hits[0] if hits else None
+    sub_key = None
+    if member is not None:
         if not _same_municipality(turn.member, member):
             await turn.say_key(
                 "meetings.substitute_other_municipality",
@@ -154,27 +165,7 @@ async def substitute(turn: Turn, args: str) -> None:
                 mine=turn.member.municipality,
             )
             return
-    name = name.lstrip("@").strip()
-    if not name:
-        await turn.say_key("meetings.substitute_ask")
-        return
-    if sub_key is None:
-        # A member written as a plain name is the same person as a mention: the same rule.
-        hits = match_name(name, turn.store.teams.members(turn.team.key))
-        if len(hits) > 1:
-            await turn.say_key("meetings.person_ambiguous", name=name, options=", ".join(m.name for m in hits))
-            return
-        if len(hits) == 1:
-            member = hits[0]
-            if not _same_municipality(turn.member, member):
-                await turn.say_key(
-                    "meetings.substitute_other_municipality",
-                    substitute=member.name,
-                    other=member.municipality,
-                    mine=turn.member.municipality,
-                )
-                return
-            name, sub_key = member.name, member.key
+        name, sub_key = member.name, member.key
     await turn.say(await record_attendance(turn, meeting, SUBSTITUTE, substitute=name[:120], substitute_key=sub_key))
 
 
