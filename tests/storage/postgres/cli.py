@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -28,10 +27,3 @@ def run(*args: str, url: str | None, timeout: float = 60) -> subprocess.Complete
     return subprocess.run(command(*args), env=cli_env(url), cwd=REPO, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
-
-async def arun(*args: str, url: str | None) -> tuple[int, str, str]:
-    """``run`` without blocking the event loop."""
-    proc = await asyncio.create_subprocess_exec(*command(*args), env=cli_env(url), cwd=REPO,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
-    return proc.returncode or 0, out.decode(), err.decode()
