@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.ops.backup import data_files
 from storage.actions_repo import ALL, DONE, Owner
 from storage.bot_state import TinyDBBotStorage
@@ -109,36 +110,55 @@ def test_a_database_that_already_holds_records_is_refused_and_left_alone(tmp_pat
     assert asyncio.run(read_back(pg_url)) == migrated
 
 
-def test_a_data_directory_a_service_holds_is_refused_and_nothing_is_created(tmp_path: Path, pg_url: str) -> None:
+def migrate_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str,
+                       data_dir: Path) -> tuple[int, str, str]:
+    """``skis-bot migrate`` in this process (the refusals; the migrations themselves run as a subprocess)."""
+    monkeypatch.setenv("SKIS_DATABASE_URL", url)
+    code = main(["migrate", "--from-data-dir", str(data_dir)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_data_directory_a_service_holds_is_refused_and_nothing_is_created(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = tmp_path / "data"
     build_source(data_dir)
-    with TinyDBEngine(data_dir):  # what `skis-bot serve` holds while it runs
-        result = run("migrate", "--from-data-dir", str(data_dir), url=pg_url)
-    assert result.returncode == 1
-    assert f"a skis-bot process is using {data_dir} (pid {os.getpid()})" in result.stderr
-    assert "stop the service first" in result.stderr
+    with TinyDBEngine(data_dir):  # what `skis-bot serve` holds while it runs (flock: also within one process)
+        code, out, err = migrate_in_process(monkeypatch, capsys, pg_url, data_dir)
+    assert code == 1 and out == ""
+    assert f"a skis-bot process is using {data_dir} (pid {os.getpid()})" in err and "stop the service first" in err
     assert asyncio.run(migrations.status(pg_url)).current == 0  # not even the schema
 
 
-def test_a_damaged_file_stops_the_migration_before_anything_is_written(tmp_path: Path, pg_url: str) -> None:
+def test_a_damaged_file_stops_the_migration_before_anything_is_written(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = tmp_path / "data"
     build_source(data_dir)
     meeting_file = next(p for p in data_files(data_dir) if p.parent.name == "meetings")
     meeting_file.write_bytes(meeting_file.read_bytes()[:50])
-    result = run("migrate", "--from-data-dir", str(data_dir), url=pg_url)
-    assert result.returncode == 1
-    assert "damaged" in result.stderr and "nothing was copied" in result.stderr
+    code, _out, err = migrate_in_process(monkeypatch, capsys, pg_url, data_dir)
+    assert code == 1
+    assert "damaged" in err and str(meeting_file) in err and "nothing was copied" in err
     assert asyncio.run(migrations.status(pg_url)).current == 0  # checked before the database is touched
 
 
 @pytest.mark.parametrize("source", ["missing", "empty"])
-def test_no_data_to_migrate_is_said_plainly(tmp_path: Path, pg_url: str, source: str) -> None:
+def test_no_data_to_migrate_is_said_plainly(tmp_path: Path, pg_url: str, source: str, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = tmp_path / "data"
     if source == "empty":
         data_dir.mkdir()
-    result = run("migrate", "--from-data-dir", str(data_dir), url=pg_url)
-    assert result.returncode == 1 and result.stderr.count("\n") == 1
-    assert ("is not a directory" if source == "missing" else "holds no skis-bot data") in result.stderr
+    code, out, err = migrate_in_process(monkeypatch, capsys, pg_url, data_dir)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert ("is not a directory" if source == "missing" else "holds no skis-bot data") in err
+
+
+def test_without_a_database_url_nothing_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("SKIS_DATABASE_URL", raising=False)
+    assert main(["migrate", "--from-data-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "skis-bot migrate: SKIS_DATABASE_URL is not set; set it to postgresql://user:password@host:5432/dbname\n")
 
 
 def test_on_a_terminal_it_shows_networks_and_records_moved(tmp_path: Path, pg_url: str) -> None:
