@@ -14,9 +14,10 @@ import pytest
 
 from bot.cli import main
 from bot.ops.backup import data_files
+from bot.ops.migrate import hold_source
 from storage.actions_repo import ALL, DONE, Owner
 from storage.bot_state import TinyDBBotStorage
-from storage.engine import Doc
+from storage.engine import DataDirLockedError, Doc
 from storage.meetings_repo import Meeting
 from storage.postgres import migrations
 from storage.postgres.engine import PostgresEngine
@@ -183,3 +184,16 @@ def test_on_a_terminal_it_shows_networks_and_records_moved(tmp_path: Path, pg_ur
     total = len(source_partitions(data_dir))
     assert "\rmoving: 2/2 networks, " in screen and f"({total}/{total} partitions)" in screen
     assert screen.rstrip().splitlines()[-1].startswith(f"Migrated {data_dir} into skis@127.0.0.1:")
+
+
+def test_while_migrate_holds_the_directory_no_service_can_start_on_it(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    build_source(data_dir)
+    with hold_source(data_dir), pytest.raises(DataDirLockedError):
+        TinyDBEngine(data_dir)  # what `skis-bot serve` and `restore` open
+    TinyDBEngine(data_dir).close()  # released afterwards
+    never_served = tmp_path / "copy"
+    never_served.mkdir()
+    with hold_source(never_served):
+        pass
+    assert list(never_served.iterdir()) == []  # the source is only read: no lock file is created
