@@ -28,6 +28,8 @@ _CLI_MODULES: tuple[str, ...] = (
     "bot.ops.privacy",
     "bot.importing.cli",
     "bot.publishing.cli",
+    "bot.ops.db",
+    "bot.ops.migrate",
 )
 
 

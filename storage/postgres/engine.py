@@ -21,6 +21,9 @@ redelivered activity runs once, a reminder is sent once), and ``lead(name)`` hol
 advisory lock on a connection of its own, so exactly one instance at a time does a job (sending
 reminders); when that instance dies its connection closes, the lock is released and another can take
 over.
+
+``load_into_empty`` writes a whole TinyDB data directory's partitions in one transaction, for
+``skis-bot migrate`` (bot/ops/migrate.py).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import logging
 import random
 import zlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -255,6 +258,51 @@ class PostgresEngine:
                         "ON CONFLICT (partition, tbl, key) DO UPDATE SET doc = EXCLUDED.doc",
                         (name, table, key, _dumps(doc)))
 
+    # Moving a data directory in ---------------------------------------------------------------
+    async def load_into_empty(
+        self,
+        names: Sequence[str],
+        tables_of: Callable[[str], Mapping[str, Mapping[str, Doc]]],
+        *,
+        on_partition: Callable[[str, int], None] | None = None,
+    ) -> int:
+        """Write every partition in ``names`` (its tables from ``tables_of(name)``) in ONE transaction,
+        into a database that holds no partition yet; returns the number of documents written.
+
+        For ``skis-bot migrate``: all or nothing, so a migration that fails halfway (a damaged source
+        file, the network) leaves the database empty and can simply be run again. The partitions
+        table is locked against writers for the duration, so a second migration, or a service
+        instance started too early, waits and then finds the database no longer empty.
+        ``on_partition(name, documents)`` is called after each partition is sent (for progress).
+        Raises ``DatabaseNotEmpty`` (nothing written) when any partition exists already."""
+        total = 0
+        try:
+            async with self._pool.connection() as conn:
+                async with conn.transaction():
+                    await conn.execute("LOCK TABLE partitions IN EXCLUSIVE MODE")
+                    row = await (await conn.execute("SELECT count(*) FROM partitions")).fetchone()
+                    if row and row[0]:
+                        raise DatabaseNotEmpty(f"the database already holds {row[0]} partitions")
+                    async with conn.cursor() as cur:
+                        # Partition rows first (documents reference them), each with its own version.
+                        await cur.executemany(
+                            "INSERT INTO partitions (name, version) VALUES (%s, nextval('partition_versions'))",
+                            [(name,) for name in names])
+                        async with cur.copy("COPY documents (partition, tbl, key, doc) FROM STDIN") as copy:
+                            for name in names:
+                                count = 0
+                                for table, docs in tables_of(name).items():
+                                    for key, doc in docs.items():
+                                        _check_names(table, key)
+                                        await copy.write_row((name, table, key, _dumps(normalize_doc(doc))))
+                                        count += 1
+                                total += count
+                                if on_partition is not None:
+                                    on_partition(name, count)
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"could not write the partitions: {exc}") from exc
+        return total
+
     # Shared claims and leadership ----------------------------------------------------------------
     async def claim(self, scope: str, key: str, *, ttl: timedelta) -> bool:
         """True for the first instance to claim ``key`` in ``scope`` (until ``ttl`` has passed)."""
@@ -306,6 +354,10 @@ class PostgresEngine:
             return True
         except (psycopg.Error, PoolTimeout, OSError):
             return False
+
+
+class DatabaseNotEmpty(StorageError):
+    """``load_into_empty`` found partitions already there; nothing was written."""
 
 
 class _NothingStaged(Exception):

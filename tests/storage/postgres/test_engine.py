@@ -10,7 +10,7 @@ import pytest
 
 from storage.engine import StorageError
 from storage.postgres import migrations
-from storage.postgres.engine import PostgresEngine
+from storage.postgres.engine import DatabaseNotEmpty, PostgresEngine
 
 pytestmark = pytest.mark.postgres
 
@@ -168,3 +168,53 @@ async def test_an_unreachable_database_is_a_storage_error(pg_server) -> None:  #
     url = f"postgresql://skis:wrong@127.0.0.1:{pg_server.port}/does_not_exist"
     with pytest.raises(StorageError):
         await PostgresEngine.open(url)
+
+
+# Loading a whole data directory (skis-bot migrate) -------------------------------------------
+
+SOURCE = {
+    "global": {"teams": {"t1": {"key": "t1"}}},
+    "team/t1": {"counters": {"decisions": {"next": 8}}, "members": {"a": {"name": "Åsa"}, "b": {"name": "Bo"}}},
+    "team/t1/meeting/20261204": {"checkins": {"a": {"answer": "Bra\u0000😀"}}, "empty": {}},
+}
+
+
+async def test_load_into_empty_writes_every_partition_in_one_go(pg_engine: PostgresEngine) -> None:
+    seen: list[tuple[str, int]] = []
+    count = await pg_engine.load_into_empty(sorted(SOURCE), SOURCE.__getitem__,
+                                            on_partition=lambda name, n: seen.append((name, n)))
+    assert count == 5 and seen == [("global", 1), ("team/t1", 3), ("team/t1/meeting/20261204", 1)]
+    assert await pg_engine.partition_names() == sorted(SOURCE)
+    for name, tables in SOURCE.items():
+        assert (await pg_engine.read(name)).tables() == {t: d for t, d in tables.items() if d}
+    async with pg_engine.write("team/t1") as tx:  # and the partitions are ordinary ones afterwards
+        tx.put("counters", "decisions", {"next": tx.get("counters", "decisions")["next"] + 1})
+    assert (await pg_engine.read("team/t1")).get("counters", "decisions") == {"next": 9}
+
+
+async def test_a_load_that_fails_halfway_leaves_the_database_empty(pg_engine: PostgresEngine) -> None:
+    def tables_of(name: str) -> dict:
+        if name.startswith("team/t1/meeting/"):
+            raise OSError("the disk went away")
+        return SOURCE[name]
+
+    with pytest.raises(OSError):
+        await pg_engine.load_into_empty(sorted(SOURCE), tables_of)
+    assert await pg_engine.partition_names() == []
+    assert await pg_engine.load_into_empty(sorted(SOURCE), SOURCE.__getitem__) == 5  # and it can be run again
+
+
+async def test_a_database_holding_partitions_is_refused_also_when_two_loads_race(pg_url: str) -> None:
+    a, b = await PostgresEngine.open(pg_url), await PostgresEngine.open(pg_url)
+    try:
+        results = await asyncio.gather(*(e.load_into_empty(sorted(SOURCE), SOURCE.__getitem__) for e in (a, b)),
+                                       return_exceptions=True)
+        assert sorted(map(type, results), key=str) == sorted([int, DatabaseNotEmpty], key=str), results
+        async with a.write("team/t2") as tx:
+            tx.put("t", "k", {})
+        with pytest.raises(DatabaseNotEmpty):
+            await b.load_into_empty(["other"], lambda _name: {"t": {"k": {}}})
+        assert await b.partition_names() == sorted([*SOURCE, "team/t2"])
+    finally:
+        await a.close()
+        await b.close()
