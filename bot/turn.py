@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,14 +13,11 @@ from bot.cards import outgoing
 from bot.messages import t
 from bot.services import Services
 from bot.teams.mentions import Mention
+from bot.text import split_text
 from storage.teams_repo import Member, Team
 
 TURN_KEY = "skis.turn"
 
-# Teams refuses messages over about 28 KB of JSON; stay well below with text split on line
-# breaks, counting both characters and escaped bytes (emoji and Swedish letters cost more than one).
-MAX_TEXT_CHARS = 12000
-MAX_TEXT_BYTES = 20_000
 
 
 @dataclass(frozen=True)
@@ -89,43 +85,3 @@ class Turn:
         self.sent.append(activity)
         response = await self.context.send_activity(activity)
         return response.id if response else None
-
-
-def split_text(text: str, limit: int = MAX_TEXT_CHARS, max_bytes: int = MAX_TEXT_BYTES) -> list[str]:
-    """Split at line breaks into pieces of at most ``limit`` characters and ``max_bytes`` bytes of
-    escaped JSON (a longer line is cut)."""
-    pieces: list[str] = []
-    current, current_size = "", 0
-    for line in text.splitlines(keepends=True) or [""]:
-        size = wire_size(line)
-        if len(current) + len(line) <= limit and current_size + size <= max_bytes:
-            current, current_size = current + line, current_size + size
-            continue
-        if current:
-            pieces.append(current)
-        current, current_size = "", 0
-        while line:
-            size = wire_size(line)
-            if len(line) <= limit and size <= max_bytes:
-                current, current_size = line, size
-                break
-            cut = _fitting_prefix(line, limit, max_bytes)
-            pieces.append(line[:cut])
-            line = line[cut:]
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
-
-
-def wire_size(text: str) -> int:
-    """Bytes ``text`` takes in the activity's JSON (an emoji is 12: ``\\ud83d\\ude00``)."""
-    return len(json.dumps(text)) - 2
-
-
-def _fitting_prefix(line: str, limit: int, max_bytes: int) -> int:
-    size = 0
-    for index, char in enumerate(line[:limit]):
-        size += wire_size(char)
-        if size > max_bytes:
-            return max(index, 1)
-    return min(len(line), limit)

@@ -21,9 +21,10 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from bot import formatting
 from bot.dates import DateQuestion, When, parse_time, recent_past, split_time, split_when, vague_when
-from bot.routing import clean_text, fold, parse_command
+from bot.routing import clean_text, parse_command
 from bot.rules import limits
 from bot.rules import meetings as meeting_ops
+from bot.text import fold
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
 ALL_FIELDS = ("date", "time", "place", "topics")

@@ -17,9 +17,9 @@ from bot.minutes.draft import (
     Upcoming,
     build_draft,
 )
-from bot.routing import fold
 from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_items
 from bot.rules.recording import due_text, owners_text, question_for
+from bot.text import fold
 from storage.attendance_repo import SUBSTITUTE, YES
 from storage.checkins_repo import CHECKIN, CHECKOUT
 from storage.meetings_repo import Meeting
