@@ -17,13 +17,26 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.features import core, importing, meetings, minutes, privacy, publishing, records, reminders
+from bot.features import (
+    action_items,
+    checkins,
+    core,
+    decisions,
+    importing,
+    meetings,
+    minutes,
+    privacy,
+    publishing,
+    reminders,
+)
 from bot.turn import CardReply, Turn
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
-FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy, importing, publishing)
+FEATURES: tuple[ModuleType, ...] = (
+    core, meetings, checkins, action_items, decisions, reminders, minutes, privacy, importing, publishing
+)
 
 
 def command_handlers() -> dict[str, CommandHandler]:

@@ -20,11 +20,10 @@ from bot.importing.download import MAX_BYTES, DownloadError, attached_file, down
 from bot.importing.extract import Extracted, ExtractError
 from bot.importing.parse import MinutesImport
 from bot.importing.store import StoreImportError, store_import
+from bot.roles import IMPORT_ROLES
 from bot.routing import ACTION_IMPORT_CONFIRM
 from bot.rules.municipalities import municipalities
 from bot.turn import CardReply, Turn
-
-ROLES = ("sekreterare", "ordförande", "presidium")
 
 
 def _personal(turn: Turn) -> bool:
@@ -36,7 +35,7 @@ def _refusal(turn: Turn) -> str | None:
     """Why this person cannot import here, or None."""
     if not _personal(turn):
         return turn.t("importing.only_personal")
-    if not turn.has_role(*ROLES):
+    if not turn.has_role(*IMPORT_ROLES):
         return turn.t("importing.not_allowed")
     return None
 

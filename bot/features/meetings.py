@@ -27,6 +27,17 @@ from bot.dates import DateQuestion, When, recent_past, split_time, split_when, v
 from bot.features import intents as everyday
 from bot.formatting import first_name
 from bot.messages import t
+from bot.roles import (
+    AGENDA_ROLES,
+    GIVEN_ROLES,
+    MEETING_ROLES,
+    MEMBER,
+    PRESENCE_ROLES,
+    ROLE_GIVERS,
+    ROLE_NAMES,
+    ROLE_WORDS,
+    roles_text,
+)
 from bot.routing import (
     ACTION_ATTEND_NO,
     ACTION_ATTEND_YES,
@@ -39,15 +50,7 @@ from bot.rules import meetings as meeting_ops
 from bot.rules import municipalities as mun
 from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda
 from bot.rules.attendance import attend_yes_meaning
-from bot.rules.meetings import (
-    AGENDA_ROLES,
-    MEETING_ROLES,
-    PRESENCE_ROLES,
-    ROLE_GIVERS,
-    Draft,
-    MeetingError,
-    roles_text,
-)
+from bot.rules.meetings import Draft, MeetingError
 from bot.teams import install
 from bot.teams.mentions import Mention, read_mentions
 from bot.turn import CardReply, Turn
@@ -58,20 +61,6 @@ from storage.meetings_repo import ONGOING_GRACE, Meeting
 from storage.teams_repo import Member
 
 MAX_ITEM_CHARS = limits.AGENDA_ITEM
-ROLE_NAMES = ("presidium", "ordförande", "sekreterare")
-_ROLE_WORDS = {
-    "presidium": "presidium",
-    "presidiet": "presidium",
-    "presidie": "presidium",
-    "ordforande": "ordförande",
-    "ordforanden": "ordförande",
-    "ordf": "ordförande",
-    "sekreterare": "sekreterare",
-    "sekreteraren": "sekreterare",
-    "sekr": "sekreterare",
-    "medlem": "medlem",
-    "deltagare": "medlem",
-}
 
 
 # --- Small helpers --------------------------------------------------------------------------------
@@ -1024,7 +1013,7 @@ async def set_municipality(turn: Turn, args: str) -> None:
 
 
 def _role_words(roles: frozenset[str], locale: str) -> tuple[str, ...]:
-    return tuple(t(f"meetings.role.{r}", locale) for r in ROLE_NAMES if r in roles)
+    return tuple(t(f"meetings.role.{r}", locale) for r in GIVEN_ROLES if r in roles)
 
 
 async def list_members(turn: Turn, args: str) -> None:
@@ -1070,7 +1059,7 @@ async def set_role(turn: Turn, args: str) -> None:
             removing = removing or folded == "bort"
             continue
         negative = folded.startswith(("-", "−", "–"))
-        role = _ROLE_WORDS.get(folded.lstrip("-−–+"))
+        role = ROLE_WORDS.get(folded.lstrip("-−–+"))
         if role is not None:
             changes.append((not (negative or removing), role))
         elif negative or changes:
@@ -1109,9 +1098,9 @@ async def set_role(turn: Turn, args: str) -> None:
     if not turn.has_role(*ROLE_GIVERS):
         await _deny(turn, ROLE_GIVERS)
         return
-    roles = set(target.roles) | {"medlem"}
+    roles = set(target.roles) | {MEMBER}
     for add, role in changes:
-        if role == "medlem" and not add:
+        if role == MEMBER and not add:
             await turn.say_key("meetings.role_member_always")
             return
         if add:
@@ -1128,7 +1117,7 @@ async def set_role(turn: Turn, args: str) -> None:
 
 
 def _all_role_words(roles: frozenset[str], locale: str) -> list[str]:
-    return [t(f"meetings.role.{r}", locale) for r in ("medlem", *ROLE_NAMES) if r in roles]
+    return [t(f"meetings.role.{r}", locale) for r in ROLE_NAMES if r in roles]
 
 
 def dialogs(services: Any) -> list[Any]:
