@@ -139,7 +139,7 @@ class RecordActionItemDialog(ComponentDialog):
         return await step.replace_dialog(_FLOW, options)
 
 
-def _answers(asking: str, reply: str, ctx: ParseContext) -> bool:
+def _answers(asking: str | None, reply: str, ctx: ParseContext) -> bool:
     """Whether ``uppgift <reply>`` answers the open question: names the network knows as owners
     (members, a municipality, alla), or a due date, rather than a new item."""
     if asking == "owners":

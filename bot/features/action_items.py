@@ -195,7 +195,7 @@ async def my_action_items(turn: Turn, args: str) -> None:
 
 async def action_items_page(turn: Turn, data: dict[str, Any]) -> CardReply:
     """"Visa fler" / "Till början" on the open-items card: the card shows that page instead."""
-    view = data.get("view") if data.get("view") in ("all", "mine") else "all"
+    view = "mine" if data.get("view") == "mine" else "all"
     card = items_card(turn, view, _page_of(data))
     if card is None:
         return CardReply(message=turn.t("records.my_actions_none" if view == "mine" else "records.actions_none"))

@@ -44,7 +44,7 @@ from bot.text import fold, short
 from bot.turn import CardReply, Turn
 from dialogs.checkin import DIALOG_ID as CHECKIN_DIALOG
 from dialogs.checkin import CheckinDialog
-from storage.checkins_repo import CHECKIN, CHECKOUT, KINDS, CheckinAnswer
+from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
 from storage.meetings_repo import Meeting
 from storage.teams_repo import Member, member_key
 
@@ -242,8 +242,11 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
         await turn.say_key("records.question_too_long", length=limits.length(text), limit=QUESTION_LIMIT, **params)
         return
     reset = " ".join(fold(text).split()) in _RESET_WORDS
-    field = "checkin_question" if kind == CHECKIN else "checkout_question"
-    updated = replace(meeting, **{field: None if reset else text}, updated_at=turn.now)
+    own = None if reset else text
+    if kind == CHECKIN:
+        updated = replace(meeting, checkin_question=own, updated_at=turn.now)
+    else:
+        updated = replace(meeting, checkout_question=own, updated_at=turn.now)
     turn.store.meetings.save(updated)
     await turn.services.changes.publish("meeting", turn.team.key, meeting.id)
     question = question_for(turn.store, updated, kind, turn.locale)
@@ -269,7 +272,7 @@ async def checkout_question(turn: Turn, args: str) -> None:
 
 async def checkin_card_answer(turn: Turn, data: dict[str, Any]) -> CardReply:
     """The answer box on a reminder card: stores the answer like `incheckning <svar>`."""
-    kind = data.get("kind") if data.get("kind") in KINDS else CHECKIN
+    kind = CHECKOUT if data.get("kind") == CHECKOUT else CHECKIN
     params = kind_params(kind, turn.locale)
     answer = data.get("answer")
     if not isinstance(answer, str) or not answer.strip():

@@ -137,6 +137,7 @@ async def decision_log(turn: Turn, args: str) -> None:
         rows.append(DecisionRow(d.number, when, d.text, d.agenda_item, d.corrected))
     title = turn.t("records.decision_log_search_title", query=query) if query else turn.t("records.decision_log_title")
     subtitle = turn.t("records.decision_log_page", page=page, pages=pages, count=len(hits))
+    footer: str | None
     if page < pages:
         footer = turn.t("records.decision_log_next", command=escape(f"{base} sida {page + 1}"))
     else:

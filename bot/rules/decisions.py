@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.cards import escape
@@ -18,7 +17,7 @@ from bot.rules.agenda import build_agenda
 from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
 from storage.store import Store
-from storage.teams_repo import Member
+from storage.teams_repo import Member, Team
 
 _AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
 
@@ -36,7 +35,7 @@ def split_agenda_item(text: str) -> tuple[int | None, str]:
     return int(m.group(1)), text[m.end() :].strip()
 
 
-def agenda_item_problem(store: Store, team: Any, meeting: Meeting, number: int | None, tz: ZoneInfo, locale: str) -> str | None:
+def agenda_item_problem(store: Store, team: Team, meeting: Meeting, number: int | None, tz: ZoneInfo, locale: str) -> str | None:
     """A question back when ``number`` is not an item on the meeting's agenda; None when it is (or none given)."""
     if number is None:
         return None
