@@ -26,14 +26,9 @@ from bot.rules.municipalities import municipalities
 from bot.turn import CardReply, Turn
 
 
-def _personal(turn: Turn) -> bool:
-    conversation = turn.activity.conversation
-    return bool(conversation and conversation.conversation_type == "personal")
-
-
 def _refusal(turn: Turn) -> str | None:
     """Why this person cannot import here, or None."""
-    if not _personal(turn):
+    if not turn.in_personal_chat:
         return turn.t("importing.only_personal")
     if not turn.has_role(*IMPORT_ROLES):
         return turn.t("importing.not_allowed")
