@@ -18,7 +18,7 @@ from botbuilder.schema import Activity
 
 from bot.cards import outgoing
 from bot.messages import t
-from bot.roles import roles_text
+from bot.roles import has, roles_text
 from bot.routing import parse_command
 from bot.services import Services
 from bot.teams.mentions import Mention, read_activity
@@ -109,7 +109,8 @@ class Turn:
         return t(key, self.locale, **params)
 
     def has_role(self, *roles: str) -> bool:
-        return self.member.has_any_role(roles)
+        """True if the person holds any of ``roles`` (one of bot/roles.py's permissions)."""
+        return has(self.member, roles)
 
     async def deny(self, roles: tuple[str, ...]) -> None:
         """The polite refusal when the person lacks the role: who may, and how to find them."""
