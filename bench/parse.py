@@ -19,7 +19,7 @@ from bot.reminders import syntax as reminder_syntax
 from bot.routing import parse_command
 from bot.rules import meetings as meeting_ops
 from bot.rules import municipalities, search
-from bot.rules.recording import ParseContext, parse_action_text, parse_due, resolve_owner_list
+from bot.rules.action_items import ParseContext, parse_action_text, parse_due, resolve_owner_list
 from storage.teams_repo import Member
 
 TEAMS_MAX_CHARS = 28_000

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import roles
 from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
 from storage.actions_repo import DONE, MEMBER, Owner
 from storage.meetings_repo import Meeting
@@ -42,7 +43,7 @@ _FIRST = ("Anna", "Peter", "Sofia", "Lars", "Karin", "Johan", "Maria", "Erik", "
 _LAST = ("Gustafsson", "Stark", "Adolfsson", "Karlsson", "Nilsson", "Johansson", "Larsson", "Olsson",
          "Persson", "Svensson", "Lindberg", "Berg", "Holm", "Ek", "Strand")  # fmt: skip
 MUNICIPALITIES = DEFAULT_MUNICIPALITIES
-ROLES = frozenset({"medlem", "presidium", "sekreterare"})
+ROLES = frozenset({roles.MEMBER, roles.PRESIDIUM, roles.SECRETARY})
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def add_network(store: Store, key: str, name: str, members: list[BenchUser], *, 
     store.teams.save_members(key, [
         Member(key=u.aad, teams_id=u.id, name=u.name, aad_object_id=u.aad,
                municipality=MUNICIPALITIES[u.index % len(MUNICIPALITIES)],
-               roles=ROLES | ({"ordförande"} if u.index == 0 else set()), joined_at=at)
+               roles=ROLES | ({roles.CHAIR} if u.index == 0 else set()), joined_at=at)
         for u in members
     ])
     return team

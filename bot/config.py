@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.roles import ROLE_NAMES
 from bot.rules.municipalities import parse_list
 
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
@@ -27,7 +28,6 @@ DEFAULT_SERVICE_URL_ALLOWLIST = (
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MIN_BACKUP_KEY_CHARS = 32
-ROLE_NAMES = ("medlem", "presidium", "ordförande", "sekreterare")
 
 
 class ConfigError(ValueError):

@@ -15,6 +15,7 @@ from babel.dates import format_time as _babel_time
 
 if TYPE_CHECKING:
     from bot.dates import When
+    from storage.meetings_repo import Meeting
 
 DASH = "\u2013"  # en dash, the range sign in both Swedish and English typography
 
@@ -33,6 +34,11 @@ def _loc(locale: str) -> str:
 def format_date(d: date, locale: str = "sv") -> str:
     """Weekday, day, month and year: "fredag 4 december 2026" / "Friday 4 December 2026"."""
     return _babel_date(_as_date(d), _LONG, locale=_loc(locale))
+
+
+def meeting_date(meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> str:
+    """ "fredag 4 december 2026": how a meeting is named in replies about its records."""
+    return format_date(meeting.starts_at.astimezone(tz).date(), locale)
 
 
 def format_day(d: date, locale: str = "sv") -> str:

@@ -8,9 +8,10 @@ input, so they are tested as tables. What each command *does* lives in the featu
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from bot.text import fold
 
 # Command ids -> the words people type (Swedish first, a few English aliases).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -116,12 +117,6 @@ class Command:
 class CardAction:
     verb: str
     data: dict[str, Any]
-
-
-def fold(text: str) -> str:
-    """Case- and diacritic-insensitive form: 'Töreboda' and 'toreboda' fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _words(text: str) -> list[str]:

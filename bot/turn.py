@@ -1,27 +1,33 @@
-"""One user turn as the feature handlers see it: who, where, and how to answer."""
+"""One user turn as the feature handlers see it: who, where, what they wrote, and how to answer.
+
+The message is read once (plain text and @mentions, bot/teams/mentions.read_activity) when the Turn
+is made; handlers and dialogs use ``text``, ``mentions`` and ``command_args`` rather than reading
+the activity again. Permissions are decided in bot/roles.py; ``deny`` is the one polite refusal.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 
 from bot.cards import outgoing
 from bot.messages import t
+from bot.roles import has, roles_text
+from bot.routing import parse_command
 from bot.services import Services
-from bot.teams.mentions import Mention
+from bot.teams.mentions import Mention, read_activity
+from bot.text import split_text
+from storage.store import Store
 from storage.teams_repo import Member, Team
 
 TURN_KEY = "skis.turn"
 
-# Teams refuses messages over about 28 KB of JSON; stay well below with text split on line
-# breaks, counting both characters and escaped bytes (emoji and Swedish letters cost more than one).
-MAX_TEXT_CHARS = 12000
-MAX_TEXT_BYTES = 20_000
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,22 @@ class Turn:
     locale: str
     team: Team
     member: Member
+    # People @mentioned in the message, in order (read with ``text``).
     mentions: list[Mention] = field(default_factory=list)
-    # What the message says as plain text (bot/teams/mentions.read_activity), read once at the edge.
+    # What the message says as plain text, the bot's @mention removed and people's as ``@Name``
+    # (bot/teams/mentions.read_activity); read from the activity when the Turn is made.
     text: str | None = None
     # Replies sent in this turn, in order (the invoke path and tests read them).
     sent: list[Activity] = field(default_factory=list)
+    # The dialog stack of this conversation, set by the edge for text and card turns alike, so any
+    # handler can start a multi-step conversation (begin_dialog).
+    dialogs: DialogContext | None = None
+
+    def __post_init__(self) -> None:
+        if self.text is None:
+            text, mentions = read_activity(self.context.activity)
+            self.text = text
+            self.mentions = self.mentions or mentions
 
     @staticmethod
     def of(context: TurnContext) -> Turn:
@@ -51,7 +68,7 @@ class Turn:
         return context.turn_state[TURN_KEY]
 
     @property
-    def store(self):  # noqa: ANN201 - convenience for handlers
+    def store(self) -> Store:
         return self.services.store
 
     @property
@@ -62,11 +79,52 @@ class Turn:
     def activity(self) -> Activity:
         return self.context.activity
 
+    @property
+    def conversation_id(self) -> str | None:
+        """Where the message was written (kept with records, to point back at it)."""
+        return self.activity.conversation.id if self.activity.conversation else None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The network's time zone (dates people type and read are local)."""
+        return self.services.settings.timezone
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def in_personal_chat(self) -> bool:
+        """True in the person's 1:1 chat with the bot (not a channel or group chat)."""
+        conversation = self.activity.conversation
+        return bool(conversation and conversation.conversation_type == "personal")
+
+    def command_args(self, args: str) -> str:
+        """The arguments of the command this message starts with, people's @mentions kept as
+        ``@Name``; ``args`` when the message is no command (a handler run for a question)."""
+        command = parse_command(self.text)
+        return command.args if command is not None else args
+
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.locale, **params)
 
     def has_role(self, *roles: str) -> bool:
-        return self.member.has_any_role(roles)
+        """True if the person holds any of ``roles`` (one of bot/roles.py's permissions)."""
+        return has(self.member, roles)
+
+    async def deny(self, roles: tuple[str, ...]) -> None:
+        """The polite refusal when the person lacks the role: who may, and how to find them."""
+        await self.say(self.denial(roles))
+
+    def denial(self, roles: tuple[str, ...]) -> str:
+        """``deny``'s words, for a card reply."""
+        return self.t("core.role_required", roles=roles_text(self.locale, roles))
+
+    async def begin_dialog(self, dialog_id: str, options: dict[str, Any]) -> None:
+        """Start a multi-step conversation; its next step waits for the person's next message."""
+        if self.dialogs is None:
+            raise RuntimeError(f"no dialog context on this turn to start {dialog_id!r}")
+        await self.dialogs.begin_dialog(dialog_id, options)
 
     async def say(self, text: str) -> None:
         """Send plain text (markdown), split into several messages if it is too long for Teams."""
@@ -89,43 +147,3 @@ class Turn:
         self.sent.append(activity)
         response = await self.context.send_activity(activity)
         return response.id if response else None
-
-
-def split_text(text: str, limit: int = MAX_TEXT_CHARS, max_bytes: int = MAX_TEXT_BYTES) -> list[str]:
-    """Split at line breaks into pieces of at most ``limit`` characters and ``max_bytes`` bytes of
-    escaped JSON (a longer line is cut)."""
-    pieces: list[str] = []
-    current, current_size = "", 0
-    for line in text.splitlines(keepends=True) or [""]:
-        size = wire_size(line)
-        if len(current) + len(line) <= limit and current_size + size <= max_bytes:
-            current, current_size = current + line, current_size + size
-            continue
-        if current:
-            pieces.append(current)
-        current, current_size = "", 0
-        while line:
-            size = wire_size(line)
-            if len(line) <= limit and size <= max_bytes:
-                current, current_size = line, size
-                break
-            cut = _fitting_prefix(line, limit, max_bytes)
-            pieces.append(line[:cut])
-            line = line[cut:]
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
-
-
-def wire_size(text: str) -> int:
-    """Bytes ``text`` takes in the activity's JSON (an emoji is 12: ``\\ud83d\\ude00``)."""
-    return len(json.dumps(text)) - 2
-
-
-def _fitting_prefix(line: str, limit: int, max_bytes: int) -> int:
-    size = 0
-    for index, char in enumerate(line[:limit]):
-        size += wire_size(char)
-        if size > max_bytes:
-            return max(index, 1)
-    return min(len(line), limit)

@@ -19,16 +19,10 @@ from botbuilder.dialogs import (
 from botbuilder.dialogs.prompts import PromptOptions
 
 from bot.cards import escape
+from bot.formatting import meeting_date
 from bot.routing import parse_command
 from bot.rules import limits
-from bot.rules.recording import (
-    checkin_saved_text,
-    delete_checkin,
-    kind_params,
-    meeting_date,
-    reply_text,
-    save_checkin,
-)
+from bot.rules.checkins import checkin_saved_text, delete_checkin, kind_params, save_checkin
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
 
@@ -57,7 +51,7 @@ class CheckinDialog(ComponentDialog):
         if options.get("hint"):
             text = options["hint"]
         else:
-            when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
+            when = meeting_date(meeting, turn.tz, turn.locale)
             parts = [turn.t("records.checkin_prompt", meeting=when, question=escape(options["question"]), **params)]
             existing = turn.store.checkins.get_answer(turn.team.key, meeting.id, turn.member.key, kind)
             if existing is not None:
@@ -77,10 +71,10 @@ class CheckinDialog(ComponentDialog):
         if meeting is None:
             await turn.say_key("records.meeting_gone")
             return await step.end_dialog()
-        answer = reply_text(turn)
+        answer = turn.text or ""
         command = parse_command(answer)
         if command is not None and command.name == f"{kind}_delete":
-            await turn.say(delete_checkin(turn, meeting, kind))
+            await turn.say(delete_checkin(turn.store, turn.team.key, meeting, turn.member, kind, turn.tz, turn.locale))
             return await step.end_dialog()
         if command is not None and command.name == kind:
             answer = command.args  # they typed the command again, with the answer after it
@@ -90,8 +84,10 @@ class CheckinDialog(ComponentDialog):
         if limits.too_long(answer, limits.CHECKIN_ANSWER):
             hint = turn.t("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER)
             return await step.replace_dialog(_FLOW, {**options, "hint": hint})
-        stored, previous = save_checkin(turn, meeting, kind, answer, question=options["question"])
-        await turn.say(checkin_saved_text(turn, meeting, stored, previous))
+        stored, previous = save_checkin(turn.store, turn.team.key, meeting, turn.member, kind, answer, now=turn.now,
+                                        locale=turn.locale, question=options["question"],
+                                        conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+        await turn.say(checkin_saved_text(turn.member, meeting, stored, previous, turn.tz, turn.locale))
         return await step.end_dialog()
 
 

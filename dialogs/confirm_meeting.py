@@ -15,8 +15,9 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from bot.cards import for_network
 from bot.cards.meetings import confirm_card, notice_card
-from bot.routing import clean_text, fold
+from bot.routing import clean_text
 from bot.rules import meetings as meeting_ops
+from bot.text import fold
 from bot.turn import Turn
 
 YES_WORDS = frozenset({"ja", "j", "japp", "jo", "ja tack", "ja spara", "spara", "spara anda", "ok", "okej", "yes", "y"})

@@ -21,9 +21,11 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from bot import formatting
 from bot.dates import DateQuestion, When, parse_time, recent_past, split_time, split_when, vague_when
-from bot.routing import clean_text, fold, parse_command
+from bot.routing import clean_text, parse_command
 from bot.rules import limits
 from bot.rules import meetings as meeting_ops
+from bot.text import fold
+from bot.turn import Turn
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 
 ALL_FIELDS = ("date", "time", "place", "topics")
@@ -217,11 +219,9 @@ def parse_topics(text: str) -> list[str]:
     return [topic[:300] for topic in topics if topic][:30]
 
 
-def _with_hint(turn: object, text: str) -> str:
-    return f"{text} {turn.t('core.dialog_hint')}"  # type: ignore[attr-defined]
+def _with_hint(turn: Turn, text: str) -> str:
+    return f"{text} {turn.t('core.dialog_hint')}"
 
 
-def _turn(step: object):  # noqa: ANN202 - a WaterfallStepContext or a PromptValidatorContext
-    from bot.turn import Turn
-
-    return Turn.of(step.context)  # type: ignore[attr-defined]
+def _turn(step: WaterfallStepContext | PromptValidatorContext) -> Turn:
+    return Turn.of(step.context)

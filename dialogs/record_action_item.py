@@ -23,7 +23,7 @@ from botbuilder.dialogs.prompts import PromptOptions
 from bot.cards import escape
 from bot.routing import parse_command
 from bot.rules import limits
-from bot.rules.recording import (
+from bot.rules.action_items import (
     Due,
     ParseContext,
     action_saved_text,
@@ -31,7 +31,6 @@ from bot.rules.recording import (
     owners_from_docs,
     parse_action_text,
     parse_due,
-    reply_text,
     resolve_owner_list,
 )
 from bot.turn import Turn
@@ -87,8 +86,8 @@ class RecordActionItemDialog(ComponentDialog):
         asking = step.values.get("asking") or next_missing(options)
         hints = {k: v for k, v in (options.get("hints") or {}).items() if k != asking}
         options = {**options, "hints": hints}
-        reply = reply_text(turn)
-        ctx = ParseContext.of(turn)  # the register is read once per reply
+        reply = turn.text or ""
+        ctx = ParseContext.of(turn.store, turn.team, turn.member, turn.mentions, turn.services.settings, turn.now, turn.locale)
         command = parse_command(reply)
         if command is not None and command.name == "action_item":
             reply = command.args
@@ -140,7 +139,7 @@ class RecordActionItemDialog(ComponentDialog):
         return await step.replace_dialog(_FLOW, options)
 
 
-def _answers(asking: str, reply: str, ctx: ParseContext) -> bool:
+def _answers(asking: str | None, reply: str, ctx: ParseContext) -> bool:
     """Whether ``uppgift <reply>`` answers the open question: names the network knows as owners
     (members, a municipality, alla), or a due date, rather than a new item."""
     if asking == "owners":
@@ -155,6 +154,8 @@ def _due_options(due: Due) -> dict[str, Any]:
 
 async def _finish(step: WaterfallStepContext, turn: Turn, options: dict[str, Any]) -> DialogTurnResult:
     due = Due(date.fromisoformat(options["due"]) if options.get("due") else None, bool(options.get("due_next")))
-    item = await create_action_item(turn, options["title"], owners_from_docs(options["owners"]), due)
-    await turn.say(action_saved_text(turn, item))
+    item = create_action_item(turn.store, turn.team.key, turn.member, options["title"], owners_from_docs(options["owners"]), due,
+                              now=turn.now, tz=turn.tz, conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+    await turn.services.changes.publish("action_item", turn.team.key, item.id)
+    await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale))
     return await step.end_dialog()

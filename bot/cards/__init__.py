@@ -9,9 +9,10 @@ clients that lack it fall back to the same data as an ``Action.Submit``.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from typing import Any
+
+from bot.text import wire_size
 
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -107,11 +108,6 @@ def _stamp(value: Any, network: str) -> Any:
     if stamped.get("type") in _BUTTONS and isinstance(stamped.get("data"), dict):
         stamped["data"] = {**stamped["data"], NETWORK: network}
     return stamped
-
-
-def wire_size(value: Any) -> int:
-    """Bytes ``value`` takes in the activity's JSON (bot.turn.wire_size, for any JSON value)."""
-    return len(json.dumps(value)) - (2 if isinstance(value, str) else 0)
 
 
 def card_size(card: dict[str, Any]) -> int:

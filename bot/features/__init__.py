@@ -18,16 +18,18 @@ from types import ModuleType
 from typing import Any
 
 from bot.features import (
+    action_items,
     agenda,
     attendance,
+    checkins,
     core,
+    decisions,
     importing,
     meetings,
     members,
     minutes,
     privacy,
     publishing,
-    records,
     reminders,
 )
 from bot.turn import CardReply, Turn
@@ -36,7 +38,8 @@ CommandHandler = Callable[[Turn, str], Awaitable[None]]
 CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
 FEATURES: tuple[ModuleType, ...] = (
-    core, meetings, agenda, attendance, members, records, reminders, minutes, privacy, importing, publishing,
+    core, meetings, agenda, attendance, members, checkins, action_items, decisions, reminders, minutes, privacy,
+    importing, publishing,
 )
 
 

@@ -16,10 +16,10 @@ import re
 
 from bot.cards import meetings as cards
 from bot.features.meetings import current_meeting, meeting_when, split_selector
+from bot.roles import AGENDA_ROLES, roles_text
 from bot.routing import fold
 from bot.rules import limits
 from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, Agenda, AgendaEntry, build_agenda
-from bot.rules.meetings import AGENDA_ROLES, roles_text
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
 

@@ -26,12 +26,12 @@ from bot.features.meetings import (
 )
 from bot.features.people import MAX_PEOPLE, TooManyNames, match_name, resolve_people
 from bot.formatting import first_name
+from bot.roles import PRESENCE_ROLES
 from bot.routing import ACTION_ATTEND_NO, ACTION_ATTEND_YES
 from bot.rules import intents
 from bot.rules import meetings as meeting_ops
 from bot.rules import municipalities as mun
 from bot.rules.attendance import attend_yes_meaning
-from bot.rules.meetings import PRESENCE_ROLES
 from bot.teams import install
 from bot.turn import CardReply, Turn
 from storage.attendance_repo import NO, SUBSTITUTE, YES, AttendanceAnswer, Presence, guest_key

@@ -20,23 +20,17 @@ from bot.importing.download import MAX_BYTES, DownloadError, attached_file, down
 from bot.importing.extract import Extracted, ExtractError
 from bot.importing.parse import MinutesImport
 from bot.importing.store import StoreImportError, store_import
+from bot.roles import IMPORT_ROLES
 from bot.routing import ACTION_IMPORT_CONFIRM
 from bot.rules.municipalities import municipalities
 from bot.turn import CardReply, Turn
 
-ROLES = ("sekreterare", "ordförande", "presidium")
-
-
-def _personal(turn: Turn) -> bool:
-    conversation = turn.activity.conversation
-    return bool(conversation and conversation.conversation_type == "personal")
-
 
 def _refusal(turn: Turn) -> str | None:
     """Why this person cannot import here, or None."""
-    if not _personal(turn):
+    if not turn.in_personal_chat:
         return turn.t("importing.only_personal")
-    if not turn.has_role(*ROLES):
+    if not turn.has_role(*IMPORT_ROLES):
         return turn.t("importing.not_allowed")
     return None
 

@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable
 from bot.dates import When, parse_when, split_when
 from bot.features.meetings import meeting_when, network_today, network_tz
 from bot.formatting import first_name, format_date_short
+from bot.roles import CHAIR, MEETING_ROLES, PRESIDIUM, roles_text
 from bot.rules import intents
 from bot.rules import meetings as meeting_ops
 from bot.rules import municipalities as mun
 from bot.rules.intents import Intent
-from bot.rules.meetings import MEETING_ROLES, roles_text
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
 
@@ -55,7 +55,7 @@ async def answer(turn: Turn, text: str, commands: dict[str, Handler]) -> bool:
     elif intent.kind == intents.THANKS:
         await turn.say_key("intents.thanks")
     elif intent.kind == intents.WHO_ROLE:
-        await turn.say(_role_holders(turn, intent.role or "ordförande"))
+        await turn.say(_role_holders(turn, intent.role or CHAIR))
     elif intent.kind == intents.MOVE_MEETING:
         await _move(turn, intent)
     elif intent.kind == intents.PLAN_MEETING:
@@ -77,7 +77,7 @@ def _role_holders(turn: Turn, role: str) -> str:
         text = turn.t("intents.role_none", role=word)
     else:
         names = _and_list(turn, [_name_and_place(m.name, m.municipality) for m in holders])
-        if role == "presidium":
+        if role == PRESIDIUM:
             text = turn.t("intents.role_presidium", names=names)
         else:
             text = turn.t("intents.role_holders", role=turn.t(f"intents.role_label.{role}"), names=names)

@@ -23,10 +23,11 @@ from zoneinfo import ZoneInfo
 from bot.cards import escape
 from bot.cards import meetings as cards
 from bot.dates import DateQuestion, When, recent_past, split_time, split_when, vague_when
+from bot.roles import MEETING_ROLES, roles_text
 from bot.routing import ACTION_MEETING_ABORT, ACTION_MEETING_CONFIRM
 from bot.rules import limits
 from bot.rules import meetings as meeting_ops
-from bot.rules.meetings import MEETING_ROLES, Draft, MeetingError, roles_text
+from bot.rules.meetings import Draft, MeetingError
 from bot.turn import CardReply, Turn
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 from dialogs.new_meeting import NewMeetingDialog

@@ -16,30 +16,12 @@ from bot.cards import meetings as cards
 from bot.features.meetings import deny
 from bot.features.people import match_name
 from bot.messages import t
+from bot.roles import GIVEN_ROLES, MEMBER, ROLE_GIVERS, ROLE_NAMES, ROLE_WORDS
 from bot.routing import fold
 from bot.rules import municipalities as mun
-from bot.rules.meetings import ROLE_GIVERS
 from bot.teams import install
 from bot.turn import Turn
 from storage.teams_repo import Member
-
-# The roles shown on the member card and in `roll` replies, in this order ("medlem" is everyone's).
-ROLE_NAMES = ("presidium", "ordförande", "sekreterare")
-# What people type for a role in `roll` (folded): the role it means.
-_ROLE_WORDS = {
-    "presidium": "presidium",
-    "presidiet": "presidium",
-    "presidie": "presidium",
-    "ordforande": "ordförande",
-    "ordforanden": "ordförande",
-    "ordf": "ordförande",
-    "sekreterare": "sekreterare",
-    "sekreteraren": "sekreterare",
-    "sekr": "sekreterare",
-    "medlem": "medlem",
-    "deltagare": "medlem",
-}
-
 
 # --- Municipality, members, roles -----------------------------------------------------------------
 
@@ -85,7 +67,7 @@ async def set_municipality(turn: Turn, args: str) -> None:
 
 
 def _role_words(roles: frozenset[str], locale: str) -> tuple[str, ...]:
-    return tuple(t(f"meetings.role.{r}", locale) for r in ROLE_NAMES if r in roles)
+    return tuple(t(f"meetings.role.{r}", locale) for r in GIVEN_ROLES if r in roles)
 
 
 async def list_members(turn: Turn, args: str) -> None:
@@ -131,7 +113,7 @@ async def set_role(turn: Turn, args: str) -> None:
             removing = removing or folded == "bort"
             continue
         negative = folded.startswith(("-", "−", "–"))
-        role = _ROLE_WORDS.get(folded.lstrip("-−–+"))
+        role = ROLE_WORDS.get(folded.lstrip("-−–+"))
         if role is not None:
             changes.append((not (negative or removing), role))
         elif negative or changes:
@@ -170,9 +152,9 @@ async def set_role(turn: Turn, args: str) -> None:
     if not turn.has_role(*ROLE_GIVERS):
         await deny(turn, ROLE_GIVERS)
         return
-    roles = set(target.roles) | {"medlem"}
+    roles = set(target.roles) | {MEMBER}
     for add, role in changes:
-        if role == "medlem" and not add:
+        if role == MEMBER and not add:
             await turn.say_key("meetings.role_member_always")
             return
         if add:
@@ -189,7 +171,7 @@ async def set_role(turn: Turn, args: str) -> None:
 
 
 def _all_role_words(roles: frozenset[str], locale: str) -> list[str]:
-    return [t(f"meetings.role.{r}", locale) for r in ("medlem", *ROLE_NAMES) if r in roles]
+    return [t(f"meetings.role.{r}", locale) for r in ROLE_NAMES if r in roles]
 
 
 COMMANDS = {

@@ -27,6 +27,7 @@ from bot.dates import DateQuestion, When, parse_when
 from bot.messages import t
 from bot.minutes import sources
 from bot.minutes.draft import Publication, apply_edits, edit_fields, field_value, merge_edits
+from bot.roles import CHAIR, MINUTES_DRAFT_ROLES, MINUTES_SETTING_ROLES, PRESIDIUM, SECRETARY
 from bot.routing import (
     ACTION_MINUTES_APPROVE,
     ACTION_MINUTES_CORRECT,
@@ -55,11 +56,6 @@ from storage.teams_repo import Member, Team
 
 log = logging.getLogger(__name__)
 
-SECRETARY = "sekreterare"
-CHAIR = "ordförande"
-PRESIDIUM = "presidium"
-DRAFT_ROLES = (SECRETARY, CHAIR, PRESIDIUM)  # may open the draft with `protokoll`
-SETTING_ROLES = (PRESIDIUM, CHAIR)  # may switch justering on and off
 COSIGN_SETTING = "minutes_cosign"  # team setting: the chair co-signs confirmed minutes (justering)
 NETWORK_NAME_LIMIT = 200  # characters; a heading, not a paragraph
 
@@ -246,7 +242,7 @@ async def minutes_command(turn: Turn, args: str) -> None:
     if meeting is None:
         return
     services, team = turn.services, turn.team
-    if not turn.has_role(*DRAFT_ROLES):
+    if not turn.has_role(*MINUTES_DRAFT_ROLES):
         latest = services.store.minutes.latest(team.key, meeting.id)
         if latest is None:
             await turn.say_key("minutes.not_allowed")
@@ -281,7 +277,7 @@ async def _cosign_setting(turn: Turn, rest: str) -> None:
     if value not in _ON and value not in _OFF:
         await turn.say_key("minutes.cosign_setting_usage", state=state)
         return
-    if not turn.has_role(*SETTING_ROLES):
+    if not turn.has_role(*MINUTES_SETTING_ROLES):
         await turn.say_key("minutes.only_presidium_setting")
         return
     on = value in _ON
@@ -298,7 +294,7 @@ async def _network_name_setting(turn: Turn, rest: str) -> None:
     if not name:
         await turn.say_key("minutes.network_name_usage", name=escape(current))
         return
-    if not turn.has_role(*SETTING_ROLES):
+    if not turn.has_role(*MINUTES_SETTING_ROLES):
         await turn.say_key("minutes.only_presidium_network_name")
         return
     if len(name) > NETWORK_NAME_LIMIT:

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot.publishing import report, roster
 from bot.publishing.site import Archive, content_type
+from bot.roles import PUBLISHING_ROLES
 from bot.teams import install
 from bot.turn import Turn
 
@@ -72,7 +73,6 @@ def routes(services: Any) -> list[web.RouteDef]:
 
 # Teams commands ------------------------------------------------------------------------------
 
-LIST_ROLES = ("presidium", "ordförande")
 
 
 def _year(turn: Turn, args: str) -> int | None:
@@ -85,7 +85,7 @@ def _year(turn: Turn, args: str) -> int | None:
 
 async def member_list(turn: Turn, args: str) -> None:
     """`medlemslista [år]`: the presidium gets the register with email and the year's meeting dates, to send to the region."""
-    if not turn.has_role(*LIST_ROLES):
+    if not turn.has_role(*PUBLISHING_ROLES):
         await turn.say_key("publishing.roster_only_presidium")
         return
     year = _year(turn, args)
@@ -137,7 +137,7 @@ async def mandate(turn: Turn, rest: str) -> None:
 
 async def yearly_report(turn: Turn, args: str) -> None:
     """`årsrapport [år]`: the presidium and the chair get the year's report (meetings, attendance, decisions, items, mandate)."""
-    if not turn.has_role(*LIST_ROLES):
+    if not turn.has_role(*PUBLISHING_ROLES):
         await turn.say_key("publishing.report_only_presidium")
         return
     first, _, rest = args.strip().partition(" ")

@@ -18,6 +18,7 @@ from bot.reminders import admin
 from bot.reminders.schedule import channel_order_problem
 from bot.reminders.service import EXTRAS_KEY, build_service, service_of
 from bot.reminders.syntax import MAX_DAYS, Change, Problem, parse
+from bot.roles import REMINDER_CHANGE_ROLES
 from bot.turn import Turn
 from storage.reminders_repo import (
     ACTION_DUE,
@@ -35,7 +36,6 @@ from storage.reminders_repo import (
 
 log = logging.getLogger(__name__)
 
-CHANGE_ROLES = ("presidium", "ordförande")
 SETTINGS_CHANGED = "reminder_settings"
 
 
@@ -100,7 +100,7 @@ async def reminders(turn: Turn, args: str) -> None:
     if isinstance(parsed, Problem):
         await turn.say(_problem_text(turn, parsed))
         return
-    if not turn.has_role(*CHANGE_ROLES):
+    if not turn.has_role(*REMINDER_CHANGE_ROLES):
         roles = f"{turn.t('core.role.presidium')} {turn.t('core.or')} {turn.t('core.role.ordförande')}"
         await turn.say_key("core.role_required", roles=roles)
         return

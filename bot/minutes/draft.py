@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.messages import t
-from bot.rules.recording import due_text, owners_text
+from bot.rules.action_items import due_text, owners_text
 from storage.actions_repo import DONE, ActionItem
 from storage.checkins_repo import CheckinAnswer
 from storage.decisions_repo import Decision

@@ -6,6 +6,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import roles
 from bot.messages import t
 from bot.minutes.draft import (
     CHAIR,
@@ -17,9 +18,10 @@ from bot.minutes.draft import (
     Upcoming,
     build_draft,
 )
-from bot.routing import fold
+from bot.rules.action_items import due_text, owners_text
 from bot.rules.agenda import FOLLOW_UP, ITEM, STANDING, build_agenda, follow_up_items
-from bot.rules.recording import due_text, owners_text, question_for
+from bot.rules.checkins import question_for
+from bot.text import fold
 from storage.attendance_repo import SUBSTITUTE, YES
 from storage.checkins_repo import CHECKIN, CHECKOUT
 from storage.meetings_repo import Meeting
@@ -30,7 +32,7 @@ UPCOMING_SHOWN = 4  # as many as the network plans ahead: a term
 # The team setting that names the network in its minutes' heading ("Nätverket Utvecklingsledare,
 # Skolutveckling i Skaraborg, SKIS"); without it, the Teams team's name.
 NETWORK_NAME_SETTING = "network_name"
-_OFFICER_ROLES = ((CHAIR, "ordförande"), (SECRETARY, "sekreterare"))
+_OFFICER_ROLES = ((CHAIR, roles.CHAIR), (SECRETARY, roles.SECRETARY))
 
 
 def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> DraftSources:

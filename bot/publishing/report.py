@@ -24,7 +24,7 @@ from bot import formatting
 from bot.messages import t
 from bot.routing import fold
 from bot.rules import municipalities as mun
-from bot.rules.recording import due_text, owners_text
+from bot.rules.action_items import due_text, owners_text
 from storage.store import Store
 from storage.teams_repo import Team
 

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.messages import t
+from bot.roles import CHAIR, MEMBER, PRESIDIUM, SECRETARY
 from bot.rules import municipalities as mun
 from storage.store import Store
 from storage.teams_repo import Team
 
 FORMATS = ("csv", "xlsx", "md")
-ROLE_ORDER = ("ordförande", "presidium", "sekreterare", "medlem")
+ROLE_ORDER = (CHAIR, PRESIDIUM, SECRETARY, MEMBER)
 REGION_ADDRESS = "utbildning@skaraborg.se"
 
 
@@ -50,7 +51,7 @@ class Roster:
 
 def role_text(roles: frozenset[str], locale: str = "sv") -> str:
     """ "ordförande, presidium"; "medlem" only for those who hold no other role."""
-    held = [r for r in ROLE_ORDER if r in roles and r != "medlem"] or ["medlem"]
+    held = [r for r in ROLE_ORDER if r in roles and r != MEMBER] or [MEMBER]
     return ", ".join(t(f"meetings.role.{r}", locale) for r in held)
 
 

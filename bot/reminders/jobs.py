@@ -42,7 +42,9 @@ from bot.reminders.schedule import (
     next_due_at,
     upcoming_reminders,
 )
+from bot.rules.action_items import due_text, owners_text
 from bot.rules.agenda import ITEM, build_agenda
+from bot.rules.checkins import checkin_overview, question_for
 from bot.rules.municipalities import municipalities, municipalities_of, represented
 from bot.teams.proactive import FAILED, Delivery, Notifier, Outgoing
 from storage.actions_repo import ActionItem
@@ -376,10 +378,6 @@ class ReminderRunner:
         return [AgendaLine(e.number, e.title, e.proposed_by_name if e.kind == ITEM else "") for e in agenda.entries]
 
     def checkin_question(self, meeting: Meeting) -> str | None:
-        try:
-            from bot.rules.recording import question_for
-        except ImportError:  # no check-in feature: the card has no answer box
-            return meeting.checkin_question
         return question_for(self.store, meeting, "checkin", self.locale)
 
     def coming(self, team: Team, meeting: Meeting) -> list[str]:
@@ -411,8 +409,6 @@ class ReminderRunner:
         members = store.teams.members(team.key)
         question = self.checkin_question(meeting)
         answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
-        from bot.rules.recording import checkin_overview
-
         overview = checkin_overview(store, team.key, meeting.id)
         answered = tuple(member.name if member else answer.member_name for answer, member in overview.answered)
         # Whoever said they are not coming is not expected to check in.
@@ -477,8 +473,6 @@ class ReminderRunner:
         )
 
     def action_line(self, item: ActionItem, *, overdue: bool) -> ActionLine:
-        from bot.rules.recording import due_text, owners_text
-
         return ActionLine(item.number, item.title, owners_text(item.owners, self.locale), due_text(item, self.tz, self.locale), overdue,
                           id=item.id)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.roles import CHAIR, DIGEST_ROLES, SECRETARY
 from bot.rules.municipalities import municipalities_of
 from storage.actions_repo import ALL, ActionItem
 from storage.meetings_repo import Meeting
@@ -44,9 +45,6 @@ from storage.teams_repo import Member, Team
 
 CHANNEL = "channel"  # the target of channel reminders; other targets are member keys
 
-PRESIDIUM_ROLES = frozenset({"presidium", "ordförande"})
-SECRETARY_ROLE = "sekreterare"
-CHAIR_ROLE = "ordförande"
 
 # The order reminders due at the same instant go out in: the channel first.
 KIND_ORDER = (MEETING_WEEK, MEETING_DAY, DIGEST, MINUTES, ACTION_DUE, ACTION_OVERDUE, ROSTER)
@@ -120,13 +118,13 @@ def working_day_after(day: date) -> date:
 # Targets -----------------------------------------------------------------------------------------
 def presidium(members: tuple[Member, ...] | list[Member]) -> list[Member]:
     """Active presidium members and the chair: who gets the digest."""
-    return [m for m in members if m.active and m.has_any_role(PRESIDIUM_ROLES)]
+    return [m for m in members if m.active and m.has_any_role(DIGEST_ROLES)]
 
 
 def secretaries(members: tuple[Member, ...] | list[Member]) -> list[Member]:
     """Who writes the minutes: the secretaries, or the chair when nobody holds that role."""
-    found = [m for m in members if m.active and SECRETARY_ROLE in m.roles]
-    return found or [m for m in members if m.active and CHAIR_ROLE in m.roles]
+    found = [m for m in members if m.active and SECRETARY in m.roles]
+    return found or [m for m in members if m.active and CHAIR in m.roles]
 
 
 def item_owners(item: ActionItem, members: tuple[Member, ...] | list[Member], *, include_all: bool = True) -> list[Member]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.messages import t
+from bot.rules.checkins import question_for
 from storage.meetings_repo import Meeting
 from storage.store import Store
 
@@ -103,11 +104,7 @@ def _question(store: Store, meeting: Meeting, kind: str, locale: str) -> tuple[s
     own = meeting.checkin_question if kind == "checkin" else meeting.checkout_question
     if own and own.strip():
         return (own.strip(),)
-    try:  # the check-in feature rotates the network's own questions when none is set
-        from bot.rules.recording import question_for
-    except ImportError:
-        return ()
-    try:
+    try:  # the network's own questions rotate when the meeting has none
         return (question_for(store, meeting, kind, locale),)
     except Exception:  # a missing question must never hide the agenda
         return ()

@@ -7,7 +7,7 @@ silently become a yes.
 
 from __future__ import annotations
 
-from bot.routing import fold
+from bot.text import fold
 from storage.attendance_repo import NO, YES
 
 # What may follow `kommer` (after a date) and still plainly mean yes, folded.

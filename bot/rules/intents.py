@@ -17,7 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from bot.routing import COMMANDS, fold
+from bot.roles import CHAIR, PRESIDIUM, SECRETARY
+from bot.routing import COMMANDS
+from bot.text import fold
 
 # Read-only intents: answered at once.
 GREETING = "greeting"
@@ -117,13 +119,13 @@ _AGENDA_PHRASE = re.compile(r"\b(?:vad\s+(?:ska|skall)\s+vi\s+(?:prata|ta\s+upp|
 _AGENDA_CHANGE = re.compile(r"\b(?:lagg\w*\s+till|lagg\w*\s+upp|foresl\w*|ta\s+bort|andra|stryk\w*|lagg\w*\s+in)\b")
 
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
-    "ordförande": ("ordforande", "ordforanden", "ordf", "chair", "ordforandeskapet"),
-    "sekreterare": ("sekreterare", "sekreteraren", "sekr", "secretary"),
-    "presidium": ("presidiet", "presidium", "presidie", "presidiets"),
+    CHAIR: ("ordforande", "ordforanden", "ordf", "chair", "ordforandeskapet"),
+    SECRETARY: ("sekreterare", "sekreteraren", "sekr", "secretary"),
+    PRESIDIUM: ("presidiet", "presidium", "presidie", "presidiets"),
 }
 _ROLE_DEEDS = (
-    (re.compile(r"\bvem\s+(?:skriver|for|tar)\s+(?:protokoll\w*|minnesanteckning\w*|anteckning\w*)"), "sekreterare"),
-    (re.compile(r"\bvem\s+(?:leder|haller\s+i)\s+(?:motet|motena|natverket)"), "ordförande"),
+    (re.compile(r"\bvem\s+(?:skriver|for|tar)\s+(?:protokoll\w*|minnesanteckning\w*|anteckning\w*)"), SECRETARY),
+    (re.compile(r"\bvem\s+(?:leder|haller\s+i)\s+(?:motet|motena|natverket)"), CHAIR),
 )
 _WHO = re.compile(r"^(?:och\s+)?(?:vem|vilka|vilken|who|vem\s+ar\s+det\s+som)\b")
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 
 from bot.messages import t
-from bot.turn import wire_size
+from bot.text import wire_size
 
 CHECKIN_ANSWER = 2000  # a check-in or check-out answer
 ACTION_TITLE = 300  # what an action item is about

@@ -28,17 +28,12 @@ from zoneinfo import ZoneInfo
 from bot import formatting
 from bot.dates import DateQuestion, When, parse_when
 from bot.messages import t
+from bot.roles import MEETING_ROLES, roles_text
 from bot.routing import fold
 from bot.rules.holidays_se import holiday_name
 from storage.meetings_repo import CANCELLED, PLANNED, Meeting
 from storage.store import Store
 from storage.teams_repo import Member
-
-# Who may do what (checked on the server for text and card alike).
-MEETING_ROLES = ("presidium", "ordförande", "sekreterare")  # create, move, cancel meetings
-AGENDA_ROLES = ("presidium", "ordförande")  # order, edit, remove agenda items
-ROLE_GIVERS = ("ordförande", "presidium")  # give and take roles, set others' municipality
-PRESENCE_ROLES = ("sekreterare", "ordförande", "presidium")  # record who was present
 
 # Tells the rest of the bot that a record changed: (kind, team_key, record id), as
 # ``bot.services.ChangeFeed.publish`` does; the reminders re-plan from it.
@@ -349,14 +344,6 @@ def move_draft(meeting: Meeting, when: When | None, location: str | None, tz: Zo
 
 
 # --- Replies (shared by the command, the dialogs and the card buttons) ------------------------------
-
-
-def roles_text(locale: str, roles: tuple[str, ...]) -> str:
-    """ "presidiet, ordföranden eller sekreteraren" """
-    names = [t(f"core.role.{r}", locale) for r in roles]
-    if len(names) == 1:
-        return names[0]
-    return f"{', '.join(names[:-1])} {t('core.or', locale)} {names[-1]}"
 
 
 def place_suffix(location: str | None, locale: str) -> str:

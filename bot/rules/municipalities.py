@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.routing import fold
+from bot.text import fold
 
 DEFAULT_MUNICIPALITIES: tuple[str, ...] = (
     "Essunga",

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from bot.routing import fold
+from bot.text import fold
 
 T = TypeVar("T")
 

@@ -135,6 +135,7 @@ class SkisBot(TeamsActivityHandler):
             await self._not_understood(turn, text)
             return
         turn.context.turn_state["skis.dialog_context"] = dialog_context
+        turn.dialogs = dialog_context
         await handler(turn, command.args)
         if question_open:
             await turn.say_key("core.question_still_open")

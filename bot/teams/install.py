@@ -9,12 +9,12 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
+from bot.roles import FOUNDER_ROLES, MEMBER
 from bot.services import Services
 from storage.teams_repo import Member, Team, member_key
 
 log = logging.getLogger(__name__)
 
-FOUNDER_ROLES = frozenset({"medlem", "presidium", "ordförande"})
 
 
 def team_identity(activity: Any) -> tuple[str, str, str]:
@@ -76,7 +76,7 @@ def conversation_ref(activity: Any) -> dict[str, Any]:
 
 def _initial_roles(services: Services, aad_object_id: str | None) -> frozenset[str]:
     extra = services.settings.initial_roles.get(aad_object_id or "", frozenset())
-    return frozenset({"medlem"}) | extra
+    return frozenset({MEMBER}) | extra
 
 
 def ensure_team(services: Services, activity: Any, *, installer: Any | None = None) -> Team:

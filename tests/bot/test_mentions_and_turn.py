@@ -5,7 +5,7 @@ import json
 from botbuilder.schema import Activity
 
 from bot.teams.mentions import Mention, read_mentions
-from bot.turn import split_text
+from bot.text import split_text
 
 
 def test_bot_mention_removed_people_kept() -> None:

@@ -11,16 +11,10 @@ from bot.dates import DateQuestion, When, parse_time, parse_when, split_when
 from bot.reminders import syntax
 from bot.routing import Command, clean_text, parse_command
 from bot.rules import intents, municipalities, search
-from bot.rules.recording import (
-    ActionDraft,
-    Due,
-    ParseContext,
-    parse_action_text,
-    parse_due,
-    parse_number,
-    split_agenda_item,
-)
+from bot.rules.action_items import ActionDraft, Due, ParseContext, parse_action_text, parse_due
+from bot.rules.decisions import split_agenda_item
 from bot.teams.mentions import read_mentions
+from bot.text import parse_number
 from storage.teams_repo import Member
 
 # A fixed day (a Monday); the fuzz varies it where a parser takes one.

@@ -16,7 +16,7 @@ from bot.dates import DateQuestion, When, parse_time, parse_when, split_when
 from bot.messages import t
 from bot.routing import COMMANDS
 from bot.teams.http import KNOWN_TYPES
-from bot.turn import MAX_TEXT_CHARS
+from bot.text import MAX_TEXT_CHARS
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 from tests.reliability.conftest import MEETING_ID, DiskBot, add_meeting
 from tests.reliability.test_backup import snapshot

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-import bot.features.records as records_feature
+import bot.features.action_items as records_feature
 from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEMS_PAGE
 from storage.actions_repo import ALL, MEMBER, Owner
-from tests.bot.features.test_records import FRIDAY, card_text, cards_since, invoke, setup
+from tests.bot.features.records_support import FRIDAY, card_text, cards_since, invoke, setup
 from tests.cards_schema import assert_valid_card
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 

@@ -1,4 +1,4 @@
-"""Reading action items, owners, due dates and decision prefixes: pure functions, as tables."""
+"""Reading action items, owners and due dates: pure functions, as tables."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.rules.recording import (
+from bot.rules.action_items import (
     Due,
     ParseContext,
     owners_text,
     parse_action_text,
     parse_due,
-    parse_number,
     resolve_owner_list,
-    split_agenda_item,
 )
 from bot.teams.mentions import Mention
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, Owner
@@ -164,60 +162,3 @@ def test_owners_text() -> None:
         "Anna Gustafsson, alla från Skövde och Karin (utanför nätverket)"
     )
     assert owners_text([Owner(ALL, "alla")]) == "alla i nätverket"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("punkt 3: Skövde presenterar", (3, "Skövde presenterar")),
-        ("Punkt 12 - Nästa möte digitalt", (12, "Nästa möte digitalt")),
-        ("p. 4, text", (4, "text")),
-        ("Skövde presenterar punkt 3", (None, "Skövde presenterar punkt 3")),
-        ("punkt 3", (3, "")),
-        ("  ", (None, "")),
-    ],
-)
-def test_split_agenda_item(text: str, expected: tuple[int | None, str]) -> None:
-    assert split_agenda_item(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("12", (12, "")), ("#7 ny text", (7, "ny text")), ("nr 3", (3, "")), ("uppgift 4: x", (4, "x")), ("tolv", (None, "tolv")), ("", (None, ""))],
-)
-def test_parse_number(text: str, expected: tuple[int | None, str]) -> None:
-    assert parse_number(text) == expected
-
-
-def test_checkin_overview_and_question_rotation() -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from bot.rules.recording import checkin_overview, question_for
-    from storage.engine import MemoryEngine
-    from storage.meetings_repo import Meeting
-    from storage.store import Store
-
-    store = Store(MemoryEngine())
-    team = "t1"
-    store.teams.save_members(team, [ANNA, PETER, SOFIA, Member("x", "29:x", "Utan Kommun")])
-    start = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
-    meetings = [Meeting(id=f"m{i}", team_key=team, starts_at=start + timedelta(days=14 * i)) for i in range(4)]
-    for m in meetings:
-        store.meetings.save(m)
-    store.checkins.save_answer(team, "m0", PETER.key, question="q", answer="a", at=start)
-    overview = checkin_overview(store, team, "m0")
-    assert [(a.answer, m.name if m else None) for a, m in overview.answered] == [("a", "Peter Stark")]
-    assert [(k, [m.name for m in v]) for k, v in overview.missing] == [
-        ("Götene", ["Anna Gustafsson"]), ("Lidköping", ["Sofia Adolfsson"]), (None, ["Utan Kommun"])
-    ]
-    assert overview.members == 4 and overview.missing_municipalities == ["Götene", "Lidköping"]
-    asked = [question_for(store, m) for m in meetings]
-    assert asked == [
-        "Vad tog du med från förra mötet?",
-        "Vad är det bästa som kan hända vid dagens möte?",
-        "Vad fyller dina arbetsdagar just nu?",
-        "Vad tog du med från förra mötet?",
-    ]
-    assert asked == [question_for(store, m) for m in meetings]  # deterministic
-    assert question_for(store, meetings[1], "checkout") == "Vad tar du med dig från dagens möte?"
-    assert question_for(store, Meeting(id="m9", team_key=team, starts_at=start, checkin_question="Egen?")) == "Egen?"

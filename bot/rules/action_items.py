@@ -1,9 +1,10 @@
-"""Recording check-ins, action items and decisions: the rules, checked and stored in one place.
+"""Action items: reading "uppgift …" (title, @owners, due date), the owners and due dates in words,
+storing a new item, and keeping "till nästa möte" in step with the calendar.
 
-Command handlers (``bot/features/records.py``), dialogs (``dialogs/checkin.py``,
-``dialogs/record_action_item.py``, ``dialogs/record_decision.py``) and card actions all call these
-functions, so a record made in one message, at the end of a dialog or from a card is read,
-checked and stored the same way, and the bot never stores half a record.
+Command handlers (bot/features/action_items.py), the dialog (dialogs/record_action_item.py), card
+forms, reminders, the minutes and the region's report call these. Parsing takes a ParseContext of
+plain values, so it is tested as a table; nothing here takes a Turn. Who may close or change an
+item is decided in bot/roles.py.
 """
 
 from __future__ import annotations
@@ -11,39 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import formatting
 from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when, vague_when
-from bot.formatting import first_name
+from bot.formatting import meeting_date
 from bot.messages import t
-from bot.routing import COMMANDS, fold, parse_command
 from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
 from bot.rules.municipalities import municipalities as network_municipalities
-from bot.teams.mentions import Mention, read_activity
-from bot.turn import Turn
+from bot.text import fold
 from storage.actions_repo import ALL, EXTERNAL, MEMBER, MUNICIPALITY, ActionItem, Owner
-from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
 from storage.codec import load_dt
-from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
 from storage.store import Store
-from storage.teams_repo import Member, member_key
+from storage.teams_repo import Member, Team, member_key
 
-# The network's own questions (from its minutes), asked in turn when the presidium sets none.
-DEFAULT_QUESTION_KEYS: dict[str, tuple[str, ...]] = {
-    CHECKIN: ("records.default_checkin_1", "records.default_checkin_2", "records.default_checkin_3"),
-    CHECKOUT: ("records.default_checkout_1", "records.default_checkout_2", "records.default_checkout_3"),
-}
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.teams.mentions import Mention
 
-# Who may do what beyond their own records.
-LEAD_ROLES = ("presidium", "ordförande")
 # Who changed a record when the bot itself did (an item's date following its meeting).
 SYSTEM_AUTHOR = "skis-bot"
-RECORDER_ROLES = ("presidium", "sekreterare", "ordförande")
-
 _ALL_WORDS = frozenset(
     {"alla", "var och en", "var och en i natverket", "alla i natverket", "hela natverket", "alla medlemmar", "everyone", "all"}
 )
@@ -67,25 +58,9 @@ _DUE_WORD = re.compile(r"(?<!\S)(?:till|senast|innan|före|inför)\s+", re.IGNOR
 _MAX_VAGUE_DUE_WORDS = 4
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÆØÉÜ][\w'’.-]*$")
 _OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|@|\boch\b|\band\b)\s*", re.IGNORECASE)
-_AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
-_NUMBER = re.compile(r"^\s*(?:(?:uppgift|uppgiften|beslut|beslutet|nr\.?|nummer)\s*)?#?(\d{1,6})\b[\s:.,]*", re.IGNORECASE)
 
 
-# --- Meetings -----------------------------------------------------------------------------------
-
-
-def local_today(turn: Turn) -> date:
-    return turn.now.astimezone(turn.services.settings.timezone).date()
-
-
-def meeting_date(meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> str:
-    """ "fredag 4 december 2026": how a meeting is named in replies."""
-    return formatting.format_date(meeting.starts_at.astimezone(tz).date(), locale)
-
-
-def checkin_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
-    """The meeting a check-in (or check-out) answer belongs to: the ongoing one, else the next."""
-    return store.meetings.current(team_key, now)
+# --- Which meeting an item belongs to ------------------------------------------------------------
 
 
 def source_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
@@ -124,158 +99,7 @@ def _due_next_set_at(item: ActionItem) -> datetime:
     return item.created_at
 
 
-def question_for(store: Store, meeting: Meeting, kind: str = CHECKIN, locale: str = "sv") -> str:
-    """The meeting's check-in or check-out question: the presidium's own, else the next in the rotation."""
-    custom = meeting.checkin_question if kind == CHECKIN else meeting.checkout_question
-    if custom and custom.strip():
-        return custom
-    keys = DEFAULT_QUESTION_KEYS[kind]
-    return t(keys[meeting_index(store, meeting) % len(keys)], locale)
-
-
-def question_is_custom(meeting: Meeting, kind: str = CHECKIN) -> bool:
-    custom = meeting.checkin_question if kind == CHECKIN else meeting.checkout_question
-    return bool(custom and custom.strip())
-
-
-def meeting_index(store: Store, meeting: Meeting) -> int:
-    """The meeting's place in the network's calendar (cancelled ones count), for the rotation."""
-    ids = [m.id for m in store.meetings.all(meeting.team_key, include_cancelled=True)]
-    return ids.index(meeting.id) if meeting.id in ids else 0
-
-
-# --- Text people typed --------------------------------------------------------------------------
-
-
-def reply_text(turn: Turn) -> str:
-    """What a person wrote, as plain text, without the bot's @mention, people's as ``@Name``.
-
-    The edge (bot/teams/mentions.read_activity) reads it once per turn; this reads it only for a turn
-    that did not pass there. Also sets ``turn.mentions``.
-    """
-    if turn.text is None:
-        turn.text, turn.mentions = read_activity(turn.activity)
-    return turn.text
-
-
-def command_args(turn: Turn, args: str) -> str:
-    """The arguments of the command in this message, read again with people's @mentions kept."""
-    command = parse_command(reply_text(turn))
-    return command.args if command is not None else args
-
-
-def roles_text(locale: str, roles: tuple[str, ...]) -> str:
-    """ "presidiet, sekreteraren eller ordföranden" """
-    names = [t(f"core.role.{r}", locale) for r in roles]
-    if len(names) == 1:
-        return names[0]
-    return f"{', '.join(names[:-1])} {t('core.or', locale)} {names[-1]}"
-
-
-def parse_number(args: str) -> tuple[int | None, str]:
-    """The record number at the start of ``args`` ("12", "#12", "nr 12") and the rest."""
-    m = _NUMBER.match(args)
-    if not m:
-        return None, args.strip()
-    return int(m.group(1)), args[m.end() :].strip()
-
-
-def short(text: str, limit: int = 80) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
-
-
-# --- Check-ins ----------------------------------------------------------------------------------
-
-
-def save_checkin(
-    turn: Turn, meeting: Meeting, kind: str, answer: str, question: str | None = None, *, member: Member | None = None
-) -> tuple[CheckinAnswer, CheckinAnswer | None]:
-    """Store the answer of the person writing, or of ``member`` when the secretary writes down
-    someone's answer afterwards (replacing their earlier one); returns (stored, replaced)."""
-    who = member or turn.member
-    question = question or question_for(turn.store, meeting, kind, turn.locale)
-    return turn.store.checkins.save_answer(
-        turn.team.key,
-        meeting.id,
-        who.key,
-        kind=kind,
-        question=question,
-        answer=answer,
-        at=turn.now,
-        member_name=who.name,
-        conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
-        activity_id=turn.activity.id,
-    )
-
-
-def kind_params(kind: str, locale: str = "sv") -> dict[str, str]:
-    """Words that differ between check-in and check-out, for the shared message templates."""
-    return {
-        "kind": t(f"records.kind.{kind}", locale),
-        "kind_title": t(f"records.kind_title.{kind}", locale),
-        "question_label": t(f"records.question_label.{kind}", locale),
-        "question_example": t(f"records.question_example.{kind}", locale),
-        "command": COMMANDS[kind][0],
-        "list_command": COMMANDS[f"{kind}s"][0],
-        "delete_command": COMMANDS[f"{kind}_delete"][0],
-        "question_command": COMMANDS[f"{kind}_question"][0],
-    }
-
-
-def checkin_saved_text(turn: Turn, meeting: Meeting, stored: CheckinAnswer, previous: CheckinAnswer | None) -> str:
-    """The reply after an answer is stored: what was stored and how to change or remove it."""
-    key = "records.checkin_replaced" if previous else "records.checkin_saved"
-    return turn.t(
-        key,
-        name=first_name(turn.member.name),
-        meeting=meeting_date(meeting, turn.services.settings.timezone, turn.locale),
-        question=escape(stored.question),
-        answer=escape(stored.answer),
-        previous=escape(previous.answer) if previous else "",
-        **kind_params(stored.kind, turn.locale),
-    )
-
-
-@dataclass(frozen=True)
-class CheckinOverview:
-    """Who has answered a meeting's question and who has not, per municipality (digests use this)."""
-
-    answered: list[tuple[CheckinAnswer, Member | None]]  # earliest first; None if no longer a member
-    missing: list[tuple[str | None, list[Member]]]  # (municipality or None, members), alphabetical, None last
-    members: int  # active members in the register
-
-    @property
-    def missing_municipalities(self) -> list[str]:
-        """Municipalities where nobody has answered yet."""
-        answered = {m.municipality for _a, m in self.answered if m is not None and m.municipality}
-        return [name for name, _people in self.missing if name is not None and name not in answered]
-
-
-def checkin_overview(store: Store, team_key: str, meeting_id: str, kind: str = CHECKIN) -> CheckinOverview:
-    """Answers to one meeting's check-in (or check-out) and the members who have not answered."""
-    members = store.teams.members(team_key)
-    by_key = {m.key: m for m in members}
-    answers = store.checkins.answers(team_key, meeting_id, kind)
-    answered_keys = {a.member_key for a in answers}
-    missing: dict[str | None, list[Member]] = {}
-    for member in members:
-        if member.key not in answered_keys:
-            missing.setdefault(member.municipality, []).append(member)
-    ordered = sorted(missing.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
-    return CheckinOverview([(a, by_key.get(a.member_key)) for a in answers], ordered, len(members))
-
-
-def delete_checkin(turn: Turn, meeting: Meeting, kind: str) -> str:
-    """Remove the person's own answer; returns the reply."""
-    removed = turn.store.checkins.delete_answer(turn.team.key, meeting.id, turn.member.key, kind)
-    when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
-    if removed is None:
-        return turn.t("records.checkin_nothing_to_delete", meeting=when, **kind_params(kind, turn.locale))
-    return turn.t("records.checkin_deleted", meeting=when, answer=escape(removed.answer), **kind_params(kind, turn.locale))
-
-
-# --- Owners and due dates of action items -------------------------------------------------------
+# --- Owners and due dates -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -299,15 +123,19 @@ class ParseContext:
     municipalities: tuple[str, ...] = DEFAULT_MUNICIPALITIES
 
     @classmethod
-    def of(cls, turn: Turn) -> ParseContext:
+    def of(
+        cls, store: Store, team: Team, me: Member, mentions: list[Mention], settings: Settings, now: datetime, locale: str
+    ) -> ParseContext:
+        """The context for a message in ``team`` by ``me``: the register is read once."""
+        tz = settings.timezone
         return cls(
-            members=turn.store.teams.members(turn.team.key),
-            mentions=list(turn.mentions),
-            me=turn.member,
-            today=local_today(turn),
-            tz=turn.services.settings.timezone,
-            locale=turn.locale,
-            municipalities=network_municipalities(turn.team, turn.services.settings),
+            members=store.teams.members(team.key),
+            mentions=list(mentions),
+            me=me,
+            today=now.astimezone(tz).date(),
+            tz=tz,
+            locale=locale,
+            municipalities=network_municipalities(team, settings),
         )
 
 
@@ -590,118 +418,62 @@ def owners_from_docs(docs: list[dict[str, Any]] | None) -> tuple[Owner, ...]:
     return tuple(Owner.from_doc(d) for d in docs or ())
 
 
-async def create_action_item(turn: Turn, title: str, owners: tuple[Owner, ...], due: Due) -> ActionItem:
-    """Store a new action item linked to the current meeting, and tell the scheduler."""
-    store = turn.store
-    meeting = source_meeting(store, turn.team.key, turn.now)
+def create_action_item(
+    store: Store,
+    team_key: str,
+    member: Member,
+    title: str,
+    owners: tuple[Owner, ...],
+    due: Due,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    conversation_id: str | None = None,
+    activity_id: str | None = None,
+) -> ActionItem:
+    """Store a new action item recorded by ``member``, linked to the current meeting. The caller
+    publishes the change (the scheduler and open cards follow it)."""
+    meeting = source_meeting(store, team_key, now)
     due_date = due.due
     if due.next_meeting and due_date is None:
-        upcoming = next_meeting(store, turn.team.key, turn.now)
+        upcoming = next_meeting(store, team_key, now)
         if upcoming is not None:
-            due_date = upcoming.starts_at.astimezone(turn.services.settings.timezone).date()
-    item = store.actions.create(
-        turn.team.key,
+            due_date = upcoming.starts_at.astimezone(tz).date()
+    return store.actions.create(
+        team_key,
         title=title,
         owners=owners,
-        created_by=turn.member.key,
-        created_by_name=turn.member.name,
-        created_at=turn.now,
+        created_by=member.key,
+        created_by_name=member.name,
+        created_at=now,
         meeting_id=meeting.id if meeting else None,
         due=due_date,
         due_next_meeting=due.next_meeting,
-        conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
-        activity_id=turn.activity.id,
+        conversation_id=conversation_id,
+        activity_id=activity_id,
     )
-    await turn.services.changes.publish("action_item", turn.team.key, item.id)
-    return item
 
 
-def action_saved_text(turn: Turn, item: ActionItem) -> str:
+def due_changes(store: Store, team_key: str, due: Due, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
+    """The fields an edit sets for a new due date ("till nästa möte" takes the next meeting's date)."""
+    day = due.due
+    if due.next_meeting and day is None:
+        upcoming = next_meeting(store, team_key, now)
+        day = upcoming.starts_at.astimezone(tz).date() if upcoming else None
+    return {"due": day, "due_next_meeting": due.next_meeting}
+
+
+def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInfo, locale: str) -> str:
     """The reply after an item is stored: number, what, who, when, and how to change it."""
-    tz = turn.services.settings.timezone
-    lines = [turn.t("records.action_saved", number=item.number, title=escape(item.title))]
-    lines.append(turn.t("records.action_owner_line", owners=escape(owners_text(item.owners, turn.locale))))
-    when = due_text(item, tz, turn.locale)
-    lines.append(turn.t("records.action_due_line", due=when) if when else turn.t("records.action_no_due_line"))
-    meeting = turn.store.meetings.get(turn.team.key, item.meeting_id) if item.meeting_id else None
+    lines = [t("records.action_saved", locale, number=item.number, title=escape(item.title))]
+    lines.append(t("records.action_owner_line", locale, owners=escape(owners_text(item.owners, locale))))
+    when = due_text(item, tz, locale)
+    lines.append(t("records.action_due_line", locale, due=when) if when else t("records.action_no_due_line", locale))
+    meeting = store.meetings.get(team_key, item.meeting_id) if item.meeting_id else None
     if meeting is not None:
-        lines.append(turn.t("records.action_meeting_line", meeting=meeting_date(meeting, tz, turn.locale)))
+        lines.append(t("records.action_meeting_line", locale, meeting=meeting_date(meeting, tz, locale)))
     externals = [o.name for o in item.owners if o.kind == EXTERNAL]
     if externals:
-        lines.append(turn.t("records.action_external_note", names=escape(", ".join(externals))))
-    lines.append(turn.t("records.action_how_to_change", number=item.number))
+        lines.append(t("records.action_external_note", locale, names=escape(", ".join(externals))))
+    lines.append(t("records.action_how_to_change", locale, number=item.number))
     return "\n\n".join(lines)
-
-
-def may_close(turn: Turn, item: ActionItem) -> bool:
-    """Owners (incl. through "alla" or their municipality), the presidium and the chair."""
-    return item.is_owned_by(turn.member.key, turn.member.municipality) or turn.has_role(*LEAD_ROLES)
-
-
-def may_edit(turn: Turn, item: ActionItem) -> bool:
-    """Those who may close it, and whoever recorded it."""
-    return may_close(turn, item) or item.created_by == turn.member.key
-
-
-# --- Decisions ----------------------------------------------------------------------------------
-
-
-def decision_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
-    """The meeting a decision belongs to: the ongoing one, else the latest that has started."""
-    return store.meetings.latest_started(team_key, now)
-
-
-def may_record_decision(turn: Turn, meeting: Meeting) -> bool:
-    """Everyone during the meeting; afterwards the presidium, the secretary and the chair."""
-    return meeting.is_ongoing(turn.now) or turn.has_role(*RECORDER_ROLES)
-
-
-def may_correct_decision(turn: Turn, decision: Decision) -> bool:
-    return decision.created_by == turn.member.key or turn.has_role(*RECORDER_ROLES)
-
-
-def split_agenda_item(text: str) -> tuple[int | None, str]:
-    """ "punkt 3: Skövde presenterar …" -> (3, "Skövde presenterar …")."""
-    m = _AGENDA_PREFIX.match(text)
-    if not m:
-        return None, text.strip()
-    return int(m.group(1)), text[m.end() :].strip()
-
-
-def agenda_item_problem(turn: Turn, meeting: Meeting, number: int | None) -> str | None:
-    """A question back when ``number`` is not an item on the meeting's agenda; None when it is (or none given)."""
-    if number is None:
-        return None
-    from bot.rules.agenda import build_agenda  # the agenda module reads check-in questions from here
-
-    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
-    if agenda.entry(number) is not None:
-        return None
-    when = meeting_date(meeting, turn.services.settings.timezone, turn.locale)
-    return turn.t("records.agenda_item_missing", number=number, meeting=when, last=len(agenda.entries))
-
-
-def record_decision(turn: Turn, meeting: Meeting, text: str, agenda_item: int | None) -> Decision:
-    return turn.store.decisions.record(
-        turn.team.key,
-        meeting.id,
-        text=text,
-        agenda_item=agenda_item,
-        recorded_by=turn.member.key,
-        recorded_by_name=turn.member.name,
-        at=turn.now,
-        conversation_id=turn.activity.conversation.id if turn.activity.conversation else None,
-        activity_id=turn.activity.id,
-    )
-
-
-def decision_saved_text(turn: Turn, meeting: Meeting, decision: Decision) -> str:
-    tz = turn.services.settings.timezone
-    item = turn.t("records.decision_item_suffix", item=decision.agenda_item) if decision.agenda_item else ""
-    return turn.t(
-        "records.decision_saved",
-        number=decision.number,
-        meeting=meeting_date(meeting, tz, turn.locale),
-        item=item,
-        text=escape(decision.text),
-    )

@@ -1,0 +1,85 @@
+"""Decisions: which meeting a decision belongs to, "punkt 3: …" against the agenda, storing and wording it.
+
+Command handlers (bot/features/decisions.py) and the dialog (dialogs/record_decision.py) call these;
+who may record or correct a decision is decided in bot/roles.py. Plain values in, no Turn.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.cards import escape
+from bot.formatting import meeting_date
+from bot.messages import t
+from bot.rules.agenda import build_agenda
+from storage.decisions_repo import Decision
+from storage.meetings_repo import Meeting
+from storage.store import Store
+from storage.teams_repo import Member, Team
+
+_AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
+
+
+def decision_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+    """The meeting a decision belongs to: the ongoing one, else the latest that has started."""
+    return store.meetings.latest_started(team_key, now)
+
+
+def split_agenda_item(text: str) -> tuple[int | None, str]:
+    """ "punkt 3: Skövde presenterar …" -> (3, "Skövde presenterar …")."""
+    m = _AGENDA_PREFIX.match(text)
+    if not m:
+        return None, text.strip()
+    return int(m.group(1)), text[m.end() :].strip()
+
+
+def agenda_item_problem(store: Store, team: Team, meeting: Meeting, number: int | None, tz: ZoneInfo, locale: str) -> str | None:
+    """A question back when ``number`` is not an item on the meeting's agenda; None when it is (or none given)."""
+    if number is None:
+        return None
+    agenda = build_agenda(store, team, meeting, locale)
+    if agenda.entry(number) is not None:
+        return None
+    when = meeting_date(meeting, tz, locale)
+    return t("records.agenda_item_missing", locale, number=number, meeting=when, last=len(agenda.entries))
+
+
+def record_decision(
+    store: Store,
+    team_key: str,
+    meeting: Meeting,
+    member: Member,
+    text: str,
+    agenda_item: int | None,
+    *,
+    now: datetime,
+    conversation_id: str | None = None,
+    activity_id: str | None = None,
+) -> Decision:
+    """Store the decision with the next decision number, recorded by ``member``."""
+    return store.decisions.record(
+        team_key,
+        meeting.id,
+        text=text,
+        agenda_item=agenda_item,
+        recorded_by=member.key,
+        recorded_by_name=member.name,
+        at=now,
+        conversation_id=conversation_id,
+        activity_id=activity_id,
+    )
+
+
+def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, locale: str) -> str:
+    """The reply after a decision is stored: its number, meeting, agenda item and wording."""
+    item = t("records.decision_item_suffix", locale, item=decision.agenda_item) if decision.agenda_item else ""
+    return t(
+        "records.decision_saved",
+        locale,
+        number=decision.number,
+        meeting=meeting_date(meeting, tz, locale),
+        item=item,
+        text=escape(decision.text),
+    )
