@@ -16,7 +16,7 @@ from bot.features import intents as everyday
 from bot.formatting import first_name
 from bot.interruption import interrupts, is_own_command
 from bot.mentions import addressed_to_bot, read_activity
-from bot.messages import locale_of, t
+from bot.messages import network_language, reply_locale, t
 from bot.routing import Command, card_action, parse_command
 from bot.services import Services
 from bot.turn import TURN_KEY, CardReply, Turn
@@ -264,8 +264,8 @@ class SkisBot(TeamsActivityHandler):
     async def _bot_added(self, context: TurnContext) -> None:
         """The bot was installed: remember where it lives, who is there, and say hello."""
         activity = context.activity
-        locale = locale_of(activity.locale)
         key, kind, _name = install.team_identity(activity)
+        locale = reply_locale(None, activity.locale, kind == "personal")
         already = self.services.store.teams.get_team(key)
         if kind == "personal":
             person = activity.from_property
@@ -293,9 +293,11 @@ class SkisBot(TeamsActivityHandler):
         services = self.services
         team = self._team_for(activity)
         member = install.ensure_member(services, team, account)
-        if team.kind == "personal" or (activity.conversation and activity.conversation.conversation_type == "personal"):
+        personal = team.kind == "personal" or bool(activity.conversation and activity.conversation.conversation_type == "personal")
+        if personal:
             self._remember_personal_chat(activity)
-        turn = Turn(context=context, services=services, locale=locale_of(activity.locale), team=team, member=member)
+        locale = reply_locale(network_language(team), activity.locale, personal)
+        turn = Turn(context=context, services=services, locale=locale, team=team, member=member)
         context.turn_state[TURN_KEY] = turn
         return turn
 

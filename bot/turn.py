@@ -12,7 +12,7 @@ from botbuilder.schema import Activity
 
 from bot.cards import outgoing
 from bot.mentions import Mention
-from bot.messages import t
+from bot.messages import network_language, reply_locale, t
 from bot.services import Services
 from storage.teams_repo import Member, Team
 
@@ -61,6 +61,11 @@ class Turn:
     @property
     def activity(self) -> Activity:
         return self.context.activity
+
+    @property
+    def channel_locale(self) -> str:
+        """The language of what this turn posts for everyone (the channel, a shared card)."""
+        return reply_locale(network_language(self.team), None, personal=False)
 
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.locale, **params)

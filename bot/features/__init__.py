@@ -17,14 +17,14 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.features import core, meetings, minutes, privacy, publishing, records, reminders
+from bot.features import core, language, meetings, minutes, privacy, publishing, records, reminders
 from bot.importing import teams as importing
 from bot.turn import CardReply, Turn
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
-FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy, importing, publishing)
+FEATURES: tuple[ModuleType, ...] = (core, meetings, records, reminders, minutes, privacy, importing, publishing, language)
 
 
 def command_handlers() -> dict[str, CommandHandler]:

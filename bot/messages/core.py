@@ -88,6 +88,24 @@ SV: dict[str, str] = {
         "Det här kortet gäller ett annat nätverk än det här, så jag gjorde ingenting. "
         "Använd kortet där det skickades, eller skriv kommandot i det nätverkets kanal."
     ),
+    "core.language_usage": (
+        "Nätverkets språk är {language}. Det gäller allt jag skriver i kanalen och på korten alla ser. "
+        "Presidiet eller sekreteraren byter det med **språk svenska** eller **språk engelska**."
+    ),
+    "core.language_only_roles": (
+        "Bara presidiet eller sekreteraren kan byta nätverkets språk. Det är {language} nu. "
+        "Skriv **medlemmar** för att se vilka de är."
+    ),
+    "core.language_incomplete": (
+        "Jag kan inte skriva allt på {language} än, och ett svar får aldrig blanda två språk. "
+        "Därför fortsätter jag på svenska. Skriv **hjälp** för att se vad jag kan göra."
+    ),
+    "core.language_set": (
+        "Klart! Nätverkets språk är nu {language}. Jag skriver så i kanalen, på korten och i påminnelserna. "
+        "Skriv **hjälp** för att se vad jag kan göra."
+    ),
+    "core.language_name.sv": "svenska",
+    "core.language_name.en": "engelska",
 }
 
 EN: dict[str, str] = {
@@ -119,4 +137,10 @@ EN: dict[str, str] = {
     ),
     "core.card_not_your_network": "This card belongs to a network you are not (or no longer) in, so I did nothing. Type **help** to see what you can do.",
     "core.card_other_network": "This card belongs to another network than this one, so I did nothing. Use the card where it was sent.",
+    "core.language_set": (
+        "Done! The network's language is now {language}. I write in it in the channel, on the cards and in the reminders. "
+        "Type **help** to see what I can do."
+    ),
+    "core.language_name.sv": "Swedish",
+    "core.language_name.en": "English",
 }

@@ -84,6 +84,8 @@ SV: dict[str, str] = {
         "Det finns inget möte som har börjat än, så det finns inget protokoll att skriva. "
         "Skriv **möten** för att se kalendern, eller **protokoll 20 november** för ett visst möte."
     ),
+    "minutes.quoted_text": "för ”{text}”",
+    "minutes.quoted_id": "med id eller datum ”{text}”",
     "minutes.meeting_not_found": (
         "Jag hittar inget möte {what}. Skriv **tidigare möten** för att se mötena, och sedan till exempel "
         "**protokoll 20 november**."
