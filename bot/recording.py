@@ -445,11 +445,11 @@ def _is_next_meeting(text: str) -> bool:
 
 
 def due_text(item: ActionItem, tz: ZoneInfo, locale: str = "sv") -> str:
-    """ "fredag 4 december 2026", "nästa möte (fredag 4 december 2026)" or "" without a due date."""
+    """ "senast fredag 4 december 2026", "till nästa möte (fredag 4 december 2026)" or "" without a due date."""
     if item.due_next_meeting:
         when = formatting.format_date(item.due, locale) if item.due else t("records.due_no_date", locale)
         return t("records.due_next_meeting", locale, date=when)
-    return formatting.format_date(item.due, locale) if item.due else ""
+    return t("records.due_by", locale, date=formatting.format_date(item.due, locale)) if item.due else ""
 
 
 @dataclass

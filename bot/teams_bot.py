@@ -272,7 +272,9 @@ class SkisBot(TeamsActivityHandler):
             team = install.ensure_team(self.services, activity, installer=person)
             self.services.store.teams.save_personal_ref(member_key(person.id, person.aad_object_id), install.conversation_ref(activity))
             if already is None or not already.active:
-                await context.send_activity(t("core.welcome_personal", locale, name=first_name(person.name) or t("core.nameless", locale)))
+                # Teams often leaves the name out of an installation: the member register may know it.
+                name = first_name(person.name) or self._known_first_name(person)
+                await context.send_activity(t("core.welcome_personal", locale, name=name) if name else t("core.welcome_personal_nameless", locale))
             return
         team = install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
@@ -321,6 +323,12 @@ class SkisBot(TeamsActivityHandler):
             if team is not None and team.active and team.kind != "personal":
                 candidates.append(team)
         return candidates
+
+    def _known_first_name(self, account: Any) -> str:
+        """The person's first name from a network's member register, or "" if no network knows it."""
+        repo, key = self.services.store.teams, member_key(account.id, account.aad_object_id)
+        names = (getattr(repo.get_member(team_key, key), "name", "") for team_key in repo.teams_of_person(key))
+        return next((first_name(n) for n in names if n and n != account.id), "")  # a nameless member is stored by id
 
     @staticmethod
     def _personal(activity: Activity) -> bool:

@@ -593,7 +593,7 @@ def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | 
         return None, turn.t("records.action_not_found", number=number)
     if not may_edit(turn, item):
         owners = escape(owners_text(item.owners, turn.locale))
-        return None, turn.t("records.action_not_allowed", number=number, title=escape(short(item.title)), owners=owners)
+        return None, turn.t("records.action_edit_not_allowed", number=number, title=escape(short(item.title)), owners=owners)
     return item, None
 
 

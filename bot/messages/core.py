@@ -7,7 +7,11 @@ SV: dict[str, str] = {
         "Börja med att skriva **kommun** och din kommun, till exempel *kommun Skövde*. "
         "Skriv **hjälp** när du vill se allt jag kan."
     ),
-    "core.nameless": "där",
+    "core.welcome_personal_nameless": (
+        "Hej! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
+        "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
+        "Skriv **hjälp** för att se vad du kan göra, eller **möten** för att se kommande möten."
+    ),
     "core.welcome_personal": (
         "Hej {name}! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
         "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
@@ -115,7 +119,10 @@ EN: dict[str, str] = {
         "Start by typing **kommun** and your municipality, for example *kommun Skövde*. "
         "Type **help** to see everything I can do."
     ),
-    "core.nameless": "there",
+    "core.welcome_personal_nameless": (
+        "Hi! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
+        "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
+    ),
     "core.welcome_personal": (
         "Hi {name}! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
         "whether you are coming to the next meeting.\n\nType **help** to see what you can do."

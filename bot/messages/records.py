@@ -107,11 +107,12 @@ SV: dict[str, str] = {
     "records.owner_ambiguous": "Det finns flera som heter {name}: {candidates}. Skriv hela namnet, till exempel *{example}*.",
     "records.due_in_past": "{date} har redan varit. Skriv ett datum framåt i tiden, *till nästa möte*, eller *ingen*.",
     "records.due_no_date": "datum inte bestämt än",
-    "records.due_next_meeting": "nästa möte ({date})",
+    "records.due_next_meeting": "till nästa möte ({date})",
+    "records.due_by": "senast {date}",
     # Action items: recording
     "records.action_saved": "Uppgift **{number}** är sparad: {title}",
     "records.action_owner_line": "Ansvarig: {owners}",
-    "records.action_due_line": "Klar till: {due}",
+    "records.action_due_line": "Ska vara klar {due}",
     "records.action_no_due_line": "Inget slutdatum.",
     "records.action_meeting_line": "Från mötet: {meeting}",
     "records.action_external_note": (
@@ -160,7 +161,7 @@ SV: dict[str, str] = {
     "records.actions_overdue": "Försenade",
     "records.actions_meeting_group": "Från mötet {meeting}",
     "records.actions_no_meeting": "Utan möte",
-    "records.actions_row_due": "klar till {due}",
+    "records.actions_row_due": "klar {due}",
     "records.actions_row_overdue": "skulle vara klar {due}",
     "records.actions_done_button": "Klar",
     "records.actions_more": "… och {count} till. Skriv **mina uppgifter** för att se dina egna.",
@@ -184,9 +185,14 @@ SV: dict[str, str] = {
     "records.action_number_missing": "Skriv numret på uppgiften, till exempel **{command} 12**. Numren står i **uppgifter**.",
     "records.action_not_found": "Jag hittar ingen uppgift {number}. Skriv **uppgifter** för att se de öppna och deras nummer.",
     "records.action_not_allowed": (
-        "Uppgift {number} ({title}) ligger hos {owners}. Den bockas av av den som har uppgiften, "
-        "presidiet eller ordföranden (och kan ändras också av den som skrev in den), så jag lät den vara. Be någon av dem, eller skriv **mina uppgifter** "
+        "Uppgift {number} ({title}) ligger hos {owners}. Bara den som har uppgiften, presidiet eller "
+        "ordföranden kan bocka av den, så jag lät den vara. Be någon av dem, eller skriv **mina uppgifter** "
         "för att se dina egna."
+    ),
+    "records.action_edit_not_allowed": (
+        "Uppgift {number} ({title}) ligger hos {owners}. Bara den som har uppgiften, den som skrev in den, "
+        "presidiet eller ordföranden kan ändra den, så jag lät den vara. Be någon av dem, eller skriv "
+        "**mina uppgifter** för att se dina egna."
     ),
     "records.action_already_done": "Uppgift {number} är redan markerad som klar ({date}). Skriv **ångra {number}** om den inte är klar ändå.",
     "records.action_already_open": "Uppgift {number} är redan öppen. Bocka av den med **klar {number}** när den är klar.",
