@@ -88,8 +88,8 @@ SV: dict[str, str] = {
     "records.question_answered_note": "{count} har redan svarat på den förra frågan; deras svar finns kvar.",
     "records.question_too_long": "Frågan är lite för lång ({length} tecken). Korta den till högst {limit} tecken och skriv **{question_command}** igen.",
     # Card answers (shown briefly in Teams, no formatting)
-    "records.card_checkin_saved": "Tack! Ditt svar på {kind} är sparat: \"{answer}\". Skriv {command} för att se eller ändra det.",
-    "records.card_checkin_replaced": "Tack! Ditt nya svar har ersatt det gamla: \"{answer}\".",
+    "records.card_checkin_saved": "Tack! Ditt svar på {kind} är sparat: ”{answer}”. Skriv {command} för att se eller ändra det.",
+    "records.card_checkin_replaced": "Tack! Ditt nya svar har ersatt det gamla: ”{answer}”.",
     "records.card_answer_empty": "Skriv ditt svar i rutan först och tryck sedan på knappen igen.",
     # Action items: owners and due dates
     "records.owner_all_name": "alla",
@@ -252,7 +252,7 @@ SV: dict[str, str] = {
         "till exempel *beslut Nästa möte blir digitalt*."
     ),
     "records.decision_log_no_hits": (
-        "Inget beslut innehåller \"{query}\". Prova ett annat ord eller början av ett ord, "
+        "Inget beslut innehåller ”{query}”. Prova ett annat ord eller början av ett ord, "
         "eller skriv **beslutslogg** för alla."
     ),
     "records.decision_log_no_page": "Beslutsloggen har {pages} sid(or). Skriv **{command}** för den sista.",

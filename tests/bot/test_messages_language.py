@@ -111,3 +111,9 @@ def test_the_scan_finds_a_swedish_sentence_outside_the_catalogue(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text('"""Docstring med å."""\nimport logging\nlogging.info("loggas på svenska")\nTEXT = "Mötet är flyttat."\n')
     assert _said_literals(sample) == [(4, "Mötet är flyttat.")]
+
+
+def test_swedish_texts_quote_with_swedish_quotation_marks():
+    """” ” throughout, never a straight " or an English “ ” (the archive's HTML page has attributes)."""
+    straight = {key for key, text in CATALOGUE["sv"].items() if re.search(r"[\"“„]", text) and "<html" not in text}
+    assert not straight
