@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import formatting
+from bot import formatting, hints
 from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when, vague_when
 from bot.formatting import first_name
@@ -629,7 +629,8 @@ def action_saved_text(turn: Turn, item: ActionItem) -> str:
     externals = [o.name for o in item.owners if o.kind == EXTERNAL]
     if externals:
         lines.append(turn.t("records.action_external_note", names=escape(", ".join(externals))))
-    lines.append(turn.t("records.action_how_to_change", number=item.number))
+    if hints.take_hint(turn.store, turn.team.key, turn.member.key, hints.ACTION_HOW_TO_CHANGE):  # the first few times only
+        lines.append(turn.t("records.action_how_to_change", number=item.number))
     return "\n\n".join(lines)
 
 

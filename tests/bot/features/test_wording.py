@@ -86,3 +86,37 @@ async def test_a_meeting_that_is_not_found_is_quoted_with_swedish_quotes(harness
     await harness.say("roll @Sofia sekreterare", ANNA, mentions=[SOFIA])
     text = (await harness.say("protokoll 20261106", SOFIA))[0]
     assert "med id eller datum ”20261106”" in text and '"' not in text
+
+
+async def test_the_how_to_footer_after_an_action_item_is_shown_three_times_per_person(harness):
+    await _setup(harness)
+    footer = "Ändra texten med **ändra uppgift"
+    shown = [footer in (await harness.say(f"uppgift Uppgift {n} @Peter", ANNA))[0] for n in range(1, 6)]
+    assert shown == [True, True, True, False, False]
+    assert footer in (await harness.say("uppgift Sofias första @Peter", SOFIA))[0]  # counted per person
+    # Kept in storage with the network, not in memory: a restarted service counts on.
+    settings = harness.store.teams.get_team(TEAM).settings
+    assert settings["hints_seen"][ANNA.aad]["action_how_to_change"] == 3
+    assert settings["hints_seen"][SOFIA.aad]["action_how_to_change"] == 1
+    reply = (await harness.say("uppgift Sjätte @Peter till nästa möte", ANNA))[0]
+    assert footer not in reply and "Uppgift **7** är sparad" in reply and "Ska vara klar till nästa möte" in reply
+
+
+async def test_the_footer_count_survives_a_restart():
+    from storage.engine import MemoryEngine
+    from tests.harness import start_harness, stop_harness
+
+    engine = MemoryEngine()
+    first = await start_harness(engine=engine)
+    try:
+        await _setup(first)
+        for n in range(3):
+            await first.say(f"uppgift Uppgift {n} @Peter", ANNA)
+    finally:
+        await stop_harness(first)
+    second = await start_harness(engine=engine)
+    try:
+        reply = (await second.say("uppgift Efter omstart @Peter", ANNA))[0]
+        assert "Uppgift **4** är sparad" in reply and "Ändra texten med" not in reply
+    finally:
+        await stop_harness(second)
