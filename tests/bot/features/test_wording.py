@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.hints import hints_seen
 from tests.harness import ANNA, PETER, SOFIA
 
 TEAM = "19:skis-team@thread.tacv2"
@@ -95,9 +96,8 @@ async def test_the_how_to_footer_after_an_action_item_is_shown_three_times_per_p
     assert shown == [True, True, True, False, False]
     assert footer in (await harness.say("uppgift Sofias första @Peter", SOFIA))[0]  # counted per person
     # Kept in storage with the network, not in memory: a restarted service counts on.
-    settings = harness.store.teams.get_team(TEAM).settings
-    assert settings["hints_seen"][ANNA.aad]["action_how_to_change"] == 3
-    assert settings["hints_seen"][SOFIA.aad]["action_how_to_change"] == 1
+    assert hints_seen(harness.store, TEAM, ANNA.aad) == {"action_how_to_change": 3}
+    assert hints_seen(harness.store, TEAM, SOFIA.aad) == {"action_how_to_change": 1}
     reply = (await harness.say("uppgift Sjätte @Peter till nästa möte", ANNA))[0]
     assert footer not in reply and "Uppgift **7** är sparad" in reply and "Ska vara klar till nästa möte" in reply
 
@@ -120,3 +120,14 @@ async def test_the_footer_count_survives_a_restart():
         assert "Uppgift **4** är sparad" in reply and "Ändra texten med" not in reply
     finally:
         await stop_harness(second)
+
+
+async def test_forgetting_a_person_leaves_no_id_in_the_footer_counts(harness):
+    from bot.privacy import forget_member
+
+    await _setup(harness)
+    await harness.say("uppgift Boka lokal @Anna", PETER)
+    assert hints_seen(harness.store, TEAM, PETER.aad) == {"action_how_to_change": 1}
+    forget_member(harness.store, PETER.aad)
+    settings = harness.store.teams.get_team(TEAM).settings
+    assert PETER.aad not in str(settings) and hints_seen(harness.store, TEAM, PETER.aad) == {}
