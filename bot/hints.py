@@ -14,6 +14,7 @@ from typing import Any
 HINTS_SETTING = "hints_seen"
 HINT_LIMIT = 3
 ACTION_HOW_TO_CHANGE = "action_how_to_change"
+DECISION_HOW_TO_CHANGE = "decision_how_to_change"
 
 
 def take_hint(store: Any, team_key: str, person_key: str, hint: str, limit: int = HINT_LIMIT) -> bool:

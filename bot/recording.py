@@ -699,10 +699,13 @@ def record_decision(turn: Turn, meeting: Meeting, text: str, agenda_item: int | 
 def decision_saved_text(turn: Turn, meeting: Meeting, decision: Decision) -> str:
     tz = turn.services.settings.timezone
     item = turn.t("records.decision_item_suffix", item=decision.agenda_item) if decision.agenda_item else ""
-    return turn.t(
+    text = turn.t(
         "records.decision_saved",
         number=decision.number,
         meeting=meeting_date(meeting, tz, turn.locale),
         item=item,
         text=escape(decision.text),
     )
+    if hints.take_hint(turn.store, turn.team.key, turn.member.key, hints.DECISION_HOW_TO_CHANGE):  # the first few times only
+        text += "\n\n" + turn.t("records.decision_how_to_change", number=decision.number)
+    return text

@@ -223,8 +223,8 @@ SV: dict[str, str] = {
     ),
     "records.decision_ask_for_item": "Vilket beslut togs under punkt {item} på mötet {meeting}? Skriv beslutet. (**avbryt** avbryter.)",
     "records.decision_empty": "Jag fick ingen beslutstext.",
-    "records.decision_saved": (
-        "Beslut **{number}** är sparat för mötet {meeting}{item}:\n\n{text}\n\n"
+    "records.decision_saved": "Beslut **{number}** är sparat för mötet {meeting}{item}:\n\n{text}",
+    "records.decision_how_to_change": (
         "Rätta det med **ändra beslut {number}** och den nya lydelsen; det gamla sparas i historiken. "
         "Alla beslut: **beslutslogg**."
     ),

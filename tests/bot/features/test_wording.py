@@ -131,3 +131,13 @@ async def test_forgetting_a_person_leaves_no_id_in_the_footer_counts(harness):
     forget_member(harness.store, PETER.aad)
     settings = harness.store.teams.get_team(TEAM).settings
     assert PETER.aad not in str(settings) and hints_seen(harness.store, TEAM, PETER.aad) == {}
+
+
+async def test_the_how_to_footer_after_a_decision_is_shown_three_times_per_person(harness):
+    await _setup(harness)
+    harness.clock.set(harness.clock.now().replace(month=12, day=4, hour=9, minute=30))  # during the meeting
+    footer = "Rätta det med **ändra beslut"
+    replies = [(await harness.say(f"beslut Vi gör {n}", ANNA))[0] for n in range(1, 5)]
+    assert [footer in r for r in replies] == [True, True, True, False]
+    assert "Beslut **4** är sparat" in replies[3]
+    assert footer in (await harness.say("beslut Peters första", PETER))[0]
