@@ -117,3 +117,8 @@ def test_swedish_texts_quote_with_swedish_quotation_marks():
     """” ” throughout, never a straight " or an English “ ” (the archive's HTML page has attributes)."""
     straight = {key for key, text in CATALOGUE["sv"].items() if re.search(r"[\"“„]", text) and "<html" not in text}
     assert not straight
+
+
+def test_minutes_are_approved_with_one_word_everywhere():
+    """ "godkänna" throughout; "bekräfta" said the same thing in the minutes reminder."""
+    assert not [key for key, text in CATALOGUE["sv"].items() if "bekräft" in text.lower()]
