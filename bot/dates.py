@@ -171,6 +171,9 @@ _WD_LEAD = rf"(?:{_WD}\.?,? +(?:den +)?|den +)?"  # "fredag ", "fredagen den ", 
 _END = r"(?!\w)"
 
 _ISO = re.compile(rf"(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})(?=t[0-9]|{_END})")
+# "26-01-27": the Swedish short numeric date (ÅÅ-MM-DD), read as 2026-01-27, never as the time 26–01.
+_SHORT_ISO = re.compile(rf"(?P<y>[0-9]{{2}})-(?P<m>[0-9]{{2}})-(?P<d>[0-9]{{2}}){_END}")
+_WD_NUMERIC = re.compile(rf"{_WD_LEAD}(?P<num>(?:[0-9]{{4}}|[0-9]{{2}})-[0-9])")  # "fredag 26-01-27", "fre 2026-01-27"
 _CAL = re.compile(
     rf"{_WD_LEAD}(?P<d>[0-9]{{1,2}})(?::?[ea])? *{_MON}\.?(?:,? +(?P<y>(?:19|20)[0-9]{{2}}))?{_END}"
 )
@@ -376,6 +379,13 @@ def _match_numeric_date(s: str, pos: int, today: date) -> _DateHit | None:
             return _DateHit(m.end(), date(y, mo, d))
         except ValueError:
             return _DateHit(m.end(), _impossible(d, mo, y, y))
+    m = _SHORT_ISO.match(s, pos)
+    if m and 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31:
+        y, mo, d = 2000 + int(m["y"]), int(m["m"]), int(m["d"])
+        try:
+            return _DateHit(m.end(), date(y, mo, d))
+        except ValueError:
+            return _DateHit(m.end(), _impossible(d, mo, y, y))
     return _match_day_month(s, pos, today)
 
 
@@ -407,6 +417,10 @@ def _match_worded_date(s: str, pos: int, today: date, strict: bool, word: str, w
         if hit is not None:
             return hit
     if weekday or word == "den":
+        m = _WD_NUMERIC.match(s, pos)
+        numeric = _match_numeric_date(s, m.start("num"), today) if m else None
+        if m and numeric is not None and numeric.end > m.end("num"):
+            return _DateHit(numeric.end, numeric.value, _weekday(m["wd"]))
         hit = _match_day_month(s, pos, today)
         if hit is not None:
             return hit

@@ -65,6 +65,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     # Personal data
     "my_data": ("mina data", "mina uppgifter om mig"),
     "delete_my_answers": ("radera mina svar",),
+    # The network's language (bot/features/language.py)
+    "language": ("språk", "language"),
 }
 
 # Card submit verbs: every card button carries {"action": <verb>, ...}.

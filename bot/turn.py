@@ -17,7 +17,7 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 
 from bot.cards import outgoing
-from bot.messages import t
+from bot.messages import network_language, reply_locale, t
 from bot.roles import has, roles_text
 from bot.routing import parse_command
 from bot.services import Services
@@ -104,6 +104,11 @@ class Turn:
         ``@Name``; ``args`` when the message is no command (a handler run for a question)."""
         command = parse_command(self.text)
         return command.args if command is not None else args
+
+    @property
+    def channel_locale(self) -> str:
+        """The language of what this turn posts for everyone (the channel, a shared card)."""
+        return reply_locale(network_language(self.team), None, personal=False)
 
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.locale, **params)

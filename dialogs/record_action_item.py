@@ -157,5 +157,5 @@ async def _finish(step: WaterfallStepContext, turn: Turn, options: dict[str, Any
     item = create_action_item(turn.store, turn.team.key, turn.member, options["title"], owners_from_docs(options["owners"]), due,
                               now=turn.now, tz=turn.tz, conversation_id=turn.conversation_id, activity_id=turn.activity.id)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
-    await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale))
+    await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key))
     return await step.end_dialog()

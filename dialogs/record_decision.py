@@ -83,7 +83,7 @@ class RecordDecisionDialog(ComponentDialog):
             return await step.end_dialog()
         decision = record_decision(turn.store, turn.team.key, meeting, turn.member, text, item, now=turn.now,
                                    conversation_id=turn.conversation_id, activity_id=turn.activity.id)
-        await turn.say(decision_saved_text(meeting, decision, turn.tz, turn.locale))
+        await turn.say(decision_saved_text(meeting, decision, turn.tz, turn.locale, turn.store, turn.member.key))
         return await step.end_dialog()
 
 

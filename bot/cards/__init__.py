@@ -187,20 +187,17 @@ def escape(value: str) -> str:
     escaped = []
     for line in lines:
         line = _INLINE_MARKUP.sub(r"\\\g<0>", line)
-        # Lists, numbered lists and headings start a line: "- ", "+ ", "1. ", "1) ", "# ".
-        line = _LINE_START_MARKUP.sub(_escape_line_start, line)
+        # Lists, numbered lists and headings start a line: "- ", "+ ", "1. ", "1) ", "# ". Adaptive
+        # Cards show a backslash there as typed ("2\. Laget runt"), so an invisible zero-width
+        # space before the marker keeps it text; "21.45" or "-5" is no marker and stays as it is.
+        line = _LINE_START_MARKUP.sub("\\g<1>\u200b", line)
         # {{DATE(...)}} and {{TIME(...)}} are card functions; a zero-width space keeps them as typed.
         escaped.append(line.replace("{{", "{\u200b{"))
     return "\n\n".join(escaped)
 
 
 _INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>~|&]")
-_LINE_START_MARKUP = re.compile(r"^(\s*)(?:([-+#])|([0-9]+)([.)]))")
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    indent, marker, digits, dot = match.groups()
-    return f"{indent}\\{marker}" if marker else f"{indent}{digits}\\{dot}"
+_LINE_START_MARKUP = re.compile(r"^(\s*)(?=(?:[-+]|#{1,6}|[0-9]+[.)])(?:\s|$))")
 
 
 def plain_text(markdown: str) -> str:
@@ -211,10 +208,12 @@ def plain_text(markdown: str) -> str:
     value = _BOLD.sub(r"\1", value)
     value = _ITALIC.sub(r"\1", value)
     value = _ESCAPED.sub(r"\1", value)
+    value = _LINE_START_SPACE.sub(r"\1", value)
     return value.replace("{\u200b{", "{{")
 
 
 _LINK = re.compile(r"(?<!\\)\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*")
 _ITALIC = re.compile(r"(?<![\\\w*])\*(?=[^\s*])(.+?)(?<=[^\s\\*])\*(?![\w*])")
+_LINE_START_SPACE = re.compile(r"^(\s*)\u200b", re.MULTILINE)
 _ESCAPED = re.compile(r"\\([\\`*_\[\]<>~|&#+\-.)])")

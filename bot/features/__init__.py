@@ -25,6 +25,7 @@ from bot.features import (
     core,
     decisions,
     importing,
+    language,
     meetings,
     members,
     minutes,
@@ -39,7 +40,7 @@ CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
 FEATURES: tuple[ModuleType, ...] = (
     core, meetings, agenda, attendance, members, checkins, action_items, decisions, reminders, minutes, privacy,
-    importing, publishing,
+    importing, publishing, language,
 )
 
 

@@ -77,7 +77,7 @@ async def action_item(turn: Turn, args: str) -> None:
         return
     if draft.title and draft.owners and not draft.owner_problem and not draft.due_problem:
         item = await _create(turn, draft.title, draft.owners, draft.due or EMPTY_DUE)
-        await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale))
+        await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key))
         return
     await turn.begin_dialog(ACTION_DIALOG, draft.to_options())
 
@@ -283,7 +283,7 @@ async def action_item_form(turn: Turn, data: dict[str, Any]) -> CardReply:
     if isinstance(due, str):
         return CardReply(message=due)
     item = await _create(turn, title, owners.owners, due)
-    reply = action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale)
+    reply = action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key)
     view = data.get("view")
     card = items_card(turn, view) if view in ("all", "mine") else None
     return CardReply(card=card, message=reply)
@@ -304,7 +304,7 @@ def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | 
         return None, turn.t("records.action_not_found", number=number)
     if not roles.may_edit(turn.member, item):
         owners = escape(owners_text(item.owners, turn.locale))
-        return None, turn.t("records.action_not_allowed", number=number, title=escape(short(item.title)), owners=owners)
+        return None, turn.t("records.action_edit_not_allowed", number=number, title=escape(short(item.title)), owners=owners)
     return item, None
 
 

@@ -115,7 +115,8 @@ async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Agenda,
         return None
     if entry.kind in (STANDING, FOLLOW_UP):
         if agenda.items_count:
-            await turn.say_key("meetings.item_fixed", number=number, title=entry.title, first=agenda.items_start, last=agenda.items_end)
+            key = "meetings.item_fixed" if agenda.items_count > 1 else "meetings.item_fixed_one"  # "punkt 4", not "punkterna 4–4"
+            await turn.say_key(key, number=number, title=entry.title, first=agenda.items_start, last=agenda.items_end)
         else:
             await turn.say_key("meetings.item_fixed_none", number=number, title=entry.title)
         return None
@@ -144,7 +145,8 @@ async def move_item(turn: Turn, args: str) -> None:
     # Where it lands (the store clamps the same way), worked out first so the reply is kept with the move.
     number = agenda.items_start + max(0, min(index, agenda.items_count - 1))
     if clamped:
-        key, params = "meetings.item_moved_clamped", {"title": entry.title, "number": number, "first": agenda.items_start,
+        key = "meetings.item_moved_clamped" if agenda.items_count > 1 else "meetings.item_moved_clamped_one"
+        params = {"title": entry.title, "number": number, "first": agenda.items_start,
                                                       "last": agenda.items_end}
     else:
         key, params = "meetings.item_moved", {"title": entry.title, "number": number}

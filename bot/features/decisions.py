@@ -62,7 +62,7 @@ async def decision(turn: Turn, args: str) -> None:
         return
     stored = record_decision(turn.store, turn.team.key, meeting, turn.member, text, agenda_item, now=turn.now,
                              conversation_id=turn.conversation_id, activity_id=turn.activity.id)
-    await turn.say(decision_saved_text(meeting, stored, turn.tz, turn.locale))
+    await turn.say(decision_saved_text(meeting, stored, turn.tz, turn.locale, turn.store, turn.member.key))
 
 
 async def decision_edit(turn: Turn, args: str) -> None:

@@ -173,7 +173,8 @@ async def _meeting_from_args(turn: Turn, args: str) -> Meeting | None:
     if not found:
         found = _last_year(store, turn.team.key, text, turn.now.astimezone(tz).date(), tz)
     if not found:
-        await turn.say_key("minutes.meeting_not_found", what=escape(_quoted(text)))
+        quoted = turn.t("minutes.quoted_id" if text[:1].isdigit() else "minutes.quoted_text", text=escape(text))
+        await turn.say_key("minutes.meeting_not_found", what=quoted)
         return None
     if len(found) > 1:
         await turn.say_key("minutes.meeting_ambiguous", ids=", ".join(m.id for m in found), example=found[0].id)
@@ -198,10 +199,6 @@ def _last_year(store: Any, team_key: str, text: str, today: date, tz: ZoneInfo) 
     except ValueError:  # 29 februari
         earlier = when.date - timedelta(days=365)
     return [m for m in store.meetings.on_date(team_key, earlier, tz) if not m.cancelled]
-
-
-def _quoted(text: str) -> str:
-    return f"för \"{text}\"" if not text[:1].isdigit() else f"med id eller datum \"{text}\""
 
 
 def _meeting_from_data(turn: Turn, data: dict[str, Any]) -> Meeting | None:
@@ -567,7 +564,7 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     if not isinstance(comment, str) or not comment.strip():
         return CardReply(message=turn.t("minutes.comment_missing"))
     services, team = turn.services, turn.team
-    sent_to = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.locale)
+    sent_to = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.channel_locale)
     draft = services.store.minutes.draft(team.key, meeting.id)
     reply = turn.t("minutes.change_sent", names=sent_to)
     if draft is None or _everyones_card(turn):
@@ -608,7 +605,7 @@ async def _announce(
 ) -> None:
     """Show everyone the confirmed (or co-signed) minutes once: update cards in place, one short message."""
     services = turn.services
-    locale = turn.locale
+    locale = turn.channel_locale  # the channel and its shared card speak the network's language
     message = t(key, locale, name=escape(name), date=_date_text(services, meeting, locale), version=version.version)
     shared = card_for(services, team, draft, None, locale=locale)
     activity = turn.activity

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.messages import t
 from bot.publishing import report, roster
 from bot.publishing.site import Archive, content_type
 from bot.roles import PUBLISHING_ROLES
@@ -33,15 +34,10 @@ _HEADERS = {
     "Cache-Control": "no-cache",
 }
 
-_NOT_FOUND = (
-    '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>Sidan finns inte</title></head>'
-    '<body><main><h1>Sidan finns inte</h1><p>Här finns bara godkända minnesanteckningar. '
-    f'Gå till <a href="{PREFIX}/">arkivets första sida</a>.</p></main></body></html>\n'
-)
 
 
 def _not_found() -> web.Response:
-    return web.Response(status=404, text=_NOT_FOUND, content_type="text/html", charset="utf-8", headers=_HEADERS)
+    return web.Response(status=404, text=t("publishing.archive_not_found_page", prefix=PREFIX), content_type="text/html", charset="utf-8", headers=_HEADERS)
 
 
 def routes(services: Any) -> list[web.RouteDef]:

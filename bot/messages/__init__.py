@@ -38,6 +38,35 @@ if _missing_sv:
     raise RuntimeError(f"English messages without a Swedish original: {sorted(_missing_sv)}")
 
 
+# The team setting that holds a network's language (``sv`` or ``en``), beside its other settings.
+NETWORK_LANGUAGE_SETTING = "language"
+
+# The locales in which every Swedish text exists: only these may carry a whole reply. A locale
+# with gaps would fall back to Swedish key by key, and one reply would mix two languages.
+FULL_LOCALES: frozenset[str] = frozenset(
+    locale for locale, texts in CATALOGUE.items() if set(CATALOGUE[DEFAULT_LOCALE]) <= set(texts)
+)
+
+
+def network_language(team: object) -> str:
+    """The language a network has chosen for its channel and shared cards (Swedish unless set)."""
+    settings = getattr(team, "settings", None) or {}
+    value = settings.get(NETWORK_LANGUAGE_SETTING)
+    return value if value in CATALOGUE else DEFAULT_LOCALE
+
+
+def reply_locale(network_language: str | None, client_locale: str | None, personal: bool,
+                 full: frozenset[str] = FULL_LOCALES) -> str:
+    """The one language of a reply. What everyone sees (a channel, a shared card, a reminder) is
+    in the network's language; a 1:1 reply follows the person's client only where the catalogue
+    has every text in that language. A language with gaps is never chosen, so no reply mixes two."""
+    network = network_language if network_language in full else DEFAULT_LOCALE
+    if not personal:
+        return network
+    client = locale_of(client_locale) if client_locale else network
+    return client if client in full else network
+
+
 def locale_of(activity_locale: str | None) -> str:
     """Swedish unless the client says English."""
     if activity_locale and activity_locale.lower().startswith("en"):

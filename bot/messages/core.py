@@ -7,7 +7,11 @@ SV: dict[str, str] = {
         "Börja med att skriva **kommun** och din kommun, till exempel *kommun Skövde*. "
         "Skriv **hjälp** när du vill se allt jag kan."
     ),
-    "core.nameless": "där",
+    "core.welcome_personal_nameless": (
+        "Hej! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
+        "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
+        "Skriv **hjälp** för att se vad du kan göra, eller **möten** för att se kommande möten."
+    ),
     "core.welcome_personal": (
         "Hej {name}! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
         "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
@@ -88,6 +92,24 @@ SV: dict[str, str] = {
         "Det här kortet gäller ett annat nätverk än det här, så jag gjorde ingenting. "
         "Använd kortet där det skickades, eller skriv kommandot i det nätverkets kanal."
     ),
+    "core.language_usage": (
+        "Nätverkets språk är {language}. Det gäller allt jag skriver i kanalen och på korten alla ser. "
+        "Presidiet eller sekreteraren byter det med **språk svenska** eller **språk engelska**."
+    ),
+    "core.language_only_roles": (
+        "Bara presidiet eller sekreteraren kan byta nätverkets språk. Det är {language} nu. "
+        "Skriv **medlemmar** för att se vilka de är."
+    ),
+    "core.language_incomplete": (
+        "Jag kan inte skriva allt på {language} än, och ett svar får aldrig blanda två språk. "
+        "Därför fortsätter jag på svenska. Skriv **hjälp** för att se vad jag kan göra."
+    ),
+    "core.language_set": (
+        "Klart! Nätverkets språk är nu {language}. Jag skriver så i kanalen, på korten och i påminnelserna. "
+        "Skriv **hjälp** för att se vad jag kan göra."
+    ),
+    "core.language_name.sv": "svenska",
+    "core.language_name.en": "engelska",
 }
 
 EN: dict[str, str] = {
@@ -97,7 +119,10 @@ EN: dict[str, str] = {
         "Start by typing **kommun** and your municipality, for example *kommun Skövde*. "
         "Type **help** to see everything I can do."
     ),
-    "core.nameless": "there",
+    "core.welcome_personal_nameless": (
+        "Hi! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
+        "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
+    ),
     "core.welcome_personal": (
         "Hi {name}! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
         "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
@@ -119,4 +144,10 @@ EN: dict[str, str] = {
     ),
     "core.card_not_your_network": "This card belongs to a network you are not (or no longer) in, so I did nothing. Type **help** to see what you can do.",
     "core.card_other_network": "This card belongs to another network than this one, so I did nothing. Use the card where it was sent.",
+    "core.language_set": (
+        "Done! The network's language is now {language}. I write in it in the channel, on the cards and in the reminders. "
+        "Type **help** to see what I can do."
+    ),
+    "core.language_name.sv": "Swedish",
+    "core.language_name.en": "English",
 }

@@ -5,7 +5,11 @@ SV: dict[str, str] = {
     "minutes.doc_title": "Minnesanteckningar – {network}",
     "minutes.doc_time": "kl. {time}",
     "minutes.doc_substitute_for": "(ersättare för {name})",
+    # Minutes drafted before due texts carried their own "senast"/"till" stored a bare date or
+    # "nästa möte (…)"; their confirmed versions keep it, and get the word when shown.
     "minutes.doc_due": "senast {due}",
+    "minutes.doc_due_next": "till {due}",
+    "minutes.doc_due_next_word": "nästa möte",
     "minutes.doc_done": "(klar)",
     "minutes.doc_item_heading": "{number}. {title}",
     "minutes.doc_decision_label": "Beslut",
@@ -84,6 +88,8 @@ SV: dict[str, str] = {
         "Det finns inget möte som har börjat än, så det finns inget protokoll att skriva. "
         "Skriv **möten** för att se kalendern, eller **protokoll 20 november** för ett visst möte."
     ),
+    "minutes.quoted_text": "för ”{text}”",
+    "minutes.quoted_id": "med id eller datum ”{text}”",
     "minutes.meeting_not_found": (
         "Jag hittar inget möte {what}. Skriv **tidigare möten** för att se mötena, och sedan till exempel "
         "**protokoll 20 november**."

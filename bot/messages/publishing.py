@@ -108,6 +108,12 @@ SV: dict[str, str] = {
         "och *årsrapport* visar vad som är gjort för vart och ett."
     ),
     "publishing.report_only_presidium": "Årsrapporten är för presidiet och ordföranden. Fråga någon av dem, eller se *beslutslogg* och *uppgifter*.",
+    # The archive's own 404 page (bot/features/publishing.py), a whole HTML document.
+    "publishing.archive_not_found_page": (
+        '<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8"><title>Sidan finns inte</title></head>'
+        "<body><main><h1>Sidan finns inte</h1><p>Här finns bara godkända minnesanteckningar. "
+        'Gå till <a href="{prefix}/">arkivets första sida</a>.</p></main></body></html>\n'
+    ),
 }
 
 EN: dict[str, str] = {}

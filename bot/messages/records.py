@@ -88,8 +88,8 @@ SV: dict[str, str] = {
     "records.question_answered_note": "{count} har redan svarat på den förra frågan; deras svar finns kvar.",
     "records.question_too_long": "Frågan är lite för lång ({length} tecken). Korta den till högst {limit} tecken och skriv **{question_command}** igen.",
     # Card answers (shown briefly in Teams, no formatting)
-    "records.card_checkin_saved": "Tack! Ditt svar på {kind} är sparat: \"{answer}\". Skriv {command} för att se eller ändra det.",
-    "records.card_checkin_replaced": "Tack! Ditt nya svar har ersatt det gamla: \"{answer}\".",
+    "records.card_checkin_saved": "Tack! Ditt svar på {kind} är sparat: ”{answer}”. Skriv {command} för att se eller ändra det.",
+    "records.card_checkin_replaced": "Tack! Ditt nya svar har ersatt det gamla: ”{answer}”.",
     "records.card_answer_empty": "Skriv ditt svar i rutan först och tryck sedan på knappen igen.",
     # Action items: owners and due dates
     "records.owner_all_name": "alla",
@@ -107,11 +107,12 @@ SV: dict[str, str] = {
     "records.owner_ambiguous": "Det finns flera som heter {name}: {candidates}. Skriv hela namnet, till exempel *{example}*.",
     "records.due_in_past": "{date} har redan varit. Skriv ett datum framåt i tiden, *till nästa möte*, eller *ingen*.",
     "records.due_no_date": "datum inte bestämt än",
-    "records.due_next_meeting": "nästa möte ({date})",
+    "records.due_next_meeting": "till nästa möte ({date})",
+    "records.due_by": "senast {date}",
     # Action items: recording
     "records.action_saved": "Uppgift **{number}** är sparad: {title}",
     "records.action_owner_line": "Ansvarig: {owners}",
-    "records.action_due_line": "Klar till: {due}",
+    "records.action_due_line": "Ska vara klar {due}",
     "records.action_no_due_line": "Inget slutdatum.",
     "records.action_meeting_line": "Från mötet: {meeting}",
     "records.action_external_note": (
@@ -160,7 +161,7 @@ SV: dict[str, str] = {
     "records.actions_overdue": "Försenade",
     "records.actions_meeting_group": "Från mötet {meeting}",
     "records.actions_no_meeting": "Utan möte",
-    "records.actions_row_due": "klar till {due}",
+    "records.actions_row_due": "klar {due}",
     "records.actions_row_overdue": "skulle vara klar {due}",
     "records.actions_done_button": "Klar",
     "records.actions_more": "… och {count} till. Skriv **mina uppgifter** för att se dina egna.",
@@ -184,9 +185,14 @@ SV: dict[str, str] = {
     "records.action_number_missing": "Skriv numret på uppgiften, till exempel **{command} 12**. Numren står i **uppgifter**.",
     "records.action_not_found": "Jag hittar ingen uppgift {number}. Skriv **uppgifter** för att se de öppna och deras nummer.",
     "records.action_not_allowed": (
-        "Uppgift {number} ({title}) ligger hos {owners}. Den bockas av av den som har uppgiften, "
-        "presidiet eller ordföranden (och kan ändras också av den som skrev in den), så jag lät den vara. Be någon av dem, eller skriv **mina uppgifter** "
+        "Uppgift {number} ({title}) ligger hos {owners}. Bara den som har uppgiften, presidiet eller "
+        "ordföranden kan bocka av den, så jag lät den vara. Be någon av dem, eller skriv **mina uppgifter** "
         "för att se dina egna."
+    ),
+    "records.action_edit_not_allowed": (
+        "Uppgift {number} ({title}) ligger hos {owners}. Bara den som har uppgiften, den som skrev in den, "
+        "presidiet eller ordföranden kan ändra den, så jag lät den vara. Be någon av dem, eller skriv "
+        "**mina uppgifter** för att se dina egna."
     ),
     "records.action_already_done": "Uppgift {number} är redan markerad som klar ({date}). Skriv **ångra {number}** om den inte är klar ändå.",
     "records.action_already_open": "Uppgift {number} är redan öppen. Bocka av den med **klar {number}** när den är klar.",
@@ -217,8 +223,8 @@ SV: dict[str, str] = {
     ),
     "records.decision_ask_for_item": "Vilket beslut togs under punkt {item} på mötet {meeting}? Skriv beslutet. (**avbryt** avbryter.)",
     "records.decision_empty": "Jag fick ingen beslutstext.",
-    "records.decision_saved": (
-        "Beslut **{number}** är sparat för mötet {meeting}{item}:\n\n{text}\n\n"
+    "records.decision_saved": "Beslut **{number}** är sparat för mötet {meeting}{item}:\n\n{text}",
+    "records.decision_how_to_change": (
         "Rätta det med **ändra beslut {number}** och den nya lydelsen; det gamla sparas i historiken. "
         "Alla beslut: **beslutslogg**."
     ),
@@ -246,7 +252,7 @@ SV: dict[str, str] = {
         "till exempel *beslut Nästa möte blir digitalt*."
     ),
     "records.decision_log_no_hits": (
-        "Inget beslut innehåller \"{query}\". Prova ett annat ord eller början av ett ord, "
+        "Inget beslut innehåller ”{query}”. Prova ett annat ord eller början av ett ord, "
         "eller skriv **beslutslogg** för alla."
     ),
     "records.decision_log_no_page": "Beslutsloggen har {pages} sid(or). Skriv **{command}** för den sista.",

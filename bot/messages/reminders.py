@@ -120,11 +120,11 @@ SV: dict[str, str] = {
         "Namnen är **kallelse**, **kanal**, **presidiet**, **uppgifter** och **protokoll**."
     ),
     "reminders.not_understood": (
-        "Jag förstod inte \"{text}\". Skriv till exempel **påminnelser kallelse 6 dagar före kl 10**, "
+        "Jag förstod inte ”{text}”. Skriv till exempel **påminnelser kallelse 6 dagar före kl 10**, "
         "**påminnelser presidiet av** eller bara **påminnelser** för att se hur det är nu."
     ),
     "reminders.bad_days": "Antalet dagar ska vara mellan 0 och {max}, till exempel **påminnelser {name} 3 dagar {direction} kl 9**.",
-    "reminders.bad_time": "Jag förstod inte tiden \"{text}\". Skriv till exempel **kl 9** eller **kl 8.30**.",
+    "reminders.bad_time": "Jag förstod inte tiden ”{text}”. Skriv till exempel **kl 9** eller **kl 8.30**.",
     "reminders.only_after": "Protokollpåminnelsen skickas efter mötet. Skriv till exempel **påminnelser protokoll 3 dagar efter kl 9**.",
     "reminders.only_before": "{kind} skickas före. Skriv till exempel **påminnelser {name} 3 dagar före kl 9**.",
     "reminders.direction.before": "före",

@@ -363,13 +363,22 @@ def answer_text(a: Mapping[str, Any]) -> str:
     return f"{who}: {a['answer']}"
 
 
+def due_phrase(due: str, locale: str = "sv") -> str:
+    """A stored due text as the minutes show it: "senast …" or "till nästa möte (…)", also for
+    versions confirmed when the stored text was a bare date or "nästa möte (…)"."""
+    if due.startswith((t("records.due_by", locale, date=""), t("minutes.doc_due_next", locale, due=""))):
+        return due
+    key = "minutes.doc_due_next" if due.startswith(t("minutes.doc_due_next_word", locale)) else "minutes.doc_due"
+    return t(key, locale, due=due)
+
+
 def action_text(item: Mapping[str, Any], locale: str = "sv") -> str:
     """ "Mejla inbjudan – Anna Gustafsson, senast fredag 4 december 2026 (klar)" """
     text = item["title"]
     if item.get("owners"):
         text += f" – {item['owners']}"
     if item.get("due_text"):
-        text += ", " + t("minutes.doc_due", locale, due=item["due_text"])
+        text += ", " + due_phrase(item["due_text"], locale)
     if item.get("done"):
         text += " " + t("minutes.doc_done", locale)
     return text

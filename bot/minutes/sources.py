@@ -101,7 +101,7 @@ def _follow_up_notes(store: Store, meeting: Meeting, tz: ZoneInfo, locale: str) 
             line += f" – {owners_text(item.owners, locale)}"
         due = due_text(item, tz, locale)
         if due:
-            line += ", " + t("minutes.doc_due", locale, due=due)
+            line += ", " + due
         if item.due is not None and item.due < day:
             line += " " + t("minutes.doc_overdue", locale)
         lines.append(f"- {line}")

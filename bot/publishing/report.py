@@ -190,7 +190,7 @@ def _item_line(i: ItemRow, locale: str) -> str:
     if i.owners:
         text += f" – {i.owners}"
     if i.due:
-        text += f" ({t('minutes.doc_due', locale, due=i.due)})"
+        text += f" ({i.due})"
     return text
 
 

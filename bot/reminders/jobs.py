@@ -33,7 +33,7 @@ from bot.cards.reminders import (
     week_card,
 )
 from bot.clock import Clock
-from bot.messages import t
+from bot.messages import network_language, reply_locale, t
 from bot.reminders.schedule import (
     Reminder,
     TeamState,
@@ -314,6 +314,8 @@ class ReminderRunner:
     def _message(
         self, reminder: Reminder, team: Team, members: dict[str, Member], cache: dict[tuple[str, str], Outgoing | None], now: datetime
     ) -> Outgoing | None:
+        # Reminders go to the channel or sit beside it 1:1 (no client locale to follow): the network's language.
+        self.locale = reply_locale(network_language(team), None, personal=False)
         if reminder.kind == MINUTES:
             meeting = self.store.meetings.get(team.key, reminder.subject_id)
             if meeting is None or meeting.cancelled or self.minutes_confirmed(team.key, meeting.id):

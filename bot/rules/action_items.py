@@ -20,6 +20,7 @@ from bot.cards import escape
 from bot.dates import DateQuestion, When, parse_when, split_when, vague_when
 from bot.formatting import meeting_date
 from bot.messages import t
+from bot.rules import hints
 from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
 from bot.rules.municipalities import municipalities as network_municipalities
 from bot.text import fold
@@ -273,11 +274,11 @@ def _is_next_meeting(text: str) -> bool:
 
 
 def due_text(item: ActionItem, tz: ZoneInfo, locale: str = "sv") -> str:
-    """ "fredag 4 december 2026", "nästa möte (fredag 4 december 2026)" or "" without a due date."""
+    """ "senast fredag 4 december 2026", "till nästa möte (fredag 4 december 2026)" or "" without a due date."""
     if item.due_next_meeting:
         when = formatting.format_date(item.due, locale) if item.due else t("records.due_no_date", locale)
         return t("records.due_next_meeting", locale, date=when)
-    return formatting.format_date(item.due, locale) if item.due else ""
+    return t("records.due_by", locale, date=formatting.format_date(item.due, locale)) if item.due else ""
 
 
 @dataclass
@@ -463,8 +464,9 @@ def due_changes(store: Store, team_key: str, due: Due, now: datetime, tz: ZoneIn
     return {"due": day, "due_next_meeting": due.next_meeting}
 
 
-def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInfo, locale: str) -> str:
-    """The reply after an item is stored: number, what, who, when, and how to change it."""
+def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInfo, locale: str, person_key: str | None = None) -> str:
+    """The reply after an item is stored: number, what, who, when, and how to change it (the last
+    only the first few times ``person_key`` sees it; always without a person)."""
     lines = [t("records.action_saved", locale, number=item.number, title=escape(item.title))]
     lines.append(t("records.action_owner_line", locale, owners=escape(owners_text(item.owners, locale))))
     when = due_text(item, tz, locale)
@@ -475,5 +477,6 @@ def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInf
     externals = [o.name for o in item.owners if o.kind == EXTERNAL]
     if externals:
         lines.append(t("records.action_external_note", locale, names=escape(", ".join(externals))))
-    lines.append(t("records.action_how_to_change", locale, number=item.number))
+    if person_key is None or hints.take_hint(store, team_key, person_key, hints.ACTION_HOW_TO_CHANGE):
+        lines.append(t("records.action_how_to_change", locale, number=item.number))
     return "\n\n".join(lines)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.cards import escape
 from bot.formatting import meeting_date
 from bot.messages import t
+from bot.rules import hints
 from bot.rules.agenda import build_agenda
 from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
@@ -72,10 +73,12 @@ def record_decision(
     )
 
 
-def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, locale: str) -> str:
-    """The reply after a decision is stored: its number, meeting, agenda item and wording."""
+def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, locale: str,
+                        store: Store | None = None, person_key: str | None = None) -> str:
+    """The reply after a decision is stored: its number, meeting, agenda item and wording, and how
+    to change it the first few times ``person_key`` sees that (never without a person)."""
     item = t("records.decision_item_suffix", locale, item=decision.agenda_item) if decision.agenda_item else ""
-    return t(
+    text = t(
         "records.decision_saved",
         locale,
         number=decision.number,
@@ -83,3 +86,6 @@ def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, loca
         item=item,
         text=escape(decision.text),
     )
+    if store is not None and person_key is not None and hints.take_hint(store, meeting.team_key, person_key, hints.DECISION_HOW_TO_CHANGE):
+        text += "\n\n" + t("records.decision_how_to_change", locale, number=decision.number)
+    return text

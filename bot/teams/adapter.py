@@ -41,7 +41,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.messages import locale_of, t
+from bot.messages import reply_locale, t
 from bot.teams.connector_http import AiohttpTransport
 from bot.teams.connector_retry import TurnRetry, status_of
 from storage.engine import StorageError
@@ -360,6 +360,7 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         return
     key = "core.not_saved" if isinstance(error, StorageError) else "core.error"
     try:
-        await context.send_activity(t(key, locale_of(activity.locale)))
+        personal = bool(activity.conversation and activity.conversation.conversation_type == "personal")
+        await context.send_activity(t(key, reply_locale(None, activity.locale, personal)))
     except Exception:  # the connector itself may be what failed
         log.warning("could not tell the user about the error", exc_info=True)

@@ -15,7 +15,7 @@ from bot.cards import NETWORK, outgoing, plain_text
 from bot.features import intents as everyday
 from bot.formatting import first_name
 from bot.interruption import interrupts, is_own_command
-from bot.messages import locale_of, t
+from bot.messages import network_language, reply_locale, t
 from bot.routing import Command, card_action, parse_command
 from bot.services import Services
 from bot.teams import install
@@ -266,15 +266,17 @@ class SkisBot(TeamsActivityHandler):
     async def _bot_added(self, context: TurnContext) -> None:
         """The bot was installed: remember where it lives, who is there, and say hello."""
         activity = context.activity
-        locale = locale_of(activity.locale)
         key, kind, _name = install.team_identity(activity)
+        locale = reply_locale(None, activity.locale, kind == "personal")
         already = self.services.store.teams.get_team(key)
         if kind == "personal":
             person = activity.from_property
             team = install.ensure_team(self.services, activity, installer=person)
             self.services.store.teams.save_personal_ref(member_key(person.id, person.aad_object_id), install.conversation_ref(activity))
             if already is None or not already.active:
-                await context.send_activity(t("core.welcome_personal", locale, name=first_name(person.name) or t("core.nameless", locale)))
+                # Teams often leaves the name out of an installation: the member register may know it.
+                name = first_name(person.name) or self._known_first_name(person)
+                await context.send_activity(t("core.welcome_personal", locale, name=name) if name else t("core.welcome_personal_nameless", locale))
             return
         team = install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
@@ -295,9 +297,11 @@ class SkisBot(TeamsActivityHandler):
         services = self.services
         team = self._team_for(activity)
         member = install.ensure_member(services, team, account)
-        if team.kind == "personal" or (activity.conversation and activity.conversation.conversation_type == "personal"):
+        personal = team.kind == "personal" or bool(activity.conversation and activity.conversation.conversation_type == "personal")
+        if personal:
             self._remember_personal_chat(activity)
-        turn = Turn(context=context, services=services, locale=locale_of(activity.locale), team=team, member=member)
+        locale = reply_locale(network_language(team), activity.locale, personal)
+        turn = Turn(context=context, services=services, locale=locale, team=team, member=member)
         context.turn_state[TURN_KEY] = turn
         return turn
 
@@ -321,6 +325,12 @@ class SkisBot(TeamsActivityHandler):
             if team is not None and team.active and team.kind != "personal":
                 candidates.append(team)
         return candidates
+
+    def _known_first_name(self, account: Any) -> str:
+        """The person's first name from a network's member register, or "" if no network knows it."""
+        repo, key = self.services.store.teams, member_key(account.id, account.aad_object_id)
+        names = (getattr(repo.get_member(team_key, key), "name", "") for team_key in repo.teams_of_person(key))
+        return next((first_name(n) for n in names if n and n != account.id), "")  # a nameless member is stored by id
 
     @staticmethod
     def _personal(activity: Activity) -> bool:

@@ -42,6 +42,13 @@ CASES: list[tuple[date, str, When | str]] = [
     (MON, "den 4 december kl. 9", W(2026, 12, 4, (9, 0))),
     (MON, "4:e december", W(2026, 12, 4)),
     (MON, "2026-12-04 09:00", W(2026, 12, 4, (9, 0))),
+    # The short numeric date ÅÅ-MM-DD is a date, never the time "27-01".
+    (MON, "27-01-29", W(2027, 1, 29)),
+    (MON, "27-01-29 kl 9", W(2027, 1, 29, (9, 0))),
+    (MON, "fredag 27-01-29 9-12", W(2027, 1, 29, (9, 0), (12, 0))),
+    (MON, "fredag 2026-12-04 kl 9", W(2026, 12, 4, (9, 0))),
+    (MON, "tisdag 27-01-29", "dates.weekday_mismatch"),
+    (MON, "27-02-30", "dates.impossible_date"),
     # "nästa fredag" early in the week is this week's Friday to some, next week's to others.
     (MON, "nästa fredag", "dates.next_weekday_ambiguous"),
     (MON, "kommande fredag", W(2026, 11, 27)),

@@ -173,7 +173,7 @@ def test_peter_answers_the_checkin_on_the_reminder(cycle: Cycle) -> None:
     reminder = chat.bot_message_with("Nätverksmöte fredag 20 november")
     chat.fill(reminder, "Vad tog du med från förra mötet?", CHECKIN_ANSWER)
     chat.click(reminder, "Skicka svar")
-    chat.wait_for_text(reminder, f'Ditt svar på incheckningen är sparat: "{CHECKIN_ANSWER}"')
+    chat.wait_for_text(reminder, f'Ditt svar på incheckningen är sparat: ”{CHECKIN_ANSWER}”')
     chat.screenshot("cycle-08-checkin")
 
 

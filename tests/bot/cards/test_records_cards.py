@@ -52,7 +52,7 @@ def test_checkins_card_escapes_answers_and_lists_who_is_missing() -> None:
     texts = _texts(cards[0])
     assert "*Vad \\*fyller\\* dina dagar?*" in texts
     answer = next(t for t in texts if t.startswith("Två saker"))
-    assert "\\*\\*Bästa skola\\*\\*" in answer and "\\<b\\>" in answer and "{\u200b{DATE" in answer and "\\- " in answer
+    assert "\\*\\*Bästa skola\\*\\*" in answer and "\\<b\\>" in answer and "{\u200b{DATE" in answer and "\u200b- " in answer
     assert "2 av 4 har svarat." in texts
     facts = next(b for b in cards[0]["body"] if b["type"] == "FactSet")["facts"]
     assert facts == [{"title": "Götene", "value": "Anna Gustafsson"}, {"title": "Kommun saknas", "value": "Sofia Adolfsson"}]

@@ -142,7 +142,7 @@ async def test_lists_group_by_meeting_with_overdue_first_and_mine_includes_alla_
     raw = card_text(card)
     assert raw.index("Försenade") < raw.index("**1** · Första") < raw.index("Från mötet fredag 27 november") < raw.index("**2** · Andra")
     assert raw.index("**4** · Fjärde") < raw.index("Från mötet fredag 11 december") < raw.index("**5** · Femte")
-    assert "skulle vara klar tisdag 1 december 2026" in raw
+    assert "skulle vara klar senast tisdag 1 december 2026" in raw
 
     before = len(harness.connector.posted)
     await harness.say("mina uppgifter", PETER)

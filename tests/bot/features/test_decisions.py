@@ -119,5 +119,5 @@ async def test_decision_log_search_ignores_case_and_diacritics_and_pages(harness
     replies = await harness.say("beslutslogg sida 3", PETER)
     assert "Beslutsloggen har 2 sid(or)" in replies[0] and "beslutslogg sida 2" in replies[0]
     replies = await harness.say("beslutslogg budget", PETER)
-    assert "Inget beslut innehåller \"budget\"" in replies[0]
+    assert "Inget beslut innehåller ”budget”" in replies[0]
     assert first.id

@@ -116,5 +116,15 @@ def test_no_items_hint() -> None:
 def test_item_titles_do_not_turn_into_lists() -> None:
     pub = Publication(content=build_draft(sources(agenda=(AgendaEntry("p1", 3, "Budget"),))), status="draft", revision=1)
     texts = [b.get("text", "") for b in card(pub, CardView())["body"]]
-    assert "3\\. Budget" in texts
+    assert "\u200b3. Budget" in texts  # a zero-width space keeps "3. " from starting a list, unseen
     assert replace(pub, status="draft")  # frozen dataclass copies fine
+
+
+def test_the_card_shows_no_markdown_backslashes_where_the_renderer_reads_no_markup() -> None:
+    """ "Tid: 21.45", "2. Laget runt", "- Resultat": Adaptive Cards show a backslash as typed."""
+    content = build_draft(sources(agenda=(AgendaEntry("p1", 2, "Laget runt"),)))
+    content["time_text"] = "21.45–22.30"
+    content["items"][0]["notes"] = "- Resultat\n2. Uppföljning\n#uppdrag1 Skövde -5 %"
+    body = json.dumps(card(Publication(content=content, status="draft", revision=1), CardView()), ensure_ascii=False)
+    assert "21.45–22.30" in body and "2. Laget runt" in body and "- Resultat" in body and "#uppdrag1 Skövde -5 %" in body
+    assert not any(marked in body for marked in ("\\\\.", "\\\\-", "\\\\#"))

@@ -45,7 +45,7 @@ def test_build_draft_has_every_part_written_out_in_swedish() -> None:
         "number": 12,
         "title": "Mejla inbjudan till SKIS-gruppen",
         "owners": "Anna Gustafsson",
-        "due_text": "nästa möte (fredag 9 juni 2023)",
+        "due_text": "till nästa möte (fredag 9 juni 2023)",
         "done": False,
     }
     assert c["action_items"][1]["owners"] == "alla i nätverket" and c["action_items"][1]["done"]
@@ -119,7 +119,7 @@ def test_sections_follow_the_seed_layout() -> None:
     assert ("label", ("Beslut", "Skövde och Tibro presenterar hur de arbetar med Bästa skola på mötet 1 juni 2018.")) in blocks[
         "2. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg"]
     assert blocks["Uppdrag"] == [("list", [
-        "Mejla inbjudan till SKIS-gruppen – Anna Gustafsson, senast nästa möte (fredag 9 juni 2023)",
+        "Mejla inbjudan till SKIS-gruppen – Anna Gustafsson, till nästa möte (fredag 9 juni 2023)",
         "Nämna detta för respektive skolchef – alla i nätverket (klar)",
     ])]
     assert blocks["Kommande möten"] == [("list", ["fredag 9 juni 2023, kl. 08.30–12.00, Teams – UP2, Utvecklingsplaner"])]
@@ -166,3 +166,14 @@ def test_status_lines_of_a_replaced_version_and_of_a_correction_draft() -> None:
     assert not any(line.startswith("Kontrollsumma") for line in old)
     correcting = status_lines(type(draft_pub())(content=draft_pub().content, status="draft", corrects_version=1), TZ)
     assert correcting == ["UTKAST – rättelse av version 1, ännu inte godkänd (version 1 gäller tills vidare)"]
+
+
+def test_a_due_text_stored_by_an_earlier_version_reads_as_the_new_ones():
+    """Confirmed minutes keep the due text they were drafted with: a bare date or "nästa möte (…)"
+    gets its "senast"/"till" when shown, and a text that has one is shown as it is."""
+    from bot.minutes.draft import due_phrase
+
+    assert due_phrase("fredag 4 december 2026") == "senast fredag 4 december 2026"
+    assert due_phrase("nästa möte (fredag 9 juni 2023)") == "till nästa möte (fredag 9 juni 2023)"
+    assert due_phrase("senast fredag 4 december 2026") == "senast fredag 4 december 2026"
+    assert due_phrase("till nästa möte (fredag 9 juni 2023)") == "till nästa möte (fredag 9 juni 2023)"
