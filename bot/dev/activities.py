@@ -9,7 +9,8 @@ Where an activity happens (``where``):
 - ``"channel"``: the team's channel; the text starts with the bot's ``<at>`` mention, as Teams
   sends it in a channel.
 - ``"personal"``: the person's 1:1 chat with the bot.
-- ``"groupChat"``: a group chat (``conversation_id`` names it); Teams needs a mention there too.
+- ``"groupChat"``: a group chat (``conversation_id`` names it); Teams needs the bot's mention there
+  too, so a message starts with it as in a channel.
 """
 
 from __future__ import annotations
@@ -111,12 +112,12 @@ def mention(person: Account) -> dict[str, Any]:
 
 
 def message(text: str, user: Account, *, mentions: Iterable[Account] = (), **where: Any) -> dict[str, Any]:
-    """A message with ``text``; in a channel it starts with the bot's mention, as Teams sends it.
+    """A message with ``text``; in a channel or group chat it starts with the bot's mention, as Teams sends it.
 
     ``mentions``: people @-mentioned in ``text`` (written as ``<at>name</at>``). ``where``: as ``base``."""
     activity = base(user, **where)
     entities: list[dict[str, Any]] = []
-    if where.get("where", CHANNEL) == CHANNEL:
+    if where.get("where", CHANNEL) in (CHANNEL, GROUP_CHAT):
         text = f"{BOT_MENTION} {text}"
         entities.append({"type": "mention", "text": BOT_MENTION, "mentioned": {"id": BOT_ID, "name": BOT_NAME}})
     entities.extend(mention(person) for person in mentions)
