@@ -24,7 +24,7 @@ from bot.importing.extract import Extracted, ExtractError, extract, extract_data
 from bot.importing.parse import Field, MinutesImport, PlannedDate, parse_minutes
 from bot.importing.repair import repair_paragraphs
 from bot.importing.store import StoreImportError, store_import
-from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command
+from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command, pick_network
 from bot.rules.municipalities import municipalities
 
 PROG = "skis-bot import-minutes"
@@ -128,11 +128,7 @@ def cmd_import_minutes(args: argparse.Namespace) -> int:
     store, settings = data.store, data.settings
     failed = 0
     try:
-        team = store.teams.get_team(args.team)
-        if team is None:
-            known = ", ".join(t.key for t in store.teams.all_teams(active_only=False)) or "none"
-            sys.stderr.write(f"{PROG}: no team with id {args.team!r} (teams: {known})\n")
-            return 1
+        team = pick_network(store, args.team, chats=True)
         register = [m.name for m in store.teams.members(team.key, active_only=False)]
         known_places = municipalities(team, settings)
         now = data.now

@@ -6,7 +6,7 @@ the settings, find the data directory (``--data-dir`` or ``SKIS_DATA_DIR``), ope
 (no lock: safe while the service runs) or for writing (refused while the service holds it), and
 at the end write its result atomically to a file or to standard output. They live here, so each
 command says only what it does, and every command says the same thing when the data is missing
-or busy.
+or busy, and which network it is for.
 
 A command body raises ``CommandError`` to stop; ``operator_command`` turns it into the line
 ``<prog>: <why>`` on standard error and the exit status.
@@ -30,6 +30,7 @@ from bot.config import Settings, load_settings
 from storage.engine import DataDirLockedError
 from storage.open import StoreOpenError, open_store
 from storage.store import Store
+from storage.team import Team
 
 USAGE_ERROR = 2  # as argparse: the command line itself is wrong
 
@@ -115,6 +116,24 @@ def open_data(
             ) from exc
         raise CommandError(str(exc)) from exc
     return OpenData(settings, store, SystemClock().now())
+
+
+def pick_network(store: Store, team_key: str | None, *, chats: bool = False) -> Team:
+    """The network a command is for: ``--team``, or the only one there is (1:1 chats only with ``chats``).
+
+    Raises ``CommandError`` naming the networks there are when none or several fit."""
+    teams = sorted((t for t in store.teams.all_teams(active_only=False) if chats or t.kind != "personal"),
+                   key=lambda t: (t.installed_at, t.key))
+    if team_key is not None:
+        chosen = [t for t in teams if t.key == team_key]
+        if chosen:
+            return chosen[0]
+        raise CommandError(f"no team with id {team_key!r} (teams: {', '.join(t.key for t in teams) or 'none'})")
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise CommandError("there is no network yet (the bot has not been added to a team)")
+    raise CommandError("there are several networks; choose one with --team ID (teams: " + ", ".join(t.key for t in teams) + ")")
 
 
 def write_output(data: bytes, out: str | None) -> None:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command, write_output
+from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command, pick_network, write_output
 from bot.ops.command import write_file as atomic_write
 
 
@@ -63,19 +63,6 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def one_network(store: Any, team_key: str | None) -> Any:
-    """The network a list or report is for: ``--team``, or the only one there is."""
-    # Start-up economy: every skis-bot command loads this module; the archive loads when used.
-    from bot.publishing.site import ArchiveError, networks
-
-    teams = networks(store, team_key)
-    if len(teams) == 1:
-        return teams[0]
-    if not teams:
-        raise ArchiveError("there is no network yet (the bot has not been added to a team)")
-    raise ArchiveError("there are several networks; choose one with --team ID (teams: " + ", ".join(t.key for t in teams) + ")")
-
-
 def _write_for_network(args: argparse.Namespace, file_only: str, render: Any) -> int:
     """The steps `roster` and `report` share: open the data read-only, choose the network, and write
     ``render(store, team, settings, now)`` to standard output or ``--out`` (``file_only`` formats
@@ -87,7 +74,7 @@ def _write_for_network(args: argparse.Namespace, file_only: str, render: Any) ->
         raise CommandError(f"{FILE_ONLY_WORDS[file_only]} needs --out FILE", USAGE_ERROR)
     with open_data() as data:
         try:
-            output = render(data.store, one_network(data.store, args.team), data.settings, data.now)
+            output = render(data.store, pick_network(data.store, args.team), data.settings, data.now)
         except ArchiveError as exc:
             raise CommandError(str(exc)) from exc
         write_output(output, args.out)

@@ -6,6 +6,7 @@ import argparse
 import ast
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,14 @@ from bot.ops.command import (
     ServiceHoldsData,
     open_data,
     operator_command,
+    pick_network,
     write_file,
     write_output,
 )
 from storage.files import DirLock
 from storage.open import open_store
+from storage.store import Store
+from storage.team import Team
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -120,3 +124,24 @@ def test_the_entry_point_loads_no_bot_until_serve() -> None:
         cwd=REPO, capture_output=True, text=True, env={"PYTHONPATH": str(REPO)},
     )
     assert result.returncode == 0, result.stderr
+
+
+def _network(store: Store, key: str, kind: str = "team", day: int = 1) -> None:
+    store.teams.save_team(Team(key=key, name=key, kind=kind, tenant_id=None, conversation_ref={}, installed_by=None,
+                               installed_at=datetime(2026, 9, day, tzinfo=UTC)))
+
+
+def test_the_network_is_the_one_asked_for_or_the_only_one(tmp_path: Path) -> None:
+    with open_data(settings=_settings(tmp_path), write=True, create=True) as data:
+        with pytest.raises(CommandError, match="no network yet"):
+            pick_network(data.store, None)
+        _network(data.store, "19:a", day=2)
+        _network(data.store, "a:chat", kind="personal")
+        assert pick_network(data.store, None).key == "19:a"  # a 1:1 chat is not a network to choose
+        assert pick_network(data.store, "a:chat", chats=True).key == "a:chat"
+        _network(data.store, "19:b", day=3)
+        with pytest.raises(CommandError, match=r"several networks; choose one with --team ID \(teams: 19:a, 19:b\)"):
+            pick_network(data.store, None)
+        assert pick_network(data.store, "19:b").key == "19:b"
+        with pytest.raises(CommandError, match=r"no team with id '19:x' \(teams: 19:a, 19:b\)"):
+            pick_network(data.store, "19:x")
