@@ -25,8 +25,8 @@ node_modules/.installed: package.json package-lock.json
 run: $(STAMP) node_modules/.installed
 	$(BIN)/python -m bot.dev.devrun $(if $(PERSON),--as "$(PERSON)")
 
-## Set up and run the whole test suite.
-test: $(STAMP) node_modules/.installed
+## Set up, check (make lint) and run the whole test suite.
+test: lint node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)
@@ -48,8 +48,10 @@ fuzz: $(STAMP)
 	SKIS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SKIS_FUZZ_MAX_CHARS=28000 SKIS_FUZZ_REPORT=$(FUZZ_REPORT) \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
+## ruff on the code, tests and benchmarks; mypy on bot/, dialogs/ and storage/ ([tool.mypy] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check bot dialogs storage tests bench
+	$(BIN)/mypy bot dialogs storage
 
 clean:
 	rm -rf $(VENV) node_modules

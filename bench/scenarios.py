@@ -33,12 +33,12 @@ import aiohttp
 
 from bench import seed
 from bench.load import LoadResult, run_load
+from bot.dev import activities
 from storage.meetings_repo import Meeting
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SKIS_BOT = str(Path(sys.executable).parent / "skis-bot")
-BOT_NAME = "SKIS-boten"
 
 
 # Configuration ----------------------------------------------------------------------------------
@@ -325,24 +325,8 @@ class Activities:
         self._run = f"{os.getpid()}-{int(time.time())}"
 
     def message(self, text: str, user: seed.BenchUser, team_key: str) -> bytes:
-        mention = f"<at>{BOT_NAME}</at>"
-        activity = {
-            "type": "message",
-            "id": f"bench-{self._run}-{next(self._ids)}",
-            "channelId": "msteams",
-            "serviceUrl": self.service_url,
-            "timestamp": datetime.now(UTC).isoformat(),
-            "from": user.account(),
-            "recipient": {"id": seed.BOT_ID, "name": BOT_NAME},
-            "locale": "sv-SE",
-            "conversation": {"id": f"{team_key};messageid=1", "conversationType": "channel", "isGroup": True,
-                             "tenantId": seed.TENANT},
-            "channelData": {"team": {"id": team_key, "name": "SKIS"}, "channel": {"id": team_key},
-                            "tenant": {"id": seed.TENANT}},
-            "text": f"{mention} {text}",
-            "textFormat": "plain",
-            "entities": [{"type": "mention", "text": mention, "mentioned": {"id": seed.BOT_ID, "name": BOT_NAME}}],
-        }
+        activity = activities.message(text, user, activity_id=f"bench-{self._run}-{next(self._ids)}",
+                                      service_url=self.service_url, team_id=team_key, timestamp=datetime.now(UTC))
         return json.dumps(activity, ensure_ascii=False).encode("utf-8")
 
 
@@ -866,9 +850,7 @@ def seed_fanout_store(data_dir: Path, cfg: Config, service_url: str, plan: Fanou
                                     ends_at=plan.meeting_starts + timedelta(hours=3), location="Skövde, Stadshuset",
                                     topics=("Skolutveckling",), created_at=created))
         for person in members:
-            ref = seed.conversation_ref(f"a:personal-{person.aad}", service_url)
-            ref["conversation"] = {"id": f"a:personal-{person.aad}", "conversationType": "personal",
-                                   "tenantId": seed.TENANT}
+            ref = seed.conversation_ref(f"a:personal-{person.aad}", service_url, kind=activities.PERSONAL)
             ref["user"] = person.account()
             store.teams.save_personal_ref(person.aad, ref)
     seed._flush(bulk, data_dir)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import roles
+from bot.dev import activities
 from bot.rules.municipalities import DEFAULT_MUNICIPALITIES
 from storage.actions_repo import DONE, MEMBER, Owner
 from storage.meetings_repo import Meeting
@@ -34,8 +35,8 @@ from storage.teams_repo import Member, Team
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / "bench" / ".cache"
-BOT_ID = "28:skis-bench-bot"
-TENANT = "7d0b1f3e-5c2a-4c1e-9a63-0b3f4e2a9d11"
+BOT_ID = activities.BOT_ID  # the bench's activities and references come from bot/dev/activities.py
+TENANT = activities.TENANT
 SERVICE_URL = "http://127.0.0.1:9/"  # stored in conversation references; replies use each activity's own
 
 _FIRST = ("Anna", "Peter", "Sofia", "Lars", "Karin", "Johan", "Maria", "Erik", "Eva", "Mikael",
@@ -75,13 +76,8 @@ def team_key(name: str) -> str:
     return f"19:skis-bench-{name}@thread.tacv2"
 
 
-def conversation_ref(key: str, service_url: str) -> dict[str, Any]:
-    return {
-        "bot": {"id": BOT_ID, "name": "SKIS-boten"},
-        "conversation": {"id": key, "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
-        "channelId": "msteams",
-        "serviceUrl": service_url,
-    }
+def conversation_ref(key: str, service_url: str, *, kind: str = activities.CHANNEL) -> dict[str, Any]:
+    return activities.conversation_ref(key, service_url, kind=kind)
 
 
 def add_network(store: Store, key: str, name: str, members: list[BenchUser], *, at: datetime,

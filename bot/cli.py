@@ -14,7 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.config import ConfigError, Settings
+from bot.clock import SystemClock
+from bot.config import ConfigError, load_settings
+from storage.open import StoreOpenError, open_store
 
 log = logging.getLogger("skis_bot")
 
@@ -40,21 +42,13 @@ def setup_logging(level: int = logging.INFO) -> None:
     logging.getLogger("msrest").setLevel(logging.WARNING)
 
 
-def load_settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as exc:
-        sys.stderr.write(f"skis-bot: configuration error: {exc}\n")
-        raise SystemExit(2) from exc
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the bot service until interrupted."""
+    # Start-up economy: the web server and the whole bot (botbuilder) load for `serve` only, not for
+    # the operator commands.
     from aiohttp import web
 
     from bot.app import create_app
-    from bot.clock import SystemClock
-    from storage.open import StoreOpenError, open_store
 
     settings = load_settings()
     try:

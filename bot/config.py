@@ -1,13 +1,15 @@
 """Settings, read once from the environment into a frozen object.
 
-Only the entry point (bot/cli.py) calls ``Settings.from_env``; everything else receives the
-object. A bad value stops start-up with a message that names the variable.
+Only the entry points (``load_settings``: bot/cli.py and the operator commands through
+bot/ops/command.py) read the environment; everything else receives the object. A bad value
+stops start-up with a message that names the variable.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +164,15 @@ class Settings:
                 "address. Set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId, "
                 "or set SKIS_DEV=1 to run locally (then the bot listens on 127.0.0.1 only)."
             )
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, or exit 2 with the reason on standard error (an entry point's use)."""
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        sys.stderr.write(f"skis-bot: configuration error: {exc}\n")
+        raise SystemExit(2) from exc
 
 
 def _parse_initial_roles(text: str) -> dict[str, frozenset[str]]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.teams_repo import team_partition
+from storage.partitions import team_partition
 
 OPEN = "open"
 DONE = "done"

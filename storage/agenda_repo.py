@@ -18,7 +18,8 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.meetings_repo import Meeting, meeting_partition
+from storage.meeting import Meeting
+from storage.partitions import meeting_partition
 
 PLANNED = "planned"  # one of the topics given when the meeting was created
 PROPOSED = "proposed"  # proposed later with `punkt <text>`

@@ -18,7 +18,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.meetings_repo import meeting_partition
+from storage.partitions import meeting_partition
 
 YES = "yes"
 NO = "no"

@@ -197,7 +197,7 @@ def _build(name: Any, state: dict[str, Any]) -> Any:
     if cls is None:
         raise StateFormatError(f"class {str(name)[:200]!r} is not allowed in dialog state")
     # No constructor, no __setstate__: the allowed classes are data holders, this only fills them.
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     obj.__dict__.update(state)
     return obj
 

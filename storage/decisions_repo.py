@@ -17,8 +17,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.meetings_repo import meeting_partition
-from storage.teams_repo import team_partition
+from storage.partitions import meeting_partition, team_partition
 
 _TABLE = "decisions"
 _INDEX = "decision_index"

@@ -8,97 +8,35 @@ attendance, check-ins, decisions, minutes) lives in the meeting's own partition
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from storage.codec import dump_dt, load_dt
+from storage.codec import dump_dt
 from storage.engine import Engine
-from storage.teams_repo import name_part, team_partition
 
-PLANNED = "planned"
-CANCELLED = "cancelled"
+# Re-exported: the record and its partition are read as "the meetings' names" by most callers.
+from storage.meeting import (  # noqa: F401
+    CANCELLED,
+    DEFAULT_LENGTH,
+    ONGOING_GRACE,
+    PLANNED,
+    Meeting,
+)
+from storage.partitions import meeting_partition, team_partition  # noqa: F401
 
-# A meeting counts as "ongoing" from its start until this long after its end (or its start,
-# when no end is known), so people can record things during and right after it.
-ONGOING_GRACE = timedelta(hours=3)
-DEFAULT_LENGTH = timedelta(hours=3)
+if TYPE_CHECKING:
+    from storage.agenda_repo import AgendaRepo
+    from storage.attendance_repo import AttendanceRepo
 
 _DRAFTS = "meeting_drafts"
 
 
-def meeting_partition(team_key: str, meeting_id: str) -> str:
-    # Both parts escaped (see name_part): no team key or meeting id can name another's partition.
-    return f"{team_partition(team_key)}/meeting/{name_part(meeting_id)}"
-
-
-@dataclass(frozen=True)
-class Meeting:
-    id: str
-    team_key: str
-    starts_at: datetime  # aware; stored as UTC
-    ends_at: datetime | None = None
-    location: str | None = None
-    topics: tuple[str, ...] = ()
-    status: str = PLANNED
-    checkin_question: str | None = None
-    checkout_question: str | None = None
-    created_by: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    # Free-form extras later capabilities need (e.g. cancellation reason, previous start).
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == CANCELLED
-
-    @property
-    def effective_end(self) -> datetime:
-        return self.ends_at or self.starts_at + DEFAULT_LENGTH
-
-    def is_ongoing(self, now: datetime) -> bool:
-        return self.starts_at <= now <= self.effective_end + ONGOING_GRACE
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "team_key": self.team_key,
-            "starts_at": dump_dt(self.starts_at),
-            "ends_at": dump_dt(self.ends_at),
-            "location": self.location,
-            "topics": list(self.topics),
-            "status": self.status,
-            "checkin_question": self.checkin_question,
-            "checkout_question": self.checkout_question,
-            "created_by": self.created_by,
-            "created_at": dump_dt(self.created_at),
-            "updated_at": dump_dt(self.updated_at),
-            "extra": self.extra,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Meeting:
-        return cls(
-            id=doc["id"],
-            team_key=doc["team_key"],
-            starts_at=load_dt(doc["starts_at"]),  # type: ignore[arg-type]
-            ends_at=load_dt(doc.get("ends_at")),
-            location=doc.get("location"),
-            topics=tuple(doc.get("topics") or ()),
-            status=doc.get("status", PLANNED),
-            checkin_question=doc.get("checkin_question"),
-            checkout_question=doc.get("checkout_question"),
-            created_by=doc.get("created_by"),
-            created_at=load_dt(doc.get("created_at")),
-            updated_at=load_dt(doc.get("updated_at")),
-            extra=doc.get("extra") or {},
-        )
-
-
 class MeetingsRepo:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, agenda: AgendaRepo, attendance: AttendanceRepo) -> None:
         self._engine = engine
+        # A meeting's export carries its agenda and attendance; the Store hands over the repositories.
+        self._agenda = agenda
+        self._attendance = attendance
         # team key -> (partition version, every meeting parsed, earliest first). Every check-in
         # and decision asks for the current meeting; after ten years a network has ~100 of them.
         self._parsed: dict[str, tuple[int, tuple[Meeting, ...]]] = {}
@@ -180,10 +118,7 @@ class MeetingsRepo:
 
     def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``meetings``: every meeting (cancelled too) with its agenda, attendance answers and presence."""
-        from storage.agenda_repo import AgendaRepo
-        from storage.attendance_repo import AttendanceRepo
-
-        agenda, attendance = AgendaRepo(self._engine), AttendanceRepo(self._engine)
+        agenda, attendance = self._agenda, self._attendance
         rows = []
         for m in self.all(team_key, include_cancelled=True):
             rows.append(

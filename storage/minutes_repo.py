@@ -25,7 +25,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.meetings_repo import meeting_partition
+from storage.partitions import meeting_partition
 
 DRAFT = "draft"  # being written; not yet confirmed
 CONFIRMED = "confirmed"  # the latest version is confirmed and the draft is locked

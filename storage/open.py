@@ -7,6 +7,7 @@ from typing import Any
 
 from storage.engine import CorruptDataError, DataDirLockedError, StorageError
 from storage.store import Store
+from storage.tinydb_engine import TinyDBEngine
 
 
 class StoreOpenError(Exception):
@@ -17,8 +18,9 @@ def open_store(data_dir: Path, *, read_only: bool = False) -> tuple[Store, Any]:
     """The Store and the botbuilder state storage on ``data_dir`` (created if missing).
 
     Refuses a directory another process serves, and a corrupt file (pointing to restore)."""
+    # Start-up economy: the dialog state storage loads botbuilder; importing this module (every
+    # operator command does) must not.
     from storage.bot_state import TinyDBBotStorage
-    from storage.tinydb_engine import TinyDBEngine
 
     try:
         if not read_only:

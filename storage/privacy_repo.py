@@ -51,9 +51,8 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.meetings_repo import meeting_partition
-from storage.reminders_repo import reminders_partition
-from storage.teams_repo import GLOBAL, Member, team_partition
+from storage.partitions import GLOBAL, meeting_partition, reminders_partition, team_partition
+from storage.team import Member
 
 FORGOTTEN_NAME = "Borttagen person"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
-from storage.teams_repo import team_partition
+from storage.partitions import reminders_partition, team_partition  # noqa: F401 (re-exported)
 
 # Reminder kinds (what is sent) ...
 MEETING_WEEK = "meeting_week"  # channel, a week before: date, place, agenda, check-in, kommer/kommer inte
@@ -41,10 +41,6 @@ REJECTED = "rejected"
 
 _SETTINGS = "settings"
 _SENT = "sent"
-
-
-def reminders_partition(team_key: str) -> str:
-    return f"{team_partition(team_key)}/reminders"  # the team key escaped, as in every team partition
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.teams = TeamsRepo(engine)
-        self.meetings = MeetingsRepo(engine)
         self.agenda = AgendaRepo(engine)
         self.attendance = AttendanceRepo(engine)
+        # Repositories get their collaborators here, so none imports another at import time.
+        self.meetings = MeetingsRepo(engine, agenda=self.agenda, attendance=self.attendance)
         self.checkins = CheckinsRepo(engine)
         self.actions = ActionsRepo(engine)
         self.decisions = DecisionsRepo(engine)

@@ -1,4 +1,5 @@
-"""Runs the real aiohttp app on loopback with a fake Bot Connector, and builds Teams activities.
+"""Runs the real aiohttp app on loopback with a fake Bot Connector, and builds Teams activities
+(with bot/dev/activities.py, numbered and timed by the harness).
 
 Tests talk to the bot exactly as Teams does: JSON activities POSTed to /api/messages, replies
 read from what the fake connector received.
@@ -18,28 +19,14 @@ from botbuilder.core import MemoryStorage
 from bot.app import create_app
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.dev import activities
+from bot.dev.activities import BOT_ID, TEAM_ID, TENANT  # noqa: F401 (the tests name them through the harness)
 from bot.dev.fake_connector import FakeConnector
 from storage.engine import Engine, MemoryEngine
 from storage.store import Store
 
-BOT_ID = "28:skis-bot"
-TENANT = "b28fdbfd-2b78-4f93-b0f8-8881793f0f8f"
-TEAM_ID = "19:skis-team@thread.tacv2"
 CHANNEL_ID = TEAM_ID  # the general channel's id is the team id
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    aad: str
-
-    @property
-    def id(self) -> str:
-        return f"29:{self.aad}"
-
-    def account(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "aadObjectId": self.aad}
-
+User = activities.Person
 
 ANNA = User("Anna Gustafsson", "aad-anna")
 PETER = User("Peter Stark", "aad-peter")
@@ -88,64 +75,26 @@ class Harness:
         resp = await self.post(self.team_install(user))
         assert resp.status == 200, resp.status
 
-    # Activities ---------------------------------------------------------------------------
-    def _base(self, user: User, where: str) -> dict[str, Any]:
-        activity: dict[str, Any] = {
-            "id": f"act-{next(self._ids)}",
-            "channelId": "msteams",
-            "serviceUrl": self.connector.url,
-            "timestamp": self.clock.now().isoformat(),
-            "from": user.account(),
-            "recipient": {"id": BOT_ID, "name": "SKIS-boten"},
-            "locale": "sv-SE",
-        }
-        if where == "channel":
-            activity["conversation"] = {"id": f"{CHANNEL_ID};messageid=1", "conversationType": "channel", "isGroup": True, "tenantId": TENANT}
-            activity["channelData"] = {"team": {"id": TEAM_ID, "name": "SKIS"}, "channel": {"id": CHANNEL_ID}, "tenant": {"id": TENANT}}
-        else:
-            activity["conversation"] = {"id": f"a:personal-{user.aad}", "conversationType": "personal", "tenantId": TENANT}
-            activity["channelData"] = {"tenant": {"id": TENANT}}
-        return activity
+    # Activities (bot/dev/activities.py), numbered, from the fake connector, at the clock's time ----------
+    def _where(self, where: str) -> dict[str, Any]:
+        return {"where": where, "activity_id": f"act-{next(self._ids)}", "service_url": self.connector.url,
+                "timestamp": self.clock.now()}
+
+    def base(self, user: User = ANNA, where: str = "channel") -> dict[str, Any]:
+        """The common fields of an activity from ``user`` (the caller sets its type)."""
+        return activities.base(user, **self._where(where))
 
     def message(self, text: str, user: User = ANNA, *, where: str = "channel", mentions: list[User] | None = None, **extra: Any) -> dict[str, Any]:
-        activity = self._base(user, where)
-        entities: list[dict[str, Any]] = []
-        if where == "channel":
-            text = f"<at>SKIS-boten</at> {text}"
-            entities.append({"type": "mention", "text": "<at>SKIS-boten</at>", "mentioned": {"id": BOT_ID, "name": "SKIS-boten"}})
-        for person in mentions or []:
-            entities.append({"type": "mention", "text": f"<at>{person.name}</at>", "mentioned": {"id": person.id, "name": person.name, "aadObjectId": person.aad}})
-        activity.update({"type": "message", "text": text, "textFormat": "plain", "entities": entities, **extra})
-        return activity
+        return {**activities.message(text, user, mentions=mentions or (), **self._where(where)), **extra}
 
     def submit(self, data: dict[str, Any], user: User = ANNA, *, where: str = "channel", reply_to: str = "activity-1") -> dict[str, Any]:
-        activity = self._base(user, where)
-        activity.update({"type": "message", "value": data, "replyToId": reply_to})
-        return activity
+        return activities.submit(data, user, reply_to=reply_to, **self._where(where))
 
     def invoke(self, verb: str, data: dict[str, Any], user: User = ANNA, *, where: str = "channel", reply_to: str = "activity-1") -> dict[str, Any]:
-        activity = self._base(user, where)
-        activity.update(
-            {
-                "type": "invoke",
-                "name": "adaptiveCard/action",
-                "replyToId": reply_to,
-                "value": {"action": {"type": "Action.Execute", "verb": verb, "data": {"action": verb, **data}}, "trigger": "manual"},
-            }
-        )
-        return activity
+        return activities.invoke(verb, data, user, reply_to=reply_to, **self._where(where))
 
     def team_install(self, user: User = ANNA) -> dict[str, Any]:
-        activity = self._base(user, "channel")
-        activity.update(
-            {
-                "type": "conversationUpdate",
-                "membersAdded": [{"id": BOT_ID}],
-                "conversation": {"id": CHANNEL_ID, "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
-            }
-        )
-        activity["channelData"]["eventType"] = "teamMemberAdded"
-        return activity
+        return activities.team_install(user, **self._where("channel"))
 
 
 async def start_harness(

@@ -23,8 +23,10 @@ from typing import Any, TextIO
 from bot.importing.extract import Extracted, ExtractError, extract, extract_data
 from bot.importing.parse import Field, MinutesImport, PlannedDate, parse_minutes
 from bot.importing.repair import repair_paragraphs
+from bot.importing.store import StoreImportError, store_import
+from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command, pick_network
+from bot.rules.municipalities import municipalities
 
-USAGE_ERROR = 2
 PROG = "skis-bot import-minutes"
 
 
@@ -110,52 +112,26 @@ def _progress(stream: TextIO, n: int, total: int, name: str) -> None:
         stream.flush()
 
 
+@operator_command(PROG)
 def cmd_import_minutes(args: argparse.Namespace) -> int:
     """Import earlier minutes into one network's records (or show what would be imported)."""
-    from bot.cli import load_settings
-    from bot.clock import SystemClock
-    from bot.importing.store import StoreImportError, store_import
-    from bot.rules.municipalities import municipalities
-    from storage.engine import DataDirLockedError
-    from storage.open import StoreOpenError, open_store
-
     meeting_date: date | None = None
     if args.date:
         if len(args.files) != 1:
-            sys.stderr.write(f"{PROG}: --date gäller en fil i taget\n")
-            return USAGE_ERROR
+            raise CommandError("--date gäller en fil i taget", USAGE_ERROR)
         try:
             meeting_date = date.fromisoformat(args.date)
-        except ValueError:
-            sys.stderr.write(f"{PROG}: --date ska vara ett datum som 2024-09-20\n")
-            return USAGE_ERROR
-    settings = load_settings()
-    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
-    if not data_dir.exists():
-        sys.stderr.write(f"{PROG}: the data directory {data_dir} does not exist (set SKIS_DATA_DIR)\n")
-        return 1
-    try:
-        store, _bot_storage = open_store(data_dir, read_only=args.dry_run)
-    except StoreOpenError as exc:
-        if isinstance(exc.__cause__, DataDirLockedError):
-            sys.stderr.write(
-                f"{PROG}: the bot service is running on {data_dir}. Stop the service first (the import writes to "
-                "the data directory), run the import again, then start the service. Nothing was imported. "
-                "(--dry-run works while the service runs.)\n"
-            )
-        else:
-            sys.stderr.write(f"{PROG}: {exc}\n")
-        return 1
+        except ValueError as exc:
+            raise CommandError("--date ska vara ett datum som 2024-09-20", USAGE_ERROR) from exc
+    data = open_data(args, write=not args.dry_run,
+                     busy="Nothing was imported. (--dry-run works while the service runs.)")
+    store, settings = data.store, data.settings
     failed = 0
     try:
-        team = store.teams.get_team(args.team)
-        if team is None:
-            known = ", ".join(t.key for t in store.teams.all_teams(active_only=False)) or "none"
-            sys.stderr.write(f"{PROG}: no team with id {args.team!r} (teams: {known})\n")
-            return 1
+        team = pick_network(store, args.team, chats=True)
         register = [m.name for m in store.teams.members(team.key, active_only=False)]
         known_places = municipalities(team, settings)
-        now = SystemClock().now()
+        now = data.now
         total = len(args.files)
         for n, name in enumerate(args.files, start=1):
             _progress(sys.stderr, n, total, Path(name).name)

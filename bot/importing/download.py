@@ -62,7 +62,7 @@ def allowed(url: str, service_url: str | None) -> bool:
         return False
     if parts.scheme == "https" and host.endswith(_FILE_HOSTS):
         return True
-    return bool(connector.hostname) and host == connector.hostname.lower() and parts.scheme == connector.scheme
+    return bool(connector.hostname) and host == (connector.hostname or "").lower() and parts.scheme == connector.scheme
 
 
 async def download(url: str, service_url: str | None) -> bytes:

@@ -230,7 +230,7 @@ def flowed(paragraph: str) -> str:
 
 def sentences(paragraph: str) -> list[str]:
     """Sentences of a paragraph (lines first, then full stops), bullets removed."""
-    out = []
+    out: list[str] = []
     for line in unwrap(paragraph):
         line = _BULLET.sub("", line)
         out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())

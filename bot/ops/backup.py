@@ -48,8 +48,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bot import __version__
+from bot.config import load_settings
+from bot.ops.command import data_dir_of
 from storage.engine import DataDirLockedError
 from storage.files import DirLock, SnapshotLock, fsync_dir
+from storage.open import StoreOpenError, open_store
+from storage.tinydb_engine import _encode, partition_relpath
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +113,6 @@ def holds_data(data_dir: Path) -> bool:
 def check_partition_bytes(rel: str, raw: bytes) -> str:
     """The partition name stored in ``raw``; BackupError unless it is an intact partition file for
     ``rel`` that holds only what a data file may hold (the schema)."""
-    from storage.tinydb_engine import partition_relpath
-
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError):
@@ -132,6 +134,7 @@ def check_partition_bytes(rel: str, raw: bytes) -> str:
 
 def _check_schema(rel: str, name: str, data: dict[str, dict[str, Any]]) -> None:
     """What a data file may contain, beyond being JSON objects in tables (see check_partition_bytes)."""
+    # Start-up economy: the dialog state checks load botbuilder, which every skis-bot command would pay for.
     from storage.bot_state import StateFormatError, bot_state_partition, check_stored_document
 
     if data["_meta"] != {"partition": {"name": name}}:
@@ -177,8 +180,6 @@ def read_snapshot(data_dir: Path) -> dict[str, bytes]:
 
 def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None, key: bytes | None = None) -> dict[str, Any]:
     """Write a verified backup of ``data_dir`` to ``out`` (signed with ``key`` when given); returns the manifest."""
-    from storage.open import StoreOpenError, open_store
-
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise BackupError(f"the data directory {data_dir} does not exist")
@@ -466,8 +467,6 @@ def _repair_numbering(files: dict[str, bytes]) -> dict[str, bytes]:
     Decisions live in meeting files, their numbers in the team file (storage/decisions_repo.py).
     A backup taken file by file while decisions were recorded (before snapshots) can hold a
     decision whose number the team file does not know; the next decision would get it again."""
-    from storage.tinydb_engine import _encode, partition_relpath
-
     found: dict[str, dict[int, str]] = {}  # team key -> number -> meeting id
     for raw in files.values():
         data = json.loads(raw)
@@ -524,19 +523,11 @@ def _verify_restored(data_dir: Path, backup: Backup) -> None:
 # Command line -----------------------------------------------------------------------------------
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    if args.data_dir:
-        return Path(args.data_dir)
-    from bot.cli import load_settings
-
-    return load_settings().data_dir
-
-
-def _backup_key() -> bytes | None:
-    from bot.cli import load_settings
-
-    key = load_settings().backup_key
-    return key.encode("utf-8") if key else None
+def _data_dir_and_key(args: argparse.Namespace) -> tuple[Path, bytes | None]:
+    """Where the data is (``--data-dir`` or ``SKIS_DATA_DIR``) and the backup signing key, if set."""
+    settings = load_settings()
+    key = settings.backup_key
+    return data_dir_of(settings, args), key.encode("utf-8") if key else None
 
 
 NO_KEY_WARNING = (
@@ -547,8 +538,7 @@ NO_KEY_WARNING = (
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified backup of the data directory (safe while the service runs)."""
-    data_dir = _data_dir(args)
-    key = _backup_key()
+    data_dir, key = _data_dir_and_key(args)
     if key is None:
         sys.stderr.write(NO_KEY_WARNING.format(what="this backup is not signed and a restore cannot tell if it is modified"))
     try:
@@ -564,8 +554,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore a backup into the data directory (the service must be stopped)."""
-    data_dir = _data_dir(args)
-    key = _backup_key()
+    data_dir, key = _data_dir_and_key(args)
     if key is None:
         sys.stderr.write(NO_KEY_WARNING.format(
             what="restore cannot tell whether this backup was modified (it still checks every file's checksum and contents)"))

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from bot import __version__
+from bot.messages import t
+from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command, write_output
 from bot.rules.municipalities import municipalities_of
 from storage.codec import dump_dt
 from storage.store import Store
@@ -109,6 +108,7 @@ def build_export(store: Store, *, now: datetime, team_key: str | None = None) ->
 
 def build_ics(store: Store, *, now: datetime, tz: Any, name: str, team_key: str | None = None) -> bytes:
     """The meeting calendar of every team (or one) as iCalendar bytes."""
+    # Start-up economy: icalendar loads for --format ics only (every skis-bot command loads this module).
     from bot.ops.ical import calendar_ics, team_calendar
 
     teams = [t for t in store.teams.all_teams(active_only=False) if team_key is None or t.key == team_key]
@@ -132,34 +132,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot export a {type(value).__name__}")
 
 
-def write_output(data: bytes, out: str | None) -> None:
-    """Write to ``out`` atomically (temp file, fsync, rename), or to standard output."""
-    if not out or out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    target = Path(out)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 MINUTES_FORMATS = ("md", "html", "docx")
-USAGE_ERROR = 2  # as argparse: the command line itself is wrong
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
     """Why these options do not fit together (Swedish, for the person publishing minutes), or None."""
-    from bot.messages import t
-
     minutes_only = args.meeting is not None or args.minutes_version is not None or args.draft
     if args.format not in MINUTES_FORMATS:
         return t("minutes.export_meeting_needs_format", "sv") if minutes_only else None
@@ -174,6 +151,7 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
 
 def build_minutes(store: Store, args: argparse.Namespace, *, now: datetime, tz: Any) -> tuple[bytes, bool]:
     """One meeting's minutes in ``args.format``; also whether they are an unconfirmed draft."""
+    # Start-up economy: the Word renderer loads for minutes only (every skis-bot command loads this module).
     from bot.minutes import publish
 
     try:
@@ -184,44 +162,25 @@ def build_minutes(store: Store, args: argparse.Namespace, *, now: datetime, tz: 
     return publish.render(pub, args.format, tz, now=now), not pub.confirmed
 
 
+@operator_command("skis-bot export")
 def cmd_export(args: argparse.Namespace) -> int:
     """Export every record (JSON), the meeting calendar (iCalendar) or one meeting's minutes."""
-    from bot.cli import load_settings
-    from bot.clock import SystemClock
-    from bot.messages import t
-    from storage.open import StoreOpenError, open_store
-
     problem = _usage_problem(args)
     if problem:
-        sys.stderr.write(f"skis-bot export: {problem}\n")
-        return USAGE_ERROR
-    settings = load_settings()
-    if not settings.data_dir.exists():
-        sys.stderr.write(f"skis-bot export: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
-        return 1
-    try:
-        store, _bot_storage = open_store(settings.data_dir, read_only=True)
-    except StoreOpenError as exc:
-        sys.stderr.write(f"skis-bot export: {exc}\n")
-        return 1
-    try:
-        now = SystemClock().now()
+        raise CommandError(problem, USAGE_ERROR)
+    with open_data() as data:
         draft = False
-        if args.format in MINUTES_FORMATS:
-            data, draft = build_minutes(store, args, now=now, tz=settings.timezone)
-        elif args.format == "ics":
-            data = build_ics(store, now=now, tz=settings.timezone, name=settings.network_name, team_key=args.team)
-        else:
-            data = to_json(build_export(store, now=now, team_key=args.team))
-        write_output(data, args.out)
-    except ExportError as exc:
-        sys.stderr.write(f"skis-bot export: {exc}\n")
-        return 1
-    except OSError as exc:
-        sys.stderr.write(f"skis-bot export: cannot write {args.out}: {exc.strerror or exc}\n")
-        return 1
-    finally:
-        store.close()
+        try:
+            if args.format in MINUTES_FORMATS:
+                output, draft = build_minutes(data.store, args, now=data.now, tz=data.settings.timezone)
+            elif args.format == "ics":
+                output = build_ics(data.store, now=data.now, tz=data.settings.timezone, name=data.settings.network_name,
+                                   team_key=args.team)
+            else:
+                output = to_json(build_export(data.store, now=data.now, team_key=args.team))
+        except ExportError as exc:
+            raise CommandError(str(exc)) from exc
+        write_output(output, args.out)
     if draft:
         sys.stderr.write(f"skis-bot export: {t('minutes.export_draft_warning', 'sv')}\n")
     if args.out and args.out != "-":

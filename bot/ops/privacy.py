@@ -23,12 +23,12 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config import Settings
-from storage.engine import DataDirLockedError, StorageError
+from bot.ops.command import CommandError, open_data, operator_command
+from storage.engine import StorageError
 from storage.privacy_repo import ForgetReport, PrivacyRepo, PurgeStats
 from storage.store import Store
 
@@ -134,42 +134,16 @@ def forget_member(store: Store, member_id: str, *, team_key: str | None = None, 
 # Command line ------------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> tuple[Store, Settings] | int:
-    from bot.cli import load_settings
-    from storage.open import StoreOpenError, open_store
-
-    settings = load_settings()
-    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
-    if not data_dir.is_dir():
-        sys.stderr.write(f"skis-bot: there is no data directory at {data_dir}\n")
-        return 1
-    try:
-        store, _bot_storage = open_store(data_dir)
-    except StoreOpenError as exc:
-        if isinstance(exc.__cause__, DataDirLockedError):
-            sys.stderr.write(f"skis-bot: {exc}. Stop the service (it holds the data), run this, then start it again.\n")
-        else:
-            sys.stderr.write(f"skis-bot: {exc}\n")
-        return 1
-    return store, settings
-
-
+@operator_command("skis-bot forget-member")
 def cmd_forget(args: argparse.Namespace) -> int:
     """Forget one person (on their request)."""
-    opened = _open(args)
-    if isinstance(opened, int):
-        return opened
-    store, _settings = opened
-    try:
-        report = forget_member(store, args.member_id, team_key=args.team, dry_run=args.dry_run)
-    except ForgetError as exc:
-        sys.stderr.write(f"skis-bot forget-member: {exc}\n")
-        return 1
-    except StorageError as exc:
-        sys.stderr.write(f"skis-bot forget-member: {exc}. Run it again once the problem is fixed.\n")
-        return 1
-    finally:
-        store.close()
+    with open_data(args, write=True) as data:
+        try:
+            report = forget_member(data.store, args.member_id, team_key=args.team, dry_run=args.dry_run)
+        except ForgetError as exc:
+            raise CommandError(str(exc)) from exc
+        except StorageError as exc:
+            raise CommandError(f"{exc}. Run it again once the problem is fixed.") from exc
     if args.json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
         return 0
@@ -190,20 +164,15 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
+@operator_command("skis-bot privacy purge")
 def cmd_purge(args: argparse.Namespace) -> int:
     """Delete check-in answers older than the retention period."""
-    opened = _open(args)
-    if isinstance(opened, int):
-        return opened
-    store, settings = opened
-    days = args.days if args.days is not None else settings.checkin_retention_days
-    try:
-        count = purge_expired_answers(store, settings, datetime.now(UTC), days=days, dry_run=args.dry_run)
-    except StorageError as exc:
-        sys.stderr.write(f"skis-bot privacy purge: {exc}\n")
-        return 1
-    finally:
-        store.close()
+    with open_data(args, write=True) as data:
+        days = args.days if args.days is not None else data.settings.checkin_retention_days
+        try:
+            count = purge_expired_answers(data.store, data.settings, data.now, days=days, dry_run=args.dry_run)
+        except StorageError as exc:
+            raise CommandError(str(exc)) from exc
     if days <= 0:
         sys.stdout.write("Retention is off (0 days): no answers were deleted.\n")
     elif args.dry_run:

@@ -4,35 +4,25 @@
 
 Only reads: the data directory is opened read-only and takes no lock, so it works whether or
 not the service runs. Never prompts. Shows progress when standard error is a terminal and is
-quiet otherwise (cron, scripts), apart from errors.
+quiet otherwise (cron, scripts), apart from errors. Opening the data and writing the result go
+through bot/ops/command.py, like every operator command.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-USAGE_ERROR = 2
+from bot.ops.command import USAGE_ERROR, CommandError, open_data, operator_command, pick_network, write_output
+from bot.ops.command import write_file as atomic_write
 
 
 def write_file(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically: a reader never sees a half-written page."""
+    """Write ``data`` to ``target`` atomically (a reader never sees a half-written page), readable by a web server."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # a web server serves these files
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, data, mode=0o644)
 
 
 def write_site(archive: Any, out: Path, *, progress: TextIO | None = None) -> int:
@@ -49,101 +39,55 @@ def write_site(archive: Any, out: Path, *, progress: TextIO | None = None) -> in
     return len(paths)
 
 
+@operator_command("skis-bot publish")
 def cmd_publish(args: argparse.Namespace) -> int:
     """Write the archive of confirmed minutes to --out."""
-    from bot.cli import load_settings
-    from bot.clock import SystemClock
+    # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing.site import Archive, ArchiveError
-    from storage.open import StoreOpenError, open_store
 
-    settings = load_settings()
-    if not settings.data_dir.exists():
-        sys.stderr.write(f"skis-bot publish: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
-        return 1
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        sys.stderr.write(f"skis-bot publish: {out} exists and is not a directory\n")
-        return USAGE_ERROR
-    try:
-        store, _bot_storage = open_store(settings.data_dir, read_only=True)
-    except StoreOpenError as exc:
-        sys.stderr.write(f"skis-bot publish: {exc}\n")
-        return 1
+        raise CommandError(f"{out} exists and is not a directory", USAGE_ERROR)
     terminal = sys.stderr.isatty()
-    try:
-        archive = Archive(store, settings.timezone, now=SystemClock().now(), team_key=args.team, base_url=args.base_url or "")
-        written = write_site(archive, out, progress=sys.stderr if terminal else None)
-    except ArchiveError as exc:
-        sys.stderr.write(f"skis-bot publish: {exc}\n")
-        return 1
-    except OSError as exc:
-        sys.stderr.write(f"skis-bot publish: cannot write to {out}: {exc.strerror or exc}\n")
-        return 1
-    finally:
-        store.close()
+    with open_data() as data:
+        try:
+            archive = Archive(data.store, data.settings.timezone, now=data.now, team_key=args.team,
+                              base_url=args.base_url or "")
+            written = write_site(archive, out, progress=sys.stderr if terminal else None)
+        except ArchiveError as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"cannot write to {out}: {exc.strerror or exc}") from exc
     if terminal:
         sys.stderr.write(f"skis-bot publish: wrote {written} files ({archive.minutes_count} minutes) to {out}\n")
     return 0
 
 
-def one_network(store: Any, team_key: str | None) -> Any:
-    """The network a list or report is for: ``--team``, or the only one there is."""
-    from bot.publishing.site import ArchiveError, networks
-
-    teams = networks(store, team_key)
-    if len(teams) == 1:
-        return teams[0]
-    if not teams:
-        raise ArchiveError("there is no network yet (the bot has not been added to a team)")
-    raise ArchiveError("there are several networks; choose one with --team ID (teams: " + ", ".join(t.key for t in teams) + ")")
-
-
-def write_output(data: bytes, out: str | None) -> None:
-    from bot.ops.export import write_output as write
-
-    write(data, out)
-
-
-def _write_for_network(command: str, args: argparse.Namespace, file_only: str, render: Any) -> int:
+def _write_for_network(args: argparse.Namespace, file_only: str, render: Any) -> int:
     """The steps `roster` and `report` share: open the data read-only, choose the network, and write
     ``render(store, team, settings, now)`` to standard output or ``--out`` (``file_only`` formats
-    need --out). Exit 0, 1 (no data, no network, cannot write) or USAGE_ERROR."""
-    from bot.cli import load_settings
-    from bot.clock import SystemClock
+    need --out)."""
+    # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing.site import ArchiveError
-    from storage.open import StoreOpenError, open_store
 
     if args.format == file_only and (not args.out or args.out == "-"):
-        sys.stderr.write(f"skis-bot {command}: {FILE_ONLY_WORDS[file_only]} needs --out FILE\n")
-        return USAGE_ERROR
-    settings = load_settings()
-    if not settings.data_dir.exists():
-        sys.stderr.write(f"skis-bot {command}: the data directory {settings.data_dir} does not exist (set SKIS_DATA_DIR)\n")
-        return 1
-    try:
-        store, _bot_storage = open_store(settings.data_dir, read_only=True)
-    except StoreOpenError as exc:
-        sys.stderr.write(f"skis-bot {command}: {exc}\n")
-        return 1
-    try:
-        now = SystemClock().now()
-        write_output(render(store, one_network(store, args.team), settings, now), args.out)
-    except ArchiveError as exc:
-        sys.stderr.write(f"skis-bot {command}: {exc}\n")
-        return 1
-    except OSError as exc:
-        sys.stderr.write(f"skis-bot {command}: cannot write {args.out}: {exc.strerror or exc}\n")
-        return 1
-    finally:
-        store.close()
+        raise CommandError(f"{FILE_ONLY_WORDS[file_only]} needs --out FILE", USAGE_ERROR)
+    with open_data() as data:
+        try:
+            output = render(data.store, pick_network(data.store, args.team), data.settings, data.now)
+        except ArchiveError as exc:
+            raise CommandError(str(exc)) from exc
+        write_output(output, args.out)
     return 0
 
 
 FILE_ONLY_WORDS = {"xlsx": "an Excel file", "docx": "a Word file"}
 
 
+@operator_command("skis-bot roster")
 def cmd_roster(args: argparse.Namespace) -> int:
     """Write the member list and the year's meeting dates."""
+    # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing import roster
 
     def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
@@ -151,18 +95,20 @@ def cmd_roster(args: argparse.Namespace) -> int:
         listing = roster.build_roster(store, team, year, settings.timezone, settings=settings)
         return roster.render(listing, args.format, created=now)
 
-    return _write_for_network("roster", args, "xlsx", render)
+    return _write_for_network(args, "xlsx", render)
 
 
+@operator_command("skis-bot report")
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the yearly report."""
+    # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing import report
 
     def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
         built = report.build_report(store, team, args.year, settings.timezone, now=now, settings=settings)
         return report.render(built, args.format, created=now)
 
-    return _write_for_network("report", args, "docx", render)
+    return _write_for_network(args, "docx", render)
 
 
 def register_cli(subparsers: Any) -> None:

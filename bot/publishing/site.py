@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from html import escape
 from itertools import groupby
 from xml.sax.saxutils import escape as xml_escape
@@ -182,16 +183,19 @@ class Archive:
 
     def _add_network(self, network: Network) -> None:
         p = network.prefix
-        self._files[p + "index.html"] = lambda: self._index_page(network)
-        self._files[p + "feed.xml"] = lambda: self._feed(network)
+        # Each page is rendered only when asked for (partial binds this network, minutes and version).
+        self._files[p + "index.html"] = partial(self._index_page, network)
+        self._files[p + "feed.xml"] = partial(self._feed, network)
         for m in network.minutes:
-            self._files[p + m.dir + "index.html"] = lambda m=m: self._minutes_page(network, m, m.latest)
+            self._files[p + m.dir + "index.html"] = partial(self._minutes_page, network, m, m.latest)
             for v in m.versions:
                 base = p + m.dir + m.file_base(v.version)
-                self._files[p + m.dir + f"version-{v.version}.html"] = lambda m=m, v=v: self._minutes_page(network, m, v)
-                self._files[base + ".docx"] = lambda m=m, v=v: render(self._publication(m, v), "docx", self.tz, locale=self.locale)
-                self._files[base + "-utskrift.html"] = lambda m=m, v=v: render(self._publication(m, v), "html", self.tz,
-                                                                               locale=self.locale)
+                self._files[p + m.dir + f"version-{v.version}.html"] = partial(self._minutes_page, network, m, v)
+                self._files[base + ".docx"] = partial(self._rendered, m, v, "docx")
+                self._files[base + "-utskrift.html"] = partial(self._rendered, m, v, "html")
+
+    def _rendered(self, m: Minutes, v: MinutesVersion, fmt: str) -> bytes:
+        return render(self._publication(m, v), fmt, self.tz, locale=self.locale)
 
     def _publication(self, m: Minutes, v: MinutesVersion) -> Publication:
         pub = Publication.of_version(v)
@@ -379,7 +383,8 @@ def _blocks_html(blocks: Sequence[tuple[str, object]]) -> list[str]:
             assert isinstance(value, list)
             out.append("<ul>" + "".join(f"<li>{escape(v)}</li>" for v in value) + "</ul>")
         else:
-            label, text = value  # type: ignore[misc]
+            assert isinstance(value, tuple)
+            label, text = value
             out.append(f"<p><strong>{escape(label)}:</strong> {escape(text).replace(chr(10), '<br>')}</p>")
     return out
 

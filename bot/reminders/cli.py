@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config import ConfigError, load_settings
+from bot.ops.command import CommandError, ServiceHoldsData, open_data
 from bot.reminders.admin import LIST_PATH, RUN_PATH, parse_at, read_token
 
 KIND_NAMES = {
@@ -62,22 +64,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
 # Commands ---------------------------------------------------------------------------------------------
 async def cmd_run(args: argparse.Namespace) -> int:
     """Send what is due at --at (through the running service if there is one)."""
-    from bot.cli import load_settings
-    from bot.config import ConfigError
-
     settings = load_settings()
     at = _at(args.at, settings.timezone)
     if at is None:
         return 2
-    opened = _open(settings)
-    if opened == "locked":
+    try:
+        store = open_data(settings=settings, write=True, create=True).store
+    except ServiceHoldsData:
         data = await _remote(settings, args, "POST", RUN_PATH, payload={"at": at.isoformat(), "team": args.team})
         if data is None:
             return 1
         return _print_run(data, settings.timezone, args.json, via="the running service")
-    if opened is None:
-        return 1
-    store = opened
+    except CommandError as exc:
+        return exc.report("skis-bot")
     try:
         try:
             settings.check_can_serve()
@@ -105,25 +104,23 @@ async def cmd_run(args: argparse.Namespace) -> int:
 
 async def cmd_list(args: argparse.Namespace) -> int:
     """Show what is scheduled and what was sent."""
-    from bot.cli import load_settings
-
     settings = load_settings()
     at = _at(args.at, settings.timezone)
     if at is None:
         return 2
-    if not settings.data_dir.is_dir():
-        sys.stderr.write(f"skis-bot: there is no data directory at {settings.data_dir}\n")
-        return 1
-    opened = _open(settings)
-    if opened == "locked":
+    try:
+        opened = open_data(settings=settings, write=True)
+    except ServiceHoldsData:
+        opened = None
+    except CommandError as exc:
+        return exc.report("skis-bot")
+    if opened is None:
         query = {"at": at.isoformat(), **({"team": args.team} if args.team else {})}
         data = await _remote(settings, args, "GET", LIST_PATH, query=query)
         if data is None:
             return 1
-    elif opened is None:
-        return 1
     else:
-        store = opened
+        store = opened.store
         try:
             from bot.clock import SystemClock
             from bot.reminders.jobs import ReminderRunner
@@ -149,21 +146,6 @@ def _at(text: str | None, tz: ZoneInfo) -> datetime | None:
     except ValueError:
         sys.stderr.write(f"skis-bot: --at must be an ISO date and time such as 2026-11-27T09:00, not {text!r}\n")
         return None
-
-
-def _open(settings: Any) -> Any:
-    """The Store if this command may use the data directory, "locked" if the service has it, None on error."""
-    from storage.engine import DataDirLockedError
-    from storage.open import StoreOpenError, open_store
-
-    try:
-        store, _bot_storage = open_store(settings.data_dir)
-    except StoreOpenError as exc:
-        if isinstance(exc.__cause__, DataDirLockedError):
-            return "locked"
-        sys.stderr.write(f"skis-bot: {exc}\n")
-        return None
-    return store
 
 
 async def _remote(

@@ -77,10 +77,7 @@ async def test_the_personal_chat_needs_no_mention_and_no_hint(harness) -> None:
 async def test_a_group_chat_is_read_the_same_way(harness) -> None:
     # The presidium's planning chat: a group chat, where Teams also needs a mention (or RSC).
     def in_group_chat(text: str, user: User) -> dict:
-        activity = teams_message(harness, text, user)
-        activity["conversation"] = {"id": "19:planering@thread.v2", "conversationType": "groupChat", "isGroup": True}
-        activity["channelData"] = {"tenant": {"id": activity["channelData"]["tenant"]["id"]}}
-        return activity
+        return teams_message(harness, text, user, where="groupChat")
 
     before = len(harness.connector.posted)
     await harness.post(in_group_chat(f"{BOT_AT} uppgift Boka lokal till 4 december", ANNA))

@@ -7,10 +7,9 @@ import ast
 import re
 from pathlib import Path
 
-from bot.rules.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS
-
 from bot.messages import CATALOGUE
 from bot.routing import COMMANDS
+from bot.rules.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 WORD = re.compile(r"[^\W\d_]+")

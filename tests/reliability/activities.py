@@ -1,14 +1,15 @@
 """Teams activities for tests that talk to a service they did not start in-process.
 
-Shaped like tests/harness.py's (same team, tenant and bot), with explicit ids so a test can
-deliver the same activity twice or know which activity a record came from.
+Built by bot/dev/activities.py, like tests/harness.py's (same team, tenant and bot), with explicit
+ids so a test can deliver the same activity twice or know which activity a record came from.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import BOT_ID, CHANNEL_ID, TEAM_ID, TENANT, User
+from bot.dev import activities
+from tests.harness import BOT_ID, CHANNEL_ID, User  # noqa: F401 (the tests name them through this module)
 
 
 def user(n: int) -> User:
@@ -16,41 +17,12 @@ def user(n: int) -> User:
 
 
 def base(u: User, service_url: str, activity_id: str, *, where: str = "channel") -> dict[str, Any]:
-    activity: dict[str, Any] = {
-        "id": activity_id,
-        "channelId": "msteams",
-        "serviceUrl": service_url,
-        "from": u.account(),
-        "recipient": {"id": BOT_ID, "name": "SKIS-boten"},
-        "locale": "sv-SE",
-    }
-    if where == "channel":
-        activity["conversation"] = {"id": f"{CHANNEL_ID};messageid={activity_id}", "conversationType": "channel", "isGroup": True, "tenantId": TENANT}
-        activity["channelData"] = {"team": {"id": TEAM_ID, "name": "SKIS"}, "channel": {"id": CHANNEL_ID}, "tenant": {"id": TENANT}}
-    else:
-        activity["conversation"] = {"id": f"a:personal-{u.aad}", "conversationType": "personal", "tenantId": TENANT}
-        activity["channelData"] = {"tenant": {"id": TENANT}}
-    return activity
+    return activities.base(u, activity_id=activity_id, service_url=service_url, where=where, thread=activity_id)
 
 
 def message(text: str, u: User, service_url: str, activity_id: str, *, where: str = "channel") -> dict[str, Any]:
-    activity = base(u, service_url, activity_id, where=where)
-    entities: list[dict[str, Any]] = []
-    if where == "channel":
-        text = f"<at>SKIS-boten</at> {text}"
-        entities.append({"type": "mention", "text": "<at>SKIS-boten</at>", "mentioned": {"id": BOT_ID, "name": "SKIS-boten"}})
-    activity.update({"type": "message", "text": text, "textFormat": "plain", "entities": entities})
-    return activity
+    return activities.message(text, u, activity_id=activity_id, service_url=service_url, where=where, thread=activity_id)
 
 
 def team_install(u: User, service_url: str, activity_id: str = "install-1") -> dict[str, Any]:
-    activity = base(u, service_url, activity_id)
-    activity.update(
-        {
-            "type": "conversationUpdate",
-            "membersAdded": [{"id": BOT_ID}],
-            "conversation": {"id": CHANNEL_ID, "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
-        }
-    )
-    activity["channelData"]["eventType"] = "teamMemberAdded"
-    return activity
+    return activities.team_install(u, activity_id=activity_id, service_url=service_url, thread=activity_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.meetings_repo import Meeting, MeetingsRepo
+from storage.meetings_repo import Meeting
+from storage.store import Store
 from storage.tinydb_engine import TinyDBEngine
 
 TEAM = "team/19:t@thread.tacv2"
@@ -96,7 +97,7 @@ def test_transient_does_not_keep_an_uncached_partition_in_memory(tmp_path):
 
 def test_meetings_are_parsed_once_per_partition_version(kit, monkeypatch):
     engine = kit.open()
-    repo = MeetingsRepo(engine)
+    repo = Store(engine).meetings
     key = "19:t@thread.tacv2"
     start = datetime(2026, 11, 23, 9, tzinfo=UTC)
     for d in range(5):
@@ -117,5 +118,5 @@ def test_meetings_are_parsed_once_per_partition_version(kit, monkeypatch):
     assert [m.id for m in repo.all(key)] == ["m1", "m2", "m3", "m4", "m0"]
     assert repo.all(key)[-1].location == "Hjo"
     assert len(parsed) == 10  # a save is a new version: parsed again, once
-    other = MeetingsRepo(engine)  # another repository on the same engine sees the same data
+    other = Store(engine).meetings  # another repository on the same engine sees the same data
     assert [m.id for m in other.all(key)][-1] == "m0"

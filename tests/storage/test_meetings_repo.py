@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from storage.agenda_repo import AgendaRepo
 from storage.attendance_repo import YES, AttendanceAnswer, AttendanceRepo
 from storage.meetings_repo import CANCELLED, Meeting, MeetingsRepo
+from storage.store import Store
 
 TEAM = "19:abc@thread.tacv2"
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -23,16 +24,16 @@ def _meeting(repo: MeetingsRepo, starts_at: datetime, **kw: object) -> Meeting:
 
 def test_save_get_and_reopen(kit):
     engine = kit.open()
-    repo = MeetingsRepo(engine)
+    repo = Store(engine).meetings
     m = _meeting(repo, DEC4, location="Regionens hus, Skövde", topics=("UP2",))
     assert m.id == "20261204"
     assert repo.new_id(TEAM, DEC4) == "20261204-2"
-    repo = MeetingsRepo(kit.reopen(engine))
+    repo = Store(kit.reopen(engine)).meetings
     assert repo.get(TEAM, "20261204") == m
 
 
 def test_upcoming_past_current_and_cancelled(kit):
-    repo = MeetingsRepo(kit.open())
+    repo = Store(kit.open()).meetings
     a = _meeting(repo, DEC4)
     b = _meeting(repo, DEC4 + timedelta(days=14))
     c = replace(_meeting(repo, DEC4 + timedelta(days=7)), status=CANCELLED)
@@ -46,7 +47,7 @@ def test_upcoming_past_current_and_cancelled(kit):
 
 
 def test_on_date_uses_the_local_calendar(kit):
-    repo = MeetingsRepo(kit.open())
+    repo = Store(kit.open()).meetings
     late = _meeting(repo, datetime(2026, 12, 3, 23, 30, tzinfo=UTC))  # 00.30 on 4 December in Stockholm
     assert repo.on_date(TEAM, date(2026, 12, 4), STHLM) == [late]
     assert repo.on_date(TEAM, date(2026, 12, 3), STHLM) == []
@@ -54,19 +55,19 @@ def test_on_date_uses_the_local_calendar(kit):
 
 def test_draft_outcome_is_stored_with_the_meeting(kit):
     engine = kit.open()
-    repo = MeetingsRepo(engine)
+    repo = Store(engine).meetings
     assert repo.draft_outcome(TEAM, "tok") is None
     m = Meeting(id="20261204", team_key=TEAM, starts_at=DEC4)
     repo.save(m, draft="tok")
     repo.abort_draft(TEAM, "other")
-    repo = MeetingsRepo(kit.reopen(engine))
+    repo = Store(kit.reopen(engine)).meetings
     assert repo.draft_outcome(TEAM, "tok") == "saved"
     assert repo.draft_outcome(TEAM, "other") == "aborted"
 
 
 def test_export_has_agenda_and_attendance(kit):
     engine = kit.open()
-    repo = MeetingsRepo(engine)
+    repo = Store(engine).meetings
     m = _meeting(repo, DEC4, location="Teams", topics=("UP2", "Kvalitetsdialog"))
     AgendaRepo(engine).add(m, "Bästa skola", by="peter", by_name="Peter Stark", at=DEC4 - timedelta(days=2))
     AttendanceRepo(engine).answer(

@@ -15,7 +15,7 @@ from storage.actions_repo import ALL, DONE, MUNICIPALITY, OPEN
 from storage.checkins_repo import CHECKOUT
 from storage.meetings_repo import Meeting
 from tests.cards_schema import assert_valid_card
-from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, TENANT, Harness, User
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User
 
 # fredag 27 november 2026 kl. 08.30–12.00 in Stockholm; the harness starts on Monday 23 November.
 FRIDAY = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
@@ -254,8 +254,7 @@ async def test_checkin_in_personal_chat_belongs_to_the_network(harness: Harness)
 
 
 async def test_personal_chat_belongs_to_the_team_even_if_a_group_chat_came_first(harness: Harness) -> None:
-    group = harness.message("möten", PETER, where="personal")
-    group["conversation"] = {"id": "19:presidiet@thread.v2", "conversationType": "groupChat", "isGroup": True, "tenantId": TENANT}
+    group = harness.message("möten", PETER, where="groupChat")
     assert (await harness.post(group)).status == 200  # Peter's first network is the group chat
     m = await setup(harness)
     await harness.say("incheckning Från 1:1", PETER, where="personal")

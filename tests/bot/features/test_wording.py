@@ -56,7 +56,7 @@ async def test_a_municipality_is_said_the_way_people_say_it(harness):
 
 async def test_a_personal_welcome_uses_the_first_name_the_register_knows(harness):
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    activity = harness._base(PETER, "personal")
+    activity = harness.base(PETER, "personal")
     activity.update({"type": "installationUpdate", "action": "add", "from": {"id": PETER.id, "aadObjectId": PETER.aad}})
     before = len(harness.connector.posted)
     assert (await harness.post(activity)).status == 200
@@ -65,7 +65,7 @@ async def test_a_personal_welcome_uses_the_first_name_the_register_knows(harness
 
 
 async def test_a_personal_welcome_to_someone_nobody_knows_says_hej_without_där(harness):
-    activity = harness._base(SOFIA, "personal")
+    activity = harness.base(SOFIA, "personal")
     activity.update({"type": "installationUpdate", "action": "add", "from": {"id": SOFIA.id, "aadObjectId": SOFIA.aad}})
     before = len(harness.connector.posted)
     assert (await harness.post(activity)).status == 200

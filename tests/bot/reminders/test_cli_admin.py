@@ -14,6 +14,7 @@ import pytest
 from bot.app import SERVICES_KEY
 from bot.cli import main as cli_main
 from bot.config import Settings
+from bot.dev import activities
 from bot.dev.fake_connector import FakeConnector
 from bot.reminders.admin import ensure_token, remove_token, token_path
 from storage.meetings_repo import Meeting
@@ -31,8 +32,7 @@ def seed(data: Path, connector_url: str) -> None:
     engine = TinyDBEngine(data)
     try:
         store = Store(engine)
-        ref = {"conversation": {"id": CHANNEL_ID, "conversationType": "channel", "tenantId": TENANT},
-               "serviceUrl": connector_url, "channelId": "msteams", "bot": {"id": "28:skis-bot", "name": "SKIS-boten"}}
+        ref = activities.conversation_ref(CHANNEL_ID, connector_url)
         store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
                                    installed_by=ANNA.aad, installed_at=datetime(2026, 9, 1, tzinfo=UTC)))
         store.teams.save_member(TEAM_ID, Member(key=ANNA.aad, teams_id=ANNA.id, name=ANNA.name, municipality="Skövde",
