@@ -18,7 +18,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import ConversationReference
 
 from bot import formatting
 from bot.cards import escape, outgoing
@@ -41,6 +40,7 @@ from bot.rules import limits
 from bot.rules.meetings import find_meetings
 from bot.services import Services
 from bot.teams.install import conversation_ref
+from bot.teams.proactive import SENT, Delivery, Notifier, Outgoing
 from bot.turn import CardReply, Turn
 from storage.meetings_repo import Meeting
 from storage.minutes_repo import (
@@ -656,45 +656,24 @@ async def _post(
     services: Services, ref: dict[str, Any] | None, *, text: str | None = None, card: dict[str, Any] | None = None, summary: str | None = None
 ) -> bool:
     """Send one message to a stored conversation; False (logged) if it could not be delivered."""
-    if not ref:
-        return False
-
-    async def send(context: TurnContext) -> None:
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text) if card else MessageFactory.text(text or "")
-        if summary:
-            activity.summary = summary
-        await context.send_activity(activity)
-
-    return await _continue(services, ref, send)
+    delivery = await _sender(services).to_conversation(ref, Outgoing(text=text, card=card, summary=summary))
+    return _delivered(delivery)
 
 
 async def _update_card(services: Services, ref: dict[str, Any], activity_id: str, card: dict[str, Any]) -> bool:
-    async def send(context: TurnContext) -> None:
-        update = MessageFactory.attachment(CardFactory.adaptive_card(card))
-        update.id = activity_id
-        await context.update_activity(update)
-
-    return await _continue(services, ref, send)
+    return _delivered(await _sender(services).update_card(ref, activity_id, card))
 
 
-async def _continue(services: Services, ref: dict[str, Any], send: Any) -> bool:
-    outcome: dict[str, Any] = {}
+def _sender(services: Services) -> Notifier:
+    if services.proactive is None:
+        raise RuntimeError("the proactive sender is built by create_app")
+    return services.proactive
 
-    async def logic(context: TurnContext) -> None:
-        # Caught here: the adapter's error boundary would otherwise post an error to that chat.
-        try:
-            await send(context)
-            outcome["ok"] = True
-        except Exception as exc:
-            outcome["error"] = exc
 
-    try:
-        await services.adapter.continue_conversation(ConversationReference().deserialize(ref), logic, services.settings.app_id)
-    except Exception as exc:
-        outcome["error"] = exc
-    if "error" in outcome:
-        log.warning("proactive minutes message failed: %s", type(outcome["error"]).__name__)
-    return bool(outcome.get("ok"))
+def _delivered(delivery: Delivery) -> bool:
+    if delivery.status != SENT:
+        log.warning("proactive minutes message not delivered: %s (%s)", delivery.status, delivery.detail)
+    return delivery.status == SENT
 
 
 COMMANDS = {"minutes": minutes_command}

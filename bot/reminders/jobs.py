@@ -34,6 +34,7 @@ from bot.cards.reminders import (
 )
 from bot.clock import Clock
 from bot.messages import t
+from bot.publishing.roster import REGION_ADDRESS, build_roster
 from bot.reminders.schedule import (
     Reminder,
     TeamState,
@@ -44,6 +45,7 @@ from bot.reminders.schedule import (
 )
 from bot.rules.agenda import ITEM, build_agenda
 from bot.rules.municipalities import municipalities, municipalities_of, represented
+from bot.rules.recording import checkin_overview, due_text, owners_text, question_for
 from bot.teams.proactive import FAILED, Delivery, Notifier, Outgoing
 from storage.actions_repo import ActionItem
 from storage.agenda_repo import PROPOSED
@@ -157,7 +159,7 @@ class ReminderRunner:
             items=items,
             minutes_confirmed=self._minutes_map(team.key, meetings, now),
             recorded=store.reminders.recorded_keys(team.key),
-            roster=_has_roster(),
+            roster=True,  # the member list (bot/publishing/roster.py) is always there to point to
         )
 
     def due(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
@@ -376,10 +378,6 @@ class ReminderRunner:
         return [AgendaLine(e.number, e.title, e.proposed_by_name if e.kind == ITEM else "") for e in agenda.entries]
 
     def checkin_question(self, meeting: Meeting) -> str | None:
-        try:
-            from bot.rules.recording import question_for
-        except ImportError:  # no check-in feature: the card has no answer box
-            return meeting.checkin_question
         return question_for(self.store, meeting, "checkin", self.locale)
 
     def coming(self, team: Team, meeting: Meeting) -> list[str]:
@@ -411,8 +409,6 @@ class ReminderRunner:
         members = store.teams.members(team.key)
         question = self.checkin_question(meeting)
         answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
-        from bot.rules.recording import checkin_overview
-
         overview = checkin_overview(store, team.key, meeting.id)
         answered = tuple(member.name if member else answer.member_name for answer, member in overview.answered)
         # Whoever said they are not coming is not expected to check in.
@@ -477,8 +473,6 @@ class ReminderRunner:
         )
 
     def action_line(self, item: ActionItem, *, overdue: bool) -> ActionLine:
-        from bot.rules.recording import due_text, owners_text
-
         return ActionLine(item.number, item.title, owners_text(item.owners, self.locale), due_text(item, self.tz, self.locale), overdue,
                           id=item.id)
 
@@ -495,20 +489,9 @@ class ReminderRunner:
 
     def roster_message(self, team: Team, member: Member, year: int) -> Outgoing:
         """December: send the member list and next year's meeting dates to the region."""
-        from bot.publishing.roster import REGION_ADDRESS, build_roster
-
         planned = len(build_roster(self.store, team, year, self.tz, settings=self.settings, locale=self.locale).meetings)
         first = member.name.split(" ")[0] if member.name else ""
         return Outgoing(text=t("reminders.roster_text", self.locale, name=first, year=year, count=planned, address=REGION_ADDRESS))
-
-
-def _has_roster() -> bool:
-    """Whether the member-list feature is installed (the December reminder points to it)."""
-    try:
-        import bot.publishing.roster  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _reminder_dict(r: Reminder, names: dict[str, str]) -> dict[str, Any]:
