@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 
 from bot.cards import outgoing
@@ -44,6 +45,9 @@ class Turn:
     text: str | None = None
     # Replies sent in this turn, in order (the invoke path and tests read them).
     sent: list[Activity] = field(default_factory=list)
+    # The dialog stack of this conversation, set by the edge for text and card turns alike, so any
+    # handler can start a multi-step conversation (begin_dialog).
+    dialogs: DialogContext | None = None
 
     @staticmethod
     def of(context: TurnContext) -> Turn:

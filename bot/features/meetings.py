@@ -108,8 +108,9 @@ async def _deny(turn: Turn, roles: tuple[str, ...]) -> None:
 
 
 async def _begin(turn: Turn, dialog_id: str, options: dict[str, Any]) -> None:
-    dc = turn.context.turn_state["skis.dialog_context"]
-    await dc.begin_dialog(dialog_id, options)
+    if turn.dialogs is None:
+        raise RuntimeError(f"no dialog context on this turn to start {dialog_id!r}")
+    await turn.dialogs.begin_dialog(dialog_id, options)
 
 
 def current_meeting(turn: Turn) -> Meeting | None:

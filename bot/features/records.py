@@ -114,8 +114,9 @@ _ITEMS_PAGE = re.compile(r"\s*(?:(?:sida|s\.)\s*)?(\d{1,4})\s*", re.IGNORECASE)
 
 
 async def _begin(turn: Turn, dialog_id: str, options: dict[str, Any]) -> None:
-    dc = turn.context.turn_state["skis.dialog_context"]
-    await dc.begin_dialog(dialog_id, options)
+    if turn.dialogs is None:
+        raise RuntimeError(f"no dialog context on this turn to start {dialog_id!r}")
+    await turn.dialogs.begin_dialog(dialog_id, options)
 
 
 # --- Check-in and check-out ------------------------------------------------------------------

@@ -439,6 +439,42 @@ async def test_a_card_update_in_another_chat_meets_a_429_and_is_retried_and_deli
     assert len(waits) == 1 and 2.0 <= waits[0] <= 3.0
 
 
+async def test_a_change_request_without_a_comment_asks_in_the_chat_and_the_next_message_is_sent(harness: Harness) -> None:
+    """An Action.Submit (a client without Action.Execute, or the box left empty) starts a dialog;
+    the person's next message is the change asked for."""
+    await seed(harness)
+    await draft_card(harness)
+    await harness.say("hjälp", SOFIA, where="personal")  # the secretary can be reached 1:1
+    asked = await harness.post(harness.submit({"action": "minutes_request_change", "meeting_id": MID, "revision": 1}, PETER))
+    assert asked.status == 200
+    (question,) = [p.text for p in harness.connector.posted[-1:]]
+    assert "Skriv vad som behöver ändras i minnesanteckningarna för" in question
+    assert "@SKIS-boten" in question  # in the channel, without RSC, the answer needs the mention
+    before = len(harness.connector.posted)
+    texts = await harness.say("Datum saknas i *punkt 3*", PETER)
+    assert texts[-1] == "Tack! Din begäran är skickad till Anna Gustafsson, Sofia Adolfsson."
+    to_sofia = [p for p in harness.connector.posted[before:] if p.conversation_id == f"a:personal-{SOFIA.aad}"]
+    assert len(to_sofia) == 1 and "Peter Stark begär en ändring" in to_sofia[0].text and "\\*punkt 3\\*" in to_sofia[0].text
+    # The dialog has ended: the next message is a command again.
+    assert "förstod inte" in (await harness.say("Datum saknas i punkt 3", PETER))[0]
+
+
+async def test_a_change_request_asked_for_in_the_chat_can_be_cancelled_or_written_in_the_box_after_all(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    empty = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": " "}, PETER)
+    assert "Skriv vad som behöver ändras" in empty["value"] and "@SKIS-boten" in empty["value"]
+    assert "Inget sparades" in (await harness.say("avbryt", PETER))[0]
+    assert "förstod inte" in (await harness.say("Datum saknas i punkt 3", PETER))[0]  # cancelled: nothing sent
+    await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": ""}, PETER)
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Stavfel"}, PETER)
+    assert "Tack! Din begäran är skickad" in json.dumps(body, ensure_ascii=False)
+    sent = [p for p in harness.connector.posted[before:] if "begär en ändring" in p.text]
+    assert len(sent) == 1  # written in the box after all: the question in the chat is closed
+    assert "förstod inte" in (await harness.say("Något annat", PETER))[0]
+
+
 # Corrections and justering ----------------------------------------------------------------------------
 async def _confirm(h: Harness) -> None:
     await draft_card(h)
