@@ -29,13 +29,13 @@ def create_app(
     bot_storage: Any,
     openid_metadata_url: str | None = None,
     token_issuer: str | None = None,
-    run_scheduler: bool = True,
+    run_scheduler: bool,
 ) -> web.Application:
     """The aiohttp application with the bot, its adapter and every feature wired together.
 
     ``bot_storage`` is a botbuilder ``Storage`` for dialog state (TinyDB-backed in production).
-    ``run_scheduler=False`` keeps the reminders from firing by themselves (tests run them when
-    they choose); the service runs with it on.
+    ``run_scheduler`` (always said, never guessed from the clock): True for the service; False keeps
+    the reminders from firing by themselves, so tests run them when they choose.
     """
     # Connector calls over aiohttp instead of requests threads (see bot/teams/connector_http.py).
     transport = AiohttpTransport()
