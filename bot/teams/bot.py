@@ -144,7 +144,8 @@ class SkisBot(TeamsActivityHandler):
         turn.text = activity.text = text
         command = parse_command(text)
         dialog_context = turn.dialogs
-        assert dialog_context is not None  # _turn made it
+        if dialog_context is None:
+            raise RuntimeError("_turn loads the dialog stack of every message")
         question_open = False
         if dialog_context.active_dialog is not None:
             if command is not None and command.name == "cancel":
