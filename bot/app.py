@@ -15,6 +15,7 @@ from bot.teams.adapter import build_adapter
 from bot.teams.bot import SkisBot
 from bot.teams.connector_http import AiohttpTransport
 from bot.teams.http import MessagesHandler, add_routes
+from bot.teams.proactive import Notifier
 from storage.store import Store
 
 SERVICES_KEY = web.AppKey("skis.services", Services)
@@ -28,16 +29,20 @@ def create_app(
     bot_storage: Any,
     openid_metadata_url: str | None = None,
     token_issuer: str | None = None,
+    run_scheduler: bool,
 ) -> web.Application:
     """The aiohttp application with the bot, its adapter and every feature wired together.
 
     ``bot_storage`` is a botbuilder ``Storage`` for dialog state (TinyDB-backed in production).
+    ``run_scheduler`` (always said, never guessed from the clock): True for the service; False keeps
+    the reminders from firing by themselves, so tests run them when they choose.
     """
     # Connector calls over aiohttp instead of requests threads (see bot/teams/connector_http.py).
     transport = AiohttpTransport()
     adapter = build_adapter(settings, openid_metadata_url=openid_metadata_url, token_issuer=token_issuer,
                             transport=transport)
-    services = Services(settings=settings, store=store, clock=clock, adapter=adapter)
+    services = Services(settings=settings, store=store, clock=clock, adapter=adapter, run_scheduler=run_scheduler)
+    services.proactive = Notifier(adapter, settings.app_id, store.teams)
     bot = SkisBot(services, PrivateConversationState(bot_storage))
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SERVICES_KEY] = services

@@ -70,7 +70,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     # The developer stack (bot/dev/devrun.py) passes a clock it can move; a service runs on real time.
     clock = getattr(args, "clock", None) or SystemClock()
-    app = create_app(settings, store, clock, bot_storage=bot_storage)
+    app = create_app(settings, store, clock, bot_storage=bot_storage, run_scheduler=True)
     app.on_cleanup.append(lambda _app: _close(store))
     log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
     try:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
 from storage.store import Store
+
+if TYPE_CHECKING:  # these import botbuilder or the features; Services is read everywhere
+    from botbuilder.core import CloudAdapter
+
+    from bot.features.privacy import RetentionPurge
+    from bot.reminders.service import ReminderService
+    from bot.teams.proactive import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,13 @@ class Services:
     store: Store
     clock: Clock
     changes: ChangeFeed = field(default_factory=ChangeFeed)
-    # Filled by create_app: the adapter (for proactive sends) and the app id used with it.
-    adapter: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Whether background work runs by itself (the reminders scheduler). The service says yes;
+    # tests say no and drive it themselves (their clock stands still until they move it).
+    run_scheduler: bool = True
+    # Filled by create_app: the adapter, and the one sender of every proactive message and card
+    # update over it (bot/teams/proactive.py: retries and Teams' rate limits, shared by all).
+    adapter: CloudAdapter | None = None
+    proactive: Notifier | None = None
+    # Filled while the features run (their start/stop): None before start-up and after shutdown.
+    reminders: ReminderService | None = None
+    purge: RetentionPurge | None = None

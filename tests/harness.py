@@ -104,6 +104,7 @@ async def start_harness(
     now: datetime | None = None,
     bot_storage: Any = None,
     connector: FakeConnector | None = None,
+    run_scheduler: bool = False,
     **app_kwargs: Any,
 ) -> Harness:
     own_connector = connector or FakeConnector()
@@ -112,7 +113,8 @@ async def start_harness(
     settings = settings or Settings(dev=True)
     clock = FixedClock(now or datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     store = Store(engine or MemoryEngine())
-    app = create_app(settings, store, clock, bot_storage=bot_storage or MemoryStorage(), **app_kwargs)
+    # The clock stands still: reminders fire when a test runs them, not by themselves.
+    app = create_app(settings, store, clock, bot_storage=bot_storage or MemoryStorage(), run_scheduler=run_scheduler, **app_kwargs)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -57,10 +57,6 @@ async def deny(turn: Turn, roles: tuple[str, ...]) -> None:
     await turn.say_key("core.role_required", roles=roles_text(turn.locale, roles))
 
 
-async def _begin(turn: Turn, dialog_id: str, options: dict[str, Any]) -> None:
-    dc = turn.context.turn_state["skis.dialog_context"]
-    await dc.begin_dialog(dialog_id, options)
-
 
 def current_meeting(turn: Turn) -> Meeting | None:
     """The ongoing meeting, else the next one (what "the meeting" means to people)."""
@@ -152,7 +148,7 @@ async def new_meeting(turn: Turn, args: str) -> None:
         await deny(turn, MEETING_ROLES)
         return
     if not args.strip():
-        await _begin(turn, NewMeetingDialog.ID, {"ask": list(ALL_ASK)})
+        await turn.begin_dialog(NewMeetingDialog.ID, {"ask": list(ALL_ASK)})
         return
     if await _meeting_list(turn, args):
         return
@@ -181,14 +177,14 @@ async def new_meeting(turn: Turn, args: str) -> None:
         else:
             question = turn.t("meetings.no_date_found", text=args.strip())
         ask = ["date", "time"] + ([] if place else ["place"])
-        await _begin(turn, NewMeetingDialog.ID, {"ask": ask, "location": place, "question": question})
+        await turn.begin_dialog(NewMeetingDialog.ID, {"ask": ask, "location": place, "question": question})
         return
     if vague is not None:
         await turn.say_key("meetings.new_question", question=vague.text(turn.locale))
         return
     if found.start is None:
         ask = ["time"] + ([] if place else ["place"])
-        await _begin(turn, NewMeetingDialog.ID, {"ask": ask, "date": found.date.isoformat(), "location": place})
+        await turn.begin_dialog(NewMeetingDialog.ID, {"ask": ask, "date": found.date.isoformat(), "location": place})
         return
     draft = Draft(
         op=meeting_ops.CREATE,
@@ -269,7 +265,7 @@ async def _meeting_list(turn: Turn, args: str) -> bool:
         for d in drafts
         for w in meeting_ops.warnings(turn.store, turn.team.key, d, tz, turn.locale, now=turn.now)
     ]
-    await _begin(turn, ConfirmMeetingDialog.ID, {"drafts": [d.to_data() for d in drafts], "warnings": warnings})
+    await turn.begin_dialog(ConfirmMeetingDialog.ID, {"drafts": [d.to_data() for d in drafts], "warnings": warnings})
     return True
 
 
@@ -287,7 +283,7 @@ async def _propose(turn: Turn, draft: Draft) -> None:
         return
     warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
     if warnings:
-        await _begin(turn, ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
+        await turn.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         return
     _meeting, reply = await _store(turn, draft)
     await turn.say(reply)

@@ -18,7 +18,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import ConversationReference
+from botbuilder.dialogs import (
+    ComponentDialog,
+    Dialog,
+    DialogTurnResult,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import PromptOptions
 
 from bot import formatting
 from bot.cards import escape, outgoing
@@ -42,6 +50,7 @@ from bot.rules import limits
 from bot.rules.meetings import find_meetings
 from bot.services import Services
 from bot.teams.install import conversation_ref
+from bot.teams.proactive import SENT, Delivery, Notifier, Outgoing
 from bot.turn import CardReply, Turn
 from storage.meetings_repo import Meeting
 from storage.minutes_repo import (
@@ -58,6 +67,11 @@ log = logging.getLogger(__name__)
 
 COSIGN_SETTING = "minutes_cosign"  # team setting: the chair co-signs confirmed minutes (justering)
 NETWORK_NAME_LIMIT = 200  # characters; a heading, not a paragraph
+
+# **Begär ändring** without a comment asks for it in the chat (ChangeRequestDialog).
+CHANGE_DIALOG = "minutes.change_request"
+_CHANGE_FLOW = "minutes.change_request.flow"
+_CHANGE_TEXT = "minutes.change_request.text"
 
 _ON = frozenset({"pa", "on", "ja", "paslagen", "1"})
 _OFF = frozenset({"av", "off", "nej", "avslagen", "0"})
@@ -561,8 +575,17 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
     comment = data.get(COMMENT_INPUT)
+    dialogs = turn.dialogs
     if not isinstance(comment, str) or not comment.strip():
-        return CardReply(message=turn.t("minutes.comment_missing"))
+        # Clicked with the box empty (or from a client that showed no box): the next message in
+        # the chat is the change asked for. A question the bot had left open is replaced by this one.
+        if dialogs is None:
+            raise RuntimeError("the edge gives every card action its dialog context")
+        await dialogs.cancel_all_dialogs()
+        await dialogs.begin_dialog(CHANGE_DIALOG, {"team": turn.team.key, "meeting_id": meeting.id})
+        return CardReply(message=turn.t("minutes.comment_missing", date=_date_text(turn.services, meeting, turn.locale)))
+    if dialogs is not None and dialogs.active_dialog is not None and dialogs.active_dialog.id == CHANGE_DIALOG:
+        await dialogs.cancel_all_dialogs()  # asked for in the chat, then written in the box after all
     services, team = turn.services, turn.team
     sent_to = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.channel_locale)
     draft = services.store.minutes.draft(team.key, meeting.id)
@@ -570,6 +593,48 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     if draft is None or _everyones_card(turn):
         return CardReply(message=reply)  # the card stays as everyone sees it
     return _reply(turn, draft, notice=reply)
+
+
+class ChangeRequestDialog(ComponentDialog):
+    """**Begär ändring** clicked without a comment: the person's next message is the comment.
+
+    Options (persisted with the dialog state): ``team`` (the network the card acted on, which in a
+    1:1 chat need not be the one the next message is read in) and ``meeting_id``."""
+
+    def __init__(self) -> None:
+        super().__init__(CHANGE_DIALOG)
+        self.add_dialog(TextPrompt(_CHANGE_TEXT))
+        self.add_dialog(WaterfallDialog(_CHANGE_FLOW, [self.wait_for_comment, self.send_comment]))
+        self.initial_dialog_id = _CHANGE_FLOW
+
+    async def wait_for_comment(self, step: WaterfallStepContext) -> DialogTurnResult:
+        # The card's reply (or the last empty answer's) has asked already: just wait for the next message.
+        return await step.prompt(_CHANGE_TEXT, PromptOptions())
+
+    async def send_comment(self, step: WaterfallStepContext) -> DialogTurnResult:
+        turn = Turn.of(step.context)
+        options: dict[str, Any] = step.options
+        store = turn.store
+        team = store.teams.get_team(options["team"])
+        member = store.teams.get_member(options["team"], turn.member.key) if team is not None else None
+        if team is None or not team.active or member is None or not member.active:
+            await turn.say_key("minutes.change_network_left")
+            return await step.end_dialog()
+        meeting = store.meetings.get(team.key, options["meeting_id"])
+        if meeting is None:
+            await turn.say_key("minutes.unknown_meeting_in_card")
+            return await step.end_dialog()
+        comment = (turn.text or "").strip()
+        if not comment:
+            await turn.say_key("minutes.comment_missing", date=_date_text(turn.services, meeting, turn.locale))
+            return await step.replace_dialog(_CHANGE_FLOW, options)
+        sent_to = await notify_change_request(turn.services, team, meeting, member, comment[:4000], turn.locale)
+        await turn.say_key("minutes.change_sent", names=sent_to)
+        return await step.end_dialog()
+
+
+def dialogs(services: Services) -> list[Dialog]:
+    return [ChangeRequestDialog()]
 
 
 # Sending outside the current turn -----------------------------------------------------------------
@@ -649,45 +714,24 @@ async def _post(
     services: Services, ref: dict[str, Any] | None, *, text: str | None = None, card: dict[str, Any] | None = None, summary: str | None = None
 ) -> bool:
     """Send one message to a stored conversation; False (logged) if it could not be delivered."""
-    if not ref:
-        return False
-
-    async def send(context: TurnContext) -> None:
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text) if card else MessageFactory.text(text or "")
-        if summary:
-            activity.summary = summary
-        await context.send_activity(activity)
-
-    return await _continue(services, ref, send)
+    delivery = await _sender(services).to_conversation(ref, Outgoing(text=text, card=card, summary=summary))
+    return _delivered(delivery)
 
 
 async def _update_card(services: Services, ref: dict[str, Any], activity_id: str, card: dict[str, Any]) -> bool:
-    async def send(context: TurnContext) -> None:
-        update = MessageFactory.attachment(CardFactory.adaptive_card(card))
-        update.id = activity_id
-        await context.update_activity(update)
-
-    return await _continue(services, ref, send)
+    return _delivered(await _sender(services).update_card(ref, activity_id, card))
 
 
-async def _continue(services: Services, ref: dict[str, Any], send: Any) -> bool:
-    outcome: dict[str, Any] = {}
+def _sender(services: Services) -> Notifier:
+    if services.proactive is None:
+        raise RuntimeError("the proactive sender is built by create_app")
+    return services.proactive
 
-    async def logic(context: TurnContext) -> None:
-        # Caught here: the adapter's error boundary would otherwise post an error to that chat.
-        try:
-            await send(context)
-            outcome["ok"] = True
-        except Exception as exc:
-            outcome["error"] = exc
 
-    try:
-        await services.adapter.continue_conversation(ConversationReference().deserialize(ref), logic, services.settings.app_id)
-    except Exception as exc:
-        outcome["error"] = exc
-    if "error" in outcome:
-        log.warning("proactive minutes message failed: %s", type(outcome["error"]).__name__)
-    return bool(outcome.get("ok"))
+def _delivered(delivery: Delivery) -> bool:
+    if delivery.status != SENT:
+        log.warning("proactive minutes message not delivered: %s (%s)", delivery.status, delivery.detail)
+    return delivery.status == SENT
 
 
 COMMANDS = {"minutes": minutes_command}

@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 MAX_LISTED = 30
 _YES = frozenset({"ja", "ja tack", "yes", "japp", "ok"})
-PURGE_KEY = "privacy.purge"
 PURGE_INTERVAL_SECONDS = 24 * 60 * 60
 
 
@@ -144,12 +143,12 @@ async def start(services: Services) -> None:
     if services.settings.checkin_retention_days:
         purge = RetentionPurge(services)
         purge.task = asyncio.create_task(purge.run_forever(), name="skis-retention-purge")
-        services.extras[PURGE_KEY] = purge
+        services.purge = purge
 
 
 async def stop(services: Services) -> None:
     """Stop the purge at its next pause; every partition it finished stays purged."""
-    purge = services.extras.pop(PURGE_KEY, None)
+    purge, services.purge = services.purge, None
     if purge is not None and purge.task is not None:
         purge.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -16,9 +16,10 @@ from aiohttp import web
 from bot import formatting
 from bot.reminders import admin
 from bot.reminders.schedule import channel_order_problem
-from bot.reminders.service import EXTRAS_KEY, build_service, service_of
+from bot.reminders.service import build_service
 from bot.reminders.syntax import MAX_DAYS, Change, Problem, parse
 from bot.roles import REMINDER_CHANGE_ROLES
+from bot.services import Services
 from bot.turn import Turn
 from storage.reminders_repo import (
     ACTION_DUE,
@@ -73,7 +74,7 @@ def settings_text(turn: Turn, settings: ReminderSettings) -> str:
         setting = settings.kind(kind)
         when = describe(kind, setting, turn) if setting.enabled else turn.t("reminders.kind_off")
         lines.append(turn.t("reminders.settings_row", name=turn.t(f"reminders.name.{kind}"), kind=turn.t(f"reminders.kind.{kind}"), when=when))
-    service = service_of(turn.services)
+    service = turn.services.reminders
     if settings.enabled and service is not None:
         upcoming = service.runner.upcoming(turn.now, turn.team.key)
         if upcoming:
@@ -111,9 +112,9 @@ async def reminders(turn: Turn, args: str) -> None:
         # versions then never sent). What each is set to, and three ways out.
         await turn.say_key("reminders.channel_order_refused", suggest=_suggest_week_days(changed), **_channel_whens(turn, changed))
         return
-    same_day = parsed.kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(parsed.kind).enabled and changed.kind(parsed.kind).days == 0
-    if same_day:
-        at = changed.kind(parsed.kind).at
+    kind = parsed.kind
+    if kind is not None and kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(kind).enabled and changed.kind(kind).days == 0:
+        at = changed.kind(kind).at
         tz = turn.services.settings.timezone
         missed = [m for m in turn.store.meetings.upcoming(turn.team.key, turn.now) if m.starts_at.astimezone(tz).time() <= at]
         if missed:
@@ -185,7 +186,7 @@ CARD_ACTIONS: dict[str, Any] = {}
 
 
 # Lifecycle ---------------------------------------------------------------------------------------------
-async def start(services: Any) -> None:
+async def start(services: Services) -> None:
     """Build the scheduler, listen for changes, write the admin token, and catch up at once."""
     service = build_service(services)
     data_dir = getattr(services.store.engine, "data_dir", None)
@@ -194,19 +195,19 @@ async def start(services: Any) -> None:
     except OSError:
         log.exception("could not write the admin token; `skis-bot reminders` will need SKIS_ADMIN_TOKEN")
         service.admin_token, service.token_path = admin.ensure_token(services.settings.admin_token, None)
-    services.extras[EXTRAS_KEY] = service
+    services.reminders = service
     services.changes.subscribe(service.on_change)
     service.scheduler.start()
 
 
-async def stop(services: Any) -> None:
-    service = services.extras.pop(EXTRAS_KEY, None)
+async def stop(services: Services) -> None:
+    service, services.reminders = services.reminders, None
     if service is None:
         return
     await service.scheduler.stop()
     admin.remove_token(service.token_path)
 
 
-def routes(services: Any) -> list[web.RouteDef]:
+def routes(services: Services) -> list[web.RouteDef]:
     return admin.routes(services)
 

@@ -110,7 +110,11 @@ SV: dict[str, str] = {
     "minutes.approved_channel": "✅ {name} har godkänt minnesanteckningarna för {date} (version {version}).",
     "minutes.approved_channel_cosign": "✅ {name} har godkänt minnesanteckningarna för {date} (version {version}). Ordföranden justerar dem härnäst.",
     "minutes.cosigned_channel": "✅ {name} har justerat minnesanteckningarna för {date} (version {version}).",
-    "minutes.comment_missing": "Skriv vad som behöver ändras i rutan och tryck **Skicka till presidiet** igen.",
+    "minutes.comment_missing": (
+        "Skriv vad som behöver ändras i minnesanteckningarna för {date} i ditt nästa meddelande, så skickar "
+        "jag det till presidiet och sekreteraren. Skriv **avbryt** om du ångrar dig."
+    ),
+    "minutes.change_network_left": "Du är inte längre med i nätverket de minnesanteckningarna hör till, så inget skickades.",
     "minutes.change_requested": (
         "✏️ {name} begär en ändring i minnesanteckningarna för {date}:\n\n{comment}\n\n"
         "Sekreteraren rättar i utkastet (skriv **protokoll {meeting_id}**)."

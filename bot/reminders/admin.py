@@ -24,12 +24,11 @@ import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.reminders.service import service_of
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +117,11 @@ def _refusal(request: web.Request, token: str) -> web.Response | None:
     return None
 
 
-def routes(services: Any) -> list[web.RouteDef]:
+def routes(services: Services) -> list[web.RouteDef]:
     """The admin routes; they answer 503 until the reminders feature has started."""
 
     async def run(request: web.Request) -> web.Response:
-        service = service_of(services)
+        service = services.reminders
         if service is None:
             return web.json_response({"error": "reminders are not running"}, status=503)
         refused = _refusal(request, service.admin_token)
@@ -143,7 +142,7 @@ def routes(services: Any) -> list[web.RouteDef]:
         return web.json_response(report.to_dict())
 
     async def overview(request: web.Request) -> web.Response:
-        service = service_of(services)
+        service = services.reminders
         if service is None:
             return web.json_response({"error": "reminders are not running"}, status=503)
         refused = _refusal(request, service.admin_token)

@@ -34,6 +34,7 @@ from bot.cards.reminders import (
 )
 from bot.clock import Clock
 from bot.messages import network_language, reply_locale, t
+from bot.publishing.roster import REGION_ADDRESS, build_roster
 from bot.reminders.schedule import (
     Reminder,
     TeamState,
@@ -159,7 +160,7 @@ class ReminderRunner:
             items=items,
             minutes_confirmed=self._minutes_map(team.key, meetings, now),
             recorded=store.reminders.recorded_keys(team.key),
-            roster=_has_roster(),
+            roster=True,  # the member list (bot/publishing/roster.py) is always there to point to
         )
 
     def due(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
@@ -491,20 +492,9 @@ class ReminderRunner:
 
     def roster_message(self, team: Team, member: Member, year: int) -> Outgoing:
         """December: send the member list and next year's meeting dates to the region."""
-        from bot.publishing.roster import REGION_ADDRESS, build_roster
-
         planned = len(build_roster(self.store, team, year, self.tz, settings=self.settings, locale=self.locale).meetings)
         first = member.name.split(" ")[0] if member.name else ""
         return Outgoing(text=t("reminders.roster_text", self.locale, name=first, year=year, count=planned, address=REGION_ADDRESS))
-
-
-def _has_roster() -> bool:
-    """Whether the member-list feature is installed (the December reminder points to it)."""
-    try:
-        import bot.publishing.roster  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _reminder_dict(r: Reminder, names: dict[str, str]) -> dict[str, Any]:

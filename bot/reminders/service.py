@@ -1,22 +1,17 @@
-"""The reminders machinery as the running service holds it (``services.extras["reminders"]``)."""
+"""The reminders machinery as the running service holds it (``services.reminders``)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from bot.clock import FixedClock
 from bot.reminders.jobs import ReminderRunner
 from bot.reminders.scheduler import ReminderScheduler
+from bot.services import Services
 from bot.teams.proactive import Notifier
 
 log = logging.getLogger(__name__)
-
-EXTRAS_KEY = "reminders"
-# Set services.extras["reminders.autorun"] to force the scheduler on or off.
-AUTORUN_KEY = "reminders.autorun"
 
 
 @dataclass
@@ -32,17 +27,12 @@ class ReminderService:
         self.scheduler.reschedule()
 
 
-def build_service(services: Any, *, adapter: Any | None = None) -> ReminderService:
-    """Runner, notifier and scheduler over the service's store, adapter and clock."""
+def build_service(services: Services) -> ReminderService:
+    """Runner and scheduler over the service's store and clock, sending with its one proactive sender."""
     settings = services.settings
-    notifier = Notifier(adapter or services.adapter, settings.app_id, services.store.teams)
+    notifier = services.proactive or Notifier(services.adapter, settings.app_id, services.store.teams)
     runner = ReminderRunner(services.store, notifier, tz=settings.timezone, clock=services.clock, settings=settings)
-    # A FixedClock stands still until a test moves it: nothing falls due by itself, so the
-    # scheduler only fires when told (tests call wake()/run_due); other clocks run for real.
-    autorun = services.extras.get(AUTORUN_KEY, not isinstance(services.clock, FixedClock))
-    scheduler = ReminderScheduler(runner, services.clock, autorun=bool(autorun))
+    # Without run_scheduler nothing falls due by itself: the scheduler fires only when told
+    # (tests call wake()/run_due, or the admin route runs it).
+    scheduler = ReminderScheduler(runner, services.clock, autorun=services.run_scheduler)
     return ReminderService(runner, scheduler, notifier)
-
-
-def service_of(services: Any) -> ReminderService | None:
-    return services.extras.get(EXTRAS_KEY)

@@ -185,7 +185,8 @@ class SigningKeys:
                 public_key = RSAAlgorithm.from_jwk(json.dumps(jwk))
             except Exception:  # a malformed entry in the published set
                 return None
-            endorsements = jwk.get("endorsements") if isinstance(jwk.get("endorsements"), list) else []
+            listed = jwk.get("endorsements")
+            endorsements = [str(e) for e in listed] if isinstance(listed, list) else []
             parsed = self._parsed[key_id] = SigningKey(public_key, endorsements)
         return parsed
 

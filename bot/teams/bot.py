@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, PrivateConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import DialogSet
+from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity
 
 from bot import features
@@ -26,6 +27,7 @@ from storage.teams_repo import member_key
 log = logging.getLogger(__name__)
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+DIALOGS_KEY = "skis.dialogs"  # the activity's DialogContext, for the save at the end of the turn
 # Team setting, set once a message without @SKIS-boten has arrived: Teams delivers every message
 # (the RSC permission ChannelMessage.Read.Group / ChatMessage.Read.Chat is granted).
 ALL_MESSAGES = "all_messages_arrive"
@@ -39,55 +41,93 @@ class SkisBot(TeamsActivityHandler):
         # Dialog state is per person *and* conversation, so two people answering in one channel
         # never step on each other's dialogs.
         self.state = state
-        self.dialogs = DialogSet(state.create_property("dialog_state"))
+        self.dialog_state = state.create_property("dialog_state")
+        self.dialogs = DialogSet(self.dialog_state)
         for feature in features.FEATURES:
             for dialog in getattr(feature, "dialogs", lambda _s: [])(services):
                 self.dialogs.add(dialog)
         self.commands = features.command_handlers()
         self.card_actions = features.card_handlers()
 
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Every activity, whatever path it takes: the dialog state is saved once, at the end.
+
+        Handlers (text or card) only change the state in memory; nothing loaded is nothing written,
+        and an empty dialog stack is not kept (a message or click that leaves no question open
+        writes nothing new). A turn that fails is not saved: the dialog stays at the question it
+        asked, so the person's next message answers it again (the error boundary has said to try
+        again)."""
+        await super().on_turn(turn_context)
+        dialogs: DialogContext | None = turn_context.turn_state.get(DIALOGS_KEY)
+        if dialogs is not None and not dialogs.stack:
+            await self.dialog_state.delete(turn_context)
+            cached = self.state.get_cached_state(turn_context)
+            if cached is not None and not cached.state and cached.hash == cached.compute_hash(None):
+                return  # nothing was stored for this conversation, and there is nothing to store
+        await self.state.save_changes(turn_context)
+
+    async def _dialogs(self, context: TurnContext) -> DialogContext:
+        """This conversation's dialog stack, loaded once per activity."""
+        dialogs: DialogContext | None = context.turn_state.get(DIALOGS_KEY)
+        if dialogs is None:
+            dialogs = context.turn_state[DIALOGS_KEY] = await self.dialogs.create_context(context)
+        return dialogs
+
     # Messages --------------------------------------------------------------------------------
     async def on_message_activity(self, context: TurnContext) -> None:
         """A person wrote to the bot (or clicked an Action.Submit button)."""
         activity = context.activity
+        dialogs = None
         unaddressed = _in_group(activity) and activity.value is None and not addressed_to_bot(activity)
         if unaddressed:
             # With the RSC permission (docs/deploy.md) Teams sends the bot every message in the
             # channel or group chat. Only a person answering the bot's open question is read;
             # everyone else's conversation is left alone: no reply, nothing stored.
             self._all_messages_arrive(activity)
-            if (await self.dialogs.create_context(context)).active_dialog is None:
+            dialogs = await self._dialogs(context)
+            if dialogs.active_dialog is None:
                 return
-        turn = self._turn(context)
+        turn = await self._turn(context, dialogs)
         if turn is None:
             return
         if activity.value is not None and not (activity.text or "").strip():
-            action = card_action(activity.value)
-            reply = await self._run_card_action(turn, action)
-            if reply is not None and reply.card is not None and activity.reply_to_id:
-                updated = MessageFactory.attachment(_card_attachment(reply.card))
-                updated.id = activity.reply_to_id
-                await context.update_activity(updated)
-            if reply is not None and reply.message:
-                await turn.say(reply.message)
+            await self._answering(turn, self._on_card_submit)
+        else:
+            await self._answering(turn, self._on_text)
+
+    async def _answering(self, turn: Turn, handle: Callable[[Turn], Awaitable[None]]) -> None:
+        """Run ``handle``; in a channel or group chat where an answer needs @SKIS-boten, a question
+        left open says so.
+
+        Without RSC an answer without @SKIS-boten never reaches the bot, so a question asked
+        here says so, until an un-mentioned message has shown that RSC is granted. The turn's
+        last text is held back until it is known whether it is a question left open."""
+        if not _in_group(turn.activity) or turn.team.settings.get(ALL_MESSAGES):
+            await handle(turn)
             return
-        if not _in_group(activity) or turn.team.settings.get(ALL_MESSAGES):
-            await self._on_text(turn)
-            await self.state.save_changes(context)
-            return
-        # Without RSC an answer without @SKIS-boten never reaches the bot, so a question asked
-        # here says so, until an un-mentioned message has shown that RSC is granted. The turn's
-        # last text is held back until it is known whether it is a question left open.
         last_text = _LastText()
-        context.on_send_activities(last_text.hold)
+        turn.context.on_send_activities(last_text.hold)
         hint = None
         try:
-            await self._on_text(turn)
-            if (await self.dialogs.create_context(context)).active_dialog is not None:
+            await handle(turn)
+            if self._question_open(turn):
                 hint = turn.t("core.reply_with_mention")
         finally:
-            await last_text.release(context, hint)
-        await self.state.save_changes(context)
+            await last_text.release(turn.context, hint)
+
+    def _question_open(self, turn: Turn) -> bool:
+        return turn.dialogs is not None and turn.dialogs.active_dialog is not None
+
+    async def _on_card_submit(self, turn: Turn) -> None:
+        """An Action.Submit button: the card's action; a card it answers replaces the clicked one."""
+        activity = turn.activity
+        reply = await self._run_card_action(turn, card_action(activity.value))
+        if reply is not None and reply.card is not None and activity.reply_to_id:
+            updated = MessageFactory.attachment(_card_attachment(reply.card))
+            updated.id = activity.reply_to_id
+            await turn.context.update_activity(updated)
+        if reply is not None and reply.message:
+            await turn.say(reply.message)
 
     def _all_messages_arrive(self, activity: Activity) -> None:
         """Remember that Teams delivers this network's messages without a mention (RSC granted)."""
@@ -103,7 +143,9 @@ class SkisBot(TeamsActivityHandler):
         # text, never Teams' HTML, so one message means the same thing everywhere.
         turn.text = activity.text = text
         command = parse_command(text)
-        dialog_context = await self.dialogs.create_context(turn.context)
+        dialog_context = turn.dialogs
+        if dialog_context is None:
+            raise RuntimeError("_turn loads the dialog stack of every message")
         question_open = False
         if dialog_context.active_dialog is not None:
             if command is not None and command.name == "cancel":
@@ -134,8 +176,6 @@ class SkisBot(TeamsActivityHandler):
         if handler is None:
             await self._not_understood(turn, text)
             return
-        turn.context.turn_state["skis.dialog_context"] = dialog_context
-        turn.dialogs = dialog_context
         await handler(turn, command.args)
         if question_open:
             await turn.say_key("core.question_still_open")
@@ -162,7 +202,7 @@ class SkisBot(TeamsActivityHandler):
         if context.activity.name != ADAPTIVE_CARD_ACTION:
             # Nothing else is offered by this app (no message extensions, tabs or sign-in).
             return InvokeResponse(status=400, body={"error": "unsupported invoke"})
-        turn = self._turn(context)
+        turn = await self._turn(context)
         if turn is None:
             return InvokeResponse(status=403, body={"error": "not allowed"})
         action = card_action(context.activity.value)
@@ -171,9 +211,11 @@ class SkisBot(TeamsActivityHandler):
             body: dict[str, Any] = {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": reply.card}
         else:
             message = (reply.message if reply else None) or t("core.card_done", turn.locale)
+            if self._question_open(turn) and _in_group(turn.activity) and not turn.team.settings.get(ALL_MESSAGES):
+                # The card asked a question: its answer needs @SKIS-boten here (see _answering).
+                message = f"{message}\n\n{turn.t('core.reply_with_mention')}"
             # Teams shows this message as it is, without rendering markdown.
             body = {"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": plain_text(message)}
-        await self.state.save_changes(context)
         return InvokeResponse(status=200, body=body)
 
     async def _run_card_action(self, turn: Turn, action: Any) -> CardReply | None:
@@ -228,7 +270,7 @@ class SkisBot(TeamsActivityHandler):
         if team is None or member is None or not member.active:
             return "core.card_not_your_network"
         target = Turn(context=turn.context, services=turn.services, locale=turn.locale, team=team, member=member,
-                      mentions=turn.mentions, sent=turn.sent)
+                      mentions=turn.mentions, sent=turn.sent, dialogs=turn.dialogs)
         turn.context.turn_state[TURN_KEY] = target
         return target
 
@@ -253,9 +295,9 @@ class SkisBot(TeamsActivityHandler):
                 install.ensure_member(self.services, team, account)
         people_removed = [m for m in removed if m.id != bot_id]
         if people_removed:
-            team = self.services.store.teams.get_team(install.team_identity(activity)[0])
-            if team is not None:
-                install.remove_members(self.services, team, people_removed)
+            known = self.services.store.teams.get_team(install.team_identity(activity)[0])
+            if known is not None:
+                install.remove_members(self.services, known, people_removed)
 
     async def on_installation_update_add(self, context: TurnContext) -> None:
         await self._bot_added(context)
@@ -289,7 +331,9 @@ class SkisBot(TeamsActivityHandler):
             await self.services.changes.publish("team_removed", key, key)
 
     # Building the Turn ----------------------------------------------------------------------
-    def _turn(self, context: TurnContext) -> Turn | None:
+    async def _turn(self, context: TurnContext, dialogs: DialogContext | None = None) -> Turn | None:
+        """The Turn of a message or card action, with the conversation's dialog stack loaded
+        (``dialogs``, when the caller has loaded it already), so any handler can start a dialog."""
         activity = context.activity
         account = activity.from_property
         if account is None or not account.id:
@@ -301,7 +345,8 @@ class SkisBot(TeamsActivityHandler):
         if personal:
             self._remember_personal_chat(activity)
         locale = reply_locale(network_language(team), activity.locale, personal)
-        turn = Turn(context=context, services=services, locale=locale, team=team, member=member)
+        turn = Turn(context=context, services=services, locale=locale, team=team, member=member,
+                    dialogs=dialogs or await self._dialogs(context))
         context.turn_state[TURN_KEY] = turn
         return turn
 

@@ -49,7 +49,7 @@ class _AiohttpResponse(HTTPClientResponse):
     def __init__(self, request: ClientRequest, response: aiohttp.ClientResponse, body: bytes) -> None:
         super().__init__(request, response)
         self.status_code = response.status
-        self.headers = response.headers  # case-insensitive, like requests' headers
+        self.headers = response.headers  # type: ignore[assignment]  # case-insensitive, like requests' headers
         self.reason = response.reason
         self._body = body
 

@@ -11,8 +11,8 @@ retried too; 503 (not processed) is retried as well. Not retried:
 
 Teams waits about 15 seconds for the bot to answer an activity, so the waiting in one turn is
 bounded (``TurnRetryPolicy.budget``); a Retry-After longer than what is left is not waited out.
-Only the clients handed to inbound turns are wrapped: proactive sends (reminders) have their
-own, more patient retries in bot/teams/proactive.py.
+Only the clients handed to inbound turns are wrapped: proactive sends (reminders, minutes
+posts, card updates) have their own, more patient retries in bot/teams/proactive.py.
 """
 
 from __future__ import annotations

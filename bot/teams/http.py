@@ -180,7 +180,7 @@ class RateLimitedLog:
             return
         self._last[kind] = now
         quiet = self._quiet.pop(kind, 0)
-        if quiet:
+        if quiet and last is not None:
             self._log.warning(msg + " (and %d more like it not logged since %s)", *args, quiet, last.isoformat())
         else:
             self._log.warning(msg, *args)

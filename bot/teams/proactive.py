@@ -1,5 +1,9 @@
 """Proactive sending: to a network's channel or to a person's 1:1 chat, politely and persistently.
 
+This is the one way the bot speaks outside a turn (reminders, the minutes' posts and change
+requests, updating a card posted earlier): ``create_app`` builds one ``Notifier`` as
+``services.proactive`` so every such send shares the same retries and the same rate limits.
+
 - Messages go through stored conversation references (``Team.conversation_ref`` for the channel,
   ``TeamsRepo.personal_ref`` for 1:1). A person the bot has never chatted with gets a new 1:1
   conversation (``adapter.create_conversation``) and its reference is stored for next time.
@@ -214,10 +218,20 @@ class Notifier:
 
     async def to_channel(self, team: Team, message: Outgoing) -> Delivery:
         """Post in the network's channel (or chat)."""
-        if not team.conversation_ref:
+        return await self.to_conversation(team.conversation_ref, message)
+
+    async def to_conversation(self, ref: dict[str, Any] | None, message: Outgoing) -> Delivery:
+        """Post in a conversation the bot has a stored reference to (a channel or a 1:1 chat)."""
+        if not ref:
             return Delivery(UNDELIVERABLE, detail="no conversation reference")
-        ref = team.conversation_ref
         return await self._with_retries(lambda: _conversation_id(ref), lambda: self._continue(ref, message))
+
+    async def update_card(self, ref: dict[str, Any] | None, activity_id: str, card: dict[str, Any]) -> Delivery:
+        """Replace the card of activity ``activity_id`` (posted earlier in that conversation) with ``card``."""
+        if not ref:
+            return Delivery(UNDELIVERABLE, detail="no conversation reference")
+        message = Outgoing(card=card)
+        return await self._with_retries(lambda: _conversation_id(ref), lambda: self._continue(ref, message, replaces=activity_id))
 
     async def to_person(self, team: Team, member: Member, message: Outgoing) -> Delivery:
         """Send in the person's 1:1 chat with the bot, starting that chat if there is none yet."""
@@ -253,35 +267,41 @@ class Notifier:
             except Exception as exc:
                 status = status_of(exc)
                 if status in (403, 404):
-                    log.warning("reminder target unreachable (%s) in conversation %s", status, conversation_id)
+                    log.warning("proactive target unreachable (%s) in conversation %s", status, conversation_id)
                     return Delivery(UNDELIVERABLE, detail=str(status), attempts=tries)
                 retryable = status in self.policy.retry_statuses or (status is None and _is_network_error(exc))
                 if not retryable:
                     if status is not None and 400 <= status < 500 and status != 401:
-                        log.warning("connector rejected a reminder with %s", status)
+                        log.warning("connector rejected a proactive message with %s", status)
                         return Delivery(REJECTED, detail=str(status), attempts=tries)
                     if status is not None and status >= 500:
-                        log.warning("connector answered %s to a reminder; not resending (it may have arrived)", status)
+                        log.warning("connector answered %s to a proactive message; not resending (it may have arrived)", status)
                         return Delivery(UNCERTAIN, detail=str(status), attempts=tries)
-                    log.error("sending a reminder failed", exc_info=exc)
+                    log.error("sending a proactive message failed", exc_info=exc)
                     return Delivery(FAILED, detail=str(status) if status else type(exc).__name__, attempts=tries)
                 wait = self.policy.delay(tries, retry_after_of(exc) if status == 429 else None, self.rand)
                 detail = str(status) if status else type(exc).__name__
                 if wait is None:
-                    log.warning("giving up on a reminder for now after %s attempts (%s)", tries, detail)
+                    log.warning("giving up on a proactive message for now after %s attempts (%s)", tries, detail)
                     return Delivery(FAILED, detail=detail, attempts=tries)
                 log.info("connector answered %s; retrying in %.1f s", detail, wait)
                 await self.sleep(wait)
 
-    async def _continue(self, ref: dict[str, Any], message: Outgoing) -> str | None:
+    async def _continue(self, ref: dict[str, Any], message: Outgoing, *, replaces: str | None = None) -> str | None:
         reference = ConversationReference().deserialize(ref)
         outcome: dict[str, Any] = {}
 
         async def send(context: TurnContext) -> None:
             # Errors are caught here: the adapter's error boundary would otherwise swallow them.
             try:
-                response = await context.send_activity(message.activity())
-                outcome["id"] = response.id if response else None
+                activity = message.activity()
+                if replaces is None:
+                    response = await context.send_activity(activity)
+                    outcome["id"] = response.id if response else None
+                else:
+                    activity.id = replaces
+                    await context.update_activity(activity)
+                    outcome["id"] = replaces
             except Exception as exc:
                 outcome["error"] = exc
 

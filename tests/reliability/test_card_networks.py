@@ -327,7 +327,7 @@ async def test_klar_on_a_reminder_for_network_gs_item_closes_gs_item(harness: Ha
     for team in (T, G):
         h.store.actions.create(team, title=f"Att göra i {team[:8]}", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
                                created_by=ANNA.aad, created_at=h.clock.now(), due=due)
-    service = h.app[SERVICES_KEY].extras["reminders"]
+    service = h.app[SERVICES_KEY].reminders
     await service.runner.run_due(h.clock.now() + timedelta(days=4))
     cards = h.connector.cards(f"a:personal-{ANNA.id}")  # the chat the bot opened
     [card] = [c for c in cards if f"Att göra i {G[:8]}" in json.dumps(c, ensure_ascii=False)]

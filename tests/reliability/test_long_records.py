@@ -285,7 +285,7 @@ async def test_reminder_cards_fit_after_long_old_records(bot: Harness) -> None:
     bot.store.actions.create(TEAM_ID, title=EMOJI, owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
                              created_at=bot.clock.now(), due=upcoming.starts_at.date())
     before = len(bot.connector.posted)
-    service = bot.app[SERVICES_KEY].extras["reminders"]
+    service = bot.app[SERVICES_KEY].reminders
     for days in (4, 8, 10):
         await service.runner.run_due(bot.clock.now() + timedelta(days=days))
     assert len(_sizes_ok(bot, before)) >= 2  # the week reminder, the digest, the action item nudge

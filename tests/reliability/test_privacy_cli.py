@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.app import SERVICES_KEY
-from bot.reminders.service import service_of
 from storage.attendance_repo import Presence
 from storage.privacy_repo import FORGOTTEN_NAME
 from storage.store import Store
@@ -49,7 +48,9 @@ async def _populate(data_dir: Path) -> None:
         assert await h.say(f"klar {item.number}", PETER)
         # A reminder to Peter about an item he owns: the sent-log keys entries by their target.
         assert await h.say("uppgift Ring skolchefen @Peter Stark till 4 december", ANNA, mentions=[PETER])
-        runner = service_of(h.app[SERVICES_KEY]).runner
+        service = h.app[SERVICES_KEY].reminders
+        assert service is not None
+        runner = service.runner
         sent = [r for day in range(12) for r in (await runner.run_due(h.clock.now() + timedelta(days=day))).results]
         assert any(r.target == PETER.aad and r.status == "sent" for r in sent), sent
         # Peter, as secretary, records who was present.

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.app import SERVICES_KEY
 from storage.actions_repo import MEMBER, Owner
 from storage.attendance_repo import SUBSTITUTE, YES, AttendanceAnswer, Presence
 from storage.checkins_repo import CHECKOUT
@@ -388,6 +389,90 @@ async def test_a_members_change_request_reaches_the_secretary_too(harness: Harne
     assert "Sofia Adolfsson" in json.dumps(body, ensure_ascii=False)
     to_sofia = [p for p in harness.connector.posted[before:] if p.conversation_id == f"a:personal-{SOFIA.aad}"]
     assert len(to_sofia) == 1 and "Peter Stark begär en ändring" in to_sofia[0].text
+
+
+async def test_a_change_request_meets_a_429_and_is_retried_and_delivered_once(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    await harness.say("hjälp", ANNA, where="personal")
+    sender = harness.app[SERVICES_KEY].proactive
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the sender's waits, recorded instead of slept
+        waits.append(seconds)
+
+    sender.sleep = sleep
+    before = len(harness.connector.posted)
+    harness.connector.fail_next(429, retry_after="3")
+    body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Datum saknas"}, SOFIA)
+    assert "skickad till Anna Gustafsson" in card_text(body["value"])
+    sent = harness.connector.posted[before:]
+    personal = [p for p in sent if p.conversation_id == f"a:personal-{ANNA.aad}"]
+    assert len(personal) == 1 and "Sofia Adolfsson begär en ändring" in personal[0].text
+    assert not [p for p in sent if p.conversation_id.startswith(TEAM_ID)]  # reached: no word in the channel
+    assert len(waits) == 1 and 3.0 <= waits[0] <= 4.0  # Teams' Retry-After, honoured
+
+
+async def test_a_card_update_in_another_chat_meets_a_429_and_is_retried_and_delivered_once(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)  # the channel's card, which approving in the 1:1 chat brings up to date
+    (channel_card,) = channel_card_ids(harness)
+    cards = await harness.say_cards("protokoll", SOFIA, where="personal")
+    card = cards[0]
+    sender = harness.app[SERVICES_KEY].proactive
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    sender.sleep = sleep
+    before = len(harness.connector.posted)
+    harness.connector.fail_next(429, retry_after="2")
+    body = await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}, SOFIA, where="personal")
+    assert body["type"] == CARD
+    sent = harness.connector.posted[before:]
+    updates = [p for p in sent if p.method == "PUT"]
+    assert len(updates) == 1 and updates[0].activity_id == channel_card and "Godkänt" in card_text(updates[0].cards[0])
+    channel = [p for p in sent if p.method != "PUT" and p.conversation_id.startswith(TEAM_ID)]
+    # The card was updated, so the channel gets the short message without a second card.
+    assert len(channel) == 1 and not channel[0].cards and "har godkänt" in channel[0].text
+    assert len(waits) == 1 and 2.0 <= waits[0] <= 3.0
+
+
+async def test_a_change_request_without_a_comment_asks_in_the_chat_and_the_next_message_is_sent(harness: Harness) -> None:
+    """An Action.Submit (a client without Action.Execute, or the box left empty) starts a dialog;
+    the person's next message is the change asked for."""
+    await seed(harness)
+    await draft_card(harness)
+    await harness.say("hjälp", SOFIA, where="personal")  # the secretary can be reached 1:1
+    asked = await harness.post(harness.submit({"action": "minutes_request_change", "meeting_id": MID, "revision": 1}, PETER))
+    assert asked.status == 200
+    (question,) = [p.text for p in harness.connector.posted[-1:]]
+    assert "Skriv vad som behöver ändras i minnesanteckningarna för" in question
+    assert "@SKIS-boten" in question  # in the channel, without RSC, the answer needs the mention
+    before = len(harness.connector.posted)
+    texts = await harness.say("Datum saknas i *punkt 3*", PETER)
+    assert texts[-1] == "Tack! Din begäran är skickad till Anna Gustafsson, Sofia Adolfsson."
+    to_sofia = [p for p in harness.connector.posted[before:] if p.conversation_id == f"a:personal-{SOFIA.aad}"]
+    assert len(to_sofia) == 1 and "Peter Stark begär en ändring" in to_sofia[0].text and "\\*punkt 3\\*" in to_sofia[0].text
+    # The dialog has ended: the next message is a command again.
+    assert "förstod inte" in (await harness.say("Datum saknas i punkt 3", PETER))[0]
+
+
+async def test_a_change_request_asked_for_in_the_chat_can_be_cancelled_or_written_in_the_box_after_all(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    empty = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": " "}, PETER)
+    assert "Skriv vad som behöver ändras" in empty["value"] and "@SKIS-boten" in empty["value"]
+    assert "Inget sparades" in (await harness.say("avbryt", PETER))[0]
+    assert "förstod inte" in (await harness.say("Datum saknas i punkt 3", PETER))[0]  # cancelled: nothing sent
+    await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": ""}, PETER)
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Stavfel"}, PETER)
+    assert "Tack! Din begäran är skickad" in json.dumps(body, ensure_ascii=False)
+    sent = [p for p in harness.connector.posted[before:] if "begär en ändring" in p.text]
+    assert len(sent) == 1  # written in the box after all: the question in the chat is closed
+    assert "förstod inte" in (await harness.say("Något annat", PETER))[0]
 
 
 # Corrections and justering ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import SERVICES_KEY
 from bot.config import Settings
-from bot.features.privacy import PURGE_KEY, RetentionPurge
+from bot.features.privacy import RetentionPurge
 from bot.messages import t
 from storage.engine import MemoryEngine
 from storage.store import Store
@@ -100,7 +100,7 @@ def _store_with_answers(engine: MemoryEngine) -> Store:
 
 async def first_purge(h: Harness) -> RetentionPurge | None:
     """The service's background purge once its first pass is over (None when retention is off)."""
-    purge = h.app[SERVICES_KEY].extras.get(PURGE_KEY)
+    purge = h.app[SERVICES_KEY].purge
     if purge is not None:
         await asyncio.wait_for(purge.first_pass_done.wait(), timeout=10)
     return purge

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.features import privacy
-from bot.features.privacy import PURGE_KEY, RetentionPurge
+from bot.features.privacy import RetentionPurge
 from bot.services import Services
 from storage.engine import Engine, MemoryEngine
 from storage.meetings_repo import meeting_partition
@@ -46,6 +46,11 @@ async def _until(condition: Callable[[], bool], steps: int = 100_000) -> None:
     raise AssertionError("condition never held")
 
 
+def _purge(services: Services) -> RetentionPurge:
+    assert services.purge is not None
+    return services.purge
+
+
 def _answers(services: Services, meeting: str) -> int:
     return sum(len(services.store.checkins.answers(key, meeting)) for key in TEAMS)
 
@@ -53,7 +58,8 @@ def _answers(services: Services, meeting: str) -> int:
 async def test_purge_starts_after_start_returns_and_lets_other_work_run_between_meetings() -> None:
     services = _services(MemoryEngine())
     await privacy.start(services)
-    purge: RetentionPurge = services.extras[PURGE_KEY]
+    purge = services.purge
+    assert purge is not None
     try:
         assert _answers(services, "old-000") == 4  # start() itself purges nothing: the server starts first
         ticks = 0
@@ -73,18 +79,19 @@ async def test_purge_starts_after_start_returns_and_lets_other_work_run_between_
 async def test_stop_in_the_middle_leaves_every_meeting_whole_and_the_next_start_finishes() -> None:
     services = _services(MemoryEngine())
     await privacy.start(services)
-    purge: RetentionPurge = services.extras[PURGE_KEY]
+    purge = services.purge
+    assert purge is not None
     await _until(lambda: sum(_answers(services, f"old-{i:03d}") == 0 for i in range(20)) >= 5)
     await privacy.stop(services)
     assert purge.task is not None and purge.task.done()
-    assert PURGE_KEY not in services.extras
+    assert services.purge is None
     assert purge.first_pass_done.is_set()  # nobody waits for a pass that will not come
     left = [_answers(services, f"old-{i:03d}") for i in range(20)]
     assert all(n in (0, 2, 4) for n in left) and 0 < sum(left) < 80  # per meeting and network: all or nothing
 
     await privacy.start(services)
     try:
-        await asyncio.wait_for(services.extras[PURGE_KEY].first_pass_done.wait(), timeout=10)
+        await asyncio.wait_for(_purge(services).first_pass_done.wait(), timeout=10)
         assert sum(_answers(services, f"old-{i:03d}") for i in range(20)) == 0
     finally:
         await privacy.stop(services)
@@ -93,7 +100,7 @@ async def test_stop_in_the_middle_leaves_every_meeting_whole_and_the_next_start_
 async def test_retention_off_starts_no_purge() -> None:
     services = _services(MemoryEngine(), meetings=2, days=0)
     await privacy.start(services)
-    assert PURGE_KEY not in services.extras
+    assert services.purge is None
     await privacy.stop(services)
     assert _answers(services, "old-000") == 4
 
@@ -139,7 +146,7 @@ async def test_restart_on_a_data_directory_reads_no_old_meeting_again(tmp_path: 
     engine = TinyDBEngine(data_dir)
     services = _services(engine, meetings=10)
     await privacy.start(services)
-    await asyncio.wait_for(services.extras[PURGE_KEY].first_pass_done.wait(), timeout=10)
+    await asyncio.wait_for(_purge(services).first_pass_done.wait(), timeout=10)
     await privacy.stop(services)
     engine.close()
 
@@ -147,7 +154,7 @@ async def test_restart_on_a_data_directory_reads_no_old_meeting_again(tmp_path: 
     services = Services(settings=services.settings, store=Store(engine), clock=FixedClock(NOW + timedelta(hours=1)))
     try:
         await privacy.start(services)
-        purge: RetentionPurge = services.extras[PURGE_KEY]
+        purge = _purge(services)
         await asyncio.wait_for(purge.first_pass_done.wait(), timeout=10)
         await privacy.stop(services)
         assert purge.last is not None

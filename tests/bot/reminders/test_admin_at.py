@@ -19,7 +19,7 @@ BAD_AT: list[Any] = [
 
 
 def _auth(harness: Harness) -> dict[str, str]:
-    return {"Authorization": f"Bearer {harness.app[SERVICES_KEY].extras['reminders'].admin_token}"}
+    return {"Authorization": f"Bearer {harness.app[SERVICES_KEY].reminders.admin_token}"}
 
 
 @pytest.mark.parametrize("at", BAD_AT, ids=repr)

@@ -161,7 +161,7 @@ async def test_running_service_on_another_port(running: Harness, capsys: pytest.
 
 # The admin route itself ----------------------------------------------------------------------------------------
 async def test_admin_route_needs_the_token_and_a_local_unproxied_caller(running: Harness) -> None:
-    token = running.app[SERVICES_KEY].extras["reminders"].admin_token
+    token = running.app[SERVICES_KEY].reminders.admin_token
     url = f"{running.base_url}/admin/reminders/run"
     good = {"Authorization": f"Bearer {token}"}
     async with aiohttp.ClientSession() as session:
@@ -187,7 +187,7 @@ async def test_admin_route_needs_the_token_and_a_local_unproxied_caller(running:
 
 
 async def test_admin_route_on_a_harness_without_data_dir_uses_an_in_memory_token(harness: Harness) -> None:
-    service = harness.app[SERVICES_KEY].extras["reminders"]
+    service = harness.app[SERVICES_KEY].reminders
     assert service.admin_token and service.token_path is None
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{harness.base_url}/admin/reminders", headers={"Authorization": f"Bearer {service.admin_token}"}) as resp:

@@ -75,7 +75,7 @@ async def make_kit(h: Harness) -> Kit:
         member = teams.get_member(TEAM_ID, user.aad)
         assert member is not None
         teams.save_member(TEAM_ID, replace(member, municipality=municipality, roles=frozenset(roles) if roles else member.roles))
-    service = h.app[SERVICES_KEY].extras["reminders"]
+    service = h.app[SERVICES_KEY].reminders
     fake = FakeTime()
     service.notifier.sleep = fake.sleep
     service.notifier.limiter = RateLimiter(clock=fake.monotonic, sleep=fake.sleep)
@@ -387,7 +387,7 @@ async def test_restart_in_the_middle_keeps_the_sent_log(tmp_path: Path) -> None:
         at = local(2026, 12, 1, 9).astimezone(UTC)
         h2 = await start_harness(engine=TinyDBEngine(data), connector=connector, now=at)
         try:
-            service = h2.app[SERVICES_KEY].extras["reminders"]
+            service = h2.app[SERVICES_KEY].reminders
             report = await service.runner.run_due(at)
             assert [(r.kind, r.target, r.status) for r in report.results] == [(DIGEST, PETER.aad, SENT)]
             assert len(connector.posted) == posted_before + 1

@@ -200,11 +200,27 @@ async def test_the_service_subscribes_to_changes(harness) -> None:  # noqa: ANN0
     from bot.app import SERVICES_KEY
 
     services = harness.app[SERVICES_KEY]
-    service = services.extras["reminders"]
+    service = services.reminders
     assert service.on_change in services.changes.listeners
-    assert not service.scheduler.running  # the harness clock is a FixedClock
+    assert service.notifier is services.proactive  # one sender (and one set of rate limits) for all
+    assert not service.scheduler.running  # the harness asks for no scheduler (run_scheduler=False)
     calls: list[str] = []
     service.scheduler.reschedule = lambda: calls.append("re-aimed")  # type: ignore[method-assign]
     await services.changes.publish("meeting", "team", "m1")
     await services.changes.publish("team_removed", "team", "team")
     assert calls == ["re-aimed", "re-aimed"]
+
+
+async def test_whether_the_scheduler_runs_is_the_apps_setting_not_the_clocks_class() -> None:
+    from bot.app import SERVICES_KEY
+    from tests.harness import start_harness, stop_harness
+
+    # The same standing clock (the harness's FixedClock) with the setting on: the scheduler runs.
+    h = await start_harness(run_scheduler=True)
+    try:
+        service = h.app[SERVICES_KEY].reminders
+        assert service is not None and isinstance(h.clock, FixedClock)
+        assert service.scheduler.autorun and service.scheduler.running
+    finally:
+        await stop_harness(h)
+    assert not service.scheduler.running  # stopped with the app
