@@ -28,6 +28,7 @@ from babel import Locale
 from dateutil import parser as du_parser
 
 from bot import formatting
+from bot.messages import t as message
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -70,9 +71,7 @@ class DateQuestion:
 
     def text(self, locale: str = "sv") -> str:
         """The question in the user's language."""
-        from bot.messages import t
-
-        return t(self.key, locale, **self.params)
+        return message(self.key, locale, **self.params)
 
 
 def _aware(d: date, t: time, tz: ZoneInfo) -> datetime:
@@ -135,16 +134,17 @@ WEEKDAYS, _FULL_WEEKDAYS = _build_weekdays()
 class SwedishParserInfo(du_parser.parserinfo):
     """dateutil's vocabulary in Swedish (and English), taken from Babel's CLDR data."""
 
-    MONTHS = [tuple(n for n, m in MONTHS.items() if m == i) for i in range(1, 13)]  # type: ignore[assignment]
-    WEEKDAYS = [tuple(n for n, w in WEEKDAYS.items() if w == i) for i in range(7)]  # type: ignore[assignment]
-    JUMP = [" ", ".", ",", ";", "-", "/", "'", "den", "kl", "klockan", "the", "of"]  # type: ignore[assignment]
-    AMPM = [("fm", "am"), ("em", "pm")]  # type: ignore[assignment]
+    # dateutil's stubs type these as tuples of fixed length; any number of names per entry works.
+    MONTHS = [tuple(n for n, m in MONTHS.items() if m == i) for i in range(1, 13)]  # type: ignore[misc]
+    WEEKDAYS = [tuple(n for n, w in WEEKDAYS.items() if w == i) for i in range(7)]  # type: ignore[misc]
+    JUMP = [" ", ".", ",", ";", "-", "/", "'", "den", "kl", "klockan", "the", "of"]
+    AMPM = [("fm", "am"), ("em", "pm")]
     HMS = [
-        ("h", "t", "timme", "timmar"),
-        ("m", "min", "minut", "minuter"),
-        ("s", "sek", "sekund", "sekunder"),
-    ]  # type: ignore[assignment]
-    PERTAIN = ["av", "of"]  # type: ignore[assignment]
+        ("h", "t", "timme", "timmar"),  # type: ignore[list-item]
+        ("m", "min", "minut", "minuter"),  # type: ignore[list-item]
+        ("s", "sek", "sekund", "sekunder"),  # type: ignore[list-item]
+    ]
+    PERTAIN = ["av", "of"]
 
     def __init__(self) -> None:
         super().__init__(dayfirst=True, yearfirst=False)

@@ -182,7 +182,8 @@ def card_action(value: Any) -> CardAction | None:
         return None
     inner = value.get("action")
     if isinstance(inner, dict):  # Action.Execute
-        data = inner.get("data") if isinstance(inner.get("data"), dict) else {}
+        raw = inner.get("data")
+        data = raw if isinstance(raw, dict) else {}
         verb = inner.get("verb") or data.get("action")
     else:
         data = value

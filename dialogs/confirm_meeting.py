@@ -9,6 +9,8 @@ Whichever answer comes first counts: the outcome is stored with the draft's toke
 
 from __future__ import annotations
 
+from typing import Any
+
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
@@ -58,7 +60,7 @@ class ConfirmMeetingDialog(ComponentDialog):
         # The draft rides along in ``validations`` so the validator can see a button already answered.
         return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=draft.to_data()))
 
-    async def _ask_all(self, step: WaterfallStepContext, turn: Turn, options: dict) -> DialogTurnResult:  # type: ignore[type-arg]
+    async def _ask_all(self, step: WaterfallStepContext, turn: Turn, options: dict[str, Any]) -> DialogTurnResult:
         """A pasted plan: every meeting understood, listed on one card, saved with one answer."""
         drafts = [meeting_ops.Draft.from_data(d) for d in options.get("drafts") or []]
         if not drafts or any(d is None for d in drafts):

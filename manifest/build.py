@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot import __version__
+
 MANIFEST_PACKAGE = "manifest"
 TEMPLATE_FILE = "manifest.template.json"
 ENGLISH_SOURCE_FILE = "manifest.en.json"
@@ -436,7 +438,6 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the manifest from the arguments (and environment defaults) and write the zip."""
-    from bot import __version__
 
     def pick(flag: str | None, env_name: str, default: str) -> tuple[str, bool]:
         chosen = (flag or "").strip() or os.environ.get(env_name, "").strip()

@@ -223,7 +223,7 @@ def _shorten(value: str, limit: int) -> str:
 
 
 def _actions(pub: Publication, view: CardView, editable: bool, meeting_id: str, locale: str) -> list[Element]:
-    ids = {"meeting_id": meeting_id, "revision": pub.revision or 0}
+    ids: dict[str, Any] = {"meeting_id": meeting_id, "revision": pub.revision or 0}
     actions: list[Element] = []
     if pub.confirmed:
         if view.can_cosign:

@@ -255,7 +255,7 @@ def _item_row(item: ItemRow, view: str, locale: str, page: int = 1) -> Element:
                         "type": "ActionSet",
                         # A later page goes along, so the list shown again after "Klar" stays where it was.
                         "actions": [execute(t("records.actions_done_button", locale), ACTION_ACTION_DONE, number=item.number, id=item.id, view=view,
-                                            **({"page": page} if page > 1 else {}))],
+                                            **_page_data(page))],
                     }
                 ],
             },
@@ -286,3 +286,8 @@ def decision_log_card(*, title: str, subtitle: str, rows: list[DecisionRow], foo
     if footer:
         body.append(text(footer, subtle=True, spacing="Medium"))
     return adaptive_card(body)
+
+
+def _page_data(page: int) -> dict[str, Any]:
+    """The page a list card's button goes back to (the first page needs none)."""
+    return {"page": page} if page > 1 else {}

@@ -702,6 +702,7 @@ def _serve_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.dev.devrun serve")
     parser.add_argument("--clock-file", type=Path, required=True)
     args, rest = parser.parse_known_args(argv)
+    # Imported here for start-up economy: only the bot child needs the whole command line.
     from bot.cli import build_parser, setup_logging
 
     setup_logging()

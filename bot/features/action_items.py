@@ -95,7 +95,7 @@ def item_sections(turn: Turn, items: list[ActionItem]) -> list[tuple[str, bool, 
     by_meeting: dict[str, list[ActionItem]] = {}
     for item in rest:
         if item.meeting_id in meetings:
-            by_meeting.setdefault(item.meeting_id, []).append(item)  # type: ignore[arg-type]
+            by_meeting.setdefault(item.meeting_id, []).append(item)
     for meeting_id in sorted(by_meeting, key=lambda mid: meetings[mid].starts_at):
         heading = turn.t("records.actions_meeting_group", meeting=meeting_date(meetings[meeting_id], tz, turn.locale))
         sections.append((heading, False, by_meeting[meeting_id]))

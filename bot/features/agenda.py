@@ -120,7 +120,7 @@ async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Agenda,
         else:
             await turn.say_key("meetings.item_fixed_none", number=number, title=entry.title)
         return None
-    item = turn.store.agenda.get(meeting, entry.item_id)
+    item = turn.store.agenda.get(meeting, entry.stored_id)
     mine = item is not None and item.proposed_by == turn.member.key
     if not (turn.has_role(*AGENDA_ROLES) or mine):
         await turn.say_key("meetings.item_not_yours", roles=roles_text(turn.locale, AGENDA_ROLES))
@@ -150,7 +150,7 @@ async def move_item(turn: Turn, args: str) -> None:
                                                       "last": agenda.items_end}
     else:
         key, params = "meetings.item_moved", {"title": entry.title, "number": number}
-    turn.store.agenda.move(agenda.meeting, entry.item_id, index, activity_id=turn.activity.id,
+    turn.store.agenda.move(agenda.meeting, entry.stored_id, index, activity_id=turn.activity.id,
                            outcome={"key": key, "params": params}, at=turn.now)
     await turn.say_key(key, **params)
 
@@ -165,7 +165,7 @@ async def edit_item(turn: Turn, args: str) -> None:
     if title is None:
         return
     params = {"number": entry.number, "title": title, "old": entry.title}
-    turn.store.agenda.edit(agenda.meeting, entry.item_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
+    turn.store.agenda.edit(agenda.meeting, entry.stored_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
                            outcome={"key": "meetings.item_edited", "params": params})
     await turn.say_key("meetings.item_edited", **params)
 
@@ -176,7 +176,7 @@ async def remove_item(turn: Turn, args: str) -> None:
     if target is None:
         return
     agenda, entry, _rest = target
-    turn.store.agenda.remove(agenda.meeting, entry.item_id, activity_id=turn.activity.id,
+    turn.store.agenda.remove(agenda.meeting, entry.stored_id, activity_id=turn.activity.id,
                              outcome={"key": "meetings.item_removed", "params": {"title": entry.title}}, at=turn.now)
     await turn.say_key("meetings.item_removed", title=entry.title)
 

@@ -64,9 +64,9 @@ def describe(url: str) -> str:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return "the database"
-    user = params.get("user") or ""
+    user = str(params.get("user") or "")
     host = params.get("host") or params.get("hostaddr") or "localhost"
-    port = params.get("port") or "5432"
+    port = str(params.get("port") or "5432")
     name = params.get("dbname") or user
     return f"{user + '@' if user else ''}{host}:{port}/{name}"
 

@@ -83,6 +83,7 @@ async def cmd_run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             sys.stderr.write(f"skis-bot: refusing to send: {exc}\n")
             return 2
+        # Imported here for start-up economy: only sending needs the SDK and the runner.
         from bot.clock import SystemClock
         from bot.reminders.jobs import ReminderRunner
         from bot.teams.adapter import build_adapter
@@ -122,6 +123,7 @@ async def cmd_list(args: argparse.Namespace) -> int:
     else:
         store = opened.store
         try:
+            # Imported here for start-up economy, as above.
             from bot.clock import SystemClock
             from bot.reminders.jobs import ReminderRunner
             from bot.teams.proactive import Notifier

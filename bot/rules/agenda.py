@@ -37,6 +37,13 @@ class AgendaEntry:
     proposed_by_name: str = ""
     details: tuple[str, ...] = ()  # the check-in question, the open action items
 
+    @property
+    def stored_id(self) -> str:
+        """The stored item's id; only items people proposed (ITEM) have one."""
+        if self.item_id is None:
+            raise ValueError(f"agenda entry {self.number} ({self.kind}) is not a stored item")
+        return self.item_id
+
 
 @dataclass(frozen=True)
 class Agenda:

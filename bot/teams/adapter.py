@@ -202,7 +202,7 @@ def _signing_keys_for(metadata_url: str) -> SigningKeys:
 
 
 # The SDK builds a token extractor per request and asks this for the keys of its metadata URL.
-JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys_for)  # type: ignore[method-assign]
+JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys_for)
 
 
 def signing_keys(metadata_url: str) -> SigningKeys:

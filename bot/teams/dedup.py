@@ -27,7 +27,7 @@ class RecentActivities:
             return await work()
         existing = self._results.get(key)
         if existing is not None:
-            return await asyncio.shield(existing)  # type: ignore[return-value,arg-type]
+            return await asyncio.shield(existing)  # type: ignore[arg-type]
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self._results[key] = future
         while len(self._results) > self._capacity:
