@@ -33,7 +33,7 @@ SV: dict[str, str] = {
     "minutes.doc_overdue": "(försenad)",
     "minutes.section.attendance": "Närvarande",
     "minutes.section.checkin": "Incheckning",
-    "minutes.section.decisions": "Beslut",
+    "minutes.section.decisions": "Övriga beslut",
     "minutes.section.actions": "Uppdrag",
     "minutes.section.upcoming": "Kommande möten",
     "minutes.section.checkout": "Utcheckning",

@@ -3,7 +3,7 @@
 The document (``content``) is a JSON-ready dict in the layout of the network's own minutes:
 heading (the network's name, date, time, place, Ordförande and Sekreterare), Närvarande (members,
 then guests), Incheckning, the agenda items with their notes and decisions (Laget runt,
-Uppföljning, the meeting's own items, Övriga frågor), Beslut (those not tied to an item), Uppdrag,
+Uppföljning, the meeting's own items, Övriga frågor), Övriga beslut (those under no item), Uppdrag,
 Kommande möten, Utcheckning. Dates and names are already written out in Swedish, so a confirmed
 version's hash covers exactly what people read. When printed (``sections``), agenda items with
 nothing under them are left out and the agenda's headings are numbered as printed, from 1.
@@ -103,9 +103,10 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
     start = meeting.starts_at.astimezone(tz)
     end = meeting.ends_at.astimezone(tz) if meeting.ends_at else None
     numbers = {entry.number for entry in src.agenda}
+    placed = place_decisions(src.decisions, numbers)
     items = []
     for entry in src.agenda:
-        decided = [d for d in src.decisions if d.agenda_item == entry.number]
+        decided = [d for d in src.decisions if placed.get(d.number) == entry.number]
         items.append(
             {
                 "key": entry.key,
@@ -115,7 +116,7 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
                 "decisions": [_decision(d) for d in decided],
             }
         )
-    loose = [d for d in src.decisions if d.agenda_item not in numbers]
+    loose = [d for d in src.decisions if placed.get(d.number) is None]
     return {
         "format": FORMAT,
         "network": src.network,
@@ -137,6 +138,31 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
         "upcoming": [_upcoming(u, tz, loc) for u in src.upcoming],
         "checkout": _round(src.checkout_question, src.checkouts, src.municipalities),
     }
+
+
+def place_decisions(decisions: Sequence[Decision], numbers: set[int]) -> dict[int, int | None]:
+    """The agenda item each decision is printed under (decision number -> item number, None for
+    "Övriga beslut").
+
+    A decision tied to an item ("beslut punkt 3: …") goes under it. One recorded without an item
+    was taken while some item was being handled; what the records tell of that is the item of the
+    last decision tied to an item before it at the same meeting ("beslut punkt 3: …", then
+    "beslut …" a while later: still punkt 3). A decision with no such decision before it, or one naming
+    an item no longer on the agenda, is gathered at the end."""
+    def first_recorded(d: Decision) -> tuple[datetime, int]:
+        return (d.created_at or d.recorded_at, d.number)
+
+    placed: dict[int, int | None] = {}
+    current: int | None = None
+    for d in sorted(decisions, key=first_recorded):
+        if d.agenda_item is None:
+            placed[d.number] = current
+        elif d.agenda_item in numbers:
+            current = d.agenda_item
+            placed[d.number] = d.agenda_item
+        else:  # names an item no longer on the agenda: not guessed, gathered at the end
+            placed[d.number] = None
+    return placed
 
 
 def _decision(d: Decision) -> dict[str, Any]:

@@ -1,0 +1,58 @@
+"""The minutes next to the network's own, and what happens after they are confirmed, through /api/messages:
+decisions under the item where they were taken, follow-ups written out, "till nästa möte" before a
+meeting, and a decision recorded after the minutes were confirmed. Read back as the Markdown and the
+Word exports, as the web site and the secretary see them."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from docx import Document
+
+from bot.minutes.publish import publication, render
+from tests.bot.features.test_minutes import MID, START, _confirm, seed
+from tests.harness import SOFIA, TEAM_ID, Harness
+
+
+def exports(h: Harness) -> tuple[str, list[str]]:
+    """The latest confirmed minutes (else the draft) as Markdown and as the Word file's paragraphs."""
+    team = h.store.teams.get_team(TEAM_ID)
+    meeting = h.store.meetings.get(TEAM_ID, MID)
+    assert team is not None and meeting is not None
+    tz = h.settings.timezone
+    pub = publication(h.store, team, meeting, tz)
+    md = render(pub, "md", tz).decode("utf-8")
+    doc = Document(io.BytesIO(render(pub, "docx", tz, now=h.clock.now())))
+    return md, [p.text for p in doc.paragraphs if p.text.strip()]
+
+
+def section(paragraphs: list[str], heading: str) -> list[str]:
+    """The paragraphs under ``heading`` up to the next heading-like line (a number or a known section)."""
+    start = paragraphs.index(heading) + 1
+    end = start
+    while end < len(paragraphs) and not _is_heading(paragraphs[end]):
+        end += 1
+    return paragraphs[start:end]
+
+
+def _is_heading(text: str) -> bool:
+    return text.split(".")[0].isdigit() or text in ("Övriga beslut", "Uppdrag", "Kommande möten", "Närvarande")
+
+
+# 6a: decisions under the item where they were taken --------------------------------------------------
+async def test_a_decision_without_an_item_is_printed_under_the_item_handled_when_it_was_taken(harness: Harness) -> None:
+    await seed(harness)  # decision 1 "punkt 3" (Nationellt kvalitetssystem) at 10.00
+    harness.clock.set(START + timedelta(minutes=20))
+    await harness.say("beslut Tim Andersson är välkommen tillbaka.", SOFIA)  # before any item had a decision
+    harness.clock.set(START + timedelta(minutes=75))
+    await harness.say("beslut Vi återkommer till kvalitetssystemet i december.", SOFIA)  # while punkt 3 was handled
+    await _confirm(harness)
+    md, paragraphs = exports(harness)
+    item = section(paragraphs, "2. Nationellt kvalitetssystem")
+    assert item == ["Beslut: Skövde och Tibro presenterar Bästa skola 4 december.",
+                    "Beslut: Vi återkommer till kvalitetssystemet i december."]
+    assert section(paragraphs, "Övriga beslut") == ["Tim Andersson är välkommen tillbaka."]
+    assert "**Beslut:** Vi återkommer till kvalitetssystemet i december." in md
+    assert md.index("## 2. Nationellt kvalitetssystem") < md.index("Vi återkommer") < md.index("## Övriga beslut")
+    assert "## Övriga beslut\n\n- Tim Andersson är välkommen tillbaka." in md
