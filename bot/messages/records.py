@@ -115,6 +115,7 @@ SV: dict[str, str] = {
     "records.action_due_line": "Ska vara klar {due}",
     "records.action_no_due_line": "Inget slutdatum.",
     "records.action_meeting_line": "Från mötet: {meeting}",
+    "records.action_for_meeting_line": "Till mötet: {meeting}",
     "records.action_external_note": (
         "{names} finns inte i medlemslistan, så jag skrev in namnet som det stod. "
         "Fel person? Skriv **tilldela** och numret med rätt namn."
@@ -160,6 +161,7 @@ SV: dict[str, str] = {
     "records.my_actions_title": "Dina öppna uppgifter",
     "records.actions_overdue": "Försenade",
     "records.actions_meeting_group": "Från mötet {meeting}",
+    "records.actions_for_meeting_group": "Till mötet {meeting}",
     "records.actions_no_meeting": "Utan möte",
     "records.actions_row_due": "klar {due}",
     "records.actions_row_overdue": "skulle vara klar {due}",
