@@ -237,6 +237,21 @@ SV: dict[str, str] = {
     ),
     "records.decision_not_found": "Jag hittar inget beslut {number}. Skriv **beslutslogg** för att se besluten och deras nummer.",
     "records.decision_edit_not_allowed": "Beslut {number} rättas av den som förde in det, eller av {roles}. Be någon av dem.",
+    "records.decision_after_minutes_secretary": (
+        "Obs! Minnesanteckningarna för {meeting} är redan godkända (version {version}) och innehåller inte "
+        "det här. Vill du ta med det gör du en rättelse: skriv **protokoll rätta {meeting_id}**, granska kortet, skriv skälet "
+        "(t.ex. *Beslut tillagt i efterhand*) och tryck **Godkänn rättelse**. Det blir version {next}; "
+        "version {version} gäller tills dess."
+    ),
+    "records.decision_after_minutes": (
+        "Obs! Minnesanteckningarna för {meeting} är redan godkända (version {version}) och innehåller inte "
+        "det här. Säg till sekreteraren ({secretaries}), som kan rätta dem med **protokoll rätta {meeting_id}**."
+    ),
+    "records.decision_after_minutes_no_secretary": "ingen har rollen än",
+    "records.decision_after_minutes_correcting": (
+        "Minnesanteckningarna för {meeting} håller på att rättas: det här kommer med i rättelsen när "
+        "sekreteraren godkänner den. Version {version} gäller tills dess."
+    ),
     "records.decision_corrected": (
         "Beslut **{number}** är rättat.\n\n**Nu:**\n\n{text}\n\n**Förut:**\n\n{before}\n\n"
         "Alla tidigare lydelser finns kvar i historiken ({count} st)."

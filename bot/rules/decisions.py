@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 from bot.cards import escape
 from bot.formatting import meeting_date
 from bot.messages import t
+from bot.roles import SECRETARY
 from bot.rules import hints
 from bot.rules.agenda import build_agenda
 from storage.decisions_repo import Decision
 from storage.meetings_repo import Meeting
+from storage.minutes_repo import CORRECTING
 from storage.store import Store
 from storage.teams_repo import Member, Team
 
@@ -89,3 +91,24 @@ def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, loca
     if store is not None and person_key is not None and hints.take_hint(store, meeting.team_key, person_key, hints.DECISION_HOW_TO_CHANGE):
         text += "\n\n" + t("records.decision_how_to_change", locale, number=decision.number)
     return text
+
+
+def confirmed_minutes_note(store: Store, team_key: str, meeting: Meeting, member: Member, tz: ZoneInfo, locale: str) -> str | None:
+    """A word after a decision is recorded or corrected for a meeting whose minutes are already
+    confirmed: a confirmed version never changes, so it does not contain the decision. The
+    secretary is offered a rättelse (a new version with its reason, built from the records as
+    they are now); anyone else is told who can make one. None while the minutes are unconfirmed
+    (the draft takes the decision by itself)."""
+    latest = store.minutes.latest(team_key, meeting.id)
+    if latest is None:
+        return None
+    when = meeting_date(meeting, tz, locale)
+    draft = store.minutes.draft(team_key, meeting.id)
+    if draft is not None and draft.status == CORRECTING:
+        return t("records.decision_after_minutes_correcting", locale, meeting=when, version=latest.version)
+    if SECRETARY in member.roles:
+        return t("records.decision_after_minutes_secretary", locale, meeting=when, version=latest.version,
+                 next=latest.version + 1, meeting_id=meeting.id)
+    names = sorted(m.name for m in store.teams.members(team_key) if SECRETARY in m.roles)
+    who = ", ".join(escape(n) for n in names) if names else t("records.decision_after_minutes_no_secretary", locale)
+    return t("records.decision_after_minutes", locale, meeting=when, version=latest.version, secretaries=who, meeting_id=meeting.id)

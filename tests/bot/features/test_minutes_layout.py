@@ -11,8 +11,18 @@ from datetime import timedelta
 from docx import Document
 
 from bot.minutes.publish import publication, render
-from tests.bot.features.test_minutes import MID, START, _confirm, seed
-from tests.harness import SOFIA, TEAM_ID, Harness
+from tests.bot.features.test_minutes import (
+    MID,
+    START,
+    _confirm,
+    card_text,
+    editor,
+    inputs,
+    invoke,
+    revision_of,
+    seed,
+)
+from tests.harness import ANNA, SOFIA, TEAM_ID, Harness
 
 
 def exports(h: Harness) -> tuple[str, list[str]]:
@@ -56,3 +66,44 @@ async def test_a_decision_without_an_item_is_printed_under_the_item_handled_when
     assert "**Beslut:** Vi återkommer till kvalitetssystemet i december." in md
     assert md.index("## 2. Nationellt kvalitetssystem") < md.index("Vi återkommer") < md.index("## Övriga beslut")
     assert "## Övriga beslut\n\n- Tim Andersson är välkommen tillbaka." in md
+
+
+# 7: a decision after the minutes were confirmed -----------------------------------------------------
+async def test_a_decision_after_confirmation_says_the_minutes_lack_it_and_the_rattelse_adds_it(harness: Harness) -> None:
+    await seed(harness)
+    await _confirm(harness)  # version 1, without the decision below
+    harness.clock.set(START + timedelta(days=3))
+    late = " ".join(await harness.say("beslut punkt 3: Anders Warnby samordnar utvärderingen.", SOFIA))
+    assert "Beslut **2** är sparat" in late
+    assert "redan godkända (version 1) och innehåller inte det här" in late
+    assert f"**protokoll rätta {MID}**" in late and "Det blir version 2" in late
+    # Anyone else who may record is told who can correct the minutes.
+    corrected = " ".join(await harness.say("ändra beslut 1 punkt 3: Skövde och Tibro presenterar Bästa skola 11 december.", ANNA))
+    assert "Beslut **1** är rättat" in corrected
+    assert f"Säg till sekreteraren ({SOFIA.name}), som kan rätta dem med **protokoll rätta {MID}**" in corrected
+    # The rättelse: built from the records as they are now, confirmed with its reason as version 2.
+    started = " ".join(await harness.say(f"protokoll rätta {MID}", SOFIA))
+    assert "Du kan nu rätta protokollet" in started
+    during = " ".join(await harness.say("beslut punkt 3: Rapporten skickas till skolcheferna.", SOFIA))
+    assert "håller på att rättas: det här kommer med i rättelsen" in during
+    card = await editor(harness)
+    done = await invoke(harness, "minutes_approve",
+                        {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "reason": "Beslut tillagda i efterhand"}, SOFIA)
+    assert "Godkänt (version 2)" in card_text(done["value"])
+    md, paragraphs = exports(harness)
+    assert section(paragraphs, "2. Nationellt kvalitetssystem") == [
+        "Beslut: Skövde och Tibro presenterar Bästa skola 11 december.",
+        "Beslut: Anders Warnby samordnar utvärderingen.",
+        "Beslut: Rapporten skickas till skolcheferna.",
+    ]
+    assert "Rättelse: Beslut tillagda i efterhand" in paragraphs
+    assert "Rättelse: Beslut tillagda i efterhand" in md and "**Beslut:** Anders Warnby samordnar utvärderingen." in md
+    # Version 1 is kept as it was confirmed.
+    assert "Anders Warnby samordnar" not in str(harness.store.minutes.version(TEAM_ID, MID, 1).content)
+
+
+async def test_a_decision_before_confirmation_gets_no_such_word(harness: Harness) -> None:
+    await seed(harness)
+    harness.clock.set(START + timedelta(hours=2))
+    reply = " ".join(await harness.say("beslut punkt 3: Anders Warnby samordnar utvärderingen.", SOFIA))
+    assert "Beslut **2** är sparat" in reply and "godkända" not in reply and "protokoll rätta" not in reply
