@@ -78,6 +78,14 @@ SV: dict[str, str] = {
     "meetings.confirm_intro_create": "Nytt möte: **{when}**{place}.",
     "meetings.confirm_intro_move": "Flytta mötet till **{when}**{place}.",
     "meetings.confirm_question": "Spara ändå? Svara **ja** eller **nej**.",
+    "meetings.confirm_waiting": (
+        "Jag väntar på ditt svar om det här mötet: {summary}\n\n"
+        "Svara **ja** för att spara det eller **nej** för att låta bli. Vill du göra något annat först, skriv **avbryt**."
+    ),
+    "meetings.confirm_waiting_list": (
+        "Jag väntar på ditt svar om de {count} mötena i listan ovan, det första: {summary}\n\n"
+        "Svara **ja** för att planera alla eller **nej** för att låta bli. Vill du göra något annat först, skriv **avbryt**."
+    ),
     "meetings.confirm_retry": "Svara **ja** för att spara eller **nej** för att låta bli. (Skriv **avbryt** för att avbryta.)",
     "meetings.confirm_aborted": "Okej, inget sparades. Skriv **nytt möte** med ett annat datum när du vill.",
     "meetings.confirm_aborted_move": "Okej, mötet ligger kvar som förut. Skriv **möten** för att se kalendern.",

@@ -1,0 +1,42 @@
+"""Small things that add up (issue 19 point 8), through /api/messages: a waiting "Spara ändå?" says
+which meeting waits, a standing item is not added twice, and change requests and the draft
+minutes stay between the people they concern."""
+
+from __future__ import annotations
+
+from tests.bot.features.test_meeting_list import PLAN
+from tests.bot.features.test_meeting_list import _setup as _plan_setup
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
+
+
+async def _install(h: Harness) -> None:
+    await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
+
+
+# 8a: "Spara ändå?" that gets another message ------------------------------------------------------
+async def test_another_message_while_spara_anda_waits_says_which_meeting_and_what_to_answer(harness: Harness) -> None:
+    await _install(harness)
+    asked = " ".join(await harness.say("nytt möte torsdag 3 december kl 13-15 Teams"))
+    assert "Spara ändå?" in asked
+    other = " ".join(await harness.say("vi tar det sen"))
+    assert "Jag väntar på ditt svar om det här mötet: Nytt möte: **torsdag 3 december 2026 kl. 13.00–15.00**, Teams." in other
+    assert "Svara **ja** för att spara det eller **nej** för att låta bli" in other and "**avbryt**" in other
+    assert harness.store.meetings.all(TEAM_ID) == []
+    await harness.say("ja")
+    assert len(harness.store.meetings.all(TEAM_ID)) == 1  # still waiting, and still answered
+
+
+async def test_a_waiting_move_and_a_waiting_plan_say_so_too(harness: Harness) -> None:
+    await _install(harness)
+    await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
+    await harness.say("flytta möte 20261204 till torsdag 10 december")
+    other = " ".join(await harness.say("hmm"))
+    assert "Flytta mötet till **torsdag 10 december 2026 kl. 09.00–12.00**" in other and "**ja**" in other
+
+
+async def test_a_waiting_pasted_plan_says_how_many_meetings_wait(harness: Harness) -> None:
+    await _plan_setup(harness)
+    await harness.say(PLAN)
+    other = " ".join(await harness.say("hmm"))
+    assert "de 3 mötena i listan ovan, det första: Nytt möte: **fredag 2 oktober 2026 kl. 13.00–15.00**" in other
+    assert "Svara **ja** för att planera alla" in other
