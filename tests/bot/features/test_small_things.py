@@ -40,3 +40,25 @@ async def test_a_waiting_pasted_plan_says_how_many_meetings_wait(harness: Harnes
     other = " ".join(await harness.say("hmm"))
     assert "de 3 mötena i listan ovan, det första: Nytt möte: **fredag 2 oktober 2026 kl. 13.00–15.00**" in other
     assert "Svara **ja** för att planera alla" in other
+
+
+# 8b: a standing item is not added twice ------------------------------------------------------------
+async def test_punkt_laget_runt_gets_a_word_instead_of_a_second_laget_runt(harness: Harness) -> None:
+    await _install(harness)
+    await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
+    with_text = " ".join(await harness.say("punkt Laget runt: Skövde berättar om Bästa skola", PETER))
+    assert "”Laget runt” är en stående punkt (punkt 2) på varje möte, så jag lade inte till den en gång till." in with_text
+    assert "Ta upp ”Skövde berättar om Bästa skola” under Laget runt på mötet fredag 4 december 2026" in with_text
+    assert "**punkt Skövde berättar om Bästa skola**" in with_text
+    alone = " ".join(await harness.say("punkt laget runt", PETER))
+    assert "det är en stående punkt (punkt 2)" in alone
+    aob = " ".join(await harness.say("punkt Övriga frågor", PETER))
+    assert "”Övriga frågor” står redan på dagordningen" in aob
+    meeting = harness.store.meetings.get(TEAM_ID, "20261204")
+    assert meeting is not None and harness.store.agenda.items(meeting) == []
+    # Its own item, which only begins with the name, is added as usual; and so is the suggested one.
+    assert "är punkt 3" in " ".join(await harness.say("punkt Laget runt i kommunerna", PETER))
+    await harness.say("punkt Skövde berättar om Bästa skola", PETER)
+    assert [i.title for i in harness.store.agenda.items(meeting)] == ["Laget runt i kommunerna", "Skövde berättar om Bästa skola"]
+    agenda = str(await harness.say_cards("dagordning", PETER))
+    assert agenda.count("Laget runt") == 2  # the standing item and "Laget runt i kommunerna", not a third
