@@ -11,18 +11,20 @@ from datetime import timedelta
 from docx import Document
 
 from bot.minutes.publish import publication, render
+from storage.meetings_repo import Meeting
 from tests.bot.features.test_minutes import (
     MID,
     START,
     _confirm,
     card_text,
+    draft_card,
     editor,
     inputs,
     invoke,
     revision_of,
     seed,
 )
-from tests.harness import ANNA, SOFIA, TEAM_ID, Harness
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 
 
 def exports(h: Harness) -> tuple[str, list[str]]:
@@ -107,3 +109,29 @@ async def test_a_decision_before_confirmation_gets_no_such_word(harness: Harness
     harness.clock.set(START + timedelta(hours=2))
     reply = " ".join(await harness.say("beslut punkt 3: Anders Warnby samordnar utvärderingen.", SOFIA))
     assert "Beslut **2** är sparat" in reply and "godkända" not in reply and "protokoll rätta" not in reply
+
+
+# 6b and 8c: Uppföljning av uppdrag -------------------------------------------------------------------
+async def test_follow_ups_are_written_out_and_leave_out_the_items_made_for_this_meeting(harness: Harness) -> None:
+    await seed(harness)
+    # Before any meeting had begun: the item is for this meeting, so followed up at the next one.
+    harness.clock.set(START - timedelta(days=40))
+    before = " ".join(await harness.say("uppgift Förbereda laget runt <at>Anna Gustafsson</at>", ANNA, mentions=[ANNA]))
+    assert "Till mötet: fredag 20 november 2026" in before
+    earlier = Meeting(id="20261030", team_key=TEAM_ID, starts_at=START - timedelta(days=21),
+                      ends_at=START - timedelta(days=21, hours=-3), location="Teams")
+    harness.store.meetings.save(earlier)
+    harness.clock.set(earlier.starts_at + timedelta(hours=1))  # at the October meeting: followed up in November
+    await harness.say("uppgift Boka lokal <at>Peter Stark</at> till 13 november", ANNA, mentions=[PETER])
+    harness.clock.set(START + timedelta(hours=4))
+    card = await draft_card(harness)
+    assert "#2" not in card_text(card) and "#1" not in card_text(card)
+    await _confirm(harness)
+    md, paragraphs = exports(harness)
+    follow_up = section(paragraphs, "2. Uppföljning av uppdrag")
+    # (The seed's decision names punkt 3, which the follow-up item has become: it is printed there too.)
+    assert follow_up[0] == f"Boka lokal – {PETER.name}, senast fredag 13 november 2026 (försenad)"
+    assert not [p for p in follow_up if "Förbereda" in p or "Mejla" in p]
+    assert "Förbereda laget runt" in " ".join(section(paragraphs, "Uppdrag"))
+    assert "#" not in md.split("## 2. Uppföljning av uppdrag")[1].split("## ")[0]
+    assert "- Boka lokal – Peter Stark, senast fredag 13 november 2026 (försenad)" in md
