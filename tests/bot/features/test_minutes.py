@@ -369,12 +369,15 @@ async def test_request_change_goes_to_the_presidium_one_to_one_or_the_channel(ha
     set_member(harness, PETER, roles={"medlem", "presidium"}, municipality="Skövde")
     before = len(harness.connector.posted)
     body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Beslutet i punkt 3 saknar *datum*"}, SOFIA)
-    assert body["type"] == CARD and "Tack! Din begäran är skickad till Anna Gustafsson, Peter Stark." in card_text(body["value"])
+    assert body["type"] == CARD
+    assert "Tack! Din begäran är skickad till Anna Gustafsson i chatten med boten. Peter Stark når jag inte där" in card_text(body["value"])
     sent = harness.connector.posted[before:]
     personal = [p for p in sent if p.conversation_id == f"a:personal-{ANNA.aad}"]
     assert len(personal) == 1 and "Sofia Adolfsson begär en ändring" in personal[0].text and "\\*datum\\*" in personal[0].text
+    # The channel sees only that a change was asked (and whom the bot cannot reach), never the comment.
     channel = [p for p in sent if p.conversation_id.startswith(TEAM_ID)]
-    assert len(channel) == 1 and "Peter Stark" in channel[0].text
+    assert len(channel) == 1 and "Peter Stark" in channel[0].text and "har begärt en ändring" in channel[0].text
+    assert "datum" not in channel[0].text and "saknar" not in channel[0].text
     empty = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "  "}, SOFIA)
     assert empty["type"] == MESSAGE and "Skriv vad som behöver ändras" in empty["value"]
 
@@ -559,7 +562,8 @@ async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
     await harness.post(harness.submit({"action": "minutes_request_change", "meeting_id": MID, "revision": revision,
                                        "change_comment": "Stavfel i punkt 3"}, PETER, reply_to=posted_id))
     sent = harness.connector.posted[before:]
-    assert not [p for p in sent if p.method == "PUT"] and any("Tack! Din begäran är skickad" in p.text for p in sent)
+    assert not [p for p in sent if p.method == "PUT"] and any("din kommentar kom inte fram" in p.text for p in sent)
+    assert not [p for p in sent if "Stavfel i punkt 3" in p.text]  # nobody has a 1:1 chat: the comment is not spread
 
     # The secretary approves: one version, the channel card updated in place, one message.
     before = len(harness.connector.posted)
@@ -588,7 +592,7 @@ async def test_a_member_asks_for_a_change_from_the_read_only_card(harness: Harne
     assert "Peter Stark begär en ändring" in sent.text and "Jag var inte där" in sent.text
     # The secretary, whom the bot cannot reach 1:1 here, is told in the channel.
     (channel,) = [p for p in harness.connector.posted[before:] if p.conversation_id.startswith(TEAM_ID)]
-    assert "Sofia Adolfsson" in channel.text
+    assert "Sofia Adolfsson" in channel.text and "Jag var inte där" not in channel.text
     assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1  # a request changes nothing by itself
 
 

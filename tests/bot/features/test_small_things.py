@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.bot.features.test_meeting_list import PLAN
 from tests.bot.features.test_meeting_list import _setup as _plan_setup
+from tests.bot.features.test_minutes import MID, draft_card, invoke, seed
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 
 
@@ -62,3 +63,17 @@ async def test_punkt_laget_runt_gets_a_word_instead_of_a_second_laget_runt(harne
     assert [i.title for i in harness.store.agenda.items(meeting)] == ["Laget runt i kommunerna", "Skövde berättar om Bästa skola"]
     agenda = str(await harness.say_cards("dagordning", PETER))
     assert agenda.count("Laget runt") == 2  # the standing item and "Laget runt i kommunerna", not a third
+
+
+# 8d: Begär ändring goes 1:1 -------------------------------------------------------------------------
+async def test_a_change_request_goes_to_the_secretary_one_to_one_and_the_channel_sees_nothing_of_it(harness: Harness) -> None:
+    await seed(harness)
+    await draft_card(harness)
+    for user in (ANNA, SOFIA):  # the chair and the secretary have a chat with the bot
+        await harness.say("hjälp", user, where="personal")
+    before = len(harness.connector.posted)
+    body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Jag var inte där"}, PETER)
+    assert "Tack! Din begäran är skickad till Anna Gustafsson, Sofia Adolfsson i chatten med boten." in str(body["value"])
+    sent = harness.connector.posted[before:]
+    assert {p.conversation_id for p in sent} == {f"a:personal-{ANNA.aad}", f"a:personal-{SOFIA.aad}"}
+    assert all("Peter Stark begär en ändring" in p.text and "Jag var inte där" in p.text for p in sent)
