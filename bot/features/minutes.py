@@ -134,6 +134,7 @@ def card_for(
             correcting_version=draft.confirmed_version if draft.status == CORRECTING else None,
             notice=notice,
             no_secretary=not _people_with(services, team, SECRETARY),
+            private_answers=not any(role in roles for role in MINUTES_DRAFT_ROLES),
         )
     card = minutes_card(
         pub,

@@ -60,6 +60,7 @@ SV: dict[str, str] = {
     "minutes.card_placeholder_reason": "Till exempel: fel namn under Närvarande",
     "minutes.card_label_comment": "Vad behöver ändras?",
     "minutes.card_placeholder_comment": "Till exempel: beslutet under punkt 3 saknar datum",
+    "minutes.card_answers_private": "{count} svar – de visas för alla när minnesanteckningarna är godkända.",
     "minutes.card_answers_hidden": "{count} svar (visas i det färdiga protokollet).",
     "minutes.card_no_answers": "Inga svar än.",
     "minutes.card_no_items": "Dagordningen har inga punkter. Lägg till med *punkt …*.",

@@ -151,11 +151,20 @@ async def test_draft_card_in_channel_is_read_only_and_refreshes_for_the_secretar
     for expected in (
         "Minnesanteckningar – SKIS", "fredag 20 november 2026", "09.00–12.00", "Regionens hus, Skövde",
         "Närvarande", "Anna Gustafsson, Götene", "Anders Warnby, Skövde (ersättare för Peter Stark)",
-        "Vad tog du med från förra mötet?", "Bästa skola *Skövde*", "Laget runt", "Nationellt kvalitetssystem",
+        "Vad tog du med från förra mötet?", "Laget runt", "Nationellt kvalitetssystem",
         "Skövde och Tibro presenterar", "Uppdrag", "Mejla inbjudan till SKIS-gruppen", "Kommande möten",
-        "fredag 4 december 2026", "UP2, Utvecklingsplaner", "Övriga frågor", "Utcheckning", "Eleverna",
+        "fredag 4 december 2026", "UP2, Utvecklingsplaner", "Övriga frågor", "Utcheckning",
     ):
         assert expected in text, expected
+    # People's check-in and check-out answers are not shown to the whole channel before confirmation;
+    # the secretary (her card), the chair and the presidium see them.
+    assert "Bästa skola *Skövde*" not in text and "Eleverna" not in text
+    assert text.count("1 svar – de visas för alla när minnesanteckningarna är godkända.") == 2
+    assert "Bästa skola *Skövde*" in card_text(await editor(harness)) and "Eleverna" in card_text(await editor(harness))
+    chair = card_text((await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"])
+    assert "Bästa skola *Skövde*" in chair
+    member = card_text((await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER))["value"])
+    assert "Bästa skola *Skövde*" not in member and "de visas för alla" in member
     # The decision sits under its agenda item (punkt 3).
     body_texts = [b.get("text", "") for b in card["body"]]
     item = next(i for i, b in enumerate(body_texts) if "Nationellt kvalitetssystem" in b)
