@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 from docx import Document
 
@@ -135,3 +136,39 @@ async def test_follow_ups_are_written_out_and_leave_out_the_items_made_for_this_
     assert "Förbereda laget runt" in " ".join(section(paragraphs, "Uppdrag"))
     assert "#" not in md.split("## 2. Uppföljning av uppdrag")[1].split("## ")[0]
     assert "- Boka lokal – Peter Stark, senast fredag 13 november 2026 (försenad)" in md
+
+
+# The example in docs/minutes.md ----------------------------------------------------------------------
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "minutes.md"
+EXAMPLE_START = "<!-- example: tests/bot/features/test_minutes_layout.py -->\n```markdown\n"
+
+
+async def example_minutes(h: Harness) -> str:
+    """A meeting as the network holds one, recorded through /api/messages and confirmed: its Markdown export."""
+    await seed(h)
+    await h.say("protokoll namn Nätverket Utvecklingsledare, Skolutveckling i Skaraborg, SKIS", ANNA)
+    october = Meeting(id="20261030", team_key=TEAM_ID, starts_at=START - timedelta(days=21),
+                      ends_at=START - timedelta(days=21, hours=-3), location="Teams")
+    h.store.meetings.save(october)
+    h.clock.set(october.starts_at + timedelta(hours=1))
+    await h.say("uppgift Boka lokal för vårens möten <at>Peter Stark</at> till 13 november", ANNA, mentions=[PETER])
+    h.clock.set(START + timedelta(minutes=70))
+    await h.say("ändra beslut 1 punkt 4: Skövde och Tibro presenterar Bästa skola 4 december.", SOFIA)
+    h.clock.set(START + timedelta(minutes=80))
+    await h.say("beslut Nätverket återkommer till kvalitetssystemet i december.", SOFIA)
+    await h.say("närvarande Anna, Sofia, Anders Warnby, Emma Boman", SOFIA)
+    h.clock.set(START + timedelta(hours=4))
+    await draft_card(h)
+    card = await editor(h)
+    notes = {**inputs(card), "notes_t1": "Anders går igenom det nationella kvalitetssystemet.\n- Vad innebär det för oss i Skaraborg?\n- Hur följer vi upp det?"}
+    await invoke(h, "minutes_approve", {**notes, "meeting_id": MID, "revision": revision_of(card)}, SOFIA)
+    md, _paragraphs = exports(h)
+    return md
+
+
+async def test_the_example_in_docs_minutes_md_is_the_export_of_a_recorded_meeting(harness: Harness) -> None:
+    md = await example_minutes(harness)
+    docs = DOCS.read_text(encoding="utf-8")
+    assert EXAMPLE_START in docs, "docs/minutes.md has lost its example"
+    shown = docs.split(EXAMPLE_START, 1)[1].split("```\n", 1)[0]
+    assert shown == md
