@@ -231,6 +231,10 @@ SV: dict[str, str] = {
         "Alla beslut: **beslutslogg**."
     ),
     "records.decision_item_suffix": " (punkt {item})",
+    "records.decision_placed": (
+        "I minnesanteckningarna står det under punkt {number}, {title}, som beslutet före det. "
+        "Hör det till en annan punkt, till exempel punkt 5, skriv **ändra beslut {decision} punkt 5:** och lydelsen."
+    ),
     "records.decision_edit_usage": (
         "Skriv numret och den nya lydelsen, till exempel **ändra beslut 7 Skövde och Tibro presenterar "
         "på mötet i juni**. Numren står i **beslutslogg**."

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot import formatting
 from bot.messages import t
 from bot.rules.action_items import due_text, owners_text
+from bot.rules.decisions import place_decisions
 from storage.actions_repo import DONE, ActionItem
 from storage.checkins_repo import CheckinAnswer
 from storage.decisions_repo import Decision
@@ -138,31 +139,6 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
         "upcoming": [_upcoming(u, tz, loc) for u in src.upcoming],
         "checkout": _round(src.checkout_question, src.checkouts, src.municipalities),
     }
-
-
-def place_decisions(decisions: Sequence[Decision], numbers: set[int]) -> dict[int, int | None]:
-    """The agenda item each decision is printed under (decision number -> item number, None for
-    "Övriga beslut").
-
-    A decision tied to an item ("beslut punkt 3: …") goes under it. One recorded without an item
-    was taken while some item was being handled; what the records tell of that is the item of the
-    last decision tied to an item before it at the same meeting ("beslut punkt 3: …", then
-    "beslut …" a while later: still punkt 3). A decision with no such decision before it, or one naming
-    an item no longer on the agenda, is gathered at the end."""
-    def first_recorded(d: Decision) -> tuple[datetime, int]:
-        return (d.created_at or d.recorded_at, d.number)
-
-    placed: dict[int, int | None] = {}
-    current: int | None = None
-    for d in sorted(decisions, key=first_recorded):
-        if d.agenda_item is None:
-            placed[d.number] = current
-        elif d.agenda_item in numbers:
-            current = d.agenda_item
-            placed[d.number] = d.agenda_item
-        else:  # names an item no longer on the agenda: not guessed, gathered at the end
-            placed[d.number] = None
-    return placed
 
 
 def _decision(d: Decision) -> dict[str, Any]:

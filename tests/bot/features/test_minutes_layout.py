@@ -57,9 +57,12 @@ def _is_heading(text: str) -> bool:
 async def test_a_decision_without_an_item_is_printed_under_the_item_handled_when_it_was_taken(harness: Harness) -> None:
     await seed(harness)  # decision 1 "punkt 3" (Nationellt kvalitetssystem) at 10.00
     harness.clock.set(START + timedelta(minutes=20))
-    await harness.say("beslut Tim Andersson är välkommen tillbaka.", SOFIA)  # before any item had a decision
+    early = " ".join(await harness.say("beslut Tim Andersson är välkommen tillbaka.", SOFIA))  # before any item had a decision
+    assert "I minnesanteckningarna står det under" not in early
     harness.clock.set(START + timedelta(minutes=75))
-    await harness.say("beslut Vi återkommer till kvalitetssystemet i december.", SOFIA)  # while punkt 3 was handled
+    first = " ".join(await harness.say("beslut Vi återkommer till kvalitetssystemet i december.", SOFIA))  # while punkt 3 was handled
+    assert "I minnesanteckningarna står det under punkt 3, Nationellt kvalitetssystem, som beslutet före det." in first
+    assert "**ändra beslut 3 punkt 5:**" in first
     await _confirm(harness)
     md, paragraphs = exports(harness)
     item = section(paragraphs, "2. Nationellt kvalitetssystem")
