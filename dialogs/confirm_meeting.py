@@ -28,6 +28,7 @@ NO_WORDS = frozenset({"nej", "n", "nej tack", "spara inte", "inte", "no"})
 _ANSWER = "confirm_meeting.answer"
 _FLOW = "confirm_meeting.flow"
 _RESOLVED = "resolved"
+_WAITING_COUNT = "waiting_count"  # with a pasted plan: how many meetings the one answer saves
 
 
 class ConfirmMeetingDialog(ComponentDialog):
@@ -73,7 +74,9 @@ class ConfirmMeetingDialog(ComponentDialog):
         body = "\n\n".join([turn.t("meetings.list_intro", count=len(drafts)), listed, *(f"⚠️ {w}" for w in warnings)])
         card = notice_card(turn.t("meetings.list_card_title", count=len(drafts)), body)
         prompt = MessageFactory.attachment(CardFactory.adaptive_card(card), text="\n\n".join([body, question]))
-        return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=step.values["drafts"][0]))
+        # The first draft (its token tells whether the plan was already answered) and how many wait.
+        waiting = {**step.values["drafts"][0], _WAITING_COUNT: len(step.values["drafts"])}
+        return await step.prompt(_ANSWER, PromptOptions(prompt=prompt, validations=waiting))
 
     async def _check_answer(self, prompt: PromptValidatorContext) -> bool:
         turn = Turn.of(prompt.context)
@@ -88,7 +91,7 @@ class ConfirmMeetingDialog(ComponentDialog):
         if answer in NO_WORDS or answer.startswith("nej "):
             prompt.recognized.value = "no"
             return True
-        await turn.say_key("meetings.confirm_retry")
+        await turn.say(_waiting_text(turn, draft, getattr(prompt.options, "validations", None)))
         return False
 
     async def save_or_not(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -127,3 +130,15 @@ class ConfirmMeetingDialog(ComponentDialog):
                 await meeting_ops.abort_draft(turn.store, turn.team.key, draft, turn.locale)
             await turn.say_key("meetings.list_aborted", count=len(drafts))
         return await step.end_dialog()
+
+
+def _waiting_text(turn: Turn, draft: meeting_ops.Draft | None, data: object) -> str:
+    """Another message while "Spara ändå?" waits: which meeting (date, time, place) waits for the
+    answer, and what to answer, as the question itself may have scrolled out of sight."""
+    if draft is None:
+        return turn.t("meetings.confirm_retry")
+    summary = meeting_ops.confirm_summary(draft, turn.locale)
+    count = data.get(_WAITING_COUNT) if isinstance(data, dict) else None
+    if isinstance(count, int) and count > 1:
+        return turn.t("meetings.confirm_waiting_list", count=count, summary=summary)
+    return turn.t("meetings.confirm_waiting", summary=summary)

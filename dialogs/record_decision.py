@@ -25,7 +25,13 @@ from bot import roles
 from bot.formatting import meeting_date
 from bot.routing import parse_command
 from bot.rules import limits
-from bot.rules.decisions import agenda_item_problem, decision_saved_text, record_decision, split_agenda_item
+from bot.rules.decisions import (
+    agenda_item_problem,
+    confirmed_minutes_note,
+    decision_saved_text,
+    record_decision,
+    split_agenda_item,
+)
 from bot.turn import Turn
 from storage.meetings_repo import Meeting
 
@@ -83,7 +89,9 @@ class RecordDecisionDialog(ComponentDialog):
             return await step.end_dialog()
         decision = record_decision(turn.store, turn.team.key, meeting, turn.member, text, item, now=turn.now,
                                    conversation_id=turn.conversation_id, activity_id=turn.activity.id)
-        await turn.say(decision_saved_text(meeting, decision, turn.tz, turn.locale, turn.store, turn.member.key))
+        saved = decision_saved_text(meeting, decision, turn.tz, turn.locale, turn.store, turn.member.key)
+        note = confirmed_minutes_note(turn.store, turn.team.key, meeting, turn.member, turn.tz, turn.locale)
+        await turn.say(f"{saved}\n\n{note}" if note else saved)
         return await step.end_dialog()
 
 

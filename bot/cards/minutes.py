@@ -65,6 +65,9 @@ class CardView:
     can_cosign: bool = False  # confirmed, justering pending: the chair may co-sign
     notice: str | None = None  # one line at the top: saved, stale, already confirmed …
     no_secretary: bool = False
+    # The draft as the channel sees it: people's check-in and check-out answers are not shown to
+    # everyone before the minutes are confirmed (the secretary, chair and presidium see them).
+    private_answers: bool = False
 
 
 def refresh_block(meeting_id: str, user_ids: Sequence[str]) -> Element:
@@ -124,7 +127,9 @@ def _card(
     body.append(subheading(t("minutes.section.attendance", locale)))
     body.append(bullet_list([escape(attendee_text(a, locale)) for a in c.get("attendees", [])]))
 
-    body.extend(_round(c.get("checkin") or {}, "minutes.section.checkin", CHECKIN_SUMMARY, "minutes.card_label_checkin_summary", editable, compact, locale))
+    private = view.private_answers and not editable and not pub.confirmed
+    body.extend(_round(c.get("checkin") or {}, "minutes.section.checkin", CHECKIN_SUMMARY, "minutes.card_label_checkin_summary", editable,
+                       compact, locale, private=private))
 
     items = c.get("items", [])
     if not items:
@@ -157,7 +162,8 @@ def _card(
             lines.append(escape(line))
         body.append(bullet_list(lines))
 
-    body.extend(_round(c.get("checkout") or {}, "minutes.section.checkout", CHECKOUT_SUMMARY, "minutes.card_label_checkout_summary", editable, compact, locale))
+    body.extend(_round(c.get("checkout") or {}, "minutes.section.checkout", CHECKOUT_SUMMARY, "minutes.card_label_checkout_summary", editable,
+                       compact, locale, private=private))
 
     if editable and view.correcting_version is not None:
         body.append(
@@ -188,7 +194,8 @@ def _facts(pub: Publication, view: CardView, locale: str) -> list[tuple[str, str
     return pairs
 
 
-def _round(r: dict[str, Any], heading_key: str, field: str, label_key: str, editable: bool, compact: bool, locale: str) -> list[Element]:
+def _round(r: dict[str, Any], heading_key: str, field: str, label_key: str, editable: bool, compact: bool, locale: str,
+           *, private: bool = False) -> list[Element]:
     blocks: list[Element] = [subheading(t(heading_key, locale))]
     if r.get("question"):
         blocks.append(text(f"*{escape(r['question'])}*"))
@@ -196,6 +203,8 @@ def _round(r: dict[str, Any], heading_key: str, field: str, label_key: str, edit
     if editable or not r.get("summary"):
         if not answers:
             blocks.append(text(t("minutes.card_no_answers", locale), subtle=True))
+        elif private:
+            blocks.append(text(t("minutes.card_answers_private", locale, count=len(answers)), subtle=True))
         elif compact:
             blocks.append(text(t("minutes.card_answers_hidden", locale, count=len(answers)), subtle=True))
         else:

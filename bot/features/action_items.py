@@ -97,7 +97,9 @@ def item_sections(turn: Turn, items: list[ActionItem]) -> list[tuple[str, bool, 
         if item.meeting_id in meetings:
             by_meeting.setdefault(item.meeting_id, []).append(item)
     for meeting_id in sorted(by_meeting, key=lambda mid: meetings[mid].starts_at):
-        heading = turn.t("records.actions_meeting_group", meeting=meeting_date(meetings[meeting_id], tz, turn.locale))
+        # A meeting that has not begun: its items were recorded for it, not at it.
+        key = "records.actions_for_meeting_group" if meetings[meeting_id].starts_at > turn.now else "records.actions_meeting_group"
+        heading = turn.t(key, meeting=meeting_date(meetings[meeting_id], tz, turn.locale))
         sections.append((heading, False, by_meeting[meeting_id]))
     loose = [i for i in rest if i.meeting_id not in meetings]
     if loose:
@@ -334,7 +336,8 @@ async def action_edit(turn: Turn, args: str) -> None:
     if draft.owners:
         changes["owners"] = tuple(draft.owners)
     if draft.due is not None:
-        changes.update(due_changes(turn.store, turn.team.key, draft.due, turn.now, turn.tz))
+        own = turn.store.meetings.get(turn.team.key, item.meeting_id) if item.meeting_id else None
+        changes.update(due_changes(turn.store, turn.team.key, draft.due, turn.now, turn.tz, own))
     if not changes:
         await turn.say_key("records.action_edit_usage")
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from bot.cards import escape
 from bot.cards import meetings as cards
 from bot.features.meetings import current_meeting, meeting_when, split_selector
 from bot.roles import AGENDA_ROLES, roles_text
@@ -60,6 +61,13 @@ async def propose_item(turn: Turn, args: str) -> None:
     if meeting is None:
         await turn.say_key("meetings.no_meeting_for_agenda")
         return
+    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
+    standing = _standing_named(agenda, title)
+    if standing is not None:
+        entry, rest = standing
+        key = "meetings.item_standing_with_text" if rest else "meetings.item_standing"
+        await turn.say_key(key, title=entry.title, number=entry.number, when=meeting_when(turn, meeting), text=escape(rest))
+        return
     # The same message delivered again adds nothing (the store keys the item by the message's id).
     item = turn.store.agenda.add(meeting, title, by=turn.member.key, by_name=turn.member.name, at=turn.now, activity_id=turn.activity.id)
     agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
@@ -68,6 +76,25 @@ async def propose_item(turn: Turn, args: str) -> None:
         await turn.say_key("meetings.agenda_already_done")
         return
     await turn.say_key("meetings.item_saved", title=item.title, number=number, when=meeting_when(turn, meeting))
+
+
+_AFTER_TITLE = re.compile(r"^\s*[:–—,.\-]\s*")
+
+
+def _standing_named(agenda: Agenda, title: str) -> tuple[AgendaEntry, str] | None:
+    """(the standing item, the text after its name) when ``title`` is a standing item of every agenda
+    ("Laget runt", "Laget runt: Skövde berättar …"): adding it would print it twice. A longer title
+    that only begins with the name ("Laget runt i kommunerna") is an item of its own."""
+    folded = fold(title)
+    for entry in agenda.entries:
+        if entry.kind == ITEM:
+            continue
+        name = fold(entry.title)
+        if folded == name:
+            return entry, ""
+        if folded.startswith(name) and (after := _AFTER_TITLE.match(title[len(entry.title):])):
+            return entry, title[len(entry.title) + after.end():].strip()
+    return None
 
 
 async def _item_title(turn: Turn, text: str, usage_key: str) -> str | None:

@@ -22,6 +22,7 @@ from bot.routing import COMMANDS as WORDS
 from bot.rules import limits
 from bot.rules.decisions import (
     agenda_item_problem,
+    confirmed_minutes_note,
     decision_meeting,
     decision_saved_text,
     record_decision,
@@ -33,6 +34,7 @@ from bot.text import parse_number
 from bot.turn import Turn
 from dialogs.record_decision import DIALOG_ID as DECISION_DIALOG
 from dialogs.record_decision import RecordDecisionDialog, start_options
+from storage.meetings_repo import Meeting
 
 PAGE_SIZE = 10
 _PAGE = re.compile(r"(?:^|\s)(?:sida|s\.)\s*(\d{1,4})\s*$", re.IGNORECASE)
@@ -62,7 +64,13 @@ async def decision(turn: Turn, args: str) -> None:
         return
     stored = record_decision(turn.store, turn.team.key, meeting, turn.member, text, agenda_item, now=turn.now,
                              conversation_id=turn.conversation_id, activity_id=turn.activity.id)
-    await turn.say(decision_saved_text(meeting, stored, turn.tz, turn.locale, turn.store, turn.member.key))
+    await turn.say(_with_minutes_note(turn, meeting, decision_saved_text(meeting, stored, turn.tz, turn.locale, turn.store, turn.member.key)))
+
+
+def _with_minutes_note(turn: Turn, meeting: Meeting | None, reply: str) -> str:
+    """``reply`` and, when the meeting's minutes are already confirmed, the word that they do not say it."""
+    note = confirmed_minutes_note(turn.store, turn.team.key, meeting, turn.member, turn.tz, turn.locale) if meeting else None
+    return f"{reply}\n\n{note}" if note else reply
 
 
 async def decision_edit(turn: Turn, args: str) -> None:
@@ -100,13 +108,14 @@ async def decision_edit(turn: Turn, args: str) -> None:
         found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item,
         activity_id=turn.activity.id,
     )
-    await turn.say_key(
+    reply = turn.t(
         "records.decision_corrected",
         number=number,
         text=escape(corrected.text),
         before=escape(found.text),
         count=len(corrected.history),
     )
+    await turn.say(_with_minutes_note(turn, meeting, reply))
 
 
 async def decision_log(turn: Turn, args: str) -> None:

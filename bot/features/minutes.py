@@ -148,6 +148,7 @@ def card_for(
             correcting_version=draft.confirmed_version if draft.status == CORRECTING else None,
             notice=notice,
             no_secretary=not _people_with(services, team, SECRETARY),
+            private_answers=not any(role in roles for role in MINUTES_DRAFT_ROLES),
         )
     card = minutes_card(
         pub,
@@ -570,7 +571,8 @@ async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
 
 
 async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
-    """**Begär ändring**: the comment goes to the presidium, 1:1 where possible, else in the channel."""
+    """**Begär ändring**: the comment goes 1:1 to the secretary and the presidium; the channel sees
+    only that a change was asked, when someone could not be reached there."""
     meeting = _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
@@ -587,12 +589,27 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     if dialogs is not None and dialogs.active_dialog is not None and dialogs.active_dialog.id == CHANGE_DIALOG:
         await dialogs.cancel_all_dialogs()  # asked for in the chat, then written in the box after all
     services, team = turn.services, turn.team
-    sent_to = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.channel_locale)
+    reached, unreached = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.channel_locale)
+    reply = _change_sent_text(turn, reached, unreached)
     draft = services.store.minutes.draft(team.key, meeting.id)
-    reply = turn.t("minutes.change_sent", names=sent_to)
     if draft is None or _everyones_card(turn):
         return CardReply(message=reply)  # the card stays as everyone sees it
     return _reply(turn, draft, notice=reply)
+
+
+def _change_sent_text(turn: Turn, reached: list[Member], unreached: list[Member]) -> str:
+    """Tells the person who got their change request, and who could not be reached."""
+    if not reached and not unreached:
+        return turn.t("minutes.change_nobody")
+    if not reached:
+        return turn.t("minutes.change_not_sent", unreached=_names(unreached))
+    if unreached:
+        return turn.t("minutes.change_sent_partly", names=_names(reached), unreached=_names(unreached))
+    return turn.t("minutes.change_sent", names=_names(reached))
+
+
+def _names(members: list[Member]) -> str:
+    return ", ".join(escape(m.name) for m in members)
 
 
 class ChangeRequestDialog(ComponentDialog):
@@ -628,8 +645,8 @@ class ChangeRequestDialog(ComponentDialog):
         if not comment:
             await turn.say_key("minutes.comment_missing", date=_date_text(turn.services, meeting, turn.locale))
             return await step.replace_dialog(_CHANGE_FLOW, options)
-        sent_to = await notify_change_request(turn.services, team, meeting, member, comment[:4000], turn.locale)
-        await turn.say_key("minutes.change_sent", names=sent_to)
+        reached, unreached = await notify_change_request(turn.services, team, meeting, member, comment[:4000], turn.channel_locale)
+        await turn.say(_change_sent_text(turn, reached, unreached))
         return await step.end_dialog()
 
 
@@ -638,9 +655,12 @@ def dialogs(services: Services) -> list[Dialog]:
 
 
 # Sending outside the current turn -----------------------------------------------------------------
-async def notify_change_request(services: Services, team: Team, meeting: Meeting, sender: Member, comment: str, locale: str = "sv") -> str:
-    """Post the comment 1:1 to the presidium and to the secretary, who makes the change (in the
-    channel for those the bot cannot reach); returns who."""
+async def notify_change_request(
+    services: Services, team: Team, meeting: Meeting, sender: Member, comment: str, locale: str = "sv"
+) -> tuple[list[Member], list[Member]]:
+    """Post the comment 1:1 to the secretary, who makes the change, and to the presidium; returns
+    (reached, not reached). The comment is between them and the sender: when someone cannot be
+    reached 1:1 (or nobody holds the roles), the channel is told only that a change was asked."""
     store = services.store
     recipients = [
         m for m in store.teams.members(team.key)
@@ -652,17 +672,21 @@ async def notify_change_request(services: Services, team: Team, meeting: Meeting
         "comment": escape(comment),
         "meeting_id": meeting.id,
     }
+    reached: list[Member] = []
     unreached: list[Member] = []
     for member in recipients:
         ref = store.teams.personal_ref(member.key)
-        if not ref or not await _post(services, ref, text=t("minutes.change_requested", locale, **params)):
+        if ref and await _post(services, ref, text=t("minutes.change_requested", locale, **params)):
+            reached.append(member)
+        else:
             unreached.append(member)
-    if unreached or not recipients:
-        names = ", ".join(escape(m.name) for m in unreached) or t("core.role.presidium", locale)
-        await _post(services, team.conversation_ref, text=t("minutes.change_requested_channel", locale, names=names, **params))
-    if not recipients:
-        return t("minutes.change_nobody", locale)
-    return ", ".join(escape(m.name) for m in recipients)
+    if unreached:
+        await _post(services, team.conversation_ref,
+                    text=t("minutes.change_requested_channel", locale, names=_names(unreached), name=params["name"], date=params["date"]))
+    elif not recipients:
+        await _post(services, team.conversation_ref,
+                    text=t("minutes.change_requested_channel_nobody", locale, name=params["name"], date=params["date"]))
+    return reached, unreached
 
 
 async def _announce(

@@ -78,6 +78,14 @@ SV: dict[str, str] = {
     "meetings.confirm_intro_create": "Nytt möte: **{when}**{place}.",
     "meetings.confirm_intro_move": "Flytta mötet till **{when}**{place}.",
     "meetings.confirm_question": "Spara ändå? Svara **ja** eller **nej**.",
+    "meetings.confirm_waiting": (
+        "Jag väntar på ditt svar om det här mötet: {summary}\n\n"
+        "Svara **ja** för att spara det eller **nej** för att låta bli. Vill du göra något annat först, skriv **avbryt**."
+    ),
+    "meetings.confirm_waiting_list": (
+        "Jag väntar på ditt svar om de {count} mötena i listan ovan, det första: {summary}\n\n"
+        "Svara **ja** för att planera alla eller **nej** för att låta bli. Vill du göra något annat först, skriv **avbryt**."
+    ),
     "meetings.confirm_retry": "Svara **ja** för att spara eller **nej** för att låta bli. (Skriv **avbryt** för att avbryta.)",
     "meetings.confirm_aborted": "Okej, inget sparades. Skriv **nytt möte** med ett annat datum när du vill.",
     "meetings.confirm_aborted_move": "Okej, mötet ligger kvar som förut. Skriv **möten** för att se kalendern.",
@@ -128,6 +136,15 @@ SV: dict[str, str] = {
     ),
     "meetings.item_usage": "Skriv punkten efter ordet punkt, till exempel *punkt Nationellt kvalitetssystem*.",
     "meetings.item_too_long": "Punkten är lång ({length} tecken). Skriv en kort rubrik, högst {max} tecken; detaljerna kan tas på mötet.",
+    "meetings.item_standing": (
+        "”{title}” står redan på dagordningen för mötet {when}: det är en stående punkt (punkt {number}) på "
+        "varje möte, så jag lade inte till den en gång till. Skriv **dagordning** för att se hela."
+    ),
+    "meetings.item_standing_with_text": (
+        "”{title}” är en stående punkt (punkt {number}) på varje möte, så jag lade inte till den en gång till. "
+        "Ta upp ”{text}” under {title} på mötet {when} – eller, om det behöver en egen punkt, skriv "
+        "**punkt {text}**."
+    ),
     "meetings.item_saved": "Tack! ”{title}” är punkt {number} på dagordningen för mötet {when}. Skriv **dagordning** för att se hela.",
     "meetings.item_move_usage": "Skriv vilken punkt och vart, till exempel *flytta punkt 5 3* (punkt 5 blir punkt 3).",
     "meetings.item_edit_usage": "Skriv punktens nummer och den nya texten, till exempel *ändra punkt 5 Kvalitetsdialog med Skolverket*.",

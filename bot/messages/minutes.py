@@ -33,7 +33,7 @@ SV: dict[str, str] = {
     "minutes.doc_overdue": "(försenad)",
     "minutes.section.attendance": "Närvarande",
     "minutes.section.checkin": "Incheckning",
-    "minutes.section.decisions": "Beslut",
+    "minutes.section.decisions": "Övriga beslut",
     "minutes.section.actions": "Uppdrag",
     "minutes.section.upcoming": "Kommande möten",
     "minutes.section.checkout": "Utcheckning",
@@ -60,6 +60,7 @@ SV: dict[str, str] = {
     "minutes.card_placeholder_reason": "Till exempel: fel namn under Närvarande",
     "minutes.card_label_comment": "Vad behöver ändras?",
     "minutes.card_placeholder_comment": "Till exempel: beslutet under punkt 3 saknar datum",
+    "minutes.card_answers_private": "{count} svar – de visas för alla när minnesanteckningarna är godkända.",
     "minutes.card_answers_hidden": "{count} svar (visas i det färdiga protokollet).",
     "minutes.card_no_answers": "Inga svar än.",
     "minutes.card_no_items": "Dagordningen har inga punkter. Lägg till med *punkt …*.",
@@ -120,11 +121,27 @@ SV: dict[str, str] = {
         "Sekreteraren rättar i utkastet (skriv **protokoll {meeting_id}**)."
     ),
     "minutes.change_requested_channel": (
-        "✏️ {name} begär en ändring i minnesanteckningarna för {date} (till {names}):\n\n{comment}\n\n"
-        "Sekreteraren rättar i utkastet (skriv **protokoll {meeting_id}**)."
+        "✏️ {name} har begärt en ändring i minnesanteckningarna för {date}; kommentaren går till sekreteraren "
+        "och presidiet i chatten med boten. {names}: boten når er inte där – skriv **hjälp** till boten i en "
+        "chatt, så kommer nästa begäran fram."
     ),
-    "minutes.change_sent": "Tack! Din begäran är skickad till {names}.",
-    "minutes.change_nobody": "Det finns ingen annan i presidiet att skicka till, så jag lade din begäran i kanalen.",
+    "minutes.change_requested_channel_nobody": (
+        "✏️ {name} har begärt en ändring i minnesanteckningarna för {date}, men ingen har rollen sekreterare "
+        "eller presidium. Ordföranden sätter rollen med **roll @Namn sekreterare**."
+    ),
+    "minutes.change_sent": "Tack! Din begäran är skickad till {names} i chatten med boten. Sekreteraren rättar i utkastet.",
+    "minutes.change_sent_partly": (
+        "Tack! Din begäran är skickad till {names} i chatten med boten. {unreached} når jag inte där – säg gärna "
+        "till själv. I kanalen står bara att en ändring är begärd, inte vad du skrev."
+    ),
+    "minutes.change_not_sent": (
+        "Jag når inte {unreached} i chatten med boten, så din kommentar kom inte fram. I kanalen står bara att en "
+        "ändring är begärd, inte vad du skrev: skicka kommentaren själv till sekreteraren."
+    ),
+    "minutes.change_nobody": (
+        "Ingen har rollen sekreterare eller presidium, så din kommentar kom inte fram. I kanalen står bara att en "
+        "ändring är begärd; skriv **medlemmar** för att se vem som har vilken roll."
+    ),
     "minutes.unknown_meeting_in_card": "Det mötet finns inte längre. Skriv **protokoll** för att se det senaste.",
     "minutes.cosign_setting_on": "Justering är påslagen: efter att sekreteraren godkänt protokollet justerar ordföranden det med knappen **Justera**.",
     "minutes.cosign_setting_off": "Justering är avslagen: protokollet gäller när sekreteraren har godkänt det.",

@@ -115,6 +115,7 @@ SV: dict[str, str] = {
     "records.action_due_line": "Ska vara klar {due}",
     "records.action_no_due_line": "Inget slutdatum.",
     "records.action_meeting_line": "Från mötet: {meeting}",
+    "records.action_for_meeting_line": "Till mötet: {meeting}",
     "records.action_external_note": (
         "{names} finns inte i medlemslistan, så jag skrev in namnet som det stod. "
         "Fel person? Skriv **tilldela** och numret med rätt namn."
@@ -160,6 +161,7 @@ SV: dict[str, str] = {
     "records.my_actions_title": "Dina öppna uppgifter",
     "records.actions_overdue": "Försenade",
     "records.actions_meeting_group": "Från mötet {meeting}",
+    "records.actions_for_meeting_group": "Till mötet {meeting}",
     "records.actions_no_meeting": "Utan möte",
     "records.actions_row_due": "klar {due}",
     "records.actions_row_overdue": "skulle vara klar {due}",
@@ -229,12 +231,31 @@ SV: dict[str, str] = {
         "Alla beslut: **beslutslogg**."
     ),
     "records.decision_item_suffix": " (punkt {item})",
+    "records.decision_placed": (
+        "I minnesanteckningarna står det under punkt {number}, {title}, som beslutet före det. "
+        "Hör det till en annan punkt, till exempel punkt 5, skriv **ändra beslut {decision} punkt 5:** och lydelsen."
+    ),
     "records.decision_edit_usage": (
         "Skriv numret och den nya lydelsen, till exempel **ändra beslut 7 Skövde och Tibro presenterar "
         "på mötet i juni**. Numren står i **beslutslogg**."
     ),
     "records.decision_not_found": "Jag hittar inget beslut {number}. Skriv **beslutslogg** för att se besluten och deras nummer.",
     "records.decision_edit_not_allowed": "Beslut {number} rättas av den som förde in det, eller av {roles}. Be någon av dem.",
+    "records.decision_after_minutes_secretary": (
+        "Obs! Minnesanteckningarna för {meeting} är redan godkända (version {version}) och innehåller inte "
+        "det här. Vill du ta med det gör du en rättelse: skriv **protokoll rätta {meeting_id}**, granska kortet, skriv skälet "
+        "(t.ex. *Beslut tillagt i efterhand*) och tryck **Godkänn rättelse**. Det blir version {next}; "
+        "version {version} gäller tills dess."
+    ),
+    "records.decision_after_minutes": (
+        "Obs! Minnesanteckningarna för {meeting} är redan godkända (version {version}) och innehåller inte "
+        "det här. Säg till sekreteraren ({secretaries}), som kan rätta dem med **protokoll rätta {meeting_id}**."
+    ),
+    "records.decision_after_minutes_no_secretary": "ingen har rollen än",
+    "records.decision_after_minutes_correcting": (
+        "Minnesanteckningarna för {meeting} håller på att rättas: det här kommer med i rättelsen när "
+        "sekreteraren godkänner den. Version {version} gäller tills dess."
+    ),
     "records.decision_corrected": (
         "Beslut **{number}** är rättat.\n\n**Nu:**\n\n{text}\n\n**Förut:**\n\n{before}\n\n"
         "Alla tidigare lydelser finns kvar i historiken ({count} st)."

@@ -3,7 +3,7 @@
 The document (``content``) is a JSON-ready dict in the layout of the network's own minutes:
 heading (the network's name, date, time, place, Ordförande and Sekreterare), Närvarande (members,
 then guests), Incheckning, the agenda items with their notes and decisions (Laget runt,
-Uppföljning, the meeting's own items, Övriga frågor), Beslut (those not tied to an item), Uppdrag,
+Uppföljning, the meeting's own items, Övriga frågor), Övriga beslut (those under no item), Uppdrag,
 Kommande möten, Utcheckning. Dates and names are already written out in Swedish, so a confirmed
 version's hash covers exactly what people read. When printed (``sections``), agenda items with
 nothing under them are left out and the agenda's headings are numbered as printed, from 1.
@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot import formatting
 from bot.messages import t
 from bot.rules.action_items import due_text, owners_text
+from bot.rules.decisions import place_decisions
 from storage.actions_repo import DONE, ActionItem
 from storage.checkins_repo import CheckinAnswer
 from storage.decisions_repo import Decision
@@ -103,9 +104,10 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
     start = meeting.starts_at.astimezone(tz)
     end = meeting.ends_at.astimezone(tz) if meeting.ends_at else None
     numbers = {entry.number for entry in src.agenda}
+    placed = place_decisions(src.decisions, numbers)
     items = []
     for entry in src.agenda:
-        decided = [d for d in src.decisions if d.agenda_item == entry.number]
+        decided = [d for d in src.decisions if placed.get(d.number) == entry.number]
         items.append(
             {
                 "key": entry.key,
@@ -115,7 +117,7 @@ def build_draft(src: DraftSources) -> dict[str, Any]:
                 "decisions": [_decision(d) for d in decided],
             }
         )
-    loose = [d for d in src.decisions if d.agenda_item not in numbers]
+    loose = [d for d in src.decisions if placed.get(d.number) is None]
     return {
         "format": FORMAT,
         "network": src.network,

@@ -69,9 +69,12 @@ def source_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None
     return store.meetings.latest_started(team_key, now) or store.meetings.current(team_key, now)
 
 
-def next_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
-    """The next meeting that has not started yet ("till nästa möte")."""
-    later = [m for m in store.meetings.upcoming(team_key, now) if m.starts_at > now]
+def next_meeting(store: Store, team_key: str, now: datetime, after: Meeting | None = None) -> Meeting | None:
+    """The next meeting that has not started yet ("till nästa möte"), and never ``after`` itself: an
+    item recorded for an upcoming meeting (on its agenda, before it began) is followed up at that
+    meeting, so "till nästa möte" means the one after it."""
+    since = max(now, after.starts_at) if after is not None else now
+    later = [m for m in store.meetings.upcoming(team_key, now) if m.starts_at > since]
     return later[0] if later else None
 
 
@@ -80,11 +83,15 @@ def follow_next_meeting(store: Store, team_key: str, tz: tzinfo, now: datetime) 
     that was said, as the calendar stands now: a meeting planned later, moved or cancelled moves
     the due date with it. Returns the items whose date changed."""
     meetings = sorted(store.meetings.all(team_key), key=lambda m: m.starts_at)  # cancelled left out
+    by_id = {m.id: m for m in meetings}
     changed: list[ActionItem] = []
     for item in store.actions.open_items(team_key):
         if not item.due_next_meeting:
             continue
         since = _due_next_set_at(item)
+        own = by_id.get(item.meeting_id) if item.meeting_id else None
+        if own is not None and own.starts_at > since:
+            since = own.starts_at  # recorded for a meeting before it began: the one after it
         following = next((m for m in meetings if m.starts_at > since), None)
         due = following.starts_at.astimezone(tz).date() if following else None
         if due != item.due:
@@ -437,7 +444,7 @@ def create_action_item(
     meeting = source_meeting(store, team_key, now)
     due_date = due.due
     if due.next_meeting and due_date is None:
-        upcoming = next_meeting(store, team_key, now)
+        upcoming = next_meeting(store, team_key, now, after=meeting)
         if upcoming is not None:
             due_date = upcoming.starts_at.astimezone(tz).date()
     return store.actions.create(
@@ -455,11 +462,12 @@ def create_action_item(
     )
 
 
-def due_changes(store: Store, team_key: str, due: Due, now: datetime, tz: ZoneInfo) -> dict[str, Any]:
-    """The fields an edit sets for a new due date ("till nästa möte" takes the next meeting's date)."""
+def due_changes(store: Store, team_key: str, due: Due, now: datetime, tz: ZoneInfo, meeting: Meeting | None = None) -> dict[str, Any]:
+    """The fields an edit sets for a new due date ("till nästa möte" takes the date of the next
+    meeting after now and after the item's own ``meeting``)."""
     day = due.due
     if due.next_meeting and day is None:
-        upcoming = next_meeting(store, team_key, now)
+        upcoming = next_meeting(store, team_key, now, after=meeting)
         day = upcoming.starts_at.astimezone(tz).date() if upcoming else None
     return {"due": day, "due_next_meeting": due.next_meeting}
 
@@ -473,7 +481,9 @@ def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInf
     lines.append(t("records.action_due_line", locale, due=when) if when else t("records.action_no_due_line", locale))
     meeting = store.meetings.get(team_key, item.meeting_id) if item.meeting_id else None
     if meeting is not None:
-        lines.append(t("records.action_meeting_line", locale, meeting=meeting_date(meeting, tz, locale)))
+        # Recorded before its meeting began, the item is for that meeting, not from it.
+        key = "records.action_for_meeting_line" if item.created_at < meeting.starts_at else "records.action_meeting_line"
+        lines.append(t(key, locale, meeting=meeting_date(meeting, tz, locale)))
     externals = [o.name for o in item.owners if o.kind == EXTERNAL]
     if externals:
         lines.append(t("records.action_external_note", locale, names=escape(", ".join(externals))))

@@ -152,11 +152,20 @@ async def test_draft_card_in_channel_is_read_only_and_refreshes_for_the_secretar
     for expected in (
         "Minnesanteckningar – SKIS", "fredag 20 november 2026", "09.00–12.00", "Regionens hus, Skövde",
         "Närvarande", "Anna Gustafsson, Götene", "Anders Warnby, Skövde (ersättare för Peter Stark)",
-        "Vad tog du med från förra mötet?", "Bästa skola *Skövde*", "Laget runt", "Nationellt kvalitetssystem",
+        "Vad tog du med från förra mötet?", "Laget runt", "Nationellt kvalitetssystem",
         "Skövde och Tibro presenterar", "Uppdrag", "Mejla inbjudan till SKIS-gruppen", "Kommande möten",
-        "fredag 4 december 2026", "UP2, Utvecklingsplaner", "Övriga frågor", "Utcheckning", "Eleverna",
+        "fredag 4 december 2026", "UP2, Utvecklingsplaner", "Övriga frågor", "Utcheckning",
     ):
         assert expected in text, expected
+    # People's check-in and check-out answers are not shown to the whole channel before confirmation;
+    # the secretary (her card), the chair and the presidium see them.
+    assert "Bästa skola *Skövde*" not in text and "Eleverna" not in text
+    assert text.count("1 svar – de visas för alla när minnesanteckningarna är godkända.") == 2
+    assert "Bästa skola *Skövde*" in card_text(await editor(harness)) and "Eleverna" in card_text(await editor(harness))
+    chair = card_text((await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"])
+    assert "Bästa skola *Skövde*" in chair
+    member = card_text((await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER))["value"])
+    assert "Bästa skola *Skövde*" not in member and "de visas för alla" in member
     # The decision sits under its agenda item (punkt 3).
     body_texts = [b.get("text", "") for b in card["body"]]
     item = next(i for i, b in enumerate(body_texts) if "Nationellt kvalitetssystem" in b)
@@ -370,12 +379,15 @@ async def test_request_change_goes_to_the_presidium_one_to_one_or_the_channel(ha
     set_member(harness, PETER, roles={"medlem", "presidium"}, municipality="Skövde")
     before = len(harness.connector.posted)
     body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Beslutet i punkt 3 saknar *datum*"}, SOFIA)
-    assert body["type"] == CARD and "Tack! Din begäran är skickad till Anna Gustafsson, Peter Stark." in card_text(body["value"])
+    assert body["type"] == CARD
+    assert "Tack! Din begäran är skickad till Anna Gustafsson i chatten med boten. Peter Stark når jag inte där" in card_text(body["value"])
     sent = harness.connector.posted[before:]
     personal = [p for p in sent if p.conversation_id == f"a:personal-{ANNA.aad}"]
     assert len(personal) == 1 and "Sofia Adolfsson begär en ändring" in personal[0].text and "\\*datum\\*" in personal[0].text
+    # The channel sees only that a change was asked (and whom the bot cannot reach), never the comment.
     channel = [p for p in sent if p.conversation_id.startswith(TEAM_ID)]
-    assert len(channel) == 1 and "Peter Stark" in channel[0].text
+    assert len(channel) == 1 and "Peter Stark" in channel[0].text and "har begärt en ändring" in channel[0].text
+    assert "datum" not in channel[0].text and "saknar" not in channel[0].text
     empty = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "  "}, SOFIA)
     assert empty["type"] == MESSAGE and "Skriv vad som behöver ändras" in empty["value"]
 
@@ -452,7 +464,8 @@ async def test_a_change_request_without_a_comment_asks_in_the_chat_and_the_next_
     assert "@SKIS-boten" in question  # in the channel, without RSC, the answer needs the mention
     before = len(harness.connector.posted)
     texts = await harness.say("Datum saknas i *punkt 3*", PETER)
-    assert texts[-1] == "Tack! Din begäran är skickad till Anna Gustafsson, Sofia Adolfsson."
+    # Sofia has a 1:1 chat with the bot, Anna (presidium) has none: the comment goes 1:1 only.
+    assert texts[-1].startswith("Tack! Din begäran är skickad till Sofia Adolfsson i chatten med boten. Anna Gustafsson når jag inte")
     to_sofia = [p for p in harness.connector.posted[before:] if p.conversation_id == f"a:personal-{SOFIA.aad}"]
     assert len(to_sofia) == 1 and "Peter Stark begär en ändring" in to_sofia[0].text and "\\*punkt 3\\*" in to_sofia[0].text
     # The dialog has ended: the next message is a command again.
@@ -467,6 +480,7 @@ async def test_a_change_request_asked_for_in_the_chat_can_be_cancelled_or_writte
     assert "Inget sparades" in (await harness.say("avbryt", PETER))[0]
     assert "förstod inte" in (await harness.say("Datum saknas i punkt 3", PETER))[0]  # cancelled: nothing sent
     await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": ""}, PETER)
+    await harness.say("hjälp", SOFIA, where="personal")  # the secretary can be reached 1:1
     before = len(harness.connector.posted)
     body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Stavfel"}, PETER)
     assert "Tack! Din begäran är skickad" in json.dumps(body, ensure_ascii=False)
@@ -644,7 +658,8 @@ async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
     await harness.post(harness.submit({"action": "minutes_request_change", "meeting_id": MID, "revision": revision,
                                        "change_comment": "Stavfel i punkt 3"}, PETER, reply_to=posted_id))
     sent = harness.connector.posted[before:]
-    assert not [p for p in sent if p.method == "PUT"] and any("Tack! Din begäran är skickad" in p.text for p in sent)
+    assert not [p for p in sent if p.method == "PUT"] and any("din kommentar kom inte fram" in p.text for p in sent)
+    assert not [p for p in sent if "Stavfel i punkt 3" in p.text]  # nobody has a 1:1 chat: the comment is not spread
 
     # The secretary approves: one version, the channel card updated in place, one message.
     before = len(harness.connector.posted)
@@ -673,7 +688,7 @@ async def test_a_member_asks_for_a_change_from_the_read_only_card(harness: Harne
     assert "Peter Stark begär en ändring" in sent.text and "Jag var inte där" in sent.text
     # The secretary, whom the bot cannot reach 1:1 here, is told in the channel.
     (channel,) = [p for p in harness.connector.posted[before:] if p.conversation_id.startswith(TEAM_ID)]
-    assert "Sofia Adolfsson" in channel.text
+    assert "Sofia Adolfsson" in channel.text and "Jag var inte där" not in channel.text
     assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1  # a request changes nothing by itself
 
 

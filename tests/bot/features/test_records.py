@@ -295,18 +295,20 @@ async def test_action_item_in_one_message_with_a_mention(harness: Harness) -> No
 
 async def test_action_item_typed_names_alla_municipality_and_outsider(harness: Harness) -> None:
     await setup(harness)
+    meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
     await harness.say("uppgift Nämn detta för respektive skolchef @alla till nästa möte", ANNA)
     await harness.say("uppgift Presentera Bästa skola @Skövde @Tibro", ANNA)
     replies = await harness.say("uppgift Förmedla detta till Elisabeth @Susanna Sandgren", ANNA)
     assert "finns inte i medlemslistan" in replies[0]
     one, two, three = harness.store.actions.open_items(TEAM_ID)
-    assert one.owners[0].kind == ALL and one.due_next_meeting and one.due == date(2026, 11, 27)
+    assert one.owners[0].kind == ALL and one.due_next_meeting and one.due == date(2026, 12, 11)
     assert [o.key for o in two.owners] == ["Skövde", "Tibro"] and two.owners[0].kind == MUNICIPALITY
     assert three.owners[0].kind == "external" and three.title == "Förmedla detta till Elisabeth"
 
 
 async def test_action_item_dialog_asks_what_who_and_when(harness: Harness) -> None:
     await setup(harness)
+    meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
     replies = await harness.say("uppgift", PETER)
     assert "Vad ska göras?" in replies[0]
     replies = await harness.say("Boka lokal till höstmötet", PETER)
@@ -319,7 +321,7 @@ async def test_action_item_dialog_asks_what_who_and_when(harness: Harness) -> No
     replies = await harness.say("till nästa möte", PETER)
     item = harness.store.actions.by_number(TEAM_ID, 1)
     assert item.title == "Boka lokal till höstmötet" and [o.key for o in item.owners] == [SOFIA.aad, PETER.aad]
-    assert item.due_next_meeting and item.due == date(2026, 11, 27)
+    assert item.due_next_meeting and item.due == date(2026, 12, 11)
     assert "Uppgift **1**" in replies[0]
 
 
@@ -461,6 +463,7 @@ async def test_edit_and_reassign(harness: Harness) -> None:
 
 async def test_done_button_refreshes_the_list_and_form_adds_an_item(harness: Harness) -> None:
     await setup(harness)
+    meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
     await harness.say("uppgift Mejla @Peter", ANNA)
     await harness.say("uppgift Boka @Sofia", ANNA)
     body = await invoke(harness, ACTION_ACTION_DONE, {"number": 1, "view": "all"}, PETER)
@@ -477,7 +480,7 @@ async def test_done_button_refreshes_the_list_and_form_adds_an_item(harness: Har
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "Boka lokal", "owners": "Peter, Sofia", "due": "nästa möte", "view": "all"}, ANNA)
     assert_valid_card(body["value"])
     item = harness.store.actions.by_number(TEAM_ID, 3)
-    assert item.title == "Boka lokal" and len(item.owners) == 2 and item.due == date(2026, 11, 27)
+    assert item.title == "Boka lokal" and len(item.owners) == 2 and item.due == date(2026, 12, 11)
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "", "owners": "Peter"}, ANNA)
     assert "första rutan" in body["value"]
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "X", "owners": ""}, ANNA)

@@ -46,7 +46,8 @@ async def test_the_first_page_shows_20_overdue_first_with_visa_fler(harness: Har
     assert _numbers(card) == overdue + [i for i in range(1, 46) if i % 5][:11]
     raw = card_text(card)
     assert "Visar 1–20 av 45 · sida 1 av 3" in raw and "**uppgifter sida 2**" in raw
-    assert raw.index("Försenade") < raw.index("Från mötet fredag 27 november 2026")
+    # Recorded before it began, the items are for the meeting on 27 November, not from it.
+    assert raw.index("Försenade") < raw.index("Till mötet fredag 27 november 2026")
     titles = [a.get("title") for a in card["actions"]]
     assert titles == ["Visa fler", "Ny uppgift"]
     assert card["actions"][0]["data"] == {"action": ACTION_ACTION_ITEMS_PAGE, "view": "all", "page": 2, "network": TEAM_ID}

@@ -38,12 +38,14 @@ async def test_who_may_tick_off_is_said_for_klar_and_who_may_change_for_edit_and
 
 async def test_a_due_date_reads_till_nasta_mote_or_senast(harness):
     await _setup(harness)
+    # Recorded before 4 December, the item is for that meeting: "nästa möte" is the one after it.
+    await harness.say("nytt möte fredag 18 december kl 9-12 Teams")
     next_meeting = (await harness.say("uppgift Boka lokal @Peter till nästa möte", ANNA))[0]
-    assert "Ska vara klar till nästa möte (fredag 4 december 2026)" in next_meeting
+    assert "Ska vara klar till nästa möte (fredag 18 december 2026)" in next_meeting
     dated = (await harness.say("uppgift Skicka underlag @Peter till 1 december", ANNA))[0]
     assert "Ska vara klar senast tisdag 1 december 2026" in dated
     listing = str(await harness.say_cards("uppgifter", PETER))
-    assert "klar till nästa möte (fredag 4 december 2026)" in listing and "klar senast tisdag 1 december 2026" in listing
+    assert "klar till nästa möte (fredag 18 december 2026)" in listing and "klar senast tisdag 1 december 2026" in listing
     assert "klar nästa möte" not in listing
 
 

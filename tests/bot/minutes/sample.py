@@ -39,9 +39,9 @@ def answer(key: str, name: str, text: str, kind: str = CHECKIN) -> CheckinAnswer
                          text, START + timedelta(minutes=10), member_name=name)
 
 
-def decision(number: int, text: str, item: int | None) -> Decision:
+def decision(number: int, text: str, item: int | None, minutes: int = 60) -> Decision:
     return Decision(id=f"d{number}", team_key=TEAM, meeting_id="20230526", number=number, text=text, recorded_by="anna",
-                    recorded_at=START + timedelta(hours=1), agenda_item=item)
+                    recorded_at=START + timedelta(minutes=minutes), agenda_item=item)
 
 
 def sources(**changes: object) -> DraftSources:
@@ -68,7 +68,8 @@ def sources(**changes: object) -> DraftSources:
         checkouts=(answer("anna", "Anna Gustafsson", "Eleverna", CHECKOUT),),
         decisions=(
             decision(7, "Skövde och Tibro presenterar hur de arbetar med Bästa skola på mötet 1 juni 2018.", 3),
-            decision(8, "Tim Andersson är välkommen tillbaka.", None),
+            # Recorded before any decision tied to an item: under no item, so "Övriga beslut".
+            decision(8, "Tim Andersson är välkommen tillbaka.", None, minutes=20),
         ),
         action_items=(
             ActionItem(id="a1", team_key=TEAM, number=12, title="Mejla inbjudan till SKIS-gruppen", owners=(Owner(MEMBER, "Anna Gustafsson", "anna"),),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.minutes.draft import (
     CHAIR,
     CHECKIN_SUMMARY,
@@ -17,6 +19,7 @@ from bot.minutes.draft import (
     field_value,
     merge_edits,
     officer_lines,
+    place_decisions,
     sections,
     status_lines,
 )
@@ -107,7 +110,7 @@ def test_sections_follow_the_seed_layout() -> None:
         "1. Incheckning",
         "2. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg",
         "3. Övriga frågor",
-        "Beslut",
+        "Övriga beslut",
         "Uppdrag",
         "Kommande möten",
         "4. Utcheckning",
@@ -130,6 +133,32 @@ def test_an_item_with_only_blank_notes_is_not_printed_but_one_with_a_decision_is
     pub = Publication(content=build_draft(sources(agenda=agenda, decisions=(decision(1, "Ja.", 3),))), status="draft")
     assert [h for h, _ in sections(pub)] == ["Närvarande", "1. Incheckning", "2. Ett beslut utan anteckning", "Uppdrag",
                                              "Kommande möten", "3. Utcheckning"]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "expected"),
+    [
+        # (number, item, minutes into the meeting) -> the item each is printed under (None: Övriga beslut)
+        ([(1, 3, 60)], {1: 3}),
+        ([(1, None, 60)], {1: None}),  # nothing tied to an item was decided before it
+        ([(1, 3, 60), (2, None, 70)], {1: 3, 2: 3}),  # taken while punkt 3 was handled
+        ([(2, None, 70), (1, 3, 60)], {1: 3, 2: 3}),  # the order they were recorded in counts, not the list's
+        ([(1, None, 10), (2, 3, 60), (3, None, 65), (4, 4, 90), (5, None, 95)], {1: None, 2: 3, 3: 3, 4: 4, 5: 4}),
+        ([(1, 3, 60), (2, 9, 70), (3, None, 80)], {1: 3, 2: None, 3: 3}),  # punkt 9 is not on the agenda (any more)
+    ],
+)
+def test_a_decision_without_an_item_goes_under_the_item_handled_when_it_was_taken(
+    recorded: list[tuple[int, int | None, int]], expected: dict[int, int | None]
+) -> None:
+    decisions = [decision(n, f"Beslut {n}.", item, minutes=at) for n, item, at in recorded]
+    assert place_decisions(decisions, {2, 3, 4, 5}) == expected
+
+
+def test_a_later_untied_decision_is_printed_under_the_item_and_not_under_ovriga_beslut() -> None:
+    later = (decision(7, "Skövde och Tibro presenterar.", 3, minutes=60), decision(8, "Vi tar upp det igen i juni.", None, minutes=75))
+    c = build_draft(sources(decisions=later))
+    assert [d["number"] for d in c["items"][1]["decisions"]] == [7, 8] and c["decisions"] == []
+    assert "Övriga beslut" not in dict(sections(Publication(content=c, status="draft")))
 
 
 def test_officer_lines_open_the_minutes_as_the_network_writes_them() -> None:

@@ -21,7 +21,7 @@ from tests.bot.minutes.sample import NASTY, TZ, confirmed_pub, draft_pub
 
 # Laget runt has nothing under it in the sample: not printed, and the numbers run on without it.
 HEADINGS = ["Närvarande", "1. Incheckning", "2. Nationellt kvalitetssystem, vad innebär det för oss i Skaraborg",
-            "3. Övriga frågor", "Beslut", "Uppdrag", "Kommande möten", "4. Utcheckning"]
+            "3. Övriga frågor", "Övriga beslut", "Uppdrag", "Kommande möten", "4. Utcheckning"]
 
 
 def test_markdown_confirmed() -> None:
