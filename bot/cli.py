@@ -49,6 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.teams.state import TinyDBBotStorage
 
     settings = load_settings()
     try:
@@ -64,13 +65,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.dev:
         log.warning("DEV MODE: requests are not authenticated; listening on %s only", host)
     try:
-        store, bot_storage = open_store(settings.data_dir)
+        store = open_store(settings.data_dir)
     except StoreOpenError as exc:
         sys.stderr.write(f"skis-bot: {exc}\n")
         return 1
     # The developer stack (bot/dev/devrun.py) passes a clock it can move; a service runs on real time.
     clock = getattr(args, "clock", None) or SystemClock()
-    app = create_app(settings, store, clock, bot_storage=bot_storage, run_scheduler=True)
+    app = create_app(settings, store, clock, bot_storage=TinyDBBotStorage(store.engine), run_scheduler=True)
     app.on_cleanup.append(lambda _app: _close(store))
     log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
     try:

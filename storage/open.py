@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from storage.engine import CorruptDataError, DataDirLockedError, StorageError
 from storage.store import Store
@@ -14,14 +13,11 @@ class StoreOpenError(Exception):
     """The data directory cannot be served; the message says why and what to do."""
 
 
-def open_store(data_dir: Path, *, read_only: bool = False) -> tuple[Store, Any]:
-    """The Store and the botbuilder state storage on ``data_dir`` (created if missing).
+def open_store(data_dir: Path, *, read_only: bool = False) -> Store:
+    """The Store on ``data_dir`` (created if missing); ``store.engine`` also holds the service's
+    dialog state (bot/teams/state.py).
 
     Refuses a directory another process serves, and a corrupt file (pointing to restore)."""
-    # Start-up economy: the dialog state storage loads botbuilder; importing this module (every
-    # operator command does) must not.
-    from storage.bot_state import TinyDBBotStorage
-
     try:
         if not read_only:
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -32,4 +28,4 @@ def open_store(data_dir: Path, *, read_only: bool = False) -> tuple[Store, Any]:
         raise StoreOpenError(f"{exc}. Nothing was changed. Restore a backup with `skis-bot restore FILE`.") from exc
     except (StorageError, OSError) as exc:
         raise StoreOpenError(f"cannot open the data directory {data_dir}: {exc}") from exc
-    return Store(engine), TinyDBBotStorage(engine)
+    return Store(engine)

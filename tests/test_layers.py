@@ -16,9 +16,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("bot.rules", "bot.cards", "bot.messages", "bot.minutes", "storage")
-# Bot Framework's own storage interface, implemented over our storage engines: it is SDK contact
-# by definition and belongs with the edge (bot/teams), where the redesign moves it.
-KNOWN_EDGE = frozenset({"storage.bot_state"})
 
 _PROBE = """
 import importlib, json, sys
@@ -38,7 +35,7 @@ def layer_modules() -> list[str]:
         path = ROOT.joinpath(*package.split("."))
         names.append(package)
         names.extend(info.name for info in pkgutil.walk_packages([str(path)], f"{package}."))
-    return sorted(n for n in names if n not in KNOWN_EDGE)
+    return sorted(names)
 
 
 def test_layers_do_not_load_the_bot_framework() -> None:

@@ -18,7 +18,7 @@ changes a file can recompute its checksum but not the HMAC without the key.
   the tar headers before reading anything (each file at most ``MAX_FILE_BYTES``, streamed, never
   more than that in memory per file), checksums, safe paths, and every file against the schema:
   an intact partition in its right place, and dialog state only of the shapes and classes
-  storage/bot_state.py may build. Then it takes the data directory's lock (so it refuses while
+  bot/teams/state.py may build. Then it takes the data directory's lock (so it refuses while
   the service runs), refuses a directory that already holds data unless ``--force``, and swaps
   the files in. With ``--force`` the data that was there is kept in ``.before-restore-<time>/``.
   A backup written by an older version while the service ran may hold a decision whose number
@@ -135,7 +135,7 @@ def check_partition_bytes(rel: str, raw: bytes) -> str:
 def _check_schema(rel: str, name: str, data: dict[str, dict[str, Any]]) -> None:
     """What a data file may contain, beyond being JSON objects in tables (see check_partition_bytes)."""
     # Start-up economy: the dialog state checks load botbuilder, which every skis-bot command would pay for.
-    from storage.bot_state import StateFormatError, bot_state_partition, check_stored_document
+    from bot.teams.state import StateFormatError, bot_state_partition, check_stored_document
 
     if data["_meta"] != {"partition": {"name": name}}:
         raise BackupError(f"{rel}: its _meta table holds more than the partition name")
@@ -147,7 +147,7 @@ def _check_schema(rel: str, name: str, data: dict[str, dict[str, Any]]) -> None:
     if not _BOTSTATE_NAME.fullmatch(name):
         raise BackupError(f"{rel} holds partition {name[:80]!r}, which no data file of this bot holds")
     # Dialog state: the only data the service turns into objects, so it is checked exactly as
-    # the service would read it (storage/bot_state.py), allowlist included.
+    # the service would read it (bot/teams/state.py), allowlist included.
     if set(data) - {"_meta", "state"} or set(data.get("state", {})) - {"item"}:
         raise BackupError(f"{rel}: a dialog state file holds more than one stored item")
     doc = data.get("state", {}).get("item")
@@ -185,7 +185,7 @@ def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None, key:
         raise BackupError(f"the data directory {data_dir} does not exist")
     try:
         # Read-only: no lock, so the service keeps running; refuses a damaged global.json.
-        store, _bot_storage = open_store(data_dir, read_only=True)
+        store = open_store(data_dir, read_only=True)
     except StoreOpenError as exc:
         raise BackupError(str(exc)) from exc
     store.close()

@@ -107,7 +107,7 @@ def open_data(
     if not create and not data_dir.is_dir():
         raise CommandError(f"the data directory {data_dir} does not exist (set SKIS_DATA_DIR)")
     try:
-        store, _bot_storage = open_store(data_dir, read_only=not write)
+        store = open_store(data_dir, read_only=not write)
     except StoreOpenError as exc:
         if isinstance(exc.__cause__, DataDirLockedError):
             raise ServiceHoldsData(

@@ -95,7 +95,7 @@ def test_unknown_team():
 
 def _data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     _fill(store)
     store.close()
     return data
@@ -104,7 +104,7 @@ def _data_dir(tmp_path: Path) -> Path:
 def test_cli_json_to_stdout_while_the_service_holds_the_lock(tmp_path, monkeypatch, capsysbinary):
     data = _data_dir(tmp_path)
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
-    running, _ = open_store(data)  # the service
+    running = open_store(data)  # the service
     try:
         assert main(["export"]) == 0
     finally:

@@ -57,7 +57,7 @@ def _draft(store: Store, notes: str, *, expected: int | None) -> int:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     _fill(store)
     store.close()
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
@@ -65,7 +65,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _with_store(data: Path, change) -> None:  # noqa: ANN001
-    store, _ = open_store(data)
+    store = open_store(data)
     try:
         change(store)
     finally:

@@ -34,7 +34,7 @@ def _settings(data_dir: Path) -> Settings:
 
 
 def _seeded(data_dir: Path) -> Path:
-    store, _bot_storage = open_store(data_dir)  # creates the directory and its files
+    store = open_store(data_dir)  # creates the directory and its files
     store.close()
     return data_dir
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botbuilder.core import Storage
 
-from storage.bot_state import TinyDBBotStorage
+from bot.teams.state import TinyDBBotStorage
 from storage.engine import MemoryEngine
 from tests.bot.features.test_minutes import MID, seed
 from tests.harness import PETER, Harness, User, start_harness, stop_harness

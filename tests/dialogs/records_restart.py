@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage.bot_state import TinyDBBotStorage
+from bot.teams.state import TinyDBBotStorage
 from storage.meetings_repo import Meeting
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.teams.state import TinyDBBotStorage
 from dialogs.new_meeting import parse_topics
-from storage.bot_state import TinyDBBotStorage
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, TEAM_ID, Harness, start_harness, stop_harness
 

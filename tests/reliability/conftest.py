@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.bot_state import TinyDBBotStorage
+from bot.teams.state import TinyDBBotStorage
 from storage.meetings_repo import Meeting
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness

@@ -19,8 +19,8 @@ from botbuilder.dialogs import DialogInstance, DialogState, PromptOptions
 
 from bot.ops import backup as backup_mod
 from bot.ops.backup import MANIFEST, BackupError, read_backup, restore_backup, write_backup
+from bot.teams.state import TinyDBBotStorage, bot_state_partition
 from storage.actions_repo import ALL, Owner
-from storage.bot_state import TinyDBBotStorage, bot_state_partition
 from storage.meetings_repo import meeting_partition
 from storage.store import Store
 from storage.teams_repo import team_partition

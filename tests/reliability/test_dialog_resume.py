@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from storage.bot_state import decode_state
+from bot.teams.state import decode_state
 from storage.store import Store
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, User

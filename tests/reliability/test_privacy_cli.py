@@ -212,7 +212,7 @@ def _forget_killed_after(data_dir: Path, writes: int | None, member_id: str) -> 
         real_write(path, data, root=root)
         made += 1
 
-    store, _bot_storage = open_store(data_dir)
+    store = open_store(data_dir)
     tinydb_engine.atomic_write = write_or_die
     try:
         forget_member(store, member_id)

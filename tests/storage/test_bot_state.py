@@ -24,7 +24,7 @@ from botbuilder.dialogs.choices import ListStyle
 from botbuilder.schema import Activity
 from botbuilder.testing import StorageBaseTests
 
-from storage.bot_state import (
+from bot.teams.state import (
     LOST_DIALOG_ID,
     StateFormatError,
     TinyDBBotStorage,

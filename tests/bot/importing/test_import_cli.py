@@ -39,7 +39,7 @@ Peter mailar ut kallelsen till nésta mote. Anna bokar lokalen.
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "data"
-    store, _ = open_store(directory)
+    store = open_store(directory)
     store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {}, "aad-anna", T0))
     store.teams.save_members(TEAM, [Member("aad-susanne", "29:s", "Susanne Sandgren", "aad-susanne", "Skaraborgs kommunalförbund")])
     store.close()
@@ -61,7 +61,7 @@ def test_dry_run_marks_what_is_uncertain_and_stores_nothing_even_while_the_servi
     data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(data)
-    running, _ = open_store(data)  # the service
+    running = open_store(data)  # the service
     try:
         assert main(["import-minutes", S003, S002, "--team", TEAM, "--dry-run"]) == 0
     finally:
@@ -146,7 +146,7 @@ def test_the_same_minutes_in_another_file_are_not_imported_twice(
 
 
 def test_writing_while_the_service_runs_says_to_stop_it(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    running, _ = open_store(data)
+    running = open_store(data)
     try:
         before = snapshot(data)
         assert main(["import-minutes", S001, "--team", TEAM]) == 1

@@ -33,7 +33,7 @@ _AXE_RUN = """async () => {
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("archive")
     data = root / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     sample.fill(store)
     store.close()
     out = root / "site"
@@ -139,7 +139,7 @@ def test_the_yearly_report_page_passes_axe_too(site: Path, page: Any, tmp_path: 
     from tests.bot.publishing.test_report import fill_year
 
     data = tmp_path / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     fill_year(store)
     store.close()
     out = tmp_path / "rapport.html"

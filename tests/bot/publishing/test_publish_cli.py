@@ -20,7 +20,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     sample.fill(store)
     store.close()
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
@@ -28,7 +28,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _change(data: Path, change) -> None:  # noqa: ANN001
-    store, _ = open_store(data)
+    store = open_store(data)
     try:
         change(store)
     finally:
@@ -49,7 +49,7 @@ def _site_text(out: Path) -> str:
 
 def test_publish_writes_only_confirmed_minutes_while_the_service_holds_the_lock(data_dir, tmp_path, capsys) -> None:
     out = tmp_path / "www" / "arkiv"  # created, parents too
-    running, _ = open_store(data_dir)  # the service
+    running = open_store(data_dir)  # the service
     try:
         assert main(["publish", "--out", str(out)]) == 0
     finally:

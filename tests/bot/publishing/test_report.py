@@ -64,7 +64,7 @@ def fill_year(store: Store, team: str = TEAM, year: int = 2025) -> None:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     fill_year(store)
     store.close()
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))

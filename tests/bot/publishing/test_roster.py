@@ -30,7 +30,7 @@ def _fill(store: Store) -> None:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store, _ = open_store(data)
+    store = open_store(data)
     _fill(store)
     store.close()
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))

@@ -15,8 +15,8 @@ import pytest
 from bot.cli import main
 from bot.ops.backup import data_files
 from bot.ops.migrate import hold_source
+from bot.teams.state import TinyDBBotStorage
 from storage.actions_repo import ALL, DONE, Owner
-from storage.bot_state import TinyDBBotStorage
 from storage.engine import DataDirLockedError, Doc
 from storage.meetings_repo import Meeting
 from storage.postgres import migrations

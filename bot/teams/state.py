@@ -137,7 +137,7 @@ def encode_state(value: Any, depth: int = 0) -> Any:
         return {_ITEMS: [[encode_state(k, depth + 1), encode_state(v, depth + 1)] for k, v in value.items()]}
     name = _qualified(type(value))
     if name not in ALLOWED_CLASSES:
-        raise TypeError(f"cannot store {name} in dialog state (not in storage.bot_state.ALLOWED_CLASSES)")
+        raise TypeError(f"cannot store {name} in dialog state (not in bot.teams.state.ALLOWED_CLASSES)")
     return {_OBJECT: name, _STATE: encode_state(dict(vars(value)), depth + 1)}
 
 
