@@ -1,4 +1,4 @@
-"""More forged or misplaced tokens on top of tests/bot/test_auth_tokens.py: all 401, nothing changes."""
+"""More forged or misplaced tokens on top of tests/bot/teams/test_auth_tokens.py: all 401, nothing changes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import jwt
 import pytest
 
-from tests.bot.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
+from tests.bot.teams.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
 from tests.fakes.openid import ISSUER, OpenIdServer
 from tests.harness import ANNA, Harness
 

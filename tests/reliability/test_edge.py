@@ -18,7 +18,7 @@ from bot.messages import t
 from storage.meetings_repo import meeting_partition
 from storage.teams_repo import team_partition
 from storage.tinydb_engine import partition_relpath
-from tests.bot.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
+from tests.bot.teams.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
 from tests.fakes.openid import ISSUER, OpenIdServer
 from tests.harness import ANNA, PETER, TEAM_ID, TENANT, Harness, start_harness, stop_harness
 from tests.reliability.conftest import MEETING_ID, DiskBot

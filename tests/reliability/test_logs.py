@@ -8,7 +8,7 @@ import pytest
 
 from bot.cli import setup_logging
 from storage.engine import MemoryEngine
-from tests.bot.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
+from tests.bot.teams.test_auth_tokens import APP_ID, secured  # noqa: F401 - the fixture
 from tests.fakes.openid import OpenIdServer
 from tests.harness import ANNA, PETER, TEAM_ID, Harness
 from tests.reliability.conftest import MEETING_ID, add_meeting

@@ -21,7 +21,7 @@ from storage.meetings_repo import CANCELLED, Meeting
 from storage.reminders_repo import ACTION_DUE, DIGEST, MEETING_DAY, MEETING_WEEK, MINUTES, SENT, UNDELIVERABLE
 from storage.tinydb_engine import TinyDBEngine
 from tests.bot.reminders.conftest import STOCKHOLM, local
-from tests.bot.reminders.test_notifier import FakeTime
+from tests.bot.teams.test_proactive import FakeTime
 from tests.cards_schema import assert_valid_card
 from tests.harness import ANNA, CHANNEL_ID, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
 

@@ -11,7 +11,7 @@ from bot.messages import CATALOGUE
 from bot.routing import COMMANDS
 from bot.rules.municipalities import DEFAULT_MUNICIPALITIES, ORGANISATIONS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 WORD = re.compile(r"[^\W\d_]+")
 SWEDISH_LETTER = re.compile(r"[åäöÅÄÖ]")
 # English words that are whole sentences' glue: none of them is a Swedish word.

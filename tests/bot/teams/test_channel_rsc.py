@@ -3,13 +3,13 @@
 With the RSC permission Teams delivers every channel message; the bot reads one only when that
 person has an open question in that conversation, and is silent (nothing sent, nothing stored)
 otherwise. Until an un-mentioned message has shown that RSC is granted, its questions say to
-answer with @SKIS-boten. Messages are shaped like the real ones (tests/bot/test_teams_text.py).
+answer with @SKIS-boten. Messages are shaped like the real ones (tests/bot/teams/test_teams_text.py).
 """
 
 from __future__ import annotations
 
 from bot.teams.bot import ALL_MESSAGES
-from tests.bot.test_teams_text import BOT_AT, send, teams_message
+from tests.bot.teams.test_teams_text import BOT_AT, send, teams_message
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User
 
 HINT = "@SKIS-boten** först"

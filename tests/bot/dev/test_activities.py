@@ -11,7 +11,7 @@ import pytest
 from bot.dev import activities as act
 from bot.dev.activities import Person
 
-PAYLOADS = Path(__file__).resolve().parents[1] / "shared" / "payloads"
+PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "payloads"
 ANNA = Person("Anna Gustafsson", "aad-anna")
 PETER = Person("Peter Stark", "aad-peter")
 WHERE = {"activity_id": "a-1", "service_url": "http://127.0.0.1:1/"}

@@ -26,7 +26,7 @@ from storage.open import open_store
 from storage.store import Store
 from storage.team import Team
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _settings(data_dir: Path) -> Settings:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.harness import ANNA, TEAM_ID, Harness
 
-PAYLOADS = Path(__file__).resolve().parents[1] / "shared" / "payloads"  # see tests/shared/README.md
+PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "payloads"  # see tests/shared/README.md
 
 
 async def test_healthz(harness: Harness) -> None:

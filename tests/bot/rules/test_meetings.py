@@ -136,6 +136,6 @@ def test_the_rules_know_neither_the_bot_framework_nor_the_service_container():
         "import sys, bot.rules.meetings; "
         "print(sorted(m for m in sys.modules if m.startswith('botbuilder') or m == 'bot.services'))"
     )
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"
