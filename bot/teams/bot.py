@@ -20,7 +20,7 @@ from bot.messages import network_language, reply_locale, t
 from bot.routing import Command, card_action, parse_command
 from bot.services import Services
 from bot.teams import install
-from bot.teams.mentions import addressed_to_bot, read_activity
+from bot.teams.mentions import addressed_to_bot
 from bot.turn import TURN_KEY, CardReply, Turn
 from storage.teams_repo import member_key
 
@@ -138,10 +138,10 @@ class SkisBot(TeamsActivityHandler):
 
     async def _on_text(self, turn: Turn) -> None:
         activity = turn.activity
-        text, turn.mentions = read_activity(activity)
-        # Every reader after this point (routing, the dialogs' prompts, storage) sees the plain
-        # text, never Teams' HTML, so one message means the same thing everywhere.
-        turn.text = activity.text = text
+        # The Turn read the activity once (bot/teams/mentions.read_activity). The dialogs' prompts
+        # read activity.text: they too see the plain text, never Teams' HTML, so one message means
+        # the same thing everywhere.
+        text = activity.text = turn.text or ""
         command = parse_command(text)
         dialog_context = turn.dialogs
         if dialog_context is None:
