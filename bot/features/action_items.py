@@ -310,19 +310,28 @@ def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | 
     return item, None
 
 
-async def action_edit(turn: Turn, args: str) -> None:
-    """`ändra uppgift <nr> <ny text> [@person] [till <när>]`: new wording, owners or due date."""
-    args = turn.command_args(args)
-    number, rest = parse_number(args)
+async def _numbered_item(turn: Turn, args: str, usage_key: str) -> tuple[ActionItem, int, str] | None:
+    """(item, its number, the rest of the message) for `ändra uppgift`/`tilldela <nr> …`, or None
+    after telling the person why not (usage, a redelivery already answered, not found, not theirs)."""
+    number, rest = parse_number(turn.command_args(args))
     if number is None or not rest:
-        await turn.say_key("records.action_edit_usage")
-        return
+        await turn.say_key(usage_key)
+        return None
     if await _done_before(turn):
-        return
+        return None
     item, problem = _item_for_change(turn, number)
     if item is None:
         await turn.say(problem or "")
+        return None
+    return item, number, rest
+
+
+async def action_edit(turn: Turn, args: str) -> None:
+    """`ändra uppgift <nr> <ny text> [@person] [till <när>]`: new wording, owners or due date."""
+    target = await _numbered_item(turn, args, "records.action_edit_usage")
+    if target is None:
         return
+    item, number, rest = target
     draft = parse_action_text(rest, _context(turn))
     if draft.owner_problem or draft.due_problem:
         await turn.say(f"{draft.owner_problem or draft.due_problem}\n\n{turn.t('records.nothing_changed')}")
@@ -352,17 +361,10 @@ async def action_edit(turn: Turn, args: str) -> None:
 
 async def action_assign(turn: Turn, args: str) -> None:
     """`tilldela <nr> @person …`: the item gets new owners (people, a municipality or alla)."""
-    args = turn.command_args(args)
-    number, rest = parse_number(args)
-    if number is None or not rest:
-        await turn.say_key("records.action_assign_usage")
+    target = await _numbered_item(turn, args, "records.action_assign_usage")
+    if target is None:
         return
-    if await _done_before(turn):
-        return
-    item, problem = _item_for_change(turn, number)
-    if item is None:
-        await turn.say(problem or "")
-        return
+    item, number, rest = target
     result = resolve_owner_list(rest, _context(turn))
     if result.problem:
         await turn.say(f"{result.problem}\n\n{turn.t('records.nothing_changed')}")
