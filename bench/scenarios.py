@@ -449,7 +449,7 @@ class HttpSuite:
 def _available(command: str | None) -> bool:
     if command is None:
         return True
-    from bot import features
+    from bot.features import registry as features
 
     return command in features.command_handlers()
 

@@ -7,9 +7,9 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import PrivateConversationState
 
-from bot import features
 from bot.clock import Clock
 from bot.config import Settings
+from bot.features import registry as features
 from bot.services import Services
 from bot.teams.adapter import build_adapter
 from bot.teams.bot import SkisBot

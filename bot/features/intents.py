@@ -1,6 +1,6 @@
 """Everyday phrases: what the bot answers when a message is no command (see bot/rules/intents.py).
 
-Not listed in ``bot.features.FEATURES``: it binds no command of its own. The bot's fallback
+Not listed in ``bot.features.registry.FEATURES``: it binds no command of its own. The bot's fallback
 (``SkisBot._not_understood``) calls ``answer`` before it says it did not understand.
 
 Read-only intents run the handler the command runs (``hjälp``, ``möten``, ``dagordning``,

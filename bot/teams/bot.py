@@ -11,9 +11,9 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity
 
-from bot import features
 from bot.cards import NETWORK, outgoing, plain_text
 from bot.features import intents as everyday
+from bot.features import registry as features
 from bot.formatting import first_name
 from bot.interruption import interrupts, is_own_command
 from bot.messages import network_language, reply_locale, t
