@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLAYGROUND_CLI = Path("node_modules/@microsoft/m365agentsplayground/cli.js")
 DEFAULT_BOT_PORT = 3978
 DEFAULT_PLAYGROUND_PORT = 56150
