@@ -83,14 +83,15 @@ def pick(names: list[str], text: str) -> int | None:
 
 
 def network_line(turn: Turn, selection: Selection, *, naming: bool) -> str | None:
-    """What a 1:1 reply starts with: that a remembered network is gone (always said), or which
-    network it acts on (``naming``: the first time, on a change, or whenever there are several)."""
+    """The line a 1:1 reply ends with: that a remembered network is gone (always said), or which
+    network it acts on (``naming``) whenever the person has several, or once after it changed.
+    With one network, the common case, the chat stays quiet: the welcome has named it."""
     if selection.fallback_from is not None:
         return turn.t("networks.fallback", old=selection.fallback_from, new=display_name(selection.team, turn.locale))
     if not naming:
         return None
     named = turn.store.teams.network_choice(turn.member.key)["named"]
-    if len(selection.networks) > 1 or named != selection.team.key:
+    if len(selection.networks) > 1 or (named is not None and named != selection.team.key):
         return turn.t("networks.line", name=display_name(selection.team, turn.locale))
     return None
 

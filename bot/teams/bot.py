@@ -140,7 +140,8 @@ class SkisBot(TeamsActivityHandler):
         text = chosen_network.network_line(turn, selection, naming=name not in _NO_NETWORK_LINE)
         if text is None:
             return None
-        line = _NetworkLine(text, lambda: chosen_network.remember_named(self.services.store, turn.member.key, selection))
+        line = _NetworkLine(text, lambda: chosen_network.remember_named(self.services.store, turn.member.key, selection),
+                            must_show=selection.fallback_from is not None)
         turn.context.on_send_activities(line.add)
         return line
 
@@ -372,7 +373,8 @@ class SkisBot(TeamsActivityHandler):
             person = activity.from_property
             person_key = member_key(person.id, person.aad_object_id)
             repo = self.services.store.teams
-            if chosen_network.select(self.services.store, person_key) is None:
+            selection = chosen_network.select(self.services.store, person_key)
+            if selection is None:
                 # No network yet: nothing is stored, and the welcome says how to add the bot to the
                 # team. Teams sends a conversationUpdate beside the installationUpdate: one welcome.
                 if activity.type == "installationUpdate":
@@ -383,7 +385,9 @@ class SkisBot(TeamsActivityHandler):
             if first:
                 # Teams often leaves the name out of an installation: the member register may know it.
                 name = first_name(person.name) or self._known_first_name(person)
-                await context.send_activity(t("core.welcome_personal", locale, name=name) if name else t("core.welcome_personal_nameless", locale))
+                network = chosen_network.display_name(selection.team, locale)
+                await context.send_activity(t("core.welcome_personal", locale, name=name, network=network) if name
+                                            else t("core.welcome_personal_nameless", locale, network=network))
             return
         team = install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
@@ -451,13 +455,15 @@ class SkisBot(TeamsActivityHandler):
 
 
 class _NetworkLine:
-    """Adds a line to a 1:1 reply: at the end of its first plain text message, or after the turn
-    as a message of its own when the reply was only cards (a card's activity id must stay the one
-    the handler gets back, to update the card later)."""
+    """Adds a line at the end of the first plain text message of a 1:1 reply. A reply of cards
+    only gets none (the cards say what they show, and their buttons carry the network): the line
+    waits for the next text reply, unless it says that a remembered network is gone, which is
+    then said after the cards."""
 
-    def __init__(self, text: str, on_shown: Callable[[], None]) -> None:
+    def __init__(self, text: str, on_shown: Callable[[], None], *, must_show: bool) -> None:
         self.text = text
         self.on_shown = on_shown
+        self.must_show = must_show
         self.shown = False
         self.replied = False
 
@@ -472,7 +478,7 @@ class _NetworkLine:
         return await send()
 
     async def finish(self, context: TurnContext) -> None:
-        if self.replied and not self.shown:
+        if self.must_show and self.replied and not self.shown:
             self._shown()
             await context.send_activity(self.text)
 

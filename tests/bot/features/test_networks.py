@@ -116,9 +116,12 @@ async def test_once_the_team_exists_the_personal_chat_works_on_it(harness: Harne
         created = await harness.say("ja", ANNA, where="personal")
     meetings = harness.store.meetings.all(TEAM_ID)
     assert len(meetings) == 1
-    # The first reply in the 1:1 chat names the network, once.
-    assert "(nätverk: SKIS)" in " ".join(created)
-    assert "(nätverk:" not in " ".join(await harness.say("möten", ANNA, where="personal"))
+    # With one network the replies stay quiet about it; the 1:1 welcome names it.
+    assert "(nätverk:" not in " ".join(created)
+    before = len(harness.connector.posted)
+    assert (await harness.post(personal_install(harness, PETER))).status == 200
+    welcome = [p.text for p in harness.connector.posted[before:] if p.text]
+    assert len(welcome) == 1 and "Det du gör här gäller nätverket **SKIS**." in welcome[0]
     # The channel and another member's 1:1 chat see the same meeting.
     assert "Regionens hus" in json.dumps(await harness.say_cards("möten", PETER), ensure_ascii=False)
     assert "Regionens hus" in json.dumps(await harness.say_cards("möten", PETER, where="personal"), ensure_ascii=False)
@@ -203,7 +206,8 @@ async def test_an_old_personal_network_keeps_its_records_but_is_not_the_default(
     harness.store.teams.save_member(old_key, Member(key=ANNA.aad, teams_id=ANNA.id, name=ANNA.name, aad_object_id=ANNA.aad,
                                                     roles=frozenset({"medlem", "ordförande", "presidium"}), joined_at=now))
     # Alone, it is still the one the chat works on.
-    assert "nätverk: Din personliga chatt" in " ".join(await harness.say("möten", ANNA, where="personal"))
+    alone = (await harness.say("nätverk", ANNA, where="personal"))[0]
+    assert "Du är med i ett nätverk: **Din personliga chatt (sparad av en äldre version av boten)**" in alone
     await harness.install(ANNA, roster=[ANNA, PETER])
     listed = (await harness.say("nätverk", ANNA, where="personal"))[0]
     assert "1. **SKIS** (det jag arbetar med här nu)" in listed
