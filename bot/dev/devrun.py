@@ -150,6 +150,49 @@ def playground_config(current: str = "anna") -> dict[str, Any]:
     }
 
 
+def team_install_activity(installer: str, service_url: str, locale: str, at: datetime) -> dict[str, Any]:
+    """The bot added to the mock network's team by ``installer``, as Teams announces it.
+
+    The Playground installs the bot in a conversation only when it is first opened, and a 1:1
+    chat works on the person's network (it founds none of its own): so the stack installs the bot
+    in the team at start, and the personal chat the page opens first has a network to work on."""
+    me = mock_user(installer)
+    return {
+        "type": "conversationUpdate",
+        "id": f"devrun-install-{int(at.timestamp())}",
+        "timestamp": at.astimezone(UTC).isoformat(),
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "locale": locale,
+        "from": me.account(),
+        "recipient": {"id": BOT_ID, "name": BOT_NAME},
+        "conversation": {"id": TEAM_ID, "conversationType": "channel", "isGroup": True, "tenantId": TENANT_ID},
+        "membersAdded": [{"id": BOT_ID, "name": BOT_NAME}],
+        "channelData": {
+            "eventType": "teamMemberAdded",
+            # The Playground's General channel has the team's id, as in Teams.
+            "team": {"id": TEAM_ID, "name": TEAM_NAME, "aadGroupId": "5c15b0d0-0000-4000-8000-000000000300"},
+            "channel": {"id": TEAM_ID},
+            "tenant": {"id": TENANT_ID},
+        },
+    }
+
+
+def install_in_team(bot_url: str, service_url: str, installer: str, locale: str, timeout: float = 30.0) -> None:
+    """Post the team installation to the bot (it reads the team's members from the Playground and
+    greets in its General channel; on a data directory where it is installed already, nothing new)."""
+    body = json.dumps(team_install_activity(installer, service_url, locale, datetime.now(UTC))).encode()
+    request = urllib.request.Request(bot_url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if response.status // 100 == 2:
+                return
+            status = str(response.status)
+    except (urllib.error.URLError, OSError) as exc:
+        status = type(exc).__name__
+    raise DevRunError(f"the bot did not take its installation in the team ({status}); see the bot's log")
+
+
 def initial_roles_default() -> str:
     """``SKIS_INITIAL_ROLES`` for the mock network: Sofia keeps the minutes. (Whoever installs the
     bot becomes chair and presidium by the bot's own rules.)"""
@@ -437,6 +480,10 @@ class DevStack:
             _wait_http(f"http://{LOOPBACK}:{proxy_port}/healthz", proxy, deadline, self.cancel)
             self._endpoint = f"http://{LOOPBACK}:{proxy_port}/api/messages"
             self._start_playground(self.playground_port, deadline)
+            if self.config is None:
+                # The SKIS mock network: the bot is in the team before anyone opens a chat.
+                install_in_team(self.bot_url, f"{self.playground_url}/_connector", self.current_user, self.locale,
+                                timeout=max(1.0, deadline - time.monotonic()))
         except BaseException:
             self.stop()
             raise
