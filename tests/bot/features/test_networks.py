@@ -12,6 +12,7 @@ import pytest
 from bot.cards import NETWORK
 from bot.features.networks import pick
 from storage.bot_state import TinyDBBotStorage
+from storage.privacy_repo import PrivacyRepo
 from storage.teams_repo import Member, Team
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
@@ -213,3 +214,15 @@ async def test_an_old_personal_network_keeps_its_records_but_is_not_the_default(
     assert "1. **SKIS** (det jag arbetar med här nu)" in listed
     assert "2. Din personliga chatt (sparad av en äldre version av boten)" in listed
     assert "nu med nätverket **Din personliga chatt" in (await harness.say("nätverk 2", ANNA, where="personal"))[0]
+
+
+async def test_a_forgotten_person_leaves_no_network_choice(harness: Harness) -> None:
+    await harness.install(ANNA, roster=[ANNA, PETER])
+    await install_network(harness, G, [ANNA, PETER])
+    await harness.say("nätverk 2", PETER, where="personal")
+    assert harness.store.teams.network_choice(PETER.aad)["chosen"] == G
+    repo = PrivacyRepo(harness.store.engine)
+    person, teams = repo.find(PETER.aad)
+    assert person is not None
+    repo.forget(person, teams, all_teams=True)
+    assert harness.store.engine.partition("global").get("network_choices", PETER.aad) is None
