@@ -37,6 +37,8 @@ _NO_NETWORK_LINE = frozenset({"help", "cancel", "networks"})
 # Team setting, set once a message without @SKIS-boten has arrived: Teams delivers every message
 # (the RSC permission ChannelMessage.Read.Group / ChatMessage.Read.Chat is granted).
 ALL_MESSAGES = "all_messages_arrive"
+# Team setting, set once the bot has greeted the team (its welcome is said once per installation).
+WELCOMED = "welcomed"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 
@@ -391,8 +393,11 @@ class SkisBot(TeamsActivityHandler):
             return
         team = install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
-        if already is None or not already.active:
+        if already is None or not already.active or not team.settings.get(WELCOMED):
+            # A team known before the bot was added (its people joined first, as `make run` sets up
+            # the Playground's team) is greeted when the bot itself arrives; then never again.
             await context.send_activity(t("core.welcome_team", locale, team=team.name))
+            self.services.store.teams.update_team_settings(team.key, {WELCOMED: True})
 
     async def _bot_removed(self, context: TurnContext) -> None:
         key = install.team_identity(context.activity)[0]
