@@ -67,6 +67,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "delete_my_answers": ("radera mina svar",),
     # The network's language (bot/features/language.py)
     "language": ("språk", "language"),
+    # Which network a 1:1 chat works on (bot/features/networks.py)
+    "networks": ("nätverk", "networks"),
 }
 
 # Card submit verbs: every card button carries {"action": <verb>, ...}.

@@ -4,6 +4,7 @@ Each repository stores its own records; this module is the one place that knows 
 appears in all of them, so a request to be forgotten touches everything in one pass:
 
     global                          people (index, deleted), personal_refs (1:1 chat, deleted),
+                                    network_choices (the 1:1 chat's network, deleted),
                                     teams (installed_by, replaced), forget_jobs (see below)
     team/<key>                      members (the register entry: anonymised under a new key),
                                     meetings, meeting_drafts, action_items (owners, creators,
@@ -257,6 +258,8 @@ class PrivacyRepo:
                     if part.get("personal_refs", key) is not None:
                         tx.delete("personal_refs", key)
                         report.personal_refs_removed += 1
+                    if part.get("network_choices", key) is not None:
+                        tx.delete("network_choices", key)  # the network their 1:1 chat works on
             for doc in part.all("teams"):
                 if doc.get("key") in job.teams:
                     clean = scrub(doc)

@@ -102,3 +102,16 @@ class TeamsRepo:
     def personal_ref(self, person_key: str) -> dict[str, Any] | None:
         doc = self._engine.partition(GLOBAL).get("personal_refs", person_key)
         return doc["ref"] if doc else None
+
+    # The network a person's 1:1 chat works on (bot/features/networks.py) ---------------------
+    def network_choice(self, person_key: str) -> dict[str, Any]:
+        """``{"chosen": key or None, "named": key or None}``: the network the person chose for their
+        1:1 chat, and the one the chat last named in a reply (so it is named again only on a change)."""
+        doc = self._engine.partition(GLOBAL).get("network_choices", person_key) or {}
+        return {"chosen": doc.get("chosen"), "named": doc.get("named")}
+
+    def save_network_choice(self, person_key: str, *, chosen: str | None, named: str | None) -> None:
+        if self.network_choice(person_key) == {"chosen": chosen, "named": named}:
+            return  # nothing changed: nothing written
+        with self._engine.partition(GLOBAL).write() as tx:
+            tx.put("network_choices", person_key, {"key": person_key, "chosen": chosen, "named": named})

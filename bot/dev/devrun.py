@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is bot/dev/devrun.py)
 PLAYGROUND_CLI = Path("node_modules/@microsoft/m365agentsplayground/cli.js")
 DEFAULT_BOT_PORT = 3978
 DEFAULT_PLAYGROUND_PORT = 56150
@@ -148,6 +148,52 @@ def playground_config(current: str = "anna") -> dict[str, Any]:
             "channels": [{"id": "channel-skis-moten", "name": "Möten"}],
         },
     }
+
+
+def team_install_activity(installer: str, service_url: str, locale: str, at: datetime) -> dict[str, Any]:
+    """The mock network's people added to its team, as Teams announces it, sent by ``installer``.
+
+    The Playground installs the bot in a conversation only when it is first opened, and a 1:1
+    chat works on the person's network (it founds none of its own): so the stack makes the team
+    known at start, and the personal chat the page opens first has a network to work on. It is
+    the people joining, not the bot: the bot registers the team (``installer`` as its first chair)
+    and reads its members without a word, and greets the team when **General** is first opened
+    (the Playground shows only what is posted to a conversation once the page has it open)."""
+    me = mock_user(installer)
+    return {
+        "type": "conversationUpdate",
+        "id": f"devrun-install-{int(at.timestamp())}",
+        "timestamp": at.astimezone(UTC).isoformat(),
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "locale": locale,
+        "from": me.account(),
+        "recipient": {"id": BOT_ID, "name": BOT_NAME},
+        "conversation": {"id": TEAM_ID, "conversationType": "channel", "isGroup": True, "tenantId": TENANT_ID},
+        "membersAdded": [user.account() for user in MOCK_USERS],
+        "channelData": {
+            "eventType": "teamMemberAdded",
+            # The Playground's General channel has the team's id, as in Teams.
+            "team": {"id": TEAM_ID, "name": TEAM_NAME, "aadGroupId": "5c15b0d0-0000-4000-8000-000000000300"},
+            "channel": {"id": TEAM_ID},
+            "tenant": {"id": TENANT_ID},
+        },
+    }
+
+
+def install_in_team(bot_url: str, service_url: str, installer: str, locale: str, timeout: float = 30.0) -> None:
+    """Make the mock team known to the bot (``team_install_activity``); on a data directory where it
+    is known already, nothing changes."""
+    body = json.dumps(team_install_activity(installer, service_url, locale, datetime.now(UTC))).encode()
+    request = urllib.request.Request(bot_url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if response.status // 100 == 2:
+                return
+            status = str(response.status)
+    except (urllib.error.URLError, OSError) as exc:
+        status = type(exc).__name__
+    raise DevRunError(f"the bot did not take the team's members ({status}); see the bot's log")
 
 
 def initial_roles_default() -> str:
@@ -437,6 +483,10 @@ class DevStack:
             _wait_http(f"http://{LOOPBACK}:{proxy_port}/healthz", proxy, deadline, self.cancel)
             self._endpoint = f"http://{LOOPBACK}:{proxy_port}/api/messages"
             self._start_playground(self.playground_port, deadline)
+            if self.config is None:
+                # The SKIS mock network: its team is known before anyone opens a chat.
+                install_in_team(self.bot_url, f"{self.playground_url}/_connector", self.current_user, self.locale,
+                                timeout=max(1.0, deadline - time.monotonic()))
         except BaseException:
             self.stop()
             raise

@@ -30,6 +30,7 @@ from bot.features import (
     meetings,
     members,
     minutes,
+    networks,
     privacy,
     publishing,
     reminders,
@@ -41,7 +42,7 @@ CardHandler = Callable[[Turn, dict[str, Any]], Awaitable["CardReply | None"]]
 
 FEATURES: tuple[ModuleType, ...] = (
     core, meetings, agenda, attendance, members, checkins, action_items, decisions, reminders, minutes, privacy,
-    importing, publishing, language,
+    importing, publishing, language, networks,
 )
 
 

@@ -11,11 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from bot.messages import core, dates, importing, meetings, minutes, privacy, publishing, records, reminders
+from bot.messages import (
+    core,
+    dates,
+    importing,
+    meetings,
+    minutes,
+    networks,
+    privacy,
+    publishing,
+    records,
+    reminders,
+)
 from bot.messages import intents as intent_texts
 
 # Each area module is listed once here; add new areas to this tuple.
-_AREAS: tuple[ModuleType, ...] = (core, dates, meetings, records, reminders, minutes, privacy, importing, publishing, intent_texts)
+_AREAS: tuple[ModuleType, ...] = (
+    core, dates, meetings, records, reminders, minutes, privacy, importing, publishing, intent_texts, networks,
+)
 
 DEFAULT_LOCALE = "sv"
 

@@ -9,12 +9,12 @@ SV: dict[str, str] = {
     ),
     "core.welcome_personal_nameless": (
         "Hej! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
-        "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
+        "anmäla om du kommer till nästa möte, utan att skriva i kanalen. Det du gör här gäller nätverket **{network}**.\n\n"
         "Skriv **hjälp** för att se vad du kan göra, eller **möten** för att se kommande möten."
     ),
     "core.welcome_personal": (
         "Hej {name}! Jag är SKIS-boten. Här kan du svara på incheckningen, se dina uppgifter och "
-        "anmäla om du kommer till nästa möte, utan att skriva i kanalen.\n\n"
+        "anmäla om du kommer till nästa möte, utan att skriva i kanalen. Det du gör här gäller nätverket **{network}**.\n\n"
         "Skriv **hjälp** för att se vad du kan göra, eller **möten** för att se kommande möten."
     ),
     "core.welcome_member": "Välkommen till nätverket, {name}! Skriv **kommun** och din kommun, till exempel *kommun Hjo*, så vet jag var du kommer ifrån.",
@@ -121,11 +121,11 @@ EN: dict[str, str] = {
     ),
     "core.welcome_personal_nameless": (
         "Hi! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
-        "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
+        "whether you are coming to the next meeting. What you do here applies to the network **{network}**.\n\nType **help** to see what you can do."
     ),
     "core.welcome_personal": (
         "Hi {name}! I am the SKIS bot. Here you can answer the check-in, see your action items and tell "
-        "whether you are coming to the next meeting.\n\nType **help** to see what you can do."
+        "whether you are coming to the next meeting. What you do here applies to the network **{network}**.\n\nType **help** to see what you can do."
     ),
     "core.help_title": "What I can help with",
     "core.help_intro": "Type a command in the chat (in a channel, mention me first). Italic text shows examples; commands are in Swedish.",

@@ -12,15 +12,18 @@ from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity
 
 from bot.cards import NETWORK, outgoing, plain_text
+from bot.cards.help import help_card
 from bot.features import intents as everyday
+from bot.features import networks as chosen_network
 from bot.features import registry as features
 from bot.formatting import first_name
 from bot.interruption import interrupts, is_own_command
 from bot.messages import network_language, reply_locale, t
 from bot.routing import Command, card_action, parse_command
+from bot.rules import intents as phrases
 from bot.services import Services
 from bot.teams import install
-from bot.teams.mentions import addressed_to_bot
+from bot.teams.mentions import addressed_to_bot, read_activity
 from bot.turn import TURN_KEY, CardReply, Turn
 from storage.teams_repo import member_key
 
@@ -28,9 +31,14 @@ log = logging.getLogger(__name__)
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 DIALOGS_KEY = "skis.dialogs"  # the activity's DialogContext, for the save at the end of the turn
+SELECTION_KEY = "skis.network_selection"  # in a 1:1 chat: the network it works on, among the person's
+# Commands whose 1:1 reply acts on no network (or names it itself): no "(nätverk: …)" line.
+_NO_NETWORK_LINE = frozenset({"help", "cancel", "networks"})
 # Team setting, set once a message without @SKIS-boten has arrived: Teams delivers every message
 # (the RSC permission ChannelMessage.Read.Group / ChatMessage.Read.Chat is granted).
 ALL_MESSAGES = "all_messages_arrive"
+# Team setting, set once the bot has greeted the team (its welcome is said once per installation).
+WELCOMED = "welcomed"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_CONTENT_TYPE = "application/vnd.microsoft.activity.message"
 
@@ -89,11 +97,55 @@ class SkisBot(TeamsActivityHandler):
                 return
         turn = await self._turn(context, dialogs)
         if turn is None:
+            if self._personal(activity) and activity.from_property is not None and activity.from_property.id:
+                await self._without_network(context)
             return
-        if activity.value is not None and not (activity.text or "").strip():
-            await self._answering(turn, self._on_card_submit)
+        submit = activity.value is not None and not (activity.text or "").strip()
+        line = self._network_line(turn, submit)
+        await self._answering(turn, self._on_card_submit if submit else self._on_text)
+        if line is not None:
+            await line.finish(turn.context)
+
+    async def _without_network(self, context: TurnContext) -> None:
+        """A 1:1 chat of someone in no network where the bot is installed: it founds nothing and
+        stores nothing (not even the conversation), and says how to add the bot to the team.
+        Help and a greeting still get their answer."""
+        activity = context.activity
+        locale = reply_locale(None, activity.locale, True)
+        submit = activity.value is not None and not (activity.text or "").strip()
+        text = "" if submit else read_activity(activity)[0]
+        command = parse_command(text)
+        action = card_action(activity.value) if submit else None
+        intent = phrases.match(text) if text and command is None else None
+        if (command is not None and command.name == "help") or (action is not None and action.verb == "help") \
+                or (intent is not None and intent.kind == phrases.HELP):
+            await context.send_activity(MessageFactory.attachment(_card_attachment(help_card(locale))))
+            return
+        if intent is not None and intent.kind == phrases.GREETING:
+            await context.send_activity(_greeting_without_network(activity.from_property, locale))
+            return
+        await context.send_activity(t("networks.none", locale))
+
+    def _network_line(self, turn: Turn, submit: bool) -> _NetworkLine | None:
+        """In a 1:1 chat: the line that names the network the reply acts on (the first time, on a
+        change, whenever the person has several), or says that a remembered one is gone."""
+        selection: chosen_network.Selection | None = turn.context.turn_state.get(SELECTION_KEY)
+        if selection is None:
+            return None
+        activity = turn.activity
+        if submit:
+            action = card_action(activity.value)
+            name = action.verb if action is not None else None
         else:
-            await self._answering(turn, self._on_text)
+            command = parse_command(turn.text or "")
+            name = command.name if command is not None else None
+        text = chosen_network.network_line(turn, selection, naming=name not in _NO_NETWORK_LINE)
+        if text is None:
+            return None
+        line = _NetworkLine(text, lambda: chosen_network.remember_named(self.services.store, turn.member.key, selection),
+                            must_show=selection.fallback_from is not None)
+        turn.context.on_send_activities(line.add)
+        return line
 
     async def _answering(self, turn: Turn, handle: Callable[[Turn], Awaitable[None]]) -> None:
         """Run ``handle``; in a channel or group chat where an answer needs @SKIS-boten, a question
@@ -204,6 +256,12 @@ class SkisBot(TeamsActivityHandler):
             return InvokeResponse(status=400, body={"error": "unsupported invoke"})
         turn = await self._turn(context)
         if turn is None:
+            account = context.activity.from_property
+            if self._personal(context.activity) and account is not None and account.id:
+                # A card in a 1:1 chat of someone in no network (yet): nothing is done or stored.
+                locale = reply_locale(None, context.activity.locale, True)
+                message = plain_text(t("networks.none", locale))
+                return InvokeResponse(status=200, body={"statusCode": 200, "type": MESSAGE_CONTENT_TYPE, "value": message})
             return InvokeResponse(status=403, body={"error": "not allowed"})
         action = card_action(context.activity.value)
         reply = await self._run_card_action(turn, action)
@@ -255,7 +313,7 @@ class SkisBot(TeamsActivityHandler):
         network = data.get(NETWORK)
         personal = self._personal(turn.activity)
         if network is None or network == "":
-            if personal and len(self._networks_of(turn.activity.from_property)) > 1:
+            if personal and len(chosen_network.networks_of(self.services.store, turn.member.key)) > 1:
                 return "core.card_network_unknown"
             return turn
         if not isinstance(network, str):
@@ -265,7 +323,7 @@ class SkisBot(TeamsActivityHandler):
         if not personal:
             return "core.card_other_network"
         repo = self.services.store.teams
-        team = next((t for t in self._networks_of(turn.activity.from_property) if t.key == network), None)
+        team = next((t for t in chosen_network.networks_of(self.services.store, turn.member.key) if t.key == network), None)
         member = repo.get_member(network, turn.member.key) if team is not None else None
         if team is None or member is None or not member.active:
             return "core.card_not_your_network"
@@ -288,7 +346,8 @@ class SkisBot(TeamsActivityHandler):
             await self._bot_added(context)
             return
         people_added = [m for m in added if m.id != bot_id]
-        if people_added:
+        if people_added and not self._personal(activity):
+            # A 1:1 chat is no network of its own: it works on the person's (bot/features/networks.py).
             team = install.ensure_team(self.services, activity)
             await install.load_roster(self.services, context, team)
             for account in people_added:
@@ -312,18 +371,33 @@ class SkisBot(TeamsActivityHandler):
         locale = reply_locale(None, activity.locale, kind == "personal")
         already = self.services.store.teams.get_team(key)
         if kind == "personal":
+            # A 1:1 chat founds no network: it works on the person's networks (bot/features/networks.py).
             person = activity.from_property
-            team = install.ensure_team(self.services, activity, installer=person)
-            self.services.store.teams.save_personal_ref(member_key(person.id, person.aad_object_id), install.conversation_ref(activity))
-            if already is None or not already.active:
+            person_key = member_key(person.id, person.aad_object_id)
+            repo = self.services.store.teams
+            selection = chosen_network.select(self.services.store, person_key)
+            if selection is None:
+                # No network yet: nothing is stored, and the welcome says how to add the bot to the
+                # team. Teams sends a conversationUpdate beside the installationUpdate: one welcome.
+                if activity.type == "installationUpdate":
+                    await context.send_activity(_greeting_without_network(person, locale))
+                return
+            first = repo.personal_ref(person_key) is None
+            repo.save_personal_ref(person_key, install.conversation_ref(activity))
+            if first:
                 # Teams often leaves the name out of an installation: the member register may know it.
                 name = first_name(person.name) or self._known_first_name(person)
-                await context.send_activity(t("core.welcome_personal", locale, name=name) if name else t("core.welcome_personal_nameless", locale))
+                network = chosen_network.display_name(selection.team, locale)
+                await context.send_activity(t("core.welcome_personal", locale, name=name, network=network) if name
+                                            else t("core.welcome_personal_nameless", locale, network=network))
             return
         team = install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
-        if already is None or not already.active:
+        if already is None or not already.active or not team.settings.get(WELCOMED):
+            # A team known before the bot was added (its people joined first, as `make run` sets up
+            # the Playground's team) is greeted when the bot itself arrives; then never again.
             await context.send_activity(t("core.welcome_team", locale, team=team.name))
+            self.services.store.teams.update_team_settings(team.key, {WELCOMED: True})
 
     async def _bot_removed(self, context: TurnContext) -> None:
         key = install.team_identity(context.activity)[0]
@@ -339,7 +413,9 @@ class SkisBot(TeamsActivityHandler):
         if account is None or not account.id:
             return None
         services = self.services
-        team = self._team_for(activity)
+        team = self._team_for(context)
+        if team is None:
+            return None  # a 1:1 chat of someone in no network: see _without_network
         member = install.ensure_member(services, team, account)
         personal = team.kind == "personal" or bool(activity.conversation and activity.conversation.conversation_type == "personal")
         if personal:
@@ -350,26 +426,19 @@ class SkisBot(TeamsActivityHandler):
         context.turn_state[TURN_KEY] = turn
         return turn
 
-    def _team_for(self, activity: Activity) -> Any:
-        """The network this activity belongs to: the team, the group chat, or for a 1:1 chat the
-        person's own network (a team where the bot is installed before a group chat, such as the
-        presidium's planning chat; the first one they joined if there are several)."""
-        key, kind, _ = install.team_identity(activity)
-        if kind == "personal":
-            candidates = self._networks_of(activity.from_property)
-            if candidates:
-                return min(candidates, key=lambda t: t.kind != "team")  # stable: keeps join order
-        return install.ensure_team(self.services, activity)
-
-    def _networks_of(self, account: Any) -> list[Any]:
-        """The active networks (teams and group chats) a person belongs to, in join order."""
-        repo = self.services.store.teams
-        candidates = []
-        for team_key in repo.teams_of_person(member_key(account.id, account.aad_object_id)):
-            team = repo.get_team(team_key)
-            if team is not None and team.active and team.kind != "personal":
-                candidates.append(team)
-        return candidates
+    def _team_for(self, context: TurnContext) -> Any:
+        """The network this activity belongs to: the team or the group chat (registered on first
+        sight), or for a 1:1 chat the one of the person's networks it works on (their choice, else
+        the first team: bot/features/networks.py); None for a 1:1 chat of someone in no network."""
+        activity = context.activity
+        if install.team_identity(activity)[1] != "personal":
+            return install.ensure_team(self.services, activity)
+        account = activity.from_property
+        selection = chosen_network.select(self.services.store, member_key(account.id, account.aad_object_id))
+        if selection is None:
+            return None
+        context.turn_state[SELECTION_KEY] = selection
+        return selection.team
 
     def _known_first_name(self, account: Any) -> str:
         """The person's first name from a network's member register, or "" if no network knows it."""
@@ -388,6 +457,44 @@ class SkisBot(TeamsActivityHandler):
         ref = install.conversation_ref(activity)
         if repo.personal_ref(person) != ref:
             repo.save_personal_ref(person, ref)
+
+
+class _NetworkLine:
+    """Adds a line at the end of the first plain text message of a 1:1 reply. A reply of cards
+    only gets none (the cards say what they show, and their buttons carry the network): the line
+    waits for the next text reply, unless it says that a remembered network is gone, which is
+    then said after the cards."""
+
+    def __init__(self, text: str, on_shown: Callable[[], None], *, must_show: bool) -> None:
+        self.text = text
+        self.on_shown = on_shown
+        self.must_show = must_show
+        self.shown = False
+        self.replied = False
+
+    async def add(self, _context: TurnContext, activities: list[Activity], send: Any) -> Any:
+        for activity in activities:
+            if activity.type != "message":
+                continue
+            self.replied = True
+            if not self.shown and activity.text and not activity.attachments:
+                activity.text = f"{activity.text}\n\n{self.text}"
+                self._shown()
+        return await send()
+
+    async def finish(self, context: TurnContext) -> None:
+        if self.must_show and self.replied and not self.shown:
+            self._shown()
+            await context.send_activity(self.text)
+
+    def _shown(self) -> None:
+        self.shown = True
+        self.on_shown()
+
+
+def _greeting_without_network(account: Any, locale: str) -> str:
+    name = first_name(getattr(account, "name", None) or "")
+    return t("networks.greeting_none", locale, name=name) if name else t("networks.greeting_none_nameless", locale)
 
 
 class _LastText:

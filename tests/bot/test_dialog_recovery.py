@@ -12,6 +12,7 @@ async def test_unknown_saved_dialog_ends_cleanly() -> None:
     storage = MemoryStorage()
     h = await start_harness(bot_storage=storage)
     try:
+        await h.install(ANNA)  # a 1:1 chat works on the person's network: the team comes first
         await h.say("hjälp", ANNA, where="personal")
         conversation = f"a:personal-{ANNA.aad}"
         key = f"msteams/conversations/{conversation}/users/{ANNA.id}/"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dev import devrun
+from tests.harness import User
 
 
 def test_set_locale_rewrites_the_activity_and_client_info() -> None:
@@ -184,3 +185,37 @@ def test_typing_clock_in_the_terminal_moves_the_bots_clock(tmp_path: Path) -> No
     devrun.console_command(_Stack(tmp_path), "clock 2026-11-20T12:30\n", out)  # type: ignore[arg-type]
     assert "2026-11-20 12:30" in out.getvalue()
     assert abs(devrun.clock_now(tmp_path) - datetime(2026, 11, 20, 11, 30, tzinfo=UTC)) < timedelta(seconds=5)
+
+
+async def test_the_stack_makes_the_team_known_so_the_personal_chat_has_a_network(harness) -> None:
+    harness.connector.members[devrun.TEAM_ID] = [
+        {"id": u.id, "name": u.name, "aadObjectId": u.aad_object_id} for u in devrun.MOCK_USERS
+    ]
+    activity = devrun.team_install_activity("anna", harness.connector.url, "sv-SE", harness.clock.now())
+    assert (await harness.post(activity)).status == 200
+    assert [p.text for p in harness.connector.posted if p.text] == []  # nobody sees this yet
+    team = harness.store.teams.get_team(devrun.TEAM_ID)
+    assert team is not None and team.name == devrun.TEAM_NAME and team.kind == "team"
+    assert len(harness.store.teams.members(devrun.TEAM_ID)) == 6
+    anna = devrun.mock_user("anna")
+    chair = harness.store.teams.get_member(devrun.TEAM_ID, anna.aad_object_id)
+    assert chair is not None and "ordförande" in chair.roles
+    # Anna's personal chat, which the Playground opens first, works on the team.
+    replies = await harness.say("nätverk", User(anna.name, anna.aad_object_id), where="personal")
+    assert f"Du är med i ett nätverk: **{devrun.TEAM_NAME}**" in replies[0]
+    # Opening General installs the bot there (the Playground's own activity): the team is greeted, once.
+    installed = devrun.team_install_activity("anna", harness.connector.url, "sv-SE", harness.clock.now())
+    installed.update({"membersAdded": [{"id": devrun.BOT_ID}], "recipient": {"id": devrun.BOT_ID}})
+    for number in range(2):
+        before = len(harness.connector.posted)
+        assert (await harness.post({**installed, "id": f"playground-{number}"})).status == 200
+        greeted = [p.text for p in harness.connector.posted[before:] if p.text]
+        if number == 0:
+            assert len(greeted) == 1 and greeted[0].startswith(f"Hej {devrun.TEAM_NAME}! Jag är SKIS-boten.")
+        else:
+            assert greeted == []
+    # The next start (same data directory) changes nothing.
+    again = devrun.team_install_activity("anna", harness.connector.url, "sv-SE", harness.clock.now() + timedelta(hours=1))
+    before = len(harness.connector.posted)
+    assert (await harness.post(again)).status == 200
+    assert harness.connector.posted[before:] == []
