@@ -15,7 +15,7 @@ HELP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core.help_group_actions", ("core.help.action_item", "core.help.action_items")),
     ("core.help_group_decisions", ("core.help.decision", "core.help.decision_log")),
     ("core.help_group_minutes", ("core.help.minutes", "core.help.reports", "core.help.import", "core.help.reminders")),
-    ("core.help_group_privacy", ("core.help.my_data",)),
+    ("core.help_group_privacy", ("core.help.my_data", "core.help.networks")),
 )
 
 

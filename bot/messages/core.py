@@ -48,6 +48,7 @@ SV: dict[str, str] = {
     "core.help.import": "**importera** – lägg in tidigare minnesanteckningar: skicka filen till mig i chatten",
     "core.help_group_privacy": "Om dig",
     "core.help.my_data": "**mina data** – se vad jag har sparat om dig; **radera mina svar** tar bort dina incheckningssvar",
+    "core.help.networks": "**nätverk** – vilket nätverk chatten med mig gäller, om du är med i flera; *nätverk 2* byter",
     "core.not_understood": (
         "Jag förstod inte riktigt ”{text}”. Skriv **hjälp** för att se vad jag kan, "
         "eller till exempel **möten**, **dagordning** eller **uppgifter**. Du kan också fråga "
