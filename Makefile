@@ -50,7 +50,7 @@ fuzz: $(STAMP)
 
 ## ruff on the code, tests and benchmarks; mypy on bot/, dialogs/ and storage/ ([tool.mypy] in pyproject.toml).
 lint: $(STAMP)
-	$(BIN)/ruff check bot dialogs storage tests bench
+	$(BIN)/ruff check bot dialogs storage tests bench manifest
 	$(BIN)/mypy bot dialogs storage
 
 clean:

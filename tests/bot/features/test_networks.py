@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.teams.state import TinyDBBotStorage
 
 from bot.cards import NETWORK
 from bot.features.networks import pick
+from bot.teams.state import TinyDBBotStorage
 from storage.privacy_repo import PrivacyRepo
 from storage.teams_repo import Member, Team
 from storage.tinydb_engine import TinyDBEngine
