@@ -5,6 +5,8 @@
 - Connector clients are reused per service URL, and user token clients per app identity,
   instead of being built on every turn (building one constructs msrest pipeline and
   retry-policy objects, the largest cost of a stock turn; see docs/performance.md).
+- Cached connector clients copy plain JSON (cards) as it is rather than through msrest's value
+  by value serialisation (``send_plain_json`` in bot/teams/connector_http.py).
 - In the service (``create_app``), replies and other connector calls go over one aiohttp
   session (bot/teams/connector_http.py) rather than ``requests`` in a thread pool.
 - Outside dev mode, replies go only to allowed Teams service URLs.
@@ -42,7 +44,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.messages import reply_locale, t
-from bot.teams.connector_http import AiohttpTransport
+from bot.teams.connector_http import AiohttpTransport, send_plain_json
 from bot.teams.connector_retry import TurnRetry, status_of
 from storage.engine import StorageError
 
@@ -226,7 +228,7 @@ class _CachingConnectorFactory(ConnectorFactory):
         key = (service_url, audience)
         client = self._cache.get(key)
         if client is None:
-            client = await self._inner.create(service_url, audience)
+            client = send_plain_json(await self._inner.create(service_url, audience))
             if self._transport is not None:
                 client = self._transport.use_aiohttp(client)
             self._cache[key] = client
