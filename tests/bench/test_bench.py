@@ -169,3 +169,20 @@ def test_the_parse_suite_is_a_target_against_its_budget() -> None:
     assert "## Parsing long messages" in rep.markdown()
     rep.parse = rows[:1]
     assert rep.targets()[0].met is True
+
+
+def test_py_spy_samples_are_summed_per_function() -> None:
+    from bench.profile import summarise
+
+    lines = [
+        "main (bot/cli.py:114);post (bot/teams/http.py:136);fsync (storage/files.py:87) 30",
+        "main (bot/cli.py:114);post (bot/teams/http.py:136);post (bot/teams/http.py:136) 10",
+        "main (bot/cli.py:114) 5",
+        "",
+        "not a sample line",
+    ]
+    total, inclusive, own = summarise(lines)
+    assert total == 45
+    assert inclusive["main (bot/cli.py:114)"] == 45
+    assert inclusive["post (bot/teams/http.py:136)"] == 40  # counted once per stack, recursion or not
+    assert own == {"fsync (storage/files.py:87)": 30, "post (bot/teams/http.py:136)": 10, "main (bot/cli.py:114)": 5}
