@@ -366,8 +366,8 @@ class _SkisTurnContext(TurnContext):
 class SkisCloudAdapter(CloudAdapter):
     """The SDK's CloudAdapter, whose turn contexts are ``_SkisTurnContext``."""
 
-    def _create_turn_context(self, activity: Activity, *args: Any) -> TurnContext:
-        stock = super()._create_turn_context(activity, *args)
+    def _create_turn_context(self, activity: Activity, *args: Any, **kwargs: Any) -> TurnContext:
+        stock = super()._create_turn_context(activity, *args, **kwargs)
         context = _SkisTurnContext(self, activity)
         context.turn_state.update(stock.turn_state)
         return context
