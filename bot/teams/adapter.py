@@ -5,6 +5,11 @@
 - Connector clients are reused per service URL, and user token clients per app identity,
   instead of being built on every turn (building one constructs msrest pipeline and
   retry-policy objects, the largest cost of a stock turn; see docs/performance.md).
+- Cached connector clients copy plain JSON (cards) as it is rather than through msrest's value
+  by value serialisation (``send_plain_json`` in bot/teams/connector_http.py).
+- Each turn's context copies an outgoing card with marshal rather than ``copy.deepcopy``
+  (``_SkisTurnContext``): the SDK deep-copies every activity it sends, and for a card of 200
+  action items that walk cost more than building the card.
 - In the service (``create_app``), replies and other connector calls go over one aiohttp
   session (bot/teams/connector_http.py) rather than ``requests`` in a thread pool.
 - Outside dev mode, replies go only to allowed Teams service URLs.
@@ -17,8 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import json
 import logging
+import marshal
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +34,7 @@ from typing import Any
 import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, CallerIdConstants
+from botbuilder.schema import Activity, Attachment, CallerIdConstants, ResourceResponse
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
@@ -42,7 +49,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.messages import reply_locale, t
-from bot.teams.connector_http import AiohttpTransport
+from bot.teams.connector_http import AiohttpTransport, send_plain_json
 from bot.teams.connector_retry import TurnRetry, status_of
 from storage.engine import StorageError
 
@@ -226,7 +233,7 @@ class _CachingConnectorFactory(ConnectorFactory):
         key = (service_url, audience)
         client = self._cache.get(key)
         if client is None:
-            client = await self._inner.create(service_url, audience)
+            client = send_plain_json(await self._inner.create(service_url, audience))
             if self._transport is not None:
                 client = self._transport.use_aiohttp(client)
             self._cache[key] = client
@@ -304,6 +311,68 @@ class SkisAuthentication(BotFrameworkAuthentication):
         return await self._inner.authenticate_channel_request(auth_header)
 
 
+def copy_json(value: Any) -> Any:
+    """A deep copy of ``value``, as ``copy.deepcopy`` makes it.
+
+    marshal copies dicts, lists, strings, numbers, booleans and None in C, keeping their exact
+    types (bool stays bool, a non-string key stays what it was); it refuses anything else
+    (dates, enums, subclasses, models), and those values are left to ``copy.deepcopy``.
+    """
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:  # unmarshallable, or nested too deeply
+        return copy.deepcopy(value)
+
+
+class _CopiedByMarshal:
+    """Stands in for an attachment's content while the SDK deep-copies an outgoing activity."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return copy_json(self.value)
+
+
+def _cheap_to_copy(activity: Activity) -> Activity:
+    """``activity``, or a shallow copy of it whose attachment contents ``copy_json`` will copy.
+
+    The caller's activity and attachments are not changed: the SDK's deep copy of the stand-in
+    is what gets sent, and it holds plain copies of the contents."""
+    attachments = getattr(activity, "attachments", None)
+    if not attachments or not any(isinstance(a, Attachment) and type(a.content) in (dict, list) for a in attachments):
+        return activity
+    stand_in = copy.copy(activity)
+    stand_ins: list[Any] = []
+    for attachment in attachments:
+        if isinstance(attachment, Attachment) and type(attachment.content) in (dict, list):
+            attachment = copy.copy(attachment)
+            attachment.content = _CopiedByMarshal(attachment.content)
+        stand_ins.append(attachment)
+    stand_in.attachments = stand_ins
+    return stand_in
+
+
+class _SkisTurnContext(TurnContext):
+    """The SDK's TurnContext; ``send_activities`` still deep-copies each activity before sending
+    it (handlers and the adapter may change the copy), only the cards are copied faster."""
+
+    async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
+        return await super().send_activities([_cheap_to_copy(a) for a in activities])
+
+
+class SkisCloudAdapter(CloudAdapter):
+    """The SDK's CloudAdapter, whose turn contexts are ``_SkisTurnContext``."""
+
+    def _create_turn_context(self, activity: Activity, *args: Any, **kwargs: Any) -> TurnContext:
+        stock = super()._create_turn_context(activity, *args, **kwargs)
+        context = _SkisTurnContext(self, activity)
+        context.turn_state.update(stock.turn_state)
+        return context
+
+
 def build_adapter(
     settings: Settings,
     *,
@@ -334,7 +403,7 @@ def build_adapter(
         **endpoints,
     )
     auth = SkisAuthentication(ConfigurationBotFrameworkAuthentication(config), settings, transport)
-    adapter = CloudAdapter(auth)
+    adapter = SkisCloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     return adapter
 

@@ -116,15 +116,32 @@ def _run(throughput: float) -> LoadResult:
 
 def test_throughput_target_is_the_median_of_paired_ratios() -> None:
     suite = scenarios.HttpSuite()
-    for echo, skis in ((60, 150), (50, 60), (70, 210)):  # the middle pair hit by a burst of other work
+    for echo, skis in ((60, 270), (50, 60), (70, 350)):  # the middle pair hit by a burst of other work
         suite.pairs.append(scenarios.PairedRun(_run(echo), _run(skis), 0.015, 0.005))
-    assert suite.pair_ratio == pytest.approx(2.5)
+    assert suite.pair_ratio == pytest.approx(4.5)
     assert suite.pair_cpu_ratio == pytest.approx(3.0)
     rep = report.Report(command="make bench", started=report.now(), http=suite)
     (target,) = rep.targets()
-    assert target.met and target.ratio == "2.50×" and "median of 3 paired runs; ratios 1.20–3.00" in target.what
+    assert target.met and target.ratio == "4.50×" and target.target == "≥ 4×"
+    assert "median of 3 paired runs; ratios 1.20–5.00" in target.what
     text = rep.markdown()
-    assert "| 2 | 50 | 60 | 1.20× |" in text and "Median ratio 2.50×" in text
+    assert "| 2 | 50 | 60 | 1.20× |" in text and "Median ratio 4.50×" in text
+    suite.pairs[2] = scenarios.PairedRun(_run(70), _run(210), 0.015, 0.005)
+    (target,) = report.Report(command="make bench", started=report.now(), http=suite).targets()
+    assert target.ratio == "3.00×" and not target.met
+
+
+def test_uppgifter_is_a_target_against_the_echo_bot_in_the_same_run() -> None:
+    suite = scenarios.HttpSuite()
+    echo = scenarios.Measurement("echo", "echo bot (stock SDK)", 8, runs=[_run(70), _run(80)])
+    suite.measurements[("echo", echo.scenario, 8)] = echo
+    for throughput, met in ((150, True), (140, False)):
+        items = scenarios.Measurement("skis", "uppgifter (200 öppna)", 8, runs=[_run(throughput)])
+        suite.measurements[("skis", items.scenario, 8)] = items
+        targets = report.Report(command="make bench", started=report.now(), http=suite).targets()
+        (row,) = [t for t in targets if t.what.startswith("uppgifter")]
+        assert row.measured == f"{throughput} turns/s" and row.baseline == "75 turns/s (stock echo bot)"
+        assert row.target == "≥ 2×" and row.met is met
 
 
 def test_a_busy_machine_is_said_in_the_report() -> None:
@@ -169,3 +186,20 @@ def test_the_parse_suite_is_a_target_against_its_budget() -> None:
     assert "## Parsing long messages" in rep.markdown()
     rep.parse = rows[:1]
     assert rep.targets()[0].met is True
+
+
+def test_py_spy_samples_are_summed_per_function() -> None:
+    from bench.profile import summarise
+
+    lines = [
+        "main (bot/cli.py:114);post (bot/teams/http.py:136);fsync (storage/files.py:87) 30",
+        "main (bot/cli.py:114);post (bot/teams/http.py:136);post (bot/teams/http.py:136) 10",
+        "main (bot/cli.py:114) 5",
+        "",
+        "not a sample line",
+    ]
+    total, inclusive, own = summarise(lines)
+    assert total == 45
+    assert inclusive["main (bot/cli.py:114)"] == 45
+    assert inclusive["post (bot/teams/http.py:136)"] == 40  # counted once per stack, recursion or not
+    assert own == {"fsync (storage/files.py:87)": 30, "post (bot/teams/http.py:136)": 10, "main (bot/cli.py:114)": 5}

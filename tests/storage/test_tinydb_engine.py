@@ -445,3 +445,28 @@ def test_sigkill_at_random_moments_loses_no_reported_commit(data_dir):
             assert eng.verify_all() == [], f"seed {seed}"
             assert not list(data_dir.rglob("*.tmp"))
     assert len(committed) > 100
+
+
+def test_reads_are_plain_shallow_copies_of_the_stored_docs(engine):
+    part = engine.partition(TEAM)
+    with part.write() as tx:
+        tx.put("items", "2", {"title": "Ring Peter", "owners": [{"name": "Åsa"}]})
+        tx.put("items", "1", {"title": "Boka lokal", "done": False})
+    got = part.get("items", "2")
+    listed = part.all("items")
+    assert type(got) is dict and all(type(doc) is dict for doc in listed)
+    assert listed == [{"title": "Ring Peter", "owners": [{"name": "Åsa"}]}, {"title": "Boka lokal", "done": False}]
+    assert part.get("items", "3") is None and part.all("nothing") == []
+    got["title"] = "ändrad"
+    listed[1]["done"] = True
+    assert part.get("items", "2")["title"] == "Ring Peter" and part.all("items")[1]["done"] is False
+
+    class StrTable(Table):
+        document_id_class = str
+
+    class PlainTinyDB(TinyDB):
+        table_class = StrTable
+
+    with PlainTinyDB(part.path, access_mode="r") as db:
+        assert [dict(d) for d in db.table("items").all()] == part.all("items")
+        assert db.table("items").get(doc_id="2") == part.get("items", "2")
