@@ -9,6 +9,7 @@ above 1 means a parser is too slow for one message on this machine.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections.abc import Callable
 from datetime import date
@@ -74,18 +75,24 @@ def cpu_ms(parse: Callable[[str], object], text: str) -> float:
     return (time.process_time() - start) * 1000
 
 
+def typical_cpu_ms(parse: Callable[[str], object], text: str, repeats: int = 3) -> float:
+    """The median of ``repeats`` parses: one parse that meets a garbage collection of the whole
+    bench process (which holds the ten-year store by then) says nothing about the parser."""
+    return statistics.median(cpu_ms(parse, text) for _ in range(repeats))
+
+
 def worst_cases(size: int = TEAMS_MAX_CHARS, units: tuple[str, ...] = UNITS) -> list[tuple[str, str, float]]:
     """(parser, the unit that was slowest, its CPU ms) for every parser."""
     rows = []
     for name, parse in PARSERS.items():
-        slowest = max(((unit, cpu_ms(parse, adversarial(unit, size))) for unit in units), key=lambda r: r[1])
+        slowest = max(((unit, typical_cpu_ms(parse, adversarial(unit, size))) for unit in units), key=lambda r: r[1])
         rows.append((name, *slowest))
     return rows
 
 
 def table(rows: list[tuple[str, str, float]], size: int) -> str:
     lines = [
-        f"Parsing one {size:,}-character message (worst of {len(UNITS)} repeated pieces), budget {BUDGET_MS:.0f} ms",
+        f"Parsing one {size:,}-character message (worst of {len(UNITS)} repeated pieces, median of three parses), budget {BUDGET_MS:.0f} ms",
         "",
         "| parser | slowest piece | CPU ms | ratio to budget |",
         "|---|---|---:|---:|",

@@ -157,7 +157,8 @@ class Report:
             lines += ["", "## Start-up and memory", ""] + self._startup_lines()
         if self.parse is not None:
             lines += ["", "## Parsing long messages", "", "Each parser is given messages of Teams' size made of one piece "
-                      "repeated (`python -m bench.parse` alone prints the same table).", ""]
+                      "repeated; each figure is the median CPU time of three parses of the slowest piece (`python -m bench.parse` "
+                      "alone prints the same table).", ""]
             lines += table(["parser", "slowest piece", "CPU ms", "ratio to budget"],
                            [[n, f"`{u.strip()}`", f"{ms:.1f}", f"{ms / TARGET_PARSE_MS:.2f}"] for n, u, ms in self.parse])
         lines += ["", "## How it was measured", ""] + self.setup_lines
