@@ -18,10 +18,7 @@ from bot.dates import When, split_when
 from bot.features.intents import absence as propose_absence
 from bot.features.meetings import (
     current_meeting,
-    deny,
     meeting_when,
-    network_today,
-    network_tz,
     split_selector,
 )
 from bot.features.people import MAX_PEOPLE, TooManyNames, match_name, resolve_people
@@ -44,11 +41,11 @@ from storage.teams_repo import Member
 async def _attend_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
     """The meeting an answer is for (one named by a date at the start of ``args``, else the current
     one) and the rest of ``args``; None after telling the person there is no such meeting."""
-    when, before, after = split_when(args, network_today(turn), network_tz(turn)) if args.strip() else (None, "", "")
+    when, before, after = split_when(args, turn.today, turn.tz) if args.strip() else (None, "", "")
     if isinstance(when, When) and not before:
         on_day = [
             m
-            for m in turn.store.meetings.on_date(turn.team.key, when.date, network_tz(turn))
+            for m in turn.store.meetings.on_date(turn.team.key, when.date, turn.tz)
             if m.effective_end + ONGOING_GRACE >= turn.now
         ]
         if not on_day:
@@ -217,7 +214,7 @@ async def present(turn: Turn, args: str) -> None:
         await _show_attendance(turn, meeting)
         return
     if not turn.has_role(*PRESENCE_ROLES):
-        await deny(turn, PRESENCE_ROLES)
+        await turn.deny(PRESENCE_ROLES)
         return
     meeting = picked or turn.store.meetings.latest_started(turn.team.key, turn.now)
     if meeting is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.dates import When, parse_when, split_when
-from bot.features.meetings import meeting_when, network_today, network_tz
+from bot.features.meetings import meeting_when
 from bot.formatting import first_name, format_date_short
 from bot.roles import CHAIR, MEETING_ROLES, PRESIDIUM, roles_text
 from bot.rules import intents
@@ -106,18 +106,18 @@ def _with_role_note(turn: Turn, text: str) -> str:
 
 def _day_words(turn: Turn, meeting: Meeting) -> str:
     """How to name the meeting in a command: "4 december", with the year only when it is needed."""
-    day = meeting.starts_at.astimezone(network_tz(turn)).date()
+    day = meeting.starts_at.astimezone(turn.tz).date()
     full = format_date_short(day)  # "4 december 2026"
     short = full.rsplit(" ", 1)[0]
-    read = parse_when(short, network_today(turn), network_tz(turn))
+    read = parse_when(short, turn.today, turn.tz)
     return short if isinstance(read, When) and read.date == day else full
 
 
 def _meeting_selector(turn: Turn, meeting: Meeting) -> str:
     """The words that pick out exactly ``meeting`` in `flytta möte …`: its day, or its id when that
     day has more than one meeting."""
-    day = meeting.starts_at.astimezone(network_tz(turn)).date()
-    if len(turn.store.meetings.on_date(turn.team.key, day, network_tz(turn))) > 1:
+    day = meeting.starts_at.astimezone(turn.tz).date()
+    if len(turn.store.meetings.on_date(turn.team.key, day, turn.tz)) > 1:
         return meeting.id
     return _day_words(turn, meeting)
 
@@ -129,10 +129,10 @@ async def _named_meeting(turn: Turn, words: str) -> Meeting | None:
         if meeting is None:
             await turn.say_key("intents.no_meeting")
         return meeting
-    when, _before, _after = split_when(words, network_today(turn), network_tz(turn))
+    when, _before, _after = split_when(words, turn.today, turn.tz)
     if isinstance(when, When):
         upcoming = {m.id for m in turn.store.meetings.upcoming(turn.team.key, turn.now)}
-        found = [m for m in turn.store.meetings.on_date(turn.team.key, when.date, network_tz(turn)) if m.id in upcoming]
+        found = [m for m in turn.store.meetings.on_date(turn.team.key, when.date, turn.tz) if m.id in upcoming]
         if found:
             return found[0]
         await turn.say_key("intents.meeting_not_found", text=format_date_short(when.date))
@@ -140,7 +140,7 @@ async def _named_meeting(turn: Turn, words: str) -> Meeting | None:
     if when is not None:  # a date that cannot be right ("31 juni"): the date reader's own question
         await turn.say(when.text(turn.locale))
         return None
-    found_by_words = meeting_ops.find_meetings(turn.store, turn.team.key, words, now=turn.now, tz=network_tz(turn))
+    found_by_words = meeting_ops.find_meetings(turn.store, turn.team.key, words, now=turn.now, tz=turn.tz)
     if isinstance(found_by_words, list) and found_by_words:
         return found_by_words[0]
     await turn.say_key("intents.meeting_not_found", text=words)
@@ -154,7 +154,7 @@ async def _move(turn: Turn, intent: Intent) -> None:
     when = meeting_when(turn, meeting)
     selector = _meeting_selector(turn, meeting)
     if not intent.target:
-        later = meeting.starts_at.astimezone(network_tz(turn)).date()
+        later = meeting.starts_at.astimezone(turn.tz).date()
         example = format_date_short(later.fromordinal(later.toordinal() + 7)).rsplit(" ", 1)[0]
         text = turn.t("intents.move_no_target", when=when, meeting=selector, example=example)
     else:

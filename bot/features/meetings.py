@@ -18,7 +18,6 @@ import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.cards import escape
 from bot.cards import meetings as cards
@@ -35,27 +34,13 @@ from storage.attendance_repo import NO
 from storage.meetings_repo import ONGOING_GRACE, Meeting
 
 # --- Shared by the meeting-side features ---------------------------------------------------------
-# The turn-level helpers (time zone, today, refusal) are used by every meeting-side feature and by
-# the everyday phrases; they belong on Turn (turn.tz, turn.today, turn.deny) once it has them.
-
-
-def network_tz(turn: Turn) -> ZoneInfo:
-    return turn.services.settings.timezone
-
-
-def network_today(turn: Turn) -> date:
-    return meeting_ops.local_today(turn.now, network_tz(turn))
+# What "the meeting" means to people, and how it reads, for agenda, attendance and the everyday
+# phrases (the time zone, today and the refusal are the Turn's: turn.tz, turn.today, turn.deny).
 
 
 def meeting_when(turn: Turn, meeting: Meeting) -> str:
     """The meeting's day and time as people read them, in the network's time zone."""
-    return meeting_ops.when_text(meeting, network_tz(turn), turn.locale)
-
-
-async def deny(turn: Turn, roles: tuple[str, ...]) -> None:
-    """Tell the person which roles may do what they asked."""
-    await turn.say_key("core.role_required", roles=roles_text(turn.locale, roles))
-
+    return meeting_ops.when_text(meeting, turn.tz, turn.locale)
 
 
 def current_meeting(turn: Turn) -> Meeting | None:
@@ -68,18 +53,18 @@ def split_selector(turn: Turn, args: str) -> tuple[Meeting | None, str, str | No
     text = args.strip()
     first = text.split(maxsplit=1)
     if first and re.fullmatch(r"\d{8}(?:-\d+)?", first[0].rstrip(":,")):
-        found = meeting_ops.find_meetings(turn.store, turn.team.key, first[0].rstrip(":,"), now=turn.now, tz=network_tz(turn), include_past=True)
+        found = meeting_ops.find_meetings(turn.store, turn.team.key, first[0].rstrip(":,"), now=turn.now, tz=turn.tz, include_past=True)
         rest = first[1] if len(first) > 1 else ""
         if not found or isinstance(found, DateQuestion):
             return None, rest, turn.t("meetings.not_found_id", id=first[0])
         return found[0], rest, None
-    when, before, after = split_when(text, network_today(turn), network_tz(turn))
+    when, before, after = split_when(text, turn.today, turn.tz)
     if isinstance(when, When) and not before:
-        on_day = turn.store.meetings.on_date(turn.team.key, when.date, network_tz(turn))
+        on_day = turn.store.meetings.on_date(turn.team.key, when.date, turn.tz)
         if not on_day:
             # A year-less date means the next one; people naming a meeting usually mean a recent one.
             last_year = _previous_year(when.date)
-            on_day = turn.store.meetings.on_date(turn.team.key, last_year, network_tz(turn)) if last_year else []
+            on_day = turn.store.meetings.on_date(turn.team.key, last_year, turn.tz) if last_year else []
         if not on_day:
             return None, after, turn.t("meetings.not_found", text=text[: len(text) - len(after)].strip(" :,"))
         return on_day[0], after.lstrip(":, "), None
@@ -145,17 +130,17 @@ async def list_past_meetings(turn: Turn, args: str) -> None:
 async def new_meeting(turn: Turn, args: str) -> None:
     """A complete `nytt möte <när> [plats]` is stored at once; anything missing is asked for."""
     if not turn.has_role(*MEETING_ROLES):
-        await deny(turn, MEETING_ROLES)
+        await turn.deny(MEETING_ROLES)
         return
     if not args.strip():
         await turn.begin_dialog(NewMeetingDialog.ID, {"ask": list(ALL_ASK)})
         return
     if await _meeting_list(turn, args):
         return
-    tz = network_tz(turn)
-    found, before, after = split_when(args, network_today(turn), tz)
+    tz = turn.tz
+    found, before, after = split_when(args, turn.today, tz)
     if isinstance(found, When):
-        found = recent_past(found, args, network_today(turn), tz)  # "27 november": held last week
+        found = recent_past(found, args, turn.today, tz)  # "27 november": held last week
     rest = ", ".join(p for p in (before, after) if p)
     if isinstance(found, When) and found.start is None:
         # "nytt möte 4 december Regionens hus kl 13-15": the time may stand after the place.
@@ -168,7 +153,7 @@ async def new_meeting(turn: Turn, args: str) -> None:
             rest = ", ".join(p for p in (before, after) if p)
     place = meeting_ops.clean_location(rest)
     # Date and time words are never a place: "halv tio", "eftermiddagen", "vecka 12" are asked.
-    vague = vague_when(place, network_today(turn)) if place else None
+    vague = vague_when(place, turn.today) if place else None
     if not isinstance(found, When):
         if vague is not None:
             question, place = vague.text(turn.locale), None
@@ -206,7 +191,7 @@ MAX_LIST = 20
 def _read_line(turn: Turn, line: str) -> tuple[When | None, str | None]:
     """One line of a pasted plan ("8 november 9 - 15 (Regionens hus, Skövde)"): its date and
     time and its place; (None, None) when it is not one whole meeting."""
-    tz, today = network_tz(turn), network_today(turn)
+    tz, today = turn.tz, turn.today
     found, before, after = split_when(line, today, tz)
     if not isinstance(found, When):
         return None, None
@@ -231,7 +216,7 @@ async def _meeting_list(turn: Turn, args: str) -> bool:
     lines = [line.strip(" \t-•*") for line in args.splitlines() if line.strip(" \t-•*")]
     if len(lines) < 2:
         return False
-    dated = [line for line in lines[: MAX_LIST + 1] if split_when(line, network_today(turn), network_tz(turn))[0] is not None]
+    dated = [line for line in lines[: MAX_LIST + 1] if split_when(line, turn.today, turn.tz)[0] is not None]
     if len(dated) < 2:
         return False
     if len(lines) > MAX_LIST:
@@ -250,7 +235,7 @@ async def _meeting_list(turn: Turn, args: str) -> bool:
             activity_id=turn.activity.id, token=f"{token}-{number}",
         )
         try:
-            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=network_tz(turn))
+            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=turn.tz)
         except MeetingError:
             unclear.append(line)
             continue
@@ -259,7 +244,7 @@ async def _meeting_list(turn: Turn, args: str) -> bool:
         # Nothing is planned from a list with a line that was not understood.
         await turn.say_key("meetings.list_unclear", lines="\n".join(f"- {escape(line)}" for line in unclear))
         return True
-    tz = network_tz(turn)
+    tz = turn.tz
     warnings = [
         f"{meeting_ops.draft_text(d, turn.locale)}: {w}"
         for d in drafts
@@ -275,7 +260,7 @@ async def _propose(turn: Turn, draft: Draft) -> None:
     if problem:
         await turn.say(problem)
         return
-    tz = network_tz(turn)
+    tz = turn.tz
     try:
         meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
     except MeetingError as exc:
@@ -293,13 +278,13 @@ async def _store(turn: Turn, draft: Draft) -> tuple[Meeting | None, str]:
     """Store ``draft`` for the person (the rule checks their role again) and tell the reminders."""
     return await meeting_ops.store_draft(
         turn.store, turn.team.key, turn.member, draft, turn.locale,
-        now=turn.now, tz=network_tz(turn), publish=turn.services.changes.publish,
+        now=turn.now, tz=turn.tz, publish=turn.services.changes.publish,
     )
 
 
 async def _one_meeting(turn: Turn, selector: str) -> Meeting | None:
     """The single coming meeting ``selector`` names, or None after telling the person why not."""
-    found = meeting_ops.find_meetings(turn.store, turn.team.key, selector, now=turn.now, tz=network_tz(turn), include_past=True)
+    found = meeting_ops.find_meetings(turn.store, turn.team.key, selector, now=turn.now, tz=turn.tz, include_past=True)
     if isinstance(found, DateQuestion):
         await turn.say(found.text(turn.locale))
         return None
@@ -327,7 +312,7 @@ _TILL = re.compile(r"\s+till\s+", re.IGNORECASE)
 async def move_meeting(turn: Turn, args: str) -> None:
     """`flytta möte <id eller datum> till <när och/eller plats>`: moves it (after "Spara ändå?" if needed)."""
     if not turn.has_role(*MEETING_ROLES):
-        await deny(turn, MEETING_ROLES)
+        await turn.deny(MEETING_ROLES)
         return
     parts = _TILL.split(" " + args.strip(), maxsplit=1)
     if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
@@ -337,9 +322,9 @@ async def move_meeting(turn: Turn, args: str) -> None:
     meeting = await _one_meeting(turn, selector)
     if meeting is None:
         return
-    tz = network_tz(turn)
+    tz = turn.tz
     # The date, the time and the place are told apart by what they are, wherever they stand.
-    found, before, after = split_when(target, network_today(turn), tz)
+    found, before, after = split_when(target, turn.today, tz)
     if isinstance(found, DateQuestion):
         await turn.say_key("meetings.move_question", question=found.text(turn.locale), id=meeting.id)
         return
@@ -355,7 +340,7 @@ async def move_meeting(turn: Turn, args: str) -> None:
             when = When(day, *span)
             rest = ", ".join(p for p in (before, after) if p)
     place = meeting_ops.clean_location(rest)
-    vague = vague_when(place, network_today(turn)) if place else None
+    vague = vague_when(place, turn.today) if place else None
     if vague is not None:
         await turn.say_key("meetings.move_question", question=vague.text(turn.locale), id=meeting.id)
         return
@@ -370,7 +355,7 @@ async def move_meeting(turn: Turn, args: str) -> None:
 async def cancel_meeting(turn: Turn, args: str) -> None:
     """`ställ in möte <id eller datum>`: the meeting stays in the calendar, marked cancelled."""
     if not turn.has_role(*MEETING_ROLES):
-        await deny(turn, MEETING_ROLES)
+        await turn.deny(MEETING_ROLES)
         return
     if not args.strip():
         await turn.say_key("meetings.cancel_usage")
@@ -379,7 +364,7 @@ async def cancel_meeting(turn: Turn, args: str) -> None:
     if meeting is None:
         return
     await meeting_ops.cancel_meeting(turn.store, meeting, turn.member, now=turn.now, publish=turn.services.changes.publish)
-    tz = network_tz(turn)
+    tz = turn.tz
     again = meeting_ops.typed_when(meeting.starts_at, meeting.ends_at, tz)
     if meeting.location:
         again += f" {meeting.location}"

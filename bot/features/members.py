@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.cards import meetings as cards
-from bot.features.meetings import deny
 from bot.features.people import match_name
 from bot.messages import t
 from bot.roles import GIVEN_ROLES, MEMBER, ROLE_GIVERS, ROLE_NAMES, ROLE_WORDS
@@ -32,7 +31,7 @@ async def set_municipality(turn: Turn, args: str) -> None:
     text = args
     if turn.mentions:
         if not turn.has_role(*ROLE_GIVERS):
-            await deny(turn, ROLE_GIVERS)
+            await turn.deny(ROLE_GIVERS)
             return
         target = install.ensure_member(turn.services, turn.team, turn.mentions[0])
         text = text.replace(f"@{turn.mentions[0].name}", " ")
@@ -150,7 +149,7 @@ async def set_role(turn: Turn, args: str) -> None:
         await turn.say_key("meetings.role_show", name=target.name, roles=", ".join(_all_role_words(target.roles, turn.locale)))
         return
     if not turn.has_role(*ROLE_GIVERS):
-        await deny(turn, ROLE_GIVERS)
+        await turn.deny(ROLE_GIVERS)
         return
     roles = set(target.roles) | {MEMBER}
     for add, role in changes:
