@@ -166,11 +166,6 @@ def _date_text(services: Services, meeting: Meeting, locale: str) -> str:
     return formatting.format_date(meeting.starts_at.astimezone(_tz(services)).date(), locale)
 
 
-def _personal(turn: Turn) -> bool:
-    conversation = turn.activity.conversation
-    return bool(conversation and conversation.conversation_type == "personal")
-
-
 # Finding the meeting -------------------------------------------------------------------------------
 async def _meeting_from_args(turn: Turn, args: str) -> Meeting | None:
     """The meeting ``protokoll [möte]`` means, or None after telling the person what was wrong."""
@@ -271,7 +266,7 @@ async def _send_minutes_card(turn: Turn, team: Team, meeting: Meeting, draft: Mi
     services = turn.services
     date_text = _date_text(services, meeting, turn.locale)
     key = "minutes.card_summary_confirmed" if draft.locked else "minutes.card_summary_draft"
-    if _personal(turn):
+    if turn.in_personal_chat:
         card = card_for(services, team, draft, turn.member, locale=turn.locale)
         await turn.send_card(card, summary=turn.t(key, date=date_text))
         return
@@ -380,7 +375,7 @@ async def _history(turn: Turn, rest: str) -> None:
 # Card actions -----------------------------------------------------------------------------------
 def _everyones_card(turn: Turn) -> bool:
     """True for an Action.Submit in a channel or group chat: its answer replaces the card for everyone there."""
-    return turn.activity.type != "invoke" and not _personal(turn)
+    return turn.activity.type != "invoke" and not turn.in_personal_chat
 
 
 def _reply(turn: Turn, draft: MinutesDraft, *, notice: str | None = None) -> CardReply:
@@ -698,7 +693,7 @@ async def _announce(
     message = t(key, locale, name=escape(name), date=_date_text(services, meeting, locale), version=version.version)
     shared = card_for(services, team, draft, None, locale=locale)
     activity = turn.activity
-    in_team_conversation = not _personal(turn)
+    in_team_conversation = not turn.in_personal_chat
     if activity.type == "invoke" and activity.reply_to_id and in_team_conversation:
         # The invoke response changes the clicker's card; this changes it for everyone else.
         await _update_in_turn(turn.context, activity.reply_to_id, shared)

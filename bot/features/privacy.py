@@ -27,7 +27,7 @@ PURGE_INTERVAL_SECONDS = 24 * 60 * 60
 
 async def my_data(turn: Turn, args: str) -> None:
     """`mina data`: in the person's 1:1 chat, everything the bot has stored about them in this network."""
-    if not _in_personal_chat(turn):
+    if not turn.in_personal_chat:
         await turn.say_key("privacy.in_channel")
         return
     store, member, team = turn.store, turn.member, turn.team
@@ -72,7 +72,7 @@ async def my_data(turn: Turn, args: str) -> None:
 async def delete_my_answers(turn: Turn, args: str) -> None:
     """`radera mina svar`: says how many answers there are; `radera mina svar ja` deletes them all.
     Only in the person's 1:1 chat, like `mina data`: it is nobody else's business."""
-    if not _in_personal_chat(turn):
+    if not turn.in_personal_chat:
         await turn.say_key("privacy.delete_in_channel")
         return
     store = turn.store
@@ -86,11 +86,6 @@ async def delete_my_answers(turn: Turn, args: str) -> None:
     deleted = store.checkins.delete_member_answers(turn.team.key, turn.member.key)
     log.info("a member deleted their check-in answers (%d) in %s", deleted, turn.team.key)
     await turn.say_key("privacy.deleted", count=deleted)
-
-
-def _in_personal_chat(turn: Turn) -> bool:
-    conversation = turn.activity.conversation
-    return conversation is not None and conversation.conversation_type == "personal"
 
 
 COMMANDS = {"my_data": my_data, "delete_my_answers": delete_my_answers}
