@@ -60,7 +60,7 @@ async def profile(turn: str, seconds: float, concurrency: int, top: int, sort: s
     scenarios.pin_self(load_cpus)
     work = Path(tempfile.mkdtemp(prefix="skis-profile-"))
     cfg = scenarios.Config()
-    layout = scenarios.seed_http_store(work / "data", cfg)
+    layout = await scenarios.seed_http_store(work / "data", cfg)
     out = work / "turn.prof"
     connector = scenarios.ConnectorProcess(load_cpus)
     env = scenarios._env(SKIS_DEV="1", SKIS_DATA_DIR=str(work / "data"), PORT=str(scenarios.free_port()))

@@ -454,31 +454,31 @@ def _available(command: str | None) -> bool:
     return command in features.command_handlers()
 
 
-def seed_http_store(data_dir: Path, cfg: Config) -> dict[str, Any]:
+async def seed_http_store(data_dir: Path, cfg: Config) -> dict[str, Any]:
     """The store the HTTP turns run on: a meeting network, decision networks, a network with open items."""
     now = datetime.now(UTC)
     people = seed.users(cfg.members)
     store = seed.open_store_dir(data_dir)
     try:
         main = seed.team_key("main")
-        seed.add_network(store, main, "SKIS", people, at=now)
-        seed.add_current_meeting(store, main, now)
+        await seed.add_network(store, main, "SKIS", people, at=now)
+        await seed.add_current_meeting(store, main, now)
         decision_teams = [seed.team_key(f"dec-{i:02d}") for i in range(cfg.decision_teams)]
         for key in decision_teams:
-            seed.add_network(store, key, f"SKIS {key}", people, at=now)
-            seed.add_current_meeting(store, key, now)
+            await seed.add_network(store, key, f"SKIS {key}", people, at=now)
+            await seed.add_current_meeting(store, key, now)
         items = seed.team_key("items")
-        seed.add_network(store, items, "SKIS uppgifter", people, at=now)
-        seed.add_open_items(store, items, people, cfg.open_items, now)
+        await seed.add_network(store, items, "SKIS uppgifter", people, at=now)
+        await seed.add_open_items(store, items, people, cfg.open_items, now)
     finally:
-        store.close()
+        await store.close()
     return {"main": main, "decisions": decision_teams, "items": items, "people": people}
 
 
 async def http_suite(cfg: Config, work: Path, connector: ConnectorProcess, session: aiohttp.ClientSession,
                      cpus: set[int] | None, log: Callable[[str], None]) -> HttpSuite:
     suite = HttpSuite()
-    layout = seed_http_store(work / "http-data", cfg)
+    layout = await seed_http_store(work / "http-data", cfg)
     people = layout["people"]
     acts = Activities(connector.url)
     n = len(people)
@@ -595,18 +595,18 @@ def _snapshot(data_dir: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def prepare_tenyear(cfg: Config, dest: Path) -> tuple[bool, float]:
+async def prepare_tenyear(cfg: Config, dest: Path) -> tuple[bool, float]:
     t0 = time.perf_counter()
-    _, built = seed.ten_year_store(cfg.ten_years, dest, cache_dir=cfg.cache_dir)
+    _, built = await seed.ten_year_store(cfg.ten_years, dest, cache_dir=cfg.cache_dir)
     return built, time.perf_counter() - t0
 
 
-def add_bench_meeting(data_dir: Path, key: str) -> None:
+async def add_bench_meeting(data_dir: Path, key: str) -> None:
     store = seed.open_store_dir(data_dir)
     try:
-        seed.add_current_meeting(store, key, datetime.now(UTC))
+        await seed.add_current_meeting(store, key, datetime.now(UTC))
     finally:
-        store.close()
+        await store.close()
 
 
 async def growth_suite(cfg: Config, work: Path, connector: ConnectorProcess, session: aiohttp.ClientSession,
@@ -621,14 +621,14 @@ async def growth_suite(cfg: Config, work: Path, connector: ConnectorProcess, ses
     empty_dir = work / "empty-data"
     store = seed.open_store_dir(empty_dir)
     try:
-        seed.add_network(store, key, "SKIS nätverk 1", seed.users(cfg.ten_years.members), at=datetime.now(UTC))
+        await seed.add_network(store, key, "SKIS nätverk 1", seed.users(cfg.ten_years.members), at=datetime.now(UTC))
     finally:
-        store.close()
-    add_bench_meeting(empty_dir, key)
+        await store.close()
+    await add_bench_meeting(empty_dir, key)
     ten_dir = work / "tenyear-data"
     log("  preparing the ten-year store (built once, then cached under bench/.cache)")
-    suite.built_cache, suite.build_seconds = prepare_tenyear(cfg, ten_dir)
-    add_bench_meeting(ten_dir, key)
+    suite.built_cache, suite.build_seconds = await prepare_tenyear(cfg, ten_dir)
+    await add_bench_meeting(ten_dir, key)
     snap = _snapshot(ten_dir)
     suite.store_files = len(snap)
     suite.store_bytes = sum(size for _, size in snap.values())
@@ -763,7 +763,7 @@ async def startup_suite(cfg: Config, work: Path, session: aiohttp.ClientSession,
     start is timed like the others, and /healthz is polled until the purge has logged its pass."""
     suite = StartupSuite()
     ten_dir = work / "startup-tenyear"
-    prepare_tenyear(cfg, ten_dir)
+    await prepare_tenyear(cfg, ten_dir)
     empty_dir = work / "startup-empty"
     empty_dir.mkdir(exist_ok=True)
     suite.first_tenyear, suite.memory_kib["tenyear_first"], suite.first_purge = await _start_once(
@@ -829,7 +829,7 @@ def fanout_plan(now: datetime) -> FanoutPlan:
     )
 
 
-def seed_fanout_store(data_dir: Path, cfg: Config, service_url: str, plan: FanoutPlan) -> None:
+async def seed_fanout_store(data_dir: Path, cfg: Config, service_url: str, plan: FanoutPlan) -> None:
     """``fanout_teams`` networks with a meeting ahead (so the 7-day reminder goes to their channel) and
     ``fanout_people`` presidium members spread over them (each gets the digest in a 1:1 chat they
     already have with the bot); written through the repositories."""
@@ -845,15 +845,15 @@ def seed_fanout_store(data_dir: Path, cfg: Config, service_url: str, plan: Fanou
         count = -(-(cfg.fanout_people - made) // left)  # spread the rest evenly
         members = [seed.BenchUser(10_000 + made + j) for j in range(count)]
         made += count
-        seed.add_network(store, key, f"Nätverk {t + 1}", members, at=created, service_url=service_url)
-        store.meetings.save(Meeting(id=plan.meeting_starts.strftime("%Y%m%d"), team_key=key, starts_at=plan.meeting_starts,
+        await seed.add_network(store, key, f"Nätverk {t + 1}", members, at=created, service_url=service_url)
+        await store.meetings.save(Meeting(id=plan.meeting_starts.strftime("%Y%m%d"), team_key=key, starts_at=plan.meeting_starts,
                                     ends_at=plan.meeting_starts + timedelta(hours=3), location="Skövde, Stadshuset",
                                     topics=("Skolutveckling",), created_at=created))
         for person in members:
             ref = seed.conversation_ref(f"a:personal-{person.aad}", service_url, kind=activities.PERSONAL)
             ref["user"] = person.account()
-            store.teams.save_personal_ref(person.aad, ref)
-    seed._flush(bulk, data_dir)
+            await store.teams.save_personal_ref(person.aad, ref)
+    await seed._flush(bulk, data_dir)
 
 
 async def fanout_suite(cfg: Config, work: Path, connector: ConnectorProcess, session: aiohttp.ClientSession,
@@ -880,7 +880,7 @@ async def fanout_suite(cfg: Config, work: Path, connector: ConnectorProcess, ses
     suite.conversation_limit = PER_CONVERSATION_LIMITS[0][0]
     plan = fanout_plan(datetime.now(UTC))
     data_dir = work / "fanout-data"
-    seed_fanout_store(data_dir, cfg, connector.url, plan)
+    await seed_fanout_store(data_dir, cfg, connector.url, plan)
     store = seed.open_store_dir(data_dir)
     transport = AiohttpTransport()
     try:
@@ -907,7 +907,7 @@ async def fanout_suite(cfg: Config, work: Path, connector: ConnectorProcess, ses
         await connector.reset(session, enforce=False)
     finally:
         await transport.close()
-        store.close()
+        await store.close()
     return suite
 
 

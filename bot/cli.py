@@ -11,7 +11,8 @@ import asyncio
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from bot import __version__
 from bot.clock import SystemClock
@@ -50,6 +51,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bot.app import create_app
     from bot.teams.state import TinyDBBotStorage
+    from storage.open import open_database
+    from storage.store import Store
 
     settings = load_settings()
     try:
@@ -64,18 +67,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     if settings.dev:
         log.warning("DEV MODE: requests are not authenticated; listening on %s only", host)
+    # The developer stack (bot/dev/devrun.py) passes a clock it can move; a service runs on real time.
+    clock = getattr(args, "clock", None) or SystemClock()
+
+    def build(store: Store) -> web.Application:
+        app = create_app(settings, store, clock, bot_storage=TinyDBBotStorage(store.engine), run_scheduler=True)
+        app.on_cleanup.append(lambda _app: _close(store))
+        return app
+
+    app: web.Application | Coroutine[Any, Any, web.Application]
+    if settings.database_url:
+        from storage.postgres.url import describe  # psycopg is loaded only for a database
+
+        async def build_on_database() -> web.Application:
+            return build(await open_database(settings.database_url))
+
+        app = build_on_database()  # web.run_app runs it on the service's loop before listening
+        where = f"the database {describe(settings.database_url)}"
+    else:
+        try:
+            app = build(open_store(settings.data_dir))
+        except StoreOpenError as exc:
+            sys.stderr.write(f"skis-bot: {exc}\n")
+            return 1
+        where = str(settings.data_dir)
+    log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, where)
     try:
-        store = open_store(settings.data_dir)
+        web.run_app(app, host=host, port=port, print=None, access_log=None)
     except StoreOpenError as exc:
         sys.stderr.write(f"skis-bot: {exc}\n")
         return 1
-    # The developer stack (bot/dev/devrun.py) passes a clock it can move; a service runs on real time.
-    clock = getattr(args, "clock", None) or SystemClock()
-    app = create_app(settings, store, clock, bot_storage=TinyDBBotStorage(store.engine), run_scheduler=True)
-    app.on_cleanup.append(lambda _app: _close(store))
-    log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, settings.data_dir)
-    try:
-        web.run_app(app, host=host, port=port, print=None, access_log=None)
     except OSError as exc:
         # Most often the port is taken (another skis-bot, or another program).
         sys.stderr.write(
@@ -87,7 +108,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 async def _close(store) -> None:  # noqa: ANN001
-    store.close()
+    await store.close()
 
 
 def build_parser() -> argparse.ArgumentParser:

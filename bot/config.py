@@ -43,6 +43,9 @@ class Settings:
     app_type: str = "SingleTenant"
     app_tenant_id: str = ""
     data_dir: Path = Path("./data")
+    # SKIS_DATABASE_URL: the records live in this PostgreSQL database (several instances may share
+    # it) instead of the TinyDB data directory. Kept out of repr: it may hold a password.
+    database_url: str = field(default="", repr=False)
     timezone: ZoneInfo = ZoneInfo("Europe/Stockholm")
     port: int = 3978
     dev: bool = False
@@ -130,6 +133,16 @@ class Settings:
                 )
             tenants = frozenset({tenant})
 
+        database_url = ""
+        if get("SKIS_DATABASE_URL"):
+            # Imported only when it is set: psycopg is not loaded for the embedded default.
+            from storage.postgres.url import DatabaseUrlError, normalize_url
+
+            try:
+                database_url = normalize_url(get("SKIS_DATABASE_URL"))
+            except DatabaseUrlError as exc:
+                raise ConfigError(str(exc)) from None
+
         backup_key = get("SKIS_BACKUP_KEY")
         if backup_key and len(backup_key) < MIN_BACKUP_KEY_CHARS:
             raise ConfigError(
@@ -143,6 +156,7 @@ class Settings:
             app_type=app_type,
             app_tenant_id=tenant,
             data_dir=Path(get("SKIS_DATA_DIR") or "./data"),
+            database_url=database_url,
             timezone=timezone,
             port=int(port_text),
             dev=dev,

@@ -42,7 +42,7 @@ class CheckinDialog(ComponentDialog):
         """Shows the question (and the person's current answer, which a new one will replace)."""
         turn = Turn.of(step.context)
         options: dict[str, Any] = step.options
-        meeting = _meeting(turn, options)
+        meeting = await _meeting(turn, options)
         if meeting is None:
             await turn.say_key("records.meeting_gone")
             return await step.end_dialog()
@@ -53,7 +53,7 @@ class CheckinDialog(ComponentDialog):
         else:
             when = meeting_date(meeting, turn.tz, turn.locale)
             parts = [turn.t("records.checkin_prompt", meeting=when, question=escape(options["question"]), **params)]
-            existing = turn.store.checkins.get_answer(turn.team.key, meeting.id, turn.member.key, kind)
+            existing = await turn.store.checkins.get_answer(turn.team.key, meeting.id, turn.member.key, kind)
             if existing is not None:
                 parts.append(turn.t("records.checkin_prompt_existing", answer=escape(existing.answer), **params))
             else:
@@ -67,14 +67,14 @@ class CheckinDialog(ComponentDialog):
         turn = Turn.of(step.context)
         options: dict[str, Any] = step.options
         kind = options["kind"]
-        meeting = _meeting(turn, options)
+        meeting = await _meeting(turn, options)
         if meeting is None:
             await turn.say_key("records.meeting_gone")
             return await step.end_dialog()
         answer = turn.text or ""
         command = parse_command(answer)
         if command is not None and command.name == f"{kind}_delete":
-            await turn.say(delete_checkin(turn.store, turn.team.key, meeting, turn.member, kind, turn.tz, turn.locale))
+            await turn.say(await delete_checkin(turn.store, turn.team.key, meeting, turn.member, kind, turn.tz, turn.locale))
             return await step.end_dialog()
         if command is not None and command.name == kind:
             answer = command.args  # they typed the command again, with the answer after it
@@ -84,13 +84,13 @@ class CheckinDialog(ComponentDialog):
         if limits.too_long(answer, limits.CHECKIN_ANSWER):
             hint = turn.t("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER)
             return await step.replace_dialog(_FLOW, {**options, "hint": hint})
-        stored, previous = save_checkin(turn.store, turn.team.key, meeting, turn.member, kind, answer, now=turn.now,
-                                        locale=turn.locale, question=options["question"],
-                                        conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+        stored, previous = await save_checkin(turn.store, turn.team.key, meeting, turn.member, kind, answer, now=turn.now,
+                                              locale=turn.locale, question=options["question"],
+                                              conversation_id=turn.conversation_id, activity_id=turn.activity.id)
         await turn.say(checkin_saved_text(turn.member, meeting, stored, previous, turn.tz, turn.locale))
         return await step.end_dialog()
 
 
-def _meeting(turn: Turn, options: dict[str, Any]) -> Meeting | None:
-    meeting = turn.store.meetings.get(turn.team.key, options["meeting_id"])
+async def _meeting(turn: Turn, options: dict[str, Any]) -> Meeting | None:
+    meeting = await turn.store.meetings.get(turn.team.key, options["meeting_id"])
     return None if meeting is None or meeting.cancelled else meeting

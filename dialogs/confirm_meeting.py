@@ -82,7 +82,7 @@ class ConfirmMeetingDialog(ComponentDialog):
         turn = Turn.of(prompt.context)
         draft = meeting_ops.Draft.from_data(getattr(prompt.options, "validations", None))
         answer = " ".join(fold(clean_text(prompt.recognized.value or "")).replace(",", " ").strip(" .!").split())
-        if draft is not None and turn.store.meetings.draft_outcome(turn.team.key, draft.token) is not None:
+        if draft is not None and await turn.store.meetings.draft_outcome(turn.team.key, draft.token) is not None:
             prompt.recognized.value = _RESOLVED
             return True
         if answer in YES_WORDS or answer.startswith("ja "):

@@ -126,11 +126,11 @@ class NewMeetingDialog(ComponentDialog):
             return await step.end_dialog()
         tz = turn.services.settings.timezone
         try:
-            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
+            await meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
         except meeting_ops.MeetingError as exc:
             await turn.say_key(exc.key, **exc.params)
             return await step.end_dialog()
-        warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
+        warnings = await meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
         if warnings:
             return await step.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         _meeting, reply = await meeting_ops.store_draft(

@@ -87,7 +87,7 @@ class RecordActionItemDialog(ComponentDialog):
         hints = {k: v for k, v in (options.get("hints") or {}).items() if k != asking}
         options = {**options, "hints": hints}
         reply = turn.text or ""
-        ctx = ParseContext.of(turn.store, turn.team, turn.member, turn.mentions, turn.services.settings, turn.now, turn.locale)
+        ctx = await ParseContext.of(turn.store, turn.team, turn.member, turn.mentions, turn.services.settings, turn.now, turn.locale)
         command = parse_command(reply)
         if command is not None and command.name == "action_item":
             reply = command.args
@@ -154,8 +154,8 @@ def _due_options(due: Due) -> dict[str, Any]:
 
 async def _finish(step: WaterfallStepContext, turn: Turn, options: dict[str, Any]) -> DialogTurnResult:
     due = Due(date.fromisoformat(options["due"]) if options.get("due") else None, bool(options.get("due_next")))
-    item = create_action_item(turn.store, turn.team.key, turn.member, options["title"], owners_from_docs(options["owners"]), due,
-                              now=turn.now, tz=turn.tz, conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+    item = await create_action_item(turn.store, turn.team.key, turn.member, options["title"], owners_from_docs(options["owners"]), due,
+                                    now=turn.now, tz=turn.tz, conversation_id=turn.conversation_id, activity_id=turn.activity.id)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
-    await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key))
+    await turn.say(await action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key))
     return await step.end_dialog()

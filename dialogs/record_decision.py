@@ -51,7 +51,7 @@ class RecordDecisionDialog(ComponentDialog):
         """Asks what was decided (under which agenda item, if one was named)."""
         turn = Turn.of(step.context)
         options: dict[str, Any] = step.options
-        meeting = turn.store.meetings.get(turn.team.key, options["meeting_id"])
+        meeting = await turn.store.meetings.get(turn.team.key, options["meeting_id"])
         if meeting is None:
             await turn.say_key("records.meeting_gone")
             return await step.end_dialog()
@@ -65,7 +65,7 @@ class RecordDecisionDialog(ComponentDialog):
         """Stores the decision with the next decision number and says how to correct it."""
         turn = Turn.of(step.context)
         options: dict[str, Any] = step.options
-        meeting = turn.store.meetings.get(turn.team.key, options["meeting_id"])
+        meeting = await turn.store.meetings.get(turn.team.key, options["meeting_id"])
         if meeting is None:
             await turn.say_key("records.meeting_gone")
             return await step.end_dialog()
@@ -74,7 +74,7 @@ class RecordDecisionDialog(ComponentDialog):
         if command is not None and command.name == "decision":
             reply = command.args  # "beslut …" typed again
         item, text = split_agenda_item(reply)
-        problem = agenda_item_problem(turn.store, turn.team, meeting, item, turn.tz, turn.locale)
+        problem = await agenda_item_problem(turn.store, turn.team, meeting, item, turn.tz, turn.locale)
         if problem:
             return await step.replace_dialog(_FLOW, {**options, "hint": problem})
         item = item if item is not None else options.get("agenda_item")
@@ -87,10 +87,10 @@ class RecordDecisionDialog(ComponentDialog):
             when = meeting_date(meeting, turn.tz, turn.locale)
             await turn.say_key("records.decision_not_allowed", meeting=when, roles=roles.roles_text(turn.locale, roles.RECORDER_ROLES))
             return await step.end_dialog()
-        decision = record_decision(turn.store, turn.team.key, meeting, turn.member, text, item, now=turn.now,
-                                   conversation_id=turn.conversation_id, activity_id=turn.activity.id)
-        saved = decision_saved_text(meeting, decision, turn.tz, turn.locale, turn.store, turn.member.key)
-        note = confirmed_minutes_note(turn.store, turn.team.key, meeting, turn.member, turn.tz, turn.locale)
+        decision = await record_decision(turn.store, turn.team.key, meeting, turn.member, text, item, now=turn.now,
+                                         conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+        saved = await decision_saved_text(meeting, decision, turn.tz, turn.locale, turn.store, turn.member.key)
+        note = await confirmed_minutes_note(turn.store, turn.team.key, meeting, turn.member, turn.tz, turn.locale)
         await turn.say(f"{saved}\n\n{note}" if note else saved)
         return await step.end_dialog()
 

@@ -3,12 +3,14 @@
 Items span meetings, so they live in the team partition (``team/<key>``, table ``action_items``).
 Each gets a short number per network (1, 2, 3 …) that is never reused: the counter
 (table ``counters``, key ``action_items``) is read and advanced in the same transaction as the
-insert, with no await in between, so two people adding items at once get different numbers.
+insert, inside one write block (the partition locked across processes), so two people adding
+items at once get different numbers.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -147,16 +149,13 @@ class ActionItem:
 class ActionsRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        # team key -> (partition version, the open items parsed, by number). `uppgifter`, the
+        # team key -> (snapshot version, the open items parsed, by number). `uppgifter`, the
         # agenda's follow-ups and every reminder ask for them; parsing 200 items each time was a
-        # fifth of an `uppgifter` turn. The engine gives every commit a version no partition of
-        # this process has had (storage/engine.py), so a hit is never stale.
+        # fifth of an `uppgifter` turn. The engine gives every commit a new snapshot version
+        # (storage/engine.py), so a hit is never stale.
         self._open: dict[str, tuple[int, tuple[ActionItem, ...]]] = {}
 
-    def _part(self, team_key: str) -> Any:
-        return self._engine.partition(team_partition(team_key))
-
-    def create(
+    async def create(
         self,
         team_key: str,
         *,
@@ -178,15 +177,16 @@ class ActionsRepo:
             raise ValueError("an action item needs a title")
         if not owners:
             raise ValueError("an action item needs at least one owner")
-        part = self._part(team_key)
-        if activity_id:
-            # The same message delivered twice must not create two items.
-            for doc in part.all(_TABLE):
-                if doc.get("activity_id") == activity_id and doc.get("created_by") == created_by:
-                    return ActionItem.from_doc(doc)
-        with part.write() as tx:
-            counter = part.get(_COUNTERS, _TABLE) or {"next": 1}
-            highest = max((int(d["number"]) for d in part.all(_TABLE)), default=0)
+        async with self._engine.write(team_partition(team_key)) as tx:
+            # Everything read inside the write block: the partition is locked across processes,
+            # so the duplicate check and the number are both decided on the state this commits over.
+            if activity_id:
+                # The same message delivered twice must not create two items.
+                for doc in tx.all(_TABLE):
+                    if doc.get("activity_id") == activity_id and doc.get("created_by") == created_by:
+                        return ActionItem.from_doc(doc)
+            counter = tx.get(_COUNTERS, _TABLE) or {"next": 1}
+            highest = max((int(d["number"]) for d in tx.all(_TABLE)), default=0)
             number = max(int(counter["next"]), highest + 1)
             item = ActionItem(
                 id=uuid.uuid4().hex[:12],
@@ -209,84 +209,102 @@ class ActionsRepo:
             tx.put(_TABLE, item.id, item.to_doc())
         return item
 
-    def save(self, item: ActionItem) -> None:
+    async def save(self, item: ActionItem) -> None:
         """Store a changed item (same id and number)."""
-        with self._part(item.team_key).write() as tx:
+        async with self._engine.write(team_partition(item.team_key)) as tx:
             tx.put(_TABLE, item.id, item.to_doc())
 
-    def get(self, team_key: str, item_id: str) -> ActionItem | None:
-        doc = self._part(team_key).get(_TABLE, item_id)
+    async def get(self, team_key: str, item_id: str) -> ActionItem | None:
+        doc = (await self._engine.read(team_partition(team_key))).get(_TABLE, item_id)
         return ActionItem.from_doc(doc) if doc else None
 
-    def by_number(self, team_key: str, number: int) -> ActionItem | None:
-        for doc in self._part(team_key).all(_TABLE):
+    async def by_number(self, team_key: str, number: int) -> ActionItem | None:
+        for doc in (await self._engine.read(team_partition(team_key))).all(_TABLE):
             if int(doc["number"]) == number:
                 return ActionItem.from_doc(doc)
         return None
 
-    def all(self, team_key: str) -> list[ActionItem]:
+    async def all(self, team_key: str) -> list[ActionItem]:
         """Every item of the network, by number."""
-        return sorted((ActionItem.from_doc(d) for d in self._part(team_key).all(_TABLE)), key=lambda i: i.number)
+        snap = await self._engine.read(team_partition(team_key))
+        return sorted((ActionItem.from_doc(d) for d in snap.all(_TABLE)), key=lambda i: i.number)
 
-    def open_items(self, team_key: str) -> list[ActionItem]:
+    async def open_items(self, team_key: str) -> list[ActionItem]:
         """Items not yet done, by number (the agenda's follow-ups and the digest use this)."""
         # Filter before parsing: after years, nearly all of a network's items are done, and the
         # reminders read open items of every network at start-up and on every change.
-        part = self._part(team_key)
-        # Read the version before the documents: a commit in between only causes a miss later.
-        version = getattr(part, "version", None)
+        snap = await self._engine.read(team_partition(team_key))
+        # A snapshot is immutable: its version names exactly the documents it holds.
+        version = snap.version
         hit = self._open.get(team_key)
-        if hit is not None and version is not None and hit[0] == version:
+        if hit is not None and hit[0] == version:
             return list(hit[1])
-        docs = [d for d in part.all(_TABLE) if d.get("status", OPEN) == OPEN]
+        docs = [d for d in snap.all(_TABLE) if d.get("status", OPEN) == OPEN]
         items = tuple(sorted((ActionItem.from_doc(d) for d in docs), key=lambda i: i.number))
-        if version is not None:
-            self._open[team_key] = (version, items)
+        self._open[team_key] = (version, items)
         return list(items)
 
-    def open_items_of(self, team_key: str, member_key: str, municipality: str | None = None) -> list[ActionItem]:
+    async def open_items_of(self, team_key: str, member_key: str, municipality: str | None = None) -> list[ActionItem]:
         """Open items a person owns: by name, through "alla", or through their municipality."""
-        return [i for i in self.open_items(team_key) if i.is_owned_by(member_key, municipality)]
+        return [i for i in await self.open_items(team_key) if i.is_owned_by(member_key, municipality)]
 
-    def for_meeting(self, team_key: str, meeting_id: str) -> list[ActionItem]:
+    async def for_meeting(self, team_key: str, meeting_id: str) -> list[ActionItem]:
         """Items recorded at one meeting (open and done), by number (the minutes use this)."""
-        return [i for i in self.all(team_key) if i.meeting_id == meeting_id]
+        return [i for i in await self.all(team_key) if i.meeting_id == meeting_id]
 
-    def set_status(self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None) -> ActionItem:
+    async def set_status(
+        self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None
+    ) -> ActionItem:
         """Mark done (remembering who and when) or reopen. With ``activity_id`` the change is kept
         as made by that message, in the same write (see ``applied``)."""
-        if status == DONE:
-            changed = replace(item, status=DONE, done_at=at, done_by=by, updated_at=at, updated_by=by)
-        else:
-            changed = replace(item, status=OPEN, done_at=None, done_by=None, updated_at=at, updated_by=by)
-        self._save(changed, activity_id, at)
-        return changed
 
-    def update(self, item: ActionItem, *, by: str, at: datetime, activity_id: str | None = None, **changes: Any) -> ActionItem:
+        def change(current: ActionItem) -> ActionItem:
+            if status == DONE:
+                return replace(current, status=DONE, done_at=at, done_by=by, updated_at=at, updated_by=by)
+            return replace(current, status=OPEN, done_at=None, done_by=None, updated_at=at, updated_by=by)
+
+        return await self._change(item, change, activity_id, at)
+
+    async def update(
+        self, item: ActionItem, *, by: str, at: datetime, activity_id: str | None = None, **changes: Any
+    ) -> ActionItem:
         """Change title, owners or due date, keeping what it was before in ``history`` (and, with
         ``activity_id``, that this message made the change)."""
-        before = {k: _history_value(getattr(item, k)) for k in changes}
-        entry = {"at": dump_dt(at), "by": by, "before": before}
-        changed = replace(item, **changes, updated_at=at, updated_by=by, history=(*item.history, entry))
-        self._save(changed, activity_id, at)
-        return changed
 
-    def applied(self, team_key: str, activity_id: str | None) -> bool:
+        def change(current: ActionItem) -> ActionItem:
+            before = {k: _history_value(getattr(current, k)) for k in changes}
+            entry = {"at": dump_dt(at), "by": by, "before": before}
+            return replace(current, **changes, updated_at=at, updated_by=by, history=(*current.history, entry))
+
+        return await self._change(item, change, activity_id, at)
+
+    async def applied(self, team_key: str, activity_id: str | None) -> bool:
         """True when the message ``activity_id`` changed an item already."""
         if not activity_id:
             return False
-        return self._part(team_key).get(_APPLIED, activity_id) is not None
+        return (await self._engine.read(team_partition(team_key))).get(_APPLIED, activity_id) is not None
 
-    def _save(self, item: ActionItem, activity_id: str | None, at: datetime) -> None:
-        with self._part(item.team_key).write() as tx:
-            tx.put(_TABLE, item.id, item.to_doc())
+    async def _change(
+        self, item: ActionItem, change: Callable[[ActionItem], ActionItem], activity_id: str | None, at: datetime
+    ) -> ActionItem:
+        async with self._engine.write(team_partition(item.team_key)) as tx:
+            # Read inside the write block (locked across processes): the change applies to the item
+            # as stored now, not as the caller read it, and a message already applied (by another
+            # instance since the caller asked ``applied``) changes nothing.
+            stored = tx.get(_TABLE, item.id)
+            current = ActionItem.from_doc(stored) if stored else item
+            if activity_id and tx.get(_APPLIED, activity_id) is not None:
+                return current
+            changed = change(current)
+            tx.put(_TABLE, changed.id, changed.to_doc())
             if activity_id:
-                tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "item_id": item.id, "at": dump_dt(at)})
+                tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "item_id": changed.id, "at": dump_dt(at)})
+        return changed
 
-    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``action_items``: id, number, meeting_id, title, owners, due, status, created_by, created_at, done_at."""
         rows = []
-        for item in self.all(team_key):
+        for item in await self.all(team_key):
             rows.append(
                 {
                     "id": item.id,

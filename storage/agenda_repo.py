@@ -85,23 +85,17 @@ class AgendaRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _part(self, meeting: Meeting) -> Any:
-        return self._engine.partition(meeting_partition(meeting.team_key, meeting.id))
+    def _name(self, meeting: Meeting) -> str:
+        return meeting_partition(meeting.team_key, meeting.id)
 
-    def _meta(self, meeting: Meeting) -> dict[str, Any] | None:
-        return self._part(meeting).get(_META, _META_KEY)
-
-    def items(self, meeting: Meeting) -> list[AgendaItem]:
+    async def items(self, meeting: Meeting) -> list[AgendaItem]:
         """The meeting's own agenda items, in order (standing items not included)."""
-        part = self._part(meeting)
-        if self._meta(meeting) is None:
-            return _planned(meeting)
-        return sorted((AgendaItem.from_doc(d) for d in part.all(_TABLE)), key=lambda i: (i.position, i.id))
+        return _items(await self._engine.read(self._name(meeting)), meeting)
 
-    def get(self, meeting: Meeting, item_id: str) -> AgendaItem | None:
-        return next((i for i in self.items(meeting) if i.id == item_id), None)
+    async def get(self, meeting: Meeting, item_id: str) -> AgendaItem | None:
+        return next((i for i in await self.items(meeting) if i.id == item_id), None)
 
-    def add(
+    async def add(
         self,
         meeting: Meeting,
         title: str,
@@ -114,49 +108,48 @@ class AgendaRepo:
         """Put a new item last on the agenda; the same activity delivered twice adds it once."""
         if not title.strip():
             raise ValueError("an agenda item needs a title")
-        current = self.items(meeting)
-        if activity_id:
-            for item in current:
-                if item.activity_id == activity_id:
-                    return item
-            earlier = self._part(meeting).get(_APPLIED, activity_id)
-            if earlier is not None and isinstance(earlier.get("item_id"), str):
-                # Added, and removed since: not again (the caller finds it is not on the agenda).
-                return AgendaItem(id=earlier["item_id"], team_key=meeting.team_key, meeting_id=meeting.id, title=title.strip(), position=-1)
-        meta = self._meta(meeting) or {"seeded": True, "next": 1}
-        number = int(meta.get("next") or 1)
-        item = AgendaItem(
-            id=f"p{number}",
-            team_key=meeting.team_key,
-            meeting_id=meeting.id,
-            title=title.strip(),
-            position=max((i.position for i in current), default=-1) + 1,
-            source=PROPOSED,
-            proposed_by=by,
-            proposed_by_name=by_name,
-            created_at=at,
-            activity_id=activity_id,
-        )
-        with self._part(meeting).write() as tx:
-            self._seed(meeting, tx, current)
+        async with self._engine.write(self._name(meeting)) as tx:
+            # Order, numbering and "added already?" are read inside the write block (the meeting
+            # partition locked across processes), so two items added at once get distinct places.
+            current = _items(tx, meeting)
+            if activity_id:
+                for item in current:
+                    if item.activity_id == activity_id:
+                        return item
+                earlier = tx.get(_APPLIED, activity_id)
+                if earlier is not None and isinstance(earlier.get("item_id"), str):
+                    # Added, and removed since: not again (the caller finds it is not on the agenda).
+                    return AgendaItem(id=earlier["item_id"], team_key=meeting.team_key, meeting_id=meeting.id, title=title.strip(), position=-1)
+            meta = tx.get(_META, _META_KEY) or {"seeded": True, "next": 1}
+            number = int(meta.get("next") or 1)
+            item = AgendaItem(
+                id=f"p{number}",
+                team_key=meeting.team_key,
+                meeting_id=meeting.id,
+                title=title.strip(),
+                position=max((i.position for i in current), default=-1) + 1,
+                source=PROPOSED,
+                proposed_by=by,
+                proposed_by_name=by_name,
+                created_at=at,
+                activity_id=activity_id,
+            )
+            _seed(tx, current)
             tx.put(_TABLE, item.id, item.to_doc())
             tx.put(_META, _META_KEY, {**meta, "seeded": True, "next": number + 1})
             if activity_id:
                 tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "outcome": {}, "item_id": item.id, "at": dump_dt(at)})
         return item
 
-    def applied(self, meeting: Meeting, activity_id: str | None) -> dict[str, Any] | None:
+    async def applied(self, meeting: Meeting, activity_id: str | None) -> dict[str, Any] | None:
         """What the change asked for by ``activity_id`` left to say, if it was made already."""
-        if not activity_id:
-            return None
-        doc = self._part(meeting).get(_APPLIED, activity_id)
-        return dict(doc.get("outcome") or {}) if doc is not None else None
+        return _applied(await self._engine.read(self._name(meeting)), activity_id)
 
     def _mark(self, tx: Any, activity_id: str | None, outcome: dict[str, Any] | None, at: datetime | None) -> None:
         if activity_id:
             tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "outcome": outcome or {}, "at": dump_dt(at)})
 
-    def edit(
+    async def edit(
         self,
         meeting: Meeting,
         item_id: str,
@@ -169,18 +162,18 @@ class AgendaRepo:
     ) -> AgendaItem | None:
         """Change an item's wording; None if there is no such item. With ``activity_id`` the change
         is made once: ``outcome`` is kept with it for ``applied`` (in the same write)."""
-        current = self.items(meeting)
-        item = next((i for i in current if i.id == item_id), None)
-        if item is None or self.applied(meeting, activity_id) is not None:
-            return None
-        changed = replace(item, title=title.strip(), updated_at=at, updated_by=by)
-        with self._part(meeting).write() as tx:
-            self._seed(meeting, tx, current)
+        async with self._engine.write(self._name(meeting)) as tx:
+            current = _items(tx, meeting)
+            item = next((i for i in current if i.id == item_id), None)
+            if item is None or _applied(tx, activity_id) is not None:
+                return None
+            changed = replace(item, title=title.strip(), updated_at=at, updated_by=by)
+            _seed(tx, current)
             tx.put(_TABLE, changed.id, changed.to_doc())
             self._mark(tx, activity_id, outcome, at)
         return changed
 
-    def move(
+    async def move(
         self,
         meeting: Meeting,
         item_id: str,
@@ -192,22 +185,22 @@ class AgendaRepo:
     ) -> list[AgendaItem]:
         """Move an item to ``index`` (0-based, clamped) among the meeting's items; returns the new order.
         With ``activity_id`` the move is made once (see ``edit``)."""
-        current = self.items(meeting)
-        item = next((i for i in current if i.id == item_id), None)
-        if item is None or self.applied(meeting, activity_id) is not None:
-            return current
-        rest = [i for i in current if i.id != item_id]
-        index = max(0, min(index, len(rest)))
-        ordered = [*rest[:index], item, *rest[index:]]
-        renumbered = [replace(i, position=n) for n, i in enumerate(ordered)]
-        with self._part(meeting).write() as tx:
-            self._seed(meeting, tx, current)
+        async with self._engine.write(self._name(meeting)) as tx:
+            current = _items(tx, meeting)
+            item = next((i for i in current if i.id == item_id), None)
+            if item is None or _applied(tx, activity_id) is not None:
+                return current
+            rest = [i for i in current if i.id != item_id]
+            index = max(0, min(index, len(rest)))
+            ordered = [*rest[:index], item, *rest[index:]]
+            renumbered = [replace(i, position=n) for n, i in enumerate(ordered)]
+            _seed(tx, current)
             for i in renumbered:
                 tx.put(_TABLE, i.id, i.to_doc())
             self._mark(tx, activity_id, outcome, at)
         return renumbered
 
-    def remove(
+    async def remove(
         self,
         meeting: Meeting,
         item_id: str,
@@ -218,25 +211,17 @@ class AgendaRepo:
     ) -> AgendaItem | None:
         """Take an item off the agenda; returns it, or None if there was none. With ``activity_id``
         the removal is made once (see ``edit``)."""
-        current = self.items(meeting)
-        item = next((i for i in current if i.id == item_id), None)
-        if item is None or self.applied(meeting, activity_id) is not None:
-            return None
-        with self._part(meeting).write() as tx:
-            self._seed(meeting, tx, current)
+        async with self._engine.write(self._name(meeting)) as tx:
+            current = _items(tx, meeting)
+            item = next((i for i in current if i.id == item_id), None)
+            if item is None or _applied(tx, activity_id) is not None:
+                return None
+            _seed(tx, current)
             tx.delete(_TABLE, item_id)
             self._mark(tx, activity_id, outcome, at)
         return item
 
-    def _seed(self, meeting: Meeting, tx: Any, current: list[AgendaItem]) -> None:
-        """Store the planned topics as items before the first change (same transaction)."""
-        if self._meta(meeting) is not None:
-            return
-        for item in current:
-            tx.put(_TABLE, item.id, item.to_doc())
-        tx.put(_META, _META_KEY, {"seeded": True, "next": 1})
-
-    def export_meeting(self, meeting: Meeting) -> list[dict[str, Any]]:
+    async def export_meeting(self, meeting: Meeting) -> list[dict[str, Any]]:
         """The meeting's agenda items for the JSON export, in order."""
         return [
             {
@@ -249,8 +234,31 @@ class AgendaRepo:
                 "created_at": dump_dt(i.created_at),
                 "updated_at": dump_dt(i.updated_at),
             }
-            for i in self.items(meeting)
+            for i in await self.items(meeting)
         ]
+
+
+def _items(view: Any, meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's own items as ``view`` (a snapshot, or a write block) holds them, in order."""
+    if view.get(_META, _META_KEY) is None:
+        return _planned(meeting)
+    return sorted((AgendaItem.from_doc(d) for d in view.all(_TABLE)), key=lambda i: (i.position, i.id))
+
+
+def _applied(view: Any, activity_id: str | None) -> dict[str, Any] | None:
+    if not activity_id:
+        return None
+    doc = view.get(_APPLIED, activity_id)
+    return dict(doc.get("outcome") or {}) if doc is not None else None
+
+
+def _seed(tx: Any, current: list[AgendaItem]) -> None:
+    """Store the planned topics as items before the first change (same transaction)."""
+    if tx.get(_META, _META_KEY) is not None:
+        return
+    for item in current:
+        tx.put(_TABLE, item.id, item.to_doc())
+    tx.put(_META, _META_KEY, {"seeded": True, "next": 1})
 
 
 def _planned(meeting: Meeting) -> list[AgendaItem]:

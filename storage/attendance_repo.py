@@ -132,49 +132,51 @@ class AttendanceRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _part(self, team_key: str, meeting_id: str) -> Any:
-        return self._engine.partition(meeting_partition(team_key, meeting_id))
-
     # Answers -------------------------------------------------------------------------------
-    def answer(self, answer: AttendanceAnswer) -> AttendanceAnswer:
+    async def answer(self, answer: AttendanceAnswer) -> AttendanceAnswer:
         """Store (or replace) a member's answer; returns it as stored."""
         if answer.answer not in ANSWERS:
             raise ValueError(f"unknown attendance answer {answer.answer!r}")
-        earlier = self.answer_of(answer.team_key, answer.meeting_id, answer.member_key)
-        if earlier is not None:
-            answer = replace(answer, first_answered_at=earlier.first_answered_at or earlier.answered_at)
-        with self._part(answer.team_key, answer.meeting_id).write() as tx:
+        async with self._engine.write(meeting_partition(answer.team_key, answer.meeting_id)) as tx:
+            # The earlier answer is read inside the write block, so when it was first given is kept
+            # even if another instance stored an answer of the same member just before.
+            doc = tx.get(_ANSWERS, answer.member_key)
+            if doc is not None:
+                earlier = AttendanceAnswer.from_doc(doc)
+                answer = replace(answer, first_answered_at=earlier.first_answered_at or earlier.answered_at)
             tx.put(_ANSWERS, answer.member_key, answer.to_doc())
         return answer
 
-    def answer_of(self, team_key: str, meeting_id: str, member_key: str) -> AttendanceAnswer | None:
-        doc = self._part(team_key, meeting_id).get(_ANSWERS, member_key)
+    async def answer_of(self, team_key: str, meeting_id: str, member_key: str) -> AttendanceAnswer | None:
+        doc = (await self._engine.read(meeting_partition(team_key, meeting_id))).get(_ANSWERS, member_key)
         return AttendanceAnswer.from_doc(doc) if doc else None
 
-    def answers(self, team_key: str, meeting_id: str) -> list[AttendanceAnswer]:
+    async def answers(self, team_key: str, meeting_id: str) -> list[AttendanceAnswer]:
         """Every answer to one meeting, by name."""
-        docs = self._part(team_key, meeting_id).all(_ANSWERS)
+        docs = (await self._engine.read(meeting_partition(team_key, meeting_id))).all(_ANSWERS)
         return sorted((AttendanceAnswer.from_doc(d) for d in docs), key=lambda a: a.member_name.casefold())
 
     # Presence ------------------------------------------------------------------------------
-    def present(self, team_key: str, meeting_id: str) -> list[Presence]:
+    async def present(self, team_key: str, meeting_id: str) -> list[Presence]:
         """Who the secretary recorded as present, by name."""
-        docs = self._part(team_key, meeting_id).all(_PRESENT)
+        docs = (await self._engine.read(meeting_partition(team_key, meeting_id))).all(_PRESENT)
         return sorted((Presence.from_doc(d) for d in docs), key=lambda p: p.name.casefold())
 
-    def update_present(
+    async def update_present(
         self, team_key: str, meeting_id: str, *, add: Sequence[Presence] = (), remove: Sequence[str] = ()
     ) -> list[Presence]:
         """Add people (by ``Presence.key``) and remove keys in one write; returns the new list."""
-        with self._part(team_key, meeting_id).write() as tx:
+        async with self._engine.write(meeting_partition(team_key, meeting_id)) as tx:
             for key in remove:
                 tx.delete(_PRESENT, key)
             for person in add:
                 tx.put(_PRESENT, person.key, person.to_doc())
-        return self.present(team_key, meeting_id)
+            # The list as this write leaves it (read inside the block: what it committed over).
+            docs = tx.all(_PRESENT)
+        return sorted((Presence.from_doc(d) for d in docs), key=lambda p: p.name.casefold())
 
     # Export ----------------------------------------------------------------------------------
-    def export_meeting(self, team_key: str, meeting_id: str) -> dict[str, list[dict[str, Any]]]:
+    async def export_meeting(self, team_key: str, meeting_id: str) -> dict[str, list[dict[str, Any]]]:
         """``attendance`` and ``present`` rows of one meeting for the JSON export."""
         answers = [
             {
@@ -188,7 +190,7 @@ class AttendanceRepo:
                 "answered_at": dump_dt(a.answered_at),
                 "first_answered_at": dump_dt(a.first_answered_at),
             }
-            for a in self.answers(team_key, meeting_id)
+            for a in await self.answers(team_key, meeting_id)
         ]
         present = [
             {
@@ -199,6 +201,6 @@ class AttendanceRepo:
                 "recorded_at": dump_dt(p.recorded_at),
                 **({"source": p.source} if p.source else {}),
             }
-            for p in self.present(team_key, meeting_id)
+            for p in await self.present(team_key, meeting_id)
         ]
         return {"attendance": answers, "present": present}

@@ -81,7 +81,7 @@ class CheckinsRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def save_answer(
+    async def save_answer(
         self,
         team_key: str,
         meeting_id: str,
@@ -99,83 +99,86 @@ class CheckinsRepo:
         (a re-delivered message, same ``activity_id``, stores nothing and replaced nothing)."""
         if not answer.strip():
             raise ValueError("an empty answer is never stored")
-        part = self._engine.partition(meeting_partition(team_key, meeting_id))
         table = _table(kind)
-        old_doc = part.get(table, member_key)
-        previous = CheckinAnswer.from_doc(old_doc) if old_doc else None
-        if previous is not None and activity_id and previous.activity_id == activity_id:
-            # The same message delivered again (Teams re-sends; the in-memory filter is gone after a
-            # restart): nothing changes, and the answer is not reported as replacing itself.
-            return previous, None
-        stored = CheckinAnswer(
-            team_key=team_key,
-            meeting_id=meeting_id,
-            member_key=member_key,
-            kind=kind,
-            question=question,
-            answer=answer,
-            answered_at=at,
-            member_name=member_name,
-            conversation_id=conversation_id,
-            activity_id=activity_id,
-            first_answered_at=(previous.first_answered_at or previous.answered_at) if previous else None,
-        )
-        with part.write() as tx:
+        async with self._engine.write(meeting_partition(team_key, meeting_id)) as tx:
+            # The answer it replaces is read inside the write block (locked across processes).
+            old_doc = tx.get(table, member_key)
+            previous = CheckinAnswer.from_doc(old_doc) if old_doc else None
+            if previous is not None and activity_id and previous.activity_id == activity_id:
+                # The same message delivered again (Teams re-sends; the in-memory filter is gone after a
+                # restart): nothing changes, and the answer is not reported as replacing itself.
+                return previous, None
+            stored = CheckinAnswer(
+                team_key=team_key,
+                meeting_id=meeting_id,
+                member_key=member_key,
+                kind=kind,
+                question=question,
+                answer=answer,
+                answered_at=at,
+                member_name=member_name,
+                conversation_id=conversation_id,
+                activity_id=activity_id,
+                first_answered_at=(previous.first_answered_at or previous.answered_at) if previous else None,
+            )
             tx.put(table, member_key, stored.to_doc())
         return stored, previous
 
-    def get_answer(self, team_key: str, meeting_id: str, member_key: str, kind: str = CHECKIN) -> CheckinAnswer | None:
-        doc = self._engine.partition(meeting_partition(team_key, meeting_id)).get(_table(kind), member_key)
+    async def get_answer(self, team_key: str, meeting_id: str, member_key: str, kind: str = CHECKIN) -> CheckinAnswer | None:
+        doc = (await self._engine.read(meeting_partition(team_key, meeting_id))).get(_table(kind), member_key)
         return CheckinAnswer.from_doc(doc) if doc else None
 
-    def answers(self, team_key: str, meeting_id: str, kind: str = CHECKIN) -> list[CheckinAnswer]:
+    async def answers(self, team_key: str, meeting_id: str, kind: str = CHECKIN) -> list[CheckinAnswer]:
         """Every answer to one meeting's question, earliest first."""
-        docs = self._engine.partition(meeting_partition(team_key, meeting_id)).all(_table(kind))
+        docs = (await self._engine.read(meeting_partition(team_key, meeting_id))).all(_table(kind))
         return sorted((CheckinAnswer.from_doc(d) for d in docs), key=lambda a: (a.answered_at, a.member_key))
 
-    def delete_answer(self, team_key: str, meeting_id: str, member_key: str, kind: str = CHECKIN) -> CheckinAnswer | None:
+    async def delete_answer(
+        self, team_key: str, meeting_id: str, member_key: str, kind: str = CHECKIN
+    ) -> CheckinAnswer | None:
         """Remove a person's answer; returns what was removed (None if there was nothing)."""
-        part = self._engine.partition(meeting_partition(team_key, meeting_id))
         table = _table(kind)
-        doc = part.get(table, member_key)
-        if doc is None:
-            return None
-        with part.write() as tx:
+        async with self._engine.write(meeting_partition(team_key, meeting_id)) as tx:
+            doc = tx.get(table, member_key)
+            if doc is None:
+                return None
             tx.delete(table, member_key)
         return CheckinAnswer.from_doc(doc)
 
     # Personal data ---------------------------------------------------------------------------
-    def answers_of(self, team_key: str, member_key: str) -> list[CheckinAnswer]:
+    async def answers_of(self, team_key: str, member_key: str) -> list[CheckinAnswer]:
         """Everything one person has answered in this network (check-ins and check-outs), oldest first."""
         found: list[CheckinAnswer] = []
-        for name in self._meeting_partitions(team_key):
-            part = self._engine.partition(name)
+        for name in await self._meeting_partitions(team_key):
+            snap = await self._engine.read(name)
             for kind in KINDS:
-                doc = part.get(_table(kind), member_key)
+                doc = snap.get(_table(kind), member_key)
                 if doc:
                     found.append(CheckinAnswer.from_doc(doc))
         return sorted(found, key=lambda a: a.answered_at)
 
-    def delete_member_answers(self, team_key: str, member_key: str) -> int:
+    async def delete_member_answers(self, team_key: str, member_key: str) -> int:
         """Delete every check-in and check-out answer of one person in this network; returns how many."""
         count = 0
-        for name in self._meeting_partitions(team_key):
-            part = self._engine.partition(name)
-            with part.write() as tx:
+        for name in await self._meeting_partitions(team_key):
+            snap = await self._engine.read(name)
+            if all(snap.get(_table(kind), member_key) is None for kind in KINDS):
+                continue  # nothing of theirs here: no need to lock the partition
+            async with self._engine.write(name) as tx:
                 for kind in KINDS:
-                    if part.get(_table(kind), member_key) is not None:
+                    if tx.get(_table(kind), member_key) is not None:
                         tx.delete(_table(kind), member_key)
                         count += 1
         return count
 
     # Export ----------------------------------------------------------------------------------
-    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``checkins``: meeting_id, member_id, question, answer, answered_at, kind (checkin|checkout)."""
         rows: list[dict[str, Any]] = []
-        for name in self._meeting_partitions(team_key):
-            part = self._engine.partition(name)
+        for name in await self._meeting_partitions(team_key):
+            snap = await self._engine.read(name)
             for kind in KINDS:
-                for doc in part.all(_table(kind)):
+                for doc in snap.all(_table(kind)):
                     answer = CheckinAnswer.from_doc(doc)
                     rows.append(
                         {
@@ -190,5 +193,5 @@ class CheckinsRepo:
         rows.sort(key=lambda r: (r["meeting_id"], r["kind"], r["answered_at"], r["member_id"]))
         return {"checkins": rows}
 
-    def _meeting_partitions(self, team_key: str) -> list[str]:
-        return self._engine.partition_names(meeting_partition(team_key, ""))
+    async def _meeting_partitions(self, team_key: str) -> list[str]:
+        return await self._engine.partition_names(meeting_partition(team_key, ""))

@@ -119,7 +119,7 @@ class DecisionsRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def record(
+    async def record(
         self,
         team_key: str,
         meeting_id: str,
@@ -136,17 +136,22 @@ class DecisionsRepo:
         """Store a new decision for a meeting with the network's next decision number."""
         if not text.strip():
             raise ValueError("a decision needs a text")
-        meeting_part = self._engine.partition(meeting_partition(team_key, meeting_id))
+        meeting_name = meeting_partition(team_key, meeting_id)
         if activity_id:
-            for doc in meeting_part.all(_TABLE):
-                if doc.get("activity_id") == activity_id and doc.get("created_by") == recorded_by:
-                    return Decision.from_doc(doc)
-        team_part = self._engine.partition(team_partition(team_key))
-        with team_part.write() as tx:
-            counter = team_part.get(_COUNTERS, _TABLE) or {"next": 1}
+            # The common re-delivery is answered from a snapshot without taking a number; the
+            # meeting's write block below checks again for one recorded by another instance since.
+            existing = _recorded(await self._engine.read(meeting_name), activity_id, recorded_by)
+            if existing is not None:
+                return existing
+        # Two writes, in this order: the TEAM partition's lock guards the numbering (counter and
+        # index are read and advanced inside its block), then the decision goes to the meeting's
+        # partition. The locks are never held together, so no instance can wait on another in a cycle.
+        async with self._engine.write(team_partition(team_key)) as tx:
+            counter = tx.get(_COUNTERS, _TABLE) or {"next": 1}
             # The meeting's own decisions count too: a team file restored from a backup taken
             # mid-write (before snapshots) may not know the newest of them.
-            highest = max((int(d["number"]) for d in (*team_part.all(_INDEX), *meeting_part.all(_TABLE))), default=0)
+            meeting_docs = (await self._engine.read(meeting_name)).all(_TABLE)
+            highest = max((int(d["number"]) for d in (*tx.all(_INDEX), *meeting_docs)), default=0)
             number = max(int(counter["next"]), highest + 1)
             tx.put(_COUNTERS, _TABLE, {"next": number + 1})
             tx.put(_INDEX, str(number), {"number": number, "meeting_id": meeting_id})
@@ -166,33 +171,39 @@ class DecisionsRepo:
             created_at=at,
             source=source,
         )
-        with meeting_part.write() as tx:
-            tx.put(_TABLE, decision.id, decision.to_doc())
+        async with self._engine.write(meeting_name) as mtx:
+            if activity_id:
+                # Recorded by another instance after the snapshot above: keep that one; the number
+                # just taken is never used, which is harmless (numbers are never reused).
+                existing = _recorded(mtx, activity_id, recorded_by)
+                if existing is not None:
+                    return existing
+            mtx.put(_TABLE, decision.id, decision.to_doc())
         return decision
 
-    def get(self, team_key: str, number: int) -> Decision | None:
+    async def get(self, team_key: str, number: int) -> Decision | None:
         """The decision with this number, wherever its meeting is."""
-        entry = self._engine.partition(team_partition(team_key)).get(_INDEX, str(number))
+        entry = (await self._engine.read(team_partition(team_key))).get(_INDEX, str(number))
         if entry is None:
             return None
-        for decision in self.for_meeting(team_key, entry["meeting_id"]):
+        for decision in await self.for_meeting(team_key, entry["meeting_id"]):
             if decision.number == number:
                 return decision
         return None
 
-    def for_meeting(self, team_key: str, meeting_id: str) -> list[Decision]:
+    async def for_meeting(self, team_key: str, meeting_id: str) -> list[Decision]:
         """One meeting's decisions in the order they were taken (the minutes use this)."""
-        docs = self._engine.partition(meeting_partition(team_key, meeting_id)).all(_TABLE)
+        docs = (await self._engine.read(meeting_partition(team_key, meeting_id))).all(_TABLE)
         return sorted((Decision.from_doc(d) for d in docs), key=lambda d: d.number)
 
-    def all(self, team_key: str) -> list[Decision]:
+    async def all(self, team_key: str) -> list[Decision]:
         """Every decision of the network, newest first."""
         found: list[Decision] = []
-        for name in self._engine.partition_names(meeting_partition(team_key, "")):
-            found.extend(Decision.from_doc(d) for d in self._engine.partition(name).all(_TABLE))
+        for name in await self._engine.partition_names(meeting_partition(team_key, "")):
+            found.extend(Decision.from_doc(d) for d in (await self._engine.read(name)).all(_TABLE))
         return sorted(found, key=lambda d: d.number, reverse=True)
 
-    def correct(
+    async def correct(
         self,
         decision: Decision,
         *,
@@ -207,34 +218,40 @@ class DecisionsRepo:
         ``activity_id``, also that this message made the change (same write, see ``corrected_by``)."""
         if not text.strip():
             raise ValueError("a decision needs a text")
-        earlier = DecisionVersion(decision.text, decision.recorded_by, decision.recorded_at, decision.recorded_by_name)
-        changed = replace(
-            decision,
-            text=text.strip(),
-            recorded_by=by,
-            recorded_at=at,
-            recorded_by_name=by_name,
-            agenda_item=agenda_item if agenda_item is not None else decision.agenda_item,
-            history=(*decision.history, earlier),
-        )
-        with self._engine.partition(meeting_partition(decision.team_key, decision.meeting_id)).write() as tx:
+        async with self._engine.write(meeting_partition(decision.team_key, decision.meeting_id)) as tx:
+            # Read inside the write block: a correction builds on the wording stored now (another
+            # instance may have corrected it since the caller read it), and one message corrects once.
+            stored = tx.get(_TABLE, decision.id)
+            current = Decision.from_doc(stored) if stored else decision
+            if activity_id and tx.get(_APPLIED, activity_id) is not None:
+                return current
+            earlier = DecisionVersion(current.text, current.recorded_by, current.recorded_at, current.recorded_by_name)
+            changed = replace(
+                current,
+                text=text.strip(),
+                recorded_by=by,
+                recorded_at=at,
+                recorded_by_name=by_name,
+                agenda_item=agenda_item if agenda_item is not None else current.agenda_item,
+                history=(*current.history, earlier),
+            )
             tx.put(_TABLE, changed.id, changed.to_doc())
             if activity_id:
                 tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "decision_id": changed.id, "at": dump_dt(at)})
         return changed
 
-    def corrected_by(self, decision: Decision, activity_id: str | None) -> bool:
+    async def corrected_by(self, decision: Decision, activity_id: str | None) -> bool:
         """True when the message ``activity_id`` corrected this decision's meeting's decisions already
         (a correction delivered again after a restart is not made twice)."""
         if not activity_id:
             return False
-        part = self._engine.partition(meeting_partition(decision.team_key, decision.meeting_id))
-        return part.get(_APPLIED, activity_id) is not None
+        snap = await self._engine.read(meeting_partition(decision.team_key, decision.meeting_id))
+        return snap.get(_APPLIED, activity_id) is not None
 
-    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``decisions``: id, meeting_id, text, agenda_item, recorded_by, recorded_at, history (+ number)."""
         rows = []
-        for decision in sorted(self.all(team_key), key=lambda d: d.number):
+        for decision in sorted(await self.all(team_key), key=lambda d: d.number):
             rows.append(
                 {
                     "id": decision.id,
@@ -249,3 +266,11 @@ class DecisionsRepo:
                 }
             )
         return {"decisions": rows}
+
+
+def _recorded(view: Any, activity_id: str, recorded_by: str) -> Decision | None:
+    """The decision the message ``activity_id`` recorded already in the meeting ``view`` holds."""
+    for doc in view.all(_TABLE):
+        if doc.get("activity_id") == activity_id and doc.get("created_by") == recorded_by:
+            return Decision.from_doc(doc)
+    return None

@@ -1,8 +1,9 @@
 """The document engine: partitioned tables of JSON documents with atomic, durable writes.
 
 Domain repositories (``storage/*_repo.py``) sit on top of an Engine; nothing else does.
-Two engines implement it: ``MemoryEngine`` (tests) and ``TinyDBEngine`` (production,
-``storage/tinydb_engine.py``). Both run the same contract tests.
+Three engines implement it: ``MemoryEngine`` (tests), ``TinyDBEngine`` (the embedded default,
+``storage/tinydb_engine.py``) and ``PostgresEngine`` (several instances on one database,
+``storage/postgres/engine.py``). All run the same contract tests.
 
 Why partitions: a write must cost the same whether the network has one meeting or ten
 years of them, so data is split into small partitions, e.g.
@@ -13,35 +14,53 @@ years of them, so data is split into small partitions, e.g.
 
 and a write rewrites only its own partition.
 
-Contract:
-- ``get``/``all`` return the stored dicts; callers must not mutate them (repositories turn
-  them into frozen dataclasses).
-- ``with partition.write() as tx:`` stages puts and deletes across tables of one partition;
-  leaving the block commits them all at once, durably (fsync'd) before it returns. If the
-  commit fails, ``StorageError`` is raised and the partition is unchanged, in memory and on disk.
+Contract (every call that may touch a disk or a network is async, so the event loop never waits):
+- ``await engine.read(name)`` is a ``Snapshot``: the partition as last committed (by any process,
+  for the PostgreSQL engine). ``get``/``all`` return the stored dicts; callers must not mutate them
+  (repositories turn them into frozen dataclasses). A never-written partition reads empty.
+- ``async with engine.write(name) as tx:`` locks the partition for writing — against other
+  coroutines and, for PostgreSQL, other processes — and its ``tx.get``/``tx.all`` read the committed
+  state plus what the block staged. A read-modify-write (the next number, "already applied?",
+  a status change) therefore reads inside the block, never from an earlier snapshot. Leaving the
+  block commits every staged put and delete at once, durably, before it returns. If the commit
+  fails, ``StorageError`` is raised and nothing of it is applied; an exception inside the block
+  applies nothing either.
 - Readers never see a half-applied transaction.
 - Staged operations apply in the order given. ``put`` stores a JSON round-tripped copy of the
   doc (``normalize_doc``): what JSON cannot hold is refused at ``put`` with TypeError/ValueError.
+  The table name ``_meta`` is reserved.
 - A transaction that stages nothing writes nothing (and does not create the partition).
-- ``partition.version`` changes with every commit, and no two partition objects of one process
-  share a value: a repository may cache what it parsed from a partition under (object, version).
-- ``engine.partition_stamp(name)`` changes whenever the partition is written, also by another
+- ``snapshot.version`` changes with every commit, and no two snapshots of different states share
+  a value within one process: a repository may cache what it parsed from a partition under
+  (name, version).
+- ``await engine.partition_stamp(name)`` changes whenever the partition is written, also by another
   process or a restore (None when it does not exist): a housekeeping pass may record it and skip
   the partition next time if it is unchanged, without reading it.
-- ``with engine.transient(name) as part:`` is the partition for one synchronous pass over many
-  partitions (no ``await`` inside): if it was not in the engine's memory cache before, it is not
-  kept there afterwards, so a pass over ten years of meetings leaves memory as it found it.
+- ``async with engine.transient(name) as snap:`` is the partition for one pass over many
+  partitions: if it was not in the engine's memory cache before, it is not kept there afterwards,
+  so a pass over ten years of meetings leaves memory as it found it.
+- ``await engine.claim(scope, key, ttl=…)`` is True for the first caller only (until ``ttl`` has
+  passed), across every instance sharing the data: a redelivered activity runs once.
+- ``await engine.lead(name)`` is True while this instance is the one that does job ``name``
+  (sending reminders); an embedded engine's process is always the only one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+import time
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any, Protocol
 
 Doc = dict[str, Any]
+Tables = dict[str, dict[str, Doc]]
+META = "_meta"
 
 
 class StorageError(Exception):
@@ -56,57 +75,115 @@ class DataDirLockedError(StorageError):
     """Another process already serves this data directory."""
 
 
-class Transaction(Protocol):
-    def put(self, table: str, key: str, doc: Doc) -> None: ...
-
-    def delete(self, table: str, key: str) -> None: ...
-
-
 _VERSIONS = itertools.count(1)
 
 
 def next_version() -> int:
-    """A value no partition object of this process has had before (see ``Partition.version``)."""
+    """A value no snapshot of this process has had before (see ``Snapshot.version``)."""
     return next(_VERSIONS)
 
 
-class Partition(Protocol):
-    name: str
-    version: int
+class Snapshot:
+    """One partition as committed at one moment. Never changes; callers must not mutate what it returns."""
 
-    def get(self, table: str, key: str) -> Doc | None: ...
+    def __init__(self, name: str, version: int, tables: Tables) -> None:
+        self.name = name
+        self.version = version
+        self._tables = tables
 
-    def all(self, table: str) -> list[Doc]: ...
+    def get(self, table: str, key: str) -> Doc | None:
+        return self._tables.get(table, {}).get(key)
 
-    def write(self) -> Any:  # a context manager yielding a Transaction
-        ...
+    def all(self, table: str) -> list[Doc]:
+        return list(self._tables.get(table, {}).values())
+
+    def tables(self) -> Tables:
+        return self._tables
+
+
+class WriteTx:
+    """A partition locked for writing: reads see the committed state plus what this block staged.
+
+    Copy-on-write per table: the snapshot it started from is never changed, so a failed commit
+    needs no undo and readers keep seeing the committed state until the commit succeeds."""
+
+    def __init__(self, base: Snapshot) -> None:
+        self.name = base.name
+        self.version = base.version
+        self._tables: Tables = dict(base.tables())
+        self._copied: set[str] = set()
+        self.ops: list[tuple[str, str, Doc | None]] = []  # (table, key, doc); doc None = delete
+
+    def get(self, table: str, key: str) -> Doc | None:
+        return self._tables.get(table, {}).get(key)
+
+    def all(self, table: str) -> list[Doc]:
+        return list(self._tables.get(table, {}).values())
+
+    def put(self, table: str, key: str, doc: Doc) -> None:
+        check_names(table, key)
+        stored = normalize_doc(doc)
+        self.ops.append((table, key, stored))
+        self._table(table)[key] = stored
+
+    def delete(self, table: str, key: str) -> None:
+        check_names(table, key)
+        self.ops.append((table, key, None))
+        # In order: "delete k, then put k" leaves k present.
+        if key in self._tables.get(table, {}):
+            del self._table(table)[key]
+
+    def result(self) -> Tables:
+        """The partition's tables as they are after this transaction (empty tables left out)."""
+        return {table: docs for table, docs in self._tables.items() if docs}
+
+    def _table(self, table: str) -> dict[str, Doc]:
+        if table not in self._copied:
+            self._tables[table] = dict(self._tables.get(table, {}))
+            self._copied.add(table)
+        return self._tables[table]
 
 
 class Engine(Protocol):
-    def partition(self, name: str) -> Partition: ...
+    async def read(self, name: str) -> Snapshot: ...
 
-    def partition_names(self, prefix: str = "") -> list[str]:
-        """Names of the partitions that exist (have been written), under ``prefix``."""
+    def write(self, name: str) -> Any:  # an async context manager yielding a WriteTx
         ...
 
-    def partition_stamp(self, name: str) -> str | None:
+    async def partition_names(self, prefix: str = "") -> list[str]:
+        """Names of the partitions that exist (have been written), under ``prefix``, sorted."""
+        ...
+
+    async def partition_stamp(self, name: str) -> str | None:
         """Changes whenever the partition is written; None when it does not exist."""
         ...
 
-    def transient(self, name: str) -> Any:  # a context manager yielding a Partition
-        """The partition for one synchronous pass, not kept cached afterwards if it was not before."""
+    def transient(self, name: str) -> Any:  # an async context manager yielding a Snapshot
+        """The partition for one pass, not kept cached afterwards if it was not before."""
         ...
 
-    def check(self) -> bool:
+    async def check(self) -> bool:
         """True when storage is usable (for /healthz)."""
         ...
 
-    def close(self) -> None: ...
+    async def close(self) -> None: ...
+
+    async def claim(self, scope: str, key: str, *, ttl: timedelta) -> bool:
+        """True for the first caller to claim ``key`` in ``scope`` until ``ttl`` has passed."""
+        ...
+
+    async def unclaim(self, scope: str, key: str) -> None:
+        """Give a claim back (the work failed; a retry may claim it again)."""
+        ...
+
+    async def lead(self, name: str) -> bool:
+        """True while this instance is the one that does job ``name``."""
+        ...
 
 
 def normalize_doc(doc: Doc) -> Doc:
     """A deep copy of ``doc`` exactly as it will read back from disk; rejects what JSON cannot hold."""
-    # Both engines store this copy, so a test on MemoryEngine fails the same way production
+    # Every engine stores this copy, so a test on MemoryEngine fails the same way production
     # would (tuples become lists, datetimes and NaN are refused, lone surrogates are refused)
     # and a caller mutating its dict after put() cannot change stored state.
     if not isinstance(doc, dict):
@@ -115,89 +192,173 @@ def normalize_doc(doc: Doc) -> Doc:
     return json.loads(text.encode("utf-8"))
 
 
-class _StagedTransaction:
-    """Collects writes in order; the engine applies them in one step."""
-
-    def __init__(self) -> None:
-        self.ops: list[tuple[str, str, Doc | None]] = []  # (table, key, doc); doc None = delete
-
-    def put(self, table: str, key: str, doc: Doc) -> None:
-        _check_names(table, key)
-        self.ops.append((table, key, normalize_doc(doc)))
-
-    def delete(self, table: str, key: str) -> None:
-        _check_names(table, key)
-        self.ops.append((table, key, None))
-
-    def apply_to(self, tables: dict[str, dict[str, Doc]]) -> None:
-        # In order: "delete k, then put k" must leave k present.
-        for table, key, doc in self.ops:
-            if doc is None:
-                tables.get(table, {}).pop(key, None)
-            else:
-                tables.setdefault(table, {})[key] = doc
-
-
-def _check_names(table: str, key: str) -> None:
+def check_names(table: str, key: str) -> None:
     if not isinstance(table, str) or not table:
         raise TypeError(f"table name must be a non-empty str, not {table!r}")
+    if table == META:
+        raise ValueError(f"table name {META!r} is reserved by the storage engine")
     if not isinstance(key, str):
         raise TypeError(f"document key must be a str, not {type(key).__name__}")
 
 
-class MemoryPartition:
-    def __init__(self, name: str, engine: MemoryEngine) -> None:
-        self.name = name
-        self.version = next_version()
-        self._engine = engine
-        self._tables: dict[str, dict[str, Doc]] = {}
+class LocalEngine:
+    """What the embedded engines share: one process owns the data, so a per-partition asyncio lock
+    makes writes exclusive, snapshots are cached in memory, and claims and leadership are local.
 
-    def get(self, table: str, key: str) -> Doc | None:
-        return self._tables.get(table, {}).get(key)
+    Subclasses say how a partition is loaded (``_load``) and made durable (``_persist``, which may
+    block: with ``persist_in_thread`` it runs in a worker thread, so an fsync never stalls the loop).
+    """
 
-    def all(self, table: str) -> list[Doc]:
-        return list(self._tables.get(table, {}).values())
+    persist_in_thread = False
+    keep_cache = True
 
-    @contextmanager
-    def write(self) -> Iterator[_StagedTransaction]:
-        tx = _StagedTransaction()
-        yield tx
-        if not tx.ops:
-            return
-        if self._engine.fail_writes:
-            raise StorageError(f"simulated write failure in {self.name}")
-        tx.apply_to(self._tables)
-        self.version = next_version()
-        self._engine.written.add(self.name)
+    def __init__(self) -> None:
+        self._cache: dict[str, Snapshot] = {}
+        # Per event loop: an asyncio.Lock belongs to the loop it first waited on, and an operator
+        # command or a test may use one engine from several loops in turn.
+        self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+            weakref.WeakKeyDictionary())
+        self._claims: dict[tuple[str, str], float] = {}
+        self._mutex = threading.Lock()
+        self._closed = False
+
+    # Subclass hooks --------------------------------------------------------------------------
+    def _load(self, name: str) -> Tables:
+        raise NotImplementedError
+
+    def _persist(self, name: str, tables: Tables) -> None:
+        raise NotImplementedError
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise StorageError("the storage engine is closed")
+
+    def _ensure_writable(self) -> None:
+        self._ensure_open()
+
+    def _note_written(self, name: str) -> None:
+        """Called (possibly from a worker thread) after a commit to ``name`` is durable."""
+
+    # The contract ------------------------------------------------------------------------------
+    async def read(self, name: str) -> Snapshot:
+        return self._read(name)
+
+    def _read(self, name: str) -> Snapshot:
+        self._ensure_open()
+        snap = self._cache.get(name)
+        if snap is None:
+            snap = Snapshot(name, next_version(), self._load(name))
+            if self.keep_cache:
+                with self._mutex:
+                    # Another load may have won meanwhile; keep the first so versions stay stable.
+                    snap = self._cache.setdefault(name, snap)
+        return snap
+
+    @asynccontextmanager
+    async def write(self, name: str) -> AsyncIterator[WriteTx]:
+        self._ensure_writable()
+        locks = self._write_locks.setdefault(asyncio.get_running_loop(), {})
+        lock = locks.get(name)
+        if lock is None:
+            lock = locks[name] = asyncio.Lock()
+        await lock.acquire()
+        handed_over = False
+        try:
+            tx = WriteTx(self._read(name))
+            yield tx
+            if not tx.ops:
+                return
+            self._ensure_writable()
+            new = Snapshot(name, next_version(), tx.result())
+            if not self.persist_in_thread:
+                self._commit(new)
+                return
+            done = asyncio.get_running_loop().run_in_executor(None, self._commit, new)
+            try:
+                await asyncio.shield(done)
+            except asyncio.CancelledError:
+                # The commit goes on in its thread; the partition stays locked until it has
+                # finished, so no other writer can start from the state before it.
+                handed_over = True
+                done.add_done_callback(lambda _f: lock.release())
+                raise
+        finally:
+            if not handed_over:
+                lock.release()
+
+    def _commit(self, new: Snapshot) -> None:
+        self._persist(new.name, new.tables())
+        # Only now, with the state durable, do readers get it.
+        with self._mutex:
+            self._cache[new.name] = new
+        self._note_written(new.name)
+
+    @asynccontextmanager
+    async def transient(self, name: str) -> AsyncIterator[Snapshot]:
+        cached = name in self._cache
+        snap = await self.read(name)
+        try:
+            yield snap
+        finally:
+            lock = self._write_locks.get(asyncio.get_running_loop(), {}).get(name)
+            if not cached and not (lock is not None and lock.locked()):
+                with self._mutex:
+                    # Also a state the pass itself committed: it is durable, so dropping it
+                    # only costs a reload. (Not while a write is in flight: it would store its
+                    # state after this and keep it.)
+                    self._cache.pop(name, None)
+
+    async def claim(self, scope: str, key: str, *, ttl: timedelta) -> bool:
+        now = time.monotonic()
+        with self._mutex:
+            if len(self._claims) > 10_000:
+                self._claims = {k: exp for k, exp in self._claims.items() if exp > now}
+            expires = self._claims.get((scope, key))
+            if expires is not None and expires > now:
+                return False
+            self._claims[(scope, key)] = now + ttl.total_seconds()
+        return True
+
+    async def unclaim(self, scope: str, key: str) -> None:
+        with self._mutex:
+            self._claims.pop((scope, key), None)
+
+    async def lead(self, name: str) -> bool:
+        return not self._closed
+
+    async def release_lead(self, name: str) -> None:
+        pass
 
 
-class MemoryEngine:
+class MemoryEngine(LocalEngine):
     """Everything in process memory; for tests. ``fail_writes`` simulates a full disk."""
 
     def __init__(self) -> None:
-        self._partitions: dict[str, MemoryPartition] = {}
+        super().__init__()
         self.written: set[str] = set()
         self.fail_writes = False
 
-    def partition(self, name: str) -> MemoryPartition:
-        part = self._partitions.get(name)
-        if part is None:
-            part = self._partitions[name] = MemoryPartition(name, self)
-        return part
+    def _load(self, name: str) -> Tables:
+        return {}
 
-    def partition_names(self, prefix: str = "") -> list[str]:
+    def _persist(self, name: str, tables: Tables) -> None:
+        if self.fail_writes:
+            raise StorageError(f"simulated write failure in {name}")
+        self.written.add(name)
+
+    async def partition_names(self, prefix: str = "") -> list[str]:
         return sorted(n for n in self.written if n.startswith(prefix))
 
-    def partition_stamp(self, name: str) -> str | None:
-        return str(self._partitions[name].version) if name in self.written else None
+    async def partition_stamp(self, name: str) -> str | None:
+        return str(self._cache[name].version) if name in self.written else None
 
-    @contextmanager
-    def transient(self, name: str) -> Iterator[MemoryPartition]:
+    @asynccontextmanager
+    async def transient(self, name: str) -> AsyncIterator[Snapshot]:
         # Process memory is this engine's only copy: nothing can be dropped.
-        yield self.partition(name)
+        yield await self.read(name)
 
-    def check(self) -> bool:
+    async def check(self) -> bool:
         return True
 
-    def close(self) -> None:
-        pass
+    async def close(self) -> None:
+        pass  # nothing to release; the data stays readable for the test that made it

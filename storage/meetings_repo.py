@@ -37,26 +37,25 @@ class MeetingsRepo:
         # A meeting's export carries its agenda and attendance; the Store hands over the repositories.
         self._agenda = agenda
         self._attendance = attendance
-        # team key -> (partition version, every meeting parsed, earliest first). Every check-in
+        # team key -> (snapshot version, every meeting parsed, earliest first). Every check-in
         # and decision asks for the current meeting; after ten years a network has ~100 of them.
         self._parsed: dict[str, tuple[int, tuple[Meeting, ...]]] = {}
 
-    def _all_parsed(self, team_key: str) -> tuple[Meeting, ...]:
-        part = self._engine.partition(team_partition(team_key))
-        # Read the version before the documents: a commit in between only causes a miss later.
-        version = getattr(part, "version", None)
+    async def _all_parsed(self, team_key: str) -> tuple[Meeting, ...]:
+        snap = await self._engine.read(team_partition(team_key))
+        # A snapshot is immutable: its version names exactly the documents it holds.
+        version = snap.version
         hit = self._parsed.get(team_key)
-        if hit is not None and version is not None and hit[0] == version:
+        if hit is not None and hit[0] == version:
             return hit[1]
-        meetings = tuple(sorted((Meeting.from_doc(d) for d in part.all("meetings")), key=lambda m: m.starts_at))
-        if version is not None:
-            self._parsed[team_key] = (version, meetings)
+        meetings = tuple(sorted((Meeting.from_doc(d) for d in snap.all("meetings")), key=lambda m: m.starts_at))
+        self._parsed[team_key] = (version, meetings)
         return meetings
 
-    def new_id(self, team_key: str, starts_at: datetime) -> str:
+    async def new_id(self, team_key: str, starts_at: datetime) -> str:
         """A short, readable, stable id: the meeting's UTC date, suffixed if the day is taken."""
         base = starts_at.strftime("%Y%m%d")
-        taken = {d["id"] for d in self._engine.partition(team_partition(team_key)).all("meetings")}
+        taken = {d["id"] for d in (await self._engine.read(team_partition(team_key))).all("meetings")}
         if base not in taken:
             return base
         n = 2
@@ -64,63 +63,64 @@ class MeetingsRepo:
             n += 1
         return f"{base}-{n}"
 
-    def save(self, meeting: Meeting, *, draft: str | None = None) -> None:
+    async def save(self, meeting: Meeting, *, draft: str | None = None) -> None:
         """Store a meeting; with ``draft``, also mark that confirmation question answered (same write)."""
-        with self._engine.partition(team_partition(meeting.team_key)).write() as tx:
+        async with self._engine.write(team_partition(meeting.team_key)) as tx:
             tx.put("meetings", meeting.id, meeting.to_doc())
             if draft:
                 tx.put(_DRAFTS, draft, {"token": draft, "outcome": "saved", "meeting_id": meeting.id})
 
     # A change that needed a "Spara ändå?" can be answered by text and by a card button; the
     # outcome is kept so whichever answer comes second does nothing.
-    def draft_outcome(self, team_key: str, token: str) -> str | None:
+    async def draft_outcome(self, team_key: str, token: str) -> str | None:
         """"saved", "aborted", or None while the question is open."""
-        doc = self._engine.partition(team_partition(team_key)).get(_DRAFTS, token)
+        doc = (await self._engine.read(team_partition(team_key))).get(_DRAFTS, token)
         return doc["outcome"] if doc else None
 
-    def abort_draft(self, team_key: str, token: str) -> None:
-        with self._engine.partition(team_partition(team_key)).write() as tx:
+    async def abort_draft(self, team_key: str, token: str) -> None:
+        async with self._engine.write(team_partition(team_key)) as tx:
             tx.put(_DRAFTS, token, {"token": token, "outcome": "aborted", "meeting_id": None})
 
-    def on_date(self, team_key: str, day: date, tz: tzinfo, *, include_cancelled: bool = False) -> list[Meeting]:
+    async def on_date(self, team_key: str, day: date, tz: tzinfo, *, include_cancelled: bool = False) -> list[Meeting]:
         """Meetings starting on ``day`` as the calendar in ``tz`` shows it, earliest first."""
-        return [m for m in self.all(team_key, include_cancelled=include_cancelled) if m.starts_at.astimezone(tz).date() == day]
+        meetings = await self.all(team_key, include_cancelled=include_cancelled)
+        return [m for m in meetings if m.starts_at.astimezone(tz).date() == day]
 
-    def get(self, team_key: str, meeting_id: str) -> Meeting | None:
-        doc = self._engine.partition(team_partition(team_key)).get("meetings", meeting_id)
+    async def get(self, team_key: str, meeting_id: str) -> Meeting | None:
+        doc = (await self._engine.read(team_partition(team_key))).get("meetings", meeting_id)
         return Meeting.from_doc(doc) if doc else None
 
-    def all(self, team_key: str, *, include_cancelled: bool = False) -> list[Meeting]:
+    async def all(self, team_key: str, *, include_cancelled: bool = False) -> list[Meeting]:
         """Every meeting of the network, earliest first."""
-        return [m for m in self._all_parsed(team_key) if include_cancelled or not m.cancelled]
+        return [m for m in await self._all_parsed(team_key) if include_cancelled or not m.cancelled]
 
-    def upcoming(self, team_key: str, now: datetime) -> list[Meeting]:
+    async def upcoming(self, team_key: str, now: datetime) -> list[Meeting]:
         """Meetings that have not ended yet (ongoing ones included), earliest first."""
-        return [m for m in self.all(team_key) if m.effective_end + ONGOING_GRACE >= now]
+        return [m for m in await self.all(team_key) if m.effective_end + ONGOING_GRACE >= now]
 
-    def past(self, team_key: str, now: datetime) -> list[Meeting]:
+    async def past(self, team_key: str, now: datetime) -> list[Meeting]:
         """Meetings that have ended, latest first."""
-        return [m for m in reversed(self.all(team_key)) if m.effective_end + ONGOING_GRACE < now]
+        return [m for m in reversed(await self.all(team_key)) if m.effective_end + ONGOING_GRACE < now]
 
-    def current(self, team_key: str, now: datetime) -> Meeting | None:
+    async def current(self, team_key: str, now: datetime) -> Meeting | None:
         """The ongoing meeting, else the next one: what "this meeting" means to people."""
-        upcoming = self.upcoming(team_key, now)
+        upcoming = await self.upcoming(team_key, now)
         return upcoming[0] if upcoming else None
 
-    def latest_started(self, team_key: str, now: datetime) -> Meeting | None:
+    async def latest_started(self, team_key: str, now: datetime) -> Meeting | None:
         """The ongoing meeting, else the most recent one that has started."""
-        started = [m for m in self.all(team_key) if m.starts_at <= now]
+        started = [m for m in await self.all(team_key) if m.starts_at <= now]
         return started[-1] if started else None
 
-    def previous(self, team_key: str, meeting: Meeting) -> Meeting | None:
-        earlier = [m for m in self.all(team_key) if m.starts_at < meeting.starts_at]
+    async def previous(self, team_key: str, meeting: Meeting) -> Meeting | None:
+        earlier = [m for m in await self.all(team_key) if m.starts_at < meeting.starts_at]
         return earlier[-1] if earlier else None
 
-    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``meetings``: every meeting (cancelled too) with its agenda, attendance answers and presence."""
         agenda, attendance = self._agenda, self._attendance
         rows = []
-        for m in self.all(team_key, include_cancelled=True):
+        for m in await self.all(team_key, include_cancelled=True):
             rows.append(
                 {
                     "id": m.id,
@@ -136,8 +136,8 @@ class MeetingsRepo:
                     "created_at": dump_dt(m.created_at),
                     "updated_at": dump_dt(m.updated_at),
                     "extra": m.extra,
-                    "agenda": agenda.export_meeting(m),
-                    **attendance.export_meeting(team_key, m.id),
+                    "agenda": await agenda.export_meeting(m),
+                    **await attendance.export_meeting(team_key, m.id),
                 }
             )
         return {"meetings": rows}

@@ -11,8 +11,9 @@ Everything lives in the meeting's partition (``team/<key>/meeting/<id>``):
   SHA-256 hash are written once and never rewritten; only the chair's co-signature (justering)
   and the note that the version was posted are added later.
 
-Checking a revision and confirming happen in one synchronous call with one transaction, so two
-clicks (or two secretaries) can never both confirm: the second finds the draft confirmed.
+Checking a revision and confirming happen in one write block (the meeting partition locked across
+processes), so two clicks (or two secretaries, on two instances) can never both confirm: the second
+finds the draft confirmed.
 """
 
 from __future__ import annotations
@@ -194,32 +195,41 @@ class MinutesRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _part(self, team_key: str, meeting_id: str) -> Any:
-        return self._engine.partition(meeting_partition(team_key, meeting_id))
+    async def _read(self, team_key: str, meeting_id: str) -> Any:
+        return await self._engine.read(meeting_partition(team_key, meeting_id))
+
+    def _write(self, team_key: str, meeting_id: str) -> Any:
+        # Every change below reads the draft or version INSIDE this block: the partition is locked
+        # across processes, so a revision check and the write it guards see the same state.
+        return self._engine.write(meeting_partition(team_key, meeting_id))
 
     # Reading ----------------------------------------------------------------------------------
-    def draft(self, team_key: str, meeting_id: str) -> MinutesDraft | None:
-        doc = self._part(team_key, meeting_id).get(_DRAFTS, _DRAFT_KEY)
+    async def draft(self, team_key: str, meeting_id: str) -> MinutesDraft | None:
+        doc = (await self._read(team_key, meeting_id)).get(_DRAFTS, _DRAFT_KEY)
         return MinutesDraft.from_doc(doc) if doc else None
 
-    def versions(self, team_key: str, meeting_id: str) -> list[MinutesVersion]:
+    async def versions(self, team_key: str, meeting_id: str) -> list[MinutesVersion]:
         """Every confirmed version of one meeting's minutes, oldest first."""
-        docs = self._part(team_key, meeting_id).all(_VERSIONS)
+        docs = (await self._read(team_key, meeting_id)).all(_VERSIONS)
         return sorted((MinutesVersion.from_doc(d) for d in docs), key=lambda v: v.version)
 
-    def version(self, team_key: str, meeting_id: str, number: int) -> MinutesVersion | None:
-        doc = self._part(team_key, meeting_id).get(_VERSIONS, str(number))
+    async def version(self, team_key: str, meeting_id: str, number: int) -> MinutesVersion | None:
+        doc = (await self._read(team_key, meeting_id)).get(_VERSIONS, str(number))
         return MinutesVersion.from_doc(doc) if doc else None
 
-    def latest(self, team_key: str, meeting_id: str) -> MinutesVersion | None:
+    async def latest(self, team_key: str, meeting_id: str) -> MinutesVersion | None:
         """The newest confirmed version, or None if the minutes were never confirmed."""
-        draft = self.draft(team_key, meeting_id)
+        # One snapshot for both: the draft and the version it names are read as committed together.
+        snap = await self._read(team_key, meeting_id)
+        doc = snap.get(_DRAFTS, _DRAFT_KEY)
+        draft = MinutesDraft.from_doc(doc) if doc else None
         if draft is None or draft.confirmed_version is None:
             return None
-        return self.version(team_key, meeting_id, draft.confirmed_version)
+        version = snap.get(_VERSIONS, str(draft.confirmed_version))
+        return MinutesVersion.from_doc(version) if version else None
 
     # Writing the draft --------------------------------------------------------------------------
-    def save_draft(
+    async def save_draft(
         self,
         team_key: str,
         meeting_id: str,
@@ -236,53 +246,51 @@ class MinutesRepo:
         yet). A locked (confirmed) draft is returned unchanged: confirmed minutes change only
         through ``start_correction``.
         """
-        part = self._part(team_key, meeting_id)
-        doc = part.get(_DRAFTS, _DRAFT_KEY)
-        current = MinutesDraft.from_doc(doc) if doc else None
-        found = current.revision if current else None
-        if found != expected_revision:
-            if current is None:
-                raise NotConfirmableError("the draft was expected to exist")
-            raise StaleDraftError(current)
-        if current is not None and current.locked:
-            return current
-        new_edits = current.edits if edits is None and current else (edits or {})
-        if current is not None and current.content == content and current.edits == new_edits:
-            return current
-        draft = MinutesDraft(
-            team_key=team_key,
-            meeting_id=meeting_id,
-            revision=(current.revision + 1) if current else 1,
-            content=content,
-            edits=new_edits,
-            status=current.status if current else DRAFT,
-            confirmed_version=current.confirmed_version if current else None,
-            created_at=current.created_at if current else at,
-            updated_at=at,
-            updated_by=by if by is not None else (current.updated_by if current else None),
-            cards=current.cards if current else (),
-        )
-        with part.write() as tx:
+        async with self._write(team_key, meeting_id) as tx:
+            doc = tx.get(_DRAFTS, _DRAFT_KEY)
+            current = MinutesDraft.from_doc(doc) if doc else None
+            found = current.revision if current else None
+            if found != expected_revision:
+                if current is None:
+                    raise NotConfirmableError("the draft was expected to exist")
+                raise StaleDraftError(current)
+            if current is not None and current.locked:
+                return current
+            new_edits = current.edits if edits is None and current else (edits or {})
+            if current is not None and current.content == content and current.edits == new_edits:
+                return current
+            draft = MinutesDraft(
+                team_key=team_key,
+                meeting_id=meeting_id,
+                revision=(current.revision + 1) if current else 1,
+                content=content,
+                edits=new_edits,
+                status=current.status if current else DRAFT,
+                confirmed_version=current.confirmed_version if current else None,
+                created_at=current.created_at if current else at,
+                updated_at=at,
+                updated_by=by if by is not None else (current.updated_by if current else None),
+                cards=current.cards if current else (),
+            )
             tx.put(_DRAFTS, _DRAFT_KEY, draft.to_doc())
         return MinutesDraft.from_doc(draft.to_doc())
 
-    def remember_card(self, team_key: str, meeting_id: str, ref: dict[str, Any], activity_id: str) -> None:
+    async def remember_card(self, team_key: str, meeting_id: str, ref: dict[str, Any], activity_id: str) -> None:
         """Note a card posted in a team conversation, so it can be updated when the minutes change."""
-        part = self._part(team_key, meeting_id)
-        doc = part.get(_DRAFTS, _DRAFT_KEY)
-        if doc is None:
-            return
-        draft = MinutesDraft.from_doc(doc)
-        entry = {"ref": ref, "activity_id": activity_id}
-        if entry in draft.cards:
-            return
-        # Only the last few matter: older cards refresh themselves when someone looks at them.
-        cards = (*draft.cards, entry)[-5:]
-        with part.write() as tx:
+        async with self._write(team_key, meeting_id) as tx:
+            doc = tx.get(_DRAFTS, _DRAFT_KEY)
+            if doc is None:
+                return
+            draft = MinutesDraft.from_doc(doc)
+            entry = {"ref": ref, "activity_id": activity_id}
+            if entry in draft.cards:
+                return
+            # Only the last few matter: older cards refresh themselves when someone looks at them.
+            cards = (*draft.cards, entry)[-5:]
             tx.put(_DRAFTS, _DRAFT_KEY, replace(draft, cards=cards).to_doc())
 
     # Confirming ---------------------------------------------------------------------------------
-    def confirm(
+    async def confirm(
         self,
         team_key: str,
         meeting_id: str,
@@ -300,89 +308,87 @@ class MinutesRepo:
         changed since the caller's revision, NotConfirmableError if there is no draft or a
         correction lacks its reason. Version and locked draft are written in one transaction.
         """
-        part = self._part(team_key, meeting_id)
-        doc = part.get(_DRAFTS, _DRAFT_KEY)
-        if doc is None:
-            raise NotConfirmableError("no draft")
-        draft = MinutesDraft.from_doc(doc)
-        if draft.locked and draft.confirmed_version is not None:
-            existing = part.get(_VERSIONS, str(draft.confirmed_version))
-            raise AlreadyConfirmedError(MinutesVersion.from_doc(existing))
-        if draft.revision != expected_revision:
-            raise StaleDraftError(draft)
-        number = (draft.confirmed_version or 0) + 1
-        reason = (reason or "").strip() or None
-        if number > 1 and reason is None:
-            raise NotConfirmableError("a correction needs a reason")
-        version = MinutesVersion(
-            team_key=team_key,
-            meeting_id=meeting_id,
-            version=number,
-            content=draft.content,
-            content_hash=content_hash(draft.content),
-            confirmed_by=by,
-            confirmed_by_name=by_name,
-            confirmed_at=at,
-            draft_revision=draft.revision,
-            reason=reason if number > 1 else None,
-            cosign_required=cosign_required,
-        )
-        locked = replace(draft, status=CONFIRMED, confirmed_version=number, updated_at=at, updated_by=by)
-        if part.get(_VERSIONS, str(number)) is not None:  # never overwrite a confirmed version
-            raise NotConfirmableError(f"version {number} already exists")
-        with part.write() as tx:
+        async with self._write(team_key, meeting_id) as tx:
+            doc = tx.get(_DRAFTS, _DRAFT_KEY)
+            if doc is None:
+                raise NotConfirmableError("no draft")
+            draft = MinutesDraft.from_doc(doc)
+            if draft.locked and draft.confirmed_version is not None:
+                existing = tx.get(_VERSIONS, str(draft.confirmed_version))
+                raise AlreadyConfirmedError(MinutesVersion.from_doc(existing))
+            if draft.revision != expected_revision:
+                raise StaleDraftError(draft)
+            number = (draft.confirmed_version or 0) + 1
+            reason = (reason or "").strip() or None
+            if number > 1 and reason is None:
+                raise NotConfirmableError("a correction needs a reason")
+            version = MinutesVersion(
+                team_key=team_key,
+                meeting_id=meeting_id,
+                version=number,
+                content=draft.content,
+                content_hash=content_hash(draft.content),
+                confirmed_by=by,
+                confirmed_by_name=by_name,
+                confirmed_at=at,
+                draft_revision=draft.revision,
+                reason=reason if number > 1 else None,
+                cosign_required=cosign_required,
+            )
+            locked = replace(draft, status=CONFIRMED, confirmed_version=number, updated_at=at, updated_by=by)
+            if tx.get(_VERSIONS, str(number)) is not None:  # never overwrite a confirmed version
+                raise NotConfirmableError(f"version {number} already exists")
             tx.put(_VERSIONS, str(number), version.to_doc())
             tx.put(_DRAFTS, _DRAFT_KEY, locked.to_doc())
         return MinutesVersion.from_doc(version.to_doc())
 
-    def start_correction(self, team_key: str, meeting_id: str, *, at: datetime, by: str) -> MinutesDraft:
+    async def start_correction(self, team_key: str, meeting_id: str, *, at: datetime, by: str) -> MinutesDraft:
         """Unlock confirmed minutes for a correction (rättelse); the confirmed versions stay as they are."""
-        part = self._part(team_key, meeting_id)
-        doc = part.get(_DRAFTS, _DRAFT_KEY)
-        if doc is None:
-            raise NotConfirmableError("no draft")
-        draft = MinutesDraft.from_doc(doc)
-        if draft.status != CONFIRMED:
-            return draft
-        reopened = replace(draft, status=CORRECTING, revision=draft.revision + 1, updated_at=at, updated_by=by)
-        with part.write() as tx:
+        async with self._write(team_key, meeting_id) as tx:
+            doc = tx.get(_DRAFTS, _DRAFT_KEY)
+            if doc is None:
+                raise NotConfirmableError("no draft")
+            draft = MinutesDraft.from_doc(doc)
+            if draft.status != CONFIRMED:
+                return draft
+            reopened = replace(draft, status=CORRECTING, revision=draft.revision + 1, updated_at=at, updated_by=by)
             tx.put(_DRAFTS, _DRAFT_KEY, reopened.to_doc())
         return reopened
 
-    def cosign(self, team_key: str, meeting_id: str, number: int, *, by: str, by_name: str, at: datetime) -> MinutesVersion:
+    async def cosign(
+        self, team_key: str, meeting_id: str, number: int, *, by: str, by_name: str, at: datetime
+    ) -> MinutesVersion:
         """The chair's co-signature (justering) on a confirmed version; a second one changes nothing."""
-        part = self._part(team_key, meeting_id)
-        doc = part.get(_VERSIONS, str(number))
-        if doc is None:
-            raise NotConfirmableError(f"no version {number}")
-        version = MinutesVersion.from_doc(doc)
-        if version.cosigned_at is not None:
-            return version
-        signed = replace(version, cosigned_by=by, cosigned_by_name=by_name, cosigned_at=at)
-        with part.write() as tx:
+        async with self._write(team_key, meeting_id) as tx:
+            doc = tx.get(_VERSIONS, str(number))
+            if doc is None:
+                raise NotConfirmableError(f"no version {number}")
+            version = MinutesVersion.from_doc(doc)
+            if version.cosigned_at is not None:
+                return version
+            signed = replace(version, cosigned_by=by, cosigned_by_name=by_name, cosigned_at=at)
             tx.put(_VERSIONS, str(number), signed.to_doc())
         return signed
 
-    def mark_posted(self, team_key: str, meeting_id: str, number: int, *, at: datetime) -> bool:
+    async def mark_posted(self, team_key: str, meeting_id: str, number: int, *, at: datetime) -> bool:
         """Record that a version was announced in the channel; False if it already was."""
-        part = self._part(team_key, meeting_id)
-        doc = part.get(_VERSIONS, str(number))
-        if doc is None or doc.get("posted_at"):
-            return False
-        with part.write() as tx:
+        async with self._write(team_key, meeting_id) as tx:
+            doc = tx.get(_VERSIONS, str(number))
+            if doc is None or doc.get("posted_at"):
+                return False
             tx.put(_VERSIONS, str(number), {**doc, "posted_at": dump_dt(at)})
         return True
 
     # Export ---------------------------------------------------------------------------------
-    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``minutes``: meeting_id, version, status (draft|confirmed), confirmed_by, confirmed_at, content.
 
         One row per confirmed version (with content_hash, reason, cosigned_by, cosigned_at) and,
         while minutes are unconfirmed or being corrected, one draft row (version null, revision).
         """
         rows: list[dict[str, Any]] = []
-        for name in self._engine.partition_names(meeting_partition(team_key, "")):
-            part = self._engine.partition(name)
+        for name in await self._engine.partition_names(meeting_partition(team_key, "")):
+            part = await self._engine.read(name)
             doc = part.get(_DRAFTS, _DRAFT_KEY)
             for version in sorted((MinutesVersion.from_doc(d) for d in part.all(_VERSIONS)), key=lambda v: v.version):
                 rows.append(

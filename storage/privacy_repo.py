@@ -45,7 +45,7 @@ does not leave ten years of meetings in the engine's memory cache.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -141,7 +141,7 @@ class PrivacyRepo:
         self._engine = engine
 
     # Finding a person ----------------------------------------------------------------------------
-    def find(self, member_id: str) -> tuple[Person | None, list[str]]:
+    async def find(self, member_id: str) -> tuple[Person | None, list[str]]:
         """The person whose member key, Teams id or Entra object id is ``member_id``, and their networks.
 
         Looks in every network's member list, then in the people index (a register entry may be
@@ -149,14 +149,15 @@ class PrivacyRepo:
         keys: set[str] = set()
         teams: list[str] = []
         members: list[Member] = []
-        for team in self._engine.partition(GLOBAL).all("teams"):
-            for doc in self._engine.partition(team_partition(team["key"])).all("members"):
+        index = await self._engine.read(GLOBAL)
+        for team in index.all("teams"):
+            for doc in (await self._engine.read(team_partition(team["key"]))).all("members"):
                 if member_id in (doc.get("key"), doc.get("teams_id"), doc.get("aad_object_id")):
                     member = Member.from_doc(doc)
                     members.append(member)
                     keys.add(member.key)
                     teams.append(team["key"])
-        indexed = self._engine.partition(GLOBAL).get("people", member_id)
+        indexed = index.get("people", member_id)
         if not members:
             if indexed is None:
                 return None, []
@@ -172,49 +173,49 @@ class PrivacyRepo:
         )
         return person, sorted(set(teams))
 
-    def pending_job(self, member_id: str) -> ForgetJob | None:
+    async def pending_job(self, member_id: str) -> ForgetJob | None:
         """An erasure of ``member_id`` that was started and not finished (killed, or a full disk)."""
-        for doc in self._engine.partition(GLOBAL).all(_JOBS):
+        for doc in (await self._engine.read(GLOBAL)).all(_JOBS):
             job = ForgetJob.from_doc(doc)
             if member_id in job.person.ids:
                 return job
         return None
 
     # Forgetting ----------------------------------------------------------------------------------
-    def start(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetJob:
+    async def start(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetJob:
         """Record the erasure (the first write); ``finish`` does the rest."""
         teams = tuple(team_keys)
-        index = self._engine.partition(GLOBAL)
-        networks = {t for key in person.ids for t in ((index.get("people", key) or {}).get("teams") or [])}
-        job = ForgetJob(replacement_key="forgotten-" + secrets.token_hex(6), person=person, teams=teams,
-                        all_teams=all_teams, gone=all_teams or networks <= set(teams))
-        with index.write() as tx:
+        async with self._engine.write(GLOBAL) as tx:
+            # Whether the person is in other networks is read inside the write block that records it.
+            networks = {t for key in person.ids for t in ((tx.get("people", key) or {}).get("teams") or [])}
+            job = ForgetJob(replacement_key="forgotten-" + secrets.token_hex(6), person=person, teams=teams,
+                            all_teams=all_teams, gone=all_teams or networks <= set(teams))
             tx.put(_JOBS, job.replacement_key, job.to_doc())
         return job
 
-    def forget(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetReport:
+    async def forget(self, person: Person, team_keys: Iterable[str], *, all_teams: bool) -> ForgetReport:
         """Remove or anonymise ``person`` in ``team_keys`` (and globally when ``all_teams``)."""
-        return self.finish(self.start(person, team_keys, all_teams=all_teams))
+        return await self.finish(await self.start(person, team_keys, all_teams=all_teams))
 
-    def finish(self, job: ForgetJob, *, resumed: bool = False) -> ForgetReport:
+    async def finish(self, job: ForgetJob, *, resumed: bool = False) -> ForgetReport:
         """Do (or redo) every step of ``job``; each is idempotent, the job is deleted last."""
         report = ForgetReport(replacement_key=job.replacement_key, resumed=resumed)
         scrub = _Scrubber(job.person, job.replacement_key)
         for team_key in job.teams:
             report.teams.append(team_key)
-            self._forget_in_team(job.person, team_key, scrub, report)
-        self._forget_globally(job, scrub, report)
+            await self._forget_in_team(job.person, team_key, scrub, report)
+        await self._forget_globally(job, scrub, report)
         if job.gone:
-            report.dialog_states_deleted = self._delete_dialog_states(job.person)
-        part = self._engine.partition(GLOBAL)
-        with part.write() as tx:
+            report.dialog_states_deleted = await self._delete_dialog_states(job.person)
+        async with self._engine.write(GLOBAL) as tx:
             tx.delete(_JOBS, job.replacement_key)
         return report
 
-    def _forget_in_team(self, person: Person, team_key: str, scrub: _Scrubber, report: ForgetReport) -> None:
-        part = self._engine.partition(team_partition(team_key))
-        with part.write() as tx:
-            entries = [key for key in person.ids if part.get("members", key) is not None]
+    async def _forget_in_team(self, person: Person, team_key: str, scrub: _Scrubber, report: ForgetReport) -> None:
+        # Each partition is read and rewritten inside its own write block (locked across processes),
+        # so nothing written by another instance in between is overwritten with an older copy.
+        async with self._engine.write(team_partition(team_key)) as tx:
+            entries = [key for key in person.ids if tx.get("members", key) is not None]
             for key in entries:
                 tx.delete("members", key)
             if entries:
@@ -222,30 +223,27 @@ class PrivacyRepo:
                 anonymous = Member(key=scrub.replacement, teams_id="", name=FORGOTTEN_NAME, roles=frozenset(), active=False)
                 tx.put("members", anonymous.key, anonymous.to_doc())
             report.register_entries += len(entries)
-            report.documents_changed += _scrub_tables(part, tx, _TEAM_TABLES, scrub)
-        reminders = self._engine.partition(reminders_partition(team_key))
-        with reminders.write() as tx:
-            report.documents_changed += _scrub_sent_log(reminders, tx, scrub)
-        for name in self._engine.partition_names(meeting_partition(team_key, "")):
-            meeting = self._engine.partition(name)
-            with meeting.write() as tx:
+            report.documents_changed += _scrub_tables(tx, _TEAM_TABLES, scrub)
+        async with self._engine.write(reminders_partition(team_key)) as tx:
+            report.documents_changed += _scrub_sent_log(tx, scrub)
+        for name in await self._engine.partition_names(meeting_partition(team_key, "")):
+            async with self._engine.write(name) as tx:
                 for key in person.ids:
                     for table in _ANSWER_TABLES:
-                        if meeting.get(table, key) is not None:
+                        if tx.get(table, key) is not None:
                             tx.delete(table, key)
                             report.answers_deleted += 1
-                    if meeting.get("attendance", key) is not None:
+                    if tx.get("attendance", key) is not None:
                         tx.delete("attendance", key)
                         report.attendance_deleted += 1
-                report.documents_changed += _scrub_tables(meeting, tx, _MEETING_SCRUB_TABLES, scrub, skip=person.ids)
-                report.documents_changed += _scrub_recorded_by(meeting, tx, scrub)
+                report.documents_changed += _scrub_tables(tx, _MEETING_SCRUB_TABLES, scrub, skip=person.ids)
+                report.documents_changed += _scrub_recorded_by(tx, scrub)
 
-    def _forget_globally(self, job: ForgetJob, scrub: _Scrubber, report: ForgetReport) -> None:
+    async def _forget_globally(self, job: ForgetJob, scrub: _Scrubber, report: ForgetReport) -> None:
         """Update the people index; drop the 1:1 chat reference once the person is in no network."""
-        part = self._engine.partition(GLOBAL)
-        with part.write() as tx:
+        async with self._engine.write(GLOBAL) as tx:
             for key in job.person.ids:
-                doc = part.get("people", key)
+                doc = tx.get("people", key)
                 if doc is None:
                     continue
                 remaining = [k for k in doc.get("teams", []) if k not in job.teams]
@@ -255,71 +253,83 @@ class PrivacyRepo:
                     tx.put("people", key, {**doc, "teams": remaining})
             if job.gone:
                 for key in job.person.ids:
-                    if part.get("personal_refs", key) is not None:
+                    if tx.get("personal_refs", key) is not None:
                         tx.delete("personal_refs", key)
                         report.personal_refs_removed += 1
-                    if part.get("network_choices", key) is not None:
+                    if tx.get("network_choices", key) is not None:
                         tx.delete("network_choices", key)  # the network their 1:1 chat works on
-            for doc in part.all("teams"):
+            for doc in tx.all("teams"):
                 if doc.get("key") in job.teams:
                     clean = scrub(doc)
                     if clean != doc:
                         tx.put("teams", doc["key"], clean)
                         report.documents_changed += 1
 
-    def _delete_dialog_states(self, person: Person) -> int:
+    async def _delete_dialog_states(self, person: Person) -> int:
         marks = [f"/users/{teams_id}/" for teams_id in person.teams_ids]
+
+        def theirs(doc: dict[str, Any] | None) -> bool:
+            return doc is not None and any(mark in str(doc.get("key", "")) for mark in marks)
+
         count = 0
-        for name in self._engine.partition_names(_BOTSTATE):
-            part = self._engine.partition(name)
-            doc = part.get("state", "item")
-            if doc is not None and any(mark in str(doc.get("key", "")) for mark in marks):
-                with part.write() as tx:
+        for name in await self._engine.partition_names(_BOTSTATE):
+            if not theirs((await self._engine.read(name)).get("state", "item")):
+                continue
+            async with self._engine.write(name) as tx:
+                if theirs(tx.get("state", "item")):  # still theirs now that the partition is locked
                     tx.delete("state", "item")
-                count += 1
+                    count += 1
         return count
 
     # Retention -----------------------------------------------------------------------------------
-    def purge_answers(self, team_key: str, before: datetime, *, dry_run: bool = False,
-                      stats: PurgeStats | None = None) -> int:
+    async def purge_answers(self, team_key: str, before: datetime, *, dry_run: bool = False,
+                            stats: PurgeStats | None = None) -> int:
         """Delete (with ``dry_run`` only count) answers given before ``before``; one write per meeting."""
         stats = stats if stats is not None else PurgeStats()
         already = stats.answers
-        for _ in self.purge_steps(team_key, before, stats, dry_run=dry_run):
+        async for _ in self.purge_steps(team_key, before, stats, dry_run=dry_run):
             pass
         return stats.answers - already
 
-    def purge_steps(self, team_key: str, before: datetime, stats: PurgeStats, *, dry_run: bool = False) -> Iterator[None]:
-        """Purge one meeting partition per step, so a caller on the event loop can let turns run in between.
+    async def purge_steps(
+        self, team_key: str, before: datetime, stats: PurgeStats, *, dry_run: bool = False
+    ) -> AsyncIterator[None]:
+        """Purge one meeting partition per step (an async generator: ``async for _ in ...``), so a
+        caller on the event loop can let turns run in between.
 
         Each step is complete on its own (read, delete in one durable write, note the stamp); the
         watermark is written after the last step, so a pass stopped half-way only means the
         partitions it did are read once more next time."""
         engine = self._engine
-        holder = engine.partition(privacy_partition(team_key))
-        known: dict[str, Any] = dict((holder.get(_RETENTION, _WATERMARK) or {}).get("partitions") or {})
+        holder = privacy_partition(team_key)
+        known: dict[str, Any] = dict(((await engine.read(holder)).get(_RETENTION, _WATERMARK) or {}).get("partitions") or {})
         checked: dict[str, Any] = {}
-        for name in engine.partition_names(meeting_partition(team_key, "")):
-            stamp = engine.partition_stamp(name)
+        for name in await engine.partition_names(meeting_partition(team_key, "")):
+            stamp = await engine.partition_stamp(name)
             entry = known.get(name)
             if entry is not None and stamp is not None and entry.get("stamp") == stamp and _nothing_before(entry, before):
                 checked[name] = entry
                 stats.skipped += 1
                 continue
-            with engine.transient(name) as part:
-                expired, oldest = _scan_answers(part, before)
+            async with engine.transient(name) as snap:
+                expired, oldest = _scan_answers(snap, before)
                 stats.read += 1
-                stats.answers += len(expired)
                 if expired and not dry_run:
-                    with part.write() as tx:
+                    async with engine.write(name) as tx:
+                        # Chosen again inside the write block: an answer given again since the
+                        # snapshot (a late card click) is newer and must stay.
+                        expired, oldest = _scan_answers(tx, before)
                         for table, key in expired:
                             tx.delete(table, key)
-                    stats.written += 1
+                    if expired:
+                        stats.written += 1
+                stats.answers += len(expired)
             if not dry_run:
-                checked[name] = {"stamp": engine.partition_stamp(name), "oldest": dump_dt(oldest)}
+                checked[name] = {"stamp": await engine.partition_stamp(name), "oldest": dump_dt(oldest)}
             yield
         if not dry_run and checked != known:
-            with holder.write() as tx:
+            # The whole watermark is replaced by what this pass found, so it is not a read-modify-write.
+            async with engine.write(holder) as tx:
                 tx.put(_RETENTION, _WATERMARK, {"partitions": checked})
 
 
@@ -364,13 +374,13 @@ class _Scrubber:
         return value
 
 
-def _scrub_tables(part: Any, tx: Any, tables: Iterable[str], scrub: _Scrubber, skip: frozenset[str] = frozenset()) -> int:
+def _scrub_tables(tx: Any, tables: Iterable[str], scrub: _Scrubber, skip: frozenset[str] = frozenset()) -> int:
     changed = 0
     for table in tables:
-        for doc in part.all(table):
+        for doc in tx.all(table):
             clean = scrub(doc)
             if clean != doc:
-                key = _doc_key(part, table, doc)
+                key = _doc_key(tx, table, doc)
                 if key is None or key in skip:
                     continue
                 tx.put(table, key, clean)
@@ -378,36 +388,36 @@ def _scrub_tables(part: Any, tx: Any, tables: Iterable[str], scrub: _Scrubber, s
     return changed
 
 
-def _scrub_recorded_by(part: Any, tx: Any, scrub: _Scrubber) -> int:
+def _scrub_recorded_by(tx: Any, scrub: _Scrubber) -> int:
     changed = 0
-    for doc in part.all(_PRESENT):
-        if doc.get("recorded_by") in scrub.ids and part.get(_PRESENT, str(doc.get("key"))) == doc:
+    for doc in tx.all(_PRESENT):
+        if doc.get("recorded_by") in scrub.ids and tx.get(_PRESENT, str(doc.get("key"))) == doc:
             tx.put(_PRESENT, str(doc["key"]), {**doc, "recorded_by": scrub.replacement})
             changed += 1
     return changed
 
 
-def _scrub_sent_log(part: Any, tx: Any, scrub: _Scrubber) -> int:
+def _scrub_sent_log(tx: Any, scrub: _Scrubber) -> int:
     # A sent-log entry is keyed "kind|team|subject|target|due": the target is the person's key,
     # so the entry moves to a key with the replacement (and still stops a second send).
     changed = 0
-    for doc in part.all("sent"):
+    for doc in tx.all("sent"):
         old_key = str(doc.get("key") or "")
         new_key = "|".join(scrub.replacement if piece in scrub.ids else piece for piece in old_key.split("|"))
         clean = {**scrub(doc), "key": new_key}
         if clean == doc:
             continue
-        if part.get("sent", old_key) == doc and new_key != old_key:
+        if tx.get("sent", old_key) == doc and new_key != old_key:
             tx.delete("sent", old_key)
         tx.put("sent", new_key, clean)
         changed += 1
     return changed
 
 
-def _doc_key(part: Any, table: str, doc: dict[str, Any]) -> str | None:
+def _doc_key(tx: Any, table: str, doc: dict[str, Any]) -> str | None:
     # Repositories key their documents by an id field; find which one this table uses.
     for field_name in ("id", "key", "member_key", "number", "token"):
         value = doc.get(field_name)
-        if value is not None and part.get(table, str(value)) == doc:
+        if value is not None and tx.get(table, str(value)) == doc:
             return str(value)
     return None

@@ -7,7 +7,11 @@ rewrites only that small file, never the team's calendar or register.
 - table ``sent``, key = the reminder's key (kind, team, meeting or item id, target, due instant):
   one ``SentEntry`` per reminder and target. Anything recorded here is never sent again, whatever
   its status: ``sent`` (the connector accepted it), ``undeliverable`` (403/404: the bot was removed
-  or the conversation is gone) or ``rejected`` (another 4xx that retrying cannot fix).
+  or the conversation is gone), ``rejected`` (another 4xx that retrying cannot fix), ``uncertain``
+  (a 5xx: it may be in the chat) or ``sending``. ``sending`` is the ledger's claim: an entry is
+  written BEFORE the message goes out (``claim_send``, under the partition's write lock, so of
+  several instances waking at the same second exactly one gets it), and replaced by the outcome
+  afterwards; a send that failed in a way worth retrying gives its claim back (``release``).
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ SETTING_KINDS = (MEETING_WEEK, MEETING_DAY, DIGEST, ACTIONS, MINUTES, ROSTER)
 SENT = "sent"
 UNDELIVERABLE = "undeliverable"
 REJECTED = "rejected"
+# Claimed for sending and not yet answered: the instance that claimed it is sending it now, or
+# died while it did (then whether it arrived is unknown, and it is never sent again either).
+SENDING = "sending"
 
 _SETTINGS = "settings"
 _SENT = "sent"
@@ -164,49 +171,69 @@ class RemindersRepo:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _part(self, team_key: str) -> Any:
-        return self._engine.partition(reminders_partition(team_key))
-
     # Settings -------------------------------------------------------------------------------
-    def settings(self, team_key: str) -> ReminderSettings:
+    async def settings(self, team_key: str) -> ReminderSettings:
         """The network's settings (the defaults until someone changes them)."""
-        return ReminderSettings.from_doc(self._part(team_key).get(_SETTINGS, _SETTINGS))
+        return ReminderSettings.from_doc((await self._engine.read(reminders_partition(team_key))).get(_SETTINGS, _SETTINGS))
 
-    def save_settings(self, team_key: str, settings: ReminderSettings) -> None:
-        with self._part(team_key).write() as tx:
+    async def save_settings(self, team_key: str, settings: ReminderSettings) -> None:
+        async with self._engine.write(reminders_partition(team_key)) as tx:
             tx.put(_SETTINGS, _SETTINGS, settings.to_doc())
 
     # Sent-log ---------------------------------------------------------------------------------
-    def record(self, entry: SentEntry) -> None:
+    async def record(self, entry: SentEntry) -> None:
         """Remember that this reminder reached (or can never reach) its target."""
-        with self._part(entry.team_key).write() as tx:
+        async with self._engine.write(reminders_partition(entry.team_key)) as tx:
             tx.put(_SENT, entry.key, entry.to_doc())
 
-    def is_recorded(self, team_key: str, key: str) -> bool:
-        return self._part(team_key).get(_SENT, key) is not None
+    async def claim_send(self, entry: SentEntry) -> bool:
+        """Claim the reminder ``entry.key`` for sending: True for exactly one caller, across every
+        instance, unless it was claimed or recorded before (then False: it is not sent again)."""
+        async with self._engine.write(reminders_partition(entry.team_key)) as tx:
+            if tx.get(_SENT, entry.key) is not None:
+                return False
+            tx.put(_SENT, entry.key, replace(entry, status=SENDING).to_doc())
+        return True
 
-    def recorded_keys(self, team_key: str) -> frozenset[str]:
+    async def release(self, team_key: str, key: str) -> None:
+        """Give back a claim whose send failed for now (the next run tries again)."""
+        async with self._engine.write(reminders_partition(team_key)) as tx:
+            doc = tx.get(_SENT, key)
+            if doc is not None and doc.get("status") == SENDING:
+                tx.delete(_SENT, key)
+
+    async def is_recorded(self, team_key: str, key: str) -> bool:
+        return (await self._engine.read(reminders_partition(team_key))).get(_SENT, key) is not None
+
+    async def recorded_keys(self, team_key: str) -> frozenset[str]:
         """Keys of every reminder recorded for the network, whatever its status."""
-        return frozenset(d["key"] for d in self._part(team_key).all(_SENT))
+        return frozenset(d["key"] for d in (await self._engine.read(reminders_partition(team_key))).all(_SENT))
 
-    def entries(self, team_key: str) -> list[SentEntry]:
+    async def entries(self, team_key: str) -> list[SentEntry]:
         """The sent-log, latest due first."""
-        entries = [SentEntry.from_doc(d) for d in self._part(team_key).all(_SENT)]
+        entries = [SentEntry.from_doc(d) for d in (await self._engine.read(reminders_partition(team_key))).all(_SENT)]
         entries.sort(key=lambda e: (e.due_at, e.key), reverse=True)
         return entries
 
-    def prune(self, team_key: str, due_before: datetime) -> int:
+    async def prune(self, team_key: str, due_before: datetime) -> int:
         """Forget entries due before ``due_before`` (their reminders can no longer be due); returns how many."""
-        part = self._part(team_key)
-        old = [d["key"] for d in part.all(_SENT) if load_dt(d["due_at"]) < due_before]  # type: ignore[operator]
-        if old:
-            with part.write() as tx:
-                for key in old:
-                    tx.delete(_SENT, key)
+        name = reminders_partition(team_key)
+        if not any(_due_before(d, due_before) for d in (await self._engine.read(name)).all(_SENT)):
+            return 0  # nothing old: no need to lock the partition
+        async with self._engine.write(name) as tx:
+            # Chosen inside the write block: only entries stored now are deleted.
+            old = [d["key"] for d in tx.all(_SENT) if _due_before(d, due_before)]
+            for key in old:
+                tx.delete(_SENT, key)
         return len(old)
 
-    def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, team_key: str) -> dict[str, list[dict[str, Any]]]:
         """``reminder_settings``: enabled, kinds {kind: enabled, days, at}; ``reminders_sent``: key, kind,
         subject_id, target, due_at, recorded_at, status, detail."""
-        sent = [{k: v for k, v in e.to_doc().items() if k not in ("team_key", "activity_id")} for e in self.entries(team_key)]
-        return {"reminder_settings": [self.settings(team_key).to_doc()], "reminders_sent": sent}
+        entries = await self.entries(team_key)
+        sent = [{k: v for k, v in e.to_doc().items() if k not in ("team_key", "activity_id")} for e in entries]
+        return {"reminder_settings": [(await self.settings(team_key)).to_doc()], "reminders_sent": sent}
+
+
+def _due_before(doc: Mapping[str, Any], due_before: datetime) -> bool:
+    return load_dt(doc["due_at"]) < due_before  # type: ignore[operator]

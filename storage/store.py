@@ -30,8 +30,8 @@ class Store:
         self.minutes = MinutesRepo(engine)
         self.reminders = RemindersRepo(engine)
 
-    def check(self) -> bool:
-        return self.engine.check()
+    async def check(self) -> bool:
+        return await self.engine.check()
 
-    def close(self) -> None:
-        self.engine.close()
+    async def close(self) -> None:
+        await self.engine.close()

@@ -7,7 +7,7 @@ the partition ``team/<key>``; the global partition only indexes teams and people
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -25,93 +25,91 @@ class TeamsRepo:
         self._engine = engine
 
     # Teams ---------------------------------------------------------------------------------
-    def get_team(self, key: str) -> Team | None:
-        doc = self._engine.partition(GLOBAL).get("teams", key)
+    async def get_team(self, key: str) -> Team | None:
+        doc = (await self._engine.read(GLOBAL)).get("teams", key)
         return Team.from_doc(doc) if doc else None
 
-    def all_teams(self, *, active_only: bool = True) -> list[Team]:
-        teams = [Team.from_doc(d) for d in self._engine.partition(GLOBAL).all("teams")]
+    async def all_teams(self, *, active_only: bool = True) -> list[Team]:
+        teams = [Team.from_doc(d) for d in (await self._engine.read(GLOBAL)).all("teams")]
         return [t for t in teams if t.active or not active_only]
 
-    def save_team(self, team: Team) -> None:
-        with self._engine.partition(GLOBAL).write() as tx:
+    async def save_team(self, team: Team) -> None:
+        async with self._engine.write(GLOBAL) as tx:
             tx.put("teams", team.key, team.to_doc())
 
-    def set_team_active(self, key: str, active: bool) -> Team | None:
-        team = self.get_team(key)
-        if team is None:
-            return None
-        team = replace(team, active=active)
-        self.save_team(team)
-        return team
+    async def set_team_active(self, key: str, active: bool) -> Team | None:
+        return await self._change_team(key, lambda team: replace(team, active=active))
 
-    def update_team_settings(self, key: str, changes: dict[str, Any]) -> Team | None:
-        team = self.get_team(key)
-        if team is None:
-            return None
-        team = replace(team, settings={**team.settings, **changes})
-        self.save_team(team)
+    async def update_team_settings(self, key: str, changes: dict[str, Any]) -> Team | None:
+        return await self._change_team(key, lambda team: replace(team, settings={**team.settings, **changes}))
+
+    async def _change_team(self, key: str, change: Callable[[Team], Team]) -> Team | None:
+        async with self._engine.write(GLOBAL) as tx:
+            # Read inside the write block: another instance's change to the same team is kept.
+            doc = tx.get("teams", key)
+            if doc is None:
+                return None
+            team = change(Team.from_doc(doc))
+            tx.put("teams", team.key, team.to_doc())
         return team
 
     # Members -------------------------------------------------------------------------------
-    def get_member(self, team_key: str, key: str) -> Member | None:
-        doc = self._engine.partition(team_partition(team_key)).get("members", key)
+    async def get_member(self, team_key: str, key: str) -> Member | None:
+        doc = (await self._engine.read(team_partition(team_key))).get("members", key)
         return Member.from_doc(doc) if doc else None
 
-    def members(self, team_key: str, *, active_only: bool = True) -> list[Member]:
-        docs = self._engine.partition(team_partition(team_key)).all("members")
+    async def members(self, team_key: str, *, active_only: bool = True) -> list[Member]:
+        docs = (await self._engine.read(team_partition(team_key))).all("members")
         members = [Member.from_doc(d) for d in docs]
         return sorted(
             (m for m in members if m.active or not active_only), key=lambda m: m.name.casefold()
         )
 
-    def save_member(self, team_key: str, member: Member) -> None:
-        self.save_members(team_key, [member])
+    async def save_member(self, team_key: str, member: Member) -> None:
+        await self.save_members(team_key, [member])
 
-    def save_members(self, team_key: str, members: Iterable[Member]) -> None:
+    async def save_members(self, team_key: str, members: Iterable[Member]) -> None:
         """Store members of one team in one write, and index them globally for 1:1 chat."""
         members = list(members)
         if not members:
             return
-        with self._engine.partition(team_partition(team_key)).write() as tx:
+        async with self._engine.write(team_partition(team_key)) as tx:
             for member in members:
                 tx.put("members", member.key, member.to_doc())
-        index = self._engine.partition(GLOBAL)
-        changed = []
-        for member in members:
-            doc = index.get("people", member.key) or {"key": member.key, "teams": []}
-            teams = [k for k in doc["teams"] if k != team_key]
-            if member.active:
-                teams.append(team_key)
-            if teams != doc["teams"]:
-                changed.append({**doc, "teams": teams})
-        if changed:
-            with index.write() as tx:
-                for doc in changed:
-                    tx.put("people", doc["key"], doc)
+        async with self._engine.write(GLOBAL) as index:
+            # The index is read inside its write block: a person joining two networks at once
+            # (two instances) keeps both.
+            for member in members:
+                doc = index.get("people", member.key) or {"key": member.key, "teams": []}
+                teams = [k for k in doc["teams"] if k != team_key]
+                if member.active:
+                    teams.append(team_key)
+                if teams != doc["teams"]:
+                    index.put("people", doc["key"], {**doc, "teams": teams})
 
-    def teams_of_person(self, person_key: str) -> list[str]:
-        doc = self._engine.partition(GLOBAL).get("people", person_key)
+    async def teams_of_person(self, person_key: str) -> list[str]:
+        doc = (await self._engine.read(GLOBAL)).get("people", person_key)
         return list(doc["teams"]) if doc else []
 
     # Personal conversations (for 1:1 reminders and digests) --------------------------------
-    def save_personal_ref(self, person_key: str, conversation_ref: dict[str, Any]) -> None:
-        with self._engine.partition(GLOBAL).write() as tx:
+    async def save_personal_ref(self, person_key: str, conversation_ref: dict[str, Any]) -> None:
+        async with self._engine.write(GLOBAL) as tx:
             tx.put("personal_refs", person_key, {"key": person_key, "ref": conversation_ref})
 
-    def personal_ref(self, person_key: str) -> dict[str, Any] | None:
-        doc = self._engine.partition(GLOBAL).get("personal_refs", person_key)
+    async def personal_ref(self, person_key: str) -> dict[str, Any] | None:
+        doc = (await self._engine.read(GLOBAL)).get("personal_refs", person_key)
         return doc["ref"] if doc else None
 
     # The network a person's 1:1 chat works on (bot/features/networks.py) ---------------------
-    def network_choice(self, person_key: str) -> dict[str, Any]:
+    async def network_choice(self, person_key: str) -> dict[str, Any]:
         """``{"chosen": key or None, "named": key or None}``: the network the person chose for their
         1:1 chat, and the one the chat last named in a reply (so it is named again only on a change)."""
-        doc = self._engine.partition(GLOBAL).get("network_choices", person_key) or {}
+        doc = (await self._engine.read(GLOBAL)).get("network_choices", person_key) or {}
         return {"chosen": doc.get("chosen"), "named": doc.get("named")}
 
-    def save_network_choice(self, person_key: str, *, chosen: str | None, named: str | None) -> None:
-        if self.network_choice(person_key) == {"chosen": chosen, "named": named}:
+    async def save_network_choice(self, person_key: str, *, chosen: str | None, named: str | None) -> None:
+        # Most turns change nothing: checking a snapshot first spares them the global write lock.
+        if await self.network_choice(person_key) == {"chosen": chosen, "named": named}:
             return  # nothing changed: nothing written
-        with self._engine.partition(GLOBAL).write() as tx:
+        async with self._engine.write(GLOBAL) as tx:
             tx.put("network_choices", person_key, {"key": person_key, "chosen": chosen, "named": named})

@@ -30,13 +30,14 @@ reads and checks every file (for startup checks and before/after backups).
 
 Read-only mode (export/backup next to a running service) takes no lock, deletes nothing and
 never writes. Every commit holds the snapshot lock (``storage.files.SnapshotLock``) shared while
-it replaces its file, so ``skis-bot backup`` can read all files as of one instant. Each ``partition()`` call returns a fresh snapshot that reads its file on first
-use; since writers only ever rename complete files into place, each snapshot is consistent.
+it replaces its file, so ``skis-bot backup`` can read all files as of one instant. In read-only
+mode every ``read`` loads the file afresh; since writers only ever rename complete files into
+place, each snapshot is consistent.
 
 Cost model (writable mode):
 - open: take the lock, one directory walk by name (stale temp cleanup), load ``global.json``.
 - first use of a partition: read, parse and validate the whole file: O(file size).
-- ``get``: one dict lookup plus a shallow copy of the doc. ``all``: O(docs in table).
+- ``get``: one dict lookup. ``all``: O(docs in table).
 - commit: O(partition size) — the whole file is re-serialized — plus two fsyncs (file and
   directory). Keep partitions small; that is what partitioning is for.
 - ``partition_names``: the first call reads the first 4 KB of every file, later calls are
@@ -51,9 +52,10 @@ of which ~0.6 ms is fsync; to a 3,000-doc partition (1.2 MiB) ~14 ms, ~11 ms of 
 encoding. ``get`` ~2 us. Opening a directory of 1,300 partitions ~4 ms; the first
 ``partition_names`` over them ~40 ms, later calls <1 ms; ``verify_all`` ~45 ms.
 
-Concurrency: all engine calls are synchronous, so on one asyncio loop a commit is atomic with
-respect to other coroutines. A per-partition lock also keeps commits and lazy loads correct
-when called from executor threads. Readers never lock: they see the old or the new state.
+Concurrency (storage/engine.py's LocalEngine): this process alone serves the directory (the
+``.lock``), so a per-partition asyncio lock makes ``write`` blocks exclusive; the file write and
+its fsyncs run in a worker thread, so other turns go on meanwhile. Readers never lock: they see
+the old or the new state, never half of one.
 """
 
 from __future__ import annotations
@@ -63,27 +65,15 @@ import json
 import logging
 import os
 import re
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from tinydb.storages import Storage
-
-from storage.engine import (
-    CorruptDataError,
-    Doc,
-    StorageError,
-    _StagedTransaction,
-    next_version,
-)
+from storage.engine import META, CorruptDataError, Doc, LocalEngine, StorageError, Tables
 from storage.files import DirLock, SnapshotLock, atomic_write, remove_stale_temps, temp_name_for
 
 log = logging.getLogger(__name__)
 
 GLOBAL = "global"
-META = "_meta"
 _HEAD_BYTES = 4096
 
 _PLAIN_SEGMENT = re.compile(r"[0-9a-z][0-9a-z._-]{0,63}")
@@ -176,139 +166,24 @@ def load_partition_file(path: Path, expected_name: str) -> dict[str, dict[str, D
     return data
 
 
-class CachedAtomicStorage(Storage):
-    """TinyDB storage for one partition file: read once and cached, written atomically."""
+class TinyDBEngine(LocalEngine):
+    """The embedded Engine over ``data_dir``; see the module docstring for guarantees and costs."""
 
-    def __init__(self, path: Path, *, name: str, root: Path, lock: threading.RLock, writable: bool) -> None:
-        self.path = path
-        self._name = name
-        self._root = root
-        self._lock = lock
-        self._writable = writable
-        self._data: dict[str, dict[str, Doc]] | None = None
-
-    @property
-    def loaded(self) -> bool:
-        return self._data is not None
-
-    def read(self) -> dict[str, dict[str, Any]]:
-        data = self._data
-        if data is None:
-            with self._lock:
-                if self._data is None:
-                    self._data = load_partition_file(self.path, self._name)
-                data = self._data
-        return data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if not self._writable:
-            raise StorageError(f"{self.path} is open read-only")
-        payload = _encode(data)
-        try:
-            atomic_write(self.path, payload, root=self._root)
-        except OSError as exc:
-            raise StorageError(
-                f"could not save {self._name!r} to {self.path}: {exc}; nothing was changed"
-            ) from exc
-        # Only now, with the bytes durable, do readers get the new state.
-        self._data = data
-
-
-class _TinyTransaction(_StagedTransaction):
-    def put(self, table: str, key: str, doc: Doc) -> None:
-        _check_table(table)
-        super().put(table, key, doc)
-
-    def delete(self, table: str, key: str) -> None:
-        _check_table(table)
-        super().delete(table, key)
-
-
-def _check_table(table: str) -> None:
-    if table == META:
-        raise ValueError(f"table name {META!r} is reserved by the storage engine")
-
-
-class TinyDBPartition:
-    """One partition = one TinyDB file. Loads on first use."""
-
-    def __init__(self, name: str, engine: TinyDBEngine) -> None:
-        self.name = name
-        self.path = engine.data_dir / partition_relpath(name)
-        # Set before the lazy load: the state this object reads is fixed until its next commit.
-        self.version = next_version()
-        self._engine = engine
-        self._lock = threading.RLock()
-        self._storage = CachedAtomicStorage(
-            self.path, name=name, root=engine.data_dir, lock=self._lock, writable=not engine.read_only
-        )
-
-    @property
-    def loaded(self) -> bool:
-        """True once the file has been read (for tests and diagnostics)."""
-        return self._storage.loaded
-
-    def load(self) -> None:
-        """Read and validate the file now rather than on first use."""
-        self._engine._ensure_open()
-        self._storage.read()
-
-    def get(self, table: str, key: str) -> Doc | None:
-        self._engine._ensure_open()
-        _check_table(table)
-        # Straight from the cached tables (TinyDB's layout: table, then string doc id) rather than
-        # through TinyDB's Table, which wraps each doc in a Document, a Python-level __init__ per
-        # doc: listing 200 action items spent more time there than in copying them. The copy is
-        # the same shallow one.
-        doc = self._storage.read().get(table, {}).get(key)
-        return dict(doc) if doc is not None else None
-
-    def all(self, table: str) -> list[Doc]:
-        self._engine._ensure_open()
-        _check_table(table)
-        return [dict(doc) for doc in self._storage.read().get(table, {}).values()]
-
-    @contextmanager
-    def write(self) -> Iterator[_TinyTransaction]:
-        self._engine._ensure_writable()
-        tx = _TinyTransaction()
-        yield tx
-        if tx.ops:
-            self._commit(tx)
-
-    def _commit(self, tx: _TinyTransaction) -> None:
-        with self._lock:
-            self._engine._ensure_writable()
-            old = self._storage.read()
-            new: dict[str, dict[str, Doc]] = {META: {"partition": {"name": self.name}}}
-            new.update((t, docs) for t, docs in old.items() if t != META)
-            # Copy-on-write per touched table: the cached state stays untouched until the
-            # file write has succeeded, so a failure needs no undo.
-            for table in {op[0] for op in tx.ops}:
-                new[table] = dict(new.get(table, {}))
-            tx.apply_to(new)
-            # Shared with other commits, exclusive with a backup reading (storage/files.py).
-            with self._engine._snapshot_lock.shared():
-                self._storage.write(new)
-            self.version = next_version()
-        self._engine._note_written(self.name)
-
-
-class TinyDBEngine:
-    """The production Engine over ``data_dir``; see the module docstring for guarantees and costs."""
+    persist_in_thread = True
 
     def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
+        super().__init__()
         self.data_dir = Path(data_dir)
         self.read_only = read_only
-        self._lock = threading.Lock()
-        self._partitions: dict[str, TinyDBPartition] = {}
+        # Read-only openers (export, backup next to a running service) cache nothing: another
+        # process writes the files.
+        self.keep_cache = not read_only
         self._names: set[str] | None = None
-        self._closed = False
         self._dir_lock: DirLock | None = None
         if read_only:
             if not self.data_dir.is_dir():
                 raise StorageError(f"the data directory {self.data_dir} does not exist")
-            self.partition(GLOBAL).load()
+            self._read(GLOBAL)
             return
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -323,7 +198,7 @@ class TinyDBEngine:
                 log.warning(
                     "removed %d unfinished temp file(s) left by a crash in %s", len(removed), self.data_dir
                 )
-            self.partition(GLOBAL).load()
+            self._read(GLOBAL)
             self._snapshot_lock.prepare()
         except BaseException:
             self._closed = True
@@ -335,62 +210,76 @@ class TinyDBEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.close_now()
 
-    def partition(self, name: str) -> TinyDBPartition:
+    def path_of(self, name: str) -> Path:
+        return self.data_dir / partition_relpath(name)
+
+    def is_cached(self, name: str) -> bool:
+        """True when the partition's file has been read and is kept (for tests and diagnostics)."""
+        return name in self._cache
+
+    # LocalEngine hooks ---------------------------------------------------------------------------
+    def _load(self, name: str) -> Tables:
+        data = load_partition_file(self.path_of(name), name)
+        return {table: docs for table, docs in data.items() if table != META}
+
+    def _persist(self, name: str, tables: Tables) -> None:
+        path = self.path_of(name)
+        payload = _encode({META: {"partition": {"name": name}}, **tables})
+        try:
+            # Shared with other commits, exclusive with a backup reading (storage/files.py).
+            with self._snapshot_lock.shared():
+                atomic_write(path, payload, root=self.data_dir)
+        except OSError as exc:
+            raise StorageError(f"could not save {name!r} to {path}: {exc}; nothing was changed") from exc
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise StorageError(f"the storage engine for {self.data_dir} is closed")
+
+    def _ensure_writable(self) -> None:
         self._ensure_open()
         if self.read_only:
-            return TinyDBPartition(name, self)
-        with self._lock:
-            part = self._partitions.get(name)
-            if part is None:
-                part = self._partitions[name] = TinyDBPartition(name, self)
-            return part
+            raise StorageError(f"{self.data_dir} is open read-only; nothing can be written")
 
-    def partition_names(self, prefix: str = "") -> list[str]:
+    def _note_written(self, name: str) -> None:
+        with self._mutex:
+            if self._names is not None:
+                self._names.add(name)
+
+    # The rest of the contract --------------------------------------------------------------------
+    async def partition_names(self, prefix: str = "") -> list[str]:
         """Names of the partitions that exist on disk, under ``prefix``."""
+        return self.partition_names_now(prefix)
+
+    def partition_names_now(self, prefix: str = "") -> list[str]:
         self._ensure_open()
         if self.read_only:
             names = set(self._scan_names())
         else:
-            with self._lock:
+            with self._mutex:
                 if self._names is None:
                     self._names = set(self._scan_names())
                 names = set(self._names)
         return sorted(n for n in names if n.startswith(prefix))
 
-    def partition_stamp(self, name: str) -> str | None:
+    async def partition_stamp(self, name: str) -> str | None:
         """Changes whenever the partition's file is replaced (by any process); None when it does not exist."""
         self._ensure_open()
         try:
-            st = os.stat(self.data_dir / partition_relpath(name))
+            st = os.stat(self.path_of(name))
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise StorageError(f"could not look at the file of {name!r}: {exc}") from exc
         return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
 
-    @contextmanager
-    def transient(self, name: str) -> Iterator[TinyDBPartition]:
-        """The partition for one synchronous pass; dropped from the cache afterwards unless it was cached before."""
-        self._ensure_open()
-        if self.read_only:
-            yield self.partition(name)  # read-only partitions are never cached
-            return
-        with self._lock:
-            cached = name in self._partitions
-        part = self.partition(name)
-        try:
-            yield part
-        finally:
-            if not cached:
-                with self._lock:
-                    # Safe on one event loop: nobody else can have taken this object during the
-                    # synchronous pass, so the next partition(name) reads the file afresh.
-                    if self._partitions.get(name) is part:
-                        del self._partitions[name]
+    def tables_now(self, name: str) -> Tables:
+        """The partition's tables, read synchronously (for ``skis-bot migrate`` and the backup check)."""
+        return self._read(name).tables()
 
-    def check(self) -> bool:
+    async def check(self) -> bool:
         """True when the data directory is writable (unless read-only) and global loads."""
         if self._closed:
             return False
@@ -403,7 +292,7 @@ class TinyDBEngine:
                 finally:
                     os.close(fd)
                     os.unlink(probe)
-            self.partition(GLOBAL).load()
+            self._read(GLOBAL)
         except (OSError, StorageError) as exc:
             log.error("storage check failed: %s", exc)
             return False
@@ -431,32 +320,20 @@ class TinyDBEngine:
                 problems.append(f"{path}: holds partition {name!r}, which belongs in {expected}")
         return problems
 
-    def close(self) -> None:
-        with self._lock:
+    async def close(self) -> None:
+        self.close_now()
+
+    def close_now(self) -> None:
+        """Release the data directory (synchronous: also for operator commands outside a loop)."""
+        with self._mutex:
             if self._closed:
                 return
             self._closed = True
-            self._partitions.clear()
+            self._cache.clear()
             self._names = None
             if self._dir_lock is not None:
                 self._snapshot_lock.release()
                 self._dir_lock.release()
-
-    # Internals used by TinyDBPartition.
-
-    def _ensure_open(self) -> None:
-        if self._closed:
-            raise StorageError(f"the storage engine for {self.data_dir} is closed")
-
-    def _ensure_writable(self) -> None:
-        self._ensure_open()
-        if self.read_only:
-            raise StorageError(f"{self.data_dir} is open read-only; nothing can be written")
-
-    def _note_written(self, name: str) -> None:
-        with self._lock:
-            if self._names is not None:
-                self._names.add(name)
 
     def _data_files(self) -> Iterator[Path]:
         for dirpath, dirnames, filenames in os.walk(self.data_dir):

@@ -71,6 +71,13 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}" OWNER {ROLE}')
         return self.url(name)
 
+    def pause(self) -> None:
+        """Stop the server (its data stays), as an outage or a failover would; ``resume`` starts it again."""
+        _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"])
+
+    def resume(self) -> None:
+        _start(self.bindir, self.root, self.port)
+
     def stop(self) -> None:
         _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop"],
                      check=False)
@@ -86,6 +93,13 @@ def _as_postgres(command: list[str], *, check: bool = True) -> subprocess.Comple
     return result
 
 
+def _start(bindir: Path, root: Path, port: int) -> None:
+    # Durability settings stay as in production (fsync on): the kill -9 tests rely on them.
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    _as_postgres([str(bindir / "pg_ctl"), "-D", str(root / "data"), "-o", options, "-l", str(root / "server.log"),
+                  "-w", "-t", "60", "start"])
+
+
 def start_server() -> PostgresServer:
     """initdb + pg_ctl start on 127.0.0.1 (about a second); the caller stops it."""
     bindir = _bindir()
@@ -96,10 +110,7 @@ def start_server() -> PostgresServer:
     _as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync",
                   "-E", "UTF8", "--locale", "C"])
     port = _free_port()
-    # Durability settings stay as in production (fsync on): the kill -9 tests rely on them.
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
-    _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "server.log"),
-                  "-w", "-t", "60", "start"])
+    _start(bindir, root, port)
     server = PostgresServer(root, port, bindir)
     import psycopg
 

@@ -50,14 +50,14 @@ _ACTION_TEXT = limits.ACTION_TITLE + 1000
 _ITEMS_PAGE = re.compile(r"\s*(?:(?:sida|s\.)\s*)?(\d{1,4})\s*", re.IGNORECASE)
 
 
-def _context(turn: Turn) -> ParseContext:
-    return ParseContext.of(turn.store, turn.team, turn.member, turn.mentions, turn.services.settings, turn.now, turn.locale)
+async def _context(turn: Turn) -> ParseContext:
+    return await ParseContext.of(turn.store, turn.team, turn.member, turn.mentions, turn.services.settings, turn.now, turn.locale)
 
 
 async def _create(turn: Turn, title: str, owners: tuple[Owner, ...], due: Due) -> ActionItem:
     """Store a new item by the person writing, and tell the scheduler and open cards."""
-    item = create_action_item(turn.store, turn.team.key, turn.member, title, owners, due, now=turn.now, tz=turn.tz,
-                              conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+    item = await create_action_item(turn.store, turn.team.key, turn.member, title, owners, due, now=turn.now, tz=turn.tz,
+                                    conversation_id=turn.conversation_id, activity_id=turn.activity.id)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     return item
 
@@ -71,22 +71,22 @@ async def action_item(turn: Turn, args: str) -> None:
     if limits.too_long(args, _ACTION_TEXT):  # not worth parsing: the title alone would be too long
         await turn.say_key("records.action_title_too_long", length=limits.length(args), max=limits.ACTION_TITLE)
         return
-    draft = parse_action_text(args, _context(turn))
+    draft = parse_action_text(args, await _context(turn))
     if draft.title and limits.too_long(draft.title, limits.ACTION_TITLE):
         await turn.say_key("records.action_title_too_long", length=limits.length(draft.title), max=limits.ACTION_TITLE)
         return
     if draft.title and draft.owners and not draft.owner_problem and not draft.due_problem:
         item = await _create(turn, draft.title, draft.owners, draft.due or EMPTY_DUE)
-        await turn.say(action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key))
+        await turn.say(await action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key))
         return
     await turn.begin_dialog(ACTION_DIALOG, draft.to_options())
 
 
-def item_sections(turn: Turn, items: list[ActionItem]) -> list[tuple[str, bool, list[ActionItem]]]:
+async def item_sections(turn: Turn, items: list[ActionItem]) -> list[tuple[str, bool, list[ActionItem]]]:
     """(heading, overdue, items): overdue first, then per meeting (oldest meeting first), then those without one."""
     tz = turn.tz
     today = turn.today
-    meetings = {m.id: m for m in turn.store.meetings.all(turn.team.key, include_cancelled=True)}
+    meetings = {m.id: m for m in await turn.store.meetings.all(turn.team.key, include_cancelled=True)}
     overdue = sorted((i for i in items if i.is_overdue(today)), key=lambda i: (i.due, i.number))
     sections: list[tuple[str, bool, list[ActionItem]]] = []
     if overdue:
@@ -128,24 +128,24 @@ def item_groups(turn: Turn, sections: list[tuple[str, bool, list[ActionItem]]], 
     return groups
 
 
-def _view_items(turn: Turn, view: str) -> tuple[list[ActionItem], str, str]:
+async def _view_items(turn: Turn, view: str) -> tuple[list[ActionItem], str, str]:
     """(open items, card title, command words) of the "all" or "mine" view."""
     if view == "mine":
-        items = turn.store.actions.open_items_of(turn.team.key, turn.member.key, turn.member.municipality)
+        items = await turn.store.actions.open_items_of(turn.team.key, turn.member.key, turn.member.municipality)
         return items, turn.t("records.my_actions_title"), WORDS["my_action_items"][0]
-    return turn.store.actions.open_items(turn.team.key), turn.t("records.actions_title"), WORDS["action_items"][0]
+    return await turn.store.actions.open_items(turn.team.key), turn.t("records.actions_title"), WORDS["action_items"][0]
 
 
-def items_card(turn: Turn, view: str, page: int = 1) -> dict[str, Any] | None:
+async def items_card(turn: Turn, view: str, page: int = 1) -> dict[str, Any] | None:
     """One page of the open-items card ("all" or the person's own, "mine"); None when there are none.
 
     A page past the end shows the last one (the list got shorter since the button was drawn)."""
-    items, title, command = _view_items(turn, view)
-    return _items_card(turn, view, items, title, command, page) if items else None
+    items, title, command = await _view_items(turn, view)
+    return await _items_card(turn, view, items, title, command, page) if items else None
 
 
-def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int) -> dict[str, Any]:
-    sections = item_sections(turn, items)
+async def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int) -> dict[str, Any]:
+    sections = await item_sections(turn, items)
     bounds = _item_pages(sections)
     pages = len(bounds)
     page = min(max(page, 1), pages)
@@ -173,16 +173,16 @@ def _page_asked(args: str) -> int | None:
 
 
 async def _send_items(turn: Turn, args: str, view: str) -> None:
-    items, title, command = _view_items(turn, view)
+    items, title, command = await _view_items(turn, view)
     if not items:
         await turn.say_key("records.my_actions_none" if view == "mine" else "records.actions_none")
         return
     page = _page_asked(args) or 1
-    pages = len(_item_pages(item_sections(turn, items)))
+    pages = len(_item_pages(await item_sections(turn, items)))
     if page > pages:
         await turn.say_key("records.actions_no_page", pages=pages, command=escape(f"{command} sida {pages}"))
         return
-    await turn.send_card(_items_card(turn, view, items, title, command, page), summary=title)
+    await turn.send_card(await _items_card(turn, view, items, title, command, page), summary=title)
 
 
 async def action_items(turn: Turn, args: str) -> None:
@@ -198,7 +198,7 @@ async def my_action_items(turn: Turn, args: str) -> None:
 async def action_items_page(turn: Turn, data: dict[str, Any]) -> CardReply:
     """"Visa fler" / "Till början" on the open-items card: the card shows that page instead."""
     view = "mine" if data.get("view") == "mine" else "all"
-    card = items_card(turn, view, _page_of(data))
+    card = await items_card(turn, view, _page_of(data))
     if card is None:
         return CardReply(message=turn.t("records.my_actions_none" if view == "mine" else "records.actions_none"))
     return CardReply(card=card)
@@ -211,7 +211,7 @@ def _page_of(data: dict[str, Any]) -> int:
 async def _set_status(turn: Turn, number: int, status: str, item_id: str | None = None, *, keyed: bool = False) -> tuple[bool, str]:
     """Mark done or reopen; (changed, the reply). A card names the item's record id too: the
     number must then be that item's, so a forged or mixed-up card changes nothing."""
-    item = turn.store.actions.by_number(turn.team.key, number)
+    item = await turn.store.actions.by_number(turn.team.key, number)
     if item_id is not None and (item is None or item.id != item_id):
         item = None
     if item is None:
@@ -225,7 +225,7 @@ async def _set_status(turn: Turn, number: int, status: str, item_id: str | None 
     if status == OPEN and item.is_open:
         return False, turn.t("records.action_already_open", number=number)
     # A typed `klar 4` is kept with its message id: delivered again after `ångra 4`, it changes nothing.
-    turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now, activity_id=turn.activity.id if keyed else None)
+    await turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now, activity_id=turn.activity.id if keyed else None)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     key = "records.action_done" if status == DONE else "records.action_reopened"
     return True, turn.t(key, number=number, title=title)
@@ -261,7 +261,7 @@ async def action_done_card(turn: Turn, data: dict[str, Any]) -> CardReply:
     changed, reply = await _set_status(turn, number, DONE, item_id if isinstance(item_id, str) and item_id else None)
     view = data.get("view")
     if changed and view in ("all", "mine"):
-        card = items_card(turn, view, _page_of(data))
+        card = await items_card(turn, view, _page_of(data))
         if card is not None:
             return CardReply(card=card, message=reply)
     return CardReply(message=reply)
@@ -278,30 +278,30 @@ async def action_item_form(turn: Turn, data: dict[str, Any]) -> CardReply:
         return CardReply(message=turn.t("records.action_title_too_long", length=limits.length(title), max=limits.ACTION_TITLE))
     if not owners_typed:
         return CardReply(message=turn.t("records.action_form_owners_missing"))
-    owners = resolve_owner_list(owners_typed, replace(_context(turn), mentions=[]))
+    owners = resolve_owner_list(owners_typed, replace(await _context(turn), mentions=[]))
     if owners.problem:
         return CardReply(message=owners.problem)
-    due = parse_due(due_typed, _context(turn)) if due_typed else EMPTY_DUE
+    due = parse_due(due_typed, await _context(turn)) if due_typed else EMPTY_DUE
     if isinstance(due, str):
         return CardReply(message=due)
     item = await _create(turn, title, owners.owners, due)
-    reply = action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key)
+    reply = await action_saved_text(turn.store, turn.team.key, item, turn.tz, turn.locale, turn.member.key)
     view = data.get("view")
-    card = items_card(turn, view) if view in ("all", "mine") else None
+    card = await items_card(turn, view) if view in ("all", "mine") else None
     return CardReply(card=card, message=reply)
 
 
 async def _done_before(turn: Turn) -> bool:
     """True (after saying so) when this message changed an action item already: Teams delivers a
     message again when it got no answer, also after a restart, and the item may have changed since."""
-    if not turn.store.actions.applied(turn.team.key, turn.activity.id):
+    if not await turn.store.actions.applied(turn.team.key, turn.activity.id):
         return False
     await turn.say_key("records.already_done")
     return True
 
 
-def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | None]:
-    item = turn.store.actions.by_number(turn.team.key, number)
+async def _item_for_change(turn: Turn, number: int) -> tuple[ActionItem | None, str | None]:
+    item = await turn.store.actions.by_number(turn.team.key, number)
     if item is None:
         return None, turn.t("records.action_not_found", number=number)
     if not roles.may_edit(turn.member, item):
@@ -319,7 +319,7 @@ async def _numbered_item(turn: Turn, args: str, usage_key: str) -> tuple[ActionI
         return None
     if await _done_before(turn):
         return None
-    item, problem = _item_for_change(turn, number)
+    item, problem = await _item_for_change(turn, number)
     if item is None:
         await turn.say(problem or "")
         return None
@@ -332,7 +332,7 @@ async def action_edit(turn: Turn, args: str) -> None:
     if target is None:
         return
     item, number, rest = target
-    draft = parse_action_text(rest, _context(turn))
+    draft = parse_action_text(rest, await _context(turn))
     if draft.owner_problem or draft.due_problem:
         await turn.say(f"{draft.owner_problem or draft.due_problem}\n\n{turn.t('records.nothing_changed')}")
         return
@@ -345,14 +345,14 @@ async def action_edit(turn: Turn, args: str) -> None:
     if draft.owners:
         changes["owners"] = tuple(draft.owners)
     if draft.due is not None:
-        own = turn.store.meetings.get(turn.team.key, item.meeting_id) if item.meeting_id else None
-        changes.update(due_changes(turn.store, turn.team.key, draft.due, turn.now, turn.tz, own))
+        own = await turn.store.meetings.get(turn.team.key, item.meeting_id) if item.meeting_id else None
+        changes.update(await due_changes(turn.store, turn.team.key, draft.due, turn.now, turn.tz, own))
     if not changes:
         await turn.say_key("records.action_edit_usage")
         return
-    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id, **changes)
+    updated = await turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id, **changes)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
-    lines = [turn.t("records.action_edited", number=number), action_saved_text(turn.store, turn.team.key, updated, turn.tz, turn.locale).split("\n\n", 1)[1]]
+    lines = [turn.t("records.action_edited", number=number), (await action_saved_text(turn.store, turn.team.key, updated, turn.tz, turn.locale)).split("\n\n", 1)[1]]
     if "title" in changes:
         lines.insert(1, turn.t("records.action_so_far", title=escape(updated.title)))
         lines.append(turn.t("records.action_edited_before", title=escape(item.title)))
@@ -365,12 +365,12 @@ async def action_assign(turn: Turn, args: str) -> None:
     if target is None:
         return
     item, number, rest = target
-    result = resolve_owner_list(rest, _context(turn))
+    result = resolve_owner_list(rest, await _context(turn))
     if result.problem:
         await turn.say(f"{result.problem}\n\n{turn.t('records.nothing_changed')}")
         return
-    updated = turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
-                                        owners=result.owners)
+    updated = await turn.store.actions.update(item, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
+                                              owners=result.owners)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     await turn.say_key(
         "records.action_assigned",
@@ -388,7 +388,7 @@ async def start(services: Services) -> None:
         if kind != "meeting":
             return
         tz = services.settings.timezone
-        for item in follow_next_meeting(services.store, team_key, tz, services.clock.now()):
+        for item in await follow_next_meeting(services.store, team_key, tz, services.clock.now()):
             await services.changes.publish("action_item", team_key, item.id)
 
     services.changes.subscribe(on_change)

@@ -32,9 +32,9 @@ MAX_ITEM_CHARS = limits.AGENDA_ITEM
 
 async def show_agenda(turn: Turn, args: str) -> None:
     """The user sees the next (or ongoing) meeting's agenda, numbered, on a card."""
-    meeting = current_meeting(turn)
+    meeting = await current_meeting(turn)
     if args.strip():
-        picked, _rest, problem = split_selector(turn, args)
+        picked, _rest, problem = await split_selector(turn, args)
         if problem:
             await turn.say(problem)
             return
@@ -42,7 +42,7 @@ async def show_agenda(turn: Turn, args: str) -> None:
     if meeting is None:
         await turn.say_key("meetings.no_meeting_for_agenda")
         return
-    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
+    agenda = await build_agenda(turn.store, turn.team, meeting, turn.locale)
     views = [
         cards.AgendaView(e.number, e.title, by=e.proposed_by_name, details=e.details, standing=e.kind != ITEM)
         for e in agenda.entries
@@ -57,11 +57,11 @@ async def propose_item(turn: Turn, args: str) -> None:
     title = await _item_title(turn, args, "meetings.item_usage")
     if title is None:
         return
-    meeting = current_meeting(turn)
+    meeting = await current_meeting(turn)
     if meeting is None:
         await turn.say_key("meetings.no_meeting_for_agenda")
         return
-    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
+    agenda = await build_agenda(turn.store, turn.team, meeting, turn.locale)
     standing = _standing_named(agenda, title)
     if standing is not None:
         entry, rest = standing
@@ -69,8 +69,8 @@ async def propose_item(turn: Turn, args: str) -> None:
         await turn.say_key(key, title=entry.title, number=entry.number, when=meeting_when(turn, meeting), text=escape(rest))
         return
     # The same message delivered again adds nothing (the store keys the item by the message's id).
-    item = turn.store.agenda.add(meeting, title, by=turn.member.key, by_name=turn.member.name, at=turn.now, activity_id=turn.activity.id)
-    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
+    item = await turn.store.agenda.add(meeting, title, by=turn.member.key, by_name=turn.member.name, at=turn.now, activity_id=turn.activity.id)
+    agenda = await build_agenda(turn.store, turn.team, meeting, turn.locale)
     number = next((e.number for e in agenda.entries if e.item_id == item.id), None)
     if number is None:  # added by this message and removed since
         await turn.say_key("meetings.agenda_already_done")
@@ -112,7 +112,7 @@ async def _item_title(turn: Turn, text: str, usage_key: str) -> str | None:
 async def _done_before(turn: Turn, meeting: Meeting) -> bool:
     """True (after saying again what was done) when this message changed the agenda already: Teams
     delivers a message again when it got no answer, also after a restart."""
-    done = turn.store.agenda.applied(meeting, turn.activity.id)
+    done = await turn.store.agenda.applied(meeting, turn.activity.id)
     if done is None:
         return False
     if isinstance(done.get("key"), str) and isinstance(done.get("params"), dict):
@@ -128,13 +128,13 @@ async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Agenda,
     if not m:
         await turn.say_key(usage_key)
         return None
-    meeting = current_meeting(turn)
+    meeting = await current_meeting(turn)
     if meeting is None:
         await turn.say_key("meetings.no_meeting_for_agenda")
         return None
     if await _done_before(turn, meeting):
         return None  # the numbers have changed since: reading "punkt 4" again would pick another item
-    agenda = build_agenda(turn.store, turn.team, meeting, turn.locale)
+    agenda = await build_agenda(turn.store, turn.team, meeting, turn.locale)
     number = int(m.group(1))
     entry = agenda.entry(number)
     if entry is None:
@@ -147,7 +147,7 @@ async def _agenda_target(turn: Turn, args: str, usage_key: str) -> tuple[Agenda,
         else:
             await turn.say_key("meetings.item_fixed_none", number=number, title=entry.title)
         return None
-    item = turn.store.agenda.get(meeting, entry.stored_id)
+    item = await turn.store.agenda.get(meeting, entry.stored_id)
     mine = item is not None and item.proposed_by == turn.member.key
     if not (turn.has_role(*AGENDA_ROLES) or mine):
         await turn.say_key("meetings.item_not_yours", roles=roles_text(turn.locale, AGENDA_ROLES))
@@ -177,8 +177,8 @@ async def move_item(turn: Turn, args: str) -> None:
                                                       "last": agenda.items_end}
     else:
         key, params = "meetings.item_moved", {"title": entry.title, "number": number}
-    turn.store.agenda.move(agenda.meeting, entry.stored_id, index, activity_id=turn.activity.id,
-                           outcome={"key": key, "params": params}, at=turn.now)
+    await turn.store.agenda.move(agenda.meeting, entry.stored_id, index, activity_id=turn.activity.id,
+                                 outcome={"key": key, "params": params}, at=turn.now)
     await turn.say_key(key, **params)
 
 
@@ -192,8 +192,8 @@ async def edit_item(turn: Turn, args: str) -> None:
     if title is None:
         return
     params = {"number": entry.number, "title": title, "old": entry.title}
-    turn.store.agenda.edit(agenda.meeting, entry.stored_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
-                           outcome={"key": "meetings.item_edited", "params": params})
+    await turn.store.agenda.edit(agenda.meeting, entry.stored_id, title, by=turn.member.key, at=turn.now, activity_id=turn.activity.id,
+                                 outcome={"key": "meetings.item_edited", "params": params})
     await turn.say_key("meetings.item_edited", **params)
 
 
@@ -203,8 +203,8 @@ async def remove_item(turn: Turn, args: str) -> None:
     if target is None:
         return
     agenda, entry, _rest = target
-    turn.store.agenda.remove(agenda.meeting, entry.stored_id, activity_id=turn.activity.id,
-                             outcome={"key": "meetings.item_removed", "params": {"title": entry.title}}, at=turn.now)
+    await turn.store.agenda.remove(agenda.meeting, entry.stored_id, activity_id=turn.activity.id,
+                                   outcome={"key": "meetings.item_removed", "params": {"title": entry.title}}, at=turn.now)
     await turn.say_key("meetings.item_removed", title=entry.title)
 
 

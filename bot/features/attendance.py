@@ -45,7 +45,7 @@ async def _attend_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
     if isinstance(when, When) and not before:
         on_day = [
             m
-            for m in turn.store.meetings.on_date(turn.team.key, when.date, turn.tz)
+            for m in await turn.store.meetings.on_date(turn.team.key, when.date, turn.tz)
             if m.effective_end + ONGOING_GRACE >= turn.now
         ]
         if not on_day:
@@ -53,7 +53,7 @@ async def _attend_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
             await turn.say_key("meetings.not_found", text=named)
             return None, after
         return on_day[0], after
-    meeting = current_meeting(turn)
+    meeting = await current_meeting(turn)
     if meeting is None:
         await turn.say_key("meetings.no_upcoming")
     return meeting, args
@@ -63,8 +63,8 @@ async def record_attendance(
     turn: Turn, meeting: Meeting, answer: str, *, substitute: str | None = None, substitute_key: str | None = None, note: str | None = None
 ) -> str:
     """Store the person's answer for ``meeting`` and return the reply (what was stored, how to change it)."""
-    previous = turn.store.attendance.answer_of(turn.team.key, meeting.id, turn.member.key)
-    turn.store.attendance.answer(
+    previous = await turn.store.attendance.answer_of(turn.team.key, meeting.id, turn.member.key)
+    await turn.store.attendance.answer(
         AttendanceAnswer(
             team_key=turn.team.key,
             meeting_id=meeting.id,
@@ -140,14 +140,14 @@ async def substitute(turn: Turn, args: str) -> None:
     name = rest.strip(" ,.:")
     member: Member | None = None
     if turn.mentions:
-        member = install.ensure_member(turn.services, turn.team, turn.mentions[0])
+        member = await install.ensure_member(turn.services, turn.team, turn.mentions[0])
     else:
         name = name.lstrip("@").strip()
         if not name:
             await turn.say_key("meetings.substitute_ask")
             return
         # A member written as a plain name is the same person as a mention: the same rule.
-        hits = match_name(name, turn.store.teams.members(turn.team.key))
+        hits = match_name(name, await turn.store.teams.members(turn.team.key))
         if len(hits) > 1:
             await turn.say_key("meetings.person_ambiguous", name=name, options=", ".join(m.name for m in hits))
             return
@@ -175,7 +175,7 @@ def _same_municipality(me: Member, other: Member) -> bool:
 
 async def _attend_button(turn: Turn, data: dict[str, Any], answer: str) -> CardReply:
     meeting_id = data.get("meeting_id")
-    meeting = turn.store.meetings.get(turn.team.key, meeting_id) if isinstance(meeting_id, str) else None
+    meeting = await turn.store.meetings.get(turn.team.key, meeting_id) if isinstance(meeting_id, str) else None
     if meeting is None or meeting.cancelled or meeting.effective_end + ONGOING_GRACE < turn.now:
         return CardReply(message=turn.t("meetings.attend_gone"))
     # Only a message: these buttons also sit on other features' cards, which must stay as they are.
@@ -198,7 +198,7 @@ async def attend_no_button(turn: Turn, data: dict[str, Any]) -> CardReply | None
 
 async def present(turn: Turn, args: str) -> None:
     """`närvarande`: shows answers and presence; with names, the secretary records who was there."""
-    picked, rest, problem = split_selector(turn, args)
+    picked, rest, problem = await split_selector(turn, args)
     if problem:
         await turn.say(problem)
         return
@@ -207,7 +207,7 @@ async def present(turn: Turn, args: str) -> None:
     if m and rest.strip():
         removing, rest = True, rest[m.end():]
     if not rest.strip() and not turn.mentions:
-        meeting = picked or current_meeting(turn) or turn.store.meetings.latest_started(turn.team.key, turn.now)
+        meeting = picked or await current_meeting(turn) or await turn.store.meetings.latest_started(turn.team.key, turn.now)
         if meeting is None:
             await turn.say_key("meetings.no_upcoming")
             return
@@ -216,12 +216,12 @@ async def present(turn: Turn, args: str) -> None:
     if not turn.has_role(*PRESENCE_ROLES):
         await turn.deny(PRESENCE_ROLES)
         return
-    meeting = picked or turn.store.meetings.latest_started(turn.team.key, turn.now)
+    meeting = picked or await turn.store.meetings.latest_started(turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("meetings.present_no_meeting")
         return
     try:
-        people, guests, ambiguous = resolve_people(turn, rest)
+        people, guests, ambiguous = await resolve_people(turn, rest)
     except TooManyNames:
         await turn.say_key("meetings.too_many_names", max=MAX_PEOPLE)
         return
@@ -232,15 +232,15 @@ async def present(turn: Turn, args: str) -> None:
     notes: list[str] = []
     if removing:
         keys = [p.key for p in people] + [guest_key(name) for name, _m in guests]
-        recorded = {p.key for p in repo.present(turn.team.key, meeting.id)}
+        recorded = {p.key for p in await repo.present(turn.team.key, meeting.id)}
         missing = [p.name for p in people if p.key not in recorded] + [name for name, _m in guests if guest_key(name) not in recorded]
-        after = repo.update_present(turn.team.key, meeting.id, remove=keys)
+        after = await repo.update_present(turn.team.key, meeting.id, remove=keys)
         if missing:
             notes.append(turn.t("meetings.present_not_found", names=", ".join(missing)))
     else:
         adds = [Presence(p.name, turn.member.key, turn.now, member_key=p.key, municipality=p.municipality) for p in people]
         adds += [Presence(name, turn.member.key, turn.now, municipality=place) for name, place in guests]
-        after = repo.update_present(turn.team.key, meeting.id, add=adds)
+        after = await repo.update_present(turn.team.key, meeting.id, add=adds)
         if guests:
             notes.append(turn.t("meetings.present_guests", names=", ".join(name for name, _m in guests)))
     if ambiguous:
@@ -256,13 +256,13 @@ def _with_municipality(name: str, municipality: str | None) -> str:
 
 async def _show_attendance(turn: Turn, meeting: Meeting) -> None:
     repo = turn.store.attendance
-    members = {m.key: m for m in turn.store.teams.members(turn.team.key, active_only=False)}
+    members = {m.key: m for m in await turn.store.teams.members(turn.team.key, active_only=False)}
 
     def municipality_of(key: str, fallback: str | None) -> str | None:
         member = members.get(key)
         return (member.municipality if member else None) or fallback
 
-    answers = repo.answers(turn.team.key, meeting.id)
+    answers = await repo.answers(turn.team.key, meeting.id)
     coming = [
         turn.t("meetings.attendance_substitute_line", name=a.member_name, substitute=a.substitute)
         if a.answer == SUBSTITUTE
@@ -271,8 +271,8 @@ async def _show_attendance(turn: Turn, meeting: Meeting) -> None:
         if a.coming
     ]
     not_coming = [_with_municipality(a.member_name, municipality_of(a.member_key, a.municipality)) for a in answers if a.answer == NO]
-    presence = repo.present(turn.team.key, meeting.id)
-    _here, missing = mun.represented(turn.store, turn.team.key, meeting.id, settings=turn.services.settings)
+    presence = await repo.present(turn.team.key, meeting.id)
+    _here, missing = await mun.represented(turn.store, turn.team.key, meeting.id, settings=turn.services.settings)
     known = mun.municipalities(turn.team, turn.services.settings)
     missing_sorted = [m for m in known if m in missing]
     sections: list[tuple[str, list[str]]] = []

@@ -52,10 +52,10 @@ QUESTION_LIMIT = limits.QUESTION
 _RESET_WORDS = frozenset({"standard", "ingen", "ta bort", "aterstall", "default"})
 
 
-def _save(turn: Turn, meeting: Meeting, kind: str, answer: str, *, member: Member | None = None) -> tuple[CheckinAnswer, CheckinAnswer | None]:
+async def _save(turn: Turn, meeting: Meeting, kind: str, answer: str, *, member: Member | None = None) -> tuple[CheckinAnswer, CheckinAnswer | None]:
     """Store the answer of the person writing (or of ``member``, written down by a recorder)."""
-    return save_checkin(turn.store, turn.team.key, meeting, member or turn.member, kind, answer, now=turn.now,
-                        locale=turn.locale, conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+    return await save_checkin(turn.store, turn.team.key, meeting, member or turn.member, kind, answer, now=turn.now,
+                              locale=turn.locale, conversation_id=turn.conversation_id, activity_id=turn.activity.id)
 
 
 # --- Check-in and check-out ------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _save(turn: Turn, meeting: Meeting, kind: str, answer: str, *, member: Membe
 _NAMED_MEETING = re.compile(r"^\s*(?P<selector>[^:\n]{1,40}?)\s*:\s*(?P<rest>\S.*)$", re.DOTALL)
 
 
-def _named_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
+async def _named_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
     """The meeting a leading "<date or id>:" names (a held one too: a check-in written down
     afterwards) and the answer after it; (None, args) when the text names none."""
     m = _NAMED_MEETING.match(args)
@@ -73,18 +73,18 @@ def _named_meeting(turn: Turn, args: str) -> tuple[Meeting | None, str]:
         return None, args
     selector = m["selector"]
     tz = turn.tz
-    meeting = turn.store.meetings.get(turn.team.key, selector.strip())
+    meeting = await turn.store.meetings.get(turn.team.key, selector.strip())
     if meeting is None:
         today = turn.today
         when = parse_when(selector, today, tz)
         if not isinstance(when, When):
             return None, args
-        on_day = turn.store.meetings.on_date(turn.team.key, recent_past(when, selector, today, tz).date, tz)
+        on_day = await turn.store.meetings.on_date(turn.team.key, recent_past(when, selector, today, tz).date, tz)
         meeting = on_day[0] if on_day else None
     return (meeting, m["rest"].strip()) if meeting is not None and not meeting.cancelled else (None, args)
 
 
-def _answer_of(turn: Turn, answer: str) -> tuple[Member | None, str]:
+async def _answer_of(turn: Turn, answer: str) -> tuple[Member | None, str]:
     """ "@Anna Gustafsson: Bästa skola" or "Anna Gustafsson: Bästa skola": someone's answer written
     down by another person (a mention, or a member's whole name, before a colon); (None, answer)
     when the answer names nobody that way."""
@@ -94,7 +94,7 @@ def _answer_of(turn: Turn, answer: str) -> tuple[Member | None, str]:
     name = " ".join(head.strip().lstrip("@").split())
     if not name:
         return None, answer
-    members = turn.store.teams.members(turn.team.key)
+    members = await turn.store.teams.members(turn.team.key)
     for mention in turn.mentions:
         if fold(mention.name) == fold(name):
             key = member_key(mention.id, mention.aad_object_id)
@@ -107,11 +107,11 @@ def _answer_of(turn: Turn, answer: str) -> tuple[Member | None, str]:
 
 async def _answer(turn: Turn, args: str, kind: str) -> None:
     args = turn.command_args(args)
-    named, answer = _named_meeting(turn, args)
+    named, answer = await _named_meeting(turn, args)
     if named is not None:
         # A meeting named by its date (often one that has taken place): the secretary may write
         # down everyone's answers afterwards, "incheckning 27 november: @Anna: Bästa skola".
-        other, answer = _answer_of(turn, answer)
+        other, answer = await _answer_of(turn, answer)
         if other is not None and other.key != turn.member.key and not roles.may_record_for_others(turn.member):
             await turn.say_key("records.checkin_for_other_not_allowed", name=escape(other.name),
                                roles=roles_text(turn.locale, roles.RECORDER_ROLES), **kind_params(kind, turn.locale))
@@ -120,16 +120,16 @@ async def _answer(turn: Turn, args: str, kind: str) -> None:
             await turn.say_key("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER)
             return
         if other is not None and other.key != turn.member.key:
-            stored, previous = _save(turn, named, kind, answer, member=other)
+            stored, previous = await _save(turn, named, kind, answer, member=other)
             when = meeting_date(named, turn.tz, turn.locale)
             await turn.say_key("records.checkin_saved_for", name=escape(other.name), meeting=when,
                                answer=escape(stored.answer), replaced="" if previous is None else turn.t("records.checkin_saved_for_replaced"),
                                **kind_params(kind, turn.locale))
             return
-        stored, previous = _save(turn, named, kind, answer)
+        stored, previous = await _save(turn, named, kind, answer)
         await turn.say(checkin_saved_text(turn.member, named, stored, previous, turn.tz, turn.locale))
         return
-    meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
+    meeting = await checkin_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("records.checkin_no_meeting", **kind_params(kind, turn.locale))
         return
@@ -137,10 +137,10 @@ async def _answer(turn: Turn, args: str, kind: str) -> None:
         if limits.too_long(args, limits.CHECKIN_ANSWER):
             await turn.say_key("records.checkin_too_long", length=limits.length(args), max=limits.CHECKIN_ANSWER)
             return
-        stored, previous = _save(turn, meeting, kind, args)
+        stored, previous = await _save(turn, meeting, kind, args)
         await turn.say(checkin_saved_text(turn.member, meeting, stored, previous, turn.tz, turn.locale))
         return
-    question = question_for(turn.store, meeting, kind, turn.locale)
+    question = await question_for(turn.store, meeting, kind, turn.locale)
     await turn.begin_dialog(CHECKIN_DIALOG, {"meeting_id": meeting.id, "kind": kind, "question": question})
 
 
@@ -155,11 +155,11 @@ async def checkout(turn: Turn, args: str) -> None:
 
 
 async def _delete(turn: Turn, kind: str) -> None:
-    meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
+    meeting = await checkin_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("records.checkin_no_meeting", **kind_params(kind, turn.locale))
         return
-    await turn.say(delete_checkin(turn.store, turn.team.key, meeting, turn.member, kind, turn.tz, turn.locale))
+    await turn.say(await delete_checkin(turn.store, turn.team.key, meeting, turn.member, kind, turn.tz, turn.locale))
 
 
 async def checkin_delete(turn: Turn, args: str) -> None:
@@ -172,9 +172,9 @@ async def checkout_delete(turn: Turn, args: str) -> None:
     await _delete(turn, CHECKOUT)
 
 
-def answers_overview(turn: Turn, meeting: Meeting, kind: str) -> tuple[list[AnswerRow], list[tuple[str, list[str]]], int]:
+async def answers_overview(turn: Turn, meeting: Meeting, kind: str) -> tuple[list[AnswerRow], list[tuple[str, list[str]]], int]:
     """(answers as card rows, [(municipality, names not answered)], number of members)."""
-    overview = checkin_overview(turn.store, turn.team.key, meeting.id, kind)
+    overview = await checkin_overview(turn.store, turn.team.key, meeting.id, kind)
     rows = [
         AnswerRow(
             name=member.name if member else answer.member_name or answer.member_key,
@@ -190,16 +190,16 @@ def answers_overview(turn: Turn, meeting: Meeting, kind: str) -> tuple[list[Answ
 
 
 async def _list(turn: Turn, kind: str) -> None:
-    meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
+    meeting = await checkin_meeting(turn.store, turn.team.key, turn.now)
     params = kind_params(kind, turn.locale)
     if meeting is None:
         await turn.say_key("records.checkin_no_meeting", **params)
         return
-    rows, missing, total = answers_overview(turn, meeting, kind)
+    rows, missing, total = await answers_overview(turn, meeting, kind)
     when = meeting_date(meeting, turn.tz, turn.locale)
     cards = checkins_cards(
         title=turn.t("records.checkins_title", meeting=when, **params),
-        question=question_for(turn.store, meeting, kind, turn.locale),
+        question=await question_for(turn.store, meeting, kind, turn.locale),
         answers=rows,
         missing=missing,
         total=total,
@@ -223,7 +223,7 @@ async def checkouts(turn: Turn, args: str) -> None:
 
 async def _question(turn: Turn, args: str, kind: str) -> None:
     args = turn.command_args(args)
-    meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
+    meeting = await checkin_meeting(turn.store, turn.team.key, turn.now)
     params = kind_params(kind, turn.locale)
     if meeting is None:
         await turn.say_key("records.checkin_no_meeting", **params)
@@ -232,7 +232,7 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
     text = " ".join(args.split())  # a question is one line wherever it is shown
     if not text:
         source = "records.question_source_custom" if question_is_custom(meeting, kind) else "records.question_source_default"
-        question = question_for(turn.store, meeting, kind, turn.locale)
+        question = await question_for(turn.store, meeting, kind, turn.locale)
         await turn.say_key("records.question_current", meeting=when, question=escape(question), source=turn.t(source), **params)
         return
     if not turn.has_role(*roles.LEAD_ROLES):
@@ -247,14 +247,14 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
         updated = replace(meeting, checkin_question=own, updated_at=turn.now)
     else:
         updated = replace(meeting, checkout_question=own, updated_at=turn.now)
-    turn.store.meetings.save(updated)
+    await turn.store.meetings.save(updated)
     await turn.services.changes.publish("meeting", turn.team.key, meeting.id)
-    question = question_for(turn.store, updated, kind, turn.locale)
+    question = await question_for(turn.store, updated, kind, turn.locale)
     if reset:
         reply = turn.t("records.question_reset", meeting=when, question=escape(question), **params)
     else:
         reply = turn.t("records.question_set", meeting=when, question=escape(question), **params)
-    answered = len(turn.store.checkins.answers(turn.team.key, meeting.id, kind))
+    answered = len(await turn.store.checkins.answers(turn.team.key, meeting.id, kind))
     if answered:
         reply += "\n\n" + turn.t("records.question_answered_note", count=answered)
     await turn.say(reply)
@@ -281,12 +281,12 @@ async def checkin_card_answer(turn: Turn, data: dict[str, Any]) -> CardReply:
         return CardReply(message=turn.t("records.checkin_too_long", length=limits.length(answer), max=limits.CHECKIN_ANSWER))
     meeting_id = data.get("meeting_id")
     if isinstance(meeting_id, str) and meeting_id:
-        meeting = turn.store.meetings.get(turn.team.key, meeting_id)
+        meeting = await turn.store.meetings.get(turn.team.key, meeting_id)
     else:
-        meeting = checkin_meeting(turn.store, turn.team.key, turn.now)
+        meeting = await checkin_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None or meeting.cancelled:
         return CardReply(message=turn.t("records.meeting_gone"))
-    stored, previous = _save(turn, meeting, kind, answer)
+    stored, previous = await _save(turn, meeting, kind, answer)
     key = "records.card_checkin_replaced" if previous else "records.card_checkin_saved"
     return CardReply(message=turn.t(key, answer=short(stored.answer), **params))
 

@@ -43,7 +43,7 @@ _PAGE = re.compile(r"(?:^|\s)(?:sida|s\.)\s*(\d{1,4})\s*$", re.IGNORECASE)
 async def decision(turn: Turn, args: str) -> None:
     """`beslut [punkt 3:] <text>`: records a decision for the ongoing (or latest) meeting."""
     args = turn.command_args(args)
-    meeting = decision_meeting(turn.store, turn.team.key, turn.now)
+    meeting = await decision_meeting(turn.store, turn.team.key, turn.now)
     if meeting is None:
         await turn.say_key("records.decision_no_meeting")
         return
@@ -52,7 +52,7 @@ async def decision(turn: Turn, args: str) -> None:
         await turn.say_key("records.decision_not_allowed", meeting=when, roles=roles_text(turn.locale, roles.RECORDER_ROLES))
         return
     agenda_item, text = split_agenda_item(args)
-    problem = agenda_item_problem(turn.store, turn.team, meeting, agenda_item, turn.tz, turn.locale)
+    problem = await agenda_item_problem(turn.store, turn.team, meeting, agenda_item, turn.tz, turn.locale)
     if problem:
         await turn.say(problem)
         return
@@ -62,14 +62,14 @@ async def decision(turn: Turn, args: str) -> None:
     if limits.too_long(text, limits.DECISION_TEXT):
         await turn.say_key("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
         return
-    stored = record_decision(turn.store, turn.team.key, meeting, turn.member, text, agenda_item, now=turn.now,
-                             conversation_id=turn.conversation_id, activity_id=turn.activity.id)
-    await turn.say(_with_minutes_note(turn, meeting, decision_saved_text(meeting, stored, turn.tz, turn.locale, turn.store, turn.member.key)))
+    stored = await record_decision(turn.store, turn.team.key, meeting, turn.member, text, agenda_item, now=turn.now,
+                                   conversation_id=turn.conversation_id, activity_id=turn.activity.id)
+    await turn.say(await _with_minutes_note(turn, meeting, await decision_saved_text(meeting, stored, turn.tz, turn.locale, turn.store, turn.member.key)))
 
 
-def _with_minutes_note(turn: Turn, meeting: Meeting | None, reply: str) -> str:
+async def _with_minutes_note(turn: Turn, meeting: Meeting | None, reply: str) -> str:
     """``reply`` and, when the meeting's minutes are already confirmed, the word that they do not say it."""
-    note = confirmed_minutes_note(turn.store, turn.team.key, meeting, turn.member, turn.tz, turn.locale) if meeting else None
+    note = await confirmed_minutes_note(turn.store, turn.team.key, meeting, turn.member, turn.tz, turn.locale) if meeting else None
     return f"{reply}\n\n{note}" if note else reply
 
 
@@ -80,7 +80,7 @@ async def decision_edit(turn: Turn, args: str) -> None:
     if number is None or not rest:
         await turn.say_key("records.decision_edit_usage")
         return
-    found = turn.store.decisions.get(turn.team.key, number)
+    found = await turn.store.decisions.get(turn.team.key, number)
     if found is None:
         await turn.say_key("records.decision_not_found", number=number)
         return
@@ -94,17 +94,17 @@ async def decision_edit(turn: Turn, args: str) -> None:
     if limits.too_long(text, limits.DECISION_TEXT):
         await turn.say_key("records.decision_too_long", length=limits.length(text), max=limits.DECISION_TEXT)
         return
-    meeting = turn.store.meetings.get(turn.team.key, found.meeting_id)
-    problem = agenda_item_problem(turn.store, turn.team, meeting, agenda_item, turn.tz, turn.locale) if meeting else None
+    meeting = await turn.store.meetings.get(turn.team.key, found.meeting_id)
+    problem = await agenda_item_problem(turn.store, turn.team, meeting, agenda_item, turn.tz, turn.locale) if meeting else None
     if problem:
         await turn.say(problem)
         return
-    if turn.store.decisions.corrected_by(found, turn.activity.id):
+    if await turn.store.decisions.corrected_by(found, turn.activity.id):
         # Delivered again after a restart: correcting once more would push a copy into the history
         # (or undo a later correction).
         await turn.say_key("records.already_done")
         return
-    corrected = turn.store.decisions.correct(
+    corrected = await turn.store.decisions.correct(
         found, text=text, by=turn.member.key, by_name=turn.member.name, at=turn.now, agenda_item=agenda_item,
         activity_id=turn.activity.id,
     )
@@ -115,7 +115,7 @@ async def decision_edit(turn: Turn, args: str) -> None:
         before=escape(found.text),
         count=len(corrected.history),
     )
-    await turn.say(_with_minutes_note(turn, meeting, reply))
+    await turn.say(await _with_minutes_note(turn, meeting, reply))
 
 
 async def decision_log(turn: Turn, args: str) -> None:
@@ -123,11 +123,11 @@ async def decision_log(turn: Turn, args: str) -> None:
     match = _PAGE.search(args)
     page = int(match.group(1)) if match else 1
     query = (args[: match.start()] if match else args).strip()
-    decisions = turn.store.decisions.all(turn.team.key)
+    decisions = await turn.store.decisions.all(turn.team.key)
     if not decisions:
         await turn.say_key("records.decision_log_empty")
         return
-    meetings = {m.id: m for m in turn.store.meetings.all(turn.team.key, include_cancelled=True)}
+    meetings = {m.id: m for m in await turn.store.meetings.all(turn.team.key, include_cancelled=True)}
     decisions.sort(key=lambda d: (meetings[d.meeting_id].starts_at if d.meeting_id in meetings else d.recorded_at, d.number), reverse=True)
     hits = search(decisions, query, lambda d: d.text)
     if not hits:

@@ -46,7 +46,7 @@ async def _fetch(turn: Turn, name: str, url: str) -> bytes | str:
 
 async def _read(turn: Turn, name: str, data: bytes, meeting_date: date | None) -> tuple[Extracted, MinutesImport] | str:
     """The file read and parsed, or what to tell the person."""
-    register = [m.name for m in turn.store.teams.members(turn.team.key, active_only=False)]
+    register = [m.name for m in await turn.store.teams.members(turn.team.key, active_only=False)]
     known = municipalities(turn.team, turn.services.settings)
     try:
         # Repairing a scanned text looks up every word: off the event loop.
@@ -103,7 +103,7 @@ async def confirm_import(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     if found.sha256 != sha:
         return CardReply(message=turn.t("importing.changed", name=name))
     try:
-        stored = store_import(turn.store, turn.team.key, found, parsed, tz=turn.services.settings.timezone, now=turn.now)
+        stored = await store_import(turn.store, turn.team.key, found, parsed, tz=turn.services.settings.timezone, now=turn.now)
     except StoreImportError as exc:
         return CardReply(message=turn.t("importing.failed", problem=str(exc)))
     if not stored.changed:

@@ -55,7 +55,7 @@ async def answer(turn: Turn, text: str, commands: dict[str, Handler]) -> bool:
     elif intent.kind == intents.THANKS:
         await turn.say_key("intents.thanks")
     elif intent.kind == intents.WHO_ROLE:
-        await turn.say(_role_holders(turn, intent.role or CHAIR))
+        await turn.say(await _role_holders(turn, intent.role or CHAIR))
     elif intent.kind == intents.MOVE_MEETING:
         await _move(turn, intent)
     elif intent.kind == intents.PLAN_MEETING:
@@ -70,8 +70,8 @@ async def answer(turn: Turn, text: str, commands: dict[str, Handler]) -> bool:
 # --- Who holds a role ------------------------------------------------------------------------------
 
 
-def _role_holders(turn: Turn, role: str) -> str:
-    holders = [m for m in turn.store.teams.members(turn.team.key) if role in m.roles]
+async def _role_holders(turn: Turn, role: str) -> str:
+    holders = [m for m in await turn.store.teams.members(turn.team.key) if role in m.roles]
     word = turn.t(f"intents.role_word.{role}")
     if not holders:
         text = turn.t("intents.role_none", role=word)
@@ -113,11 +113,11 @@ def _day_words(turn: Turn, meeting: Meeting) -> str:
     return short if isinstance(read, When) and read.date == day else full
 
 
-def _meeting_selector(turn: Turn, meeting: Meeting) -> str:
+async def _meeting_selector(turn: Turn, meeting: Meeting) -> str:
     """The words that pick out exactly ``meeting`` in `flytta möte …`: its day, or its id when that
     day has more than one meeting."""
     day = meeting.starts_at.astimezone(turn.tz).date()
-    if len(turn.store.meetings.on_date(turn.team.key, day, turn.tz)) > 1:
+    if len(await turn.store.meetings.on_date(turn.team.key, day, turn.tz)) > 1:
         return meeting.id
     return _day_words(turn, meeting)
 
@@ -125,14 +125,14 @@ def _meeting_selector(turn: Turn, meeting: Meeting) -> str:
 async def _named_meeting(turn: Turn, words: str) -> Meeting | None:
     """The coming meeting ``words`` refer to ("" or "nästa" = the next one), or None after saying why not."""
     if not words:
-        meeting = turn.store.meetings.current(turn.team.key, turn.now)
+        meeting = await turn.store.meetings.current(turn.team.key, turn.now)
         if meeting is None:
             await turn.say_key("intents.no_meeting")
         return meeting
     when, _before, _after = split_when(words, turn.today, turn.tz)
     if isinstance(when, When):
-        upcoming = {m.id for m in turn.store.meetings.upcoming(turn.team.key, turn.now)}
-        found = [m for m in turn.store.meetings.on_date(turn.team.key, when.date, turn.tz) if m.id in upcoming]
+        upcoming = {m.id for m in await turn.store.meetings.upcoming(turn.team.key, turn.now)}
+        found = [m for m in await turn.store.meetings.on_date(turn.team.key, when.date, turn.tz) if m.id in upcoming]
         if found:
             return found[0]
         await turn.say_key("intents.meeting_not_found", text=format_date_short(when.date))
@@ -140,7 +140,7 @@ async def _named_meeting(turn: Turn, words: str) -> Meeting | None:
     if when is not None:  # a date that cannot be right ("31 juni"): the date reader's own question
         await turn.say(when.text(turn.locale))
         return None
-    found_by_words = meeting_ops.find_meetings(turn.store, turn.team.key, words, now=turn.now, tz=turn.tz)
+    found_by_words = await meeting_ops.find_meetings(turn.store, turn.team.key, words, now=turn.now, tz=turn.tz)
     if isinstance(found_by_words, list) and found_by_words:
         return found_by_words[0]
     await turn.say_key("intents.meeting_not_found", text=words)
@@ -152,7 +152,7 @@ async def _move(turn: Turn, intent: Intent) -> None:
     if meeting is None:
         return
     when = meeting_when(turn, meeting)
-    selector = _meeting_selector(turn, meeting)
+    selector = await _meeting_selector(turn, meeting)
     if not intent.target:
         later = meeting.starts_at.astimezone(turn.tz).date()
         example = format_date_short(later.fromordinal(later.toordinal() + 7)).rsplit(" ", 1)[0]

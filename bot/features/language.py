@@ -33,7 +33,7 @@ async def language(turn: Turn, args: str) -> None:
     if wanted not in FULL_LOCALES:
         await turn.say_key("core.language_incomplete", language=_name(wanted, turn.locale))
         return
-    team = turn.store.teams.update_team_settings(turn.team.key, {NETWORK_LANGUAGE_SETTING: wanted}) or turn.team
+    team = await turn.store.teams.update_team_settings(turn.team.key, {NETWORK_LANGUAGE_SETTING: wanted}) or turn.team
     turn.team = team
     turn.locale = wanted
     await turn.say_key("core.language_set", language=_name(wanted, wanted))

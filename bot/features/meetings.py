@@ -43,28 +43,28 @@ def meeting_when(turn: Turn, meeting: Meeting) -> str:
     return meeting_ops.when_text(meeting, turn.tz, turn.locale)
 
 
-def current_meeting(turn: Turn) -> Meeting | None:
+async def current_meeting(turn: Turn) -> Meeting | None:
     """The ongoing meeting, else the next one (what "the meeting" means to people)."""
-    return turn.store.meetings.current(turn.team.key, turn.now)
+    return await turn.store.meetings.current(turn.team.key, turn.now)
 
 
-def split_selector(turn: Turn, args: str) -> tuple[Meeting | None, str, str | None]:
+async def split_selector(turn: Turn, args: str) -> tuple[Meeting | None, str, str | None]:
     """A meeting named at the start of ``args`` ("4 december: …", "20261204 …"), the rest, or a problem."""
     text = args.strip()
     first = text.split(maxsplit=1)
     if first and re.fullmatch(r"\d{8}(?:-\d+)?", first[0].rstrip(":,")):
-        found = meeting_ops.find_meetings(turn.store, turn.team.key, first[0].rstrip(":,"), now=turn.now, tz=turn.tz, include_past=True)
+        found = await meeting_ops.find_meetings(turn.store, turn.team.key, first[0].rstrip(":,"), now=turn.now, tz=turn.tz, include_past=True)
         rest = first[1] if len(first) > 1 else ""
         if not found or isinstance(found, DateQuestion):
             return None, rest, turn.t("meetings.not_found_id", id=first[0])
         return found[0], rest, None
     when, before, after = split_when(text, turn.today, turn.tz)
     if isinstance(when, When) and not before:
-        on_day = turn.store.meetings.on_date(turn.team.key, when.date, turn.tz)
+        on_day = await turn.store.meetings.on_date(turn.team.key, when.date, turn.tz)
         if not on_day:
             # A year-less date means the next one; people naming a meeting usually mean a recent one.
             last_year = _previous_year(when.date)
-            on_day = turn.store.meetings.on_date(turn.team.key, last_year, turn.tz) if last_year else []
+            on_day = await turn.store.meetings.on_date(turn.team.key, last_year, turn.tz) if last_year else []
         if not on_day:
             return None, after, turn.t("meetings.not_found", text=text[: len(text) - len(after)].strip(" :,"))
         return on_day[0], after.lstrip(":, "), None
@@ -81,9 +81,9 @@ def _previous_year(day: date) -> date | None:
 # --- The calendar ----------------------------------------------------------------------------------
 
 
-def _view(turn: Turn, meeting: Meeting) -> cards.MeetingView:
-    answers = turn.store.attendance.answers(turn.team.key, meeting.id)
-    topics = tuple(i.title for i in turn.store.agenda.items(meeting))
+async def _view(turn: Turn, meeting: Meeting) -> cards.MeetingView:
+    answers = await turn.store.attendance.answers(turn.team.key, meeting.id)
+    topics = tuple(i.title for i in await turn.store.agenda.items(meeting))
     return cards.MeetingView(
         id=meeting.id,
         when=meeting_when(turn, meeting),
@@ -97,7 +97,7 @@ def _view(turn: Turn, meeting: Meeting) -> cards.MeetingView:
 
 async def list_meetings(turn: Turn, args: str) -> None:
     """The user sees the coming meetings (time, place, planned topics, answers) with buttons to answer."""
-    every = turn.store.meetings.all(turn.team.key, include_cancelled=True)
+    every = await turn.store.meetings.all(turn.team.key, include_cancelled=True)
     coming = [m for m in every if m.effective_end + ONGOING_GRACE >= turn.now]
     if not coming:
         await turn.say_key("meetings.none_upcoming")
@@ -105,7 +105,7 @@ async def list_meetings(turn: Turn, args: str) -> None:
     attend = next((m.id for m in coming if not m.cancelled), None)
     card = cards.meetings_card(
         turn.t("meetings.list_title"),
-        [_view(turn, m) for m in coming],
+        [await _view(turn, m) for m in coming],
         turn.locale,
         attend_id=attend,
         hint=turn.t("meetings.list_hint"),
@@ -115,12 +115,12 @@ async def list_meetings(turn: Turn, args: str) -> None:
 
 async def list_past_meetings(turn: Turn, args: str) -> None:
     """The user sees the meetings that have been (latest first), cancelled ones marked."""
-    every = turn.store.meetings.all(turn.team.key, include_cancelled=True)
+    every = await turn.store.meetings.all(turn.team.key, include_cancelled=True)
     past = [m for m in reversed(every) if m.effective_end + ONGOING_GRACE < turn.now]
     if not past:
         await turn.say_key("meetings.none_past")
         return
-    card = cards.meetings_card(turn.t("meetings.past_title"), [_view(turn, m) for m in past], turn.locale, hint=turn.t("meetings.past_hint"))
+    card = cards.meetings_card(turn.t("meetings.past_title"), [await _view(turn, m) for m in past], turn.locale, hint=turn.t("meetings.past_hint"))
     await turn.send_card(card, summary=turn.t("meetings.past_title"))
 
 
@@ -235,7 +235,7 @@ async def _meeting_list(turn: Turn, args: str) -> bool:
             activity_id=turn.activity.id, token=f"{token}-{number}",
         )
         try:
-            meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=turn.tz)
+            await meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=turn.tz)
         except MeetingError:
             unclear.append(line)
             continue
@@ -248,7 +248,7 @@ async def _meeting_list(turn: Turn, args: str) -> bool:
     warnings = [
         f"{meeting_ops.draft_text(d, turn.locale)}: {w}"
         for d in drafts
-        for w in meeting_ops.warnings(turn.store, turn.team.key, d, tz, turn.locale, now=turn.now)
+        for w in await meeting_ops.warnings(turn.store, turn.team.key, d, tz, turn.locale, now=turn.now)
     ]
     await turn.begin_dialog(ConfirmMeetingDialog.ID, {"drafts": [d.to_data() for d in drafts], "warnings": warnings})
     return True
@@ -262,11 +262,11 @@ async def _propose(turn: Turn, draft: Draft) -> None:
         return
     tz = turn.tz
     try:
-        meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
+        await meeting_ops.check_draft(turn.store, turn.team.key, draft, now=turn.now, tz=tz)
     except MeetingError as exc:
         await turn.say_key(exc.key, **exc.params)
         return
-    warnings = meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
+    warnings = await meeting_ops.warnings(turn.store, turn.team.key, draft, tz, turn.locale, now=turn.now)
     if warnings:
         await turn.begin_dialog(ConfirmMeetingDialog.ID, {"draft": draft.to_data(), "warnings": warnings})
         return
@@ -284,7 +284,7 @@ async def _store(turn: Turn, draft: Draft) -> tuple[Meeting | None, str]:
 
 async def _one_meeting(turn: Turn, selector: str) -> Meeting | None:
     """The single coming meeting ``selector`` names, or None after telling the person why not."""
-    found = meeting_ops.find_meetings(turn.store, turn.team.key, selector, now=turn.now, tz=turn.tz, include_past=True)
+    found = await meeting_ops.find_meetings(turn.store, turn.team.key, selector, now=turn.now, tz=turn.tz, include_past=True)
     if isinstance(found, DateQuestion):
         await turn.say(found.text(turn.locale))
         return None

@@ -33,7 +33,7 @@ async def set_municipality(turn: Turn, args: str) -> None:
         if not turn.has_role(*ROLE_GIVERS):
             await turn.deny(ROLE_GIVERS)
             return
-        target = install.ensure_member(turn.services, turn.team, turn.mentions[0])
+        target = await install.ensure_member(turn.services, turn.team, turn.mentions[0])
         text = text.replace(f"@{turn.mentions[0].name}", " ")
     text = " ".join(text.split()).strip(" .,:")
     known = mun.municipalities(turn.team, turn.services.settings)
@@ -61,7 +61,7 @@ async def set_municipality(turn: Turn, args: str) -> None:
         if name not in names:
             names.append(name)
     value = mun.join_names(names)
-    turn.store.teams.save_member(turn.team.key, replace(target, municipality=value))
+    await turn.store.teams.save_member(turn.team.key, replace(target, municipality=value))
     await turn.say_key("meetings.municipality_set", name=target.name, municipality=value)
 
 
@@ -71,7 +71,7 @@ def _role_words(roles: frozenset[str], locale: str) -> tuple[str, ...]:
 
 async def list_members(turn: Turn, args: str) -> None:
     """The user sees the register grouped by municipality, with roles, and which municipalities nobody is from."""
-    members = turn.store.teams.members(turn.team.key)
+    members = await turn.store.teams.members(turn.team.key)
     known = mun.municipalities(turn.team, turn.services.settings)
     groups: dict[str, list[cards.PersonView]] = {}
     for member in members:
@@ -100,7 +100,7 @@ async def set_role(turn: Turn, args: str) -> None:
     text = args.strip()
     target: Member | None = None
     if turn.mentions:
-        target = install.ensure_member(turn.services, turn.team, turn.mentions[0])
+        target = await install.ensure_member(turn.services, turn.team, turn.mentions[0])
         text = text.replace(f"@{turn.mentions[0].name}", " ")
     words = text.split()
     changes: list[tuple[bool, str]] = []  # (add?, role)
@@ -125,7 +125,7 @@ async def set_role(turn: Turn, args: str) -> None:
         await turn.say_key("meetings.role_unknown", role=" ".join(name_words))
         return
     if target is None and name_words:
-        members = turn.store.teams.members(turn.team.key)
+        members = await turn.store.teams.members(turn.team.key)
         hits = match_name(" ".join(name_words), members)
         if not hits and not changes:
             # "roll Peter kassör": a known person followed by a word that is no role.
@@ -160,12 +160,12 @@ async def set_role(turn: Turn, args: str) -> None:
             roles.add(role)
         else:
             roles.discard(role)
-    others = [m for m in turn.store.teams.members(turn.team.key) if m.key != target.key]
+    others = [m for m in await turn.store.teams.members(turn.team.key) if m.key != target.key]
     if not set(ROLE_GIVERS) & roles and not any(m.has_any_role(ROLE_GIVERS) for m in others):
         await turn.say_key("meetings.role_last_leader")
         return
     changed = replace(target, roles=frozenset(roles))
-    turn.store.teams.save_member(turn.team.key, changed)
+    await turn.store.teams.save_member(turn.team.key, changed)
     await turn.say_key("meetings.role_changed", name=changed.name, roles=", ".join(_all_role_words(changed.roles, turn.locale)))
 
 

@@ -6,8 +6,9 @@
 button carries the meeting id and the draft revision it shows; roles come from the activity's
 sender (``turn.member``), never from card data.
 
-Confirming is checked and stored without an await in between, so of two clicks, two secretaries
-or a card that shows an older draft, at most one confirms, and only the content on its card.
+Confirming checks the draft's revision in the same write that stores the version, so of two
+clicks, two secretaries or a card that shows an older draft, at most one confirms, and only the
+content on its card.
 """
 
 from __future__ import annotations
@@ -87,41 +88,41 @@ def cosign_required(team: Team) -> bool:
     return bool(team.settings.get(COSIGN_SETTING))
 
 
-def _people_with(services: Services, team: Team, role: str) -> list[Member]:
-    return [m for m in services.store.teams.members(team.key) if role in m.roles]
+async def _people_with(services: Services, team: Team, role: str) -> list[Member]:
+    return [m for m in await services.store.teams.members(team.key) if role in m.roles]
 
 
-def sync_draft(services: Services, team: Team, meeting: Meeting, *, by: str | None = None) -> tuple[MinutesDraft, dict[str, Any]]:
+async def sync_draft(services: Services, team: Team, meeting: Meeting, *, by: str | None = None) -> tuple[MinutesDraft, dict[str, Any]]:
     """The stored draft brought up to date with the records (a confirmed one is left as it is).
 
-    Returns the draft and the document built from the records (before edits). Synchronous on
-    purpose: nothing else runs between reading the records and storing the draft.
+    Returns the draft and the document built from the records (before edits). The store refuses
+    the save (StaleDraftError) when another turn stored the draft after it was read here.
     """
     repo = services.store.minutes
-    built = sources.build(services.store, team, meeting, _tz(services))
-    draft = repo.draft(team.key, meeting.id)
+    built = await sources.build(services.store, team, meeting, _tz(services))
+    draft = await repo.draft(team.key, meeting.id)
     if draft is not None and draft.locked:
         return draft, built
     content = apply_edits(built, draft.edits if draft else {})
-    saved = repo.save_draft(
+    saved = await repo.save_draft(
         team.key, meeting.id, content=content, expected_revision=draft.revision if draft else None, at=services.clock.now(), by=by
     )
     return saved, built
 
 
-def _latest(services: Services, team: Team, draft: MinutesDraft) -> MinutesVersion | None:
-    return services.store.minutes.latest(team.key, draft.meeting_id)
+async def _latest(services: Services, team: Team, draft: MinutesDraft) -> MinutesVersion | None:
+    return await services.store.minutes.latest(team.key, draft.meeting_id)
 
 
-def _refresh_ids(services: Services, team: Team, draft: MinutesDraft, version: MinutesVersion | None) -> list[str]:
+async def _refresh_ids(services: Services, team: Team, draft: MinutesDraft, version: MinutesVersion | None) -> list[str]:
     # Only people whose card differs from the shared one need it refreshed automatically.
-    people = _people_with(services, team, SECRETARY)
+    people = await _people_with(services, team, SECRETARY)
     if draft.locked and version is not None and version.awaiting_cosign:
-        people += _people_with(services, team, CHAIR)
+        people += await _people_with(services, team, CHAIR)
     return [m.teams_id for m in people]
 
 
-def card_for(
+async def card_for(
     services: Services,
     team: Team,
     draft: MinutesDraft,
@@ -131,7 +132,7 @@ def card_for(
     notice: str | None = None,
 ) -> dict[str, Any]:
     """The minutes card as ``member`` may see and use it (None: the shared read-only card)."""
-    version = _latest(services, team, draft) if draft.locked else None
+    version = await _latest(services, team, draft) if draft.locked else None
     roles = member.roles if member is not None else frozenset()
     if draft.locked and version is not None:
         pub = Publication.of_version(version)
@@ -147,14 +148,14 @@ def card_for(
             editable=SECRETARY in roles,
             correcting_version=draft.confirmed_version if draft.status == CORRECTING else None,
             notice=notice,
-            no_secretary=not _people_with(services, team, SECRETARY),
+            no_secretary=not await _people_with(services, team, SECRETARY),
             private_answers=not any(role in roles for role in MINUTES_DRAFT_ROLES),
         )
     card = minutes_card(
         pub,
         view,
         meeting_id=draft.meeting_id,
-        refresh_user_ids=_refresh_ids(services, team, draft, version),
+        refresh_user_ids=await _refresh_ids(services, team, draft, version),
         tz=_tz(services),
         locale=locale,
     )
@@ -172,16 +173,16 @@ async def _meeting_from_args(turn: Turn, args: str) -> Meeting | None:
     store, tz = turn.store, _tz(turn.services)
     text = args.strip()
     if not text:
-        meeting = store.meetings.latest_started(turn.team.key, turn.now)
+        meeting = await store.meetings.latest_started(turn.team.key, turn.now)
         if meeting is None:
             await turn.say_key("minutes.no_meeting")
         return meeting
-    found = find_meetings(store, turn.team.key, text, now=turn.now, tz=tz, include_past=True)
+    found = await find_meetings(store, turn.team.key, text, now=turn.now, tz=tz, include_past=True)
     if isinstance(found, DateQuestion):
         await turn.say(found.text(turn.locale))
         return None
     if not found:
-        found = _last_year(store, turn.team.key, text, turn.now.astimezone(tz).date(), tz)
+        found = await _last_year(store, turn.team.key, text, turn.now.astimezone(tz).date(), tz)
     if not found:
         quoted = turn.t("minutes.quoted_id" if text[:1].isdigit() else "minutes.quoted_text", text=escape(text))
         await turn.say_key("minutes.meeting_not_found", what=quoted)
@@ -199,7 +200,7 @@ async def _meeting_from_args(turn: Turn, args: str) -> Meeting | None:
     return meeting
 
 
-def _last_year(store: Any, team_key: str, text: str, today: date, tz: ZoneInfo) -> list[Meeting]:
+async def _last_year(store: Any, team_key: str, text: str, today: date, tz: ZoneInfo) -> list[Meeting]:
     # "20 november" means the coming one when planning, but the last one when writing minutes.
     when = parse_when(text, today, tz)
     if not isinstance(when, When) or when.date <= today:
@@ -208,15 +209,15 @@ def _last_year(store: Any, team_key: str, text: str, today: date, tz: ZoneInfo) 
         earlier = when.date.replace(year=when.date.year - 1)
     except ValueError:  # 29 februari
         earlier = when.date - timedelta(days=365)
-    return [m for m in store.meetings.on_date(team_key, earlier, tz) if not m.cancelled]
+    return [m for m in await store.meetings.on_date(team_key, earlier, tz) if not m.cancelled]
 
 
-def _meeting_from_data(turn: Turn, data: dict[str, Any]) -> Meeting | None:
+async def _meeting_from_data(turn: Turn, data: dict[str, Any]) -> Meeting | None:
     meeting_id = data.get("meeting_id")
     if not isinstance(meeting_id, str) or not meeting_id:
         return None
     # The team comes from the activity, so a card can only reach its own network's minutes.
-    return turn.store.meetings.get(turn.team.key, meeting_id)
+    return await turn.store.meetings.get(turn.team.key, meeting_id)
 
 
 def _number(data: dict[str, Any], name: str) -> int:
@@ -250,15 +251,15 @@ async def minutes_command(turn: Turn, args: str) -> None:
         return
     services, team = turn.services, turn.team
     if not turn.has_role(*MINUTES_DRAFT_ROLES):
-        latest = services.store.minutes.latest(team.key, meeting.id)
+        latest = await services.store.minutes.latest(team.key, meeting.id)
         if latest is None:
             await turn.say_key("minutes.not_allowed")
             return
-        draft = services.store.minutes.draft(team.key, meeting.id)
-        await turn.send_card(card_for(services, team, draft, turn.member, locale=turn.locale),  # type: ignore[arg-type]
+        draft = await services.store.minutes.draft(team.key, meeting.id)
+        await turn.send_card(await card_for(services, team, draft, turn.member, locale=turn.locale),  # type: ignore[arg-type]
                              summary=turn.t("minutes.card_summary_confirmed", date=_date_text(services, meeting, turn.locale)))
         return
-    draft, _built = sync_draft(services, team, meeting, by=turn.member.key)
+    draft, _built = await sync_draft(services, team, meeting, by=turn.member.key)
     await _send_minutes_card(turn, team, meeting, draft)
 
 
@@ -267,14 +268,14 @@ async def _send_minutes_card(turn: Turn, team: Team, meeting: Meeting, draft: Mi
     date_text = _date_text(services, meeting, turn.locale)
     key = "minutes.card_summary_confirmed" if draft.locked else "minutes.card_summary_draft"
     if turn.in_personal_chat:
-        card = card_for(services, team, draft, turn.member, locale=turn.locale)
+        card = await card_for(services, team, draft, turn.member, locale=turn.locale)
         await turn.send_card(card, summary=turn.t(key, date=date_text))
         return
     # In a channel everyone sees this card; refresh gives the secretary her editable one.
-    card = card_for(services, team, draft, None, locale=turn.locale)
+    card = await card_for(services, team, draft, None, locale=turn.locale)
     activity_id = await turn.send_card(card, summary=turn.t(key, date=date_text))
     if activity_id:
-        services.store.minutes.remember_card(team.key, meeting.id, conversation_ref(turn.activity), activity_id)
+        await services.store.minutes.remember_card(team.key, meeting.id, conversation_ref(turn.activity), activity_id)
 
 
 async def _cosign_setting(turn: Turn, rest: str) -> None:
@@ -288,7 +289,7 @@ async def _cosign_setting(turn: Turn, rest: str) -> None:
         await turn.say_key("minutes.only_presidium_setting")
         return
     on = value in _ON
-    turn.store.teams.update_team_settings(turn.team.key, {COSIGN_SETTING: on})
+    await turn.store.teams.update_team_settings(turn.team.key, {COSIGN_SETTING: on})
     await turn.say_key("minutes.cosign_setting_on" if on else "minutes.cosign_setting_off")
 
 
@@ -308,7 +309,7 @@ async def _network_name_setting(turn: Turn, rest: str) -> None:
         await turn.say_key("minutes.network_name_too_long", limit=NETWORK_NAME_LIMIT)
         return
     value = None if fold(name) in ("standard", "ta bort") else name
-    team = turn.store.teams.update_team_settings(turn.team.key, {sources.NETWORK_NAME_SETTING: value}) or turn.team
+    team = await turn.store.teams.update_team_settings(turn.team.key, {sources.NETWORK_NAME_SETTING: value}) or turn.team
     await turn.say_key("minutes.network_name_set", name=escape(sources.network_name(team)))
 
 
@@ -320,7 +321,7 @@ async def _correct_command(turn: Turn, rest: str) -> None:
     meeting = await _meeting_from_args(turn, rest)
     if meeting is None:
         return
-    draft = _start_correction(turn, meeting)
+    draft = await _start_correction(turn, meeting)
     if draft is None:
         await turn.say_key("minutes.not_confirmed_yet", date=_date_text(turn.services, meeting, turn.locale))
         return
@@ -328,15 +329,15 @@ async def _correct_command(turn: Turn, rest: str) -> None:
     await _send_minutes_card(turn, turn.team, meeting, draft)
 
 
-def _start_correction(turn: Turn, meeting: Meeting) -> MinutesDraft | None:
+async def _start_correction(turn: Turn, meeting: Meeting) -> MinutesDraft | None:
     repo = turn.store.minutes
-    draft = repo.draft(turn.team.key, meeting.id)
+    draft = await repo.draft(turn.team.key, meeting.id)
     if draft is None or draft.confirmed_version is None:
         return None
     if draft.locked:
-        repo.start_correction(turn.team.key, meeting.id, at=turn.now, by=turn.member.key)
+        await repo.start_correction(turn.team.key, meeting.id, at=turn.now, by=turn.member.key)
     # Rebuilt from the records as they are now: a corrected decision reaches the correction.
-    return sync_draft(turn.services, turn.team, meeting, by=turn.member.key)[0]
+    return (await sync_draft(turn.services, turn.team, meeting, by=turn.member.key))[0]
 
 
 async def _history(turn: Turn, rest: str) -> None:
@@ -346,8 +347,8 @@ async def _history(turn: Turn, rest: str) -> None:
         return
     repo, tz = turn.store.minutes, _tz(turn.services)
     date_text = _date_text(turn.services, meeting, turn.locale)
-    draft = repo.draft(turn.team.key, meeting.id)
-    versions = repo.versions(turn.team.key, meeting.id)
+    draft = await repo.draft(turn.team.key, meeting.id)
+    versions = await repo.versions(turn.team.key, meeting.id)
     if draft is None:
         await turn.say_key("minutes.history_none", date=date_text, meeting_id=meeting.id)
         return
@@ -378,25 +379,26 @@ def _everyones_card(turn: Turn) -> bool:
     return turn.activity.type != "invoke" and not turn.in_personal_chat
 
 
-def _reply(turn: Turn, draft: MinutesDraft, *, notice: str | None = None) -> CardReply:
+async def _reply(turn: Turn, draft: MinutesDraft, *, notice: str | None = None) -> CardReply:
     """The card to answer a click with: the clicker's own view, or the shared view (notice as a message)
     when the answer replaces the card for the whole channel (Action.Submit, no per-person refresh)."""
     if _everyones_card(turn):
-        return CardReply(card=card_for(turn.services, turn.team, draft, None, locale=turn.locale), message=notice)
-    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
+        return CardReply(card=await card_for(turn.services, turn.team, draft, None, locale=turn.locale), message=notice)
+    return CardReply(card=await card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale, notice=notice))
 
 
 async def refresh_card(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """Teams asks for this viewer's card: editable for secretaries, read-only for everyone else."""
-    meeting = _meeting_from_data(turn, data)
+    meeting = await _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
-    draft, _built = sync_draft(turn.services, turn.team, meeting)
-    return CardReply(card=card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale))
+    draft, _built = await sync_draft(turn.services, turn.team, meeting)
+    return CardReply(card=await card_for(turn.services, turn.team, draft, turn.member, locale=turn.locale))
 
 
-def _save_edits(turn: Turn, draft: MinutesDraft, built: dict[str, Any], data: dict[str, Any]) -> tuple[MinutesDraft, tuple[str, ...]]:
-    """Store what the card's inputs hold (synchronously); returns the draft and the conflicting fields."""
+async def _save_edits(turn: Turn, draft: MinutesDraft, built: dict[str, Any], data: dict[str, Any]) -> tuple[MinutesDraft, tuple[str, ...]]:
+    """Store what the card's inputs hold (the store checks ``draft.revision`` in the same write);
+    returns the draft and the conflicting fields."""
     merged = merge_edits(
         draft.edits,
         data,
@@ -409,7 +411,7 @@ def _save_edits(turn: Turn, draft: MinutesDraft, built: dict[str, Any], data: di
     )
     if not merged.changed:
         return draft, merged.conflicts
-    saved = turn.store.minutes.save_draft(
+    saved = await turn.store.minutes.save_draft(
         turn.team.key,
         draft.meeting_id,
         content=apply_edits(built, merged.edits),
@@ -450,63 +452,64 @@ def _note_too_long(turn: Turn, draft: MinutesDraft, data: dict[str, Any]) -> str
 
 async def save_draft(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """**Spara utkast**: the secretary's texts are stored; the card comes back up to date."""
-    meeting = _meeting_from_data(turn, data)
+    meeting = await _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
     if not turn.has_role(SECRETARY):
         return CardReply(message=turn.t("minutes.only_secretary"))
-    draft, built = sync_draft(turn.services, turn.team, meeting)
+    draft, built = await sync_draft(turn.services, turn.team, meeting)
     if draft.locked:
-        return _already(turn, draft)
+        return await _already(turn, draft)
     too_long = _note_too_long(turn, draft, data)
     if too_long:
-        return _reply(turn, draft, notice=too_long)
-    saved, conflicts = _save_edits(turn, draft, built, data)
+        return await _reply(turn, draft, notice=too_long)
+    saved, conflicts = await _save_edits(turn, draft, built, data)
     if conflicts:
         notice = _conflict_notice(turn, saved, conflicts)
     else:
         local = turn.now.astimezone(_tz(turn.services))
         notice = turn.t("minutes.card_saved_notice", time=formatting.format_time(local.time(), turn.locale))
-    return _reply(turn, saved, notice=notice)
+    return await _reply(turn, saved, notice=notice)
 
 
-def _already(turn: Turn, draft: MinutesDraft) -> CardReply:
-    version = _latest(turn.services, turn.team, draft)
+async def _already(turn: Turn, draft: MinutesDraft) -> CardReply:
+    version = await _latest(turn.services, turn.team, draft)
     notice = turn.t("minutes.card_already_notice", name=version.confirmed_by_name if version else "")
-    return _reply(turn, draft, notice=notice)
+    return await _reply(turn, draft, notice=notice)
 
 
 async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """**Godkänn protokoll**: the content on the secretary's card becomes a confirmed, locked version."""
-    meeting = _meeting_from_data(turn, data)
+    meeting = await _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
     if not turn.has_role(SECRETARY):
         return CardReply(message=turn.t("minutes.only_secretary"))
     services, team = turn.services, turn.team
-    # From here to confirm() nothing awaits: no other click can run in between.
-    draft, built = sync_draft(services, team, meeting)
+    # confirm() checks the revision inside its write: of two clicks, at most one confirms, and
+    # only the content its card showed (the other gets the stale notice).
+    draft, built = await sync_draft(services, team, meeting)
     if draft.locked:
-        return _already(turn, draft)
+        return await _already(turn, draft)
     too_long = _note_too_long(turn, draft, data)
     if too_long:
-        return _reply(turn, draft, notice=too_long)
+        return await _reply(turn, draft, notice=too_long)
     card_revision = _revision(data)
     if card_revision != draft.revision:
         # The card showed an older draft: keep what she typed, show the current one, confirm nothing.
-        saved, _conflicts = _save_edits(turn, draft, built, data)
+        saved, _conflicts = await _save_edits(turn, draft, built, data)
         notice = turn.t("minutes.card_stale_notice")
-        return _reply(turn, saved, notice=notice)
-    saved, _conflicts = _save_edits(turn, draft, built, data)
+        return await _reply(turn, saved, notice=notice)
+    saved, _conflicts = await _save_edits(turn, draft, built, data)
     if not saved.content.get("attendees"):
         # Minutes say who was there: confirming them with nobody recorded would lock that gap in.
-        return _reply(turn, saved, notice=turn.t("minutes.card_nobody_present_notice"))
+        return await _reply(turn, saved, notice=turn.t("minutes.card_nobody_present_notice"))
     reason = data.get(REASON_INPUT) if isinstance(data.get(REASON_INPUT), str) else None
     if saved.status == CORRECTING and not (reason or "").strip():
         notice = turn.t("minutes.card_reason_missing_notice")
-        return _reply(turn, saved, notice=notice)
+        return await _reply(turn, saved, notice=notice)
     try:
-        version = services.store.minutes.confirm(
+        version = await services.store.minutes.confirm(
             team.key,
             meeting.id,
             expected_revision=saved.revision,
@@ -517,58 +520,58 @@ async def approve(turn: Turn, data: dict[str, Any]) -> CardReply | None:
             cosign_required=cosign_required(team),
         )
     except AlreadyConfirmedError:
-        return _already(turn, services.store.minutes.draft(team.key, meeting.id) or saved)
+        return await _already(turn, await services.store.minutes.draft(team.key, meeting.id) or saved)
     except (StaleDraftError, NotConfirmableError):
-        current = services.store.minutes.draft(team.key, meeting.id) or saved
-        return _reply(turn, current, notice=turn.t("minutes.card_stale_notice"))
+        current = await services.store.minutes.draft(team.key, meeting.id) or saved
+        return await _reply(turn, current, notice=turn.t("minutes.card_stale_notice"))
     log.info("minutes of %s confirmed as version %s", meeting.id, version.version)
-    locked = services.store.minutes.draft(team.key, meeting.id) or saved
+    locked = await services.store.minutes.draft(team.key, meeting.id) or saved
     await services.changes.publish("minutes", team.key, meeting.id)
     key = "minutes.approved_channel_cosign" if version.awaiting_cosign else "minutes.approved_channel"
     await _announce(turn, team, meeting, locked, version, key, name=turn.member.name)
-    return _reply(turn, locked)
+    return await _reply(turn, locked)
 
 
 async def correct(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """**Rätta protokollet**: the secretary reopens confirmed minutes; the confirmed version stays valid."""
-    meeting = _meeting_from_data(turn, data)
+    meeting = await _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
     if not turn.has_role(SECRETARY):
         return CardReply(message=turn.t("minutes.only_secretary_correct"))
-    draft = _start_correction(turn, meeting)
+    draft = await _start_correction(turn, meeting)
     if draft is None:
         return CardReply(message=turn.t("minutes.not_confirmed_yet", date=_date_text(turn.services, meeting, turn.locale)))
     notice = turn.t("minutes.correcting_started", date=_date_text(turn.services, meeting, turn.locale))
-    return _reply(turn, draft, notice=notice)
+    return await _reply(turn, draft, notice=notice)
 
 
 async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """**Justera**: the chair co-signs the confirmed version shown on the card."""
-    meeting = _meeting_from_data(turn, data)
+    meeting = await _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
     if not turn.has_role(CHAIR):
         return CardReply(message=turn.t("minutes.only_chair_cosign"))
     services, team, repo = turn.services, turn.team, turn.store.minutes
-    draft = repo.draft(team.key, meeting.id)
+    draft = await repo.draft(team.key, meeting.id)
     number = _number(data, "version")
-    version = repo.version(team.key, meeting.id, number) if number else None
-    version = version or (_latest(services, team, draft) if draft else None)
+    version = await repo.version(team.key, meeting.id, number) if number else None
+    version = version or (await _latest(services, team, draft) if draft else None)
     if draft is None or version is None or not version.awaiting_cosign:
         return CardReply(message=turn.t("minutes.nothing_to_cosign"))
     if version.confirmed_by == turn.member.key:
         return CardReply(message=turn.t("minutes.cosign_not_self"))
-    signed = repo.cosign(team.key, meeting.id, version.version, by=turn.member.key, by_name=turn.member.name, at=turn.now)
+    signed = await repo.cosign(team.key, meeting.id, version.version, by=turn.member.key, by_name=turn.member.name, at=turn.now)
     await services.changes.publish("minutes", team.key, meeting.id)
     await _announce(turn, team, meeting, draft, signed, "minutes.cosigned_channel", name=turn.member.name)
-    return _reply(turn, draft)
+    return await _reply(turn, draft)
 
 
 async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     """**Begär ändring**: the comment goes 1:1 to the secretary and the presidium; the channel sees
     only that a change was asked, when someone could not be reached there."""
-    meeting = _meeting_from_data(turn, data)
+    meeting = await _meeting_from_data(turn, data)
     if meeting is None:
         return CardReply(message=turn.t("minutes.unknown_meeting_in_card"))
     comment = data.get(COMMENT_INPUT)
@@ -586,10 +589,10 @@ async def request_change(turn: Turn, data: dict[str, Any]) -> CardReply | None:
     services, team = turn.services, turn.team
     reached, unreached = await notify_change_request(services, team, meeting, turn.member, comment.strip()[:4000], turn.channel_locale)
     reply = _change_sent_text(turn, reached, unreached)
-    draft = services.store.minutes.draft(team.key, meeting.id)
+    draft = await services.store.minutes.draft(team.key, meeting.id)
     if draft is None or _everyones_card(turn):
         return CardReply(message=reply)  # the card stays as everyone sees it
-    return _reply(turn, draft, notice=reply)
+    return await _reply(turn, draft, notice=reply)
 
 
 def _change_sent_text(turn: Turn, reached: list[Member], unreached: list[Member]) -> str:
@@ -627,12 +630,12 @@ class ChangeRequestDialog(ComponentDialog):
         turn = Turn.of(step.context)
         options: dict[str, Any] = step.options
         store = turn.store
-        team = store.teams.get_team(options["team"])
-        member = store.teams.get_member(options["team"], turn.member.key) if team is not None else None
+        team = await store.teams.get_team(options["team"])
+        member = await store.teams.get_member(options["team"], turn.member.key) if team is not None else None
         if team is None or not team.active or member is None or not member.active:
             await turn.say_key("minutes.change_network_left")
             return await step.end_dialog()
-        meeting = store.meetings.get(team.key, options["meeting_id"])
+        meeting = await store.meetings.get(team.key, options["meeting_id"])
         if meeting is None:
             await turn.say_key("minutes.unknown_meeting_in_card")
             return await step.end_dialog()
@@ -658,7 +661,7 @@ async def notify_change_request(
     reached 1:1 (or nobody holds the roles), the channel is told only that a change was asked."""
     store = services.store
     recipients = [
-        m for m in store.teams.members(team.key)
+        m for m in await store.teams.members(team.key)
         if m.active and (PRESIDIUM in m.roles or SECRETARY in m.roles) and m.key != sender.key
     ]
     params = {
@@ -670,7 +673,7 @@ async def notify_change_request(
     reached: list[Member] = []
     unreached: list[Member] = []
     for member in recipients:
-        ref = store.teams.personal_ref(member.key)
+        ref = await store.teams.personal_ref(member.key)
         if ref and await _post(services, ref, text=t("minutes.change_requested", locale, **params)):
             reached.append(member)
         else:
@@ -691,7 +694,7 @@ async def _announce(
     services = turn.services
     locale = turn.channel_locale  # the channel and its shared card speak the network's language
     message = t(key, locale, name=escape(name), date=_date_text(services, meeting, locale), version=version.version)
-    shared = card_for(services, team, draft, None, locale=locale)
+    shared = await card_for(services, team, draft, None, locale=locale)
     activity = turn.activity
     in_team_conversation = not turn.in_personal_chat
     if activity.type == "invoke" and activity.reply_to_id and in_team_conversation:
@@ -703,7 +706,7 @@ async def _announce(
             if entry.get("ref") and entry.get("activity_id") and entry["activity_id"] != activity.reply_to_id:
                 await _update_card(services, entry["ref"], entry["activity_id"], shared)
         await turn.say(message)
-        services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
+        await services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
         return
     # Confirmed in a 1:1 chat: bring the channel's cards up to date, or post the minutes there.
     updated = 0
@@ -715,7 +718,7 @@ async def _announce(
         await _post(services, team.conversation_ref, text=message)
     else:
         await _post(services, team.conversation_ref, text=message, card=shared, summary=summary)
-    services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
+    await services.store.minutes.mark_posted(team.key, meeting.id, version.version, at=turn.now)
 
 
 async def _update_in_turn(context: TurnContext, activity_id: str, card: dict[str, Any]) -> bool:

@@ -32,29 +32,29 @@ class Selection:
     fallback_from: str | None = None
 
 
-def networks_of(store: Store, person_key: str) -> list[Team]:
+async def networks_of(store: Store, person_key: str) -> list[Team]:
     """The active networks ``person_key`` is an active member of, teams first, each kind in join order."""
     repo = store.teams
     found = []
-    for key in repo.teams_of_person(person_key):  # the index lists active memberships only
-        team = repo.get_team(key)
+    for key in await repo.teams_of_person(person_key):  # the index lists active memberships only
+        team = await repo.get_team(key)
         if team is not None and team.active:
             found.append(team)
     return sorted(found, key=lambda team: _RANK.get(team.kind, 1))  # stable: keeps join order
 
 
-def select(store: Store, person_key: str) -> Selection | None:
+async def select(store: Store, person_key: str) -> Selection | None:
     """The network the person's 1:1 chat works on, or None when they belong to none."""
-    networks = tuple(networks_of(store, person_key))
+    networks = tuple(await networks_of(store, person_key))
     if not networks:
         return None
-    chosen = store.teams.network_choice(person_key)["chosen"]
+    chosen = (await store.teams.network_choice(person_key))["chosen"]
     team = next((n for n in networks if n.key == chosen), None)
     if team is not None:
         return Selection(team, networks)
     fallback_from = None
     if chosen is not None:
-        old = store.teams.get_team(chosen)
+        old = await store.teams.get_team(chosen)
         fallback_from = old.name if old is not None else chosen
     return Selection(networks[0], networks, fallback_from)
 
@@ -82,7 +82,7 @@ def pick(names: list[str], text: str) -> int | None:
     return partial[0] if len(partial) == 1 else None
 
 
-def network_line(turn: Turn, selection: Selection, *, naming: bool) -> str | None:
+async def network_line(turn: Turn, selection: Selection, *, naming: bool) -> str | None:
     """The line a 1:1 reply ends with: that a remembered network is gone (always said), or which
     network it acts on (``naming``) whenever the person has several, or once after it changed.
     With one network, the common case, the chat stays quiet: the welcome has named it."""
@@ -90,17 +90,17 @@ def network_line(turn: Turn, selection: Selection, *, naming: bool) -> str | Non
         return turn.t("networks.fallback", old=selection.fallback_from, new=display_name(selection.team, turn.locale))
     if not naming:
         return None
-    named = turn.store.teams.network_choice(turn.member.key)["named"]
+    named = (await turn.store.teams.network_choice(turn.member.key))["named"]
     if len(selection.networks) > 1 or (named is not None and named != selection.team.key):
         return turn.t("networks.line", name=display_name(selection.team, turn.locale))
     return None
 
 
-def remember_named(store: Store, person_key: str, selection: Selection) -> None:
+async def remember_named(store: Store, person_key: str, selection: Selection) -> None:
     """The reply has named ``selection.team``; a choice that is gone is forgotten (the first remains)."""
-    choice = store.teams.network_choice(person_key)
+    choice = await store.teams.network_choice(person_key)
     chosen = None if selection.fallback_from is not None else choice["chosen"]
-    store.teams.save_network_choice(person_key, chosen=chosen, named=selection.team.key)
+    await store.teams.save_network_choice(person_key, chosen=chosen, named=selection.team.key)
 
 
 async def networks(turn: Turn, args: str) -> None:
@@ -111,7 +111,7 @@ async def networks(turn: Turn, args: str) -> None:
         await turn.say_key("networks.in_channel", name=turn.team.name)
         return
     person = turn.member.key
-    found = networks_of(turn.store, person)
+    found = await networks_of(turn.store, person)
     names = [display_name(team, turn.locale) for team in found]
     wanted = turn.command_args(args).strip()
     if not wanted:
@@ -132,7 +132,7 @@ async def networks(turn: Turn, args: str) -> None:
         await turn.say_key("networks.unknown_choice", text=shown)
         return
     team = found[index]
-    turn.store.teams.save_network_choice(person, chosen=team.key, named=team.key)
+    await turn.store.teams.save_network_choice(person, chosen=team.key, named=team.key)
     await turn.say_key("networks.already" if team.key == turn.team.key else "networks.chosen", name=names[index])
 
 

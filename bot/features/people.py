@@ -24,16 +24,16 @@ class TooManyNames(Exception):
     """A list of people longer than MAX_PEOPLE."""
 
 
-def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str, str | None]], list[str]]:
+async def resolve_people(turn: Turn, text: str) -> tuple[list[Member], list[tuple[str, str | None]], list[str]]:
     """Members named in ``text`` (by @mention or name), guests (name, municipality) and ambiguous names.
 
     The network's own formats are read: "Pernilla Bergman Götene, Therese Lindberg Tibro" (name
     then municipality, no comma between), one person a line ("Susanne Sandgren, Skaraborgs
     kommunalförbund"), and "@Anna @Peter, Susanne Sandgren" with the @ typed by hand."""
-    members = turn.store.teams.members(turn.team.key)
+    members = await turn.store.teams.members(turn.team.key)
     found: list[Member] = []
     for mention in turn.mentions:
-        member = install.ensure_member(turn.services, turn.team, mention)
+        member = await install.ensure_member(turn.services, turn.team, mention)
         if member.key not in {m.key for m in found}:
             found.append(member)
         text = text.replace(f"@{mention.name}", ",")

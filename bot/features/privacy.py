@@ -46,7 +46,7 @@ async def my_data(turn: Turn, args: str) -> None:
     )
     if member.email:  # kept from the team's roster for the member list the region asks for
         lines.append(turn.t("privacy.register_email", email=escape(member.email)))
-    answers = store.checkins.answers_of(team.key, member.key)
+    answers = await store.checkins.answers_of(team.key, member.key)
     if not answers:
         lines.append(turn.t("privacy.answers_none"))
     else:
@@ -57,11 +57,11 @@ async def my_data(turn: Turn, args: str) -> None:
             lines.append(turn.t("privacy.answer_line", date=day, kind=kind, answer=escape(" ".join(answer.answer.split()))))
         if len(answers) > MAX_LISTED:
             lines.append(turn.t("privacy.answers_more", count=len(answers) - MAX_LISTED))
-    items = store.actions.all(team.key)
+    items = await store.actions.all(team.key)
     owned = [i for i in items if any(o.kind == "member" and o.key == member.key for o in i.owners)]
     created = [i for i in items if i.created_by == member.key]
     lines.append(turn.t("privacy.items", owned=len(owned), open=sum(1 for i in owned if i.is_open), created=len(created)))
-    decisions = [d for d in store.decisions.all(team.key) if d.created_by == member.key]
+    decisions = [d for d in await store.decisions.all(team.key) if d.created_by == member.key]
     lines.append(turn.t("privacy.decisions", count=len(decisions)))
     days = turn.services.settings.checkin_retention_days
     lines.append(turn.t("privacy.retention", days=days) if days else turn.t("privacy.retention_off"))
@@ -76,14 +76,14 @@ async def delete_my_answers(turn: Turn, args: str) -> None:
         await turn.say_key("privacy.delete_in_channel")
         return
     store = turn.store
-    count = len(store.checkins.answers_of(turn.team.key, turn.member.key))
+    count = len(await store.checkins.answers_of(turn.team.key, turn.member.key))
     if count == 0:
         await turn.say_key("privacy.delete_none")
         return
     if " ".join(args.casefold().split()).rstrip("!.") not in _YES:
         await turn.say_key("privacy.delete_confirm", count=count)
         return
-    deleted = store.checkins.delete_member_answers(turn.team.key, turn.member.key)
+    deleted = await store.checkins.delete_member_answers(turn.team.key, turn.member.key)
     log.info("a member deleted their check-in answers (%d) in %s", deleted, turn.team.key)
     await turn.say_key("privacy.deleted", count=deleted)
 
@@ -99,7 +99,7 @@ CARD_ACTIONS: dict[str, object] = {}
 class RetentionPurge:
     """The background purge: a first pass as soon as the service runs, then one a day.
 
-    It runs on the event loop (the engine is synchronous), one meeting partition at a time with
+    It runs on the event loop, one meeting partition at a time with
     a pause after each, so the service listens and answers turns while it works: the first pass
     over a store that was never purged rewrites every old meeting and takes seconds."""
 

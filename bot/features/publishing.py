@@ -52,7 +52,7 @@ def routes(services: Any) -> list[web.RouteDef]:
         path = request.match_info.get("path", "")
         if path == "" or path.endswith("/"):
             path += "index.html"
-        archive = Archive(services.store, services.settings.timezone, now=services.clock.now())
+        archive = await Archive.load(services.store, services.settings.timezone, now=services.clock.now())
         if path not in archive.paths():
             return _not_found()
         body = archive.render(path)
@@ -92,8 +92,8 @@ async def member_list(turn: Turn, args: str) -> None:
     if turn.team.kind == "team" and conversation is not None and conversation.conversation_type == "channel":
         # Teams gives email addresses in the team's roster: read it again so new addresses are in the list.
         await install.load_roster(turn.services, turn.context, turn.team)
-    listing = roster.build_roster(turn.store, turn.team, year, turn.services.settings.timezone,
-                                  settings=turn.services.settings, locale=turn.locale)
+    listing = await roster.build_roster(turn.store, turn.team, year, turn.services.settings.timezone,
+                                        settings=turn.services.settings, locale=turn.locale)
     await turn.say(roster.chat_text(listing, turn.locale))
 
 
@@ -127,7 +127,7 @@ async def mandate(turn: Turn, rest: str) -> None:
         points.append(text)
     else:
         points[number - 1] = text
-    turn.store.teams.update_team_settings(turn.team.key, {report.MANDATE_SETTING: points})
+    await turn.store.teams.update_team_settings(turn.team.key, {report.MANDATE_SETTING: points})
     await turn.say_key("publishing.mandate_saved", number=number, count=len(points))
 
 
@@ -144,8 +144,8 @@ async def yearly_report(turn: Turn, args: str) -> None:
     if year is None:
         await turn.say_key("publishing.year_usage", command="årsrapport", year=turn.now.year)
         return
-    built = report.build_report(turn.store, turn.team, year, turn.services.settings.timezone, now=turn.now,
-                                settings=turn.services.settings, locale=turn.locale)
+    built = await report.build_report(turn.store, turn.team, year, turn.services.settings.timezone, now=turn.now,
+                                      settings=turn.services.settings, locale=turn.locale)
     await turn.say(report.chat_text(built, turn.locale))
 
 

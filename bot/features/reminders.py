@@ -64,7 +64,7 @@ def describe(kind: str, setting: KindSettings, turn: Turn) -> str:
     return turn.t("reminders.when_before", days=_days(setting.days, turn), time=at)
 
 
-def settings_text(turn: Turn, settings: ReminderSettings) -> str:
+async def settings_text(turn: Turn, settings: ReminderSettings) -> str:
     lines = [turn.t("reminders.settings_title")]
     if not settings.enabled:
         lines.append(turn.t("reminders.settings_all_off"))
@@ -76,7 +76,7 @@ def settings_text(turn: Turn, settings: ReminderSettings) -> str:
         lines.append(turn.t("reminders.settings_row", name=turn.t(f"reminders.name.{kind}"), kind=turn.t(f"reminders.kind.{kind}"), when=when))
     service = turn.services.reminders
     if settings.enabled and service is not None:
-        upcoming = service.runner.upcoming(turn.now, turn.team.key)
+        upcoming = await service.runner.upcoming(turn.now, turn.team.key)
         if upcoming:
             first = upcoming[0]
             label = turn.t(f"reminders.kind.{setting_kind(first.kind)}")
@@ -96,7 +96,7 @@ async def reminders(turn: Turn, args: str) -> None:
     parsed = parse(args)
     repo = turn.store.reminders
     if parsed is None:
-        await turn.say(settings_text(turn, repo.settings(turn.team.key)))
+        await turn.say(await settings_text(turn, await repo.settings(turn.team.key)))
         return
     if isinstance(parsed, Problem):
         await turn.say(_problem_text(turn, parsed))
@@ -105,7 +105,7 @@ async def reminders(turn: Turn, args: str) -> None:
         roles = f"{turn.t('core.role.presidium')} {turn.t('core.or')} {turn.t('core.role.ordförande')}"
         await turn.say_key("core.role_required", roles=roles)
         return
-    settings = repo.settings(turn.team.key)
+    settings = await repo.settings(turn.team.key)
     changed, reply = _apply(turn, settings, parsed)
     if parsed.kind in (MEETING_WEEK, MEETING_DAY) and channel_order_problem(changed):
         # Refused rather than saved: the kanal post would come before the kallelse (which older
@@ -116,7 +116,7 @@ async def reminders(turn: Turn, args: str) -> None:
     if kind is not None and kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(kind).enabled and changed.kind(kind).days == 0:
         at = changed.kind(kind).at
         tz = turn.services.settings.timezone
-        missed = [m for m in turn.store.meetings.upcoming(turn.team.key, turn.now) if m.starts_at.astimezone(tz).time() <= at]
+        missed = [m for m in await turn.store.meetings.upcoming(turn.team.key, turn.now) if m.starts_at.astimezone(tz).time() <= at]
         if missed:
             # A reminder due after its meeting has started is never sent (schedule.py): refused.
             await turn.say_key(
@@ -129,7 +129,7 @@ async def reminders(turn: Turn, args: str) -> None:
         reply += "\n\n" + turn.t("reminders.same_day_note", time=formatting.format_time(at, turn.locale))
     if parsed.kind in (MEETING_WEEK, MEETING_DAY) and changed.kind(MEETING_WEEK).enabled and changed.kind(MEETING_DAY).enabled:
         reply += "\n\n" + turn.t("reminders.channel_order", **_channel_whens(turn, changed))
-    repo.save_settings(turn.team.key, changed)
+    await repo.save_settings(turn.team.key, changed)
     await turn.services.changes.publish(SETTINGS_CHANGED, turn.team.key, turn.team.key)
     await turn.say(reply)
 
@@ -197,7 +197,7 @@ async def start(services: Services) -> None:
         service.admin_token, service.token_path = admin.ensure_token(services.settings.admin_token, None)
     services.reminders = service
     services.changes.subscribe(service.on_change)
-    service.scheduler.start()
+    await service.scheduler.start()
 
 
 async def stop(services: Services) -> None:

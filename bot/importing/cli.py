@@ -113,7 +113,7 @@ def _progress(stream: TextIO, n: int, total: int, name: str) -> None:
 
 
 @operator_command(PROG)
-def cmd_import_minutes(args: argparse.Namespace) -> int:
+async def cmd_import_minutes(args: argparse.Namespace) -> int:
     """Import earlier minutes into one network's records (or show what would be imported)."""
     meeting_date: date | None = None
     if args.date:
@@ -123,13 +123,13 @@ def cmd_import_minutes(args: argparse.Namespace) -> int:
             meeting_date = date.fromisoformat(args.date)
         except ValueError as exc:
             raise CommandError("--date ska vara ett datum som 2024-09-20", USAGE_ERROR) from exc
-    data = open_data(args, write=not args.dry_run,
-                     busy="Nothing was imported. (--dry-run works while the service runs.)")
+    data = await open_data(args, write=not args.dry_run,
+                           busy="Nothing was imported. (--dry-run works while the service runs.)")
     store, settings = data.store, data.settings
     failed = 0
     try:
-        team = pick_network(store, args.team, chats=True)
-        register = [m.name for m in store.teams.members(team.key, active_only=False)]
+        team = await pick_network(store, args.team, chats=True)
+        register = [m.name for m in await store.teams.members(team.key, active_only=False)]
         known_places = municipalities(team, settings)
         now = data.now
         total = len(args.files)
@@ -145,7 +145,7 @@ def cmd_import_minutes(args: argparse.Namespace) -> int:
                 sys.stdout.write(report(parsed, date_given=meeting_date is not None) + "\n")
                 continue
             try:
-                stored = store_import(store, team.key, found, parsed, tz=settings.timezone, now=now)
+                stored = await store_import(store, team.key, found, parsed, tz=settings.timezone, now=now)
             except StoreImportError as exc:
                 sys.stderr.write(f"{PROG}: {exc}\n")
                 failed += 1
@@ -158,7 +158,7 @@ def cmd_import_minutes(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and total:
             sys.stderr.write("\n")
     finally:
-        store.close()
+        await store.close()
     if args.dry_run:
         sys.stderr.write(f"{PROG}: --dry-run: nothing was stored\n")
     return 1 if failed else 0

@@ -60,8 +60,8 @@ def _members_by_name(members: list[Member]) -> dict[str, Member]:
     return {fold(" ".join(m.name.split())): m for m in members}
 
 
-def _find_meeting(store: Store, team_key: str, key: str) -> Meeting | None:
-    for meeting in store.meetings.all(team_key, include_cancelled=True):
+async def _find_meeting(store: Store, team_key: str, key: str) -> Meeting | None:
+    for meeting in await store.meetings.all(team_key, include_cancelled=True):
         if key in meeting.extra.get("import_keys", ()):
             return meeting
     return None
@@ -71,35 +71,35 @@ def _aware(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz)
 
 
-def _same_day(store: Store, team_key: str, day: date, tz: ZoneInfo) -> Meeting | None:
+async def _same_day(store: Store, team_key: str, day: date, tz: ZoneInfo) -> Meeting | None:
     """A meeting already on ``day`` that an import may join: one an earlier import planned
     (minutes of 8 November read after minutes that planned it) or one without any minutes."""
-    for meeting in store.meetings.on_date(team_key, day, tz):
-        if meeting.created_by == IMPORTER or store.minutes.draft(team_key, meeting.id) is None:
+    for meeting in await store.meetings.on_date(team_key, day, tz):
+        if meeting.created_by == IMPORTER or await store.minutes.draft(team_key, meeting.id) is None:
             return meeting
     return None
 
 
-def _save_meeting(
+async def _save_meeting(
     store: Store, team_key: str, key: str, *, day: date, start: time | None, end: time | None, place: str | None,
     tz: ZoneInfo, now: datetime, extra: dict[str, Any],
 ) -> tuple[Meeting, bool]:  # fmt: skip
     """The meeting this import key names: found, joined (same day) or created; also whether it is new."""
-    found = _find_meeting(store, team_key, key)
+    found = await _find_meeting(store, team_key, key)
     if found is not None:
         return found, False
-    joined = _same_day(store, team_key, day, tz)
+    joined = await _same_day(store, team_key, day, tz)
     if joined is not None:
         keys = [*joined.extra.get("import_keys", ()), key]
         joined = replace(joined, location=joined.location or place, extra={**joined.extra, "import_keys": keys})
-        store.meetings.save(joined)
+        await store.meetings.save(joined)
         return joined, True
     starts = _aware(day, start or DEFAULT_START, tz)
     ends = _aware(day, end, tz) if end is not None and start is not None and end > start else None
     if start is None:
         ends = starts + DEFAULT_LENGTH
     meeting = Meeting(
-        id=store.meetings.new_id(team_key, starts.astimezone(UTC)),
+        id=await store.meetings.new_id(team_key, starts.astimezone(UTC)),
         team_key=team_key,
         starts_at=starts.astimezone(UTC),
         ends_at=ends.astimezone(UTC) if ends else None,
@@ -108,7 +108,7 @@ def _save_meeting(
         created_at=now,
         extra={"import_keys": [key], "time_unknown": start is None, **extra},
     )
-    store.meetings.save(meeting)
+    await store.meetings.save(meeting)
     return meeting, True
 
 
@@ -148,7 +148,7 @@ def _minutes_content(
     }
 
 
-def store_import(
+async def store_import(
     store: Store,
     team_key: str,
     extracted: Extracted,
@@ -158,26 +158,26 @@ def store_import(
     now: datetime,
 ) -> Stored:
     """Write one parsed file into the network's records (nothing that is already there)."""
-    team = store.teams.get_team(team_key)
+    team = await store.teams.get_team(team_key)
     if team is None:
-        known = ", ".join(t.key for t in store.teams.all_teams(active_only=False)) or "inga"
+        known = ", ".join(t.key for t in await store.teams.all_teams(active_only=False)) or "inga"
         raise StoreImportError(f"det finns inget team med id {team_key!r} (team: {known})")
     day = parsed.date.value
     if not isinstance(day, date):
         raise StoreImportError(f"{extracted.name}: protokollet har inget datum i rubriken. Ange mötets datum med --date ÅÅÅÅ-MM-DD.")
-    if _find_meeting(store, team_key, _key(extracted, "meeting")) is None:
+    if await _find_meeting(store, team_key, _key(extracted, "meeting")) is None:
         # The same minutes saved as another file (a .docx and its .pdf) must not double the records.
-        for meeting in store.meetings.on_date(team_key, day, tz):
-            latest = store.minutes.latest(team_key, meeting.id)
+        for meeting in await store.meetings.on_date(team_key, day, tz):
+            latest = await store.minutes.latest(team_key, meeting.id)
             other = (latest.content.get("imported") or {}) if latest else {}
             if other.get("sha256") and other["sha256"] != extracted.sha256:
                 raise StoreImportError(
                     f"{extracted.name}: mötet {day.isoformat()} har redan minnesanteckningar importerade från "
                     f"{other.get('file')}. Ingenting sparades från {extracted.name}."
                 )
-    members = _members_by_name(store.teams.members(team_key, active_only=False))
+    members = _members_by_name(await store.teams.members(team_key, active_only=False))
     file_source = {"file": extracted.name, "sha256": extracted.sha256}
-    meeting, created = _save_meeting(
+    meeting, created = await _save_meeting(
         store, team_key, _key(extracted, "meeting"), day=day, start=None, end=None,
         place=parsed.place.value if isinstance(parsed.place.value, str) else None, tz=tz, now=now,
         extra={"source": {**file_source, "paragraph": parsed.date.source.paragraph if parsed.date.source else None},
@@ -185,7 +185,7 @@ def store_import(
     )  # fmt: skip
     result = Stored(extracted.name, meeting.id, {"meeting": int(created)})
 
-    present = {p.key for p in store.attendance.present(team_key, meeting.id)}
+    present = {p.key for p in await store.attendance.present(team_key, meeting.id)}
     add = []
     for person in parsed.attendees:
         member = members.get(fold(person.name))
@@ -200,28 +200,28 @@ def store_import(
         if presence.key not in present:
             add.append(presence)
     if add:
-        store.attendance.update_present(team_key, meeting.id, add=add)
+        await store.attendance.update_present(team_key, meeting.id, add=add)
     result.new["present"] = len(add)
 
-    existing = {d.activity_id for d in store.decisions.for_meeting(team_key, meeting.id)}
+    existing = {d.activity_id for d in await store.decisions.for_meeting(team_key, meeting.id)}
     numbers: list[int] = []
     result.new["decisions"] = 0
     for n, decision in enumerate(parsed.decisions, start=1):
         key = _key(extracted, f"decision:{n}")
         result.new["decisions"] += key not in existing
-        stored = store.decisions.record(
+        stored = await store.decisions.record(
             team_key, meeting.id, text=decision.text, recorded_by=IMPORTER, recorded_by_name=f"import av {extracted.name}",
             at=now, activity_id=key, source=_source(decision.source),
         )  # fmt: skip
         numbers.append(stored.number)
 
-    keys = {i.activity_id for i in store.actions.all(team_key) if i.created_by == IMPORTER}
+    keys = {i.activity_id for i in await store.actions.all(team_key) if i.created_by == IMPORTER}
     result.new["action_items"] = 0
     for n, action in enumerate(parsed.actions, start=1):
         key = _key(extracted, f"action:{n}")
         if key in keys:
             continue
-        store.actions.create(
+        await store.actions.create(
             team_key, title=action.text, owners=[_owner(o.kind, o.name, members) for o in action.owners],
             created_by=IMPORTER, created_by_name=f"import av {extracted.name}", created_at=now, meeting_id=meeting.id,
             activity_id=key, source=_source(action.source), status=PROPOSED,
@@ -232,18 +232,18 @@ def store_import(
     for n, planned in enumerate(parsed.meetings, start=1):
         if planned.day is None:
             continue
-        _, made = _save_planned(store, team_key, _key(extracted, f"planned:{n}"), planned, tz, now, file_source)
+        _, made = await _save_planned(store, team_key, _key(extracted, f"planned:{n}"), planned, tz, now, file_source)
         result.new["planned_meetings"] += int(made)
 
     result.new["minutes"] = 0
-    if store.minutes.latest(team_key, meeting.id) is None:
+    if await store.minutes.latest(team_key, meeting.id) is None:
         content = _minutes_content(team.name, meeting, parsed, extracted, tz, numbers)
-        draft = store.minutes.draft(team_key, meeting.id)
-        draft = store.minutes.save_draft(
+        draft = await store.minutes.draft(team_key, meeting.id)
+        draft = await store.minutes.save_draft(
             team_key, meeting.id, content=content, expected_revision=draft.revision if draft else None, at=now, by=IMPORTER
         )
         try:
-            store.minutes.confirm(
+            await store.minutes.confirm(
                 team_key, meeting.id, expected_revision=draft.revision, by=IMPORTER, by_name=f"import av {extracted.name}", at=now
             )
             result.new["minutes"] = 1
@@ -252,11 +252,11 @@ def store_import(
     return result
 
 
-def _save_planned(
+async def _save_planned(
     store: Store, team_key: str, key: str, planned: PlannedDate, tz: ZoneInfo, now: datetime, file_source: dict[str, Any]
 ) -> tuple[Meeting, bool]:
     assert planned.day is not None
-    return _save_meeting(
+    return await _save_meeting(
         store, team_key, key, day=planned.day, start=planned.start, end=planned.end, place=planned.place, tz=tz,
         now=now, extra={"source": {**file_source, "paragraph": planned.source.paragraph}, "imported_from": file_source["file"],
                         "planned_in_text": planned.text},

@@ -37,12 +37,12 @@ class Found:
     meeting: Meeting
 
 
-def find_meeting(store: Store, meeting_id: str, *, team_key: str | None = None, locale: str = "sv") -> Found:
+async def find_meeting(store: Store, meeting_id: str, *, team_key: str | None = None, locale: str = "sv") -> Found:
     """The meeting with this id, in ``team_key`` or in the only network that has one."""
-    teams = store.teams.all_teams(active_only=False)
+    teams = await store.teams.all_teams(active_only=False)
     if team_key is not None:
         teams = [team for team in teams if team.key == team_key]
-    hits = [Found(team, meeting) for team in teams if (meeting := store.meetings.get(team.key, meeting_id)) is not None]
+    hits = [Found(team, meeting) for team in teams if (meeting := await store.meetings.get(team.key, meeting_id)) is not None]
     if not hits:
         raise PublishError(t("minutes.export_no_meeting", locale, meeting_id=meeting_id))
     if len(hits) > 1:
@@ -50,7 +50,7 @@ def find_meeting(store: Store, meeting_id: str, *, team_key: str | None = None, 
     return hits[0]
 
 
-def publication(
+async def publication(
     store: Store,
     team: Team,
     meeting: Meeting,
@@ -63,7 +63,7 @@ def publication(
     """What to publish: confirmed version ``version``, the working draft, or by default the latest
     confirmed version (the draft, marked UTKAST, when nothing is confirmed yet)."""
     repo = store.minutes
-    versions = repo.versions(team.key, meeting.id)
+    versions = await repo.versions(team.key, meeting.id)
     latest = versions[-1].version if versions else None
     if version is not None:
         chosen = next((v for v in versions if v.version == version), None)
@@ -72,13 +72,13 @@ def publication(
             raise PublishError(t("minutes.export_no_version", locale, meeting_id=meeting.id, version=version, versions=known))
         pub = Publication.of_version(chosen)
         return replace(pub, superseded_by=latest) if latest is not None and latest > chosen.version else pub
-    stored = repo.draft(team.key, meeting.id)
+    stored = await repo.draft(team.key, meeting.id)
     if versions and not draft:
         return Publication.of_version(versions[-1])
     if stored is not None and stored.locked:
         raise PublishError(t("minutes.export_no_draft", locale, meeting_id=meeting.id, version=latest))
     # Built as the card would show it now: records added since the last save are in it too.
-    content = apply_edits(sources.build(store, team, meeting, tz, locale), stored.edits if stored else {})
+    content = apply_edits(await sources.build(store, team, meeting, tz, locale), stored.edits if stored else {})
     corrects = stored.confirmed_version if stored is not None and stored.status == CORRECTING else None
     return Publication(content=content, status="draft", revision=stored.revision if stored else None, corrects_version=corrects)
 

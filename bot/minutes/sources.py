@@ -35,12 +35,12 @@ NETWORK_NAME_SETTING = "network_name"
 _OFFICER_ROLES = ((CHAIR, roles.CHAIR), (SECRETARY, roles.SECRETARY))
 
 
-def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> DraftSources:
+async def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> DraftSources:
     """What the minutes of ``meeting`` say, read from the records as they are now."""
     team_key = team.key
-    members = {m.key: m for m in store.teams.members(team_key, active_only=False)}
+    members = {m.key: m for m in await store.teams.members(team_key, active_only=False)}
     municipalities = {k: m.municipality for k, m in members.items() if m.municipality}
-    agenda = build_agenda(store, team, meeting, locale)
+    agenda = await build_agenda(store, team, meeting, locale)
     entries = list(agenda.entries)
     # The first opening item is the check-in and the last closing item the check-out (as
     # bot/rules/agenda.py frames every agenda); both get their own sections in the minutes.
@@ -48,21 +48,21 @@ def gather(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str
         entries = entries[1:]
     if entries and entries[-1].kind == STANDING:
         entries = entries[:-1]
-    follow_up = _follow_up_notes(store, meeting, tz, locale)
+    follow_up = await _follow_up_notes(store, meeting, tz, locale)
     return DraftSources(
         network=network_name(team),
         meeting=meeting,
         tz=tz,
-        attendees=tuple(_attendees(store, team_key, meeting, members)),
+        attendees=tuple(await _attendees(store, team_key, meeting, members)),
         agenda=tuple(AgendaEntry(_entry_key(e), e.number, e.title, follow_up if e.kind == FOLLOW_UP else "")
                      for e in entries),
-        checkin_question=question_for(store, meeting, CHECKIN, locale),
-        checkins=tuple(store.checkins.answers(team_key, meeting.id, CHECKIN)),
-        checkout_question=question_for(store, meeting, CHECKOUT, locale),
-        checkouts=tuple(store.checkins.answers(team_key, meeting.id, CHECKOUT)),
-        decisions=tuple(store.decisions.for_meeting(team_key, meeting.id)),
-        action_items=tuple(store.actions.for_meeting(team_key, meeting.id)),
-        upcoming=tuple(_upcoming(store, meeting)),
+        checkin_question=await question_for(store, meeting, CHECKIN, locale),
+        checkins=tuple(await store.checkins.answers(team_key, meeting.id, CHECKIN)),
+        checkout_question=await question_for(store, meeting, CHECKOUT, locale),
+        checkouts=tuple(await store.checkins.answers(team_key, meeting.id, CHECKOUT)),
+        decisions=tuple(await store.decisions.for_meeting(team_key, meeting.id)),
+        action_items=tuple(await store.actions.for_meeting(team_key, meeting.id)),
+        upcoming=tuple(await _upcoming(store, meeting)),
         municipalities=municipalities,
         officers=tuple(_officers(members.values())),
         locale=locale,
@@ -75,9 +75,9 @@ def network_name(team: Team) -> str:
     return own.strip() if isinstance(own, str) and own.strip() else team.name
 
 
-def build(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> dict[str, Any]:
+async def build(store: Store, team: Team, meeting: Meeting, tz: ZoneInfo, locale: str = "sv") -> dict[str, Any]:
     """The minutes document of ``meeting`` from its records, before the secretary's edits."""
-    return build_draft(gather(store, team, meeting, tz, locale))
+    return build_draft(await gather(store, team, meeting, tz, locale))
 
 
 def _entry_key(entry: Any) -> str:
@@ -90,12 +90,12 @@ def _entry_key(entry: Any) -> str:
     return f"standing-{slug}"
 
 
-def _follow_up_notes(store: Store, meeting: Meeting, tz: ZoneInfo, locale: str) -> str:
+async def _follow_up_notes(store: Store, meeting: Meeting, tz: ZoneInfo, locale: str) -> str:
     """The open items followed up at the meeting, written out for readers (no "#2" numbers):
     "- Boka lokal – Anna Gustafsson, senast fredag 4 december 2026 (försenad)"."""
     day = meeting.starts_at.astimezone(tz).date()
     lines = []
-    for item in follow_up_items(store, meeting):
+    for item in await follow_up_items(store, meeting):
         line = item.title
         if item.owners:
             line += f" – {owners_text(item.owners, locale)}"
@@ -117,14 +117,14 @@ def _officers(members: Any) -> list[Officer]:
     return officers
 
 
-def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str, Any]) -> list[Attendee]:
+async def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str, Any]) -> list[Attendee]:
     """Who was there: the secretary's presence list, else who said they would come."""
-    answers = store.attendance.answers(team_key, meeting.id)
+    answers = await store.attendance.answers(team_key, meeting.id)
     stood_in = {}  # substitute (member key or folded name) -> the member they replaced
     for a in answers:
         if a.answer == SUBSTITUTE and a.substitute:
             stood_in[a.substitute_key or fold(a.substitute)] = a.member_name
-    present = store.attendance.present(team_key, meeting.id)
+    present = await store.attendance.present(team_key, meeting.id)
     people: list[Attendee] = []
     if present:
         # Members first, guests (not in the register) after them, each alphabetically as present() gives them.
@@ -146,6 +146,6 @@ def _attendees(store: Store, team_key: str, meeting: Meeting, members: dict[str,
     return people
 
 
-def _upcoming(store: Store, meeting: Meeting) -> list[Upcoming]:
-    later = [m for m in store.meetings.all(meeting.team_key) if m.starts_at > meeting.starts_at][:UPCOMING_SHOWN]
-    return [Upcoming(m, tuple(i.title for i in store.agenda.items(m))) for m in later]
+async def _upcoming(store: Store, meeting: Meeting) -> list[Upcoming]:
+    later = [m for m in await store.meetings.all(meeting.team_key) if m.starts_at > meeting.starts_at][:UPCOMING_SHOWN]
+    return [Upcoming(m, tuple(i.title for i in await store.agenda.items(m))) for m in later]

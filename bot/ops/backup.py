@@ -178,7 +178,7 @@ def read_snapshot(data_dir: Path) -> dict[str, bytes]:
         lock.release()
 
 
-def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None, key: bytes | None = None) -> dict[str, Any]:
+async def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None, key: bytes | None = None) -> dict[str, Any]:
     """Write a verified backup of ``data_dir`` to ``out`` (signed with ``key`` when given); returns the manifest."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -188,7 +188,7 @@ def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None, key:
         store = open_store(data_dir, read_only=True)
     except StoreOpenError as exc:
         raise BackupError(str(exc)) from exc
-    store.close()
+    await store.close()
 
     out = Path(out)
     if out.resolve().is_relative_to(data_dir.resolve()):
@@ -536,13 +536,13 @@ NO_KEY_WARNING = (
 )
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
+async def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified backup of the data directory (safe while the service runs)."""
     data_dir, key = _data_dir_and_key(args)
     if key is None:
         sys.stderr.write(NO_KEY_WARNING.format(what="this backup is not signed and a restore cannot tell if it is modified"))
     try:
-        manifest = write_backup(data_dir, Path(args.out), key=key)
+        manifest = await write_backup(data_dir, Path(args.out), key=key)
     except BackupError as exc:
         sys.stderr.write(f"skis-bot backup: {exc}\n")
         return 1

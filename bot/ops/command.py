@@ -19,7 +19,7 @@ import functools
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from types import TracebackType
 from bot.clock import SystemClock
 from bot.config import Settings, load_settings
 from storage.engine import DataDirLockedError
-from storage.open import StoreOpenError, open_store
+from storage.open import StoreOpenError, open_database, open_store
 from storage.store import Store
 from storage.team import Team
 
@@ -51,14 +51,18 @@ class ServiceHoldsData(CommandError):
     """The running service holds the data directory, so this command may not write to it."""
 
 
-def operator_command(prog: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
-    """Run the decorated ``cmd_*(args)``, reporting a ``CommandError`` as ``<prog>: <why>`` and its exit status."""
+def operator_command(
+    prog: str,
+) -> Callable[[Callable[[argparse.Namespace], Awaitable[int]]], Callable[[argparse.Namespace], Awaitable[int]]]:
+    """Run the decorated ``async cmd_*(args)``, reporting a ``CommandError`` as ``<prog>: <why>`` and its exit status.
 
-    def wrap(body: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    The command is a coroutine: ``skis-bot``'s ``main`` runs it with one ``asyncio.run``."""
+
+    def wrap(body: Callable[[argparse.Namespace], Awaitable[int]]) -> Callable[[argparse.Namespace], Awaitable[int]]:
         @functools.wraps(body)
-        def run(args: argparse.Namespace) -> int:
+        async def run(args: argparse.Namespace) -> int:
             try:
-                return body(args)
+                return await body(args)
             except CommandError as exc:
                 return exc.report(prog)
 
@@ -75,20 +79,20 @@ def data_dir_of(settings: Settings, args: argparse.Namespace | None = None) -> P
 
 @dataclass
 class OpenData:
-    """The data opened for one command run; closes the store when the ``with`` block ends."""
+    """The data opened for one command run; closes the store when the ``async with`` block ends."""
 
     settings: Settings
     store: Store
     now: datetime
 
-    def __enter__(self) -> OpenData:
+    async def __aenter__(self) -> OpenData:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.store.close()
+    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.store.close()
 
 
-def open_data(
+async def open_data(
     args: argparse.Namespace | None = None,
     *,
     settings: Settings | None = None,
@@ -96,13 +100,20 @@ def open_data(
     busy: str = "",
     create: bool = False,
 ) -> OpenData:
-    """Open the data directory for a command: read-only (no lock) unless ``write``.
+    """Open the records for a command (``async with await open_data(...) as data:``).
 
-    Raises ``CommandError`` when the directory is missing (unless ``create``: a writing command
-    that may start an empty one) or cannot be opened, and ``ServiceHoldsData`` when writing and
-    the service holds it; ``busy`` is added to that message (what was left undone, what works
-    meanwhile)."""
+    With ``SKIS_DATABASE_URL`` that is the PostgreSQL database, shared with the running service:
+    the database keeps concurrent writers consistent, so nothing is refused as busy. Otherwise the
+    data directory: read-only (no lock) unless ``write``. Raises ``CommandError`` when the
+    directory is missing (unless ``create``: a writing command that may start an empty one) or
+    the data cannot be opened, and ``ServiceHoldsData`` when writing and the service holds the
+    directory; ``busy`` is added to that message (what was left undone, what works meanwhile)."""
     settings = settings or load_settings()
+    if settings.database_url:
+        try:
+            return OpenData(settings, await open_database(settings.database_url, max_size=2), SystemClock().now())
+        except StoreOpenError as exc:
+            raise CommandError(str(exc)) from exc
     data_dir = data_dir_of(settings, args)
     if not create and not data_dir.is_dir():
         raise CommandError(f"the data directory {data_dir} does not exist (set SKIS_DATA_DIR)")
@@ -118,11 +129,11 @@ def open_data(
     return OpenData(settings, store, SystemClock().now())
 
 
-def pick_network(store: Store, team_key: str | None, *, chats: bool = False) -> Team:
+async def pick_network(store: Store, team_key: str | None, *, chats: bool = False) -> Team:
     """The network a command is for: ``--team``, or the only one there is (1:1 chats only with ``chats``).
 
     Raises ``CommandError`` naming the networks there are when none or several fit."""
-    teams = sorted((t for t in store.teams.all_teams(active_only=False) if chats or t.kind != "personal"),
+    teams = sorted((t for t in await store.teams.all_teams(active_only=False) if chats or t.kind != "personal"),
                    key=lambda t: (t.installed_at, t.key))
     if team_key is not None:
         chosen = [t for t in teams if t.key == team_key]

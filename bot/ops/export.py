@@ -61,7 +61,7 @@ def member_record(member: Member) -> dict[str, Any]:
     }
 
 
-def team_record(store: Store, team: Team) -> dict[str, Any]:
+async def team_record(store: Store, team: Team) -> dict[str, Any]:
     """One team with its members and every repository's records."""
     record: dict[str, Any] = {
         "id": team.key,
@@ -73,12 +73,12 @@ def team_record(store: Store, team: Team) -> dict[str, Any]:
         "installed_at": dump_dt(team.installed_at),
         "settings": team.settings,
         "conversation_ref": team.conversation_ref,
-        "members": [member_record(m) for m in store.teams.members(team.key, active_only=False)],
+        "members": [member_record(m) for m in await store.teams.members(team.key, active_only=False)],
     }
     base_keys = set(record)
     owners: dict[str, str] = {}
     for name, repo in exporting_repos(store):
-        for key, rows in repo.export(team.key).items():
+        for key, rows in (await repo.export(team.key)).items():
             if key in owners:
                 raise ExportError(f"both store.{owners[key]} and store.{name} export {key!r}")
             if key in base_keys - {"members"}:
@@ -88,13 +88,13 @@ def team_record(store: Store, team: Team) -> dict[str, Any]:
     return record
 
 
-def build_export(store: Store, *, now: datetime, team_key: str | None = None) -> dict[str, Any]:
+async def build_export(store: Store, *, now: datetime, team_key: str | None = None) -> dict[str, Any]:
     """The whole export document (see docs/export-format.md)."""
-    teams = store.teams.all_teams(active_only=False)
+    teams = await store.teams.all_teams(active_only=False)
     if team_key is not None:
         teams = [t for t in teams if t.key == team_key]
         if not teams:
-            known = ", ".join(t.key for t in store.teams.all_teams(active_only=False)) or "none"
+            known = ", ".join(t.key for t in await store.teams.all_teams(active_only=False)) or "none"
             raise ExportError(f"no team with id {team_key!r} (teams: {known})")
     teams.sort(key=lambda t: (t.installed_at, t.key))
     return {
@@ -102,19 +102,19 @@ def build_export(store: Store, *, now: datetime, team_key: str | None = None) ->
         "version": VERSION,
         "exported_at": dump_dt(now),
         "generator": f"skis-bot {__version__}",
-        "teams": [team_record(store, t) for t in teams],
+        "teams": [await team_record(store, t) for t in teams],
     }
 
 
-def build_ics(store: Store, *, now: datetime, tz: Any, name: str, team_key: str | None = None) -> bytes:
+async def build_ics(store: Store, *, now: datetime, tz: Any, name: str, team_key: str | None = None) -> bytes:
     """The meeting calendar of every team (or one) as iCalendar bytes."""
     # Start-up economy: icalendar loads for --format ics only (every skis-bot command loads this module).
     from bot.ops.ical import calendar_ics, team_calendar
 
-    teams = [t for t in store.teams.all_teams(active_only=False) if team_key is None or t.key == team_key]
+    teams = [t for t in await store.teams.all_teams(active_only=False) if team_key is None or t.key == team_key]
     if team_key is not None and not teams:
         raise ExportError(f"no team with id {team_key!r}")
-    calendars = [team_calendar(store, t.key, t.name) for t in teams if t.kind != "personal"]
+    calendars = [await team_calendar(store, t.key, t.name) for t in teams if t.kind != "personal"]
     return calendar_ics(calendars, tz=tz, now=now, name=name)
 
 
@@ -149,35 +149,35 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def build_minutes(store: Store, args: argparse.Namespace, *, now: datetime, tz: Any) -> tuple[bytes, bool]:
+async def build_minutes(store: Store, args: argparse.Namespace, *, now: datetime, tz: Any) -> tuple[bytes, bool]:
     """One meeting's minutes in ``args.format``; also whether they are an unconfirmed draft."""
     # Start-up economy: the Word renderer loads for minutes only (every skis-bot command loads this module).
     from bot.minutes import publish
 
     try:
-        found = publish.find_meeting(store, args.meeting, team_key=args.team)
-        pub = publish.publication(store, found.team, found.meeting, tz, version=args.minutes_version, draft=args.draft)
+        found = await publish.find_meeting(store, args.meeting, team_key=args.team)
+        pub = await publish.publication(store, found.team, found.meeting, tz, version=args.minutes_version, draft=args.draft)
     except publish.PublishError as exc:
         raise ExportError(str(exc)) from exc
     return publish.render(pub, args.format, tz, now=now), not pub.confirmed
 
 
 @operator_command("skis-bot export")
-def cmd_export(args: argparse.Namespace) -> int:
+async def cmd_export(args: argparse.Namespace) -> int:
     """Export every record (JSON), the meeting calendar (iCalendar) or one meeting's minutes."""
     problem = _usage_problem(args)
     if problem:
         raise CommandError(problem, USAGE_ERROR)
-    with open_data() as data:
+    async with await open_data() as data:
         draft = False
         try:
             if args.format in MINUTES_FORMATS:
-                output, draft = build_minutes(data.store, args, now=data.now, tz=data.settings.timezone)
+                output, draft = await build_minutes(data.store, args, now=data.now, tz=data.settings.timezone)
             elif args.format == "ics":
-                output = build_ics(data.store, now=data.now, tz=data.settings.timezone, name=data.settings.network_name,
+                output = await build_ics(data.store, now=data.now, tz=data.settings.timezone, name=data.settings.network_name,
                                    team_key=args.team)
             else:
-                output = to_json(build_export(data.store, now=data.now, team_key=args.team))
+                output = to_json(await build_export(data.store, now=data.now, team_key=args.team))
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
         write_output(output, args.out)

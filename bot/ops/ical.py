@@ -113,8 +113,8 @@ def _offset(hours: int) -> timedelta:
     return timedelta(hours=hours)
 
 
-def team_calendar(store: Store, team_key: str, team_name: str) -> TeamCalendar:
+async def team_calendar(store: Store, team_key: str, team_name: str) -> TeamCalendar:
     """A network's meetings (cancelled ones too) with their current agenda items as topics."""
-    meetings = tuple(store.meetings.all(team_key, include_cancelled=True))
-    topics = {m.id: tuple(i.title for i in store.agenda.items(m)) for m in meetings}
+    meetings = tuple(await store.meetings.all(team_key, include_cancelled=True))
+    topics = {m.id: tuple(i.title for i in await store.agenda.items(m)) for m in meetings}
     return TeamCalendar(team_key, team_name, meetings, topics)

@@ -40,7 +40,7 @@ from bot.ops.db import EXIT_FAILED, EXIT_UNUSABLE, describe, unreachable, url_or
 from storage.engine import CorruptDataError, Doc, StorageError
 from storage.files import LOCK_NAME
 from storage.postgres.engine import DatabaseNotEmpty, PostgresEngine
-from storage.tinydb_engine import META, TinyDBEngine
+from storage.tinydb_engine import TinyDBEngine
 
 # A network's own partition; its meetings are "team/<key>/meeting/<id>" (storage/engine.py).
 _NETWORK = re.compile(r"team/(?!.*/meeting/[^/]+$).+", re.DOTALL)
@@ -88,12 +88,9 @@ def hold_source(data_dir: Path) -> Iterator[None]:
 
 def partition_tables(source: TinyDBEngine, name: str) -> dict[str, dict[str, Doc]]:
     """Every table of a partition as stored (keys and documents), without the engine's ``_meta``."""
-    part = source.partition(name)
-    part.load()
-    # The engine's storage holds the parsed file as {table: {key: doc}}: the keys are what the
-    # repositories address documents by, which Partition.all() does not return.
-    data = part._storage.read()  # noqa: SLF001 - read-only, the exact stored state
-    return {table: dict(docs) for table, docs in data.items() if table != META}
+    # {table: {key: doc}}: the keys are what the repositories address documents by, which a
+    # snapshot's all() does not return.
+    return {table: dict(docs) for table, docs in source.tables_now(name).items()}
 
 
 @dataclass
@@ -138,7 +135,7 @@ def migrate(data_dir: Path, url: str, *, out: TextIO, live: bool) -> Progress:
         except StorageError as exc:
             raise MigrateError(f"cannot read {data_dir}: {exc}. Nothing was copied.") from exc
         try:
-            names = source.partition_names()
+            names = source.partition_names_now()
             if not names:
                 raise MigrateError(f"{data_dir} holds no skis-bot data; nothing to migrate")
             problems = source.verify_all()
@@ -150,7 +147,7 @@ def migrate(data_dir: Path, url: str, *, out: TextIO, live: bool) -> Progress:
             progress = Progress(out, live, sum(1 for n in names if _NETWORK.fullmatch(n)), len(names))
             asyncio.run(_copy(source, names, url, progress))
         finally:
-            source.close()
+            source.close_now()
     return progress
 
 

@@ -41,7 +41,7 @@ def retention_cutoff(settings: Settings, now: datetime, days: int | None = None)
     return now - timedelta(days=keep) if keep > 0 else None
 
 
-def purge_expired_answers(store: Store, settings: Settings, now: datetime, *, days: int | None = None,
+async def purge_expired_answers(store: Store, settings: Settings, now: datetime, *, days: int | None = None,
                           dry_run: bool = False) -> int:
     """Delete (or with ``dry_run`` count) check-in and check-out answers past the retention period."""
     cutoff = retention_cutoff(settings, now, days)
@@ -49,8 +49,8 @@ def purge_expired_answers(store: Store, settings: Settings, now: datetime, *, da
         return 0
     repo = PrivacyRepo(store.engine)
     total = 0
-    for team in store.teams.all_teams(active_only=False):
-        total += repo.purge_answers(team.key, cutoff, dry_run=dry_run)
+    for team in await store.teams.all_teams(active_only=False):
+        total += await repo.purge_answers(team.key, cutoff, dry_run=dry_run)
     if total and not dry_run:
         log.info("deleted %d check-in answers older than %s", total, cutoff.date().isoformat())
     return total
@@ -80,10 +80,10 @@ async def purge_stepwise(store: Store, settings: Settings, now: datetime) -> Pur
     report = PurgeReport(cutoff)
     started = time.perf_counter()
     repo = PrivacyRepo(store.engine)
-    for team in store.teams.all_teams(active_only=False):
+    for team in await store.teams.all_teams(active_only=False):
         report.networks += 1
         try:
-            for _ in repo.purge_steps(team.key, cutoff, report.stats):
+            async for _ in repo.purge_steps(team.key, cutoff, report.stats):
                 await asyncio.sleep(0)
         except Exception:  # a full disk or a damaged file: the other networks still get purged
             log.exception("the check-in retention purge failed in %s", team.key)
@@ -101,7 +101,7 @@ class ForgetError(Exception):
     """The person could not be forgotten; the message says why."""
 
 
-def forget_member(store: Store, member_id: str, *, team_key: str | None = None, dry_run: bool = False) -> ForgetReport:
+async def forget_member(store: Store, member_id: str, *, team_key: str | None = None, dry_run: bool = False) -> ForgetReport:
     """Forget the person ``member_id`` (member key, Teams id or Entra object id) in one or all networks.
 
     An erasure an earlier run started and did not finish (killed, a full disk) is finished first,
@@ -109,12 +109,12 @@ def forget_member(store: Store, member_id: str, *, team_key: str | None = None, 
     forgotten too."""
     repo = PrivacyRepo(store.engine)
     member_id = member_id.strip()
-    job = repo.pending_job(member_id)
+    job = await repo.pending_job(member_id)
     if job is not None and not dry_run:
-        report = repo.finish(job, resumed=True)
-        if repo.find(member_id)[0] is None or team_key is not None and team_key in job.teams:
+        report = await repo.finish(job, resumed=True)
+        if (await repo.find(member_id))[0] is None or team_key is not None and team_key in job.teams:
             return report
-    person, teams = repo.find(member_id)
+    person, teams = await repo.find(member_id)
     if person is None:
         if job is not None:  # a dry run of an unfinished erasure
             return ForgetReport(replacement_key="(dry run)", teams=list(job.teams), resumed=True)
@@ -126,20 +126,20 @@ def forget_member(store: Store, member_id: str, *, team_key: str | None = None, 
     all_teams = team_key is None
     if dry_run:
         report = ForgetReport(replacement_key="(dry run)", teams=teams)
-        report.answers_deleted = sum(len(store.checkins.answers_of(t, k)) for t in teams for k in person.ids)
+        report.answers_deleted = sum([len(await store.checkins.answers_of(t, k)) for t in teams for k in person.ids])
         return report
-    return repo.forget(person, teams, all_teams=all_teams)
+    return await repo.forget(person, teams, all_teams=all_teams)
 
 
 # Command line ------------------------------------------------------------------------------------
 
 
 @operator_command("skis-bot forget-member")
-def cmd_forget(args: argparse.Namespace) -> int:
+async def cmd_forget(args: argparse.Namespace) -> int:
     """Forget one person (on their request)."""
-    with open_data(args, write=True) as data:
+    async with await open_data(args, write=True) as data:
         try:
-            report = forget_member(data.store, args.member_id, team_key=args.team, dry_run=args.dry_run)
+            report = await forget_member(data.store, args.member_id, team_key=args.team, dry_run=args.dry_run)
         except ForgetError as exc:
             raise CommandError(str(exc)) from exc
         except StorageError as exc:
@@ -165,12 +165,12 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 @operator_command("skis-bot privacy purge")
-def cmd_purge(args: argparse.Namespace) -> int:
+async def cmd_purge(args: argparse.Namespace) -> int:
     """Delete check-in answers older than the retention period."""
-    with open_data(args, write=True) as data:
+    async with await open_data(args, write=True) as data:
         days = args.days if args.days is not None else data.settings.checkin_retention_days
         try:
-            count = purge_expired_answers(data.store, data.settings, data.now, days=days, dry_run=args.dry_run)
+            count = await purge_expired_answers(data.store, data.settings, data.now, days=days, dry_run=args.dry_run)
         except StorageError as exc:
             raise CommandError(str(exc)) from exc
     if days <= 0:

@@ -40,19 +40,19 @@ def write_site(archive: Any, out: Path, *, progress: TextIO | None = None) -> in
 
 
 @operator_command("skis-bot publish")
-def cmd_publish(args: argparse.Namespace) -> int:
+async def cmd_publish(args: argparse.Namespace) -> int:
     """Write the archive of confirmed minutes to --out."""
     # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing.site import Archive, ArchiveError
 
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
+    if out.exists() and not out.is_dir():  # noqa: ASYNC240 - a command run: nothing else runs on its loop
         raise CommandError(f"{out} exists and is not a directory", USAGE_ERROR)
     terminal = sys.stderr.isatty()
-    with open_data() as data:
+    async with await open_data() as data:
         try:
-            archive = Archive(data.store, data.settings.timezone, now=data.now, team_key=args.team,
-                              base_url=args.base_url or "")
+            archive = await Archive.load(data.store, data.settings.timezone, now=data.now, team_key=args.team,
+                                         base_url=args.base_url or "")
             written = write_site(archive, out, progress=sys.stderr if terminal else None)
         except ArchiveError as exc:
             raise CommandError(str(exc)) from exc
@@ -63,7 +63,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_for_network(args: argparse.Namespace, file_only: str, render: Any) -> int:
+async def _write_for_network(args: argparse.Namespace, file_only: str, render: Any) -> int:
     """The steps `roster` and `report` share: open the data read-only, choose the network, and write
     ``render(store, team, settings, now)`` to standard output or ``--out`` (``file_only`` formats
     need --out)."""
@@ -72,9 +72,9 @@ def _write_for_network(args: argparse.Namespace, file_only: str, render: Any) ->
 
     if args.format == file_only and (not args.out or args.out == "-"):
         raise CommandError(f"{FILE_ONLY_WORDS[file_only]} needs --out FILE", USAGE_ERROR)
-    with open_data() as data:
+    async with await open_data() as data:
         try:
-            output = render(data.store, pick_network(data.store, args.team), data.settings, data.now)
+            output = await render(data.store, await pick_network(data.store, args.team), data.settings, data.now)
         except ArchiveError as exc:
             raise CommandError(str(exc)) from exc
         write_output(output, args.out)
@@ -85,30 +85,30 @@ FILE_ONLY_WORDS = {"xlsx": "an Excel file", "docx": "a Word file"}
 
 
 @operator_command("skis-bot roster")
-def cmd_roster(args: argparse.Namespace) -> int:
+async def cmd_roster(args: argparse.Namespace) -> int:
     """Write the member list and the year's meeting dates."""
     # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing import roster
 
-    def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
+    async def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
         year = args.year or now.astimezone(settings.timezone).year
-        listing = roster.build_roster(store, team, year, settings.timezone, settings=settings)
+        listing = await roster.build_roster(store, team, year, settings.timezone, settings=settings)
         return roster.render(listing, args.format, created=now)
 
-    return _write_for_network(args, "xlsx", render)
+    return await _write_for_network(args, "xlsx", render)
 
 
 @operator_command("skis-bot report")
-def cmd_report(args: argparse.Namespace) -> int:
+async def cmd_report(args: argparse.Namespace) -> int:
     """Write the yearly report."""
     # Start-up economy: every skis-bot command loads this module; the archive loads when used.
     from bot.publishing import report
 
-    def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
-        built = report.build_report(store, team, args.year, settings.timezone, now=now, settings=settings)
+    async def render(store: Any, team: Any, settings: Any, now: Any) -> bytes:
+        built = await report.build_report(store, team, args.year, settings.timezone, now=now, settings=settings)
         return report.render(built, args.format, created=now)
 
-    return _write_for_network(args, "docx", render)
+    return await _write_for_network(args, "docx", render)
 
 
 def register_cli(subparsers: Any) -> None:

@@ -123,32 +123,32 @@ def tags(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(n) for n in _TAG.findall(fold(text))}))
 
 
-def build_report(store: Store, team: Team, year: int, tz: ZoneInfo, *, now: datetime, settings: Any = None,
+async def build_report(store: Store, team: Team, year: int, tz: ZoneInfo, *, now: datetime, settings: Any = None,
                  locale: str = "sv") -> Report:
     """The report for ``year`` as the records stand at ``now``."""
     known = mun.municipalities(team, settings)
     held: list[HeldMeeting] = []
     planned = 0
     meeting_dates: dict[str, str] = {}
-    for meeting in sorted(store.meetings.all(team.key), key=lambda m: m.starts_at):
+    for meeting in sorted(await store.meetings.all(team.key), key=lambda m: m.starts_at):
         day = meeting.starts_at.astimezone(tz).date()
         if day.year != year:
             continue
         if meeting.starts_at > now:
             planned += 1
             continue
-        here, _missing = mun.represented(store, team.key, meeting.id, settings=settings)
+        here, _missing = await mun.represented(store, team.key, meeting.id, settings=settings)
         held.append(HeldMeeting(meeting.id, day.isoformat(), formatting.format_date(day, locale), meeting.location or "",
                                 day.weekday() == FRIDAY, tuple(name for name in known if name in here)))
         meeting_dates[meeting.id] = formatting.format_date(day, locale)
     decisions = tuple(
         DecisionRow(d.number, d.text, meeting_dates[d.meeting_id], tags(d.text))
-        for d in sorted(store.decisions.all(team.key), key=lambda d: d.number)
+        for d in sorted(await store.decisions.all(team.key), key=lambda d: d.number)
         if d.meeting_id in meeting_dates
     )
     today = now.astimezone(tz).date()
     items = []
-    for item in sorted(store.actions.all(team.key), key=lambda i: i.number):
+    for item in sorted(await store.actions.all(team.key), key=lambda i: i.number):
         of_year = item.meeting_id in meeting_dates or item.created_at.astimezone(tz).year == year
         if not of_year:
             continue

@@ -55,7 +55,7 @@ def role_text(roles: frozenset[str], locale: str = "sv") -> str:
     return ", ".join(t(f"meetings.role.{r}", locale) for r in held)
 
 
-def build_roster(store: Store, team: Team, year: int, tz: ZoneInfo, *, settings: object = None, locale: str = "sv") -> Roster:
+async def build_roster(store: Store, team: Team, year: int, tz: ZoneInfo, *, settings: object = None, locale: str = "sv") -> Roster:
     """The active members (by municipality, then name) and the meetings planned in ``year``."""
     order = [*mun.municipalities(team, settings), *mun.ORGANISATIONS]
 
@@ -65,10 +65,10 @@ def build_roster(store: Store, team: Team, year: int, tz: ZoneInfo, *, settings:
 
     people = tuple(
         Person(m.name, m.municipality or "", role_text(m.roles, locale), m.email or "")
-        for m in sorted(store.teams.members(team.key), key=sort_key)
+        for m in sorted(await store.teams.members(team.key), key=sort_key)
     )
     meetings = []
-    for meeting in sorted(store.meetings.all(team.key), key=lambda m: m.starts_at):
+    for meeting in sorted(await store.meetings.all(team.key), key=lambda m: m.starts_at):
         start = meeting.starts_at.astimezone(tz)
         if start.year != year:
             continue

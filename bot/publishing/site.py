@@ -108,9 +108,9 @@ class Network:
         return self.team.name or ""
 
 
-def networks(store: Store, team_key: str | None = None) -> list[Team]:
+async def networks(store: Store, team_key: str | None = None) -> list[Team]:
     """The networks whose minutes are published: every team (not 1:1 chats), or just ``team_key``."""
-    teams = [team for team in store.teams.all_teams(active_only=False) if team.kind != "personal"]
+    teams = [team for team in await store.teams.all_teams(active_only=False) if team.kind != "personal"]
     if team_key is not None:
         chosen = [team for team in teams if team.key == team_key]
         if not chosen:
@@ -120,15 +120,15 @@ def networks(store: Store, team_key: str | None = None) -> list[Team]:
     return sorted(teams, key=lambda team: (team.installed_at, team.key))
 
 
-def published_versions(store: Store, team_key: str, meeting_id: str) -> tuple[MinutesVersion, ...]:
+async def published_versions(store: Store, team_key: str, meeting_id: str) -> tuple[MinutesVersion, ...]:
     """The confirmed versions that are in force or were: not one still awaiting justering."""
-    return tuple(v for v in store.minutes.versions(team_key, meeting_id) if not v.awaiting_cosign)
+    return tuple(v for v in await store.minutes.versions(team_key, meeting_id) if not v.awaiting_cosign)
 
 
-def _minutes_of(store: Store, team: Team, tz: ZoneInfo) -> tuple[Minutes, ...]:
+async def _minutes_of(store: Store, team: Team, tz: ZoneInfo) -> tuple[Minutes, ...]:
     found: list[Minutes] = []
-    for meeting in store.meetings.all(team.key, include_cancelled=True):
-        versions = published_versions(store, team.key, meeting.id)
+    for meeting in await store.meetings.all(team.key, include_cancelled=True):
+        versions = await published_versions(store, team.key, meeting.id)
         if not versions:
             continue
         safe = _SAFE_ID.sub("-", meeting.id).strip("-") or "mote"
@@ -149,24 +149,33 @@ def _slug(name: str, taken: set[str]) -> str:
 
 
 class Archive:
-    """The whole site; files are rendered when asked for (``render``), paths known up front."""
+    """The whole site; files are rendered when asked for (``render``), paths known up front.
 
-    def __init__(self, store: Store, tz: ZoneInfo, *, now: datetime, team_key: str | None = None,
+    ``await Archive.load(store, ...)`` reads what is published; the site itself is built from
+    what was read (every page renders without the store)."""
+
+    def __init__(self, published: Sequence[tuple[Team, tuple[Minutes, ...]]], tz: ZoneInfo, *, now: datetime,
                  base_url: str = "", locale: str = "sv") -> None:
         self.tz, self.now, self.locale = tz, now, locale
         self.base_url = base_url.rstrip("/") + "/" if base_url else ""
-        teams = networks(store, team_key)
         taken: set[str] = set()
-        single = len(teams) == 1
+        single = len(published) == 1
         self.networks = tuple(
-            Network(team, "" if single else _slug(team.name or "natverk", taken) + "/", _minutes_of(store, team, tz))
-            for team in teams
+            Network(team, "" if single else _slug(team.name or "natverk", taken) + "/", minutes)
+            for team, minutes in published
         )
         self._files: dict[str, Callable[[], bytes]] = {}
         if not single:
             self._files["index.html"] = self._networks_page
         for network in self.networks:
             self._add_network(network)
+
+    @classmethod
+    async def load(cls, store: Store, tz: ZoneInfo, *, now: datetime, team_key: str | None = None,
+                   base_url: str = "", locale: str = "sv") -> Archive:
+        """The site of every network's published minutes (or ``team_key``'s), read from ``store`` now."""
+        published = [(team, await _minutes_of(store, team, tz)) for team in await networks(store, team_key)]
+        return cls(published, tz, now=now, base_url=base_url, locale=locale)
 
     # The map of files ---------------------------------------------------------------------
     def paths(self) -> list[str]:

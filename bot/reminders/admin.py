@@ -138,7 +138,7 @@ def routes(services: Services) -> list[web.RouteDef]:
         except ValueError as exc:
             return web.json_response({"error": f"bad request: {exc}"}, status=400)
         report = await service.runner.run_due(at, team_key=team)
-        service.scheduler.reschedule()
+        await service.scheduler.reschedule()
         return web.json_response(report.to_dict())
 
     async def overview(request: web.Request) -> web.Response:
@@ -152,7 +152,7 @@ def routes(services: Services) -> list[web.RouteDef]:
             at = parse_at(request.query.get("at"), services.settings.timezone, services.clock.now())
         except ValueError as exc:
             return web.json_response({"error": f"bad request: {exc}"}, status=400)
-        data = service.runner.overview(at, request.query.get("team") or None)
+        data = await service.runner.overview(at, request.query.get("team") or None)
         wake = service.scheduler.next_wake
         data["next_wake"] = wake.isoformat() if wake else None
         data["service"] = True

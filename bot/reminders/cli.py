@@ -69,7 +69,7 @@ async def cmd_run(args: argparse.Namespace) -> int:
     if at is None:
         return 2
     try:
-        store = open_data(settings=settings, write=True, create=True).store
+        store = (await open_data(settings=settings, write=True, create=True)).store
     except ServiceHoldsData:
         data = await _remote(settings, args, "POST", RUN_PATH, payload={"at": at.isoformat(), "team": args.team})
         if data is None:
@@ -100,7 +100,7 @@ async def cmd_run(args: argparse.Namespace) -> int:
                 await close()
         return _print_run(report.to_dict(), settings.timezone, args.json, via="this command (the service is not running)")
     finally:
-        store.close()
+        await store.close()
 
 
 async def cmd_list(args: argparse.Namespace) -> int:
@@ -110,7 +110,7 @@ async def cmd_list(args: argparse.Namespace) -> int:
     if at is None:
         return 2
     try:
-        opened = open_data(settings=settings, write=True)
+        opened = await open_data(settings=settings, write=True)
     except ServiceHoldsData:
         opened = None
     except CommandError as exc:
@@ -130,10 +130,10 @@ async def cmd_list(args: argparse.Namespace) -> int:
 
             runner = ReminderRunner(store, Notifier(None, settings.app_id, store.teams), tz=settings.timezone,
                                     clock=SystemClock(), settings=settings)
-            data = runner.overview(at, args.team)
+            data = await runner.overview(at, args.team)
             data["service"] = False
         finally:
-            store.close()
+            await store.close()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

@@ -61,6 +61,7 @@ from storage.reminders_repo import (
     MEETING_WEEK,
     MINUTES,
     ROSTER,
+    SENDING,
     SentEntry,
 )
 from storage.store import Store
@@ -68,6 +69,7 @@ from storage.teams_repo import Member, Team
 
 log = logging.getLogger(__name__)
 
+LEAD = "reminders"
 SKIPPED = "skipped"  # the meeting or item went away between planning and sending
 # Sent-log entries older than this can no longer matter (no reminder stays useful that long).
 KEEP_LOG = timedelta(days=120)
@@ -141,45 +143,45 @@ class ReminderRunner:
         self.lock = asyncio.Lock()
 
     # State -------------------------------------------------------------------------------------
-    def teams(self, team_key: str | None = None) -> list[Team]:
+    async def teams(self, team_key: str | None = None) -> list[Team]:
         """The active networks (or the one asked for, if active)."""
-        teams = self.store.teams.all_teams()
+        teams = await self.store.teams.all_teams()
         return [t_ for t_ in teams if team_key is None or t_.key == team_key]
 
-    def state(self, team: Team, now: datetime) -> TeamState:
+    async def state(self, team: Team, now: datetime) -> TeamState:
         """Everything the schedule of ``team`` depends on, read now."""
         store = self.store
-        meetings = tuple(store.meetings.all(team.key))
+        meetings = tuple(await store.meetings.all(team.key))
         actions = getattr(store, "actions", None)
-        items = tuple(actions.open_items(team.key)) if actions is not None else ()
+        items = tuple(await actions.open_items(team.key)) if actions is not None else ()
         return TeamState(
             team=team,
-            settings=store.reminders.settings(team.key),
-            members=tuple(store.teams.members(team.key)),
+            settings=await store.reminders.settings(team.key),
+            members=tuple(await store.teams.members(team.key)),
             meetings=meetings,
             items=items,
-            minutes_confirmed=self._minutes_map(team.key, meetings, now),
-            recorded=store.reminders.recorded_keys(team.key),
+            minutes_confirmed=await self._minutes_map(team.key, meetings, now),
+            recorded=await store.reminders.recorded_keys(team.key),
             roster=True,  # the member list (bot/publishing/roster.py) is always there to point to
         )
 
-    def due(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
-        return [r for team in self.teams(team_key) for r in due_reminders(self.state(team, now), now, self.tz)]
+    async def due(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
+        return [r for team in await self.teams(team_key) for r in due_reminders(await self.state(team, now), now, self.tz)]
 
-    def upcoming(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
-        found = [r for team in self.teams(team_key) for r in upcoming_reminders(self.state(team, now), now, self.tz)]
+    async def upcoming(self, now: datetime, team_key: str | None = None) -> list[Reminder]:
+        found = [r for team in await self.teams(team_key) for r in upcoming_reminders(await self.state(team, now), now, self.tz)]
         return sorted(found, key=lambda r: r.due_at)
 
-    def next_due_at(self, now: datetime) -> datetime | None:
+    async def next_due_at(self, now: datetime) -> datetime | None:
         """The next instant after ``now`` when a reminder of any network falls due."""
-        found = [next_due_at(self.state(team, now), now, self.tz) for team in self.teams()]
+        found = [next_due_at(await self.state(team, now), now, self.tz) for team in await self.teams()]
         return min((d for d in found if d is not None), default=None)
 
-    def next_wake(self, now: datetime) -> datetime | None:
+    async def next_wake(self, now: datetime) -> datetime | None:
         """``now`` if something is due already, else the next due instant (one read of the state)."""
         found: list[datetime] = []
-        for team in self.teams():
-            state = self.state(team, now)
+        for team in await self.teams():
+            state = await self.state(team, now)
             if due_reminders(state, now, self.tz):
                 return now
             nxt = next_due_at(state, now, self.tz)
@@ -187,14 +189,14 @@ class ReminderRunner:
                 found.append(nxt)
         return min(found, default=None)
 
-    def overview(self, now: datetime, team_key: str | None = None, *, sent_limit: int = 20, planned_limit: int = 30) -> dict[str, Any]:
+    async def overview(self, now: datetime, team_key: str | None = None, *, sent_limit: int = 20, planned_limit: int = 30) -> dict[str, Any]:
         """What is scheduled and what was sent, per network (for `skis-bot reminders list`)."""
-        teams = [t_ for t_ in self.store.teams.all_teams(active_only=False) if team_key is None or t_.key == team_key]
+        teams = [t_ for t_ in await self.store.teams.all_teams(active_only=False) if team_key is None or t_.key == team_key]
         out = []
         for team in teams:
-            settings = self.store.reminders.settings(team.key)
-            entries = self.store.reminders.entries(team.key)
-            names = {m.key: m.name for m in self.store.teams.members(team.key, active_only=False)}
+            settings = await self.store.reminders.settings(team.key)
+            entries = await self.store.reminders.entries(team.key)
+            names = {m.key: m.name for m in await self.store.teams.members(team.key, active_only=False)}
             row: dict[str, Any] = {
                 "key": team.key,
                 "name": team.name,
@@ -206,20 +208,25 @@ class ReminderRunner:
                 "undeliverable": [_entry_dict(e, names) for e in entries if e.status != "sent"][:sent_limit],
             }
             if team.active:
-                state = self.state(team, now)
+                state = await self.state(team, now)
                 row["due_now"] = [_reminder_dict(r, names) for r in due_reminders(state, now, self.tz)]
                 row["scheduled"] = [_reminder_dict(r, names) for r in upcoming_reminders(state, now, self.tz)[:planned_limit]]
             out.append(row)
         return {"at": now.isoformat(), "timezone": str(self.tz), "teams": out}
 
     # Running -----------------------------------------------------------------------------------
+    async def leads(self) -> bool:
+        """True while this instance is the one that sends reminders on its own schedule: the holder
+        of the database's advisory lock ``reminders`` (an embedded engine's process always is)."""
+        return await self.store.engine.lead(LEAD)
+
     async def run_due(self, now: datetime, *, team_key: str | None = None) -> RunReport:
         """Send every reminder due at ``now`` that has not been sent; record each one."""
         async with self.lock:
             report = RunReport(now)
-            for team in self.teams(team_key):
+            for team in await self.teams(team_key):
                 try:
-                    state = self.state(team, now)
+                    state = await self.state(team, now)
                     due = due_reminders(state, now, self.tz)
                 except Exception:  # one network's bad data must not stop the others' reminders
                     log.exception("could not plan the reminders of team %s", team.key)
@@ -227,11 +234,11 @@ class ReminderRunner:
                 members = {m.key: m for m in state.members}
                 cache: dict[tuple[str, str], Outgoing | None] = {}
                 for reminder in due:
-                    current = self.store.teams.get_team(team.key)
+                    current = await self.store.teams.get_team(team.key)
                     if current is None or not current.active:
                         break  # the bot was removed meanwhile: that network's reminders stop
                     report.results.append(await self._send_one(reminder, current, members, cache, now))
-                self._prune(team.key, now)
+                await self._prune(team.key, now)
             if report.results:
                 log.info(
                     "reminders at %s: %d sent, %d undeliverable, %d failed",
@@ -247,22 +254,30 @@ class ReminderRunner:
                               reminder.due_at, status, detail)
 
         try:
-            message = self._message(reminder, team, members, cache, now)
+            message = await self._message(reminder, team, members, cache, now)
         except Exception:
             log.exception("could not build reminder %s", reminder.key)
             return result(FAILED, "render")
         if message is None:
             return result(SKIPPED)
+        # The ledger first: of every instance (or `reminders run`) due to send this at this moment,
+        # exactly one gets the claim, and a takeover half-way through a run never sends twice.
+        try:
+            if not await self.store.reminders.claim_send(self._entry(reminder, SENDING)):
+                return result(SKIPPED, "claimed")
+        except StorageError:
+            log.warning("reminder %s not sent: the sent-log cannot be written (tried again at the next run)",
+                        reminder.key)
+            return result(FAILED, "storage")
         if reminder.is_channel:
             delivery = await self.notifier.to_channel(team, message)
         else:
             delivery = await self.notifier.to_person(team, members[reminder.target], message)
-        if delivery.final:
-            self._record(reminder, delivery)
+        await self._record(reminder, delivery)
         return result(delivery.status, delivery.detail)
 
-    def _record(self, reminder: Reminder, delivery: Delivery) -> None:
-        entry = SentEntry(
+    def _entry(self, reminder: Reminder, status: str, delivery: Delivery | None = None) -> SentEntry:
+        return SentEntry(
             key=reminder.key,
             kind=reminder.kind,
             team_key=reminder.team_key,
@@ -270,94 +285,100 @@ class ReminderRunner:
             target=reminder.target,
             due_at=reminder.due_at,
             recorded_at=self.clock.now(),
-            status=delivery.status,
-            activity_id=delivery.activity_id,
-            detail=delivery.detail,
+            status=status,
+            activity_id=delivery.activity_id if delivery else None,
+            detail=delivery.detail if delivery else None,
         )
-        try:
-            self.store.reminders.record(entry)
-        except StorageError:
-            # Sent but not remembered: the next run may send it again, which beats losing it.
-            log.exception("reminder %s was sent but could not be recorded", reminder.key)
 
-    def _prune(self, team_key: str, now: datetime) -> None:
+    async def _record(self, reminder: Reminder, delivery: Delivery) -> None:
+        """Replace the claim by the outcome; a send worth retrying gives the claim back."""
         try:
-            self.store.reminders.prune(team_key, now - KEEP_LOG)
+            if delivery.final:
+                await self.store.reminders.record(self._entry(reminder, delivery.status, delivery))
+            else:
+                await self.store.reminders.release(reminder.team_key, reminder.key)
+        except StorageError:
+            # The claim stays: never sent again, which beats sending it twice.
+            log.exception("reminder %s: the outcome (%s) could not be recorded", reminder.key, delivery.status)
+
+    async def _prune(self, team_key: str, now: datetime) -> None:
+        try:
+            await self.store.reminders.prune(team_key, now - KEEP_LOG)
         except StorageError:
             log.warning("could not prune the reminder log of %s", team_key)
 
     # Minutes status ------------------------------------------------------------------------------
-    def _minutes_map(self, team_key: str, meetings: Iterable[Meeting], now: datetime) -> dict[str, bool] | None:
+    async def _minutes_map(self, team_key: str, meetings: Iterable[Meeting], now: datetime) -> dict[str, bool] | None:
         if getattr(self.store, "minutes", None) is None:
             return None
         return {
-            m.id: bool(self.minutes_confirmed(team_key, m.id))
+            m.id: bool(await self.minutes_confirmed(team_key, m.id))
             for m in meetings
             if now - MINUTES_LOOKBACK <= m.starts_at <= now
         }
 
-    def minutes_confirmed(self, team_key: str, meeting_id: str) -> bool | None:
+    async def minutes_confirmed(self, team_key: str, meeting_id: str) -> bool | None:
         """Whether a meeting's minutes are confirmed; None when the bot has no minutes feature."""
         minutes = getattr(self.store, "minutes", None)
         if minutes is None:
             return None
         status = getattr(minutes, "status", None)
         if status is not None:
-            value = status(team_key, meeting_id)
+            value = await status(team_key, meeting_id)
             if value is None or isinstance(value, bool):
                 return bool(value)
             value = getattr(value, "status", value)
             return value in ("confirmed", "correcting") or getattr(value, "confirmed", False) is True
         latest = getattr(minutes, "latest", None)
-        return latest(team_key, meeting_id) is not None if latest is not None else None
+        return await latest(team_key, meeting_id) is not None if latest is not None else None
 
     # Messages ------------------------------------------------------------------------------------
-    def _message(
+    async def _message(
         self, reminder: Reminder, team: Team, members: dict[str, Member], cache: dict[tuple[str, str], Outgoing | None], now: datetime
     ) -> Outgoing | None:
         # Reminders go to the channel or sit beside it 1:1 (no client locale to follow): the network's language.
         self.locale = reply_locale(network_language(team), None, personal=False)
         if reminder.kind == MINUTES:
-            meeting = self.store.meetings.get(team.key, reminder.subject_id)
-            if meeting is None or meeting.cancelled or self.minutes_confirmed(team.key, meeting.id):
+            meeting = await self.store.meetings.get(team.key, reminder.subject_id)
+            if meeting is None or meeting.cancelled or await self.minutes_confirmed(team.key, meeting.id):
                 return None
             return self.minutes_message(meeting, members[reminder.target])
         if reminder.kind == ROSTER:
-            return self.roster_message(team, members[reminder.target], int(reminder.subject_id))
+            return await self.roster_message(team, members[reminder.target], int(reminder.subject_id))
         key = (reminder.kind, reminder.subject_id)
         if key not in cache:
-            cache[key] = self.render(reminder.kind, team, reminder.subject_id, now)
+            cache[key] = await self.render(reminder.kind, team, reminder.subject_id, now)
         return cache[key]
 
-    def render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
+    async def render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
         """The message for a meeting or action item reminder, built from the current state (None if gone)."""
-        outgoing = self._render(kind, team, subject_id, now)
+        outgoing = await self._render(kind, team, subject_id, now)
         if outgoing is None or outgoing.card is None:
             return outgoing
         # A 1:1 reminder sits beside other networks' cards: its buttons name the network they act on.
         return replace(outgoing, card=outgoing_card(outgoing.card, team.key))
 
-    def _render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
+    async def _render(self, kind: str, team: Team, subject_id: str, now: datetime) -> Outgoing | None:
         if kind in (ACTION_DUE, ACTION_OVERDUE):
-            item = self.store.actions.get(team.key, subject_id)
+            item = await self.store.actions.get(team.key, subject_id)
             if item is None or not item.is_open or item.due is None:
                 return None
             return self.action_message(item, overdue=kind == ACTION_OVERDUE)
-        meeting = self.store.meetings.get(team.key, subject_id)
+        meeting = await self.store.meetings.get(team.key, subject_id)
         if meeting is None or meeting.cancelled or meeting.starts_at <= now:
             return None
         info = self.meeting_info(meeting, now)
         if kind == MEETING_WEEK:
-            card = week_card(info, self.agenda_lines(team, meeting), self.checkin_question(meeting), self.locale)
+            card = week_card(info, await self.agenda_lines(team, meeting), await self.checkin_question(meeting), self.locale)
             return Outgoing(card=card, summary=t("reminders.summary_week", self.locale, day=info.day))
         if kind == MEETING_DAY:
-            coming = self.coming(team, meeting)
-            missing = self.missing_municipalities(team, meeting)
-            card = day_card(info, self.agenda_lines(team, meeting), coming, missing, self.locale)
+            coming = await self.coming(team, meeting)
+            missing = await self.missing_municipalities(team, meeting)
+            card = day_card(info, await self.agenda_lines(team, meeting), coming, missing, self.locale)
             summary = t("reminders.summary_day", self.locale, relative_cap=info.relative[:1].upper() + info.relative[1:], day=info.day)
             return Outgoing(card=card, summary=summary)
         if kind == DIGEST:
-            card = digest_card(self.digest_view(team, meeting, now), self.locale)
+            card = digest_card(await self.digest_view(team, meeting, now), self.locale)
             return Outgoing(card=card, summary=t("reminders.summary_digest", self.locale, day=info.day))
         raise ValueError(f"unknown reminder kind {kind!r}")
 
@@ -376,18 +397,18 @@ class ReminderRunner:
             relative=relative,
         )
 
-    def agenda_lines(self, team: Team, meeting: Meeting) -> list[AgendaLine]:
-        agenda = build_agenda(self.store, team, meeting, self.locale)
+    async def agenda_lines(self, team: Team, meeting: Meeting) -> list[AgendaLine]:
+        agenda = await build_agenda(self.store, team, meeting, self.locale)
         return [AgendaLine(e.number, e.title, e.proposed_by_name if e.kind == ITEM else "") for e in agenda.entries]
 
-    def checkin_question(self, meeting: Meeting) -> str | None:
-        return question_for(self.store, meeting, "checkin", self.locale)
+    async def checkin_question(self, meeting: Meeting) -> str | None:
+        return await question_for(self.store, meeting, "checkin", self.locale)
 
-    def coming(self, team: Team, meeting: Meeting) -> list[str]:
+    async def coming(self, team: Team, meeting: Meeting) -> list[str]:
         """Who said they are coming, with their municipality (substitutes named)."""
-        members = {m.key: m for m in self.store.teams.members(team.key, active_only=False)}
+        members = {m.key: m for m in await self.store.teams.members(team.key, active_only=False)}
         rows = []
-        for answer in self.store.attendance.answers(team.key, meeting.id):
+        for answer in await self.store.attendance.answers(team.key, meeting.id):
             if not answer.coming:
                 continue
             member = members.get(answer.member_key)
@@ -400,19 +421,19 @@ class ReminderRunner:
             rows.append(f"{row} ({municipality})" if municipality else row)
         return rows
 
-    def missing_municipalities(self, team: Team, meeting: Meeting) -> list[str]:
-        _here, missing = represented(self.store, team.key, meeting.id, settings=self.settings)
+    async def missing_municipalities(self, team: Team, meeting: Meeting) -> list[str]:
+        _here, missing = await represented(self.store, team.key, meeting.id, settings=self.settings)
         order = municipalities(team, self.settings)
         return [name for name in order if name in missing]
 
-    def digest_view(self, team: Team, meeting: Meeting, now: datetime) -> DigestView:
+    async def digest_view(self, team: Team, meeting: Meeting, now: datetime) -> DigestView:
         """What the presidium needs before the meeting, read now."""
         store, loc, tz = self.store, self.locale, self.tz
         info = self.meeting_info(meeting, now)
-        members = store.teams.members(team.key)
-        question = self.checkin_question(meeting)
-        answers = {a.member_key: a for a in store.attendance.answers(team.key, meeting.id)}
-        overview = checkin_overview(store, team.key, meeting.id)
+        members = await store.teams.members(team.key)
+        question = await self.checkin_question(meeting)
+        answers = {a.member_key: a for a in await store.attendance.answers(team.key, meeting.id)}
+        overview = await checkin_overview(store, team.key, meeting.id)
         answered = tuple(member.name if member else answer.member_name for answer, member in overview.answered)
         # Whoever said they are not coming is not expected to check in.
         not_answered = tuple(sorted(
@@ -438,12 +459,12 @@ class ReminderRunner:
                 no_answer.append(name)
 
         today = local_date(now, tz)
-        items = sorted(store.actions.open_items(team.key), key=lambda i: (not i.is_overdue(today), i.due or date.max, i.number))
+        items = sorted(await store.actions.open_items(team.key), key=lambda i: (not i.is_overdue(today), i.due or date.max, i.number))
         actions = tuple(self.action_line(item, overdue=item.is_overdue(today)) for item in items)
 
-        previous = store.meetings.previous(team.key, meeting)
+        previous = await store.meetings.previous(team.key, meeting)
         decide: list[str] = []
-        proposed = [i.title for i in store.agenda.items(meeting) if i.source == PROPOSED]
+        proposed = [i.title for i in await store.agenda.items(meeting) if i.source == PROPOSED]
         if proposed:
             decide.append(t("reminders.decide_proposed", loc, titles="; ".join(proposed)))
         if not meeting.location:
@@ -454,16 +475,16 @@ class ReminderRunner:
             minutes_line = t("reminders.digest_no_previous", loc)
         else:
             day = formatting.format_day(previous.starts_at.astimezone(tz).date(), loc)
-            confirmed = self.minutes_confirmed(team.key, previous.id)
+            confirmed = await self.minutes_confirmed(team.key, previous.id)
             minutes_line = t("reminders.digest_minutes_confirmed" if confirmed else "reminders.digest_minutes_open", loc, day=day)
             if confirmed is False:
                 decide.append(t("reminders.decide_minutes", loc))
-        missing = self.missing_municipalities(team, meeting)
+        missing = await self.missing_municipalities(team, meeting)
         if missing:
             decide.append(t("reminders.decide_missing", loc, count=len(missing)))
         return DigestView(
             meeting=info,
-            agenda=tuple(self.agenda_lines(team, meeting)),
+            agenda=tuple(await self.agenda_lines(team, meeting)),
             question=question,
             answered=answered,
             not_answered=not_answered,
@@ -490,9 +511,9 @@ class ReminderRunner:
         return Outgoing(text=t("reminders.minutes_text", self.locale, name=first, day=day))
 
 
-    def roster_message(self, team: Team, member: Member, year: int) -> Outgoing:
+    async def roster_message(self, team: Team, member: Member, year: int) -> Outgoing:
         """December: send the member list and next year's meeting dates to the region."""
-        planned = len(build_roster(self.store, team, year, self.tz, settings=self.settings, locale=self.locale).meetings)
+        planned = len((await build_roster(self.store, team, year, self.tz, settings=self.settings, locale=self.locale)).meetings)
         first = member.name.split(" ")[0] if member.name else ""
         return Outgoing(text=t("reminders.roster_text", self.locale, name=first, year=year, count=planned, address=REGION_ADDRESS))
 

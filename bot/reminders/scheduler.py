@@ -39,6 +39,11 @@ CLOCK_WATCH_EVERY = 1.0
 CLOCK_JUMP = timedelta(seconds=2)
 
 
+# How often an instance that does not send (another one on the same database does) checks
+# whether that one is still there.
+FOLLOWER_CHECK = timedelta(seconds=30)
+
+
 class ReminderScheduler:
     """Keeps one job aimed at the next due instant; each firing runs ``runner.run_due(now)``.
 
@@ -70,10 +75,10 @@ class ReminderScheduler:
     def running(self) -> bool:
         return self._scheduler is not None and self._scheduler.running
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Start on the running event loop and wake at once to catch up on anything missed."""
         if not self.autorun:
-            self.next_wake = self._compute_next(self.clock.now())
+            self.next_wake = await self._compute_next(self.clock.now())
             return
         self._scheduler = AsyncIOScheduler(
             event_loop=asyncio.get_running_loop(),
@@ -110,11 +115,11 @@ class ReminderScheduler:
         except TimeoutError:
             log.warning("stopped while a reminder run was still sending")
 
-    def reschedule(self) -> None:
+    async def reschedule(self) -> None:
         """Something changed: wake at the next due instant (at once if something is already due)."""
         now = self.clock.now()
         try:
-            target = self.runner.next_wake(now)
+            target = await self.runner.next_wake(now)
         except Exception:
             log.exception("could not plan reminders; trying again later")
             target = now + self.retry_in
@@ -128,7 +133,7 @@ class ReminderScheduler:
         now = self.clock.now()
         report = await self.runner.run_due(now)
         self.last_report = report
-        target = self._compute_next(now)
+        target = await self._compute_next(now)
         if report.failed:
             retry = now + self.retry_in
             target = retry if target is None else min(target, retry)
@@ -140,6 +145,13 @@ class ReminderScheduler:
 
     async def _job(self) -> None:
         try:
+            if not await self.runner.leads():
+                # Another instance on the same database sends (one at a time, so Teams' per-app
+                # rate limit is kept by one token bucket). Ask again a little later: when that
+                # instance dies its lock goes with it and this one takes over.
+                now = self.clock.now()
+                self._aim(now + FOLLOWER_CHECK, now)
+                return
             await self.wake()
         except Exception:  # never let the wake-up chain break: try again later
             log.exception("reminder run failed")
@@ -153,10 +165,10 @@ class ReminderScheduler:
             skew = self.clock.now() - datetime.now(UTC)
             if abs(skew - self._skew) > CLOCK_JUMP:
                 log.info("the clock moved by %s: re-planning reminders", skew - self._skew)
-                self.reschedule()
+                await self.reschedule()
 
-    def _compute_next(self, now: datetime) -> datetime | None:
-        return self.runner.next_due_at(now)
+    async def _compute_next(self, now: datetime) -> datetime | None:
+        return await self.runner.next_due_at(now)
 
     def _aim(self, target: datetime | None, now: datetime) -> None:
         """Point the one job at ``target`` (capped at ``max_sleep`` from now)."""

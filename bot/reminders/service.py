@@ -24,7 +24,7 @@ class ReminderService:
 
     async def on_change(self, kind: str, team_key: str, record_id: str) -> None:
         """A meeting, item, team or setting changed: re-aim the scheduler (the schedule is derived)."""
-        self.scheduler.reschedule()
+        await self.scheduler.reschedule()
 
 
 def build_service(services: Services) -> ReminderService:

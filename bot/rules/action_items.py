@@ -64,28 +64,28 @@ _OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|@|\boch\b|\band\b)\s*", re.IGNORECASE
 # --- Which meeting an item belongs to ------------------------------------------------------------
 
 
-def source_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+async def source_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
     """The meeting a new action item comes from: the ongoing or latest-started one, else the next."""
-    return store.meetings.latest_started(team_key, now) or store.meetings.current(team_key, now)
+    return await store.meetings.latest_started(team_key, now) or await store.meetings.current(team_key, now)
 
 
-def next_meeting(store: Store, team_key: str, now: datetime, after: Meeting | None = None) -> Meeting | None:
+async def next_meeting(store: Store, team_key: str, now: datetime, after: Meeting | None = None) -> Meeting | None:
     """The next meeting that has not started yet ("till nästa möte"), and never ``after`` itself: an
     item recorded for an upcoming meeting (on its agenda, before it began) is followed up at that
     meeting, so "till nästa möte" means the one after it."""
     since = max(now, after.starts_at) if after is not None else now
-    later = [m for m in store.meetings.upcoming(team_key, now) if m.starts_at > since]
+    later = [m for m in await store.meetings.upcoming(team_key, now) if m.starts_at > since]
     return later[0] if later else None
 
 
-def follow_next_meeting(store: Store, team_key: str, tz: tzinfo, now: datetime) -> list[ActionItem]:
+async def follow_next_meeting(store: Store, team_key: str, tz: tzinfo, now: datetime) -> list[ActionItem]:
     """Open items due "till nästa möte" take the date of the first meeting that starts after
     that was said, as the calendar stands now: a meeting planned later, moved or cancelled moves
     the due date with it. Returns the items whose date changed."""
-    meetings = sorted(store.meetings.all(team_key), key=lambda m: m.starts_at)  # cancelled left out
+    meetings = sorted(await store.meetings.all(team_key), key=lambda m: m.starts_at)  # cancelled left out
     by_id = {m.id: m for m in meetings}
     changed: list[ActionItem] = []
-    for item in store.actions.open_items(team_key):
+    for item in await store.actions.open_items(team_key):
         if not item.due_next_meeting:
             continue
         since = _due_next_set_at(item)
@@ -95,7 +95,7 @@ def follow_next_meeting(store: Store, team_key: str, tz: tzinfo, now: datetime) 
         following = next((m for m in meetings if m.starts_at > since), None)
         due = following.starts_at.astimezone(tz).date() if following else None
         if due != item.due:
-            changed.append(store.actions.update(item, by=SYSTEM_AUTHOR, at=now, due=due))
+            changed.append(await store.actions.update(item, by=SYSTEM_AUTHOR, at=now, due=due))
     return changed
 
 
@@ -131,13 +131,13 @@ class ParseContext:
     municipalities: tuple[str, ...] = DEFAULT_MUNICIPALITIES
 
     @classmethod
-    def of(
+    async def of(
         cls, store: Store, team: Team, me: Member, mentions: list[Mention], settings: Settings, now: datetime, locale: str
     ) -> ParseContext:
         """The context for a message in ``team`` by ``me``: the register is read once."""
         tz = settings.timezone
         return cls(
-            members=store.teams.members(team.key),
+            members=await store.teams.members(team.key),
             mentions=list(mentions),
             me=me,
             today=now.astimezone(tz).date(),
@@ -426,7 +426,7 @@ def owners_from_docs(docs: list[dict[str, Any]] | None) -> tuple[Owner, ...]:
     return tuple(Owner.from_doc(d) for d in docs or ())
 
 
-def create_action_item(
+async def create_action_item(
     store: Store,
     team_key: str,
     member: Member,
@@ -441,13 +441,13 @@ def create_action_item(
 ) -> ActionItem:
     """Store a new action item recorded by ``member``, linked to the current meeting. The caller
     publishes the change (the scheduler and open cards follow it)."""
-    meeting = source_meeting(store, team_key, now)
+    meeting = await source_meeting(store, team_key, now)
     due_date = due.due
     if due.next_meeting and due_date is None:
-        upcoming = next_meeting(store, team_key, now, after=meeting)
+        upcoming = await next_meeting(store, team_key, now, after=meeting)
         if upcoming is not None:
             due_date = upcoming.starts_at.astimezone(tz).date()
-    return store.actions.create(
+    return await store.actions.create(
         team_key,
         title=title,
         owners=owners,
@@ -462,24 +462,24 @@ def create_action_item(
     )
 
 
-def due_changes(store: Store, team_key: str, due: Due, now: datetime, tz: ZoneInfo, meeting: Meeting | None = None) -> dict[str, Any]:
+async def due_changes(store: Store, team_key: str, due: Due, now: datetime, tz: ZoneInfo, meeting: Meeting | None = None) -> dict[str, Any]:
     """The fields an edit sets for a new due date ("till nästa möte" takes the date of the next
     meeting after now and after the item's own ``meeting``)."""
     day = due.due
     if due.next_meeting and day is None:
-        upcoming = next_meeting(store, team_key, now, after=meeting)
+        upcoming = await next_meeting(store, team_key, now, after=meeting)
         day = upcoming.starts_at.astimezone(tz).date() if upcoming else None
     return {"due": day, "due_next_meeting": due.next_meeting}
 
 
-def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInfo, locale: str, person_key: str | None = None) -> str:
+async def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInfo, locale: str, person_key: str | None = None) -> str:
     """The reply after an item is stored: number, what, who, when, and how to change it (the last
     only the first few times ``person_key`` sees it; always without a person)."""
     lines = [t("records.action_saved", locale, number=item.number, title=escape(item.title))]
     lines.append(t("records.action_owner_line", locale, owners=escape(owners_text(item.owners, locale))))
     when = due_text(item, tz, locale)
     lines.append(t("records.action_due_line", locale, due=when) if when else t("records.action_no_due_line", locale))
-    meeting = store.meetings.get(team_key, item.meeting_id) if item.meeting_id else None
+    meeting = await store.meetings.get(team_key, item.meeting_id) if item.meeting_id else None
     if meeting is not None:
         # Recorded before its meeting began, the item is for that meeting, not from it.
         key = "records.action_for_meeting_line" if item.created_at < meeting.starts_at else "records.action_meeting_line"
@@ -487,6 +487,6 @@ def action_saved_text(store: Store, team_key: str, item: ActionItem, tz: ZoneInf
     externals = [o.name for o in item.owners if o.kind == EXTERNAL]
     if externals:
         lines.append(t("records.action_external_note", locale, names=escape(", ".join(externals))))
-    if person_key is None or hints.take_hint(store, team_key, person_key, hints.ACTION_HOW_TO_CHANGE):
+    if person_key is None or await hints.take_hint(store, team_key, person_key, hints.ACTION_HOW_TO_CHANGE):
         lines.append(t("records.action_how_to_change", locale, number=item.number))
     return "\n\n".join(lines)

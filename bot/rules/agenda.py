@@ -61,31 +61,31 @@ class Agenda:
         return self.entries[number - 1] if 1 <= number <= len(self.entries) else None
 
 
-def build_agenda(store: Store, team: Any, meeting: Meeting, locale: str = "sv") -> Agenda:
+async def build_agenda(store: Store, team: Any, meeting: Meeting, locale: str = "sv") -> Agenda:
     """The whole agenda of ``meeting``, numbered from 1."""
     settings = getattr(team, "settings", None) or {}
     opening = [str(x) for x in settings.get("agenda_opening") or [t(k, locale) for k in _OPENING_KEYS]]
     closing = [str(x) for x in settings.get("agenda_closing") or [t(k, locale) for k in _CLOSING_KEYS]]
     rows: list[tuple[str, str, str | None, str, tuple[str, ...]]] = []
     for n, title in enumerate(opening):
-        rows.append((title, STANDING, None, "", _question(store, meeting, "checkin", locale) if n == 0 else ()))
-    follow_ups = follow_up_lines(store, meeting)
+        rows.append((title, STANDING, None, "", await _question(store, meeting, "checkin", locale) if n == 0 else ()))
+    follow_ups = await follow_up_lines(store, meeting)
     if follow_ups:
         rows.append((t("meetings.standing_follow_up", locale), FOLLOW_UP, None, "", tuple(follow_ups)))
     items_start = len(rows) + 1
-    items = store.agenda.items(meeting)
+    items = await store.agenda.items(meeting)
     for item in items:
         rows.append((item.title, ITEM, item.id, item.proposed_by_name, ()))
     for n, title in enumerate(closing):
         last = n == len(closing) - 1
-        rows.append((title, STANDING, None, "", _question(store, meeting, "checkout", locale) if last else ()))
+        rows.append((title, STANDING, None, "", await _question(store, meeting, "checkout", locale) if last else ()))
     entries = tuple(
         AgendaEntry(i + 1, title, kind, item_id, by, details) for i, (title, kind, item_id, by, details) in enumerate(rows)
     )
     return Agenda(meeting, entries, items_start, len(items))
 
 
-def follow_up_items(store: Store, meeting: Meeting) -> list[Any]:
+async def follow_up_items(store: Store, meeting: Meeting) -> list[Any]:
     """Open action items to follow up at ``meeting``: every open item that does not belong to it
     (an item recorded at a meeting, or for it before it began, is followed up at the next one).
 
@@ -94,24 +94,24 @@ def follow_up_items(store: Store, meeting: Meeting) -> list[Any]:
     open_items = getattr(actions, "open_items", None)
     if open_items is None:
         return []
-    return [item for item in open_items(meeting.team_key) if getattr(item, "meeting_id", None) != meeting.id]
+    return [item for item in await open_items(meeting.team_key) if getattr(item, "meeting_id", None) != meeting.id]
 
 
-def follow_up_lines(store: Store, meeting: Meeting) -> list[str]:
+async def follow_up_lines(store: Store, meeting: Meeting) -> list[str]:
     """The follow-up items as the agenda card lists them: "#2 Boka lokal (Anna Gustafsson)"."""
     lines = []
-    for item in follow_up_items(store, meeting):
+    for item in await follow_up_items(store, meeting):
         owners = ", ".join(o.name for o in getattr(item, "owners", ()) if getattr(o, "name", ""))
         line = f"#{item.number} {item.title}"
         lines.append(f"{line} ({owners})" if owners else line)
     return lines
 
 
-def _question(store: Store, meeting: Meeting, kind: str, locale: str) -> tuple[str, ...]:
+async def _question(store: Store, meeting: Meeting, kind: str, locale: str) -> tuple[str, ...]:
     own = meeting.checkin_question if kind == "checkin" else meeting.checkout_question
     if own and own.strip():
         return (own.strip(),)
     try:  # the network's own questions rotate when the meeting has none
-        return (question_for(store, meeting, kind, locale),)
+        return (await question_for(store, meeting, kind, locale),)
     except Exception:  # a missing question must never hide the agenda
         return ()

@@ -28,18 +28,18 @@ DEFAULT_QUESTION_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def checkin_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+async def checkin_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
     """The meeting a check-in (or check-out) answer belongs to: the ongoing one, else the next."""
-    return store.meetings.current(team_key, now)
+    return await store.meetings.current(team_key, now)
 
 
-def question_for(store: Store, meeting: Meeting, kind: str = CHECKIN, locale: str = "sv") -> str:
+async def question_for(store: Store, meeting: Meeting, kind: str = CHECKIN, locale: str = "sv") -> str:
     """The meeting's check-in or check-out question: the presidium's own, else the next in the rotation."""
     custom = meeting.checkin_question if kind == CHECKIN else meeting.checkout_question
     if custom and custom.strip():
         return custom
     keys = DEFAULT_QUESTION_KEYS[kind]
-    return t(keys[meeting_index(store, meeting) % len(keys)], locale)
+    return t(keys[await meeting_index(store, meeting) % len(keys)], locale)
 
 
 def question_is_custom(meeting: Meeting, kind: str = CHECKIN) -> bool:
@@ -47,13 +47,13 @@ def question_is_custom(meeting: Meeting, kind: str = CHECKIN) -> bool:
     return bool(custom and custom.strip())
 
 
-def meeting_index(store: Store, meeting: Meeting) -> int:
+async def meeting_index(store: Store, meeting: Meeting) -> int:
     """The meeting's place in the network's calendar (cancelled ones count), for the rotation."""
-    ids = [m.id for m in store.meetings.all(meeting.team_key, include_cancelled=True)]
+    ids = [m.id for m in await store.meetings.all(meeting.team_key, include_cancelled=True)]
     return ids.index(meeting.id) if meeting.id in ids else 0
 
 
-def save_checkin(
+async def save_checkin(
     store: Store,
     team_key: str,
     meeting: Meeting,
@@ -69,8 +69,8 @@ def save_checkin(
 ) -> tuple[CheckinAnswer, CheckinAnswer | None]:
     """Store ``member``'s answer (the person writing, or someone whose answer the secretary writes
     down afterwards), replacing their earlier one; returns (stored, replaced)."""
-    question = question or question_for(store, meeting, kind, locale)
-    return store.checkins.save_answer(
+    question = question or await question_for(store, meeting, kind, locale)
+    return await store.checkins.save_answer(
         team_key,
         meeting.id,
         member.key,
@@ -115,9 +115,9 @@ def checkin_saved_text(
     )
 
 
-def delete_checkin(store: Store, team_key: str, meeting: Meeting, member: Member, kind: str, tz: ZoneInfo, locale: str) -> str:
+async def delete_checkin(store: Store, team_key: str, meeting: Meeting, member: Member, kind: str, tz: ZoneInfo, locale: str) -> str:
     """Remove ``member``'s own answer; returns the reply."""
-    removed = store.checkins.delete_answer(team_key, meeting.id, member.key, kind)
+    removed = await store.checkins.delete_answer(team_key, meeting.id, member.key, kind)
     when = meeting_date(meeting, tz, locale)
     if removed is None:
         return t("records.checkin_nothing_to_delete", locale, meeting=when, **kind_params(kind, locale))
@@ -139,11 +139,11 @@ class CheckinOverview:
         return [name for name, _people in self.missing if name is not None and name not in answered]
 
 
-def checkin_overview(store: Store, team_key: str, meeting_id: str, kind: str = CHECKIN) -> CheckinOverview:
+async def checkin_overview(store: Store, team_key: str, meeting_id: str, kind: str = CHECKIN) -> CheckinOverview:
     """Answers to one meeting's check-in (or check-out) and the members who have not answered."""
-    members = store.teams.members(team_key)
+    members = await store.teams.members(team_key)
     by_key = {m.key: m for m in members}
-    answers = store.checkins.answers(team_key, meeting_id, kind)
+    answers = await store.checkins.answers(team_key, meeting_id, kind)
     answered_keys = {a.member_key for a in answers}
     missing: dict[str | None, list[Member]] = {}
     for member in members:

@@ -26,9 +26,9 @@ from storage.teams_repo import Member, Team
 _AGENDA_PREFIX = re.compile(r"^\s*(?:punkt|p\.?|§)\s*(\d{1,3})\s*[:.,\-–]?\s*", re.IGNORECASE)
 
 
-def decision_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
+async def decision_meeting(store: Store, team_key: str, now: datetime) -> Meeting | None:
     """The meeting a decision belongs to: the ongoing one, else the latest that has started."""
-    return store.meetings.latest_started(team_key, now)
+    return await store.meetings.latest_started(team_key, now)
 
 
 def split_agenda_item(text: str) -> tuple[int | None, str]:
@@ -39,18 +39,18 @@ def split_agenda_item(text: str) -> tuple[int | None, str]:
     return int(m.group(1)), text[m.end() :].strip()
 
 
-def agenda_item_problem(store: Store, team: Team, meeting: Meeting, number: int | None, tz: ZoneInfo, locale: str) -> str | None:
+async def agenda_item_problem(store: Store, team: Team, meeting: Meeting, number: int | None, tz: ZoneInfo, locale: str) -> str | None:
     """A question back when ``number`` is not an item on the meeting's agenda; None when it is (or none given)."""
     if number is None:
         return None
-    agenda = build_agenda(store, team, meeting, locale)
+    agenda = await build_agenda(store, team, meeting, locale)
     if agenda.entry(number) is not None:
         return None
     when = meeting_date(meeting, tz, locale)
     return t("records.agenda_item_missing", locale, number=number, meeting=when, last=len(agenda.entries))
 
 
-def record_decision(
+async def record_decision(
     store: Store,
     team_key: str,
     meeting: Meeting,
@@ -63,7 +63,7 @@ def record_decision(
     activity_id: str | None = None,
 ) -> Decision:
     """Store the decision with the next decision number, recorded by ``member``."""
-    return store.decisions.record(
+    return await store.decisions.record(
         team_key,
         meeting.id,
         text=text,
@@ -101,7 +101,7 @@ def place_decisions(decisions: Sequence[Decision], numbers: set[int]) -> dict[in
     return placed
 
 
-def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, locale: str,
+async def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, locale: str,
                         store: Store | None = None, person_key: str | None = None) -> str:
     """The reply after a decision is stored: its number, meeting, agenda item and wording, and how
     to change it the first few times ``person_key`` sees that (never without a person)."""
@@ -115,41 +115,41 @@ def decision_saved_text(meeting: Meeting, decision: Decision, tz: ZoneInfo, loca
         text=escape(decision.text),
     )
     if decision.agenda_item is None and store is not None:
-        placed = _placed_under(store, meeting, decision, locale)
+        placed = await _placed_under(store, meeting, decision, locale)
         if placed is not None:
             text += "\n\n" + t("records.decision_placed", locale, number=placed.number, title=escape(placed.title),
                                  decision=decision.number)
-    if store is not None and person_key is not None and hints.take_hint(store, meeting.team_key, person_key, hints.DECISION_HOW_TO_CHANGE):
+    if store is not None and person_key is not None and await hints.take_hint(store, meeting.team_key, person_key, hints.DECISION_HOW_TO_CHANGE):
         text += "\n\n" + t("records.decision_how_to_change", locale, number=decision.number)
     return text
 
 
-def confirmed_minutes_note(store: Store, team_key: str, meeting: Meeting, member: Member, tz: ZoneInfo, locale: str) -> str | None:
+async def confirmed_minutes_note(store: Store, team_key: str, meeting: Meeting, member: Member, tz: ZoneInfo, locale: str) -> str | None:
     """A word after a decision is recorded or corrected for a meeting whose minutes are already
     confirmed: a confirmed version never changes, so it does not contain the decision. The
     secretary is offered a rättelse (a new version with its reason, built from the records as
     they are now); anyone else is told who can make one. None while the minutes are unconfirmed
     (the draft takes the decision by itself)."""
-    latest = store.minutes.latest(team_key, meeting.id)
+    latest = await store.minutes.latest(team_key, meeting.id)
     if latest is None:
         return None
     when = meeting_date(meeting, tz, locale)
-    draft = store.minutes.draft(team_key, meeting.id)
+    draft = await store.minutes.draft(team_key, meeting.id)
     if draft is not None and draft.status == CORRECTING:
         return t("records.decision_after_minutes_correcting", locale, meeting=when, version=latest.version)
     if SECRETARY in member.roles:
         return t("records.decision_after_minutes_secretary", locale, meeting=when, version=latest.version,
                  next=latest.version + 1, meeting_id=meeting.id)
-    names = sorted(m.name for m in store.teams.members(team_key) if SECRETARY in m.roles)
+    names = sorted(m.name for m in await store.teams.members(team_key) if SECRETARY in m.roles)
     who = ", ".join(escape(n) for n in names) if names else t("records.decision_after_minutes_no_secretary", locale)
     return t("records.decision_after_minutes", locale, meeting=when, version=latest.version, secretaries=who, meeting_id=meeting.id)
 
 
-def _placed_under(store: Store, meeting: Meeting, decision: Decision, locale: str) -> AgendaEntry | None:
+async def _placed_under(store: Store, meeting: Meeting, decision: Decision, locale: str) -> AgendaEntry | None:
     """The agenda item a decision recorded without one is printed under in the minutes, if any."""
-    team = store.teams.get_team(meeting.team_key)
+    team = await store.teams.get_team(meeting.team_key)
     if team is None:
         return None
-    agenda = build_agenda(store, team, meeting, locale)
-    number = place_decisions(store.decisions.for_meeting(meeting.team_key, meeting.id), {e.number for e in agenda.entries}).get(decision.number)
+    agenda = await build_agenda(store, team, meeting, locale)
+    number = place_decisions(await store.decisions.for_meeting(meeting.team_key, meeting.id), {e.number for e in agenda.entries}).get(decision.number)
     return agenda.entry(number) if number is not None else None

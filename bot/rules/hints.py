@@ -17,9 +17,9 @@ ACTION_HOW_TO_CHANGE = "action_how_to_change"
 DECISION_HOW_TO_CHANGE = "decision_how_to_change"
 
 
-def take_hint(store: Any, team_key: str, person_key: str, hint: str, limit: int = HINT_LIMIT) -> bool:
+async def take_hint(store: Any, team_key: str, person_key: str, hint: str, limit: int = HINT_LIMIT) -> bool:
     """True (and counted) the first ``limit`` times ``person_key`` is shown ``hint`` in this network."""
-    team = store.teams.get_team(team_key)
+    team = await store.teams.get_team(team_key)
     if team is None:
         return True  # nowhere to count: better the footer than none
     stored = (team.settings or {}).get(HINTS_SETTING)
@@ -33,13 +33,13 @@ def take_hint(store: Any, team_key: str, person_key: str, hint: str, limit: int 
         seen.append({"person": person_key, "hint": hint, "count": count + 1})
     else:
         entry["count"] = count + 1
-    store.teams.update_team_settings(team_key, {HINTS_SETTING: seen})
+    await store.teams.update_team_settings(team_key, {HINTS_SETTING: seen})
     return True
 
 
-def hints_seen(store: Any, team_key: str, person_key: str) -> dict[str, int]:
+async def hints_seen(store: Any, team_key: str, person_key: str) -> dict[str, int]:
     """How often ``person_key`` has been shown each hint in this network."""
-    team = store.teams.get_team(team_key)
+    team = await store.teams.get_team(team_key)
     stored = (team.settings or {}).get(HINTS_SETTING) if team is not None else None
     entries = stored if isinstance(stored, list) else []
     return {e["hint"]: e["count"] for e in entries if isinstance(e, dict) and e.get("person") == person_key}

@@ -160,7 +160,7 @@ def clean_location(text: str | None) -> str | None:
     return place[:300] or None
 
 
-def find_meetings(
+async def find_meetings(
     store: Store, team_key: str, selector: str, *, now: datetime, tz: ZoneInfo, include_past: bool = False
 ) -> list[Meeting] | DateQuestion:
     """Meetings that ``selector`` names: an id ("20261204"), "nästa", or a date ("4 december").
@@ -169,19 +169,19 @@ def find_meetings(
     text = selector.strip().strip(".,:;")
     if not text:
         return []
-    every = store.meetings.all(team_key, include_cancelled=True)
+    every = await store.meetings.all(team_key, include_cancelled=True)
     by_id = [m for m in every if m.id.casefold() == text.casefold()]
     if by_id or _ID.match(text):
         return by_id
     if fold(text) in _NEXT_WORDS:
-        current = store.meetings.current(team_key, now)
+        current = await store.meetings.current(team_key, now)
         return [current] if current else []
     when = parse_when(text, local_today(now, tz), tz)
     if isinstance(when, DateQuestion):
         return when
     found = [m for m in every if not m.cancelled and m.starts_at.astimezone(tz).date() == when.date]
     if not include_past:
-        upcoming = {m.id for m in store.meetings.upcoming(team_key, now)}
+        upcoming = {m.id for m in await store.meetings.upcoming(team_key, now)}
         found = [m for m in found if m.id in upcoming]
     return found
 
@@ -198,7 +198,7 @@ def is_past(draft: Draft, now: datetime, tz: ZoneInfo) -> bool:
     return draft.starts_at(tz) <= now
 
 
-def warnings(
+async def warnings(
     store: Store, team_key: str, draft: Draft, tz: ZoneInfo, locale: str = "sv", *, now: datetime | None = None
 ) -> list[str]:
     """What is unusual about a draft's date, one sentence each (empty when nothing is)."""
@@ -212,13 +212,13 @@ def warnings(
     holiday = holiday_name(draft.day, locale)
     if holiday:
         out.append(t("meetings.warn_holiday", locale, date=day_text, holiday=holiday))
-    same_day = [m for m in store.meetings.on_date(team_key, draft.day, tz) if m.id != draft.meeting_id]
+    same_day = [m for m in await store.meetings.on_date(team_key, draft.day, tz) if m.id != draft.meeting_id]
     if same_day:
         out.append(t("meetings.warn_same_day", locale, when=when_text(same_day[0], tz, locale), id=same_day[0].id))
     return out
 
 
-def check_draft(store: Store, team_key: str, draft: Draft, *, now: datetime, tz: ZoneInfo) -> None:
+async def check_draft(store: Store, team_key: str, draft: Draft, *, now: datetime, tz: ZoneInfo) -> None:
     """Raise MeetingError if the draft cannot be stored at all (in the past, or its meeting is gone)."""
     if draft.starts_at(tz) <= now:
         # A meeting that has been held may be recorded (confirmed first, see ``warnings``);
@@ -226,7 +226,7 @@ def check_draft(store: Store, team_key: str, draft: Draft, *, now: datetime, tz:
         if draft.op != CREATE or draft.starts_at(tz) < now - PAST_LIMIT:
             raise MeetingError("meetings.date_past", date=draft_text(draft))
     if draft.op == MOVE:
-        meeting = store.meetings.get(team_key, draft.meeting_id or "")
+        meeting = await store.meetings.get(team_key, draft.meeting_id or "")
         if meeting is None:
             raise MeetingError("meetings.not_found_id", id=draft.meeting_id or "")
         if meeting.cancelled:
@@ -242,11 +242,11 @@ async def apply_draft(
     """Store a draft (create or move) and tell the reminders; None if it was already answered.
 
     Raises MeetingError when it cannot be stored."""
-    if store.meetings.draft_outcome(team_key, draft.token) is not None:
+    if await store.meetings.draft_outcome(team_key, draft.token) is not None:
         return None
-    check_draft(store, team_key, draft, now=now, tz=tz)
+    await check_draft(store, team_key, draft, now=now, tz=tz)
     starts_at = draft.starts_at(tz)
-    reinstated = _cancelled_on(store, team_key, starts_at, tz) if draft.op == CREATE else None
+    reinstated = await _cancelled_on(store, team_key, starts_at, tz) if draft.op == CREATE else None
     if reinstated is not None:
         # "nytt möte" on a cancelled meeting's day brings that meeting back (the undo the
         # cancellation reply offers): its id, attendance answers and agenda items stay with it.
@@ -268,7 +268,7 @@ async def apply_draft(
         )
     elif draft.op == CREATE:
         meeting = Meeting(
-            id=store.meetings.new_id(team_key, starts_at),
+            id=await store.meetings.new_id(team_key, starts_at),
             team_key=team_key,
             starts_at=starts_at,
             ends_at=draft.ends_at(tz),
@@ -280,7 +280,7 @@ async def apply_draft(
             extra={"sequence": 0, "created_by_name": member.name, "activity_id": draft.activity_id},
         )
     else:
-        old = store.meetings.get(team_key, draft.meeting_id or "")
+        old = await store.meetings.get(team_key, draft.meeting_id or "")
         assert old is not None  # check_draft made sure
         extra = {
             **old.extra,
@@ -291,14 +291,14 @@ async def apply_draft(
         meeting = replace(
             old, starts_at=starts_at, ends_at=draft.ends_at(tz), location=draft.location, updated_at=now, extra=extra
         )
-    store.meetings.save(meeting, draft=draft.token)
+    await store.meetings.save(meeting, draft=draft.token)
     await publish("meeting", team_key, meeting.id)
     return meeting
 
 
-def _cancelled_on(store: Store, team_key: str, starts_at: datetime, tz: ZoneInfo) -> Meeting | None:
+async def _cancelled_on(store: Store, team_key: str, starts_at: datetime, tz: ZoneInfo) -> Meeting | None:
     day = starts_at.astimezone(tz).date()
-    for meeting in store.meetings.all(team_key, include_cancelled=True):
+    for meeting in await store.meetings.all(team_key, include_cancelled=True):
         if meeting.cancelled and meeting.starts_at.astimezone(tz).date() == day:
             return meeting
     return None
@@ -313,7 +313,7 @@ async def cancel_meeting(store: Store, meeting: Meeting, member: Member, *, now:
         "cancelled_by": member.key,
     }
     cancelled = replace(meeting, status=CANCELLED, updated_at=now, extra=extra)
-    store.meetings.save(cancelled)
+    await store.meetings.save(cancelled)
     await publish("meeting", meeting.team_key, meeting.id)
     return cancelled
 
@@ -392,7 +392,7 @@ async def store_draft(
     """Store ``draft`` if the person may; returns (meeting or None, the reply to give)."""
     if not member.has_any_role(MEETING_ROLES):
         return None, t("core.role_required", locale, roles=roles_text(locale, MEETING_ROLES))
-    before = store.meetings.get(team_key, draft.meeting_id) if draft.op == MOVE and draft.meeting_id else None
+    before = await store.meetings.get(team_key, draft.meeting_id) if draft.op == MOVE and draft.meeting_id else None
     try:
         meeting = await apply_draft(store, team_key, member, draft, now=now, tz=tz, publish=publish)
     except MeetingError as exc:
@@ -404,7 +404,7 @@ async def store_draft(
 
 async def abort_draft(store: Store, team_key: str, draft: Draft, locale: str) -> str:
     """Mark the question answered "nej"; returns the reply."""
-    if store.meetings.draft_outcome(team_key, draft.token) is not None:
+    if await store.meetings.draft_outcome(team_key, draft.token) is not None:
         return t("meetings.confirm_already", locale)
-    store.meetings.abort_draft(team_key, draft.token)
+    await store.meetings.abort_draft(team_key, draft.token)
     return t("meetings.confirm_aborted" if draft.op == CREATE else "meetings.confirm_aborted_move", locale)

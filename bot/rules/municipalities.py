@@ -116,7 +116,7 @@ def join_names(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-def represented(
+async def represented(
     store: Any, team_key: str, meeting_id: str, *, settings: Any | None = None
 ) -> tuple[set[str], set[str]]:
     """(represented, not represented) municipalities of a meeting.
@@ -125,17 +125,17 @@ def represented(
     count: "kommer" and "ersättare" (a substitute comes from the same municipality) represent
     the member's municipality, "kommer inte" does not.
     """
-    team = store.teams.get_team(team_key)
+    team = await store.teams.get_team(team_key)
     known = municipalities(team, settings)
-    members = {m.key: m for m in store.teams.members(team_key, active_only=False)}
-    present = store.attendance.present(team_key, meeting_id)
+    members = {m.key: m for m in await store.teams.members(team_key, active_only=False)}
+    present = await store.attendance.present(team_key, meeting_id)
     names: set[str] = set()
     if present:
         for person in present:
             member = members.get(person.member_key or "")
             names.update(municipalities_of(person.municipality or (member.municipality if member else None)))
     else:
-        for answer in store.attendance.answers(team_key, meeting_id):
+        for answer in await store.attendance.answers(team_key, meeting_id):
             if not answer.coming:
                 continue
             member = members.get(answer.member_key)

@@ -91,7 +91,7 @@ class SkisBot(TeamsActivityHandler):
             # With the RSC permission (docs/deploy.md) Teams sends the bot every message in the
             # channel or group chat. Only a person answering the bot's open question is read;
             # everyone else's conversation is left alone: no reply, nothing stored.
-            self._all_messages_arrive(activity)
+            await self._all_messages_arrive(activity)
             dialogs = await self._dialogs(context)
             if dialogs.active_dialog is None:
                 return
@@ -101,7 +101,7 @@ class SkisBot(TeamsActivityHandler):
                 await self._without_network(context)
             return
         submit = activity.value is not None and not (activity.text or "").strip()
-        line = self._network_line(turn, submit)
+        line = await self._network_line(turn, submit)
         await self._answering(turn, self._on_card_submit if submit else self._on_text)
         if line is not None:
             await line.finish(turn.context)
@@ -126,7 +126,7 @@ class SkisBot(TeamsActivityHandler):
             return
         await context.send_activity(t("networks.none", locale))
 
-    def _network_line(self, turn: Turn, submit: bool) -> _NetworkLine | None:
+    async def _network_line(self, turn: Turn, submit: bool) -> _NetworkLine | None:
         """In a 1:1 chat: the line that names the network the reply acts on (the first time, on a
         change, whenever the person has several), or says that a remembered one is gone."""
         selection: chosen_network.Selection | None = turn.context.turn_state.get(SELECTION_KEY)
@@ -139,11 +139,15 @@ class SkisBot(TeamsActivityHandler):
         else:
             command = parse_command(turn.text or "")
             name = command.name if command is not None else None
-        text = chosen_network.network_line(turn, selection, naming=name not in _NO_NETWORK_LINE)
+        text = await chosen_network.network_line(turn, selection, naming=name not in _NO_NETWORK_LINE)
         if text is None:
             return None
-        line = _NetworkLine(text, lambda: chosen_network.remember_named(self.services.store, turn.member.key, selection),
-                            must_show=selection.fallback_from is not None)
+        store, person = self.services.store, turn.member.key
+
+        async def shown() -> None:
+            await chosen_network.remember_named(store, person, selection)
+
+        line = _NetworkLine(text, shown, must_show=selection.fallback_from is not None)
         turn.context.on_send_activities(line.add)
         return line
 
@@ -181,12 +185,12 @@ class SkisBot(TeamsActivityHandler):
         if reply is not None and reply.message:
             await turn.say(reply.message)
 
-    def _all_messages_arrive(self, activity: Activity) -> None:
+    async def _all_messages_arrive(self, activity: Activity) -> None:
         """Remember that Teams delivers this network's messages without a mention (RSC granted)."""
         repo = self.services.store.teams
-        team = repo.get_team(install.team_identity(activity)[0])
+        team = await repo.get_team(install.team_identity(activity)[0])
         if team is not None and not team.settings.get(ALL_MESSAGES):
-            repo.update_team_settings(team.key, {ALL_MESSAGES: True})
+            await repo.update_team_settings(team.key, {ALL_MESSAGES: True})
 
     async def _on_text(self, turn: Turn) -> None:
         activity = turn.activity
@@ -292,7 +296,7 @@ class SkisBot(TeamsActivityHandler):
         handler = self.card_actions.get(action.verb)
         if handler is None:
             return CardReply(message=turn.t("core.card_unknown"))
-        target = self._card_turn(turn, action.data)
+        target = await self._card_turn(turn, action.data)
         if isinstance(target, str):
             log.info("card action %s by %s refused: %s", action.verb, turn.member.key, target)
             return CardReply(message=turn.t(target))
@@ -302,7 +306,7 @@ class SkisBot(TeamsActivityHandler):
             reply = CardReply(card=outgoing(reply.card, target.team.key), message=reply.message)
         return reply
 
-    def _card_turn(self, turn: Turn, data: dict[str, Any]) -> Turn | str:
+    async def _card_turn(self, turn: Turn, data: dict[str, Any]) -> Turn | str:
         """The Turn a card action runs in: the network the card names, after checking the person
         belongs to it; or the key of the line that says why not.
 
@@ -313,7 +317,7 @@ class SkisBot(TeamsActivityHandler):
         network = data.get(NETWORK)
         personal = self._personal(turn.activity)
         if network is None or network == "":
-            if personal and len(chosen_network.networks_of(self.services.store, turn.member.key)) > 1:
+            if personal and len(await chosen_network.networks_of(self.services.store, turn.member.key)) > 1:
                 return "core.card_network_unknown"
             return turn
         if not isinstance(network, str):
@@ -323,8 +327,9 @@ class SkisBot(TeamsActivityHandler):
         if not personal:
             return "core.card_other_network"
         repo = self.services.store.teams
-        team = next((t for t in chosen_network.networks_of(self.services.store, turn.member.key) if t.key == network), None)
-        member = repo.get_member(network, turn.member.key) if team is not None else None
+        networks = await chosen_network.networks_of(self.services.store, turn.member.key)
+        team = next((t for t in networks if t.key == network), None)
+        member = await repo.get_member(network, turn.member.key) if team is not None else None
         if team is None or member is None or not member.active:
             return "core.card_not_your_network"
         target = Turn(context=turn.context, services=turn.services, locale=turn.locale, team=team, member=member,
@@ -348,15 +353,15 @@ class SkisBot(TeamsActivityHandler):
         people_added = [m for m in added if m.id != bot_id]
         if people_added and not self._personal(activity):
             # A 1:1 chat is no network of its own: it works on the person's (bot/features/networks.py).
-            team = install.ensure_team(self.services, activity)
+            team = await install.ensure_team(self.services, activity)
             await install.load_roster(self.services, context, team)
             for account in people_added:
-                install.ensure_member(self.services, team, account)
+                await install.ensure_member(self.services, team, account)
         people_removed = [m for m in removed if m.id != bot_id]
         if people_removed:
-            known = self.services.store.teams.get_team(install.team_identity(activity)[0])
+            known = await self.services.store.teams.get_team(install.team_identity(activity)[0])
             if known is not None:
-                install.remove_members(self.services, known, people_removed)
+                await install.remove_members(self.services, known, people_removed)
 
     async def on_installation_update_add(self, context: TurnContext) -> None:
         await self._bot_added(context)
@@ -369,39 +374,39 @@ class SkisBot(TeamsActivityHandler):
         activity = context.activity
         key, kind, _name = install.team_identity(activity)
         locale = reply_locale(None, activity.locale, kind == "personal")
-        already = self.services.store.teams.get_team(key)
+        already = await self.services.store.teams.get_team(key)
         if kind == "personal":
             # A 1:1 chat founds no network: it works on the person's networks (bot/features/networks.py).
             person = activity.from_property
             person_key = member_key(person.id, person.aad_object_id)
             repo = self.services.store.teams
-            selection = chosen_network.select(self.services.store, person_key)
+            selection = await chosen_network.select(self.services.store, person_key)
             if selection is None:
                 # No network yet: nothing is stored, and the welcome says how to add the bot to the
                 # team. Teams sends a conversationUpdate beside the installationUpdate: one welcome.
                 if activity.type == "installationUpdate":
                     await context.send_activity(_greeting_without_network(person, locale))
                 return
-            first = repo.personal_ref(person_key) is None
-            repo.save_personal_ref(person_key, install.conversation_ref(activity))
+            first = await repo.personal_ref(person_key) is None
+            await repo.save_personal_ref(person_key, install.conversation_ref(activity))
             if first:
                 # Teams often leaves the name out of an installation: the member register may know it.
-                name = first_name(person.name) or self._known_first_name(person)
+                name = first_name(person.name) or await self._known_first_name(person)
                 network = chosen_network.display_name(selection.team, locale)
                 await context.send_activity(t("core.welcome_personal", locale, name=name, network=network) if name
                                             else t("core.welcome_personal_nameless", locale, network=network))
             return
-        team = install.ensure_team(self.services, activity, installer=activity.from_property)
+        team = await install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
         if already is None or not already.active or not team.settings.get(WELCOMED):
             # A team known before the bot was added (its people joined first, as `make run` sets up
             # the Playground's team) is greeted when the bot itself arrives; then never again.
             await context.send_activity(t("core.welcome_team", locale, team=team.name))
-            self.services.store.teams.update_team_settings(team.key, {WELCOMED: True})
+            await self.services.store.teams.update_team_settings(team.key, {WELCOMED: True})
 
     async def _bot_removed(self, context: TurnContext) -> None:
         key = install.team_identity(context.activity)[0]
-        if self.services.store.teams.set_team_active(key, False) is not None:
+        if await self.services.store.teams.set_team_active(key, False) is not None:
             await self.services.changes.publish("team_removed", key, key)
 
     # Building the Turn ----------------------------------------------------------------------
@@ -413,50 +418,50 @@ class SkisBot(TeamsActivityHandler):
         if account is None or not account.id:
             return None
         services = self.services
-        team = self._team_for(context)
+        team = await self._team_for(context)
         if team is None:
             return None  # a 1:1 chat of someone in no network: see _without_network
-        member = install.ensure_member(services, team, account)
+        member = await install.ensure_member(services, team, account)
         personal = team.kind == "personal" or bool(activity.conversation and activity.conversation.conversation_type == "personal")
         if personal:
-            self._remember_personal_chat(activity)
+            await self._remember_personal_chat(activity)
         locale = reply_locale(network_language(team), activity.locale, personal)
         turn = Turn(context=context, services=services, locale=locale, team=team, member=member,
                     dialogs=dialogs or await self._dialogs(context))
         context.turn_state[TURN_KEY] = turn
         return turn
 
-    def _team_for(self, context: TurnContext) -> Any:
+    async def _team_for(self, context: TurnContext) -> Any:
         """The network this activity belongs to: the team or the group chat (registered on first
         sight), or for a 1:1 chat the one of the person's networks it works on (their choice, else
         the first team: bot/features/networks.py); None for a 1:1 chat of someone in no network."""
         activity = context.activity
         if install.team_identity(activity)[1] != "personal":
-            return install.ensure_team(self.services, activity)
+            return await install.ensure_team(self.services, activity)
         account = activity.from_property
-        selection = chosen_network.select(self.services.store, member_key(account.id, account.aad_object_id))
+        selection = await chosen_network.select(self.services.store, member_key(account.id, account.aad_object_id))
         if selection is None:
             return None
         context.turn_state[SELECTION_KEY] = selection
         return selection.team
 
-    def _known_first_name(self, account: Any) -> str:
+    async def _known_first_name(self, account: Any) -> str:
         """The person's first name from a network's member register, or "" if no network knows it."""
         repo, key = self.services.store.teams, member_key(account.id, account.aad_object_id)
-        names = (getattr(repo.get_member(team_key, key), "name", "") for team_key in repo.teams_of_person(key))
+        names = [getattr(await repo.get_member(team_key, key), "name", "") for team_key in await repo.teams_of_person(key)]
         return next((first_name(n) for n in names if n and n != account.id), "")  # a nameless member is stored by id
 
     @staticmethod
     def _personal(activity: Activity) -> bool:
         return install.team_identity(activity)[1] == "personal"
 
-    def _remember_personal_chat(self, activity: Activity) -> None:
+    async def _remember_personal_chat(self, activity: Activity) -> None:
         account = activity.from_property
         person = member_key(account.id, account.aad_object_id)
         repo = self.services.store.teams
         ref = install.conversation_ref(activity)
-        if repo.personal_ref(person) != ref:
-            repo.save_personal_ref(person, ref)
+        if await repo.personal_ref(person) != ref:
+            await repo.save_personal_ref(person, ref)
 
 
 class _NetworkLine:
@@ -465,7 +470,7 @@ class _NetworkLine:
     waits for the next text reply, unless it says that a remembered network is gone, which is
     then said after the cards."""
 
-    def __init__(self, text: str, on_shown: Callable[[], None], *, must_show: bool) -> None:
+    def __init__(self, text: str, on_shown: Callable[[], Awaitable[None]], *, must_show: bool) -> None:
         self.text = text
         self.on_shown = on_shown
         self.must_show = must_show
@@ -479,17 +484,17 @@ class _NetworkLine:
             self.replied = True
             if not self.shown and activity.text and not activity.attachments:
                 activity.text = f"{activity.text}\n\n{self.text}"
-                self._shown()
+                await self._shown()
         return await send()
 
     async def finish(self, context: TurnContext) -> None:
         if self.must_show and self.replied and not self.shown:
-            self._shown()
+            await self._shown()
             await context.send_activity(self.text)
 
-    def _shown(self) -> None:
+    async def _shown(self) -> None:
         self.shown = True
-        self.on_shown()
+        await self.on_shown()
 
 
 def _greeting_without_network(account: Any, locale: str) -> str:

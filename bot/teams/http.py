@@ -11,6 +11,7 @@ to invoke responses that carry a body; this handler writes invoke responses itse
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ from bot import __version__
 from bot.teams.adapter import SkisAuthentication
 from bot.teams.dedup import RecentActivities
 from bot.teams.install import foreign_tenant
+from storage.engine import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,9 @@ NEEDS_CONVERSATION = frozenset({"message", "conversationUpdate", "invoke", "inst
 # A JSON escape of a UTF-16 surrogate; valid pairs decode to one character, lone ones stay.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+CLAIM_TTL = timedelta(minutes=2)
 
 
 def _error(status: int, reason: str) -> web.Response:
@@ -128,13 +133,13 @@ class MessagesHandler:
                 shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
                 self.refusals.warn("tenant", "refused an activity from tenant %s", shown)
                 return _error(403, "tenant not allowed")
-        if foreign_tenant(self.services, activity):  # reads the global partition, held in memory
+        if await foreign_tenant(self.services, activity):  # reads the global partition, held in memory
             self.refusals.warn("foreign", "refused an activity naming a network of another tenant")
             return _error(403, "tenant not allowed")
 
         key = f"{activity.conversation.id}|{activity.id}" if activity.id and activity.conversation else None
         invoke_response: InvokeResponse | None = await self.recent.once(
-            key, lambda: self.adapter.process_activity(auth, activity, self.bot.on_turn)
+            key, lambda: self._process_once(key, auth, activity)
         )
         if activity.type == "invoke":
             if invoke_response is None or invoke_response.status >= 500:
@@ -145,10 +150,38 @@ class MessagesHandler:
             return web.json_response(invoke_response.body, status=invoke_response.status)
         return web.Response(status=200)
 
+    async def _process_once(self, key: str | None, auth: Any, activity: Activity) -> InvokeResponse | None:
+        """Run the turn unless another instance sharing the records already took this delivery.
+
+        ``RecentActivities`` settles copies that reach this process; the claim settles copies that
+        reach another instance behind the same load balancer (Teams re-sends to whichever). The
+        claim lasts ``CLAIM_TTL``: long past Teams' own retries, short enough that a delivery cut off
+        by a crashed instance can be sent again a little later (the records' own activity ids keep
+        that from storing anything twice). A failed turn gives its claim back, so a retry runs.
+        """
+        engine = self.services.store.engine
+        claimed = False
+        if key is not None:
+            try:
+                if not await engine.claim("activity", key, ttl=CLAIM_TTL):
+                    log.info("an activity another instance already took was delivered here too; not run again")
+                    return None
+                claimed = True
+            except StorageError:
+                # The database is out of reach: the turn runs and tells the person nothing was saved.
+                pass
+        try:
+            return await self.adapter.process_activity(auth, activity, self.bot.on_turn)
+        except BaseException:
+            if claimed:
+                with contextlib.suppress(StorageError):
+                    await engine.unclaim("activity", key)
+            raise
+
     async def healthz(self, request: web.Request) -> web.Response:
         storage_ok = False
         try:
-            storage_ok = bool(self.services.store.check())
+            storage_ok = bool(await self.services.store.check())
         except Exception:
             log.exception("storage health check failed")
         status = 200 if storage_ok else 503

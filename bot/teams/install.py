@@ -39,7 +39,7 @@ def tenant_of(activity: Any) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def foreign_tenant(services: Services, activity: Any) -> bool:
+async def foreign_tenant(services: Services, activity: Any) -> bool:
     """Whether the activity names a network that was installed from another tenant.
 
     A network belongs to the tenant it was installed from. With several allowed tenants, an
@@ -53,7 +53,7 @@ def foreign_tenant(services: Services, activity: Any) -> bool:
     key, _kind, _name = team_identity(activity)
     if not isinstance(key, str) or not key:
         return False
-    team = services.store.teams.get_team(key)
+    team = await services.store.teams.get_team(key)
     return team is not None and team.tenant_id is not None and tenant_of(activity) != team.tenant_id
 
 
@@ -79,15 +79,15 @@ def _initial_roles(services: Services, aad_object_id: str | None) -> frozenset[s
     return frozenset({MEMBER}) | extra
 
 
-def ensure_team(services: Services, activity: Any, *, installer: Any | None = None) -> Team:
+async def ensure_team(services: Services, activity: Any, *, installer: Any | None = None) -> Team:
     """The network for this activity, registering it (and its founder) on first sight."""
     key, kind, name = team_identity(activity)
     repo = services.store.teams
-    existing = repo.get_team(key)
+    existing = await repo.get_team(key)
     if existing is not None:
         if not existing.active and installer is not None:
             existing = replace(existing, active=True, conversation_ref=conversation_ref(activity))
-            repo.save_team(existing)
+            await repo.save_team(existing)
         return existing
     founder = installer or activity.from_property
     team = Team(
@@ -99,26 +99,26 @@ def ensure_team(services: Services, activity: Any, *, installer: Any | None = No
         installed_by=member_key(founder.id, founder.aad_object_id) if founder else None,
         installed_at=services.clock.now(),
     )
-    repo.save_team(team)
+    await repo.save_team(team)
     if founder is not None:
         # The person who installs the bot becomes the network's first chair and presidium member.
         roles = _initial_roles(services, founder.aad_object_id) | FOUNDER_ROLES
-        repo.save_member(key, _new_member(services, founder, roles))
+        await repo.save_member(key, _new_member(services, founder, roles))
     return team
 
 
-def ensure_member(services: Services, team: Team, account: Any) -> Member:
+async def ensure_member(services: Services, team: Team, account: Any) -> Member:
     """The register entry for the person behind ``account``, added as a member on first sight."""
     key = member_key(account.id, account.aad_object_id)
     repo = services.store.teams
-    member = repo.get_member(team.key, key)
+    member = await repo.get_member(team.key, key)
     if member is not None:
         if not member.active or (account.name and member.name != account.name and member.name == member.teams_id):
             member = replace(member, active=True, name=account.name or member.name)
-            repo.save_member(team.key, member)
+            await repo.save_member(team.key, member)
         return member
     member = _new_member(services, account, _initial_roles(services, account.aad_object_id))
-    repo.save_member(team.key, member)
+    await repo.save_member(team.key, member)
     return member
 
 
@@ -155,7 +155,7 @@ async def load_roster(services: Services, context: TurnContext, team: Team) -> i
         log.warning("could not read the roster of %s: %s", team.key, type(exc).__name__)
         return 0
     repo = services.store.teams
-    members = {m.key: m for m in repo.members(team.key, active_only=False)}
+    members = {m.key: m for m in await repo.members(team.key, active_only=False)}
     known = set(members)
     new = []
     for account in accounts:
@@ -166,16 +166,16 @@ async def load_roster(services: Services, context: TurnContext, team: Team) -> i
             continue
         known.add(key)
         new.append(_new_member(services, account, _initial_roles(services, account.aad_object_id)))
-    repo.save_members(team.key, new)
+    await repo.save_members(team.key, new)
     return sum(1 for m in new if m.key not in members)
 
 
-def remove_members(services: Services, team: Team, accounts: list[Any]) -> None:
+async def remove_members(services: Services, team: Team, accounts: list[Any]) -> None:
     """People who left the team stay in old minutes but get no more reminders."""
     repo = services.store.teams
     changed = []
     for account in accounts:
-        member = repo.get_member(team.key, member_key(account.id, account.aad_object_id))
+        member = await repo.get_member(team.key, member_key(account.id, account.aad_object_id))
         if member is not None and member.active:
             changed.append(replace(member, active=False))
-    repo.save_members(team.key, changed)
+    await repo.save_members(team.key, changed)

@@ -224,42 +224,42 @@ class Notifier:
         """Post in a conversation the bot has a stored reference to (a channel or a 1:1 chat)."""
         if not ref:
             return Delivery(UNDELIVERABLE, detail="no conversation reference")
-        return await self._with_retries(lambda: _conversation_id(ref), lambda: self._continue(ref, message))
+        return await self._with_retries(_known(_conversation_id(ref)), lambda: self._continue(ref, message))
 
     async def update_card(self, ref: dict[str, Any] | None, activity_id: str, card: dict[str, Any]) -> Delivery:
         """Replace the card of activity ``activity_id`` (posted earlier in that conversation) with ``card``."""
         if not ref:
             return Delivery(UNDELIVERABLE, detail="no conversation reference")
         message = Outgoing(card=card)
-        return await self._with_retries(lambda: _conversation_id(ref), lambda: self._continue(ref, message, replaces=activity_id))
+        return await self._with_retries(_known(_conversation_id(ref)), lambda: self._continue(ref, message, replaces=activity_id))
 
     async def to_person(self, team: Team, member: Member, message: Outgoing) -> Delivery:
         """Send in the person's 1:1 chat with the bot, starting that chat if there is none yet."""
 
-        if not self.teams.personal_ref(member.key) and not (team.conversation_ref or {}).get("serviceUrl"):
+        if not await self.teams.personal_ref(member.key) and not (team.conversation_ref or {}).get("serviceUrl"):
             return Delivery(UNDELIVERABLE, detail="no conversation reference")
 
         async def attempt() -> str | None:
-            ref = self.teams.personal_ref(member.key)
+            ref = await self.teams.personal_ref(member.key)
             if ref:
                 return await self._continue(ref, message)
             return await self._create_and_send(team, member, message)
 
-        def conversation() -> str | None:
+        async def conversation() -> str | None:
             # None until the 1:1 chat exists: creating it counts against the app-wide limit only.
-            ref = self.teams.personal_ref(member.key)
+            ref = await self.teams.personal_ref(member.key)
             return _conversation_id(ref) if ref else None
 
         return await self._with_retries(conversation, attempt)
 
     # Attempts --------------------------------------------------------------------------------
     async def _with_retries(
-        self, conversation: Callable[[], str | None], attempt: Callable[[], Awaitable[str | None]]
+        self, conversation: Callable[[], Awaitable[str | None]], attempt: Callable[[], Awaitable[str | None]]
     ) -> Delivery:
         tries = 0
         while True:
             tries += 1
-            conversation_id = conversation()
+            conversation_id = await conversation()
             await self.limiter.acquire(conversation_id)
             try:
                 activity_id = await attempt()
@@ -327,7 +327,7 @@ class Notifier:
 
         async def send(context: TurnContext) -> None:
             # Remember the chat first: if sending fails, the retry continues it instead of creating another.
-            self.teams.save_personal_ref(member.key, conversation_ref(context.activity))
+            await self.teams.save_personal_ref(member.key, conversation_ref(context.activity))
             try:
                 response = await context.send_activity(message.activity())
                 outcome["id"] = response.id if response else None
@@ -346,3 +346,12 @@ class Notifier:
 
 def _conversation_id(ref: dict[str, Any]) -> str | None:
     return (ref.get("conversation") or {}).get("id")
+
+
+def _known(conversation_id: str | None) -> Callable[[], Awaitable[str | None]]:
+    """The conversation of a message whose conversation is known before it is sent."""
+
+    async def conversation() -> str | None:
+        return conversation_id
+
+    return conversation

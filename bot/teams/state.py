@@ -286,11 +286,8 @@ class TinyDBBotStorage(Storage):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _stored(self, key: str) -> dict[str, Any] | None:
-        doc = self._engine.partition(bot_state_partition(key)).get(_TABLE, _DOC)
-        if doc is None or doc.get("key") != key:
-            return None
-        return doc
+    async def _stored(self, key: str) -> dict[str, Any] | None:
+        return _doc_of((await self._engine.read(bot_state_partition(key))).get(_TABLE, _DOC), key)
 
     async def read(self, keys: Iterable[str] | None) -> dict[str, Any]:
         """The stored items for ``keys`` that exist, as fresh objects."""
@@ -298,7 +295,7 @@ class TinyDBBotStorage(Storage):
             raise Exception("Keys are required when reading")
         items: dict[str, Any] = {}
         for key in keys:
-            doc = self._stored(key)
+            doc = await self._stored(key)
             if doc is None:
                 continue
             try:
@@ -319,29 +316,44 @@ class TinyDBBotStorage(Storage):
             raise Exception("Changes are required when writing")
         if not changes:
             return
-        staged: list[tuple[str, dict[str, Any]]] = []
+        staged: list[tuple[str, Any]] = []
         for key, change in changes.items():
             new_state = deepcopy(change)
-            new_etag = _etag_of(new_state)
-            if new_etag == "":
+            if _etag_of(new_state) == "":
                 raise Exception("TinyDBBotStorage.write(): etag missing")
-            old = self._stored(key)
-            old_etag = old.get("e_tag") if old is not None else None
-            if old_etag is not None and new_etag is not None and new_etag != "*" and new_etag != old_etag:
-                raise KeyError(f"Etag conflict.\nOriginal: {new_etag}\r\nCurrent: {old_etag}")
-            if old_etag:
-                _set_etag(new_state, uuid.uuid4().hex)
-            doc = {"key": key, "e_tag": _etag_of(new_state), "format": FORMAT, "item": encode_state(new_state)}
-            staged.append((key, doc))
-        for key, doc in staged:
-            with self._engine.partition(bot_state_partition(key)).write() as tx:
-                tx.put(_TABLE, _DOC, doc)
+            # Checked for every key before anything is written, so a stale key writes nothing ...
+            _check_etag(new_state, await self._stored(key))
+            staged.append((key, new_state))
+        for key, new_state in staged:
+            async with self._engine.write(bot_state_partition(key)) as tx:
+                # ... and again under the partition's lock: another instance may have saved this
+                # conversation's state since (its next answer reached that instance).
+                old = _doc_of(tx.get(_TABLE, _DOC), key)
+                _check_etag(new_state, old)
+                if old is not None and old.get("e_tag"):
+                    _set_etag(new_state, uuid.uuid4().hex)
+                tx.put(_TABLE, _DOC, {"key": key, "e_tag": _etag_of(new_state), "format": FORMAT,
+                                      "item": encode_state(new_state)})
 
     async def delete(self, keys: Iterable[str] | None) -> None:
         """Remove ``keys``; unknown keys are ignored."""
         if keys is None:
             raise Exception("Keys are required when deleting")
         for key in keys:
-            if self._stored(key) is not None:
-                with self._engine.partition(bot_state_partition(key)).write() as tx:
+            async with self._engine.write(bot_state_partition(key)) as tx:
+                if _doc_of(tx.get(_TABLE, _DOC), key) is not None:
                     tx.delete(_TABLE, _DOC)
+
+
+def _doc_of(doc: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
+    """The stored state of ``key`` (None also when the partition holds another key's, a hash clash)."""
+    if doc is None or doc.get("key") != key:
+        return None
+    return doc
+
+
+def _check_etag(new_state: Any, old: dict[str, Any] | None) -> None:
+    old_etag = old.get("e_tag") if old is not None else None
+    new_etag = _etag_of(new_state)
+    if old_etag is not None and new_etag is not None and new_etag != "*" and new_etag != old_etag:
+        raise KeyError(f"Etag conflict.\nOriginal: {new_etag}\r\nCurrent: {old_etag}")

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import zlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -40,7 +41,7 @@ from datetime import timedelta
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from storage.engine import Doc, StorageError, normalize_doc
+from storage.engine import Doc, Snapshot, StorageError, WriteTx, check_names, normalize_doc
 from storage.postgres import migrations
 
 log = logging.getLogger(__name__)
@@ -51,61 +52,23 @@ CACHE_PARTITIONS = 4096
 POOL_TIMEOUT = 10.0
 
 
-class Snapshot:
-    """One partition as it was at one version. Callers must not mutate what ``get``/``all`` return."""
-
-    def __init__(self, name: str, version: int, tables: dict[str, dict[str, Doc]]) -> None:
-        self.name = name
-        self.version = version
-        self._tables = tables
-
-    def get(self, table: str, key: str) -> Doc | None:
-        return self._tables.get(table, {}).get(key)
-
-    def all(self, table: str) -> list[Doc]:
-        return list(self._tables.get(table, {}).values())
-
-    def tables(self) -> dict[str, dict[str, Doc]]:
-        return self._tables
-
-
-class WriteTx:
-    """A partition locked for writing: reads see the committed state plus what this block staged."""
-
-    def __init__(self, base: Snapshot) -> None:
-        self.name = base.name
-        self.version = base.version
-        self._tables = {table: dict(docs) for table, docs in base.tables().items()}
-        self.ops: list[tuple[str, str, Doc | None]] = []
-
-    def get(self, table: str, key: str) -> Doc | None:
-        return self._tables.get(table, {}).get(key)
-
-    def all(self, table: str) -> list[Doc]:
-        return list(self._tables.get(table, {}).values())
-
-    def put(self, table: str, key: str, doc: Doc) -> None:
-        _check_names(table, key)
-        stored = normalize_doc(doc)
-        self.ops.append((table, key, stored))
-        self._tables.setdefault(table, {})[key] = stored
-
-    def delete(self, table: str, key: str) -> None:
-        _check_names(table, key)
-        self.ops.append((table, key, None))
-        self._tables.get(table, {}).pop(key, None)
-
-
-def _check_names(table: str, key: str) -> None:
-    if not isinstance(table, str) or not table:
-        raise TypeError(f"table name must be a non-empty str, not {table!r}")
-    if not isinstance(key, str):
-        raise TypeError(f"document key must be a str, not {type(key).__name__}")
-
-
 def _dumps(doc: Doc) -> str:
     # Control characters (also NUL) are escaped by json.dumps, so the text column can hold any document.
     return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+# Names, tables and keys may hold any text, but a PostgreSQL text value cannot hold NUL: they are
+# stored with NUL as %00 (and % as %25, so the mapping is one-to-one). Character by character, so
+# an escaped prefix is the prefix of the escaped names.
+_ESCAPED = re.compile(r"%(25|00)")
+
+
+def _esc(text: str) -> str:
+    return text.replace("%", "%25").replace("\x00", "%00")
+
+
+def _unesc(text: str) -> str:
+    return _ESCAPED.sub(lambda m: "%" if m[1] == "25" else "\x00", text)
 
 
 def lock_key(name: str) -> int:
@@ -145,7 +108,7 @@ class PostgresEngine:
         """The partition as last committed by any instance (empty, version 0, if never written)."""
         try:
             async with self._pool.connection() as conn:
-                row = await (await conn.execute("SELECT version FROM partitions WHERE name = %s", (name,))).fetchone()
+                row = await (await conn.execute("SELECT version FROM partitions WHERE name = %s", (_esc(name),))).fetchone()
                 version = int(row[0]) if row else 0
                 cached = self._cache.get(name)
                 if cached is not None and cached.version == version:
@@ -162,14 +125,14 @@ class PostgresEngine:
         rows = await (await conn.execute(
             "SELECT p.version, d.tbl, d.key, d.doc FROM partitions p "
             "LEFT JOIN documents d ON d.partition = p.name WHERE p.name = %s",
-            (name,),
+            (_esc(name),),
         )).fetchall()
         tables: dict[str, dict[str, Doc]] = {}
         version = 0
         for row_version, table, key, doc in rows:
             version = int(row_version)
             if table is not None:
-                tables.setdefault(table, {})[key] = json.loads(doc)
+                tables.setdefault(_unesc(table), {})[_unesc(key)] = json.loads(doc)
         return Snapshot(name, version, tables)
 
     def _remember(self, snapshot: Snapshot) -> None:
@@ -197,19 +160,19 @@ class PostgresEngine:
         try:
             async with self._pool.connection() as conn:
                 rows = await (await conn.execute(
-                    "SELECT name FROM partitions WHERE version > 0 AND starts_with(name, %s) ORDER BY name COLLATE \"C\"",
-                    (prefix,),
+                    "SELECT name FROM partitions WHERE version > 0 AND starts_with(name, %s)",
+                    (_esc(prefix),),
                 )).fetchall()
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"cannot list partitions: {exc}") from exc
-        return [r[0] for r in rows]
+        return sorted(_unesc(r[0]) for r in rows)
 
     async def partition_stamp(self, name: str) -> str | None:
         """Changes whenever the partition is written, by any instance; None if it was never written."""
         try:
             async with self._pool.connection() as conn:
                 row = await (await conn.execute(
-                    "SELECT version FROM partitions WHERE name = %s AND version > 0", (name,))).fetchone()
+                    "SELECT version FROM partitions WHERE name = %s AND version > 0", (_esc(name),))).fetchone()
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"cannot read {name}: {exc}") from exc
         return str(row[0]) if row else None
@@ -224,9 +187,9 @@ class PostgresEngine:
                     # A partition written for the first time gets its row here; a second instance
                     # inserting the same name waits on the unique index until the first is done.
                     await conn.execute(
-                        "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING", (name,))
+                        "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING", (_esc(name),))
                     row = await (await conn.execute(
-                        "SELECT version FROM partitions WHERE name = %s FOR UPDATE", (name,))).fetchone()
+                        "SELECT version FROM partitions WHERE name = %s FOR UPDATE", (_esc(name),))).fetchone()
                     version = int(row[0]) if row else 0
                     cached = self._cache.get(name)
                     base = cached if cached is not None and cached.version == version and version > 0 \
@@ -238,8 +201,8 @@ class PostgresEngine:
                     await self._apply(conn, name, tx)
                     new = await (await conn.execute(
                         "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
-                        "WHERE name = %s RETURNING version", (name,))).fetchone()
-                    committed = Snapshot(name, int(new[0]), tx._tables)  # type: ignore[index]
+                        "WHERE name = %s RETURNING version", (_esc(name),))).fetchone()
+                    committed = Snapshot(name, int(new[0]), tx.result())  # type: ignore[index]
         except _NothingStaged:
             return  # rolled back: nothing written, the partition not created
         except (psycopg.Error, PoolTimeout) as exc:
@@ -251,12 +214,12 @@ class PostgresEngine:
             for table, key, doc in tx.ops:  # in order: "delete k, then put k" leaves k present
                 if doc is None:
                     await cur.execute("DELETE FROM documents WHERE partition = %s AND tbl = %s AND key = %s",
-                                      (name, table, key))
+                                      (_esc(name), _esc(table), _esc(key)))
                 else:
                     await cur.execute(
                         "INSERT INTO documents (partition, tbl, key, doc) VALUES (%s, %s, %s, %s) "
                         "ON CONFLICT (partition, tbl, key) DO UPDATE SET doc = EXCLUDED.doc",
-                        (name, table, key, _dumps(doc)))
+                        (_esc(name), _esc(table), _esc(key), _dumps(doc)))
 
     # Moving a data directory in ---------------------------------------------------------------
     async def load_into_empty(
@@ -287,14 +250,14 @@ class PostgresEngine:
                         # Partition rows first (documents reference them), each with its own version.
                         await cur.executemany(
                             "INSERT INTO partitions (name, version) VALUES (%s, nextval('partition_versions'))",
-                            [(name,) for name in names])
+                            [(_esc(name),) for name in names])
                         async with cur.copy("COPY documents (partition, tbl, key, doc) FROM STDIN") as copy:
                             for name in names:
                                 count = 0
                                 for table, docs in tables_of(name).items():
                                     for key, doc in docs.items():
-                                        _check_names(table, key)
-                                        await copy.write_row((name, table, key, _dumps(normalize_doc(doc))))
+                                        check_names(table, key)
+                                        await copy.write_row((_esc(name), _esc(table), _esc(key), _dumps(normalize_doc(doc))))
                                         count += 1
                                 total += count
                                 if on_partition is not None:
@@ -312,12 +275,20 @@ class PostgresEngine:
                     "INSERT INTO claims (scope, key, expires_at) VALUES (%s, %s, now() + %s) "
                     "ON CONFLICT (scope, key) DO UPDATE SET claimed_at = now(), expires_at = EXCLUDED.expires_at "
                     "WHERE claims.expires_at < now() RETURNING 1",
-                    (scope, key, ttl))).fetchone()
+                    (_esc(scope), _esc(key), ttl))).fetchone()
                 if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
                     await conn.execute("DELETE FROM claims WHERE expires_at < now()")
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"could not claim {scope}: {exc}") from exc
         return row is not None
+
+    async def unclaim(self, scope: str, key: str) -> None:
+        """Give a claim back (the work failed; a retry may claim it again)."""
+        try:
+            async with self._pool.connection() as conn:
+                await conn.execute("DELETE FROM claims WHERE scope = %s AND key = %s", (_esc(scope), _esc(key)))
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"could not give back the claim in {scope}: {exc}") from exc
 
     async def lead(self, name: str) -> bool:
         """True while this instance holds the advisory lock ``name`` (taken now if it is free)."""

@@ -56,29 +56,29 @@ async def test_connector_answers_429_beyond_teams_limits() -> None:
         await connector.stop()
 
 
-def test_ten_year_store_is_generated_through_the_repositories_and_cached(tmp_path: Path) -> None:
+async def test_ten_year_store_is_generated_through_the_repositories_and_cached(tmp_path: Path) -> None:
     spec = TenYearSpec(teams=2, years=1, meetings_per_year=2, checkins=3, action_items=2, decisions=1, members=4)
-    first, built = ten_year_store(spec, tmp_path / "a", cache_dir=tmp_path / "cache")
-    second, built_again = ten_year_store(spec, tmp_path / "b", cache_dir=tmp_path / "cache")
+    first, built = await ten_year_store(spec, tmp_path / "a", cache_dir=tmp_path / "cache")
+    second, built_again = await ten_year_store(spec, tmp_path / "b", cache_dir=tmp_path / "cache")
     assert built and not built_again
     from storage.store import Store
     from storage.tinydb_engine import TinyDBEngine
 
     store = Store(TinyDBEngine(second, read_only=True))
-    (key, _other) = sorted(t.key for t in store.teams.all_teams())
-    meetings = store.meetings.all(key)
+    (key, _other) = sorted(t.key for t in await store.teams.all_teams())
+    meetings = await store.meetings.all(key)
     assert len(meetings) == 2
-    assert len(store.checkins.answers(key, meetings[0].id)) == 3
-    assert len(store.actions.for_meeting(key, meetings[0].id)) == 2
-    assert len(store.decisions.for_meeting(key, meetings[0].id)) == 1
-    assert store.minutes.latest(key, meetings[0].id) is not None
+    assert len(await store.checkins.answers(key, meetings[0].id)) == 3
+    assert len(await store.actions.for_meeting(key, meetings[0].id)) == 2
+    assert len(await store.decisions.for_meeting(key, meetings[0].id)) == 1
+    assert await store.minutes.latest(key, meetings[0].id) is not None
     # One file per meeting, beside the team file: what the check-in write relies on.
     assert len(list(second.rglob("meetings/*.json"))) == 4
 
 
-def test_build_is_deterministic_for_a_date(tmp_path: Path) -> None:
+async def test_build_is_deterministic_for_a_date(tmp_path: Path) -> None:
     spec = TenYearSpec(teams=1, years=1, meetings_per_year=1, checkins=1, action_items=1, decisions=1, members=2)
-    build_ten_years(spec, tmp_path / "d", today=datetime(2026, 11, 23, tzinfo=UTC).date())
+    await build_ten_years(spec, tmp_path / "d", today=datetime(2026, 11, 23, tzinfo=UTC).date())
     assert sorted(p.name for p in (tmp_path / "d").rglob("meetings/*.json")) == ["20250110.json"]
 
 

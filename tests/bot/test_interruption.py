@@ -89,13 +89,13 @@ async def _setup(h: Harness) -> None:
     await h.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
 
 
-def _checkin(h: Harness, who=PETER) -> str | None:
-    answer = h.store.checkins.get_answer(TEAM_ID, MEETING, who.aad)
+async def _checkin(h: Harness, who=PETER) -> str | None:
+    answer = await h.store.checkins.get_answer(TEAM_ID, MEETING, who.aad)
     return answer.answer if answer else None
 
 
-def _attendance(h: Harness, who=PETER) -> str | None:
-    answer = h.store.attendance.answer_of(TEAM_ID, MEETING, who.aad)
+async def _attendance(h: Harness, who=PETER) -> str | None:
+    answer = await h.store.attendance.answer_of(TEAM_ID, MEETING, who.aad)
     return answer.answer if answer else None
 
 
@@ -107,10 +107,10 @@ async def test_a_command_at_the_checkin_question_ends_it_and_runs(harness, word:
     texts = await harness.say(word, PETER)
     assert LEFT in texts[0]
     assert any(p.cards for p in harness.connector.posted[before:]) or len(texts) > 1  # the command answered
-    assert _checkin(harness) is None
+    assert await _checkin(harness) is None
     # The question is over: the next message is read as a message, not as the answer.
     texts = await harness.say("Jag har läst mycket", PETER)
-    assert _checkin(harness) is None and "förstod inte" in texts[0]
+    assert await _checkin(harness) is None and "förstod inte" in texts[0]
 
 
 async def test_kommer_at_the_checkin_question_is_attendance(harness) -> None:
@@ -118,7 +118,7 @@ async def test_kommer_at_the_checkin_question_is_attendance(harness) -> None:
     await harness.say("incheckning", PETER)
     texts = await harness.say("kommer", PETER)
     assert LEFT in texts[0] and "anmäld" in texts[1]
-    assert _attendance(harness) == YES and _checkin(harness) is None
+    assert await _attendance(harness) == YES and await _checkin(harness) is None
 
 
 async def test_an_answer_that_begins_with_a_command_word_is_the_answer(harness) -> None:
@@ -126,10 +126,10 @@ async def test_an_answer_that_begins_with_a_command_word_is_the_answer(harness) 
     await harness.say("incheckning", PETER)
     texts = await harness.say("kommer att läsa mer om betyg", PETER)
     assert not any(LEFT in t for t in texts)
-    assert _checkin(harness) == "kommer att läsa mer om betyg" and _attendance(harness) is None
+    assert await _checkin(harness) == "kommer att läsa mer om betyg" and await _attendance(harness) is None
     await harness.say("incheckning", SOFIA)
     await harness.say("klar med rapporten till nämnden", SOFIA)
-    assert _checkin(harness, SOFIA) == "klar med rapporten till nämnden"
+    assert await _checkin(harness, SOFIA) == "klar med rapporten till nämnden"
 
 
 async def test_help_keeps_the_question_waiting(harness) -> None:
@@ -140,7 +140,7 @@ async def test_help_keeps_the_question_waiting(harness) -> None:
     assert any(p.cards for p in harness.connector.posted[before:])
     assert STILL_OPEN in texts[-1] and not any(LEFT in t for t in texts)
     await harness.say("Jag har läst mycket", PETER)
-    assert _checkin(harness) == "Jag har läst mycket"
+    assert await _checkin(harness) == "Jag har läst mycket"
 
 
 async def test_a_new_item_at_the_owner_question_ends_it_and_runs(harness) -> None:
@@ -149,10 +149,10 @@ async def test_a_new_item_at_the_owner_question_ends_it_and_runs(harness) -> Non
     assert "Vem ska göra det?" in texts[0]
     texts = await harness.say("protokoll", PETER)
     assert LEFT in texts[0]
-    assert harness.store.actions.all(TEAM_ID) == []
+    assert await harness.store.actions.all(TEAM_ID) == []
     # "@Sofia" is no longer an answer to the dropped question.
     await harness.say("@Sofia Adolfsson", PETER, mentions=[SOFIA])
-    assert harness.store.actions.all(TEAM_ID) == []
+    assert await harness.store.actions.all(TEAM_ID) == []
 
 
 async def test_another_command_at_the_owner_question_runs_instead_of_being_a_name(harness) -> None:
@@ -161,12 +161,12 @@ async def test_another_command_at_the_owner_question_runs_instead_of_being_a_nam
     texts = await harness.say("kommer inte ihåg vem", PETER)
     # Not a name, and not in the attendance command's form: the question is asked again.
     assert "Vem ska göra det?" in texts[0]
-    assert harness.store.actions.all(TEAM_ID) == [] and _attendance(harness) is None
+    assert await harness.store.actions.all(TEAM_ID) == [] and await _attendance(harness) is None
     texts = await harness.say("kommer inte, krockar med nämnden", PETER)
-    assert LEFT in texts[0] and _attendance(harness) == NO
-    assert harness.store.attendance.answer_of(TEAM_ID, MEETING, PETER.aad).note == "krockar med nämnden"
+    assert LEFT in texts[0] and await _attendance(harness) == NO
+    assert (await harness.store.attendance.answer_of(TEAM_ID, MEETING, PETER.aad)).note == "krockar med nämnden"
     await harness.say("Sofia", PETER)
-    assert harness.store.actions.all(TEAM_ID) == []
+    assert await harness.store.actions.all(TEAM_ID) == []
 
 
 async def test_a_command_at_the_new_meeting_question_ends_it(harness) -> None:
@@ -175,7 +175,7 @@ async def test_a_command_at_the_new_meeting_question_ends_it(harness) -> None:
     texts = await harness.say("möten")
     assert LEFT in texts[0]
     texts = await harness.say("fredag 11 december kl 9-12")
-    assert harness.store.meetings.all(TEAM_ID) == [] and "förstod inte" in texts[0]
+    assert await harness.store.meetings.all(TEAM_ID) == [] and "förstod inte" in texts[0]
 
 
 async def test_a_new_item_at_the_decision_question_ends_it(harness) -> None:
@@ -184,5 +184,5 @@ async def test_a_new_item_at_the_decision_question_ends_it(harness) -> None:
     await harness.say("beslut", ANNA)
     texts = await harness.say("uppgift Boka lokal @Peter Stark till 11 december", ANNA, mentions=[PETER])
     assert LEFT in texts[0]
-    assert [i.title for i in harness.store.actions.all(TEAM_ID)] == ["Boka lokal"]
-    assert harness.store.decisions.all(TEAM_ID) == []
+    assert [i.title for i in await harness.store.actions.all(TEAM_ID)] == ["Boka lokal"]
+    assert await harness.store.decisions.all(TEAM_ID) == []

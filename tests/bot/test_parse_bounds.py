@@ -108,7 +108,7 @@ async def test_the_reported_freeze_is_answered_and_saves_nothing_else() -> None:
         assert (time.process_time() - start) * 1000 < TURN_LIMIT_MS
         assert texts  # an answer (a question back), not silence
         # The "till"s are no due date: nothing is stored with one.
-        assert all(item.due is None for item in h.store.actions.open_items(TEAM))
+        assert all(item.due is None for item in await h.store.actions.open_items(TEAM))
     finally:
         await stop_harness(h)
 
@@ -120,11 +120,11 @@ async def test_a_pasted_text_is_no_attendance_list_and_no_owner_list(harness) ->
     names = ", ".join(f"Gäst {i}" for i in range(101))
     texts = await harness.say(f"närvarande {names}")
     assert "fler än 100 namn" in texts[0]
-    assert harness.store.attendance.present(TEAM, "20261204") == []
+    assert await harness.store.attendance.present(TEAM, "20261204") == []
     texts = await harness.say("närvarande " + ", ".join(f"Gäst {i}" for i in range(100)))
-    assert len(harness.store.attendance.present(TEAM, "20261204")) == 100
+    assert len(await harness.store.attendance.present(TEAM, "20261204")) == 100
 
     await harness.say("uppgift Boka lokal")
     texts = await harness.say(", ".join(f"Person{i}" for i in range(31)))
     assert "fler än 30 namn" in texts[0]
-    assert harness.store.actions.open_items(TEAM) == []
+    assert await harness.store.actions.open_items(TEAM) == []

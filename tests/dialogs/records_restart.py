@@ -30,7 +30,7 @@ async def start(data_dir: Path, **kwargs: Any) -> Service:
 
 async def stop(service: Service) -> None:
     await stop_harness(service.harness)
-    service.engine.close()
+    await service.engine.close()
 
 
 async def restart(service: Service, **kwargs: Any) -> Service:
@@ -42,7 +42,7 @@ async def restart(service: Service, **kwargs: Any) -> Service:
 async def first_start(data_dir: Path, **kwargs: Any) -> Service:
     service = await start(data_dir, **kwargs)
     await service.harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    service.harness.store.meetings.save(
+    await service.harness.store.meetings.save(
         Meeting(id="20261127", team_key=TEAM_ID, starts_at=FRIDAY, ends_at=datetime(2026, 11, 27, 11, 0, tzinfo=UTC))
     )
     return service

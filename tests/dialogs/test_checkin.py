@@ -20,11 +20,11 @@ async def test_checkin_dialog_survives_a_restart(tmp_path: Path) -> None:
         service = await restart(service)
         replies = await service.harness.say("Jag tog med mig\n- två saker 🎉", PETER)
         assert "Tack Peter!" in replies[0]
-        answer = service.harness.store.checkins.get_answer(TEAM_ID, "20261127", PETER.aad)
+        answer = await service.harness.store.checkins.get_answer(TEAM_ID, "20261127", PETER.aad)
         assert answer is not None and answer.answer == "Jag tog med mig\n- två saker 🎉"
         service = await restart(service)
         replies = await service.harness.say("Ett svar till", PETER)  # the dialog ended: not an answer
-        assert service.harness.store.checkins.get_answer(TEAM_ID, "20261127", PETER.aad).answer.startswith("Jag tog")
+        assert (await service.harness.store.checkins.get_answer(TEAM_ID, "20261127", PETER.aad)).answer.startswith("Jag tog")
     finally:
         await stop(service)
 
@@ -34,7 +34,7 @@ async def test_checkin_dialog_survives_a_restart_on_shared_memory_storage() -> N
     first = await start_harness(engine=engine, bot_storage=bot_storage)
     try:
         await first.install(ANNA, roster=[ANNA, PETER])
-        first.store.meetings.save(Meeting(id="20261127", team_key=TEAM_ID, starts_at=FRIDAY))
+        await first.store.meetings.save(Meeting(id="20261127", team_key=TEAM_ID, starts_at=FRIDAY))
         await first.say("incheckning", PETER)
     finally:
         await stop_harness(first)
@@ -42,6 +42,6 @@ async def test_checkin_dialog_survives_a_restart_on_shared_memory_storage() -> N
     try:
         replies = await second.say("Svar efter omstart", PETER)
         assert "Tack Peter!" in replies[0]
-        assert second.store.checkins.get_answer(TEAM_ID, "20261127", PETER.aad).answer == "Svar efter omstart"
+        assert (await second.store.checkins.get_answer(TEAM_ID, "20261127", PETER.aad)).answer == "Svar efter omstart"
     finally:
         await stop_harness(second)

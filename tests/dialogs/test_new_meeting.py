@@ -17,7 +17,7 @@ async def _start(data_dir: Path) -> tuple[Harness, TinyDBEngine]:
 
 async def _stop(h: Harness, engine: TinyDBEngine) -> None:
     await stop_harness(h)
-    engine.close()
+    await engine.close()
 
 
 async def test_whole_dialog_survives_restarts(tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ async def test_whole_dialog_survives_restarts(tmp_path: Path) -> None:
         h, engine = await _start(tmp_path / "data")
         texts = await h.say("Ja!")
         assert "Mötet är sparat" in texts[0] and "torsdag 10 december 2026 kl. 09.00–12.00" in texts[0]
-        (meeting,) = h.store.meetings.all(TEAM_ID)
+        (meeting,) = await h.store.meetings.all(TEAM_ID)
         assert meeting.location == "Skövde stadshus" and meeting.topics == ()
     finally:
         await _stop(h, engine)
@@ -49,7 +49,7 @@ async def test_confirm_question_repeats_on_other_answers(tmp_path: Path) -> None
         await h.say("nytt möte lördag 5 december kl 9-12")
         assert "Svara **ja**" in (await h.say("kanske"))[0]
         assert "inget sparades" in (await h.say("nej tack"))[0]
-        assert h.store.meetings.all(TEAM_ID) == []
+        assert await h.store.meetings.all(TEAM_ID) == []
     finally:
         await _stop(h, engine)
 
@@ -63,7 +63,7 @@ async def test_date_answer_with_time_and_place_skips_those_questions(tmp_path: P
         assert "punkter" in texts[0]
         texts = await h.say("- Nationellt kvalitetssystem\n- Aktuellt från Tidaholm")
         assert "Mötet är sparat" in texts[0]
-        (meeting,) = h.store.meetings.all(TEAM_ID)
+        (meeting,) = await h.store.meetings.all(TEAM_ID)
         assert meeting.location == "Regionens hus"
         assert meeting.topics == ("Nationellt kvalitetssystem", "Aktuellt från Tidaholm")
     finally:
@@ -92,7 +92,7 @@ async def test_the_whole_command_typed_again_at_the_date_question_is_read_as_suc
         assert "31 juni" in (await h.say("nytt möte 31 juni"))[-1]  # asked again: no such date
         texts = await h.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
         assert "Mötet är sparat" in texts[0] and "Regionens hus." in texts[0]
-        (meeting,) = h.store.meetings.all(TEAM_ID)
+        (meeting,) = await h.store.meetings.all(TEAM_ID)
         assert meeting.location == "Regionens hus"
     finally:
         await _stop(h, engine)

@@ -17,11 +17,11 @@ async def test_action_item_dialog_survives_restarts(tmp_path: Path) -> None:
         service = await restart(service)
         replies = await service.harness.say("Sofia", PETER)
         assert "När ska det vara klart?" in replies[0]
-        assert service.harness.store.actions.all(TEAM_ID) == []
+        assert await service.harness.store.actions.all(TEAM_ID) == []
         service = await restart(service)
         replies = await service.harness.say("4 december", PETER)
         assert "Uppgift **1**" in replies[0]
-        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        item = await service.harness.store.actions.by_number(TEAM_ID, 1)
         assert item.title == "Boka lokal till SKIS-gruppen" and item.due == date(2026, 12, 4)
         assert [o.key for o in item.owners] == [SOFIA.aad]
     finally:
@@ -35,7 +35,7 @@ async def test_one_message_with_a_question_continues_after_restart(tmp_path: Pat
         assert "Vem ska göra det?" in replies[0]
         service = await restart(service)
         await service.harness.say("alla", PETER)
-        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        item = await service.harness.store.actions.by_number(TEAM_ID, 1)
         assert item.title == "Mejla inbjudan till SKIS-gruppen" and item.due_next_meeting and item.owners[0].kind == "all"
     finally:
         await stop(service)
@@ -48,9 +48,9 @@ async def test_a_command_typed_as_the_owner_is_not_stored_as_a_name(tmp_path: Pa
         assert "Vem ska göra det?" in replies[0]
         replies = await service.harness.say("beslut Nätverket ställer sig bakom förslaget", PETER)
         assert "ser ut som kommandot **beslut**" in replies[0] and "Vem ska göra det?" in replies[0]
-        assert service.harness.store.actions.all(TEAM_ID) == []
+        assert await service.harness.store.actions.all(TEAM_ID) == []
         replies = await service.harness.say("uppgift Sofia", PETER)  # the command word itself is fine
-        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        item = await service.harness.store.actions.by_number(TEAM_ID, 1)
         assert item.title == "Boka lokal" and [o.key for o in item.owners] == [SOFIA.aad]
     finally:
         await stop(service)
@@ -63,7 +63,7 @@ async def test_the_whole_item_typed_again_starts_over(tmp_path: Path) -> None:
         assert "Vem ska göra det?" in replies[0]
         replies = await service.harness.say("uppgift Boka stor lokal @Sofia Adolfsson till 4 december", PETER)
         assert "*Boka lokal* sparades inte" in replies[0] and "Uppgift **1**" in replies[1]
-        item = service.harness.store.actions.by_number(TEAM_ID, 1)
+        item = await service.harness.store.actions.by_number(TEAM_ID, 1)
         assert item.title == "Boka stor lokal" and item.due == date(2026, 12, 4)
         assert [o.key for o in item.owners] == [SOFIA.aad]
     finally:
@@ -78,7 +78,7 @@ async def test_the_next_item_is_not_taken_as_the_owner_of_the_pending_one(tmp_pa
         assert "*Fixa fika* sparades inte" in replies[0] and "Vem ska göra det?" in replies[1]
         await service.harness.say("Sofia", PETER)
         replies = await service.harness.say("till 4 december", PETER)
-        (item,) = service.harness.store.actions.all(TEAM_ID)
+        (item,) = await service.harness.store.actions.all(TEAM_ID)
         assert item.title == "Boka lokal" and [o.key for o in item.owners] == [SOFIA.aad]
     finally:
         await stop(service)

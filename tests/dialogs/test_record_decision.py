@@ -20,7 +20,7 @@ async def test_decision_dialog_survives_a_restart(tmp_path: Path) -> None:
         service = await restart(service, now=during + timedelta(minutes=5))
         replies = await service.harness.say("Vi bjuder in Erik Andersson till hösten", PETER)
         assert "Beslut **1**" in replies[0]
-        decision = service.harness.store.decisions.get(TEAM_ID, 1)
+        decision = await service.harness.store.decisions.get(TEAM_ID, 1)
         assert decision.meeting_id == "20261127" and decision.agenda_item == 2
         assert decision.text == "Vi bjuder in Erik Andersson till hösten"
     finally:
@@ -29,17 +29,17 @@ async def test_decision_dialog_survives_a_restart(tmp_path: Path) -> None:
 
 async def test_a_recorder_who_loses_the_role_before_answering_is_refused_and_nothing_is_stored(harness: Harness) -> None:
     await setup(harness)
-    set_member(harness, SOFIA, roles=frozenset({MEMBER, SECRETARY}))
+    await set_member(harness, SOFIA, roles=frozenset({MEMBER, SECRETARY}))
     harness.clock.set(FRIDAY + timedelta(days=2))  # the meeting is over: only recorders add decisions
     replies = await harness.say("beslut", SOFIA)
     assert "Vilket beslut togs" in replies[0]
-    set_member(harness, SOFIA, roles=frozenset({MEMBER}))
+    await set_member(harness, SOFIA, roles=frozenset({MEMBER}))
     replies = await harness.say("Nästa möte blir digitalt", SOFIA)
     assert "presidiet, sekreteraren eller ordföranden" in replies[0] and "beslutslogg" in replies[0]
-    assert harness.store.decisions.all(TEAM_ID) == []
+    assert await harness.store.decisions.all(TEAM_ID) == []
     # The conversation is over: the same words again are not taken as the decision either.
     await harness.say("Nästa möte blir digitalt", SOFIA)
-    assert harness.store.decisions.all(TEAM_ID) == []
+    assert await harness.store.decisions.all(TEAM_ID) == []
 
 
 async def test_whoever_began_during_the_meeting_may_finish_after_it(harness: Harness) -> None:
@@ -50,4 +50,4 @@ async def test_whoever_began_during_the_meeting_may_finish_after_it(harness: Har
     harness.clock.set(FRIDAY + timedelta(hours=8))  # the meeting is over meanwhile
     replies = await harness.say("Nästa möte blir digitalt", PETER)
     assert "Beslut **1**" in replies[0]
-    assert harness.store.decisions.get(TEAM_ID, 1).meeting_id == m.id
+    assert (await harness.store.decisions.get(TEAM_ID, 1)).meeting_id == m.id

@@ -104,7 +104,7 @@ def _apply(activity: dict[str, Any], op: str, path: str, value: Any) -> None:
 @pytest.fixture
 async def installed(harness: Harness) -> Harness:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    add_meeting(harness)
+    await add_meeting(harness)
     return harness
 
 

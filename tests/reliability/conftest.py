@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,14 +20,24 @@ from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, s
 MEETING_ID = "20261123"
 
 
-def add_meeting(harness: Harness, meeting_id: str = MEETING_ID) -> Meeting:
+@asynccontextmanager
+async def opened(engine: TinyDBEngine) -> AsyncIterator[TinyDBEngine]:
+    """``async with opened(TinyDBEngine(data_dir)) as engine:`` closes the engine after the block
+    (its close is a coroutine, so the engine is no plain context manager)."""
+    try:
+        yield engine
+    finally:
+        await engine.close()
+
+
+async def add_meeting(harness: Harness, meeting_id: str = MEETING_ID) -> Meeting:
     meeting = Meeting(
         id=meeting_id,
         team_key=TEAM_ID,
         starts_at=datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
         ends_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
     )
-    harness.store.meetings.save(meeting)
+    await harness.store.meetings.save(meeting)
     return meeting
 
 
@@ -42,7 +53,7 @@ async def open_disk_bot(data_dir: Path, *, install: bool = True, **kwargs: objec
     harness = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine), **kwargs)  # type: ignore[arg-type]
     if install:
         await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-        add_meeting(harness)
+        await add_meeting(harness)
     return DiskBot(harness, data_dir, engine)
 
 
@@ -53,7 +64,7 @@ async def close_disk_bot(bot: DiskBot, *, keep_connector: bool = False) -> None:
         await bot.harness.runner.cleanup()
     else:
         await stop_harness(bot.harness)
-    bot.engine.close()
+    await bot.engine.close()
 
 
 @pytest.fixture

@@ -47,16 +47,16 @@ class Restartable:
         await close_disk_bot(self.bot, keep_connector=True)
         self.bot = await open_disk_bot(self.data_dir, install=False, connector=connector)
 
-    def meeting(self) -> Meeting:
-        meeting = self.h.store.meetings.get(TEAM_ID, MEETING_ID)
+    async def meeting(self) -> Meeting:
+        meeting = await self.h.store.meetings.get(TEAM_ID, MEETING_ID)
         assert meeting is not None
         return meeting
 
-    def titles(self) -> list[str]:
-        return [i.title for i in self.h.store.agenda.items(self.meeting())]
+    async def titles(self) -> list[str]:
+        return [i.title for i in await self.h.store.agenda.items(await self.meeting())]
 
-    def number(self, title: str) -> int:
-        agenda = build_agenda(self.h.store, self.h.store.teams.get_team(TEAM_ID), self.meeting(), "sv")
+    async def number(self, title: str) -> int:
+        agenda = await build_agenda(self.h.store, await self.h.store.teams.get_team(TEAM_ID), await self.meeting(), "sv")
         return next(e.number for e in agenda.entries if e.title == title)
 
     async def say(self, text: str) -> dict[str, Any]:
@@ -74,7 +74,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[Restartable]:
     await bot.start()
     for title in ("Alfa", "Beta", "Gamma", "Delta"):
         await bot.say(f"punkt {title}")
-    assert bot.titles() == ["Alfa", "Beta", "Gamma", "Delta"]
+    assert await bot.titles() == ["Alfa", "Beta", "Gamma", "Delta"]
     try:
         yield bot
     finally:
@@ -83,38 +83,38 @@ async def bot(tmp_path: Path) -> AsyncIterator[Restartable]:
 
 
 async def test_remove_delivered_again_after_a_restart_removes_one_item(bot: Restartable) -> None:
-    remove = await bot.say(f"ta bort punkt {bot.number('Beta')}")
+    remove = await bot.say(f"ta bort punkt {await bot.number('Beta')}")
     reply = bot.last_reply()
-    assert bot.titles() == ["Alfa", "Gamma", "Delta"]
+    assert await bot.titles() == ["Alfa", "Gamma", "Delta"]
     await bot.restart()
     await _post(bot.h, remove)
-    assert bot.titles() == ["Alfa", "Gamma", "Delta"]
+    assert await bot.titles() == ["Alfa", "Gamma", "Delta"]
     assert bot.last_reply() == reply  # the copy gets the same answer
 
 
 async def test_move_delivered_again_after_a_restart_moves_once(bot: Restartable) -> None:
-    move = await bot.say(f"flytta punkt {bot.number('Delta')} {bot.number('Beta')}")
+    move = await bot.say(f"flytta punkt {await bot.number('Delta')} {await bot.number('Beta')}")
     reply = bot.last_reply()
-    assert bot.titles() == ["Alfa", "Delta", "Beta", "Gamma"]
+    assert await bot.titles() == ["Alfa", "Delta", "Beta", "Gamma"]
     await bot.restart()
     await _post(bot.h, move)
-    assert bot.titles() == ["Alfa", "Delta", "Beta", "Gamma"]
+    assert await bot.titles() == ["Alfa", "Delta", "Beta", "Gamma"]
     assert bot.last_reply() == reply
 
 
 async def test_edit_delivered_again_after_the_numbers_changed_edits_nothing_else(bot: Restartable) -> None:
-    edit = await bot.say(f"ändra punkt {bot.number('Beta')} Betaversion")
-    await bot.say(f"flytta punkt {bot.number('Delta')} {bot.number('Betaversion')}")
-    assert bot.titles() == ["Alfa", "Delta", "Betaversion", "Gamma"]
+    edit = await bot.say(f"ändra punkt {await bot.number('Beta')} Betaversion")
+    await bot.say(f"flytta punkt {await bot.number('Delta')} {await bot.number('Betaversion')}")
+    assert await bot.titles() == ["Alfa", "Delta", "Betaversion", "Gamma"]
     await bot.restart()
     await _post(bot.h, edit)
-    assert bot.titles() == ["Alfa", "Delta", "Betaversion", "Gamma"]
+    assert await bot.titles() == ["Alfa", "Delta", "Betaversion", "Gamma"]
 
 
 async def test_an_item_added_and_removed_is_not_added_again_by_a_copy(bot: Restartable) -> None:
     add = await bot.say("punkt Epsilon")
-    await bot.say(f"ta bort punkt {bot.number('Epsilon')}")
+    await bot.say(f"ta bort punkt {await bot.number('Epsilon')}")
     await bot.restart()
     await _post(bot.h, add)
-    assert bot.titles() == ["Alfa", "Beta", "Gamma", "Delta"]
+    assert await bot.titles() == ["Alfa", "Beta", "Gamma", "Delta"]
     assert bot.last_reply() == t("meetings.agenda_already_done", "sv")

@@ -40,7 +40,7 @@ async def test_more_forged_tokens_are_401(secured: tuple[Harness, OpenIdServer],
     activity = h.message("hjälp", ANNA)
     resp = await h.post(activity, headers={"Authorization": f"Bearer {_forge(openid, activity['serviceUrl'], case)}"})
     assert resp.status == 401, case
-    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+    assert h.connector.posted == [] and await h.store.engine.partition_names() == []
 
 
 async def test_valid_token_for_a_service_url_outside_the_allowlist_is_401(secured: tuple[Harness, OpenIdServer]) -> None:  # noqa: F811
@@ -50,7 +50,7 @@ async def test_valid_token_for_a_service_url_outside_the_allowlist_is_401(secure
     token = openid.token(audience=APP_ID, service_url=activity["serviceUrl"])
     resp = await h.post(activity, headers={"Authorization": f"Bearer {token}"})
     assert resp.status == 401
-    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+    assert h.connector.posted == [] and await h.store.engine.partition_names() == []
 
 
 async def test_a_valid_token_cannot_be_reused_for_an_invoke_elsewhere(secured: tuple[Harness, OpenIdServer]) -> None:  # noqa: F811

@@ -32,22 +32,22 @@ def snapshot(data_dir: Path) -> dict[str, bytes]:
     return {p.relative_to(data_dir).as_posix(): p.read_bytes() for p in backup_mod.data_files(data_dir)}
 
 
-def seed(data_dir: Path, members: int = 5) -> None:
+async def seed(data_dir: Path, members: int = 5) -> None:
     """A small data directory written through the real engine."""
     from storage.teams_repo import Member, Team
 
     engine = TinyDBEngine(data_dir)
     try:
         store = Store(engine)
-        store.teams.save_team(
+        await store.teams.save_team(
             Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={}, installed_by=None,
                  installed_at=datetime(2026, 1, 9, 8, 0, tzinfo=UTC))
         )
-        store.teams.save_members(TEAM_ID, [Member(key=f"aad-{i}", teams_id=f"29:{i}", name=f"Person {i}") for i in range(members)])
-        with engine.partition(f"team/{TEAM_ID}/meeting/2026-12-04").write() as tx:
+        await store.teams.save_members(TEAM_ID, [Member(key=f"aad-{i}", teams_id=f"29:{i}", name=f"Person {i}") for i in range(members)])
+        async with engine.write(f"team/{TEAM_ID}/meeting/2026-12-04") as tx:
             tx.put("checkins", "aad-1", {"answer": "Åäö <b>fet</b> *stjärna* \u200b\u202e"})
     finally:
-        engine.close()
+        await engine.close()
 
 
 async def cli(*args: str, data_dir: Path) -> tuple[int, str, str]:
@@ -81,10 +81,13 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 async def test_backup_while_serving_then_wipe_and_restore_round_trip(tmp_path: Path, connector: FakeConnector) -> None:
     data_dir = tmp_path / "data"
-    with TinyDBEngine(data_dir) as engine:  # a meeting going on now, so decisions can be recorded
+    engine = TinyDBEngine(data_dir)
+    try:  # a meeting going on now, so decisions can be recorded
         now = datetime.now(UTC)
-        Store(engine).meetings.save(Meeting(id="live", team_key=TEAM_ID, starts_at=now - timedelta(hours=1),
-                                            ends_at=now + timedelta(hours=3)))
+        await Store(engine).meetings.save(Meeting(id="live", team_key=TEAM_ID, starts_at=now - timedelta(hours=1),
+                                                        ends_at=now + timedelta(hours=3)))
+    finally:
+        await engine.close()
     service = Service(data_dir)
     service.start()
     try:
@@ -161,21 +164,21 @@ async def test_backup_while_serving_then_wipe_and_restore_round_trip(tmp_path: P
     service.stop()
 
 
-def test_backup_of_a_damaged_file_fails_naming_it(tmp_path: Path) -> None:
+async def test_backup_of_a_damaged_file_fails_naming_it(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir)
+    await seed(data_dir)
     damaged = data_dir / partition_relpath(team_partition(TEAM_ID))
     damaged.write_bytes(damaged.read_bytes()[:40])
     result = run_cli("backup", "--out", str(tmp_path / "b.backup"), data_dir=data_dir)
     assert result.returncode == 1
     assert "team.json" in result.stderr and "damaged" in result.stderr
     assert not (tmp_path / "b.backup").exists()
-    assert not list(tmp_path.glob(".b.backup*"))
+    assert not list(tmp_path.glob(".b.backup*"))  # noqa: ASYNC240 - nothing else runs on the loop here
 
 
-def test_backup_is_verified_after_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_backup_is_verified_after_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir)
+    await seed(data_dir)
     real_add = backup_mod._add
 
     def flaky_add(tar: tarfile.TarFile, name: str, content: bytes) -> None:
@@ -186,23 +189,23 @@ def test_backup_is_verified_after_writing(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(backup_mod, "_add", flaky_add)
     with pytest.raises(BackupError, match="checksum"):
-        write_backup(data_dir, tmp_path / "b.backup")
+        await write_backup(data_dir, tmp_path / "b.backup")
     assert not (tmp_path / "b.backup").exists()
-    assert not list(tmp_path.glob(".b.backup*"))
+    assert not list(tmp_path.glob(".b.backup*"))  # noqa: ASYNC240 - nothing else runs on the loop here
 
 
-def test_backup_file_is_private(tmp_path: Path) -> None:
+async def test_backup_file_is_private(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir)
-    write_backup(data_dir, tmp_path / "b.backup")
+    await seed(data_dir)
+    await write_backup(data_dir, tmp_path / "b.backup")
     assert (tmp_path / "b.backup").stat().st_mode & 0o077 == 0
 
 
-def test_restore_refuses_a_data_dir_with_data_unless_forced(tmp_path: Path) -> None:
+async def test_restore_refuses_a_data_dir_with_data_unless_forced(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir, members=3)
-    write_backup(data_dir, tmp_path / "three.backup")
-    seed(data_dir, members=7)
+    await seed(data_dir, members=3)
+    await write_backup(data_dir, tmp_path / "three.backup")
+    await seed(data_dir, members=7)
     current = snapshot(data_dir)
 
     result = run_cli("restore", str(tmp_path / "three.backup"), data_dir=data_dir)
@@ -218,16 +221,16 @@ def test_restore_refuses_a_data_dir_with_data_unless_forced(tmp_path: Path) -> N
     assert str(kept[0]) in result.stdout
 
 
-def test_restore_refuses_while_the_service_holds_the_directory(tmp_path: Path) -> None:
+async def test_restore_refuses_while_the_service_holds_the_directory(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir)
-    write_backup(data_dir, tmp_path / "b.backup")
+    await seed(data_dir)
+    await write_backup(data_dir, tmp_path / "b.backup")
     current = snapshot(data_dir)
     engine = TinyDBEngine(data_dir)  # holds the lock exactly as `skis-bot serve` does
     try:
         result = run_cli("restore", str(tmp_path / "b.backup"), "--force", data_dir=data_dir)
     finally:
-        engine.close()
+        await engine.close()
     assert result.returncode == 1
     assert "another skis-bot process" in result.stderr and "Stop the service" in result.stderr
     assert snapshot(data_dir) == current
@@ -257,11 +260,11 @@ def _rewrite(src: Path, dst: Path, change: dict[str, bytes | None], *, keep_mani
     "damage",
     ["flipped_byte", "truncated_archive", "missing_file", "extra_file", "path_traversal", "not_a_backup", "empty_file", "manifest_missing"],
 )
-def test_restore_checks_everything_before_touching_anything(tmp_path: Path, damage: str) -> None:
+async def test_restore_checks_everything_before_touching_anything(tmp_path: Path, damage: str) -> None:
     source = tmp_path / "source"
-    seed(source)
+    await seed(source)
     good = tmp_path / "good.backup"
-    write_backup(source, good)
+    await write_backup(source, good)
     team_member = "data/" + str(partition_relpath(team_partition(TEAM_ID)))
     bad = tmp_path / "bad.backup"
     if damage == "flipped_byte":
@@ -283,7 +286,7 @@ def test_restore_checks_everything_before_touching_anything(tmp_path: Path, dama
         _rewrite(good, bad, {"manifest.json": None})
 
     target = tmp_path / "data"
-    seed(target, members=2)
+    await seed(target, members=2)
     current = snapshot(target)
     result = run_cli("restore", str(bad), "--force", data_dir=target)
     assert result.returncode == 1, result.stdout
@@ -293,10 +296,10 @@ def test_restore_checks_everything_before_touching_anything(tmp_path: Path, dama
     assert not (tmp_path / "escaped.json").exists()
 
 
-def test_restore_into_a_missing_directory(tmp_path: Path) -> None:
+async def test_restore_into_a_missing_directory(tmp_path: Path) -> None:
     source = tmp_path / "source"
-    seed(source)
-    write_backup(source, tmp_path / "b.backup")
+    await seed(source)
+    await write_backup(source, tmp_path / "b.backup")
     assert restore_backup(tmp_path / "b.backup", tmp_path / "new" / "data") is None
     assert snapshot(tmp_path / "new" / "data") == snapshot(source)
     manifest = read_backup(tmp_path / "b.backup").manifest

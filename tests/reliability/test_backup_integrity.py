@@ -36,11 +36,14 @@ OWNER = Owner(kind=ALL, name="alla")
 STATE_KEY = "msteams/conversations/a:personal-aad-1/users/29:1/"
 
 
-def seed_with_dialog(data_dir: Path) -> None:
-    seed(data_dir)
-    with TinyDBEngine(data_dir) as engine:
+async def seed_with_dialog(data_dir: Path) -> None:
+    await seed(data_dir)
+    engine = TinyDBEngine(data_dir)
+    try:
         state = {"dialog_state": DialogState([DialogInstance(id="records.decision", state={"options": PromptOptions()})])}
-        asyncio.run(TinyDBBotStorage(engine).write({STATE_KEY: state}))
+        await TinyDBBotStorage(engine).write({STATE_KEY: state})
+    finally:
+        await engine.close()
 
 
 def write_archive(path: Path, files: dict[str, bytes], manifest: dict) -> None:
@@ -74,9 +77,9 @@ def py_reduce_state(marker: Path) -> bytes:
 
 
 @pytest.mark.parametrize("signed", [False, True])
-def test_backup_with_code_in_dialog_state_and_recomputed_checksum_is_refused(tmp_path: Path, signed: bool) -> None:
+async def test_backup_with_code_in_dialog_state_and_recomputed_checksum_is_refused(tmp_path: Path, signed: bool) -> None:
     source, target, marker = tmp_path / "source", tmp_path / "data", tmp_path / "code-ran"
-    seed_with_dialog(source)
+    await seed_with_dialog(source)
     env = {"SKIS_BACKUP_KEY": KEY} if signed else {}
     assert run_cli("backup", "--out", str(tmp_path / "good.backup"), data_dir=source, **env).returncode == 0
     rel = str(partition_relpath(bot_state_partition(STATE_KEY)))
@@ -106,9 +109,9 @@ def test_backup_with_code_in_dialog_state_and_recomputed_checksum_is_refused(tmp
         ("global.json", b"[" * 100_000 + b"]" * 100_000, "nested deeper"),
     ],
 )
-def test_restore_checks_every_file_against_the_schema(tmp_path: Path, rel: str, content: bytes, message: str) -> None:
-    seed(tmp_path / "source")
-    write_backup(tmp_path / "source", tmp_path / "good.backup")
+async def test_restore_checks_every_file_against_the_schema(tmp_path: Path, rel: str, content: bytes, message: str) -> None:
+    await seed(tmp_path / "source")
+    await write_backup(tmp_path / "source", tmp_path / "good.backup")
     good = read_backup(tmp_path / "good.backup")
     files = {**good.files, rel: content}
     manifest = {**good.manifest, "files": [
@@ -127,9 +130,9 @@ def _name(content: bytes) -> str:
         return "global"
 
 
-def test_signed_backups_restore_with_their_key_only(tmp_path: Path) -> None:
+async def test_signed_backups_restore_with_their_key_only(tmp_path: Path) -> None:
     source = tmp_path / "source"
-    seed_with_dialog(source)
+    await seed_with_dialog(source)
     signed = run_cli("backup", "--out", str(tmp_path / "signed.backup"), data_dir=source, SKIS_BACKUP_KEY=KEY)
     assert signed.returncode == 0 and "signed" in signed.stdout and signed.stderr == ""
     unsigned = run_cli("backup", "--out", str(tmp_path / "unsigned.backup"), data_dir=source)
@@ -174,17 +177,17 @@ def _wait_a_while_for(thread: threading.Thread, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def test_a_backup_is_one_snapshot_while_decisions_are_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_backup_is_one_snapshot_while_decisions_are_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir)
+    await seed(data_dir)
     team_file = data_dir / partition_relpath(team_partition(TEAM_ID))
     engine = TinyDBEngine(data_dir)  # the running service, in another thread
     store = Store(engine)
-    store.decisions.record(TEAM_ID, MEETING, text="Första beslutet", recorded_by="aad-1", at=AT)
+    await store.decisions.record(TEAM_ID, MEETING, text="Första beslutet", recorded_by="aad-1", at=AT)
     recorded = threading.Event()
 
-    def record() -> None:
-        store.decisions.record(TEAM_ID, MEETING, text="Beslut under backupen", recorded_by="aad-1", at=AT)
+    def record() -> None:  # the service's own event loop, in its thread
+        asyncio.run(store.decisions.record(TEAM_ID, MEETING, text="Beslut under backupen", recorded_by="aad-1", at=AT))
         recorded.set()
 
     real_files = backup_mod.data_files
@@ -204,27 +207,30 @@ def test_a_backup_is_one_snapshot_while_decisions_are_recorded(tmp_path: Path, m
     with monkeypatch.context() as patch:
         patch.setattr(backup_mod, "data_files", files_with_a_decision_recorded_midway)
         try:
-            write_backup(data_dir, tmp_path / "live.backup")
+            await write_backup(data_dir, tmp_path / "live.backup")
             for writer in threads:
                 writer.join(timeout=10)
             assert recorded.is_set()
         finally:
-            engine.close()
+            await engine.close()
     files = read_backup(tmp_path / "live.backup").files
     assert decisions_unknown_to_the_counter(files) == []
     assert decisions_unknown_to_the_counter(snapshot(data_dir)) == []  # the decision itself was kept
 
 
-def test_numbers_are_not_reused_after_restoring_a_backup_with_an_unknown_decision(tmp_path: Path) -> None:
+async def test_numbers_are_not_reused_after_restoring_a_backup_with_an_unknown_decision(tmp_path: Path) -> None:
     """A backup written by the previous version while decisions were recorded, restored."""
     source = tmp_path / "source"
-    seed(source)
-    with TinyDBEngine(source) as engine:
+    await seed(source)
+    engine = TinyDBEngine(source)
+    try:
         store = Store(engine)
         for n in range(3):
-            store.decisions.record(TEAM_ID, MEETING, text=f"Beslut {n + 1}", recorded_by="aad-1", at=AT)
-            store.actions.create(TEAM_ID, title=f"Uppgift {n + 1}", owners=[OWNER], created_by="aad-1", created_at=AT)
-    write_backup(source, tmp_path / "good.backup")
+            await store.decisions.record(TEAM_ID, MEETING, text=f"Beslut {n + 1}", recorded_by="aad-1", at=AT)
+            await store.actions.create(TEAM_ID, title=f"Uppgift {n + 1}", owners=[OWNER], created_by="aad-1", created_at=AT)
+    finally:
+        await engine.close()
+    await write_backup(source, tmp_path / "good.backup")
     good = read_backup(tmp_path / "good.backup")
     team_rel = str(partition_relpath(team_partition(TEAM_ID)))
     team = json.loads(good.files[team_rel])
@@ -242,14 +248,17 @@ def test_numbers_are_not_reused_after_restoring_a_backup_with_an_unknown_decisio
 
     restore_backup(tmp_path / "torn.backup", tmp_path / "data")
     assert decisions_unknown_to_the_counter(snapshot(tmp_path / "data")) == []
-    with TinyDBEngine(tmp_path / "data") as engine:
+    engine = TinyDBEngine(tmp_path / "data")
+    try:
         store = Store(engine)
-        new = store.decisions.record(TEAM_ID, MEETING, text="Nästa", recorded_by="aad-1", at=AT)
+        new = await store.decisions.record(TEAM_ID, MEETING, text="Nästa", recorded_by="aad-1", at=AT)
         assert new.number == 4
-        assert sorted(d.number for d in store.decisions.all(TEAM_ID)) == [1, 2, 3, 4]
-        assert store.decisions.get(TEAM_ID, 3).text == "Beslut 3"
-        item = store.actions.create(TEAM_ID, title="Nästa", owners=[OWNER], created_by="aad-1", created_at=AT)
+        assert sorted(d.number for d in await store.decisions.all(TEAM_ID)) == [1, 2, 3, 4]
+        assert (await store.decisions.get(TEAM_ID, 3)).text == "Beslut 3"
+        item = await store.actions.create(TEAM_ID, title="Nästa", owners=[OWNER], created_by="aad-1", created_at=AT)
         assert item.number == 4
+    finally:
+        await engine.close()
 
 
 # A small archive holding a huge file ------------------------------------------------------------------
@@ -292,15 +301,15 @@ def test_restore_of_a_small_archive_with_a_huge_file_reads_nothing_of_it(tmp_pat
     assert result.returncode == 1 and "larger than any file a backup holds" in result.stderr
 
 
-def test_a_decision_number_in_the_meeting_is_not_given_out_again() -> None:
+async def test_a_decision_number_in_the_meeting_is_not_given_out_again() -> None:
     from storage.engine import MemoryEngine
 
     engine = MemoryEngine()
     store = Store(engine)
-    store.decisions.record(TEAM_ID, MEETING, text="Ett", recorded_by="aad-1", at=AT)
-    second = store.decisions.record(TEAM_ID, MEETING, text="Två", recorded_by="aad-1", at=AT)
-    with engine.partition(team_partition(TEAM_ID)).write() as tx:  # the team file as before decision 2
+    await store.decisions.record(TEAM_ID, MEETING, text="Ett", recorded_by="aad-1", at=AT)
+    second = await store.decisions.record(TEAM_ID, MEETING, text="Två", recorded_by="aad-1", at=AT)
+    async with engine.write(team_partition(TEAM_ID)) as tx:  # the team file as before decision 2
         tx.put("counters", "decisions", {"next": 2})
         tx.delete("decision_index", "2")
-    third = store.decisions.record(TEAM_ID, MEETING, text="Tre", recorded_by="aad-1", at=AT)
+    third = await store.decisions.record(TEAM_ID, MEETING, text="Tre", recorded_by="aad-1", at=AT)
     assert (second.number, third.number) == (2, 3)

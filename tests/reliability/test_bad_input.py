@@ -208,14 +208,14 @@ async def test_hostile_checkin_text_is_stored_as_given_shown_escaped_and_exporte
     replies = [p.text for p in h.connector.posted[before:]]
     assert replies and ERROR_REPLY not in replies
 
-    stored = h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad)
+    stored = await h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad)
     assert stored is not None
     assert stored.answer == _as_stored(case)
     assert escape(stored.answer) in replies[0]  # shown escaped
     if "<b>" in stored.answer:
         assert "<b>" not in replies[0]
 
-    exported = h.store.checkins.export(TEAM_ID)
+    exported = await h.store.checkins.export(TEAM_ID)
     strict = json.dumps(exported, ensure_ascii=False, allow_nan=False).encode("utf-8")
     assert json.loads(strict) == exported
     assert any(row["answer"] == stored.answer for row in exported["checkins"])
@@ -227,13 +227,13 @@ async def test_hostile_decision_and_action_item_texts_are_escaped_in_replies(dis
     text = HOSTILE[case].replace("\n", " ")
     replies = await h.say(f"beslut {text}", SOFIA)
     assert replies and ERROR_REPLY not in replies
-    decision = h.store.decisions.all(TEAM_ID)[0]
+    decision = (await h.store.decisions.all(TEAM_ID))[0]
     assert escape(decision.text) in replies[0]
     replies = await h.say(f"uppgift {text} @Peter Stark", ANNA, mentions=[PETER])
     assert replies and ERROR_REPLY not in replies
-    item = h.store.actions.all(TEAM_ID)[0]
+    item = (await h.store.actions.all(TEAM_ID))[0]
     assert escape(item.title) in replies[0]
-    json.dumps([h.store.decisions.export(TEAM_ID), h.store.actions.export(TEAM_ID)], ensure_ascii=False, allow_nan=False).encode("utf-8")
+    json.dumps([await h.store.decisions.export(TEAM_ID), await h.store.actions.export(TEAM_ID)], ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 # --- Oversize texts and answers -----------------------------------------------------------------
@@ -258,7 +258,7 @@ async def test_long_text_near_the_body_limit_is_answered_with_the_limit_teams_ac
     assert all(len(r) <= MAX_TEXT_CHARS and _wire_bytes(r) <= TEAMS_MESSAGE_BYTES for r in replies)
     # A check-in answer has a length limit (one this long would break the shared cards): not stored.
     assert "Inget sparades" in replies[0]
-    assert h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad) is None
+    assert await h.store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad) is None
 
 
 async def test_long_emoji_text_is_answered_in_pieces_teams_accepts(disk_bot: DiskBot) -> None:
@@ -315,11 +315,11 @@ async def test_any_activity_shape_is_never_a_500(installed: Harness, kind: str, 
     activity = h.message("hjälp", PETER)
     activity["type"] = kind
     activity.update(changes)
-    before = (sorted(h.store.engine.partition_names()), len(h.connector.posted))
+    before = (sorted(await h.store.engine.partition_names()), len(h.connector.posted))
     status, _ = await _post_raw(h, json.dumps(activity).encode())
     assert status < 500
     if status >= 400:
-        assert (sorted(h.store.engine.partition_names()), len(h.connector.posted)) == before
+        assert (sorted(await h.store.engine.partition_names()), len(h.connector.posted)) == before
 
 
 @settings(max_examples=300, deadline=None)
@@ -335,5 +335,5 @@ def test_date_interpreter_never_raises_on_hostile_text(text: str, today: date) -
 @pytest.fixture
 async def installed(harness: Harness) -> Harness:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    add_meeting(harness)
+    await add_meeting(harness)
     return harness

@@ -70,10 +70,10 @@ async def install_network(h: Harness, team: str, roster: list[User]) -> None:
     assert resp.status == 200
 
 
-def set_roles(h: Harness, team: str, user: User, *roles: str) -> None:
-    member = h.store.teams.get_member(team, user.aad)
+async def set_roles(h: Harness, team: str, user: User, *roles: str) -> None:
+    member = await h.store.teams.get_member(team, user.aad)
     assert member is not None
-    h.store.teams.save_member(team, replace(member, roles=frozenset({"medlem", *roles})))
+    await h.store.teams.save_member(team, replace(member, roles=frozenset({"medlem", *roles})))
 
 
 async def channel_invoke(h: Harness, team: str, verb: str, data: dict[str, Any], user: User) -> dict[str, Any]:
@@ -93,19 +93,19 @@ async def two_networks(h: Harness) -> None:
     await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
     await install_network(h, G, [ANNA, PETER])
     for team in (T, G):
-        set_roles(h, team, ANNA, "sekreterare")
-        set_roles(h, team, PETER, "ordförande")
+        await set_roles(h, team, ANNA, "sekreterare")
+        await set_roles(h, team, PETER, "ordförande")
         for day in (COMING, PAST):
-            h.store.meetings.save(meeting_at(team, day))
+            await h.store.meetings.save(meeting_at(team, day))
         # Someone was there: minutes with nobody present are not confirmed.
-        h.store.attendance.answer(AttendanceAnswer(team, _id(PAST), PETER.aad, PETER.name, YES, h.clock.now(), "Skövde"))
-        h.store.actions.create(team, title=f"Uppgift i {team[:8]}", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
-                               created_by=ANNA.aad, created_at=h.clock.now())
-    assert [t.key for t in _networks(h, ANNA)] == [T, G]
+        await h.store.attendance.answer(AttendanceAnswer(team, _id(PAST), PETER.aad, PETER.name, YES, h.clock.now(), "Skövde"))
+        await h.store.actions.create(team, title=f"Uppgift i {team[:8]}", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
+                                     created_by=ANNA.aad, created_at=h.clock.now())
+    assert [t.key for t in await _networks(h, ANNA)] == [T, G]
 
 
-def _networks(h: Harness, user: User) -> list[Any]:
-    return [h.store.teams.get_team(k) for k in h.store.teams.teams_of_person(user.aad)]
+async def _networks(h: Harness, user: User) -> list[Any]:
+    return [await h.store.teams.get_team(k) for k in await h.store.teams.teams_of_person(user.aad)]
 
 
 async def minutes_drafted(h: Harness) -> None:
@@ -117,14 +117,14 @@ async def minutes_confirmed(h: Harness, *, cosign: bool = False) -> None:
     await minutes_drafted(h)
     for team in (T, G):
         if cosign:
-            h.store.teams.update_team_settings(team, {COSIGN_SETTING: True})
-        draft = h.store.minutes.draft(team, _id(PAST))
+            await h.store.teams.update_team_settings(team, {COSIGN_SETTING: True})
+        draft = await h.store.minutes.draft(team, _id(PAST))
         await channel_invoke(h, team, ACTION_MINUTES_APPROVE, {"meeting_id": _id(PAST), "revision": draft.revision}, ANNA)
-        assert len(h.store.minutes.versions(team, _id(PAST))) == 1
+        assert len(await h.store.minutes.versions(team, _id(PAST))) == 1
 
 
-def _draft(h: Harness, team: str) -> Any:
-    return h.store.minutes.draft(team, _id(PAST))
+async def _draft(h: Harness, team: str) -> Any:
+    return await h.store.minutes.draft(team, _id(PAST))
 
 
 def _meeting_draft() -> dict[str, Any]:
@@ -138,14 +138,14 @@ class Case:
 
     verb: str
     user: User
-    data: Callable[[Harness], dict[str, Any]]
-    effect: Callable[[Harness, str], bool]
+    data: Callable[[Harness], Awaitable[dict[str, Any]]]
+    effect: Callable[[Harness, str], Awaitable[bool]]
     before: Callable[[Harness], Awaitable[None]] | None = None
 
 
-def _attended(answer: str) -> Callable[[Harness, str], bool]:
-    def probe(h: Harness, team: str) -> bool:
-        found = h.store.attendance.answer_of(team, _id(COMING), ANNA.aad)
+def _attended(answer: str) -> Callable[[Harness, str], Awaitable[bool]]:
+    async def probe(h: Harness, team: str) -> bool:
+        found = await h.store.attendance.answer_of(team, _id(COMING), ANNA.aad)
         return found is not None and found.answer == answer
     return probe
 
@@ -158,32 +158,109 @@ def _cards_text(h: Harness, body: dict[str, Any] | None) -> str:
     return json.dumps([p.body for p in h.connector.posted], ensure_ascii=False) + json.dumps(body or {}, ensure_ascii=False)
 
 
+async def _coming(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(COMING)}
+
+
+async def _checkin_data(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(COMING), "answer": "Mitt svar"}
+
+
+async def _checked_in(h: Harness, team: str) -> bool:
+    return await h.store.checkins.get_answer(team, _id(COMING), ANNA.aad) is not None
+
+
+async def _item_form(h: Harness) -> dict[str, Any]:
+    return {"title": "Boka lokal", "owners": "Anna Gustafsson", "view": "all"}
+
+
+async def _item_added(h: Harness, team: str) -> bool:
+    return any(i.title == "Boka lokal" for i in await h.store.actions.open_items(team))
+
+
+async def _done_data(h: Harness) -> dict[str, Any]:
+    return {"number": 1, "id": (await h.store.actions.by_number(G, 1)).id}
+
+
+async def _item_done(h: Harness, team: str) -> bool:
+    return not (await h.store.actions.by_number(team, 1)).is_open
+
+
+async def _past(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(PAST)}
+
+
+async def _drafted(h: Harness, team: str) -> bool:
+    return await _draft(h, team) is not None
+
+
+async def _save_data(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(PAST), "revision": (await _draft(h, G)).revision, "checkin_summary": "Sparat i G"}
+
+
+async def _saved(h: Harness, team: str) -> bool:
+    return "Sparat i G" in json.dumps((await _draft(h, team)).edits, ensure_ascii=False)
+
+
+async def _approve_data(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(PAST), "revision": (await _draft(h, G)).revision}
+
+
+async def _approved(h: Harness, team: str) -> bool:
+    return bool(await h.store.minutes.versions(team, _id(PAST)))
+
+
+async def _change_data(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(PAST), "change_comment": "Stavfel i punkt 2"}
+
+
+async def _change_asked(h: Harness, team: str) -> bool:
+    # Nobody has a 1:1 chat here: the network's channel is told a change was asked (never the comment).
+    return _posted_in(h, team, "Peter Stark har begärt en ändring")
+
+
+async def _version_1(h: Harness) -> dict[str, Any]:
+    return {"meeting_id": _id(PAST), "version": 1}
+
+
+async def _correcting(h: Harness, team: str) -> bool:
+    return (await _draft(h, team)).status == "correcting"
+
+
+async def _cosigned(h: Harness, team: str) -> bool:
+    return (await h.store.minutes.versions(team, _id(PAST)))[0].cosigned_by == PETER.aad
+
+
+async def _confirmed_to_cosign(h: Harness) -> None:
+    await minutes_confirmed(h, cosign=True)
+
+
+async def _meeting_data(h: Harness) -> dict[str, Any]:
+    return {"draft": _meeting_draft()}
+
+
+async def _meeting_created(h: Harness, team: str) -> bool:
+    return any(m.starts_at.date() == date(2026, 12, 11) for m in await h.store.meetings.all(team))
+
+
+async def _meeting_aborted(h: Harness, team: str) -> bool:
+    return await h.store.meetings.draft_outcome(team, "tok-g") is not None
+
+
 CASES = [
-    Case(ACTION_ATTEND_YES, ANNA, lambda h: {"meeting_id": _id(COMING)}, _attended(YES)),
-    Case(ACTION_ATTEND_NO, ANNA, lambda h: {"meeting_id": _id(COMING)}, _attended(NO)),
-    Case(ACTION_CHECKIN, ANNA, lambda h: {"meeting_id": _id(COMING), "answer": "Mitt svar"},
-         lambda h, team: h.store.checkins.get_answer(team, _id(COMING), ANNA.aad) is not None),
-    Case(ACTION_ACTION_ITEM_FORM, ANNA, lambda h: {"title": "Boka lokal", "owners": "Anna Gustafsson", "view": "all"},
-         lambda h, team: any(i.title == "Boka lokal" for i in h.store.actions.open_items(team))),
-    Case(ACTION_ACTION_DONE, ANNA, lambda h: {"number": 1, "id": h.store.actions.by_number(G, 1).id},
-         lambda h, team: not h.store.actions.by_number(team, 1).is_open),
-    Case(ACTION_MINUTES_REFRESH, ANNA, lambda h: {"meeting_id": _id(PAST)}, lambda h, team: _draft(h, team) is not None),
-    Case(ACTION_MINUTES_SAVE, ANNA, lambda h: {"meeting_id": _id(PAST), "revision": _draft(h, G).revision, "checkin_summary": "Sparat i G"},
-         lambda h, team: "Sparat i G" in json.dumps(_draft(h, team).edits, ensure_ascii=False), minutes_drafted),
-    Case(ACTION_MINUTES_APPROVE, ANNA, lambda h: {"meeting_id": _id(PAST), "revision": _draft(h, G).revision},
-         lambda h, team: bool(h.store.minutes.versions(team, _id(PAST))), minutes_drafted),
-    Case(ACTION_MINUTES_REQUEST_CHANGE, PETER, lambda h: {"meeting_id": _id(PAST), "change_comment": "Stavfel i punkt 2"},
-         # Nobody has a 1:1 chat here: the network's channel is told a change was asked (never the comment).
-         lambda h, team: _posted_in(h, team, "Peter Stark har begärt en ändring"), minutes_drafted),
-    Case(ACTION_MINUTES_CORRECT, ANNA, lambda h: {"meeting_id": _id(PAST), "version": 1},
-         lambda h, team: _draft(h, team).status == "correcting", minutes_confirmed),
-    Case(ACTION_MINUTES_COSIGN, PETER, lambda h: {"meeting_id": _id(PAST), "version": 1},
-         lambda h, team: h.store.minutes.versions(team, _id(PAST))[0].cosigned_by == PETER.aad,
-         lambda h: minutes_confirmed(h, cosign=True)),
-    Case(ACTION_MEETING_CONFIRM, PETER, lambda h: {"draft": _meeting_draft()},
-         lambda h, team: any(m.starts_at.date() == date(2026, 12, 11) for m in h.store.meetings.all(team))),
-    Case(ACTION_MEETING_ABORT, PETER, lambda h: {"draft": _meeting_draft()},
-         lambda h, team: h.store.meetings.draft_outcome(team, "tok-g") is not None),
+    Case(ACTION_ATTEND_YES, ANNA, _coming, _attended(YES)),
+    Case(ACTION_ATTEND_NO, ANNA, _coming, _attended(NO)),
+    Case(ACTION_CHECKIN, ANNA, _checkin_data, _checked_in),
+    Case(ACTION_ACTION_ITEM_FORM, ANNA, _item_form, _item_added),
+    Case(ACTION_ACTION_DONE, ANNA, _done_data, _item_done),
+    Case(ACTION_MINUTES_REFRESH, ANNA, _past, _drafted),
+    Case(ACTION_MINUTES_SAVE, ANNA, _save_data, _saved, minutes_drafted),
+    Case(ACTION_MINUTES_APPROVE, ANNA, _approve_data, _approved, minutes_drafted),
+    Case(ACTION_MINUTES_REQUEST_CHANGE, PETER, _change_data, _change_asked, minutes_drafted),
+    Case(ACTION_MINUTES_CORRECT, ANNA, _version_1, _correcting, minutes_confirmed),
+    Case(ACTION_MINUTES_COSIGN, PETER, _version_1, _cosigned, _confirmed_to_cosign),
+    Case(ACTION_MEETING_CONFIRM, PETER, _meeting_data, _meeting_created),
+    Case(ACTION_MEETING_ABORT, PETER, _meeting_data, _meeting_aborted),
 ]
 
 
@@ -210,10 +287,10 @@ async def test_a_card_of_network_g_acts_on_g_only(harness: Harness, case: Case, 
     await two_networks(h)
     if case.before is not None:
         await case.before(h)
-    assert not case.effect(h, G) and not case.effect(h, T)
-    await click(h, case.verb, {**case.data(h), NETWORK: G}, case.user, how)
-    assert case.effect(h, G)
-    assert not case.effect(h, T)
+    assert not await case.effect(h, G) and not await case.effect(h, T)
+    await click(h, case.verb, {**await case.data(h), NETWORK: G}, case.user, how)
+    assert await case.effect(h, G)
+    assert not await case.effect(h, T)
 
 
 @pytest.mark.parametrize("how", ["invoke", "submit"])
@@ -254,8 +331,8 @@ async def test_an_import_card_of_network_g_stores_the_minutes_in_g(harness: Harn
         await click(h, ACTION_IMPORT_CONFIRM, card, ANNA, how)  # Anna is the secretary in both
     finally:
         await files.stop()
-    assert h.store.meetings.get(G, "20190315") is not None
-    assert h.store.meetings.get(T, "20190315") is None
+    assert await h.store.meetings.get(G, "20190315") is not None
+    assert await h.store.meetings.get(T, "20190315") is None
 
 
 # Refusals ---------------------------------------------------------------------------------------------
@@ -270,17 +347,17 @@ async def test_an_old_card_without_its_network_is_refused_for_a_person_in_two(ha
     await two_networks(h)
     body = await click(h, ACTION_ACTION_DONE, {"number": 1}, ANNA, how)
     assert _refused_with(h, body, "core.card_network_unknown")
-    assert h.store.actions.by_number(T, 1).is_open and h.store.actions.by_number(G, 1).is_open
+    assert (await h.store.actions.by_number(T, 1)).is_open and (await h.store.actions.by_number(G, 1)).is_open
 
 
 @pytest.mark.parametrize("how", ["invoke", "submit"])
 async def test_an_old_card_without_its_network_still_works_for_a_person_in_one(harness: Harness, how: str) -> None:
     h = harness
     await h.install(ANNA, roster=[ANNA, PETER])
-    item = h.store.actions.create(T, title="Boka lokal", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
-                                  created_at=h.clock.now())
+    item = await h.store.actions.create(T, title="Boka lokal", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
+                                        created_at=h.clock.now())
     await click(h, ACTION_ACTION_DONE, {"number": item.number}, ANNA, how)
-    assert not h.store.actions.get(T, item.id).is_open
+    assert not (await h.store.actions.get(T, item.id)).is_open
 
 
 @pytest.mark.parametrize("how", ["invoke", "submit"])
@@ -289,8 +366,8 @@ async def test_a_card_of_a_network_the_person_is_not_in_is_refused(harness: Harn
     await two_networks(h)
     body = await click(h, ACTION_ATTEND_YES, {"meeting_id": _id(COMING), NETWORK: G}, SOFIA, how)
     assert _refused_with(h, body, "core.card_not_your_network", SOFIA)
-    assert h.store.attendance.answer_of(G, _id(COMING), SOFIA.aad) is None
-    assert h.store.teams.get_member(G, SOFIA.aad) is None  # clicking did not make her a member
+    assert await h.store.attendance.answer_of(G, _id(COMING), SOFIA.aad) is None
+    assert await h.store.teams.get_member(G, SOFIA.aad) is None  # clicking did not make her a member
 
 
 async def test_a_card_naming_another_network_is_refused_in_a_channel(harness: Harness) -> None:
@@ -298,26 +375,26 @@ async def test_a_card_naming_another_network_is_refused_in_a_channel(harness: Ha
     await two_networks(h)
     body = await channel_invoke(h, T, ACTION_ACTION_DONE, {"number": 1, NETWORK: G}, ANNA)
     assert body["value"] == plain_text(t("core.card_other_network", "sv"))
-    assert h.store.actions.by_number(T, 1).is_open and h.store.actions.by_number(G, 1).is_open
+    assert (await h.store.actions.by_number(T, 1)).is_open and (await h.store.actions.by_number(G, 1)).is_open
 
 
 async def test_the_role_is_the_one_held_in_the_cards_network(harness: Harness) -> None:
     h = harness
     await two_networks(h)
     await minutes_drafted(h)
-    set_roles(h, G, ANNA)  # secretary in T only
-    body = await click(h, ACTION_MINUTES_APPROVE, {"meeting_id": _id(PAST), "revision": _draft(h, G).revision, NETWORK: G}, ANNA, "invoke")
+    await set_roles(h, G, ANNA)  # secretary in T only
+    body = await click(h, ACTION_MINUTES_APPROVE, {"meeting_id": _id(PAST), "revision": (await _draft(h, G)).revision, NETWORK: G}, ANNA, "invoke")
     assert plain_text(t("minutes.only_secretary", "sv")) in json.dumps(body, ensure_ascii=False)
-    assert h.store.minutes.versions(G, _id(PAST)) == [] and h.store.minutes.versions(T, _id(PAST)) == []
+    assert await h.store.minutes.versions(G, _id(PAST)) == [] and await h.store.minutes.versions(T, _id(PAST)) == []
 
 
 async def test_a_done_button_whose_number_is_not_its_items_changes_nothing(harness: Harness) -> None:
     h = harness
     await two_networks(h)
-    other = h.store.actions.create(G, title="Andra", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
-                                   created_at=h.clock.now())
+    other = await h.store.actions.create(G, title="Andra", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
+                                         created_at=h.clock.now())
     await click(h, ACTION_ACTION_DONE, {"number": 1, "id": other.id, NETWORK: G}, ANNA, "invoke")
-    assert h.store.actions.by_number(G, 1).is_open and h.store.actions.get(G, other.id).is_open
+    assert (await h.store.actions.by_number(G, 1)).is_open and (await h.store.actions.get(G, other.id)).is_open
 
 
 # The reported case, end to end ---------------------------------------------------------------------
@@ -326,14 +403,14 @@ async def test_klar_on_a_reminder_for_network_gs_item_closes_gs_item(harness: Ha
     await two_networks(h)
     due = h.clock.now().date() + timedelta(days=7)
     for team in (T, G):
-        h.store.actions.create(team, title=f"Att göra i {team[:8]}", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
-                               created_by=ANNA.aad, created_at=h.clock.now(), due=due)
+        await h.store.actions.create(team, title=f"Att göra i {team[:8]}", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
+                                     created_by=ANNA.aad, created_at=h.clock.now(), due=due)
     service = h.app[SERVICES_KEY].reminders
     await service.runner.run_due(h.clock.now() + timedelta(days=4))
     cards = h.connector.cards(f"a:personal-{ANNA.id}")  # the chat the bot opened
     [card] = [c for c in cards if f"Att göra i {G[:8]}" in json.dumps(c, ensure_ascii=False)]
     [done] = [a for a in card["actions"] if a.get("verb") == ACTION_ACTION_DONE]
-    assert done["data"][NETWORK] == G and done["data"]["id"] == h.store.actions.by_number(G, 2).id
+    assert done["data"][NETWORK] == G and done["data"]["id"] == (await h.store.actions.by_number(G, 2)).id
     await h.post(h.invoke(ACTION_ACTION_DONE, {k: v for k, v in done["data"].items() if k != "action"}, ANNA, where="personal"))
-    assert not h.store.actions.by_number(G, 2).is_open
-    assert h.store.actions.by_number(T, 2).is_open
+    assert not (await h.store.actions.by_number(G, 2)).is_open
+    assert (await h.store.actions.by_number(T, 2)).is_open

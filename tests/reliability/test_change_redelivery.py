@@ -24,9 +24,9 @@ async def bot(tmp_path: Path) -> AsyncIterator[Restartable]:
     bot = Restartable(tmp_path / "data")
     await bot.start()
     h = bot.h
-    h.store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
-                           created_at=h.clock.now())
-    h.store.decisions.record(TEAM_ID, MEETING_ID, text="Vi ses i Hjo", recorded_by=ANNA.aad, at=h.clock.now(), recorded_by_name=ANNA.name)
+    await h.store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
+                                 created_at=h.clock.now())
+    await h.store.decisions.record(TEAM_ID, MEETING_ID, text="Vi ses i Hjo", recorded_by=ANNA.aad, at=h.clock.now(), recorded_by_name=ANNA.name)
     try:
         yield bot
     finally:
@@ -34,19 +34,19 @@ async def bot(tmp_path: Path) -> AsyncIterator[Restartable]:
         await close_disk_bot(bot.bot)
 
 
-def _item(bot: Restartable):  # noqa: ANN202 - the stored item
-    item = bot.h.store.actions.by_number(TEAM_ID, 1)
+async def _item(bot: Restartable):  # noqa: ANN202 - the stored item
+    item = await bot.h.store.actions.by_number(TEAM_ID, 1)
     assert item is not None
     return item
 
 
 async def test_done_delivered_again_after_a_reopen_leaves_the_item_open(bot: Restartable) -> None:
     done = await bot.say("klar 1")
-    assert not _item(bot).is_open
+    assert not (await _item(bot)).is_open
     await bot.say("ångra 1")
     await bot.restart()
     await _post(bot.h, done)
-    assert _item(bot).is_open
+    assert (await _item(bot)).is_open
     assert bot.last_reply() == t("records.already_done", "sv")
 
 
@@ -55,26 +55,26 @@ async def test_an_edit_delivered_again_does_not_undo_a_later_one(bot: Restartabl
     await bot.say("ändra uppgift 1 Boka lokal i Hjo")
     await bot.restart()
     await _post(bot.h, first)
-    assert _item(bot).title == "Boka lokal i Hjo"
-    assert len(_item(bot).history) == 2
+    assert (await _item(bot)).title == "Boka lokal i Hjo"
+    assert len((await _item(bot)).history) == 2
 
 
 async def test_an_assignment_delivered_again_does_not_undo_a_later_one(bot: Restartable) -> None:
     first = await bot.say(f"tilldela 1 {PETER.name}")
-    assert [o.key for o in _item(bot).owners] == [PETER.aad]
+    assert [o.key for o in (await _item(bot)).owners] == [PETER.aad]
     await bot.say(f"tilldela 1 {SOFIA.name}")
     await bot.restart()
     await _post(bot.h, first)
-    assert [o.key for o in _item(bot).owners] == [SOFIA.aad]
+    assert [o.key for o in (await _item(bot)).owners] == [SOFIA.aad]
 
 
 async def test_a_decision_correction_delivered_again_is_not_made_twice(bot: Restartable) -> None:
     first = await bot.say("ändra beslut 1 Vi ses i Skövde")
     await bot.restart()
     await _post(bot.h, first)
-    decision = bot.h.store.decisions.get(TEAM_ID, 1)
+    decision = await bot.h.store.decisions.get(TEAM_ID, 1)
     assert decision.text == "Vi ses i Skövde" and len(decision.history) == 1
     await bot.say("ändra beslut 1 Vi ses i Tibro")
     await _post(bot.h, first)
-    decision = bot.h.store.decisions.get(TEAM_ID, 1)
+    decision = await bot.h.store.decisions.get(TEAM_ID, 1)
     assert decision.text == "Vi ses i Tibro" and len(decision.history) == 2

@@ -36,7 +36,7 @@ class Sleeps:
 @pytest.fixture
 async def bot(harness: Harness) -> tuple[Harness, Sleeps]:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    add_meeting(harness)
+    await add_meeting(harness)
     harness.connector.clear()
     sleeps = Sleeps()
     retry = harness.app[SERVICES_KEY].adapter.bot_framework_authentication.turn_retry
@@ -63,7 +63,7 @@ async def test_transient_fault_on_a_reply_is_retried_and_answered_once(bot: tupl
     assert h.connector.calls["reply"] == 2
     [reply] = _replies(h)
     assert reply.startswith("Beslut **1**")
-    assert len(h.store.decisions.all(TEAM_ID)) == 1
+    assert len(await h.store.decisions.all(TEAM_ID)) == 1
     assert len(sleeps.waits) == 1 and 0 < sleeps.waits[0] <= TurnRetryPolicy().budget
 
 
@@ -91,7 +91,7 @@ async def test_persistent_throttling_gives_up_within_the_turn_budget(bot: tuple[
     assert resp.status == 200
     assert sum(sleeps.waits) <= TurnRetryPolicy().budget
     # The decision is stored once; the person then gets the one error sentence instead.
-    assert len(h.store.decisions.all(TEAM_ID)) == 1
+    assert len(await h.store.decisions.all(TEAM_ID)) == 1
     assert _replies(h) == [ERROR_REPLY]
 
 
@@ -113,7 +113,7 @@ async def test_500_on_a_post_is_not_retried(bot: tuple[Harness, Sleeps]) -> None
     # Not sent a second time (it may already be in the chat); the person is told something failed.
     assert h.connector.calls["reply"] == 2
     assert _replies(h) == [ERROR_REPLY]
-    assert len(h.store.decisions.all(TEAM_ID)) == 1
+    assert len(await h.store.decisions.all(TEAM_ID)) == 1
 
 
 @pytest.mark.parametrize("status", [403, 404])
@@ -132,12 +132,12 @@ async def test_bot_removed_is_given_up_at_once_without_a_crash(bot: tuple[Harnes
 async def test_card_update_is_retried(bot: tuple[Harness, Sleeps]) -> None:
     h, sleeps = bot
     await h.say("uppgift Boka lokal @Peter Stark", ANNA, mentions=[PETER])
-    item = h.store.actions.all(TEAM_ID)[0]
+    item = (await h.store.actions.all(TEAM_ID))[0]
     h.connector.clear()
     h.connector.fail_next(502)
     resp = await h.post(h.submit({"action": "action_done", "number": item.number, "view": "all"}, PETER))
     assert resp.status == 200
-    assert not h.store.actions.get(TEAM_ID, item.id).is_open
+    assert not (await h.store.actions.get(TEAM_ID, item.id)).is_open
     assert len(sleeps.waits) == 1
     assert len(_replies(h)) == 1
 
@@ -149,7 +149,7 @@ async def test_roster_read_at_install_is_retried(harness: Harness) -> None:
     harness.connector.fail_next(429, retry_after="1")
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     assert harness.connector.calls["paged_members"] == 2
-    assert {m.key for m in harness.store.teams.members(TEAM_ID)} == {ANNA.aad, PETER.aad, SOFIA.aad}
+    assert {m.key for m in await harness.store.teams.members(TEAM_ID)} == {ANNA.aad, PETER.aad, SOFIA.aad}
 
 
 # --- Proactive sends: the reminders notifier -------------------------------------------------------
@@ -170,7 +170,7 @@ async def notifier(bot: tuple[Harness, Sleeps]) -> tuple[Harness, Any, Sleeps]:
 async def _to_channel(h: Harness, n: Any) -> Any:
     from bot.teams.proactive import Outgoing
 
-    return await n.to_channel(h.store.teams.get_team(TEAM_ID), Outgoing(text="Påminnelse: möte på fredag"))
+    return await n.to_channel(await h.store.teams.get_team(TEAM_ID), Outgoing(text="Påminnelse: möte på fredag"))
 
 
 @pytest.mark.parametrize("status", [412, 429, 502, 503, 504])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -19,21 +19,28 @@ NINA = User("Nina Nyberg", "aad-nina")  # not in the register yet: her first mes
 NOT_SAVED = t("core.not_saved", "sv")
 
 
-def _checkin(store: Store) -> list[Any]:
-    answer = store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad)
+async def _checkin(store: Store) -> list[Any]:
+    answer = await store.checkins.get_answer(TEAM_ID, MEETING_ID, PETER.aad)
     return [answer] if answer else []
 
 
-RECORDS: dict[str, tuple[str, User, dict[str, Any], Callable[[Store], list[Any]]]] = {
+async def _action_item(store: Store) -> list[Any]:
+    return [i for i in await store.actions.all(TEAM_ID) if i.title.startswith("Boka lokal")]
+
+
+async def _decisions(store: Store) -> list[Any]:
+    return await store.decisions.all(TEAM_ID)
+
+
+async def _new_member(store: Store) -> list[Any]:
+    return [m for m in [await store.teams.get_member(TEAM_ID, NINA.aad)] if m]
+
+
+RECORDS: dict[str, tuple[str, User, dict[str, Any], Callable[[Store], Awaitable[list[Any]]]]] = {
     "checkin": ("incheckning Jag tog med mig idéer om UP2", PETER, {}, _checkin),
-    "action_item": (
-        "uppgift Boka lokal till nästa möte @Peter Stark",
-        ANNA,
-        {"mentions": [PETER]},
-        lambda store: [i for i in store.actions.all(TEAM_ID) if i.title.startswith("Boka lokal")],
-    ),
-    "decision": ("beslut Skövde och Tibro presenterar Bästa skola", SOFIA, {}, lambda store: store.decisions.all(TEAM_ID)),
-    "new_member": ("hjälp", NINA, {}, lambda store: [m for m in [store.teams.get_member(TEAM_ID, NINA.aad)] if m]),
+    "action_item": ("uppgift Boka lokal till nästa möte @Peter Stark", ANNA, {"mentions": [PETER]}, _action_item),
+    "decision": ("beslut Skövde och Tibro presenterar Bästa skola", SOFIA, {}, _decisions),
+    "new_member": ("hjälp", NINA, {}, _new_member),
 }
 
 
@@ -46,7 +53,7 @@ async def test_failed_write_says_not_saved_keeps_old_data_and_keeps_serving(
     text, user, extra, stored = RECORDS[record]
     assert await h.say("incheckning Ett tidigare svar som ska finnas kvar", ANNA)
     before = snapshot(disk_bot.data_dir)
-    assert stored(h.store) == []
+    assert await stored(h.store) == []
 
     break_disk(monkeypatch, how)
     texts = await h.say(text, user, **extra)
@@ -54,15 +61,15 @@ async def test_failed_write_says_not_saved_keeps_old_data_and_keeps_serving(
 
     assert texts == [NOT_SAVED]
     assert snapshot(disk_bot.data_dir) == before  # not one byte of earlier data changed
-    assert stored(h.store) == []  # nor did the bot's own view of it
-    assert h.store.checkins.get_answer(TEAM_ID, MEETING_ID, ANNA.aad).answer == "Ett tidigare svar som ska finnas kvar"
+    assert await stored(h.store) == []  # nor did the bot's own view of it
+    assert (await h.store.checkins.get_answer(TEAM_ID, MEETING_ID, ANNA.aad)).answer == "Ett tidigare svar som ska finnas kvar"
 
     # The disk has room again: the same request now works, and the service is healthy.
     before_posted = len(h.connector.posted)
     resp = await h.post(h.message(text, user, **extra))
     replies = h.connector.posted[before_posted:]
     assert resp.status == 200 and replies and all(p.text != NOT_SAVED for p in replies)
-    assert len(stored(h.store)) == 1
+    assert len(await stored(h.store)) == 1
     async with h.session.get(f"{h.base_url}/healthz") as resp:
         assert resp.status == 200
 

@@ -22,11 +22,12 @@ async def _post(h: Harness, activity: dict[str, Any]) -> tuple[int, bytes]:
 @pytest.fixture
 async def bot(harness: Harness) -> Harness:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    add_meeting(harness)
+    await add_meeting(harness)
     harness.connector.clear()
     return harness
 
 
+# Each probe returns the repository's coroutine; the test awaits it.
 RECORD_MESSAGES = {
     "action_item": ("uppgift Mejla inbjudan @Peter Stark", ANNA, {"mentions": [PETER]}, lambda h: h.store.actions.all(TEAM_ID)),
     "decision": ("beslut Vi presenterar UP2 i januari", SOFIA, {}, lambda h: h.store.decisions.all(TEAM_ID)),
@@ -45,9 +46,9 @@ async def test_message_delivered_twice_gives_one_record_and_one_reply(bot: Harne
     else:
         first, second = await asyncio.gather(_post(bot, activity), _post(bot, activity))
     assert first == second and first[0] == 200
-    assert len(records(bot)) == 1
+    assert len(await records(bot)) == 1
     assert len(bot.connector.posted) == 1  # the copy did not answer again in the chat
-    stored = records(bot)[0]
+    stored = (await records(bot))[0]
     assert getattr(stored, "first_answered_at", None) is None  # a check-in copy is not a "changed answer"
 
 
@@ -55,7 +56,7 @@ async def test_many_concurrent_copies_run_once(bot: Harness) -> None:
     activity = bot.message("uppgift Boka lokal @Peter Stark", ANNA, mentions=[PETER])
     results = await asyncio.gather(*(_post(bot, activity) for _ in range(20)))
     assert {r for r in results} == {(200, b"")}
-    assert len(bot.store.actions.all(TEAM_ID)) == 1
+    assert len(await bot.store.actions.all(TEAM_ID)) == 1
     assert len(bot.connector.posted) == 1
 
 
@@ -70,17 +71,17 @@ async def test_invoke_delivered_twice_gets_the_same_invoke_answer(bot: Harness, 
     assert first == second and first[0] == 200
     body = json.loads(first[1])
     assert "sparat" in body["value"] and "ersatt" not in body["value"]
-    answers = bot.store.checkins.answers(TEAM_ID, MEETING_ID)
+    answers = await bot.store.checkins.answers(TEAM_ID, MEETING_ID)
     assert [a.answer for a in answers] == ["Svar från kortet"] and answers[0].first_answered_at is None
 
 
 async def test_done_button_clicked_twice_marks_once(bot: Harness) -> None:
     await bot.say("uppgift Boka lokal @Peter Stark", ANNA, mentions=[PETER])
-    item = bot.store.actions.all(TEAM_ID)[0]
+    item = (await bot.store.actions.all(TEAM_ID))[0]
     click = bot.invoke(ACTION_ACTION_DONE, {"number": item.number, "view": "all"}, PETER)
     first, second = await asyncio.gather(_post(bot, click), _post(bot, click))
     assert first == second
-    done = bot.store.actions.get(TEAM_ID, item.id)
+    done = await bot.store.actions.get(TEAM_ID, item.id)
     assert done is not None and not done.is_open and done.done_by == PETER.aad
 
 
@@ -88,7 +89,7 @@ async def test_card_submit_delivered_twice_stores_once(bot: Harness) -> None:
     submit = bot.submit({"action": ACTION_CHECKIN, "answer": "Svar via submit", "kind": "checkin", "meeting_id": MEETING_ID}, SOFIA)
     first, second = await asyncio.gather(_post(bot, submit), _post(bot, submit))
     assert first == second == (200, b"")
-    answers = bot.store.checkins.answers(TEAM_ID, MEETING_ID)
+    answers = await bot.store.checkins.answers(TEAM_ID, MEETING_ID)
     assert [a.answer for a in answers] == ["Svar via submit"]
     assert len([p for p in bot.connector.posted if p.method != "PUT"]) == 1
 
@@ -112,7 +113,7 @@ async def test_a_failed_delivery_can_be_retried_for_real(bot: Harness, monkeypat
         await _post(bot, activity)
     monkeypatch.undo()
     assert await _post(bot, activity) == (200, b"")
-    assert len(bot.store.decisions.all(TEAM_ID)) == 1
+    assert len(await bot.store.decisions.all(TEAM_ID)) == 1
 
 
 @pytest.mark.parametrize("kind", ["action_item", "decision", "checkin"])
@@ -129,8 +130,8 @@ async def test_redelivery_after_a_restart_still_gives_one_record(tmp_path: Path,
     second: DiskBot = await open_disk_bot(tmp_path / "data", install=False, connector=connector)
     try:
         assert (await _post(second.harness, activity))[0] == 200
-        assert len(records(second.harness)) == 1
-        assert getattr(records(second.harness)[0], "first_answered_at", None) is None
+        assert len(await records(second.harness)) == 1
+        assert getattr((await records(second.harness))[0], "first_answered_at", None) is None
         assert connector.posted[-1].text == first_reply  # the copy gets the same answer
     finally:
         await close_disk_bot(second)

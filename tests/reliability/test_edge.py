@@ -53,7 +53,7 @@ async def test_a_body_that_cannot_be_decoded_is_400_with_one_log_line(
     for record in problems:
         assert record.levelno == logging.WARNING and not record.exc_info
         assert "\n" not in record.getMessage()
-    assert harness.connector.posted == [] and harness.store.engine.partition_names() == []
+    assert harness.connector.posted == [] and await harness.store.engine.partition_names() == []
 
 
 @pytest.mark.parametrize("encoding", ["deflate", "gzip"])
@@ -98,7 +98,7 @@ async def test_an_authenticated_activity_from_another_tenant_is_403(secured: tup
     activity = _other_tenant(h.message("hjälp", ANNA))
     resp = await h.post(activity, headers={"Authorization": f"Bearer {openid.token(audience=APP_ID, service_url=activity['serviceUrl'])}"})
     assert resp.status == 403
-    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+    assert h.connector.posted == [] and await h.store.engine.partition_names() == []
 
 
 @pytest.mark.parametrize("channel", ["webchat", "directline", "emulator", "MSTEAMS"])
@@ -108,7 +108,7 @@ async def test_an_endorsed_token_for_another_channel_is_refused(secured: tuple[H
     activity = h.message("hjälp", ANNA, channelId=channel)
     resp = await h.post(activity, headers={"Authorization": f"Bearer {openid.token(audience=APP_ID, service_url=activity['serviceUrl'])}"})
     assert resp.status == 403
-    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+    assert h.connector.posted == [] and await h.store.engine.partition_names() == []
 
 
 async def test_tenant_refusals_are_logged_once_a_minute_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
@@ -132,10 +132,10 @@ async def test_tenant_refusals_are_logged_once_a_minute_with_a_count(caplog: pyt
 
 async def test_a_team_id_naming_another_networks_meeting_writes_only_its_own_files(disk_bot: DiskBot) -> None:
     h = disk_bot.harness
-    with h.store.engine.partition(meeting_partition(TEAM_ID, MEETING_ID)).write() as tx:
+    async with h.store.engine.write(meeting_partition(TEAM_ID, MEETING_ID)) as tx:
         tx.put("notes", "1", {"text": "network A's meeting"})
     theirs = partition_relpath(team_partition(TEAM_ID)).parent.as_posix() + "/"
-    meetings_before = h.store.engine.partition_names(meeting_partition(TEAM_ID, ""))
+    meetings_before = await h.store.engine.partition_names(meeting_partition(TEAM_ID, ""))
     before = {p: b for p, b in snapshot(disk_bot.data_dir).items() if p.startswith(theirs)}
     assert any("/meetings/" in p for p in before)  # the meeting the forged id names exists
     forged = f"{TEAM_ID}/meeting/{MEETING_ID}"
@@ -144,8 +144,8 @@ async def test_a_team_id_naming_another_networks_meeting_writes_only_its_own_fil
         assert (await h.post(activity)).status == 200
     after = snapshot(disk_bot.data_dir)
     assert {p: b for p, b in after.items() if p.startswith(theirs)} == before
-    assert h.store.engine.partition_names(meeting_partition(TEAM_ID, "")) == meetings_before
-    assert [m.key for m in h.store.teams.members(forged)] == [PETER.aad]  # its own, separate network
+    assert await h.store.engine.partition_names(meeting_partition(TEAM_ID, "")) == meetings_before
+    assert [m.key for m in await h.store.teams.members(forged)] == [PETER.aad]  # its own, separate network
 
 
 @pytest.mark.parametrize("case", ["ten_years", "two_days", "no_start_claims_a_year"])
@@ -160,7 +160,7 @@ async def test_a_token_valid_for_longer_than_any_issued_is_401(secured: tuple[Ha
         token = openid.token(audience=APP_ID, service_url=url, expires_in={"ten_years": 10 * 365 * 86400, "two_days": 2 * 86400}[case])
     resp = await h.post(activity, headers={"Authorization": f"Bearer {token}"})
     assert resp.status == 401
-    assert h.connector.posted == [] and h.store.engine.partition_names() == []
+    assert h.connector.posted == [] and await h.store.engine.partition_names() == []
 
 
 # Shapes the fuzz (tests/fuzz/) found failing inside a turn: refused at the edge instead ------
@@ -191,18 +191,18 @@ FOUND_BY_FUZZ = {
 async def test_malformed_ids_are_4xx_and_change_nothing(harness: Harness, kind: str, case: str) -> None:
     await harness.install(ANNA)
     harness.connector.posted.clear()
-    names = harness.store.engine.partition_names()
+    names = await harness.store.engine.partition_names()
     base = harness.message("hjälp", PETER) if kind == "message" else harness.invoke("help", {}, PETER)
     resp = await harness.post(_with(base, *FOUND_BY_FUZZ[case]))
     assert 400 <= resp.status < 500
-    assert harness.connector.posted == [] and harness.store.engine.partition_names() == names
+    assert harness.connector.posted == [] and await harness.store.engine.partition_names() == names
 
 
 async def test_install_naming_a_channel_setting_of_the_wrong_shape_is_answered(harness: Harness) -> None:
     harness.connector.members["19:skis-team@thread.tacv2"] = [ANNA.account()]
     resp = await harness.post(_with(harness.team_install(ANNA), "channelData.settings", ["general"]))
     assert resp.status == 200
-    assert harness.store.teams.get_team(TEAM_ID) is not None
+    assert await harness.store.teams.get_team(TEAM_ID) is not None
     assert t("core.error", "sv") not in harness.connector.texts()
 
 

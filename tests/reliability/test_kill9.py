@@ -32,6 +32,7 @@ from storage.teams_repo import Team
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, CHANNEL_ID, TEAM_ID, TENANT
 from tests.reliability import activities as act
+from tests.reliability.conftest import opened
 from tests.reliability.service import Service
 
 KILLS = int(os.environ.get("SKIS_KILL9_ROUNDS", "100"))
@@ -41,16 +42,16 @@ EARLY_KILLS = 0.25  # share of kills at a random moment from the process start
 TIME_LIMIT = 240.0  # seconds for the whole loop; it normally takes well under two minutes
 
 
-def _seed(data_dir: Path) -> None:
+async def _seed(data_dir: Path) -> None:
     """A network with a meeting going on now (the service runs on the real clock)."""
     now = datetime.now(UTC)
-    with TinyDBEngine(data_dir) as engine:
+    async with opened(TinyDBEngine(data_dir)) as engine:
         store = Store(engine)
         ref = {"channelId": "msteams", "conversation": {"id": CHANNEL_ID, "tenantId": TENANT}, "bot": {"id": act.BOT_ID}}
-        store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
-                                   installed_by=ANNA.aad, installed_at=now))
-        store.meetings.save(Meeting(id=MEETING_ID, team_key=TEAM_ID, starts_at=now - timedelta(hours=1),
-                                    ends_at=now + timedelta(hours=8)))
+        await store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
+                                         installed_by=ANNA.aad, installed_at=now))
+        await store.meetings.save(Meeting(id=MEETING_ID, team_key=TEAM_ID, starts_at=now - timedelta(hours=1),
+                                          ends_at=now + timedelta(hours=8)))
 
 
 @dataclass
@@ -117,15 +118,15 @@ async def _run_client(client: Client, session: aiohttp.ClientSession, url: str, 
             raise AssertionError(f"unexpected HTTP {status} for {activity['text']!r}")
 
 
-def _check(data_dir: Path, clients: list[Client]) -> int:
+async def _check(data_dir: Path, clients: list[Client]) -> int:
     """Every acknowledged record is stored exactly once; nothing is stored twice. Returns records seen."""
-    with TinyDBEngine(data_dir, read_only=True) as engine:
+    async with opened(TinyDBEngine(data_dir, read_only=True)) as engine:
         assert engine.verify_all() == []
         store = Store(engine)
-        texts = Counter(f"action_item:{i.title}" for i in store.actions.all(TEAM_ID))
-        texts.update(f"decision:{d.text}" for d in store.decisions.all(TEAM_ID))
-        answers = {a.member_key: a.answer for a in store.checkins.answers(TEAM_ID, MEETING_ID)}
-        numbers = [i.number for i in store.actions.all(TEAM_ID)]
+        texts = Counter(f"action_item:{i.title}" for i in await store.actions.all(TEAM_ID))
+        texts.update(f"decision:{d.text}" for d in await store.decisions.all(TEAM_ID))
+        answers = {a.member_key: a.answer for a in await store.checkins.answers(TEAM_ID, MEETING_ID)}
+        numbers = [i.number for i in await store.actions.all(TEAM_ID)]
     doubled = {t: c for t, c in texts.items() if c > 1}
     assert not doubled, f"stored twice: {doubled}"
     assert len(numbers) == len(set(numbers)), "two action items share a number"
@@ -140,13 +141,19 @@ def _check(data_dir: Path, clients: list[Client]) -> int:
     return sum(texts.values()) + len(answers)
 
 
+async def _check_off_the_loop(data_dir: Path, clients: list[Client]) -> int:
+    """``_check`` on a loop of its own in a thread: this loop (the fake connector's) keeps answering
+    the service meanwhile."""
+    return await asyncio.to_thread(asyncio.run, _check(data_dir, clients))
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(TIME_LIMIT + 120)
 async def test_kill_9_at_random_moments_loses_nothing_acknowledged(tmp_path: Path) -> None:
     seed = int(os.environ.get("SKIS_KILL9_SEED", str(int(time.time()))))
     rng = random.Random(seed)
     data_dir = tmp_path / "data"
-    _seed(data_dir)
+    await _seed(data_dir)
     connector = FakeConnector()
     await connector.start()
     connector.members[CHANNEL_ID] = []
@@ -170,7 +177,7 @@ async def test_kill_9_at_random_moments_loses_nothing_acknowledged(tmp_path: Pat
                     continue
                 await asyncio.to_thread(service.start)
                 # After each restart the data loads and holds everything acknowledged so far.
-                records = await asyncio.to_thread(_check, data_dir, clients)
+                records = await _check_off_the_loop(data_dir, clients)
                 stop = asyncio.Event()
                 tasks = [asyncio.create_task(_run_client(c, session, url, connector, stop)) for c in clients]
                 await asyncio.sleep(rng.uniform(0.02, 0.4))
@@ -180,13 +187,13 @@ async def test_kill_9_at_random_moments_loses_nothing_acknowledged(tmp_path: Pat
                 await asyncio.gather(*tasks)
             # One last start: the final state loads and is complete.
             await asyncio.to_thread(service.start)
-            records = await asyncio.to_thread(_check, data_dir, clients)
+            records = await _check_off_the_loop(data_dir, clients)
             # Deliver what the last kill cut off; it must not be stored twice either.
             stop = asyncio.Event()
             for client in clients:
                 if client.pending is not None:
                     await _run_client(client, session, url, connector, _stop_after_one(stop))
-            records = await asyncio.to_thread(_check, data_dir, clients)
+            records = await _check_off_the_loop(data_dir, clients)
     finally:
         service.kill()
         await connector.stop()

@@ -27,7 +27,7 @@ async def test_tokens_and_message_text_never_reach_the_log(
     setup_logging(logging.DEBUG)  # the service's own logging set-up, at its most talkative
     caplog.set_level(logging.DEBUG)
     h, openid = secured
-    add_meeting(h)
+    await add_meeting(h)
     url = h.connector.url
     token = openid.token(audience=APP_ID, service_url=url)
     forged = openid.token(audience=APP_ID, service_url=url, key=openid.other_key)
@@ -47,7 +47,7 @@ async def test_tokens_and_message_text_never_reach_the_log(
     assert (await h.post(h.message(f"incheckning {SECRET_WORDS} igen", PETER), headers=bearer)).status == 200
     engine.fail_writes = False
 
-    assert SECRET_WORDS in h.store.checkins.get_answer(TEAM_ID, MEETING_ID, ANNA.aad).answer  # the turns really ran
+    assert SECRET_WORDS in (await h.store.checkins.get_answer(TEAM_ID, MEETING_ID, ANNA.aad)).answer  # the turns really ran
     logged = _everything_logged(caplog)
     assert logged  # something was logged, so the check below means something
     assert "turn failed" in logged and "refused a request" in logged

@@ -63,10 +63,10 @@ async def bot(harness: Harness) -> Harness:
 
 @pytest.mark.parametrize("answer", [LONG[: limits.CHECKIN_ANSWER + 1], "😀" * (limits.CHECKIN_ANSWER // 2 + 1)], ids=["text", "emoji"])
 async def test_a_check_in_answer_over_the_limit_is_refused_with_the_limit(bot: Harness, answer: str) -> None:
-    before = len(bot.store.checkins.answers(TEAM_ID, "20261204")) + len(bot.store.checkins.answers(TEAM_ID, MID))
+    before = len(await bot.store.checkins.answers(TEAM_ID, "20261204")) + len(await bot.store.checkins.answers(TEAM_ID, MID))
     [reply] = await bot.say(f"incheckning {answer}", PETER)
     assert str(limits.CHECKIN_ANSWER) in reply and "Inget sparades" in reply
-    after = len(bot.store.checkins.answers(TEAM_ID, "20261204")) + len(bot.store.checkins.answers(TEAM_ID, MID))
+    after = len(await bot.store.checkins.answers(TEAM_ID, "20261204")) + len(await bot.store.checkins.answers(TEAM_ID, MID))
     assert after == before
 
 
@@ -80,56 +80,56 @@ async def test_the_check_in_box_on_a_card_has_the_same_limit(bot: Harness) -> No
     resp = await bot.post(bot.invoke(ACTION_CHECKIN, {"meeting_id": "20261204", "answer": EMOJI}, PETER))
     body = await resp.json()
     assert str(limits.CHECKIN_ANSWER) in body["value"]
-    assert bot.store.checkins.get_answer(TEAM_ID, "20261204", PETER.aad) is None
+    assert await bot.store.checkins.get_answer(TEAM_ID, "20261204", PETER.aad) is None
 
 
 async def test_an_action_item_title_over_the_limit_is_refused(bot: Harness) -> None:
-    before = len(bot.store.actions.all(TEAM_ID))
+    before = len(await bot.store.actions.all(TEAM_ID))
     [reply] = await bot.say(f"uppgift {'Boka lokal ' * 40} @Peter Stark till fredag", ANNA, mentions=[PETER])
     assert str(limits.ACTION_TITLE) in reply and "Inget sparades" in reply
     [reply] = await bot.say(f"uppgift {LONG}", ANNA)
     assert str(limits.ACTION_TITLE) in reply
-    assert len(bot.store.actions.all(TEAM_ID)) == before
+    assert len(await bot.store.actions.all(TEAM_ID)) == before
 
 
 async def test_the_new_item_form_has_the_same_limit(bot: Harness) -> None:
-    before = len(bot.store.actions.all(TEAM_ID))
+    before = len(await bot.store.actions.all(TEAM_ID))
     resp = await bot.post(bot.invoke(ACTION_ACTION_ITEM_FORM, {"title": EMOJI[:200], "owners": "Peter Stark", "view": "all"}, ANNA))
     assert str(limits.ACTION_TITLE) in (await resp.json())["value"]
-    assert len(bot.store.actions.all(TEAM_ID)) == before
+    assert len(await bot.store.actions.all(TEAM_ID)) == before
 
 
 async def test_editing_an_item_to_a_long_title_is_refused(bot: Harness) -> None:
-    item = bot.store.actions.all(TEAM_ID)[0]
+    item = (await bot.store.actions.all(TEAM_ID))[0]
     [reply] = await bot.say(f"ändra uppgift {item.number} {'Ny rubrik ' * 40}", ANNA)
     assert str(limits.ACTION_TITLE) in reply
-    assert bot.store.actions.get(TEAM_ID, item.id).title == item.title
+    assert (await bot.store.actions.get(TEAM_ID, item.id)).title == item.title
 
 
 @pytest.mark.parametrize("text", [LONG, EMOJI], ids=["30kb", "emoji"])
 async def test_a_decision_over_the_limit_is_refused(bot: Harness, text: str) -> None:
-    before = [d.text for d in bot.store.decisions.all(TEAM_ID)]
+    before = [d.text for d in await bot.store.decisions.all(TEAM_ID)]
     [reply] = await bot.say(f"beslut {text}", ANNA)
     assert str(limits.DECISION_TEXT) in reply and "Inget sparades" in reply
     [reply] = await bot.say(f"ändra beslut 1 {text}", ANNA)
     assert str(limits.DECISION_TEXT) in reply
-    assert [d.text for d in bot.store.decisions.all(TEAM_ID)] == before
+    assert [d.text for d in await bot.store.decisions.all(TEAM_ID)] == before
 
 
 async def test_a_long_decision_in_the_dialog_is_asked_again(bot: Harness) -> None:
     await bot.say("beslut", ANNA)
     [reply] = await bot.say(EMOJI, ANNA)
     assert str(limits.DECISION_TEXT) in reply
-    before = len(bot.store.decisions.all(TEAM_ID))
+    before = len(await bot.store.decisions.all(TEAM_ID))
     await bot.say("Vi ses i Hjo", ANNA)
-    assert len(bot.store.decisions.all(TEAM_ID)) == before + 1
+    assert len(await bot.store.decisions.all(TEAM_ID)) == before + 1
 
 
 async def test_a_meeting_place_over_the_limit_is_refused(bot: Harness) -> None:
-    before = len(bot.store.meetings.all(TEAM_ID))
+    before = len(await bot.store.meetings.all(TEAM_ID))
     [reply] = await bot.say(f"nytt möte fredag 11 december 2026 kl 9-12 {'Regionens hus ' * 20}", ANNA)
     assert str(limits.PLACE) in reply and "Inget sparades" in reply
-    assert len(bot.store.meetings.all(TEAM_ID)) == before
+    assert len(await bot.store.meetings.all(TEAM_ID)) == before
 
 
 async def test_an_agenda_item_of_emoji_counts_them_as_two(bot: Harness) -> None:
@@ -140,28 +140,28 @@ async def test_an_agenda_item_of_emoji_counts_them_as_two(bot: Harness) -> None:
 async def test_a_minutes_note_over_the_limit_is_not_saved(bot: Harness) -> None:
     resp = await bot.post(bot.invoke("minutes_refresh", {"meeting_id": MID}, SOFIA))
     assert resp.status == 200
-    draft = bot.store.minutes.draft(TEAM_ID, MID)
+    draft = await bot.store.minutes.draft(TEAM_ID, MID)
     resp = await bot.post(bot.invoke(ACTION_MINUTES_SAVE, {"meeting_id": MID, "revision": draft.revision, "checkin_summary": EMOJI}, SOFIA))
     shown = json.dumps(await resp.json(), ensure_ascii=False)
     assert str(limits.MINUTES_NOTE) in shown and "Spara utkast" in shown
-    assert bot.store.minutes.draft(TEAM_ID, MID).revision == draft.revision
+    assert (await bot.store.minutes.draft(TEAM_ID, MID)).revision == draft.revision
     resp = await bot.post(bot.invoke(ACTION_MINUTES_APPROVE, {"meeting_id": MID, "revision": draft.revision, "checkin_summary": EMOJI}, SOFIA))
-    assert bot.store.minutes.versions(TEAM_ID, MID) == []
+    assert await bot.store.minutes.versions(TEAM_ID, MID) == []
 
 
 # Records stored before the limits ------------------------------------------------------------------
-def _store_long_records(h: Harness) -> None:
+async def _store_long_records(h: Harness) -> None:
     now = h.clock.now()
     for title in (LONG, EMOJI):
-        h.store.actions.create(TEAM_ID, title=title, owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
-                               created_at=now, meeting_id=MID)
+        await h.store.actions.create(TEAM_ID, title=title, owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
+                                     created_at=now, meeting_id=MID)
     for text in (LONG, EMOJI):
-        h.store.decisions.record(TEAM_ID, MID, text=text, recorded_by=ANNA.aad, at=now, recorded_by_name=ANNA.name)
+        await h.store.decisions.record(TEAM_ID, MID, text=text, recorded_by=ANNA.aad, at=now, recorded_by_name=ANNA.name)
 
 
 @pytest.mark.parametrize("command", ["uppgifter", "mina uppgifter", "beslutslogg"])
 async def test_shared_lists_fit_after_a_30_kb_record(bot: Harness, command: str) -> None:
-    _store_long_records(bot)
+    await _store_long_records(bot)
     cards = await bot.say_cards(command, ANNA)
     assert cards
     _sizes_ok(bot)
@@ -176,35 +176,35 @@ async def test_shared_lists_fit_after_a_30_kb_record(bot: Harness, command: str)
             if not any(a.get("verb") == ACTION_ACTION_ITEMS_PAGE and a["data"].get("page") == page + 1 for a in _buttons(value)):
                 break
             page += 1
-        assert {i.title[:20] for i in bot.store.actions.open_items(TEAM_ID) if i.number in shown} >= {LONG[:20], EMOJI[:20]}
+        assert {i.title[:20] for i in await bot.store.actions.open_items(TEAM_ID) if i.number in shown} >= {LONG[:20], EMOJI[:20]}
 
 
 async def test_the_secretarys_minutes_card_fits_and_the_minutes_can_be_confirmed(bot: Harness) -> None:
-    _store_long_records(bot)
+    await _store_long_records(bot)
     await bot.say_cards("protokoll", SOFIA)
     _sizes_ok(bot)
-    draft = bot.store.minutes.draft(TEAM_ID, MID)
+    draft = await bot.store.minutes.draft(TEAM_ID, MID)
     assert draft is not None
     resp = await bot.post(bot.invoke(ACTION_MINUTES_APPROVE, {"meeting_id": MID, "revision": draft.revision}, SOFIA))
     body = await resp.json()
     assert resp.status == 200 and body["statusCode"] == 200
     if body.get("type") == "application/vnd.microsoft.card.adaptive":
         assert card_size(body["value"]) <= MAX_CARD_BYTES
-    assert len(bot.store.minutes.versions(TEAM_ID, MID)) == 1
+    assert len(await bot.store.minutes.versions(TEAM_ID, MID)) == 1
     _sizes_ok(bot)
 
 
 async def test_many_long_items_make_more_pages_each_within_the_limit(bot: Harness) -> None:
     now = bot.clock.now()
     for n in range(25):
-        bot.store.actions.create(TEAM_ID, title=f"{n}: " + "Lång rubrik om kvalitetsarbetet 😀 " * 40, owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
-                                 created_by=ANNA.aad, created_at=now)
+        await bot.store.actions.create(TEAM_ID, title=f"{n}: " + "Lång rubrik om kvalitetsarbetet 😀 " * 40, owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
+                                       created_by=ANNA.aad, created_at=now)
     cards = await bot.say_cards("uppgifter", ANNA)
     _sizes_ok(bot)
     [card] = cards
     page_texts = json.dumps(card, ensure_ascii=False)
     assert "sida 1 av" in page_texts.lower() or "Visa fler" in page_texts
-    total = len(bot.store.actions.open_items(TEAM_ID))
+    total = len(await bot.store.actions.open_items(TEAM_ID))
     seen: list[int] = []
     per_page: list[int] = []
     page = 1
@@ -220,7 +220,7 @@ async def test_many_long_items_make_more_pages_each_within_the_limit(bot: Harnes
             break
         page += 1
     assert per_page[0] < 20  # 20 such rows do not fit on one card: the page is shorter
-    assert sorted(seen) == sorted(i.number for i in bot.store.actions.open_items(TEAM_ID)) and len(seen) == total
+    assert sorted(seen) == sorted(i.number for i in await bot.store.actions.open_items(TEAM_ID)) and len(seen) == total
 
 
 def _buttons(card: Any) -> list[dict[str, Any]]:
@@ -268,11 +268,11 @@ def test_item_pages_end_at_twenty_rows_or_the_budget(sizes: list[int], pages: li
 
 
 async def test_the_agenda_and_check_in_cards_fit_after_long_old_records(bot: Harness) -> None:
-    upcoming = bot.store.meetings.get(TEAM_ID, "20261204")
-    bot.store.agenda.add(upcoming, LONG, by=ANNA.aad, by_name=ANNA.name, at=bot.clock.now())
+    upcoming = await bot.store.meetings.get(TEAM_ID, "20261204")
+    await bot.store.agenda.add(upcoming, LONG, by=ANNA.aad, by_name=ANNA.name, at=bot.clock.now())
     for user in (ANNA, PETER, SOFIA):
-        bot.store.checkins.save_answer(TEAM_ID, "20261204", user.aad, question="Hur går det?", answer=EMOJI,
-                                       at=bot.clock.now(), member_name=user.name)
+        await bot.store.checkins.save_answer(TEAM_ID, "20261204", user.aad, question="Hur går det?", answer=EMOJI,
+                                             at=bot.clock.now(), member_name=user.name)
     for command in ("dagordning", "incheckningar"):
         before = len(bot.connector.posted)
         assert await bot.say_cards(command, ANNA)
@@ -280,10 +280,10 @@ async def test_the_agenda_and_check_in_cards_fit_after_long_old_records(bot: Har
 
 
 async def test_reminder_cards_fit_after_long_old_records(bot: Harness) -> None:
-    upcoming = bot.store.meetings.get(TEAM_ID, "20261204")
-    bot.store.agenda.add(upcoming, LONG, by=ANNA.aad, by_name=ANNA.name, at=bot.clock.now())
-    bot.store.actions.create(TEAM_ID, title=EMOJI, owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
-                             created_at=bot.clock.now(), due=upcoming.starts_at.date())
+    upcoming = await bot.store.meetings.get(TEAM_ID, "20261204")
+    await bot.store.agenda.add(upcoming, LONG, by=ANNA.aad, by_name=ANNA.name, at=bot.clock.now())
+    await bot.store.actions.create(TEAM_ID, title=EMOJI, owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
+                                   created_at=bot.clock.now(), due=upcoming.starts_at.date())
     before = len(bot.connector.posted)
     service = bot.app[SERVICES_KEY].reminders
     for days in (4, 8, 10):
@@ -293,7 +293,7 @@ async def test_reminder_cards_fit_after_long_old_records(bot: Harness) -> None:
 
 async def _save_notes(h: Harness, **fields: str) -> dict[str, Any]:
     await h.post(h.invoke("minutes_refresh", {"meeting_id": MID}, SOFIA))
-    draft = h.store.minutes.draft(TEAM_ID, MID)
+    draft = await h.store.minutes.draft(TEAM_ID, MID)
     resp = await h.post(h.invoke(ACTION_MINUTES_SAVE, {"meeting_id": MID, "revision": draft.revision, **fields}, SOFIA))
     return await resp.json()
 
@@ -302,14 +302,14 @@ async def test_minutes_notes_together_over_the_limit_are_not_saved(bot: Harness)
     note = "Anteckning om mötet. " * 180  # 3,780 characters: each field is within its own limit
     body = await _save_notes(bot, checkin_summary=note, checkout_summary=note, notes_t1=note)
     assert str(limits.MINUTES_NOTES) in json.dumps(body, ensure_ascii=False)
-    assert "Anteckning om mötet" not in json.dumps(bot.store.minutes.draft(TEAM_ID, MID).content, ensure_ascii=False)
+    assert "Anteckning om mötet" not in json.dumps((await bot.store.minutes.draft(TEAM_ID, MID)).content, ensure_ascii=False)
 
 
 async def test_the_editor_card_fits_with_notes_at_the_limit_and_long_records(bot: Harness) -> None:
-    _store_long_records(bot)
+    await _store_long_records(bot)
     note = "Anteckning om mötet, med å, ä och ö. " * 100  # about 3,700 characters
     await _save_notes(bot, checkin_summary=note, checkout_summary=note)
-    assert "Anteckning om mötet" in json.dumps(bot.store.minutes.draft(TEAM_ID, MID).content, ensure_ascii=False)
+    assert "Anteckning om mötet" in json.dumps((await bot.store.minutes.draft(TEAM_ID, MID)).content, ensure_ascii=False)
     before = len(bot.connector.posted)
     await bot.say_cards("protokoll", SOFIA)
     _sizes_ok(bot, before)

@@ -16,7 +16,7 @@ from storage.store import Store
 from storage.teams_repo import Member, Team
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID
-from tests.reliability.conftest import MEETING_ID, close_disk_bot, open_disk_bot
+from tests.reliability.conftest import MEETING_ID, close_disk_bot, open_disk_bot, opened
 from tests.reliability.service import run_cli
 from tests.reliability.test_backup import snapshot
 
@@ -44,7 +44,7 @@ async def _populate(data_dir: Path) -> None:
             assert await h.say(text, user, **extra)
         assert await h.say("hjälp", PETER, where="personal") == []  # a 1:1 chat: its reference is kept
         assert await h.say("uppgift", PETER, where="personal")  # a dialog left waiting: dialog state
-        item = h.store.actions.all(TEAM_ID)[0]
+        item = (await h.store.actions.all(TEAM_ID))[0]
         assert await h.say(f"klar {item.number}", PETER)
         # A reminder to Peter about an item he owns: the sent-log keys entries by their target.
         assert await h.say("uppgift Ring skolchefen @Peter Stark till 4 december", ANNA, mentions=[PETER])
@@ -55,10 +55,10 @@ async def _populate(data_dir: Path) -> None:
         assert any(r.target == PETER.aad and r.status == "sent" for r in sent), sent
         # Peter, as secretary, records who was present.
         at = h.clock.now()
-        h.store.attendance.update_present(TEAM_ID, MEETING_ID, add=[
-            Presence(name=SOFIA.name, recorded_by=PETER.aad, recorded_at=at, member_key=SOFIA.aad),
-            Presence(name="Gäst Gästsson", recorded_by=PETER.aad, recorded_at=at),
-        ])
+        await h.store.attendance.update_present(TEAM_ID, MEETING_ID, add=[
+                  Presence(name=SOFIA.name, recorded_by=PETER.aad, recorded_at=at, member_key=SOFIA.aad),
+                  Presence(name="Gäst Gästsson", recorded_by=PETER.aad, recorded_at=at),
+              ])
     finally:
         await close_disk_bot(bot)
 
@@ -78,26 +78,26 @@ async def test_forget_member_removes_every_trace_and_keeps_the_records(tmp_path:
     assert "check-in/check-out answers deleted: 2" in result.stdout
 
     assert _traces(data_dir, PETER_MARKS) == []
-    with TinyDBEngine(data_dir, read_only=True) as engine:
+    async with opened(TinyDBEngine(data_dir, read_only=True)) as engine:
         store = Store(engine)
-        assert store.teams.get_member(TEAM_ID, PETER.aad) is None
-        anonymous = [m for m in store.teams.members(TEAM_ID, active_only=False) if m.name == FORGOTTEN_NAME]
+        assert await store.teams.get_member(TEAM_ID, PETER.aad) is None
+        anonymous = [m for m in await store.teams.members(TEAM_ID, active_only=False) if m.name == FORGOTTEN_NAME]
         assert len(anonymous) == 1 and not anonymous[0].active and anonymous[0].municipality is None
-        assert store.checkins.answers_of(TEAM_ID, PETER.aad) == []
-        assert [a.answer for a in store.checkins.answers_of(TEAM_ID, SOFIA.aad)] == ["Sofias svar"]
-        assert [a.member_key for a in store.attendance.answers(TEAM_ID, MEETING_ID)] == [SOFIA.aad]
-        items = {i.title: i for i in store.actions.all(TEAM_ID)}
+        assert await store.checkins.answers_of(TEAM_ID, PETER.aad) == []
+        assert [a.answer for a in await store.checkins.answers_of(TEAM_ID, SOFIA.aad)] == ["Sofias svar"]
+        assert [a.member_key for a in await store.attendance.answers(TEAM_ID, MEETING_ID)] == [SOFIA.aad]
+        items = {i.title: i for i in await store.actions.all(TEAM_ID)}
         assert [o.name for o in items["Boka lokal"].owners] == [FORGOTTEN_NAME]
         assert items["Boka lokal"].owners[0].key == anonymous[0].key and items["Boka lokal"].done_by == anonymous[0].key
         assert items["Skriv inbjudan"].created_by_name == FORGOTTEN_NAME
         assert items["Skriv inbjudan"].owners[0].name == SOFIA.name
-        [decision] = store.decisions.all(TEAM_ID)
+        [decision] = await store.decisions.all(TEAM_ID)
         assert decision.text == "Vi kör UP2 i januari" and decision.recorded_by_name == FORGOTTEN_NAME
-        assert store.teams.personal_ref(PETER.aad) is None
-        assert store.teams.teams_of_person(PETER.aad) == []
-        assert store.teams.get_member(TEAM_ID, SOFIA.aad) is not None
+        assert await store.teams.personal_ref(PETER.aad) is None
+        assert await store.teams.teams_of_person(PETER.aad) == []
+        assert await store.teams.get_member(TEAM_ID, SOFIA.aad) is not None
         # Who was present stays; who recorded it does not.
-        present = store.attendance.present(TEAM_ID, MEETING_ID)
+        present = await store.attendance.present(TEAM_ID, MEETING_ID)
         assert [(p.name, p.member_key, p.recorded_by) for p in present] == [
             ("Gäst Gästsson", None, anonymous[0].key), (SOFIA.name, SOFIA.aad, anonymous[0].key)]
 
@@ -105,7 +105,7 @@ async def test_forget_member_removes_every_trace_and_keeps_the_records(tmp_path:
     bot = await open_disk_bot(data_dir, install=False)
     try:
         assert await bot.harness.say("incheckning Tillbaka igen", PETER)
-        assert bot.harness.store.teams.get_member(TEAM_ID, PETER.aad).name == PETER.name
+        assert (await bot.harness.store.teams.get_member(TEAM_ID, PETER.aad)).name == PETER.name
     finally:
         await close_disk_bot(bot)
 
@@ -113,22 +113,22 @@ async def test_forget_member_removes_every_trace_and_keeps_the_records(tmp_path:
 async def test_forget_member_in_one_network_leaves_the_other(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     await _populate(data_dir)
-    with TinyDBEngine(data_dir) as engine:
+    async with opened(TinyDBEngine(data_dir)) as engine:
         store = Store(engine)
-        store.teams.save_team(Team(key=OTHER_TEAM, name="Annat nätverk", kind="team", tenant_id=None, conversation_ref={},
-                                   installed_by=None, installed_at=datetime(2026, 1, 1, tzinfo=UTC)))
-        store.teams.save_member(OTHER_TEAM, Member(key=PETER.aad, teams_id=PETER.id, name=PETER.name, aad_object_id=PETER.aad))
-        store.checkins.save_answer(OTHER_TEAM, "m1", PETER.aad, question="?", answer="annat svar", at=datetime(2026, 11, 1, tzinfo=UTC))
+        await store.teams.save_team(Team(key=OTHER_TEAM, name="Annat nätverk", kind="team", tenant_id=None, conversation_ref={},
+                                         installed_by=None, installed_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        await store.teams.save_member(OTHER_TEAM, Member(key=PETER.aad, teams_id=PETER.id, name=PETER.name, aad_object_id=PETER.aad))
+        await store.checkins.save_answer(OTHER_TEAM, "m1", PETER.aad, question="?", answer="annat svar", at=datetime(2026, 11, 1, tzinfo=UTC))
 
     result = run_cli("forget-member", PETER.id, "--team", TEAM_ID, data_dir=data_dir)
     assert result.returncode == 0, result.stderr
-    with TinyDBEngine(data_dir, read_only=True) as engine:
+    async with opened(TinyDBEngine(data_dir, read_only=True)) as engine:
         store = Store(engine)
-        assert store.teams.get_member(TEAM_ID, PETER.aad) is None
-        assert store.teams.get_member(OTHER_TEAM, PETER.aad).name == PETER.name
-        assert [a.answer for a in store.checkins.answers_of(OTHER_TEAM, PETER.aad)] == ["annat svar"]
-        assert store.teams.teams_of_person(PETER.aad) == [OTHER_TEAM]
-        assert store.teams.personal_ref(PETER.aad) is not None  # still in a network: 1:1 reminders go on
+        assert await store.teams.get_member(TEAM_ID, PETER.aad) is None
+        assert (await store.teams.get_member(OTHER_TEAM, PETER.aad)).name == PETER.name
+        assert [a.answer for a in await store.checkins.answers_of(OTHER_TEAM, PETER.aad)] == ["annat svar"]
+        assert await store.teams.teams_of_person(PETER.aad) == [OTHER_TEAM]
+        assert await store.teams.personal_ref(PETER.aad) is not None  # still in a network: 1:1 reminders go on
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ async def test_forget_member_while_the_service_runs_says_stop_it_first(tmp_path:
     data_dir = tmp_path / "data"
     await _populate(data_dir)
     before = snapshot(data_dir)
-    with TinyDBEngine(data_dir):  # holds the lock like `skis-bot serve`
+    async with opened(TinyDBEngine(data_dir)):  # holds the lock like `skis-bot serve`
         result = run_cli("forget-member", PETER.aad, data_dir=data_dir)
     assert result.returncode == 1 and "Stop the service" in result.stderr
     assert snapshot(data_dir) == before
@@ -167,16 +167,16 @@ async def test_forget_member_dry_run_changes_nothing(tmp_path: Path) -> None:
     assert snapshot(data_dir) == before
 
 
-def test_privacy_purge_deletes_answers_past_retention(tmp_path: Path) -> None:
+async def test_privacy_purge_deletes_answers_past_retention(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     now = datetime.now(UTC)
-    with TinyDBEngine(data_dir) as engine:
+    async with opened(TinyDBEngine(data_dir)) as engine:
         store = Store(engine)
-        store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={},
-                                   installed_by=None, installed_at=now - timedelta(days=1000)))
+        await store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={},
+                                         installed_by=None, installed_at=now - timedelta(days=1000)))
         for who, days in (("a", 500), ("b", 100), ("c", 5)):
-            store.checkins.save_answer(TEAM_ID, f"m-{who}", who, question="?", answer=who, at=now - timedelta(days=days))
-            store.checkins.save_answer(TEAM_ID, f"m-{who}", who, kind="checkout", question="?", answer=who, at=now - timedelta(days=days))
+            await store.checkins.save_answer(TEAM_ID, f"m-{who}", who, question="?", answer=who, at=now - timedelta(days=days))
+            await store.checkins.save_answer(TEAM_ID, f"m-{who}", who, kind="checkout", question="?", answer=who, at=now - timedelta(days=days))
 
     dry = run_cli("privacy", "purge", "--dry-run", data_dir=data_dir)
     assert dry.returncode == 0 and "2 check-in/check-out answers" in dry.stdout
@@ -184,9 +184,9 @@ def test_privacy_purge_deletes_answers_past_retention(tmp_path: Path) -> None:
     assert result.returncode == 0 and "Deleted 2" in result.stdout, result.stderr
     result = run_cli("privacy", "purge", data_dir=data_dir, SKIS_CHECKIN_RETENTION_DAYS="30")
     assert "Deleted 2" in result.stdout
-    with TinyDBEngine(data_dir, read_only=True) as engine:
+    async with opened(TinyDBEngine(data_dir, read_only=True)) as engine:
         store = Store(engine)
-        assert {a.member_key for w in "abc" for a in store.checkins.answers_of(TEAM_ID, w)} == {"c"}
+        assert {a.member_key for w in "abc" for a in await store.checkins.answers_of(TEAM_ID, w)} == {"c"}
     result = run_cli("privacy", "purge", "--days", "0", data_dir=data_dir)
     assert "Retention is off" in result.stdout
 
@@ -195,7 +195,7 @@ class _Killed(BaseException):
     """The process dying: nothing after it runs (not even except Exception handlers)."""
 
 
-def _forget_killed_after(data_dir: Path, writes: int | None, member_id: str) -> int:
+async def _forget_killed_after(data_dir: Path, writes: int | None, member_id: str) -> int:
     """``forget-member`` in this process, dying just before its ``writes + 1``-th file write
     (None: never); returns how many writes it made."""
     import storage.tinydb_engine as tinydb_engine
@@ -215,12 +215,12 @@ def _forget_killed_after(data_dir: Path, writes: int | None, member_id: str) -> 
     store = open_store(data_dir)
     tinydb_engine.atomic_write = write_or_die
     try:
-        forget_member(store, member_id)
+        await forget_member(store, member_id)
     except _Killed:
         pass
     finally:
         tinydb_engine.atomic_write = real_write
-        store.close()  # the lock dies with the process
+        await store.close()  # the lock dies with the process
     return made
 
 
@@ -229,7 +229,7 @@ async def test_forget_member_killed_at_every_step_finishes_when_run_again(tmp_pa
     await _populate(populated)
     counted = tmp_path / "counted"
     shutil.copytree(populated, counted)
-    steps = _forget_killed_after(counted, None, PETER.aad)
+    steps = await _forget_killed_after(counted, None, PETER.aad)
     assert steps >= 6  # the job, the team, the reminder log, meetings, global, dialog state, the job's end
     expected = snapshot(counted)
     assert _traces(counted, PETER_MARKS) == []
@@ -237,7 +237,7 @@ async def test_forget_member_killed_at_every_step_finishes_when_run_again(tmp_pa
     for killed_after in range(steps):
         data_dir = tmp_path / f"killed-{killed_after}"
         shutil.copytree(populated, data_dir)
-        assert _forget_killed_after(data_dir, killed_after, PETER.aad) == killed_after
+        assert await _forget_killed_after(data_dir, killed_after, PETER.aad) == killed_after
         # Run again, naming the person by another of their ids.
         result = run_cli("forget-member", PETER.id if killed_after % 2 else PETER.aad, data_dir=data_dir)
         assert result.returncode == 0, (killed_after, result.stderr)
@@ -245,12 +245,12 @@ async def test_forget_member_killed_at_every_step_finishes_when_run_again(tmp_pa
         assert _traces(data_dir, PETER_MARKS) == [], killed_after
         done = snapshot(data_dir)
         assert done.keys() == expected.keys(), killed_after
-        with TinyDBEngine(data_dir, read_only=True) as engine:
+        async with opened(TinyDBEngine(data_dir, read_only=True)) as engine:
             store = Store(engine)
-            anonymous = [m for m in store.teams.members(TEAM_ID, active_only=False) if m.name == FORGOTTEN_NAME]
+            anonymous = [m for m in await store.teams.members(TEAM_ID, active_only=False) if m.name == FORGOTTEN_NAME]
             assert len(anonymous) == 1, killed_after
-            assert engine.partition("global").all("forget_jobs") == []
-            assert [a.member_key for a in store.attendance.answers(TEAM_ID, MEETING_ID)] == [SOFIA.aad]
+            assert (await engine.read("global")).all("forget_jobs") == []
+            assert [a.member_key for a in await store.attendance.answers(TEAM_ID, MEETING_ID)] == [SOFIA.aad]
         # And once more: nothing left to do, nothing changed.
         again = run_cli("forget-member", PETER.aad, data_dir=data_dir)
         assert again.returncode == 1 and "nobody with the id" in again.stderr

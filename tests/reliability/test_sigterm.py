@@ -28,6 +28,7 @@ from storage.teams_repo import Team
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, CHANNEL_ID, TEAM_ID, TENANT
 from tests.reliability import activities as act
+from tests.reliability.conftest import opened
 from tests.reliability.service import Service, post_json
 
 TEAMS_MESSAGE = 28_000  # bytes: about the largest message Teams sends
@@ -41,15 +42,15 @@ HARD = [
 ]
 
 
-def _seed(data_dir: Path) -> None:
+async def _seed(data_dir: Path) -> None:
     now = datetime.now(UTC)
-    with TinyDBEngine(data_dir) as engine:
+    async with opened(TinyDBEngine(data_dir)) as engine:
         store = Store(engine)
         ref = {"channelId": "msteams", "conversation": {"id": CHANNEL_ID, "tenantId": TENANT}, "bot": {"id": act.BOT_ID}}
-        store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
-                                   installed_by=ANNA.aad, installed_at=now))
-        store.meetings.save(Meeting(id="sigterm", team_key=TEAM_ID, starts_at=now + timedelta(days=3),
-                                    ends_at=now + timedelta(days=3, hours=3)))
+        await store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
+                                         installed_by=ANNA.aad, installed_at=now))
+        await store.meetings.save(Meeting(id="sigterm", team_key=TEAM_ID, starts_at=now + timedelta(days=3),
+                                          ends_at=now + timedelta(days=3, hours=3)))
 
 
 def _health_time(url: str) -> float:
@@ -62,7 +63,7 @@ def _health_time(url: str) -> float:
 @pytest.mark.slow
 async def test_hard_long_messages_do_not_stall_the_service_and_sigterm_stops_it(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    _seed(data_dir)
+    await _seed(data_dir)
     connector = FakeConnector()
     await connector.start()
     service = Service(data_dir)

@@ -65,9 +65,9 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_damaged_global_file_stops_start_up_untouched_and_points_to_restore(tmp_path: Path, damage: str) -> None:
+async def test_damaged_global_file_stops_start_up_untouched_and_points_to_restore(tmp_path: Path, damage: str) -> None:
     data_dir = tmp_path / "data"
-    seed(data_dir)
+    await seed(data_dir)
     path = data_dir / "global.json"
     path.write_bytes(DAMAGE[damage](path.read_bytes()))
     before = snapshot(data_dir)
@@ -85,7 +85,7 @@ async def test_damaged_team_file_is_never_overwritten_by_a_running_service(tmp_p
     """Files other than global.json are checked when first used: the service runs, refuses to
     write over the damaged one, tells the person nothing was saved and logs how to restore."""
     data_dir = tmp_path / "data"
-    seed(data_dir)
+    await seed(data_dir)
     path = data_dir / partition_relpath(team_partition(TEAM_ID))
     path.write_bytes(DAMAGE[damage](path.read_bytes()))
     damaged = path.read_bytes()

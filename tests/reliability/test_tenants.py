@@ -70,7 +70,7 @@ async def test_other_tenants_are_refused_with_403_and_nothing_changes(guarded: H
     activity = _set_tenant(_kinds(guarded)[kind], **REFUSED[case])
     resp = await guarded.post(activity)
     assert resp.status == 403
-    assert guarded.store.engine.partition_names() == []
+    assert await guarded.store.engine.partition_names() == []
     assert guarded.connector.posted == [] and sum(guarded.connector.calls.values()) == 0
 
 
@@ -92,7 +92,7 @@ async def test_activities_that_do_nothing_are_not_let_in_to_do_something(guarded
         activity["type"] = kind
         resp = await guarded.post(activity)
         assert resp.status < 500
-    assert guarded.store.engine.partition_names() == []
+    assert await guarded.store.engine.partition_names() == []
     assert guarded.connector.posted == []
 
 
@@ -151,18 +151,18 @@ async def test_another_tenant_naming_a_networks_team_id_is_403_and_changes_nothi
         "conversationUpdate": h.team_install(PETER),
         "installationUpdate": {**h.team_install(PETER), "type": "installationUpdate", "action": "add"},
     }
-    before = {n: h.store.engine.partition(n).all("members") for n in h.store.engine.partition_names()}
+    before = {n: (await h.store.engine.read(n)).all("members") for n in await h.store.engine.partition_names()}
     resp = await h.post(_from_other_tenant(kinds[kind]))
     assert resp.status == 403
-    assert [m.key for m in h.store.teams.members(TEAM_ID, active_only=False)] == [ANNA.aad]
-    assert {n: h.store.engine.partition(n).all("members") for n in h.store.engine.partition_names()} == before
-    assert h.connector.posted == [] and h.store.teams.get_team(TEAM_ID).tenant_id == TENANT  # type: ignore[union-attr]
+    assert [m.key for m in await h.store.teams.members(TEAM_ID, active_only=False)] == [ANNA.aad]
+    assert {n: (await h.store.engine.read(n)).all("members") for n in await h.store.engine.partition_names()} == before
+    assert h.connector.posted == [] and (await h.store.teams.get_team(TEAM_ID)).tenant_id == TENANT  # type: ignore[union-attr]
 
 
 async def test_the_networks_own_tenant_still_gets_in_and_the_other_tenant_has_its_own_networks(two_tenants: Harness) -> None:
     h = two_tenants
     assert (await h.post(h.message("hjälp", PETER))).status == 200
-    assert {m.key for m in h.store.teams.members(TEAM_ID)} == {ANNA.aad, PETER.aad}
+    assert {m.key for m in await h.store.teams.members(TEAM_ID)} == {ANNA.aad, PETER.aad}
     # A personal chat in the other tenant is that tenant's own network.
     resp = await h.post(_set_tenant(h.message("hjälp", SOFIA, where="personal"), channel_data={"id": OTHER}, conversation=OTHER))
     assert resp.status == 200

@@ -11,34 +11,34 @@ from storage.tinydb_engine import TinyDBEngine
 AT = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
-def test_open_items_are_the_open_ones_by_number() -> None:
+async def test_open_items_are_the_open_ones_by_number() -> None:
     repo = ActionsRepo(MemoryEngine())
     owner = (Owner(MEMBER, "Anna", "aad-anna"),)
-    items = [repo.create("t", title=f"Uppgift {n}", owners=owner, created_by="aad-anna", created_at=AT) for n in range(12)]
+    items = [await repo.create("t", title=f"Uppgift {n}", owners=owner, created_by="aad-anna", created_at=AT) for n in range(12)]
     for item in items[::3]:
-        repo.set_status(item, DONE, by="aad-anna", at=AT)
-    repo.set_status(repo.get("t", items[3].id), OPEN, by="aad-anna", at=AT)  # reopened
-    expected = [i for i in repo.all("t") if i.is_open]
-    assert repo.open_items("t") == expected
+        await repo.set_status(item, DONE, by="aad-anna", at=AT)
+    await repo.set_status(await repo.get("t", items[3].id), OPEN, by="aad-anna", at=AT)  # reopened
+    expected = [i for i in await repo.all("t") if i.is_open]
+    assert await repo.open_items("t") == expected
     assert [i.number for i in expected] == [2, 3, 4, 5, 6, 8, 9, 11, 12]
-    assert repo.open_items("no-such-team") == []
+    assert await repo.open_items("no-such-team") == []
 
 
-def test_open_items_follow_every_write_also_one_made_through_another_repository(tmp_path) -> None:
+async def test_open_items_follow_every_write_also_one_made_through_another_repository(tmp_path) -> None:
     """The parsed open items are kept per partition version: any commit to the network's
     partition, by this repository or another on the same engine, is seen at the next call."""
     engine = TinyDBEngine(tmp_path)
     try:
         first, second = ActionsRepo(engine), ActionsRepo(engine)
         owner = (Owner(MEMBER, "Anna", "aad-anna"),)
-        item = first.create("t", title="Boka lokal", owners=owner, created_by="aad-anna", created_at=AT)
-        assert [i.number for i in first.open_items("t")] == [1]
-        shown = first.open_items("t")
+        item = await first.create("t", title="Boka lokal", owners=owner, created_by="aad-anna", created_at=AT)
+        assert [i.number for i in await first.open_items("t")] == [1]
+        shown = await first.open_items("t")
         shown.clear()  # a caller's list is its own: the kept items are untouched
-        assert [i.number for i in first.open_items("t")] == [1]
-        second.set_status(item, DONE, by="aad-anna", at=AT)
-        assert first.open_items("t") == []
-        second.create("t", title="Skicka enkäten", owners=owner, created_by="aad-anna", created_at=AT)
-        assert [i.title for i in first.open_items("t")] == ["Skicka enkäten"]
+        assert [i.number for i in await first.open_items("t")] == [1]
+        await second.set_status(item, DONE, by="aad-anna", at=AT)
+        assert await first.open_items("t") == []
+        await second.create("t", title="Skicka enkäten", owners=owner, created_by="aad-anna", created_at=AT)
+        assert [i.title for i in await first.open_items("t")] == ["Skicka enkäten"]
     finally:
-        engine.close()
+        await engine.close()

@@ -13,68 +13,68 @@ TEAM = "19:abc@thread.tacv2"
 ANNA = Owner(MEMBER, "Anna Gustafsson", "anna")
 
 
-def test_numbers_count_up_per_team_and_survive_reopen(kit):
-    engine = kit.open()
+async def test_numbers_count_up_per_team_and_survive_reopen(kit):
+    engine = await kit.open()
     repo = ActionsRepo(engine)
-    one = repo.create(TEAM, title="Mejla inbjudan", owners=[ANNA], created_by="anna", created_at=T0, meeting_id="m1")
-    two = repo.create(TEAM, title="Boka lokal", owners=[Owner(ALL, "alla")], created_by="anna", created_at=T0)
-    other = repo.create("team2", title="x", owners=[ANNA], created_by="anna", created_at=T0)
+    one = await repo.create(TEAM, title="Mejla inbjudan", owners=[ANNA], created_by="anna", created_at=T0, meeting_id="m1")
+    two = await repo.create(TEAM, title="Boka lokal", owners=[Owner(ALL, "alla")], created_by="anna", created_at=T0)
+    other = await repo.create("team2", title="x", owners=[ANNA], created_by="anna", created_at=T0)
     assert (one.number, two.number, other.number) == (1, 2, 1)
-    engine = kit.reopen(engine)
+    engine = await kit.reopen(engine)
     repo = ActionsRepo(engine)
-    three = repo.create(TEAM, title="Tre", owners=[ANNA], created_by="anna", created_at=T0)
+    three = await repo.create(TEAM, title="Tre", owners=[ANNA], created_by="anna", created_at=T0)
     assert three.number == 3
-    assert repo.by_number(TEAM, 1) == one
-    assert repo.get(TEAM, two.id) == two
-    assert repo.by_number(TEAM, 9) is None
+    assert await repo.by_number(TEAM, 1) == one
+    assert await repo.get(TEAM, two.id) == two
+    assert await repo.by_number(TEAM, 9) is None
 
 
-def test_same_activity_creates_one_item(kit):
-    repo = ActionsRepo(kit.open())
-    a = repo.create(TEAM, title="A", owners=[ANNA], created_by="anna", created_at=T0, activity_id="act-1")
-    b = repo.create(TEAM, title="A", owners=[ANNA], created_by="anna", created_at=T0, activity_id="act-1")
-    assert a == b and len(repo.all(TEAM)) == 1
+async def test_same_activity_creates_one_item(kit):
+    repo = ActionsRepo(await kit.open())
+    a = await repo.create(TEAM, title="A", owners=[ANNA], created_by="anna", created_at=T0, activity_id="act-1")
+    b = await repo.create(TEAM, title="A", owners=[ANNA], created_by="anna", created_at=T0, activity_id="act-1")
+    assert a == b and len(await repo.all(TEAM)) == 1
 
 
-def test_half_records_refused(kit):
-    repo = ActionsRepo(kit.open())
+async def test_half_records_refused(kit):
+    repo = ActionsRepo(await kit.open())
     with pytest.raises(ValueError):
-        repo.create(TEAM, title=" ", owners=[ANNA], created_by="anna", created_at=T0)
+        await repo.create(TEAM, title=" ", owners=[ANNA], created_by="anna", created_at=T0)
     with pytest.raises(ValueError):
-        repo.create(TEAM, title="x", owners=[], created_by="anna", created_at=T0)
-    assert repo.all(TEAM) == []
+        await repo.create(TEAM, title="x", owners=[], created_by="anna", created_at=T0)
+    assert await repo.all(TEAM) == []
 
 
-def test_ownership_done_reopen_update(kit):
-    repo = ActionsRepo(kit.open())
-    mine = repo.create(TEAM, title="Mitt", owners=[ANNA, Owner(EXTERNAL, "Karin Berg")], created_by="peter", created_at=T0, due=date(2026, 12, 4))
-    skovde = repo.create(TEAM, title="Kommunens", owners=[Owner(MUNICIPALITY, "Skövde", "Skövde")], created_by="peter", created_at=T0)
-    everyone = repo.create(TEAM, title="Allas", owners=[Owner(ALL, "alla")], created_by="peter", created_at=T0)
+async def test_ownership_done_reopen_update(kit):
+    repo = ActionsRepo(await kit.open())
+    mine = await repo.create(TEAM, title="Mitt", owners=[ANNA, Owner(EXTERNAL, "Karin Berg")], created_by="peter", created_at=T0, due=date(2026, 12, 4))
+    skovde = await repo.create(TEAM, title="Kommunens", owners=[Owner(MUNICIPALITY, "Skövde", "Skövde")], created_by="peter", created_at=T0)
+    everyone = await repo.create(TEAM, title="Allas", owners=[Owner(ALL, "alla")], created_by="peter", created_at=T0)
     assert mine.is_owned_by("anna") and not mine.is_owned_by("peter")
     assert skovde.is_owned_by("peter", "skövde") and not skovde.is_owned_by("anna", "Götene")
     assert everyone.is_owned_by("whoever")
-    assert [i.number for i in repo.open_items_of(TEAM, "peter", "Skövde")] == [2, 3]
+    assert [i.number for i in await repo.open_items_of(TEAM, "peter", "Skövde")] == [2, 3]
     # One person may represent two municipalities that work together.
     assert skovde.is_owned_by("maria", "Mariestad, Skövde") and not skovde.is_owned_by("maria", "Mariestad, Gullspång")
-    assert [i.number for i in repo.open_items_of(TEAM, "maria", "Tibro, Skövde")] == [2, 3]
+    assert [i.number for i in await repo.open_items_of(TEAM, "maria", "Tibro, Skövde")] == [2, 3]
     assert mine.is_overdue(date(2026, 12, 5)) and not mine.is_overdue(date(2026, 12, 4))
 
-    done = repo.set_status(mine, DONE, by="anna", at=T0 + timedelta(days=1))
+    done = await repo.set_status(mine, DONE, by="anna", at=T0 + timedelta(days=1))
     assert done.status == DONE and done.done_by == "anna" and not done.is_overdue(date(2027, 1, 1))
-    assert [i.number for i in repo.open_items(TEAM)] == [2, 3]
-    again = repo.set_status(done, OPEN, by="anna", at=T0 + timedelta(days=2))
+    assert [i.number for i in await repo.open_items(TEAM)] == [2, 3]
+    again = await repo.set_status(done, OPEN, by="anna", at=T0 + timedelta(days=2))
     assert again.status == OPEN and again.done_at is None
 
-    edited = repo.update(again, by="peter", at=T0 + timedelta(days=3), title="Nytt", due=None, owners=(Owner(ALL, "alla"),))
+    edited = await repo.update(again, by="peter", at=T0 + timedelta(days=3), title="Nytt", due=None, owners=(Owner(ALL, "alla"),))
     assert edited.title == "Nytt" and edited.due is None
     assert edited.history[-1]["before"] == {"title": "Mitt", "due": "2026-12-04", "owners": [ANNA.to_doc(), Owner(EXTERNAL, "Karin Berg").to_doc()]}
-    assert repo.by_number(TEAM, 1) == edited
+    assert await repo.by_number(TEAM, 1) == edited
 
 
-def test_export_fields(kit):
-    repo = ActionsRepo(kit.open())
-    item = repo.create(TEAM, title="Mejla", owners=[ANNA], created_by="anna", created_at=T0, meeting_id="m1", due=date(2026, 12, 4))
-    rows = repo.export(TEAM)["action_items"]
+async def test_export_fields(kit):
+    repo = ActionsRepo(await kit.open())
+    item = await repo.create(TEAM, title="Mejla", owners=[ANNA], created_by="anna", created_at=T0, meeting_id="m1", due=date(2026, 12, 4))
+    rows = (await repo.export(TEAM))["action_items"]
     assert rows == [
         {
             "id": item.id, "number": 1, "meeting_id": "m1", "title": "Mejla", "owners": [ANNA.to_doc()],

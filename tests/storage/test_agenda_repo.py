@@ -14,53 +14,53 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MEETING = Meeting(id="20261204", team_key=TEAM, starts_at=T0 + timedelta(days=11), topics=("UP2", "Kvalitetsdialog"), created_by="anna")
 
 
-def titles(repo: AgendaRepo) -> list[str]:
-    return [i.title for i in repo.items(MEETING)]
+async def titles(repo: AgendaRepo) -> list[str]:
+    return [i.title for i in await repo.items(MEETING)]
 
 
-def test_planned_topics_are_the_first_items_until_changed(kit):
-    repo = AgendaRepo(kit.open())
-    items = repo.items(MEETING)
+async def test_planned_topics_are_the_first_items_until_changed(kit):
+    repo = AgendaRepo(await kit.open())
+    items = await repo.items(MEETING)
     assert [(i.id, i.title, i.source) for i in items] == [("t1", "UP2", PLANNED), ("t2", "Kvalitetsdialog", PLANNED)]
 
 
-def test_add_move_edit_remove_and_reopen(kit):
-    engine = kit.open()
+async def test_add_move_edit_remove_and_reopen(kit):
+    engine = await kit.open()
     repo = AgendaRepo(engine)
-    a = repo.add(MEETING, "  Bästa skola ", by="peter", by_name="Peter Stark", at=T0, activity_id="act-1")
+    a = await repo.add(MEETING, "  Bästa skola ", by="peter", by_name="Peter Stark", at=T0, activity_id="act-1")
     assert a.title == "Bästa skola" and a.source == PROPOSED and a.id == "p1"
-    assert repo.add(MEETING, "Bästa skola", by="peter", by_name="Peter Stark", at=T0, activity_id="act-1") == a
-    repo.add(MEETING, "Aktuellt från Tidaholm", by="sofia", by_name="Sofia", at=T0)
-    assert titles(repo) == ["UP2", "Kvalitetsdialog", "Bästa skola", "Aktuellt från Tidaholm"]
-    repo.move(MEETING, "p2", 0)
-    assert titles(repo) == ["Aktuellt från Tidaholm", "UP2", "Kvalitetsdialog", "Bästa skola"]
-    repo.move(MEETING, "t1", 99)
-    assert titles(repo) == ["Aktuellt från Tidaholm", "Kvalitetsdialog", "Bästa skola", "UP2"]
-    assert repo.edit(MEETING, "t2", "Kvalitetsdialog med Skolverket", by="anna", at=T0).updated_by == "anna"
-    assert repo.remove(MEETING, "p1").title == "Bästa skola"
-    assert repo.remove(MEETING, "p1") is None
-    assert repo.edit(MEETING, "nope", "x", by="anna", at=T0) is None
-    repo = AgendaRepo(kit.reopen(engine))
-    assert titles(repo) == ["Aktuellt från Tidaholm", "Kvalitetsdialog med Skolverket", "UP2"]
+    assert await repo.add(MEETING, "Bästa skola", by="peter", by_name="Peter Stark", at=T0, activity_id="act-1") == a
+    await repo.add(MEETING, "Aktuellt från Tidaholm", by="sofia", by_name="Sofia", at=T0)
+    assert await titles(repo) == ["UP2", "Kvalitetsdialog", "Bästa skola", "Aktuellt från Tidaholm"]
+    await repo.move(MEETING, "p2", 0)
+    assert await titles(repo) == ["Aktuellt från Tidaholm", "UP2", "Kvalitetsdialog", "Bästa skola"]
+    await repo.move(MEETING, "t1", 99)
+    assert await titles(repo) == ["Aktuellt från Tidaholm", "Kvalitetsdialog", "Bästa skola", "UP2"]
+    assert (await repo.edit(MEETING, "t2", "Kvalitetsdialog med Skolverket", by="anna", at=T0)).updated_by == "anna"
+    assert (await repo.remove(MEETING, "p1")).title == "Bästa skola"
+    assert await repo.remove(MEETING, "p1") is None
+    assert await repo.edit(MEETING, "nope", "x", by="anna", at=T0) is None
+    repo = AgendaRepo(await kit.reopen(engine))
+    assert await titles(repo) == ["Aktuellt från Tidaholm", "Kvalitetsdialog med Skolverket", "UP2"]
 
 
-def test_removing_a_planned_topic_stores_the_rest(kit):
-    repo = AgendaRepo(kit.open())
-    repo.remove(MEETING, "t1")
-    assert titles(repo) == ["Kvalitetsdialog"]
-    assert repo.add(MEETING, "Ny", by=None, by_name="", at=T0).id == "p1"
-    assert titles(repo) == ["Kvalitetsdialog", "Ny"]
+async def test_removing_a_planned_topic_stores_the_rest(kit):
+    repo = AgendaRepo(await kit.open())
+    await repo.remove(MEETING, "t1")
+    assert await titles(repo) == ["Kvalitetsdialog"]
+    assert (await repo.add(MEETING, "Ny", by=None, by_name="", at=T0)).id == "p1"
+    assert await titles(repo) == ["Kvalitetsdialog", "Ny"]
 
 
-def test_empty_title_is_refused(kit):
+async def test_empty_title_is_refused(kit):
     with pytest.raises(ValueError):
-        AgendaRepo(kit.open()).add(MEETING, "  ", by=None, by_name="", at=T0)
+        await AgendaRepo(await kit.open()).add(MEETING, "  ", by=None, by_name="", at=T0)
 
 
-def test_failed_write_changes_nothing(kit, monkeypatch):
-    repo = AgendaRepo(kit.open())
-    kit.break_commits(monkeypatch, "replace")
+async def test_failed_write_changes_nothing(kit, monkeypatch):
+    repo = AgendaRepo(await kit.open())
+    await kit.break_commits(monkeypatch, "replace")
     with pytest.raises(Exception):  # noqa: B017 - StorageError, whichever engine
-        repo.add(MEETING, "Bästa skola", by=None, by_name="", at=T0)
+        await repo.add(MEETING, "Bästa skola", by=None, by_name="", at=T0)
     monkeypatch.undo()
-    assert titles(repo) == ["UP2", "Kvalitetsdialog"]
+    assert await titles(repo) == ["UP2", "Kvalitetsdialog"]

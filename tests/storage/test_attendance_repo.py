@@ -12,31 +12,31 @@ TEAM = "19:abc@thread.tacv2"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def test_answer_replace_keeps_first_time(kit):
-    engine = kit.open()
+async def test_answer_replace_keeps_first_time(kit):
+    engine = await kit.open()
     repo = AttendanceRepo(engine)
-    repo.answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", YES, T0, municipality="Götene"))
-    second = repo.answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", SUBSTITUTE, T0 + timedelta(hours=1), substitute="Pernilla Bergman"))
+    await repo.answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", YES, T0, municipality="Götene"))
+    second = await repo.answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", SUBSTITUTE, T0 + timedelta(hours=1), substitute="Pernilla Bergman"))
     assert second.first_answered_at == T0 and second.coming
-    repo.answer(AttendanceAnswer(TEAM, "m1", "bertil", "Bertil", NO, T0))
-    repo = AttendanceRepo(kit.reopen(engine))
-    answers = repo.answers(TEAM, "m1")
+    await repo.answer(AttendanceAnswer(TEAM, "m1", "bertil", "Bertil", NO, T0))
+    repo = AttendanceRepo(await kit.reopen(engine))
+    answers = await repo.answers(TEAM, "m1")
     assert [(a.member_key, a.answer, a.coming) for a in answers] == [("anna", SUBSTITUTE, True), ("bertil", NO, False)]
-    assert repo.answer_of(TEAM, "m1", "anna").substitute == "Pernilla Bergman"
-    assert repo.answers(TEAM, "m2") == []
+    assert (await repo.answer_of(TEAM, "m1", "anna")).substitute == "Pernilla Bergman"
+    assert await repo.answers(TEAM, "m2") == []
 
 
-def test_unknown_answer_is_refused(kit):
+async def test_unknown_answer_is_refused(kit):
     with pytest.raises(ValueError):
-        AttendanceRepo(kit.open()).answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", "maybe", T0))
+        await AttendanceRepo(await kit.open()).answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", "maybe", T0))
 
 
-def test_present_add_and_remove(kit):
-    repo = AttendanceRepo(kit.open())
+async def test_present_add_and_remove(kit):
+    repo = AttendanceRepo(await kit.open())
     anna = Presence("Anna Gustafsson", "sek", T0, member_key="anna", municipality="Götene")
     guest = Presence("Susanne Sandgren", "sek", T0)
     assert guest.key == guest_key("susanne  SANDGREN")
-    repo.update_present(TEAM, "m1", add=[anna, guest])
-    assert [p.name for p in repo.present(TEAM, "m1")] == ["Anna Gustafsson", "Susanne Sandgren"]
-    left = repo.update_present(TEAM, "m1", remove=["anna"])
+    await repo.update_present(TEAM, "m1", add=[anna, guest])
+    assert [p.name for p in await repo.present(TEAM, "m1")] == ["Anna Gustafsson", "Susanne Sandgren"]
+    left = await repo.update_present(TEAM, "m1", remove=["anna"])
     assert [p.key for p in left] == [guest.key]

@@ -1,7 +1,9 @@
-"""Partition versions, stamps and transient reads: what caches and the retention watermark rely on."""
+"""Snapshot versions, stamps, transient reads and exclusive writes: what caches, the retention
+watermark and every read-modify-write rely on."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from storage.meetings_repo import Meeting
@@ -12,96 +14,112 @@ TEAM = "team/19:t@thread.tacv2"
 MEETING = f"{TEAM}/meeting/20261123"
 
 
-def test_version_changes_on_every_commit_and_not_on_reads(kit):
-    engine = kit.open()
-    part = engine.partition(TEAM)
-    before = part.version
-    part.get("t", "k")
-    part.all("t")
-    assert part.version == before
-    with part.write() as tx:
+async def test_version_changes_on_every_commit_and_not_on_reads(kit):
+    engine = await kit.open()
+    snap = await engine.read(TEAM)
+    before = snap.version
+    snap.get("t", "k")
+    snap.all("t")
+    assert snap.version == before
+    assert (await engine.read(TEAM)).version == before
+    async with engine.write(TEAM) as tx:
         tx.put("t", "k", {"n": 1})
-    first = part.version
+    first = (await engine.read(TEAM)).version
     assert first != before
-    with part.write():
-        pass  # nothing staged: nothing written
-    assert part.version == first
-    with part.write() as tx:
+    assert snap.version == before and snap.get("t", "k") is None  # a snapshot never changes
+    async with engine.write(TEAM) as tx:
+        assert tx.version == first  # the block starts from the committed state
+    # Nothing staged: nothing written.
+    assert (await engine.read(TEAM)).version == first
+    async with engine.write(TEAM) as tx:
         tx.put("t", "k", {"n": 2})
-    assert part.version not in (before, first)
+    assert (await engine.read(TEAM)).version not in (before, first)
 
 
-def test_no_two_partition_objects_share_a_version(kit):
-    engine = kit.open()
-    versions = {engine.partition(f"team/{i}").version for i in range(20)}
+async def test_no_two_snapshots_share_a_version(kit):
+    engine = await kit.open()
+    for i in range(20):
+        async with engine.write(f"team/{i}") as tx:
+            tx.put("t", "k", {"i": i})
+    versions = {(await engine.read(f"team/{i}")).version for i in range(20)}
     assert len(versions) == 20
 
 
-def test_stamp_is_none_until_written_then_changes_with_each_write(kit):
-    engine = kit.open()
-    assert engine.partition_stamp(MEETING) is None
-    with engine.partition(MEETING).write() as tx:
+async def test_stamp_is_none_until_written_then_changes_with_each_write(kit):
+    engine = await kit.open()
+    assert await engine.partition_stamp(MEETING) is None
+    async with engine.write(MEETING) as tx:
         tx.put("checkins", "a", {"x": 1})
-    first = engine.partition_stamp(MEETING)
+    first = await engine.partition_stamp(MEETING)
     assert first is not None
-    engine.partition(MEETING).all("checkins")
-    assert engine.partition_stamp(MEETING) == first
-    with engine.partition(MEETING).write() as tx:
+    (await engine.read(MEETING)).all("checkins")
+    assert await engine.partition_stamp(MEETING) == first
+    async with engine.write(MEETING) as tx:
         tx.put("checkins", "a", {"x": 1})  # the same content written again is still a write
-    assert engine.partition_stamp(MEETING) not in (None, first)
+    assert await engine.partition_stamp(MEETING) not in (None, first)
 
 
-def test_stamp_survives_a_restart_and_changes_when_another_process_writes(kit):
-    engine = kit.open()
-    with engine.partition(MEETING).write() as tx:
+async def test_stamp_survives_a_restart_and_changes_when_another_process_writes(kit):
+    engine = await kit.open()
+    async with engine.write(MEETING) as tx:
         tx.put("checkins", "a", {"x": 1})
-    stamp = engine.partition_stamp(MEETING)
-    engine = kit.reopen(engine)
-    assert engine.partition_stamp(MEETING) == stamp
-    with engine.partition(MEETING).write() as tx:
+    stamp = await engine.partition_stamp(MEETING)
+    engine = await kit.reopen(engine)
+    assert await engine.partition_stamp(MEETING) == stamp
+    async with engine.write(MEETING) as tx:
         tx.delete("checkins", "a")
-    assert engine.partition_stamp(MEETING) != stamp
+    assert await engine.partition_stamp(MEETING) != stamp
 
 
-def test_transient_reads_and_writes_like_partition(kit):
-    engine = kit.open()
-    with engine.partition(MEETING).write() as tx:
+async def test_transient_reads_and_a_write_during_the_pass_commits(kit):
+    engine = await kit.open()
+    async with engine.write(MEETING) as tx:
         tx.put("checkins", "a", {"x": 1})
         tx.put("checkins", "b", {"x": 2})
-    with engine.transient(MEETING) as part:
-        assert part.get("checkins", "a") == {"x": 1}
-        with part.write() as tx:
+    async with engine.transient(MEETING) as snap:
+        assert snap.get("checkins", "a") == {"x": 1}
+        async with engine.write(MEETING) as tx:
             tx.delete("checkins", "a")
-    assert engine.partition(MEETING).all("checkins") == [{"x": 2}]
+        assert snap.get("checkins", "a") == {"x": 1}  # the pass's snapshot does not change under it
+    assert (await engine.read(MEETING)).all("checkins") == [{"x": 2}]
 
 
-def test_transient_does_not_keep_an_uncached_partition_in_memory(tmp_path):
+async def test_transient_does_not_keep_an_uncached_partition_in_memory(tmp_path):
     data_dir = tmp_path / "data"
-    with TinyDBEngine(data_dir) as engine:
+    engine = TinyDBEngine(data_dir)
+    try:
         for i in range(3):
-            with engine.partition(f"{TEAM}/meeting/{i}").write() as tx:
+            async with engine.write(f"{TEAM}/meeting/{i}") as tx:
                 tx.put("checkins", "a", {"i": i})
-    with TinyDBEngine(data_dir) as engine:
-        cached = engine.partition(f"{TEAM}/meeting/0")
+    finally:
+        await engine.close()
+    engine = TinyDBEngine(data_dir)
+    try:
+        cached = await engine.read(f"{TEAM}/meeting/0")
         assert cached.get("checkins", "a") == {"i": 0}
         for i in range(3):
-            with engine.transient(f"{TEAM}/meeting/{i}") as part:
-                assert part.get("checkins", "a") == {"i": i}
+            async with engine.transient(f"{TEAM}/meeting/{i}") as snap:
+                assert snap.get("checkins", "a") == {"i": i}
                 if i == 2:
-                    with part.write() as tx:
+                    async with engine.write(f"{TEAM}/meeting/2") as tx:
                         tx.put("checkins", "a", {"i": 22})
-        assert sorted(engine._partitions) == ["global", f"{TEAM}/meeting/0"]
-        assert engine.partition(f"{TEAM}/meeting/0") is cached  # what was cached stays cached
-        assert engine.partition(f"{TEAM}/meeting/2").get("checkins", "a") == {"i": 22}  # the write is on disk
+        assert [n for n in ["global"] + [f"{TEAM}/meeting/{i}" for i in range(3)] if engine.is_cached(n)] == [
+            "global",
+            f"{TEAM}/meeting/0",
+        ]
+        assert await engine.read(f"{TEAM}/meeting/0") is cached  # what was cached stays cached
+        assert (await engine.read(f"{TEAM}/meeting/2")).get("checkins", "a") == {"i": 22}  # the write is on disk
+    finally:
+        await engine.close()
 
 
-def test_meetings_are_parsed_once_per_partition_version(kit, monkeypatch):
-    engine = kit.open()
+async def test_meetings_are_parsed_once_per_partition_version(kit, monkeypatch):
+    engine = await kit.open()
     repo = Store(engine).meetings
     key = "19:t@thread.tacv2"
     start = datetime(2026, 11, 23, 9, tzinfo=UTC)
     for d in range(5):
-        repo.save(Meeting(id=f"m{d}", team_key=key, starts_at=start + timedelta(days=7 * d)))
+        await repo.save(Meeting(id=f"m{d}", team_key=key, starts_at=start + timedelta(days=7 * d)))
     parsed = []
     real = Meeting.from_doc
 
@@ -110,13 +128,34 @@ def test_meetings_are_parsed_once_per_partition_version(kit, monkeypatch):
         return real(doc)
 
     monkeypatch.setattr(Meeting, "from_doc", staticmethod(counting))
-    assert [m.id for m in repo.all(key)] == ["m0", "m1", "m2", "m3", "m4"]
-    assert repo.current(key, start + timedelta(days=8)).id == "m2"
-    assert repo.upcoming(key, start)[0].id == "m0"
+    assert [m.id for m in await repo.all(key)] == ["m0", "m1", "m2", "m3", "m4"]
+    assert (await repo.current(key, start + timedelta(days=8))).id == "m2"
+    assert (await repo.upcoming(key, start))[0].id == "m0"
     assert len(parsed) == 5  # parsed once for all three questions
-    repo.save(Meeting(id="m0", team_key=key, starts_at=start + timedelta(days=60), location="Hjo"))
-    assert [m.id for m in repo.all(key)] == ["m1", "m2", "m3", "m4", "m0"]
-    assert repo.all(key)[-1].location == "Hjo"
+    await repo.save(Meeting(id="m0", team_key=key, starts_at=start + timedelta(days=60), location="Hjo"))
+    assert [m.id for m in await repo.all(key)] == ["m1", "m2", "m3", "m4", "m0"]
+    assert (await repo.all(key))[-1].location == "Hjo"
     assert len(parsed) == 10  # a save is a new version: parsed again, once
     other = Store(engine).meetings  # another repository on the same engine sees the same data
-    assert [m.id for m in other.all(key)][-1] == "m0"
+    assert [m.id for m in await other.all(key)][-1] == "m0"
+
+
+# Exclusive writes
+
+
+async def test_concurrent_read_modify_writes_lose_no_update(kit):
+    engine = await kit.open()
+
+    async def add_one_50_times() -> None:
+        for _ in range(50):
+            async with engine.write(TEAM) as tx:
+                n = (tx.get("counters", "c") or {"n": 0})["n"]
+                # Let the other writer run between the read and the write: only the partition's
+                # write lock keeps it from reading the same n.
+                await asyncio.sleep(0)
+                tx.put("counters", "c", {"n": n + 1})
+
+    await asyncio.gather(add_one_50_times(), add_one_50_times())
+    assert (await engine.read(TEAM)).get("counters", "c") == {"n": 100}
+    engine = await kit.reopen(engine)
+    assert (await engine.read(TEAM)).get("counters", "c") == {"n": 100}

@@ -39,10 +39,10 @@ def test_a_repository_imports_no_other_repository(path: Path) -> None:
     assert others == [], f"{path.name} imports {others}; hand it the repository through storage/store.py"
 
 
-def test_the_store_hands_meetings_their_agenda_and_attendance(tmp_path: Path) -> None:
+async def test_the_store_hands_meetings_their_agenda_and_attendance(tmp_path: Path) -> None:
     store = Store(TinyDBEngine(tmp_path))
     try:
         assert store.meetings._agenda is store.agenda
         assert store.meetings._attendance is store.attendance
     finally:
-        store.close()
+        await store.close()

@@ -16,64 +16,64 @@ STHLM = ZoneInfo("Europe/Stockholm")
 DEC4 = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)  # 09.00 in Stockholm
 
 
-def _meeting(repo: MeetingsRepo, starts_at: datetime, **kw: object) -> Meeting:
-    m = Meeting(id=repo.new_id(TEAM, starts_at), team_key=TEAM, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), **kw)  # type: ignore[arg-type]
-    repo.save(m)
+async def _meeting(repo: MeetingsRepo, starts_at: datetime, **kw: object) -> Meeting:
+    m = Meeting(id=await repo.new_id(TEAM, starts_at), team_key=TEAM, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), **kw)  # type: ignore[arg-type]
+    await repo.save(m)
     return m
 
 
-def test_save_get_and_reopen(kit):
-    engine = kit.open()
+async def test_save_get_and_reopen(kit):
+    engine = await kit.open()
     repo = Store(engine).meetings
-    m = _meeting(repo, DEC4, location="Regionens hus, Skövde", topics=("UP2",))
+    m = await _meeting(repo, DEC4, location="Regionens hus, Skövde", topics=("UP2",))
     assert m.id == "20261204"
-    assert repo.new_id(TEAM, DEC4) == "20261204-2"
-    repo = Store(kit.reopen(engine)).meetings
-    assert repo.get(TEAM, "20261204") == m
+    assert await repo.new_id(TEAM, DEC4) == "20261204-2"
+    repo = Store(await kit.reopen(engine)).meetings
+    assert await repo.get(TEAM, "20261204") == m
 
 
-def test_upcoming_past_current_and_cancelled(kit):
-    repo = Store(kit.open()).meetings
-    a = _meeting(repo, DEC4)
-    b = _meeting(repo, DEC4 + timedelta(days=14))
-    c = replace(_meeting(repo, DEC4 + timedelta(days=7)), status=CANCELLED)
-    repo.save(c)
+async def test_upcoming_past_current_and_cancelled(kit):
+    repo = Store(await kit.open()).meetings
+    a = await _meeting(repo, DEC4)
+    b = await _meeting(repo, DEC4 + timedelta(days=14))
+    c = replace(await _meeting(repo, DEC4 + timedelta(days=7)), status=CANCELLED)
+    await repo.save(c)
     now = DEC4 - timedelta(days=1)
-    assert [m.id for m in repo.upcoming(TEAM, now)] == [a.id, b.id]
-    assert repo.current(TEAM, DEC4 + timedelta(hours=1)) == a  # ongoing
-    assert repo.current(TEAM, DEC4 + timedelta(days=1)) == b
-    assert [m.id for m in repo.past(TEAM, DEC4 + timedelta(days=30))] == [b.id, a.id]
-    assert len(repo.all(TEAM, include_cancelled=True)) == 3
+    assert [m.id for m in await repo.upcoming(TEAM, now)] == [a.id, b.id]
+    assert await repo.current(TEAM, DEC4 + timedelta(hours=1)) == a  # ongoing
+    assert await repo.current(TEAM, DEC4 + timedelta(days=1)) == b
+    assert [m.id for m in await repo.past(TEAM, DEC4 + timedelta(days=30))] == [b.id, a.id]
+    assert len(await repo.all(TEAM, include_cancelled=True)) == 3
 
 
-def test_on_date_uses_the_local_calendar(kit):
-    repo = Store(kit.open()).meetings
-    late = _meeting(repo, datetime(2026, 12, 3, 23, 30, tzinfo=UTC))  # 00.30 on 4 December in Stockholm
-    assert repo.on_date(TEAM, date(2026, 12, 4), STHLM) == [late]
-    assert repo.on_date(TEAM, date(2026, 12, 3), STHLM) == []
+async def test_on_date_uses_the_local_calendar(kit):
+    repo = Store(await kit.open()).meetings
+    late = await _meeting(repo, datetime(2026, 12, 3, 23, 30, tzinfo=UTC))  # 00.30 on 4 December in Stockholm
+    assert await repo.on_date(TEAM, date(2026, 12, 4), STHLM) == [late]
+    assert await repo.on_date(TEAM, date(2026, 12, 3), STHLM) == []
 
 
-def test_draft_outcome_is_stored_with_the_meeting(kit):
-    engine = kit.open()
+async def test_draft_outcome_is_stored_with_the_meeting(kit):
+    engine = await kit.open()
     repo = Store(engine).meetings
-    assert repo.draft_outcome(TEAM, "tok") is None
+    assert await repo.draft_outcome(TEAM, "tok") is None
     m = Meeting(id="20261204", team_key=TEAM, starts_at=DEC4)
-    repo.save(m, draft="tok")
-    repo.abort_draft(TEAM, "other")
-    repo = Store(kit.reopen(engine)).meetings
-    assert repo.draft_outcome(TEAM, "tok") == "saved"
-    assert repo.draft_outcome(TEAM, "other") == "aborted"
+    await repo.save(m, draft="tok")
+    await repo.abort_draft(TEAM, "other")
+    repo = Store(await kit.reopen(engine)).meetings
+    assert await repo.draft_outcome(TEAM, "tok") == "saved"
+    assert await repo.draft_outcome(TEAM, "other") == "aborted"
 
 
-def test_export_has_agenda_and_attendance(kit):
-    engine = kit.open()
+async def test_export_has_agenda_and_attendance(kit):
+    engine = await kit.open()
     repo = Store(engine).meetings
-    m = _meeting(repo, DEC4, location="Teams", topics=("UP2", "Kvalitetsdialog"))
-    AgendaRepo(engine).add(m, "Bästa skola", by="peter", by_name="Peter Stark", at=DEC4 - timedelta(days=2))
-    AttendanceRepo(engine).answer(
+    m = await _meeting(repo, DEC4, location="Teams", topics=("UP2", "Kvalitetsdialog"))
+    await AgendaRepo(engine).add(m, "Bästa skola", by="peter", by_name="Peter Stark", at=DEC4 - timedelta(days=2))
+    await AttendanceRepo(engine).answer(
         AttendanceAnswer(TEAM, m.id, "anna", "Anna Gustafsson", YES, DEC4 - timedelta(days=3), municipality="Götene")
     )
-    rows = repo.export(TEAM)["meetings"]
+    rows = (await repo.export(TEAM))["meetings"]
     assert len(rows) == 1
     row = rows[0]
     assert row["id"] == m.id and row["team_id"] == TEAM

@@ -1,7 +1,9 @@
-"""TinyDBEngine specifics: file layout, atomic writes, locking, damage, laziness, crashes."""
+"""TinyDBEngine specifics: file layout, atomic writes, locking, damage, laziness, crashes, cancellation."""
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
 import os
 import random
@@ -10,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -32,10 +36,19 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(data_dir: Path):
+async def engine(data_dir: Path) -> AsyncIterator[TinyDBEngine]:
     eng = TinyDBEngine(data_dir)
     yield eng
-    eng.close()
+    await eng.close()
+
+
+@asynccontextmanager
+async def opened(data_dir: Path, *, read_only: bool = False) -> AsyncIterator[TinyDBEngine]:
+    eng = TinyDBEngine(data_dir, read_only=read_only)
+    try:
+        yield eng
+    finally:
+        await eng.close()
 
 
 def write_raw(data_dir: Path, name: str, tables: dict) -> Path:
@@ -58,6 +71,14 @@ def run_child(code: str, *args: str, timeout: float = 60) -> subprocess.Complete
     return subprocess.run(
         [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout
     )
+
+
+class StrTable(Table):
+    document_id_class = str
+
+
+class PlainTinyDB(TinyDB):
+    table_class = StrTable
 
 
 # Layout
@@ -100,38 +121,39 @@ def test_safe_segment_keeps_plain_ids_readable():
     assert "~" in safe_segment("..")
 
 
-def test_file_is_a_tinydb_database_holding_its_name(engine, data_dir):
-    with engine.partition(TEAM).write() as tx:
+async def test_file_is_a_tinydb_database_holding_its_name(engine, data_dir):
+    async with engine.write(TEAM) as tx:
         tx.put("members", "29:u1", {"name": "Åsa"})
     path = data_dir / partition_relpath(TEAM)
+    assert engine.path_of(TEAM) == path
     raw = json.loads(path.read_text("utf-8"))
     assert raw["_meta"] == {"partition": {"name": TEAM}}
     assert "Åsa" in path.read_text("utf-8")  # readable, not \u-escaped
-
-    class StrTable(Table):
-        document_id_class = str
-
-    class PlainTinyDB(TinyDB):
-        table_class = StrTable
 
     with PlainTinyDB(path, access_mode="r") as db:
         assert db.table("members").get(doc_id="29:u1") == {"name": "Åsa"}
 
 
-def test_meta_table_is_reserved(engine):
-    part = engine.partition("global")
-    with pytest.raises(ValueError), part.write() as tx:
-        tx.put("_meta", "partition", {"name": "evil"})
+async def test_meta_table_is_reserved(engine):
+    async with engine.write("global") as tx:
+        tx.put("t", "k", {})
     with pytest.raises(ValueError):
-        part.get("_meta", "partition")
+        async with engine.write("global") as tx:
+            tx.put("_meta", "partition", {"name": "evil"})
+    with pytest.raises(ValueError):
+        async with engine.write("global") as tx:
+            tx.delete("_meta", "partition")
+    # What the file keeps in _meta is the engine's own: reads never show it.
+    snap = await engine.read("global")
+    assert snap.get("_meta", "partition") is None and snap.all("_meta") == []
+    assert json.loads(engine.path_of("global").read_bytes())["_meta"] == {"partition": {"name": "global"}}
 
 
 # Atomic, durable writes
 
 
-def test_one_transaction_is_one_file_write(engine, monkeypatch):
-    part = engine.partition(TEAM)
-    with part.write() as tx:  # first write also creates the directories
+async def test_one_transaction_is_one_file_write(engine, monkeypatch):
+    async with engine.write(TEAM) as tx:  # first write also creates the directories
         tx.put("a", "0", {})
     calls: list[str] = []
     real_replace, real_fsync = os.replace, os.fsync
@@ -146,7 +168,7 @@ def test_one_transaction_is_one_file_write(engine, monkeypatch):
 
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(os, "fsync", fsync)
-    with part.write() as tx:
+    async with engine.write(TEAM) as tx:
         for i in range(50):
             tx.put("a", str(i), {"i": i})
             tx.put("b", str(i), {"i": i})
@@ -154,54 +176,105 @@ def test_one_transaction_is_one_file_write(engine, monkeypatch):
 
 
 @pytest.mark.parametrize("how", FAILURES)
-def test_failed_write_keeps_old_file_bytes_and_leaves_no_temp(engine, data_dir, monkeypatch, how):
-    part = engine.partition(TEAM)
-    with part.write() as tx:
+async def test_failed_write_keeps_old_file_bytes_and_leaves_no_temp(engine, data_dir, monkeypatch, how):
+    async with engine.write(TEAM) as tx:
         tx.put("members", "u1", {"v": 1})
     path = data_dir / partition_relpath(TEAM)
     before = path.read_bytes()
     with monkeypatch.context() as broken:
         break_disk(broken, how)
-        with pytest.raises(StorageError, match="nothing was changed"), part.write() as tx:
-            tx.put("members", "u1", {"v": 2})
+        with pytest.raises(StorageError, match="nothing was changed"):
+            async with engine.write(TEAM) as tx:
+                tx.put("members", "u1", {"v": 2})
     assert path.read_bytes() == before
-    assert part.get("members", "u1") == {"v": 1}
+    assert (await engine.read(TEAM)).get("members", "u1") == {"v": 1}
     assert [p.name for p in path.parent.iterdir()] == ["team.json"]
 
 
 @pytest.mark.parametrize("how", FAILURES)
-def test_failed_first_write_creates_no_partition(engine, data_dir, monkeypatch, how):
+async def test_failed_first_write_creates_no_partition(engine, data_dir, monkeypatch, how):
     with monkeypatch.context() as broken:
         break_disk(broken, how)
-        with pytest.raises(StorageError), engine.partition("global").write() as tx:
-            tx.put("t", "k", {})
+        with pytest.raises(StorageError):
+            async with engine.write("global") as tx:
+                tx.put("t", "k", {})
     assert sorted(p.name for p in data_dir.iterdir()) == [".lock", ".snapshot-lock"]
-    assert engine.partition_names() == []
+    assert await engine.partition_names() == []
 
 
-def test_threads_committing_to_one_partition_lose_nothing(engine):
-    part = engine.partition(TEAM)
-
-    def worker(w: int) -> None:
+async def test_concurrent_writers_to_one_partition_lose_nothing(engine):
+    async def worker(w: int) -> None:
         for i in range(25):
-            with part.write() as tx:
+            async with engine.write(TEAM) as tx:
+                await asyncio.sleep(0)  # let the other writers try to get in meanwhile
                 tx.put("items", f"{w}-{i}", {"w": w, "i": i})
 
-    threads = [threading.Thread(target=worker, args=(w,)) for w in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(part.all("items")) == 100
-    engine.close()
-    with TinyDBEngine(engine.data_dir) as again:
-        assert len(again.partition(TEAM).all("items")) == 100
+    await asyncio.gather(*(worker(w) for w in range(4)))
+    assert len((await engine.read(TEAM)).all("items")) == 100
+    await engine.close()
+    async with opened(engine.data_dir) as again:
+        assert len((await again.read(TEAM)).all("items")) == 100
+
+
+@pytest.mark.parametrize("commit_fails", [False, True], ids=["commit lands", "commit fails"])
+async def test_cancelled_commit_finishes_in_its_thread_before_the_next_writer_starts(
+    engine, data_dir, monkeypatch, commit_fails
+):
+    async with engine.write(TEAM) as tx:
+        tx.put("counters", "c", {"n": 0})
+    in_fsync, go_on = threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def held_fsync(fd: int) -> None:
+        if not in_fsync.is_set():  # the first fsync: the cancelled commit's file, in the worker thread
+            in_fsync.set()
+            assert go_on.wait(10)
+            if commit_fails:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", held_fsync)
+    seen: list[int] = []
+
+    async def add_one() -> None:
+        async with engine.write(TEAM) as tx:
+            n = tx.get("counters", "c")["n"]
+            seen.append(n)
+            tx.put("counters", "c", {"n": n + 1})
+
+    first = asyncio.create_task(add_one())
+    deadline = time.monotonic() + 10
+    while not in_fsync.is_set():
+        assert time.monotonic() < deadline, "the commit never reached its fsync"
+        await asyncio.sleep(0.001)
+    second = asyncio.create_task(add_one())
+    await asyncio.sleep(0.05)
+    first.cancel()
+    await asyncio.wait([first], timeout=10)
+    assert first.cancelled()  # the turn that was cancelled goes on at once ...
+    # ... while its commit is still under way in the thread: readers see the committed state, and
+    # the next writer waits rather than starting from the state before that commit.
+    assert seen == [0]
+    assert (await engine.read(TEAM)).get("counters", "c") == {"n": 0}
+
+    go_on.set()
+    await asyncio.wait_for(second, 10)
+    expected = 2 if not commit_fails else 1
+    assert seen == [0, expected - 1]  # the next writer started from what the cancelled commit left
+    snap = await engine.read(TEAM)
+    on_disk = json.loads(engine.path_of(TEAM).read_bytes())
+    assert snap.get("counters", "c") == {"n": expected}
+    assert {t: d for t, d in on_disk.items() if t != "_meta"} == snap.tables()  # cache and file agree
+    assert not list(data_dir.rglob("*.tmp"))
+    await engine.close()
+    async with opened(data_dir) as again:
+        assert (await again.read(TEAM)).get("counters", "c") == {"n": expected}
 
 
 # Laziness and startup
 
 
-def test_open_is_lazy_and_fast_with_many_partitions(data_dir):
+async def test_open_is_lazy_and_fast_with_many_partitions(data_dir):
     names = []
     for t in range(100):
         team = f"team/19:team{t}@thread.tacv2"
@@ -215,38 +288,38 @@ def test_open_is_lazy_and_fast_with_many_partitions(data_dir):
     assert len(names) == 1300
 
     started = time.perf_counter()
-    with TinyDBEngine(data_dir) as eng:
-        opened = time.perf_counter() - started
-        assert opened < 1.0, opened
-        assert sorted(eng._partitions) == ["global"]
-        assert eng.partition_names("team/") == sorted(names)
-        assert sorted(eng._partitions) == ["global"]
-        part = eng.partition(names[5])
-        assert not part.loaded
-        assert part.get("agenda", "a") is not None
-        assert part.loaded
+    async with opened(data_dir) as eng:
+        opened_in = time.perf_counter() - started
+        assert opened_in < 1.0, opened_in
+        assert eng.is_cached("global")
+        assert [n for n in names if eng.is_cached(n)] == []
+        assert await eng.partition_names("team/") == sorted(names)
+        assert [n for n in names if eng.is_cached(n)] == []
+        assert (await eng.read(names[5])).get("agenda", "a") is not None
+        assert [n for n in names if eng.is_cached(n)] == [names[5]]
 
 
-def test_partition_names_sees_new_partitions_after_first_listing(engine):
-    assert engine.partition_names() == []
-    with engine.partition(TEAM).write() as tx:
+async def test_partition_names_sees_new_partitions_after_first_listing(engine):
+    assert await engine.partition_names() == []
+    async with engine.write(TEAM) as tx:
         tx.put("t", "k", {})
-    assert engine.partition_names() == [TEAM]
+    assert await engine.partition_names() == [TEAM]
+    assert engine.partition_names_now() == [TEAM]
 
 
-def test_stale_temps_are_removed_at_open_but_not_read_only(data_dir):
+async def test_stale_temps_are_removed_at_open_but_not_read_only(data_dir):
     write_raw(data_dir, TEAM, {"t": {}})
     write_raw(data_dir, "global", {"t": {}})
     team_dir = (data_dir / partition_relpath(TEAM)).parent
     stale = [team_dir / ".team.json.0a1b2c3d4e5f.tmp", data_dir / ".global.json.old.0a1b2c3d4e5f.tmp"]
     for p in stale:
         p.write_bytes(b'{"half')
-    with TinyDBEngine(data_dir, read_only=True) as ro:
-        assert ro.partition_names() == sorted(["global", TEAM])
+    async with opened(data_dir, read_only=True) as ro:
+        assert await ro.partition_names() == sorted(["global", TEAM])
     assert all(p.exists() for p in stale)
-    with TinyDBEngine(data_dir) as eng:
+    async with opened(data_dir) as eng:
         assert not any(p.exists() for p in stale)
-        assert eng.partition_names() == sorted(["global", TEAM])
+        assert await eng.partition_names() == sorted(["global", TEAM])
         assert eng.verify_all() == []
 
 
@@ -265,28 +338,28 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_damaged_file_is_reported_and_never_overwritten(engine, data_dir, damage):
-    with engine.partition(TEAM).write() as tx:
+async def test_damaged_file_is_reported_and_never_overwritten(engine, data_dir, damage):
+    async with engine.write(TEAM) as tx:
         tx.put("members", "u1", {"v": 1})
-    engine.close()
+    await engine.close()
     path = data_dir / partition_relpath(TEAM)
     bad = DAMAGE[damage](path.read_bytes())
     path.write_bytes(bad)
 
-    with TinyDBEngine(data_dir) as eng:  # lazy: opening still works
-        part = eng.partition(TEAM)
+    async with opened(data_dir) as eng:  # lazy: opening still works
         with pytest.raises(CorruptDataError) as err:
-            part.get("members", "u1")
+            await eng.read(TEAM)
         assert str(path) in str(err.value) and "skis-bot restore" in str(err.value)
-        with pytest.raises(CorruptDataError), part.write() as tx:
-            tx.put("members", "u2", {"v": 2})
+        with pytest.raises(CorruptDataError):
+            async with eng.write(TEAM) as tx:
+                tx.put("members", "u2", {"v": 2})
         problems = eng.verify_all()
         assert len(problems) == 1 and problems[0].startswith(str(path))
-        assert eng.check() is True  # global is fine; only this team is damaged
+        assert await eng.check() is True  # global is fine; only this team is damaged
     assert path.read_bytes() == bad
 
 
-def test_damaged_global_stops_startup_and_releases_the_lock(data_dir):
+async def test_damaged_global_stops_startup_and_releases_the_lock(data_dir):
     path = write_raw(data_dir, "global", {"teams": {"t": {"name": "SKIS"}}})
     good = path.read_bytes()
     path.write_bytes(good[:-10])
@@ -296,14 +369,14 @@ def test_damaged_global_stops_startup_and_releases_the_lock(data_dir):
         TinyDBEngine(data_dir, read_only=True)
     assert path.read_bytes() == good[:-10]
     path.write_bytes(good)  # "restored from backup"
-    with TinyDBEngine(data_dir) as eng:
-        assert eng.partition("global").get("teams", "t") == {"name": "SKIS"}
+    async with opened(data_dir) as eng:
+        assert (await eng.read("global")).get("teams", "t") == {"name": "SKIS"}
 
 
-def test_verify_all_clean(engine):
-    with engine.partition(TEAM).write() as tx:
+async def test_verify_all_clean(engine):
+    async with engine.write(TEAM) as tx:
         tx.put("t", "k", {})
-    with engine.partition("global").write() as tx:
+    async with engine.write("global") as tx:
         tx.put("t", "k", {})
     assert engine.verify_all() == []
 
@@ -311,12 +384,12 @@ def test_verify_all_clean(engine):
 # Locking and read-only access
 
 
-def test_second_engine_in_same_process_is_refused(engine, data_dir):
+async def test_second_engine_in_same_process_is_refused(engine, data_dir):
     with pytest.raises(DataDirLockedError, match="another skis-bot process is already using") as err:
         TinyDBEngine(data_dir)
     assert str(data_dir) in str(err.value)
-    engine.close()
-    TinyDBEngine(data_dir).close()
+    await engine.close()
+    await TinyDBEngine(data_dir).close()
 
 
 LOCK_CHILD = """
@@ -333,36 +406,38 @@ print("opened")
 """
 
 
-def test_second_process_is_refused(engine, data_dir):
+async def test_second_process_is_refused(engine, data_dir):
     child = run_child(LOCK_CHILD, str(data_dir))
     assert child.returncode == 3, child.stderr
     assert f"already using {data_dir}" in child.stdout
     assert f"pid {os.getpid()}" in child.stdout
-    engine.close()
+    await engine.close()
     child = run_child(LOCK_CHILD, str(data_dir))
     assert child.returncode == 0 and "opened" in child.stdout, child.stderr
 
 
-def test_read_only_next_to_a_running_writer(engine, data_dir):
-    with engine.partition(TEAM).write() as tx:
+async def test_read_only_next_to_a_running_writer(engine, data_dir):
+    async with engine.write(TEAM) as tx:
         tx.put("members", "u1", {"v": 1})
     before = files_snapshot(data_dir)
-    with TinyDBEngine(data_dir, read_only=True) as ro:
-        snapshot = ro.partition(TEAM)
+    async with opened(data_dir, read_only=True) as ro:
+        snapshot = await ro.read(TEAM)
         assert snapshot.get("members", "u1") == {"v": 1}
-        with pytest.raises(StorageError, match="read-only"), snapshot.write() as tx:
-            tx.put("members", "u2", {})
-        assert ro.check() is True
+        with pytest.raises(StorageError, match="read-only"):
+            async with ro.write(TEAM) as tx:
+                tx.put("members", "u2", {})
+        assert await ro.check() is True
         assert ro.verify_all() == []
         assert files_snapshot(data_dir) == before
 
-        with engine.partition(TEAM).write() as tx:
+        async with engine.write(TEAM) as tx:
             tx.put("members", "u1", {"v": 2})
-        with engine.partition("global").write() as tx:
+        async with engine.write("global") as tx:
             tx.put("t", "k", {})
         assert snapshot.get("members", "u1") == {"v": 1}  # a snapshot stays consistent
-        assert ro.partition(TEAM).get("members", "u1") == {"v": 2}  # a fresh one sees the commit
-        assert ro.partition_names() == sorted(["global", TEAM])
+        assert (await ro.read(TEAM)).get("members", "u1") == {"v": 2}  # a fresh one sees the commit
+        assert await ro.partition_names() == sorted(["global", TEAM])
+        assert not ro.is_cached(TEAM)  # another process writes the files: nothing is kept
 
 
 def test_read_only_on_missing_dir_fails_clearly(tmp_path):
@@ -371,21 +446,25 @@ def test_read_only_on_missing_dir_fails_clearly(tmp_path):
     assert not (tmp_path / "nope").exists()
 
 
-def test_check_and_close(engine, data_dir):
-    assert engine.check() is True
+async def test_check_and_close(engine, data_dir):
+    assert await engine.check() is True
     assert not [p for p in data_dir.iterdir() if p.name not in (".lock", ".snapshot-lock")]  # the probe cleans up
-    engine.close()
-    assert engine.check() is False
+    await engine.close()
+    assert await engine.check() is False
     with pytest.raises(StorageError, match="closed"):
-        engine.partition("global")
-    engine.close()  # idempotent
+        await engine.read("global")
+    with pytest.raises(StorageError, match="closed"):
+        async with engine.write("global") as tx:
+            tx.put("t", "k", {})
+    await engine.close()  # idempotent
+    engine.close_now()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_check_false_when_dir_not_writable(engine, data_dir):
+async def test_check_false_when_dir_not_writable(engine, data_dir):
     data_dir.chmod(0o500)
     try:
-        assert engine.check() is False
+        assert await engine.check() is False
     finally:
         data_dir.chmod(0o700)
 
@@ -393,80 +472,87 @@ def test_check_false_when_dir_not_writable(engine, data_dir):
 # Crashes
 
 CRASH_CHILD = """
+import asyncio
 import sys
 from pathlib import Path
 from storage.tinydb_engine import TinyDBEngine
-engine = TinyDBEngine(Path(sys.argv[1]))
-i = int(sys.argv[2])
-print("ready", flush=True)
-while True:
-    name = "global" if i % 5 == 0 else f"team/19:t{i % 3}@thread.tacv2"
-    with engine.partition(name).write() as tx:
-        tx.put("items", f"k{i}", {"i": i, "pad": "å" * (i % 300)})
-        tx.put("last", "last", {"i": i})
-    print(f"{name}\\t{i}", flush=True)
-    i += 1
+
+async def main():
+    engine = TinyDBEngine(Path(sys.argv[1]))
+    i = int(sys.argv[2])
+    print("ready", flush=True)
+    while True:
+        name = "global" if i % 5 == 0 else f"team/19:t{i % 3}@thread.tacv2"
+        async with engine.write(name) as tx:
+            tx.put("items", f"k{i}", {"i": i, "pad": "å" * (i % 300)})
+            tx.put("last", "last", {"i": i})
+        print(f"{name}\\t{i}", flush=True)
+        i += 1
+
+asyncio.run(main())
 """
+
+
+def run_and_kill(data_dir: Path, first: int, rng: random.Random) -> list[tuple[str, int]]:
+    """Run CRASH_CHILD, SIGKILL it after a random number of commits; the commits it reported."""
+    committed: list[tuple[str, int]] = []
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRASH_CHILD, str(data_dir), str(first)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "ready\n", child.stderr.read() if child.stderr else ""
+        for _ in range(rng.randint(0, 40)):
+            line = child.stdout.readline()
+            name, i = line.rstrip("\n").split("\t")
+            committed.append((name, int(i)))
+        child.send_signal(signal.SIGKILL)
+        # Lines printed before the kill were printed after their commit returned.
+        for line in child.stdout:
+            if line.endswith("\n"):
+                name, i = line.rstrip("\n").split("\t")
+                committed.append((name, int(i)))
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    return committed
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-def test_sigkill_at_random_moments_loses_no_reported_commit(data_dir):
+async def test_sigkill_at_random_moments_loses_no_reported_commit(data_dir):
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     committed: list[tuple[str, int]] = []
     for round_ in range(30):
-        child = subprocess.Popen(
-            [sys.executable, "-c", CRASH_CHILD, str(data_dir), str((round_ + 1) * 100_000)],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert child.stdout is not None
-            assert child.stdout.readline() == "ready\n", child.stderr.read() if child.stderr else ""
-            for _ in range(rng.randint(0, 40)):
-                line = child.stdout.readline()
-                name, i = line.rstrip("\n").split("\t")
-                committed.append((name, int(i)))
-            child.send_signal(signal.SIGKILL)
-            # Lines printed before the kill were printed after their commit returned.
-            for line in child.stdout:
-                if line.endswith("\n"):
-                    name, i = line.rstrip("\n").split("\t")
-                    committed.append((name, int(i)))
-        finally:
-            child.kill()
-            child.wait(timeout=30)
-        with TinyDBEngine(data_dir) as eng:
-            missing = [(n, i) for n, i in committed if eng.partition(n).get("items", f"k{i}") is None]
+        committed += run_and_kill(data_dir, (round_ + 1) * 100_000, rng)
+        async with opened(data_dir) as eng:
+            missing = [(n, i) for n, i in committed if (await eng.read(n)).get("items", f"k{i}") is None]
             assert missing == [], f"seed {seed}, round {round_}"
             assert eng.verify_all() == [], f"seed {seed}"
             assert not list(data_dir.rglob("*.tmp"))
     assert len(committed) > 100
 
 
-def test_reads_are_plain_shallow_copies_of_the_stored_docs(engine):
-    part = engine.partition(TEAM)
-    with part.write() as tx:
+async def test_reads_are_the_stored_docs_as_plain_dicts_in_order(engine):
+    # The contract: get/all hand out the snapshot's own dicts (callers must not mutate them;
+    # repositories build frozen dataclasses), no longer copies.
+    async with engine.write(TEAM) as tx:
         tx.put("items", "2", {"title": "Ring Peter", "owners": [{"name": "Åsa"}]})
         tx.put("items", "1", {"title": "Boka lokal", "done": False})
-    got = part.get("items", "2")
-    listed = part.all("items")
+    snap = await engine.read(TEAM)
+    got = snap.get("items", "2")
+    listed = snap.all("items")
     assert type(got) is dict and all(type(doc) is dict for doc in listed)
     assert listed == [{"title": "Ring Peter", "owners": [{"name": "Åsa"}]}, {"title": "Boka lokal", "done": False}]
-    assert part.get("items", "3") is None and part.all("nothing") == []
-    got["title"] = "ändrad"
-    listed[1]["done"] = True
-    assert part.get("items", "2")["title"] == "Ring Peter" and part.all("items")[1]["done"] is False
+    assert snap.get("items", "3") is None and snap.all("nothing") == []
+    listed.append({"title": "extra"})  # the list is the caller's own
+    assert len(snap.all("items")) == 2
 
-    class StrTable(Table):
-        document_id_class = str
-
-    class PlainTinyDB(TinyDB):
-        table_class = StrTable
-
-    with PlainTinyDB(part.path, access_mode="r") as db:
-        assert [dict(d) for d in db.table("items").all()] == part.all("items")
-        assert db.table("items").get(doc_id="2") == part.get("items", "2")
+    with PlainTinyDB(engine.path_of(TEAM), access_mode="r") as db:
+        assert [dict(d) for d in db.table("items").all()] == snap.all("items")
+        assert db.table("items").get(doc_id="2") == snap.get("items", "2")

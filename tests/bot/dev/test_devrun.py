@@ -194,11 +194,11 @@ async def test_the_stack_makes_the_team_known_so_the_personal_chat_has_a_network
     activity = devrun.team_install_activity("anna", harness.connector.url, "sv-SE", harness.clock.now())
     assert (await harness.post(activity)).status == 200
     assert [p.text for p in harness.connector.posted if p.text] == []  # nobody sees this yet
-    team = harness.store.teams.get_team(devrun.TEAM_ID)
+    team = await harness.store.teams.get_team(devrun.TEAM_ID)
     assert team is not None and team.name == devrun.TEAM_NAME and team.kind == "team"
-    assert len(harness.store.teams.members(devrun.TEAM_ID)) == 6
+    assert len(await harness.store.teams.members(devrun.TEAM_ID)) == 6
     anna = devrun.mock_user("anna")
-    chair = harness.store.teams.get_member(devrun.TEAM_ID, anna.aad_object_id)
+    chair = await harness.store.teams.get_member(devrun.TEAM_ID, anna.aad_object_id)
     assert chair is not None and "ordförande" in chair.roles
     # Anna's personal chat, which the Playground opens first, works on the team.
     replies = await harness.say("nätverk", User(anna.name, anna.aad_object_id), where="personal")

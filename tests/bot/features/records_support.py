@@ -25,27 +25,27 @@ EXACT = (
 EXACT_SENT = html.escape(EXACT, quote=False)
 
 
-def meeting(harness: Harness, starts: datetime = FRIDAY, hours: float = 3.5, **fields: Any) -> Meeting:
+async def meeting(harness: Harness, starts: datetime = FRIDAY, hours: float = 3.5, **fields: Any) -> Meeting:
     m = Meeting(
-        id=harness.store.meetings.new_id(TEAM_ID, starts),
+        id=await harness.store.meetings.new_id(TEAM_ID, starts),
         team_key=TEAM_ID,
         starts_at=starts,
         ends_at=starts + timedelta(hours=hours),
         **fields,
     )
-    harness.store.meetings.save(m)
+    await harness.store.meetings.save(m)
     return m
 
 
 async def setup(harness: Harness, roster: list[User] | None = None) -> Meeting:
     await harness.install(ANNA, roster=roster or [ANNA, PETER, SOFIA])
-    return meeting(harness)
+    return await meeting(harness)
 
 
-def set_member(harness: Harness, user: User, **changes: Any) -> None:
-    member = harness.store.teams.get_member(TEAM_ID, user.aad)
+async def set_member(harness: Harness, user: User, **changes: Any) -> None:
+    member = await harness.store.teams.get_member(TEAM_ID, user.aad)
     assert member is not None
-    harness.store.teams.save_member(TEAM_ID, replace(member, **changes))
+    await harness.store.teams.save_member(TEAM_ID, replace(member, **changes))
 
 
 def cards_since(harness: Harness, before: int) -> list[dict[str, Any]]:

@@ -23,8 +23,8 @@ async def _setup(harness) -> None:
     await harness.say("nytt möte fredag 11 december kl 9-12 Regionens hus")
 
 
-def _items(harness) -> list[tuple[str, list[str], date | None, bool]]:
-    return [(i.title, [o.name for o in i.owners], i.due, i.due_next_meeting) for i in harness.store.actions.open_items(TEAM)]
+async def _items(harness) -> list[tuple[str, list[str], date | None, bool]]:
+    return [(i.title, [o.name for o in i.owners], i.due, i.due_next_meeting) for i in await harness.store.actions.open_items(TEAM)]
 
 
 @pytest.mark.parametrize("due", ["till nästa träff", "innan nästa möte", "till nästa nätverksträff", "före nästa möte"])
@@ -34,7 +34,7 @@ async def test_the_next_meeting_in_the_networks_words_is_a_due_date(harness, due
     await harness.say("nytt möte fredag 15 januari 2027 kl 9-12 Teams")
     texts = await harness.say(f"uppgift Boka lokal <at>Peter Stark</at> {due}", ANNA, mentions=[PETER])
     assert "Vem ska göra det" not in texts[0]
-    assert _items(harness) == [("Boka lokal", ["Peter Stark"], date(2027, 1, 15), True)]
+    assert await _items(harness) == [("Boka lokal", ["Peter Stark"], date(2027, 1, 15), True)]
 
 
 @pytest.mark.parametrize(
@@ -52,12 +52,12 @@ async def test_a_due_date_naming_no_day_keeps_title_and_owner_and_asks_only_the_
     await _setup(harness)
     texts = await harness.say(f"uppgift Boka lokal <at>Peter Stark</at> {due}", ANNA, mentions=[PETER])
     assert asked in " ".join(texts) and "Vem ska göra det" not in " ".join(texts), texts
-    assert _items(harness) == []  # nothing saved without the due date that was meant
+    assert await _items(harness) == []  # nothing saved without the due date that was meant
     texts = await harness.say(answer)
-    assert _items(harness) == [("Boka lokal", ["Peter Stark"], stored, False)]
+    assert await _items(harness) == [("Boka lokal", ["Peter Stark"], stored, False)]
 
 
 async def test_date_words_inside_a_title_stay_in_the_title(harness):
     await _setup(harness)
     await harness.say("uppgift Skicka enkäten till kommunerna i vår <at>Peter Stark</at>", ANNA, mentions=[PETER])
-    assert _items(harness) == [("Skicka enkäten till kommunerna i vår", ["Peter Stark"], None, False)]
+    assert await _items(harness) == [("Skicka enkäten till kommunerna i vår", ["Peter Stark"], None, False)]

@@ -37,7 +37,7 @@ async def test_action_item_in_one_message_with_a_mention(harness: Harness) -> No
     replies = await harness.say(
         "uppgift Mejla inbjudan till SKIS-gruppen <at>Peter Stark</at> till 4 december", ANNA, mentions=[PETER]
     )
-    items = harness.store.actions.open_items(TEAM_ID)
+    items = await harness.store.actions.open_items(TEAM_ID)
     assert len(items) == 1
     item = items[0]
     assert (item.number, item.title, item.due, item.status) == (1, "Mejla inbjudan till SKIS-gruppen", date(2026, 12, 4), OPEN)
@@ -52,12 +52,12 @@ async def test_action_item_in_one_message_with_a_mention(harness: Harness) -> No
 
 async def test_action_item_typed_names_alla_municipality_and_outsider(harness: Harness) -> None:
     await setup(harness)
-    meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
+    await meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
     await harness.say("uppgift Nämn detta för respektive skolchef @alla till nästa möte", ANNA)
     await harness.say("uppgift Presentera Bästa skola @Skövde @Tibro", ANNA)
     replies = await harness.say("uppgift Förmedla detta till Elisabeth @Susanna Sandgren", ANNA)
     assert "finns inte i medlemslistan" in replies[0]
-    one, two, three = harness.store.actions.open_items(TEAM_ID)
+    one, two, three = await harness.store.actions.open_items(TEAM_ID)
     assert one.owners[0].kind == ALL and one.due_next_meeting and one.due == date(2026, 12, 11)
     assert [o.key for o in two.owners] == ["Skövde", "Tibro"] and two.owners[0].kind == MUNICIPALITY
     assert three.owners[0].kind == "external" and three.title == "Förmedla detta till Elisabeth"
@@ -65,7 +65,7 @@ async def test_action_item_typed_names_alla_municipality_and_outsider(harness: H
 
 async def test_action_item_dialog_asks_what_who_and_when(harness: Harness) -> None:
     await setup(harness)
-    meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
+    await meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
     replies = await harness.say("uppgift", PETER)
     assert "Vad ska göras?" in replies[0]
     replies = await harness.say("Boka lokal till höstmötet", PETER)
@@ -74,9 +74,9 @@ async def test_action_item_dialog_asks_what_who_and_when(harness: Harness) -> No
     assert "När ska det vara klart?" in replies[0]
     replies = await harness.say("31 juni", PETER)
     assert "juni" in replies[0] and "När ska det vara klart?" in replies[0]
-    assert harness.store.actions.all(TEAM_ID) == []  # nothing half stored while asking
+    assert await harness.store.actions.all(TEAM_ID) == []  # nothing half stored while asking
     replies = await harness.say("till nästa möte", PETER)
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.title == "Boka lokal till höstmötet" and [o.key for o in item.owners] == [SOFIA.aad, PETER.aad]
     assert item.due_next_meeting and item.due == date(2026, 12, 11)
     assert "Uppgift **1**" in replies[0]
@@ -91,28 +91,28 @@ async def test_action_item_whole_answer_in_the_dialog_and_no_due(harness: Harnes
     await harness.say("Boka fika", PETER)
     await harness.say("jag", PETER)
     replies = await harness.say("ingen", PETER)
-    item = harness.store.actions.by_number(TEAM_ID, 2)
+    item = await harness.store.actions.by_number(TEAM_ID, 2)
     assert item.due is None and not item.due_next_meeting and "Inget slutdatum" in replies[0]
 
 
 async def test_missing_or_ambiguous_owner_is_asked(harness: Harness) -> None:
     anna_m = User("Anna Malmeling Marklund", "aad-annam")
     await setup(harness, roster=[ANNA, PETER, SOFIA, anna_m])
-    set_member(harness, ANNA, municipality="Götene")
-    set_member(harness, anna_m, municipality="Hjo")
+    await set_member(harness, ANNA, municipality="Götene")
+    await set_member(harness, anna_m, municipality="Hjo")
     replies = await harness.say("uppgift Boka lokal till 4 december", PETER)
     assert "Vem ska göra det?" in replies[0] and "Boka lokal" in replies[0]
     replies = await harness.say("Anna", PETER)
     assert "Anna Gustafsson (Götene)" in replies[0] and "Anna Malmeling Marklund (Hjo)" in replies[0]
-    assert harness.store.actions.all(TEAM_ID) == []
+    assert await harness.store.actions.all(TEAM_ID) == []
     replies = await harness.say("Anna Malmeling", PETER)
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.owners[0].key == anna_m.aad and item.due == date(2026, 12, 4)
 
     replies = await harness.say("uppgift Ring skolchefen @Anna", PETER)
     assert "Skriv hela namnet" in replies[0]
     await harness.say("avbryt", PETER)
-    assert len(harness.store.actions.all(TEAM_ID)) == 1
+    assert len(await harness.store.actions.all(TEAM_ID)) == 1
 
 
 async def test_bad_due_date_in_one_message_is_asked(harness: Harness) -> None:
@@ -120,21 +120,21 @@ async def test_bad_due_date_in_one_message_is_asked(harness: Harness) -> None:
     replies = await harness.say("uppgift Boka lokal @Peter till 30 februari", ANNA)
     assert "februari" in replies[0] and "När ska det vara klart?" in replies[0]
     await harness.say("4 december", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2026, 12, 4)
+    assert (await harness.store.actions.by_number(TEAM_ID, 1)).due == date(2026, 12, 4)
 
 
 async def test_lists_group_by_meeting_with_overdue_first_and_mine_includes_alla_and_municipality(harness: Harness) -> None:
     old = await setup(harness)
-    set_member(harness, PETER, municipality="Skövde")
+    await set_member(harness, PETER, municipality="Skövde")
     harness.clock.set(FRIDAY + timedelta(hours=1))  # during the meeting
     await harness.say("uppgift Första @Anna till 1 december", ANNA)
     await harness.say("uppgift Andra @alla", ANNA)
     await harness.say("uppgift Tredje @Skövde", ANNA)
     await harness.say("uppgift Fjärde @Sofia", ANNA)
-    later = meeting(harness, FRIDAY + timedelta(days=14))
+    later = await meeting(harness, FRIDAY + timedelta(days=14))
     harness.clock.set(later.starts_at + timedelta(hours=1))
     await harness.say("uppgift Femte @Peter", ANNA)
-    items = {i.number: i for i in harness.store.actions.open_items(TEAM_ID)}
+    items = {i.number: i for i in await harness.store.actions.open_items(TEAM_ID)}
     assert items[1].meeting_id == old.id and items[5].meeting_id == later.id
 
     before = len(harness.connector.posted)
@@ -161,20 +161,20 @@ async def test_lists_group_by_meeting_with_overdue_first_and_mine_includes_alla_
 
 async def test_done_by_owner_presidium_or_chair_others_get_a_polite_no(harness: Harness) -> None:
     await setup(harness)
-    set_member(harness, SOFIA, municipality="Skövde")
+    await set_member(harness, SOFIA, municipality="Skövde")
     seen = published(harness)
     await harness.say("uppgift Mejla @Peter", ANNA)
     await harness.say("uppgift Presentera @Skövde", ANNA)
     replies = await harness.say("klar 1", SOFIA)
-    assert "lät den vara" in replies[0] and harness.store.actions.by_number(TEAM_ID, 1).status == OPEN
+    assert "lät den vara" in replies[0] and (await harness.store.actions.by_number(TEAM_ID, 1)).status == OPEN
     replies = await harness.say("klar 1", PETER)
     assert "Bra jobbat" in replies[0] and "**ångra 1**" in replies[0]
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.status == DONE and item.done_by == PETER.aad and item.done_at == harness.clock.now()
     replies = await harness.say("klar 1", PETER)
     assert "redan markerad som klar" in replies[0]
     replies = await harness.say("ångra 1", PETER)
-    assert "öppen igen" in replies[0] and harness.store.actions.by_number(TEAM_ID, 1).status == OPEN
+    assert "öppen igen" in replies[0] and (await harness.store.actions.by_number(TEAM_ID, 1)).status == OPEN
     replies = await harness.say("ångra 1", PETER)
     assert "redan öppen" in replies[0]
     replies = await harness.say("klar 2", SOFIA)  # her municipality's item
@@ -191,15 +191,15 @@ async def test_edit_and_reassign(harness: Harness) -> None:
     await setup(harness)
     await harness.say("uppgift Mejla inbjudan @Peter", ANNA)
     replies = await harness.say("ändra uppgift 1 Mejla inbjudan till alla skolchefer till 4 december", PETER)
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.title == "Mejla inbjudan till alla skolchefer" and item.due == date(2026, 12, 4)
     assert item.history[-1]["before"]["title"] == "Mejla inbjudan"
     assert "är ändrad" in replies[0] and "Förut: Mejla inbjudan" in replies[0]
     replies = await harness.say("ändra uppgift 1 till nästa möte", PETER)
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.title == "Mejla inbjudan till alla skolchefer" and item.due_next_meeting
     await harness.say("ändra uppgift 1 till ingen", PETER)
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.title == "Mejla inbjudan till alla skolchefer" and item.due is None and not item.due_next_meeting
     replies = await harness.say("ändra uppgift 1 Något annat", SOFIA)
     assert "lät den vara" in replies[0]
@@ -208,9 +208,9 @@ async def test_edit_and_reassign(harness: Harness) -> None:
 
     replies = await harness.say("tilldela 1 <at>Sofia Adolfsson</at>", PETER, mentions=[SOFIA])
     assert "ligger nu hos Sofia Adolfsson (förut Peter Stark)" in replies[0]
-    assert [o.key for o in harness.store.actions.by_number(TEAM_ID, 1).owners] == [SOFIA.aad]
+    assert [o.key for o in (await harness.store.actions.by_number(TEAM_ID, 1)).owners] == [SOFIA.aad]
     replies = await harness.say("tilldela 1 Skövde och Karin Berg", SOFIA)
-    owners = harness.store.actions.by_number(TEAM_ID, 1).owners
+    owners = (await harness.store.actions.by_number(TEAM_ID, 1)).owners
     assert [(o.kind, o.name) for o in owners] == [("municipality", "Skövde"), ("external", "Karin Berg")]
     replies = await harness.say("tilldela 1", ANNA)
     assert "Skriv numret och vem" in replies[0]
@@ -220,7 +220,7 @@ async def test_edit_and_reassign(harness: Harness) -> None:
 
 async def test_done_button_refreshes_the_list_and_form_adds_an_item(harness: Harness) -> None:
     await setup(harness)
-    meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
+    await meeting(harness, FRIDAY + timedelta(days=14))  # "till nästa möte": the one after the meeting these items are for
     await harness.say("uppgift Mejla @Peter", ANNA)
     await harness.say("uppgift Boka @Sofia", ANNA)
     body = await invoke(harness, ACTION_ACTION_DONE, {"number": 1, "view": "all"}, PETER)
@@ -236,7 +236,7 @@ async def test_done_button_refreshes_the_list_and_form_adds_an_item(harness: Har
 
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "Boka lokal", "owners": "Peter, Sofia", "due": "nästa möte", "view": "all"}, ANNA)
     assert_valid_card(body["value"])
-    item = harness.store.actions.by_number(TEAM_ID, 3)
+    item = await harness.store.actions.by_number(TEAM_ID, 3)
     assert item.title == "Boka lokal" and len(item.owners) == 2 and item.due == date(2026, 12, 11)
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "", "owners": "Peter"}, ANNA)
     assert "första rutan" in body["value"]
@@ -246,18 +246,18 @@ async def test_done_button_refreshes_the_list_and_form_adds_an_item(harness: Har
     assert "februari" in body["value"]
     body = await invoke(harness, ACTION_ACTION_ITEM_FORM, {"title": "X", "owners": "Peter", "due": ""}, ANNA)
     assert "Uppgift 4 är sparad" in body["value"] and "**" not in body["value"]  # shown as plain text
-    assert len(harness.store.actions.all(TEAM_ID)) == 4
+    assert len(await harness.store.actions.all(TEAM_ID)) == 4
 
 
 async def test_numbers_are_unique_when_many_add_items_at_once(harness: Harness) -> None:
     await setup(harness)
     people = [User(f"Person {i}", f"aad-p{i}") for i in range(20)]
     await asyncio.gather(*(harness.post(harness.message(f"uppgift Sak {i} @jag", p)) for i, p in enumerate(people)))
-    numbers = sorted(i.number for i in harness.store.actions.all(TEAM_ID))
+    numbers = sorted(i.number for i in await harness.store.actions.all(TEAM_ID))
     assert numbers == list(range(1, 21))
     await harness.say("klar 20", ANNA)
     await harness.say("uppgift Till sist @jag", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 21).title == "Till sist"
+    assert (await harness.store.actions.by_number(TEAM_ID, 21)).title == "Till sist"
 
 
 async def test_no_items_says_how_to_add_one(harness: Harness) -> None:
@@ -266,20 +266,20 @@ async def test_no_items_says_how_to_add_one(harness: Harness) -> None:
     assert "inga öppna uppgifter" in replies[0] and "**uppgift**" in replies[0]
     # Without any meeting, an item is stored without one.
     await harness.say("uppgift Skriv verksamhetsplan @jag", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 1).meeting_id is None
+    assert (await harness.store.actions.by_number(TEAM_ID, 1)).meeting_id is None
 
 
 async def test_till_nasta_mote_follows_the_calendar(harness: Harness) -> None:
     await harness.install(ANNA, roster=[ANNA, PETER])
     # No meeting planned yet: the item waits for one.
     await harness.say("uppgift Boka lokal @Peter till nästa möte", ANNA)
-    item = harness.store.actions.by_number(TEAM_ID, 1)
+    item = await harness.store.actions.by_number(TEAM_ID, 1)
     assert item.due_next_meeting and item.due is None
     await harness.say("nytt möte fredag 18 december kl 9-12 Skövde", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2026, 12, 18)
+    assert (await harness.store.actions.by_number(TEAM_ID, 1)).due == date(2026, 12, 18)
     await harness.say("flytta möte 18 december till fredag 15 januari", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2027, 1, 15)
+    assert (await harness.store.actions.by_number(TEAM_ID, 1)).due == date(2027, 1, 15)
     await harness.say("nytt möte fredag 11 december kl 9-12 Skövde", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2026, 12, 11)
+    assert (await harness.store.actions.by_number(TEAM_ID, 1)).due == date(2026, 12, 11)
     await harness.say("ställ in möte 11 december", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, 1).due == date(2027, 1, 15)
+    assert (await harness.store.actions.by_number(TEAM_ID, 1)).due == date(2027, 1, 15)

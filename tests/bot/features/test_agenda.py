@@ -35,7 +35,7 @@ async def test_agenda_has_standing_items_and_proposals(harness):
 
 async def test_open_action_items_become_a_follow_up_item(harness):
     await _setup(harness)
-    harness.store.actions.create(
+    await harness.store.actions.create(
         TEAM,
         title="Mejla inbjudan till SKIS-gruppen",
         owners=(Owner(MEMBER, "Anna Gustafsson", "aad-anna"),),
@@ -60,13 +60,13 @@ async def test_presidium_orders_edits_removes(harness):
     await harness.say("punkt B", SOFIA)
     await harness.say("punkt C", PETER)
     assert "är nu punkt 3" in (await harness.say("flytta punkt 5 3"))[0]
-    titles = [i.title for i in harness.store.agenda.items(harness.store.meetings.get(TEAM, "20261204"))]
+    titles = [i.title for i in await harness.store.agenda.items(await harness.store.meetings.get(TEAM, "20261204"))]
     assert titles == ["C", "A", "B"]
     texts = await harness.say("flytta punkt 3 till 1")
     assert "punkterna 3–5 kan flyttas" in texts[0]
     assert "heter nu ”A2”" in (await harness.say("ändra punkt 3 A2"))[0]
     assert "borttagen" in (await harness.say("ta bort punkt 4"))[0]
-    titles = [i.title for i in harness.store.agenda.items(harness.store.meetings.get(TEAM, "20261204"))]
+    titles = [i.title for i in await harness.store.agenda.items(await harness.store.meetings.get(TEAM, "20261204"))]
     assert titles == ["A2", "B"]  # C was renamed A2; A (then punkt 4) was removed
 
 

@@ -22,18 +22,18 @@ async def test_decision_during_the_meeting_by_anyone_afterwards_by_presidium_or_
     assert "Inget möte har börjat" in replies[0]
     harness.clock.set(FRIDAY + timedelta(hours=1))
     replies = await harness.say("beslut punkt 3: Skövde och Tibro presenterar hur de arbetar med Bästa skola på mötet 1 juni", PETER)
-    d = harness.store.decisions.get(TEAM_ID, 1)
+    d = await harness.store.decisions.get(TEAM_ID, 1)
     assert d.meeting_id == m.id and d.agenda_item == 3 and d.text.startswith("Skövde och Tibro presenterar")
     assert d.recorded_by == PETER.aad and d.recorded_at == harness.clock.now() and d.conversation_id.startswith(TEAM_ID)
     assert "Beslut **1**" in replies[0] and "(punkt 3)" in replies[0] and "**ändra beslut 1**" in replies[0]
-    assert harness.store.decisions.for_meeting(TEAM_ID, m.id) == [d]
+    assert await harness.store.decisions.for_meeting(TEAM_ID, m.id) == [d]
 
     harness.clock.set(FRIDAY + timedelta(days=2))
     replies = await harness.say("beslut Nästa möte blir digitalt", PETER)
     assert "presidiet, sekreteraren eller ordföranden" in replies[0]
-    set_member(harness, SOFIA, roles=frozenset({"medlem", "sekreterare"}))
+    await set_member(harness, SOFIA, roles=frozenset({"medlem", "sekreterare"}))
     replies = await harness.say("beslut Nästa möte blir digitalt", SOFIA)
-    assert "Beslut **2**" in replies[0] and harness.store.decisions.get(TEAM_ID, 2).meeting_id == m.id
+    assert "Beslut **2**" in replies[0] and (await harness.store.decisions.get(TEAM_ID, 2)).meeting_id == m.id
     replies = await harness.say("beslut Ett till", ANNA)
     assert "Beslut **3**" in replies[0]
 
@@ -46,19 +46,19 @@ async def test_decision_dialog(harness: Harness) -> None:
     replies = await harness.say("", PETER)
     assert "ingen beslutstext" in replies[0]
     replies = await harness.say("punkt 2: Vi bjuder in Erik Andersson", PETER)
-    d = harness.store.decisions.get(TEAM_ID, 1)
+    d = await harness.store.decisions.get(TEAM_ID, 1)
     assert (d.agenda_item, d.text, d.meeting_id) == (2, "Vi bjuder in Erik Andersson", m.id)
     replies = await harness.say("beslut punkt 99: Något", PETER)
     assert "ingen punkt 99" in replies[0] and "beslut punkt 3" in replies[0]
     replies = await harness.say("beslut punkt 4", PETER)
     assert "under punkt 4" in replies[0]
     await harness.say("Tidaholm presenterar kvalitetsdialogen", PETER)
-    assert harness.store.decisions.get(TEAM_ID, 2).agenda_item == 4
+    assert (await harness.store.decisions.get(TEAM_ID, 2)).agenda_item == 4
     await harness.say("beslut", PETER)
     replies = await harness.say("punkt 99: Något", PETER)
     assert "ingen punkt 99" in replies[0]  # and the dialog asks again
     await harness.say("avbryt", PETER)
-    assert len(harness.store.decisions.all(TEAM_ID)) == 2
+    assert len(await harness.store.decisions.all(TEAM_ID)) == 2
 
 
 async def test_correcting_a_decision_keeps_its_history(harness: Harness) -> None:
@@ -70,9 +70,9 @@ async def test_correcting_a_decision_keeps_its_history(harness: Harness) -> None
     replies = await harness.say("ändra beslut 1 Skövde presenterar i juni", PETER)
     assert "är rättat" in replies[0] and "i maj" in replies[0] and "i juni" in replies[0]
     replies = await harness.say("rätta beslut 1 punkt 99: Skövde och Tibro presenterar i juni", ANNA)
-    assert "ingen punkt 99" in replies[0] and harness.store.decisions.get(TEAM_ID, 1).agenda_item is None
+    assert "ingen punkt 99" in replies[0] and (await harness.store.decisions.get(TEAM_ID, 1)).agenda_item is None
     replies = await harness.say("rätta beslut 1 punkt 3: Skövde och Tibro presenterar i juni", ANNA)
-    d = harness.store.decisions.get(TEAM_ID, 1)
+    d = await harness.store.decisions.get(TEAM_ID, 1)
     assert d.text == "Skövde och Tibro presenterar i juni" and d.agenda_item == 3
     assert [v.text for v in d.history] == ["Skövde presenterar i maj", "Skövde presenterar i juni"]
     assert [v.recorded_by for v in d.history] == [PETER.aad, PETER.aad] and d.recorded_by == ANNA.aad
@@ -90,7 +90,7 @@ async def test_decision_log_search_ignores_case_and_diacritics_and_pages(harness
     await harness.say("beslut Skövde och Tibro presenterar Bästa skola", ANNA)
     for i in range(2, 13):
         await harness.say(f"beslut Beslut nummer {i}", ANNA)
-    second = meeting(harness, FRIDAY + timedelta(days=14))
+    second = await meeting(harness, FRIDAY + timedelta(days=14))
     harness.clock.set(second.starts_at + timedelta(hours=1))
     await harness.say("beslut Bästa skola följs upp i Töreboda", ANNA)
 

@@ -18,11 +18,11 @@ async def _setup(harness, *, meeting: bool = True) -> None:
         await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
 
 
-def _snapshot(harness) -> tuple:
+async def _snapshot(harness) -> tuple:
     """Everything a data-changing guess could touch: meetings, answers, members."""
-    meetings = harness.store.meetings.all(TEAM, include_cancelled=True)
-    answers = [a for m in meetings for a in harness.store.attendance.answers(TEAM, m.id)]
-    return meetings, answers, harness.store.teams.members(TEAM)
+    meetings = await harness.store.meetings.all(TEAM, include_cancelled=True)
+    answers = [a for m in meetings for a in await harness.store.attendance.answers(TEAM, m.id)]
+    return meetings, answers, await harness.store.teams.members(TEAM)
 
 
 @pytest.mark.parametrize("where", WHERE)
@@ -78,27 +78,27 @@ async def test_who_holds_a_role_is_read_from_the_register(harness, where):
 @pytest.mark.parametrize("where", WHERE)
 async def test_moving_the_next_meeting_is_only_proposed(harness, where):
     await _setup(harness)
-    before = _snapshot(harness)
+    before = await _snapshot(harness)
     for phrase in ("mötet flyttas till 18 december", "flytta nästa möte till 18 december", "Kan vi flytta mötet den 4 december till 18 december?"):
         texts = await harness.say(phrase, ANNA, where=where)
         assert texts == [
             "Menade du **flytta möte 4 december till 18 december**? Skriv det, så flyttar jag mötet "
             "fredag 4 december 2026 kl. 09.00–12.00. Jag har inte ändrat något än."
         ], phrase
-        assert _snapshot(harness) == before
+        assert await _snapshot(harness) == before
     # The proposed command, typed, does what it promised.
     await harness.say("flytta möte 4 december till 18 december", ANNA, where=where)
-    moved = harness.store.meetings.get(TEAM, "20261204")
+    moved = await harness.store.meetings.get(TEAM, "20261204")
     assert moved.starts_at.date().isoformat() == "2026-12-18"
 
 
 async def test_a_member_is_told_who_may_move_a_meeting(harness):
     await _setup(harness)
-    before = _snapshot(harness)
+    before = await _snapshot(harness)
     texts = await harness.say("mötet flyttas till 18 december", PETER)
     assert "**flytta möte 4 december till 18 december**" in texts[0]
     assert "Bara presidiet, ordföranden eller sekreteraren kan göra det" in texts[0]
-    assert _snapshot(harness) == before
+    assert await _snapshot(harness) == before
 
 
 @pytest.mark.parametrize("where", WHERE)
@@ -106,24 +106,24 @@ async def test_moving_without_a_meeting_says_so(harness, where):
     await _setup(harness, meeting=False)
     texts = await harness.say("flytta nästa möte till 18 december", ANNA, where=where)
     assert texts[0].startswith("Det finns inget planerat möte än, så jag har inte ändrat något.")
-    assert harness.store.meetings.all(TEAM, include_cancelled=True) == []
+    assert await harness.store.meetings.all(TEAM, include_cancelled=True) == []
 
 
 @pytest.mark.parametrize("where", WHERE)
 async def test_planning_a_meeting_is_only_proposed(harness, where):
     await _setup(harness)
-    before = _snapshot(harness)
+    before = await _snapshot(harness)
     texts = await harness.say("nästa möte blir fredag 12 mars kl 9 i Skara", ANNA, where=where)
     assert texts == [
         "Menade du **nytt möte fredag 12 mars kl 9 i Skara**? Skriv det, så lägger jag in mötet. Jag har inte ändrat något än."
     ]
-    assert _snapshot(harness) == before
+    assert await _snapshot(harness) == before
 
 
 @pytest.mark.parametrize("where", WHERE)
 async def test_absence_with_a_substitute_is_only_proposed(harness, where):
     await _setup(harness)
-    before = _snapshot(harness)
+    before = await _snapshot(harness)
     texts = await harness.say("jag kan inte komma på fredag, Anna kommer istället", PETER, where=where)
     # Friday is the next Friday from the clock's Monday 23 November: no meeting then.
     assert texts[0].startswith("Jag hittar inget kommande möte som passar ”27 november 2026”")
@@ -136,22 +136,22 @@ async def test_absence_with_a_substitute_is_only_proposed(harness, where):
     assert texts[0].startswith("Menade du **ersättare 4 december Per**?")
     texts = await harness.say("jag har förhinder på fredag 4 december", PETER, where=where)
     assert texts[0].startswith("Menade du **kommer inte 4 december**? Skriv det, så anmäler jag att du inte kommer")
-    assert _snapshot(harness) == before
+    assert await _snapshot(harness) == before
     # The proposed command, typed, records the substitute.
     await harness.say("ersättare 4 december Pernilla Bergman", PETER, where=where)
-    assert harness.store.attendance.answer_of(TEAM, "20261204", PETER.aad).substitute == "Pernilla Bergman"
+    assert (await harness.store.attendance.answer_of(TEAM, "20261204", PETER.aad)).substitute == "Pernilla Bergman"
 
 
 @pytest.mark.parametrize("where", WHERE)
 async def test_kommer_inte_with_someone_coming_instead_is_not_saved_as_only_not_coming(harness, where):
     await _setup(harness)
-    before = _snapshot(harness)
+    before = await _snapshot(harness)
     texts = await harness.say("jag kommer inte den 4 december, Pernilla Bergman kommer istället", PETER, where=where)
     assert texts[0].startswith("Menade du **ersättare 4 december Pernilla Bergman**?"), texts
-    assert _snapshot(harness) == before  # not "no" with the substitute lost in a note
+    assert await _snapshot(harness) == before  # not "no" with the substitute lost in a note
     # Without anyone instead it is the command it looks like.
     await harness.say("kommer inte 4 december, sjuk", PETER, where=where)
-    assert harness.store.attendance.answer_of(TEAM, "20261204", PETER.aad).answer == "no"
+    assert (await harness.store.attendance.answer_of(TEAM, "20261204", PETER.aad)).answer == "no"
 
 
 @pytest.mark.parametrize("where", WHERE)
@@ -173,7 +173,7 @@ async def test_anything_else_still_gets_the_fallback(harness, where):
 
 async def test_moving_without_a_new_day_asks_for_it_and_an_unknown_day_is_named(harness):
     await _setup(harness)
-    before = _snapshot(harness)
+    before = await _snapshot(harness)
     texts = await harness.say("vi måste flytta mötet", ANNA)
     assert texts == [
         "Vill du flytta mötet fredag 4 december 2026 kl. 09.00–12.00? Skriv **flytta möte 4 december till** och den nya "
@@ -181,4 +181,4 @@ async def test_moving_without_a_new_day_asks_for_it_and_an_unknown_day_is_named(
     ]
     texts = await harness.say("kan vi flytta mötet 11 december till 18 december", ANNA)
     assert texts[0].startswith("Jag hittar inget kommande möte som passar ”11 december 2026”, så jag har inte ändrat något.")
-    assert _snapshot(harness) == before
+    assert await _snapshot(harness) == before

@@ -63,7 +63,7 @@ async def _planned(harness) -> str:
     day = format_date(friday, "sv")
     await harness.say(f"nytt möte {friday.day}/{friday.month} kl 9-12 i Skövde")
     await harness.say("ja")
-    assert harness.store.meetings.all(TEAM), "the meeting was planned"
+    assert await harness.store.meetings.all(TEAM), "the meeting was planned"
     return day
 
 
@@ -89,10 +89,10 @@ async def test_the_presidium_sees_and_sets_the_networks_language(harness):
     assert "Nätverkets språk är svenska" in usage and "**språk engelska**" in usage
     refused = " ".join(await harness.say("språk engelska", PETER))  # a member
     assert "Bara presidiet eller sekreteraren" in refused
-    assert NETWORK_LANGUAGE_SETTING not in (harness.store.teams.get_team(TEAM).settings or {})
+    assert NETWORK_LANGUAGE_SETTING not in ((await harness.store.teams.get_team(TEAM)).settings or {})
     done = " ".join(await harness.say("språk svenska", ANNA))  # presidium
     assert "Nätverkets språk är nu svenska" in done
-    assert harness.store.teams.get_team(TEAM).settings[NETWORK_LANGUAGE_SETTING] == "sv"
+    assert (await harness.store.teams.get_team(TEAM)).settings[NETWORK_LANGUAGE_SETTING] == "sv"
 
 
 async def test_a_language_the_catalogue_does_not_wholly_cover_is_refused_in_swedish(harness):
@@ -101,4 +101,4 @@ async def test_a_language_the_catalogue_does_not_wholly_cover_is_refused_in_swed
         pytest.skip("English is complete: the network may choose it")
     texts = " ".join(await harness.say("språk engelska", ANNA, locale="en-US"))
     assert "Jag kan inte skriva allt på engelska än" in texts and "fortsätter jag på svenska" in texts
-    assert NETWORK_LANGUAGE_SETTING not in (harness.store.teams.get_team(TEAM).settings or {})
+    assert NETWORK_LANGUAGE_SETTING not in ((await harness.store.teams.get_team(TEAM)).settings or {})

@@ -25,7 +25,7 @@ async def _with_meeting(harness) -> None:
     harness.clock.set(WEDNESDAY)
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     await harness.say(f"nytt möte fredag 11 december kl 9-12 {PLACE}")
-    assert harness.store.meetings.get(TEAM, "20261211") is not None
+    assert await harness.store.meetings.get(TEAM, "20261211") is not None
 
 
 def _local(meeting) -> tuple[int, time, time | None, str | None]:
@@ -53,7 +53,7 @@ async def test_a_move_reads_time_words_as_times_and_keeps_the_place(harness, tar
     await _with_meeting(harness)
     texts = await harness.say(f"flytta möte 11 december till {target}")
     assert "Klart!" in texts[0], texts
-    assert _local(harness.store.meetings.get(TEAM, "20261211")) == (day, start, end, place)
+    assert _local(await harness.store.meetings.get(TEAM, "20261211")) == (day, start, end, place)
 
 
 @pytest.mark.parametrize(
@@ -75,18 +75,18 @@ async def test_a_move_to_words_with_no_single_time_asks_and_changes_nothing(harn
     texts = await harness.say(f"flytta möte 11 december till {target}")
     assert asked in texts[0], texts
     assert "Skriv sedan hela kommandot igen" in texts[0]
-    assert _local(harness.store.meetings.get(TEAM, "20261211")) == (11, time(9), time(12), PLACE)
+    assert _local(await harness.store.meetings.get(TEAM, "20261211")) == (11, time(9), time(12), PLACE)
 
 
 async def test_the_move_reply_shows_the_old_time_and_place_and_undo_restores_both(harness):
     await _with_meeting(harness)
     texts = await harness.say("flytta möte 11 december till 18 december kl 13-15 Stadshuset")
     assert "(förut fredag 11 december 2026 kl. 09.00–12.00, Regionens hus, Skövde)" in texts[0]
-    assert _local(harness.store.meetings.get(TEAM, "20261211")) == (18, time(13), time(15), "Stadshuset")
+    assert _local(await harness.store.meetings.get(TEAM, "20261211")) == (18, time(13), time(15), "Stadshuset")
     undo = texts[0].split("Ångra: *")[1].split("*")[0]
     texts = await harness.say(undo)
     assert "Klart!" in texts[0]
-    assert _local(harness.store.meetings.get(TEAM, "20261211")) == (11, time(9), time(12), PLACE)
+    assert _local(await harness.store.meetings.get(TEAM, "20261211")) == (11, time(9), time(12), PLACE)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ async def test_a_new_meeting_reads_the_time_wherever_it_stands(harness, command,
     await _with_meeting(harness)
     texts = await harness.say(command)
     assert "Klart" in texts[0] or "Mötet" in texts[0], texts
-    assert _local(harness.store.meetings.get(TEAM, "20261218")) == (day, start, end, place)
+    assert _local(await harness.store.meetings.get(TEAM, "20261218")) == (day, start, end, place)
 
 
 @pytest.mark.parametrize(
@@ -118,8 +118,8 @@ async def test_a_new_meeting_with_words_of_no_single_time_asks_and_stores_nothin
     await _with_meeting(harness)
     texts = await harness.say(command)
     assert asked in texts[0], texts
-    assert [m.id for m in harness.store.meetings.all(TEAM)] == ["20261211"]
-    assert all(m.location == PLACE for m in harness.store.meetings.all(TEAM))
+    assert [m.id for m in await harness.store.meetings.all(TEAM)] == ["20261211"]
+    assert all(m.location == PLACE for m in await harness.store.meetings.all(TEAM))
 
 
 async def test_the_date_answer_in_the_dialog_reads_time_words_and_asks_about_vague_ones(harness):
@@ -130,7 +130,7 @@ async def test_the_date_answer_in_the_dialog_reads_time_words_and_asks_about_vag
     texts = await harness.say("18 december halv tio Stadshuset")
     assert "punkter" in texts[0]  # date, time and place understood: only the topics are left
     await harness.say("inga")
-    assert _local(harness.store.meetings.get(TEAM, "20261218")) == (18, time(9, 30), None, "Stadshuset")
+    assert _local(await harness.store.meetings.get(TEAM, "20261218")) == (18, time(9, 30), None, "Stadshuset")
 
 
 async def test_a_time_word_answered_to_the_place_question_is_asked_again(harness):
@@ -141,4 +141,4 @@ async def test_a_time_word_answered_to_the_place_question_is_asked_again(harness
     assert "låter som en tid, inte en plats" in texts[0]
     assert "punkter" in (await harness.say("Stadshuset"))[0]
     await harness.say("inga")
-    assert _local(harness.store.meetings.get(TEAM, "20261218")) == (18, time(9), time(12), "Stadshuset")
+    assert _local(await harness.store.meetings.get(TEAM, "20261218")) == (18, time(9), time(12), "Stadshuset")

@@ -13,24 +13,24 @@ async def test_kommun_accepts_variants_and_suggests(harness):
     assert "ingen kommun" in (await harness.say("kommun"))[0]
     texts = await harness.say("kommun toreboda")
     assert "Töreboda" in texts[0]
-    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Töreboda"
+    assert (await harness.store.teams.get_member(TEAM, ANNA.aad)).municipality == "Töreboda"
     assert "Du står som Töreboda" in (await harness.say("kommun"))[0]
     texts = await harness.say("kommun Skövd")
     assert "Menar du **Skövde**" in texts[0]
     texts = await harness.say("kommun Borås")
     assert "Essunga" in texts[0] and "Vara" in texts[0]
-    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Töreboda"
+    assert (await harness.store.teams.get_member(TEAM, ANNA.aad)).municipality == "Töreboda"
     await harness.say("kommun Mariestad och Gullspång")
-    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Mariestad, Gullspång"
+    assert (await harness.store.teams.get_member(TEAM, ANNA.aad)).municipality == "Mariestad, Gullspång"
     await harness.say("kommun skaraborgs kommunalförbund")
-    assert harness.store.teams.get_member(TEAM, ANNA.aad).municipality == "Skaraborgs kommunalförbund"
+    assert (await harness.store.teams.get_member(TEAM, ANNA.aad)).municipality == "Skaraborgs kommunalförbund"
 
 
 async def test_setting_someone_elses_municipality_needs_a_role(harness):
     await harness.install(ANNA, roster=[ANNA, PETER])
     assert "ordföranden" in (await harness.say("kommun @Anna Gustafsson Hjo", PETER, mentions=[ANNA]))[0]
     await harness.say("kommun @Peter Stark Skövde", ANNA, mentions=[PETER])
-    assert harness.store.teams.get_member(TEAM, PETER.aad).municipality == "Skövde"
+    assert (await harness.store.teams.get_member(TEAM, PETER.aad)).municipality == "Skövde"
 
 
 async def test_members_card_by_municipality_with_roles(harness):
@@ -51,11 +51,11 @@ async def test_roles_given_and_taken(harness):
     assert "roll @Anna sekreterare" in (await harness.say("roll"))[0]
     texts = await harness.say("roll @Peter Stark sekreterare", ANNA, mentions=[PETER])
     assert "Peter Stark har nu rollerna: medlem, sekreterare" in texts[0]
-    assert "sekreterare" in harness.store.teams.get_member(TEAM, PETER.aad).roles
+    assert "sekreterare" in (await harness.store.teams.get_member(TEAM, PETER.aad)).roles
     # A member cannot give roles; the answer names who can.
     texts = await harness.say("roll Sofia presidium", PETER)
     assert "ordföranden eller presidiet" in texts[0]
-    assert "presidium" not in harness.store.teams.get_member(TEAM, SOFIA.aad).roles
+    assert "presidium" not in (await harness.store.teams.get_member(TEAM, SOFIA.aad)).roles
     texts = await harness.say("roll Peter -sekreterare")
     assert "rollerna: medlem." in texts[0]
     await harness.say("roll Peter ta bort presidium")
@@ -72,7 +72,7 @@ async def test_last_leader_cannot_drop_the_role(harness):
     await harness.say("roll Anna -presidium")
     texts = await harness.say("roll Anna -ordförande")
     assert "måste ha kvar" in texts[0]
-    assert "ordförande" in harness.store.teams.get_member(TEAM, ANNA.aad).roles
+    assert "ordförande" in (await harness.store.teams.get_member(TEAM, ANNA.aad)).roles
     await harness.say("roll Peter ordförande")
     assert "rollerna: medlem." in (await harness.say("roll Anna -ordförande"))[0]
 

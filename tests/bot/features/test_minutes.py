@@ -24,23 +24,23 @@ CARD = "application/vnd.microsoft.card.adaptive"
 MESSAGE = "application/vnd.microsoft.activity.message"
 
 
-def set_member(h: Harness, user: User, *, roles: set[str] | None = None, municipality: str | None = None) -> None:
-    member = h.store.teams.get_member(TEAM_ID, user.aad)
+async def set_member(h: Harness, user: User, *, roles: set[str] | None = None, municipality: str | None = None) -> None:
+    member = await h.store.teams.get_member(TEAM_ID, user.aad)
     assert member is not None
     changes: dict[str, Any] = {}
     if roles is not None:
         changes["roles"] = frozenset(roles)
     if municipality is not None:
         changes["municipality"] = municipality
-    h.store.teams.save_member(TEAM_ID, replace(member, **changes))
+    await h.store.teams.save_member(TEAM_ID, replace(member, **changes))
 
 
 async def seed(h: Harness) -> Meeting:
     """Anna chairs (presidium), Sofia is the secretary, Peter a member; one meeting with records."""
     await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    set_member(h, ANNA, municipality="Götene")
-    set_member(h, PETER, municipality="Skövde")
-    set_member(h, SOFIA, roles={"medlem", "sekreterare"}, municipality="Lidköping")
+    await set_member(h, ANNA, municipality="Götene")
+    await set_member(h, PETER, municipality="Skövde")
+    await set_member(h, SOFIA, roles={"medlem", "sekreterare"}, municipality="Lidköping")
     store = h.store
     meeting = Meeting(
         id=MID,
@@ -53,24 +53,24 @@ async def seed(h: Harness) -> Meeting:
         checkout_question="Varför jobbar du där du är?",
         created_at=START - timedelta(days=30),
     )
-    store.meetings.save(meeting)
-    store.meetings.save(
+    await store.meetings.save(meeting)
+    await store.meetings.save(
         Meeting(id="20261204", team_key=TEAM_ID, starts_at=datetime(2026, 12, 4, 12, 0, tzinfo=UTC),
                 ends_at=datetime(2026, 12, 4, 14, 0, tzinfo=UTC), location="Teams", topics=("UP2, Utvecklingsplaner",))
     )
-    store.attendance.answer(AttendanceAnswer(TEAM_ID, MID, ANNA.aad, ANNA.name, YES, START - timedelta(days=2), "Götene"))
-    store.attendance.answer(
+    await store.attendance.answer(AttendanceAnswer(TEAM_ID, MID, ANNA.aad, ANNA.name, YES, START - timedelta(days=2), "Götene"))
+    await store.attendance.answer(
         AttendanceAnswer(TEAM_ID, MID, PETER.aad, PETER.name, SUBSTITUTE, START - timedelta(days=2), "Skövde", substitute="Anders Warnby")
     )
-    store.checkins.save_answer(TEAM_ID, MID, ANNA.aad, question=meeting.checkin_question or "", answer="Bästa skola *Skövde*",
-                               at=START + timedelta(minutes=5), member_name=ANNA.name)
-    store.checkins.save_answer(TEAM_ID, MID, SOFIA.aad, kind=CHECKOUT, question="Varför jobbar du där du är?", answer="Eleverna",
-                               at=START + timedelta(hours=2), member_name=SOFIA.name)
-    store.decisions.record(TEAM_ID, MID, text="Skövde och Tibro presenterar Bästa skola 4 december.", recorded_by=ANNA.aad,
-                           at=START + timedelta(hours=1), recorded_by_name=ANNA.name, agenda_item=3)
-    store.actions.create(TEAM_ID, title="Mejla inbjudan till SKIS-gruppen", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
-                         created_by=ANNA.aad, created_at=START + timedelta(hours=1), meeting_id=MID, due_next_meeting=True,
-                         due=date(2026, 12, 4))
+    await store.checkins.save_answer(TEAM_ID, MID, ANNA.aad, question=meeting.checkin_question or "", answer="Bästa skola *Skövde*",
+                                     at=START + timedelta(minutes=5), member_name=ANNA.name)
+    await store.checkins.save_answer(TEAM_ID, MID, SOFIA.aad, kind=CHECKOUT, question="Varför jobbar du där du är?", answer="Eleverna",
+                                     at=START + timedelta(hours=2), member_name=SOFIA.name)
+    await store.decisions.record(TEAM_ID, MID, text="Skövde och Tibro presenterar Bästa skola 4 december.", recorded_by=ANNA.aad,
+                                 at=START + timedelta(hours=1), recorded_by_name=ANNA.name, agenda_item=3)
+    await store.actions.create(TEAM_ID, title="Mejla inbjudan till SKIS-gruppen", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),),
+                               created_by=ANNA.aad, created_at=START + timedelta(hours=1), meeting_id=MID, due_next_meeting=True,
+                               due=date(2026, 12, 4))
     return meeting
 
 
@@ -123,9 +123,9 @@ async def editor(h: Harness) -> dict[str, Any]:
     return body["value"]
 
 
-def channel_card_ids(h: Harness) -> list[str]:
+async def channel_card_ids(h: Harness) -> list[str]:
     """The activity ids of the minutes cards the bot posted in the channel (remembered with the draft)."""
-    draft = h.store.minutes.draft(TEAM_ID, MID)
+    draft = await h.store.minutes.draft(TEAM_ID, MID)
     return [entry["activity_id"] for entry in draft.cards] if draft else []
 
 
@@ -170,7 +170,7 @@ async def test_draft_card_in_channel_is_read_only_and_refreshes_for_the_secretar
     body_texts = [b.get("text", "") for b in card["body"]]
     item = next(i for i, b in enumerate(body_texts) if "Nationellt kvalitetssystem" in b)
     assert "Beslut" in body_texts[item + 1]
-    draft = harness.store.minutes.draft(TEAM_ID, MID)
+    draft = await harness.store.minutes.draft(TEAM_ID, MID)
     assert draft is not None and draft.revision == 1 and draft.cards  # the channel card is remembered
 
 
@@ -201,7 +201,7 @@ async def test_only_secretary_chair_and_presidium_open_the_draft(harness: Harnes
     await seed(harness)
     replies = await harness.say("protokoll", PETER)
     assert len(replies) == 1 and "sekreteraren" in replies[0]
-    assert harness.store.minutes.draft(TEAM_ID, MID) is None
+    assert await harness.store.minutes.draft(TEAM_ID, MID) is None
     assert len(await harness.say_cards("protokoll", ANNA)) == 1  # the chair may
 
 
@@ -233,12 +233,12 @@ async def test_secretary_saves_notes_and_summaries(harness: Harness) -> None:
     assert_valid_card(saved)
     assert "Utkastet är sparat" in card_text(saved)
     assert inputs(saved)["notes_t1"] == "Anders går igenom det nationella kvalitetssystemet.\n- Samsyn\n- Förutsättningar"
-    draft = harness.store.minutes.draft(TEAM_ID, MID)
+    draft = await harness.store.minutes.draft(TEAM_ID, MID)
     assert draft.revision == 2
     item = next(i for i in draft.content["items"] if i["key"] == "t1")
     assert item["notes"].startswith("Anders går igenom") and draft.content["checkin"]["summary"] == "Alla tog med sig Bästa skola."
     # A record added later reaches the draft without losing her text.
-    harness.store.decisions.record(TEAM_ID, MID, text="Nästa möte digitalt.", recorded_by=ANNA.aad, at=START + timedelta(hours=2))
+    await harness.store.decisions.record(TEAM_ID, MID, text="Nästa möte digitalt.", recorded_by=ANNA.aad, at=START + timedelta(hours=2))
     card = await editor(harness)
     assert "Nästa möte digitalt" in card_text(card)
     assert inputs(card)["notes_t1"].startswith("Anders går igenom")
@@ -246,10 +246,10 @@ async def test_secretary_saves_notes_and_summaries(harness: Harness) -> None:
 
 async def test_minutes_with_nobody_present_are_not_confirmed_and_she_is_told_how_to_record_attendance(harness: Harness) -> None:
     await seed(harness)
-    meeting = harness.store.meetings.get(TEAM_ID, MID)
+    meeting = await harness.store.meetings.get(TEAM_ID, MID)
     assert meeting is not None
-    harness.store.meetings.save(replace(meeting, id="20261113", starts_at=START - timedelta(days=7),
-                                        ends_at=START - timedelta(days=7, hours=-3)))  # nobody answered for this one
+    await harness.store.meetings.save(replace(meeting, id="20261113", starts_at=START - timedelta(days=7),
+                                              ends_at=START - timedelta(days=7, hours=-3)))  # nobody answered for this one
     harness.clock.set(START - timedelta(days=7, hours=-4))
     cards = await harness.say_cards("protokoll 13 november", SOFIA)
     assert cards
@@ -258,14 +258,14 @@ async def test_minutes_with_nobody_present_are_not_confirmed_and_she_is_told_how
     data = {**inputs(card), "meeting_id": "20261113", "revision": revision_of(card), "notes_t1": "Genomgång."}
     body = await invoke(harness, "minutes_approve", data, SOFIA)
     assert body["type"] == CARD and "Ingen är antecknad som närvarande" in card_text(body["value"])
-    assert harness.store.minutes.versions(TEAM_ID, "20261113") == []
-    assert harness.store.minutes.draft(TEAM_ID, "20261113").status == "draft"
+    assert await harness.store.minutes.versions(TEAM_ID, "20261113") == []
+    assert (await harness.store.minutes.draft(TEAM_ID, "20261113")).status == "draft"
     # Once attendance is recorded, the same click confirms.
     await harness.say("närvarande 13 november Anna, Peter", SOFIA, where="personal")
     body = await invoke(harness, "minutes_refresh", {"meeting_id": "20261113"}, SOFIA)
     card = body["value"]
     body = await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": "20261113", "revision": revision_of(card)}, SOFIA)
-    assert len(harness.store.minutes.versions(TEAM_ID, "20261113")) == 1, card_text(body["value"])
+    assert len(await harness.store.minutes.versions(TEAM_ID, "20261113")) == 1, card_text(body["value"])
 
 
 async def test_non_secretary_cannot_save_or_approve(harness: Harness) -> None:
@@ -277,9 +277,9 @@ async def test_non_secretary_cannot_save_or_approve(harness: Harness) -> None:
             body = await invoke(harness, verb, data, user)
             assert body == {"statusCode": 200, "type": MESSAGE, "value": body["value"]}
             assert "bara sekreteraren" in body["value"]
-    draft = harness.store.minutes.draft(TEAM_ID, MID)
+    draft = await harness.store.minutes.draft(TEAM_ID, MID)
     assert draft.revision == 1 and draft.status == "draft" and not draft.edits
-    assert harness.store.minutes.versions(TEAM_ID, MID) == []
+    assert await harness.store.minutes.versions(TEAM_ID, MID) == []
     assert card  # the card itself is untouched (no update was sent)
     assert not [p for p in harness.connector.posted if p.method == "PUT"]
 
@@ -288,7 +288,7 @@ async def test_non_secretary_cannot_save_or_approve(harness: Harness) -> None:
 async def test_approve_confirms_locks_updates_in_place_and_tells_the_channel_once(harness: Harness) -> None:
     await seed(harness)
     await draft_card(harness)
-    posted_id = channel_card_ids(harness)[-1]  # the card in the channel, as Teams numbered it
+    posted_id = (await channel_card_ids(harness))[-1]  # the card in the channel, as Teams numbered it
     card = await editor(harness)
     harness.clock.set(datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
     data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "notes_t1": "Genomgång."}
@@ -301,14 +301,14 @@ async def test_approve_confirms_locks_updates_in_place_and_tells_the_channel_onc
     assert verbs(confirmed) == ["minutes_correct"]  # the secretary may correct later
     text = card_text(confirmed)
     assert "Godkänt (version 1) av Sofia Adolfsson, måndag 23 november 2026 kl. 14.30" in text
-    versions = harness.store.minutes.versions(TEAM_ID, MID)
+    versions = await harness.store.minutes.versions(TEAM_ID, MID)
     assert len(versions) == 1
     v1 = versions[0]
     assert (v1.confirmed_by, v1.confirmed_at) == (SOFIA.aad, datetime(2026, 11, 23, 13, 30, tzinfo=UTC))
     assert v1.intact() and v1.content_hash not in text  # the hash is for the record (historik, export), not readers
     assert next(i for i in v1.content["items"] if i["key"] == "t1")["notes"] == "Genomgång."
-    assert harness.store.minutes.draft(TEAM_ID, MID).status == CONFIRMED
-    assert v1.posted_at is not None or harness.store.minutes.version(TEAM_ID, MID, 1).posted_at is not None
+    assert (await harness.store.minutes.draft(TEAM_ID, MID)).status == CONFIRMED
+    assert v1.posted_at is not None or (await harness.store.minutes.version(TEAM_ID, MID, 1)).posted_at is not None
     after = harness.connector.posted[before:]
     updates = [p for p in after if p.method == "PUT"]
     assert [u.activity_id for u in updates] == [posted_id]  # the channel card, in place
@@ -317,11 +317,11 @@ async def test_approve_confirms_locks_updates_in_place_and_tells_the_channel_onc
     assert len(messages) == 1 and "har godkänt minnesanteckningarna för fredag 20 november 2026 (version 1)" in messages[0]
     assert not [p for p in after if p.method != "PUT" and p.cards]  # no second card
     # Anyone's refresh now shows the confirmed minutes; records added later do not change them.
-    harness.store.decisions.record(TEAM_ID, MID, text="Sent beslut.", recorded_by=ANNA.aad, at=START + timedelta(days=3))
+    await harness.store.decisions.record(TEAM_ID, MID, text="Sent beslut.", recorded_by=ANNA.aad, at=START + timedelta(days=3))
     peter = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER)
     assert "Godkänt (version 1)" in card_text(peter["value"]) and "Sent beslut" not in card_text(peter["value"])
     assert verbs(peter["value"]) == []
-    assert harness.store.minutes.version(TEAM_ID, MID, 1).content == v1.content
+    assert (await harness.store.minutes.version(TEAM_ID, MID, 1)).content == v1.content
 
 
 async def test_stale_card_gets_a_fresh_card_and_confirms_nothing(harness: Harness) -> None:
@@ -330,7 +330,7 @@ async def test_stale_card_gets_a_fresh_card_and_confirms_nothing(harness: Harnes
     card = await editor(harness)
     old_revision = revision_of(card)
     # Someone records a decision after the secretary's card was made.
-    harness.store.decisions.record(TEAM_ID, MID, text="Ett beslut till.", recorded_by=ANNA.aad, at=START + timedelta(hours=2))
+    await harness.store.decisions.record(TEAM_ID, MID, text="Ett beslut till.", recorded_by=ANNA.aad, at=START + timedelta(hours=2))
     data = {**inputs(card), "meeting_id": MID, "revision": old_revision, "notes_t1": "Mina anteckningar"}
     body = await invoke(harness, "minutes_approve", data, SOFIA)
     assert body["type"] == CARD
@@ -339,17 +339,17 @@ async def test_stale_card_gets_a_fresh_card_and_confirms_nothing(harness: Harnes
     assert "Ett beslut till" in card_text(fresh)
     assert inputs(fresh)["notes_t1"] == "Mina anteckningar"  # what she typed is kept
     assert revision_of(fresh) > old_revision
-    assert harness.store.minutes.versions(TEAM_ID, MID) == []
+    assert await harness.store.minutes.versions(TEAM_ID, MID) == []
     # Approving the fresh card works and confirms exactly what it showed.
     body = await invoke(harness, "minutes_approve", {**inputs(fresh), "meeting_id": MID, "revision": revision_of(fresh)}, SOFIA)
     assert body["type"] == CARD
-    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    (v1,) = await harness.store.minutes.versions(TEAM_ID, MID)
     assert "Ett beslut till." in str(v1.content)
 
 
 async def test_double_click_and_two_secretaries_confirm_once(harness: Harness) -> None:
     await seed(harness)
-    set_member(harness, PETER, roles={"medlem", "sekreterare"})
+    await set_member(harness, PETER, roles={"medlem", "sekreterare"})
     await draft_card(harness)
     card = await editor(harness)
     data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}
@@ -363,7 +363,7 @@ async def test_double_click_and_two_secretaries_confirm_once(harness: Harness) -
     bodies = [await r.json() for r in (first, second, third)]
     assert all(r.status == 200 for r in (first, second, third))
     assert all(b["type"] == CARD for b in bodies)
-    versions = harness.store.minutes.versions(TEAM_ID, MID)
+    versions = await harness.store.minutes.versions(TEAM_ID, MID)
     assert len(versions) == 1
     assert sum("redan godkänt" in card_text(b["value"]) for b in bodies) == 2
     texts = [p.text for p in harness.connector.posted[before:] if p.method != "PUT" and p.text]
@@ -376,7 +376,7 @@ async def test_request_change_goes_to_the_presidium_one_to_one_or_the_channel(ha
     await draft_card(harness)
     # Anna (presidium) has a 1:1 chat with the bot; Peter becomes presidium without one.
     await harness.say("hjälp", ANNA, where="personal")
-    set_member(harness, PETER, roles={"medlem", "presidium"}, municipality="Skövde")
+    await set_member(harness, PETER, roles={"medlem", "presidium"}, municipality="Skövde")
     before = len(harness.connector.posted)
     body = await invoke(harness, "minutes_request_change", {"meeting_id": MID, "revision": 1, "change_comment": "Beslutet i punkt 3 saknar *datum*"}, SOFIA)
     assert body["type"] == CARD
@@ -428,7 +428,7 @@ async def test_a_change_request_meets_a_429_and_is_retried_and_delivered_once(ha
 async def test_a_card_update_in_another_chat_meets_a_429_and_is_retried_and_delivered_once(harness: Harness) -> None:
     await seed(harness)
     await draft_card(harness)  # the channel's card, which approving in the 1:1 chat brings up to date
-    (channel_card,) = channel_card_ids(harness)
+    (channel_card,) = await channel_card_ids(harness)
     cards = await harness.say_cards("protokoll", SOFIA, where="personal")
     card = cards[0]
     sender = harness.app[SERVICES_KEY].proactive
@@ -506,15 +506,15 @@ async def test_correction_is_a_new_version_with_a_reason(harness: Harness) -> No
     card = body["value"]
     assert_valid_card(card)
     assert "reason" in inputs(card) and "Godkänn rättelse" in card_text(card)
-    assert harness.store.minutes.draft(TEAM_ID, MID).status == CORRECTING
+    assert (await harness.store.minutes.draft(TEAM_ID, MID)).status == CORRECTING
     data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "notes_t1": "Rättad text"}
     missing = await invoke(harness, "minutes_approve", data, SOFIA)
     assert "Skäl till rättelsen" in card_text(missing["value"])
-    assert len(harness.store.minutes.versions(TEAM_ID, MID)) == 1
+    assert len(await harness.store.minutes.versions(TEAM_ID, MID)) == 1
     fixed = missing["value"]
     done = await invoke(harness, "minutes_approve", {**inputs(fixed), "meeting_id": MID, "revision": revision_of(fixed), "reason": "Fel i punkt 3"}, SOFIA)
     assert "Godkänt (version 2)" in card_text(done["value"]) and "Rättelse: Fel i punkt 3" in card_text(done["value"])
-    v1, v2 = harness.store.minutes.versions(TEAM_ID, MID)
+    v1, v2 = await harness.store.minutes.versions(TEAM_ID, MID)
     assert v2.reason == "Fel i punkt 3" and v1.content != v2.content and v1.intact() and v2.intact()
     history = await harness.say("protokoll historik 20261120", SOFIA)
     assert "Version 1" in history[0] and "Version 2" in history[0] and "Fel i punkt 3" in history[0]
@@ -525,7 +525,7 @@ async def test_justering_by_the_chair_when_switched_on(harness: Harness) -> None
     assert "bara presidiet" in (await harness.say("protokoll justering på", PETER))[0]
     assert "påslagen" in (await harness.say("protokoll justering på", ANNA))[0]
     await _confirm(harness)
-    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    (v1,) = await harness.store.minutes.versions(TEAM_ID, MID)
     assert v1.awaiting_cosign
     anna = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA)
     assert verbs(anna["value"]) == ["minutes_cosign"] and "Väntar på justering" in card_text(anna["value"])
@@ -535,7 +535,7 @@ async def test_justering_by_the_chair_when_switched_on(harness: Harness) -> None
     before = len(harness.connector.posted)
     signed = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1, "revision": 1}, ANNA)
     assert "Justerat av Anna Gustafsson" in card_text(signed["value"]) and verbs(signed["value"]) == []
-    assert harness.store.minutes.version(TEAM_ID, MID, 1).cosigned_by == ANNA.aad
+    assert (await harness.store.minutes.version(TEAM_ID, MID, 1)).cosigned_by == ANNA.aad
     texts = [p.text for p in harness.connector.posted[before:] if p.text]
     assert len(texts) == 1 and "har justerat" in texts[0]
     again = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA)
@@ -564,12 +564,12 @@ async def test_action_submit_fallback_works_too(harness: Harness) -> None:
     approve = next(a for a in card["actions"] if a.get("verb") == "minutes_approve")
     resp = await harness.post(harness.submit({**approve["fallback"]["data"], **inputs(card)}, SOFIA))
     assert resp.status == 200
-    assert len(harness.store.minutes.versions(TEAM_ID, MID)) == 1
+    assert len(await harness.store.minutes.versions(TEAM_ID, MID)) == 1
 
 
 async def test_presence_list_wins_over_answers(harness: Harness) -> None:
     await seed(harness)
-    harness.store.attendance.update_present(
+    await harness.store.attendance.update_present(
         TEAM_ID, MID, add=[Presence("Anders Warnby", SOFIA.aad, START, None, "Skövde"), Presence(SOFIA.name, SOFIA.aad, START, SOFIA.aad)]
     )
     text = card_text(await draft_card(harness))
@@ -582,7 +582,7 @@ async def test_presence_list_wins_over_answers(harness: Harness) -> None:
 async def test_invoke_round_trip_is_http_200_with_the_card_in_the_body(harness: Harness) -> None:
     await seed(harness)
     await draft_card(harness)
-    resp = await harness.post(harness.invoke("minutes_refresh", {"meeting_id": MID}, SOFIA, reply_to=channel_card_ids(harness)[-1]))
+    resp = await harness.post(harness.invoke("minutes_refresh", {"meeting_id": MID}, SOFIA, reply_to=(await channel_card_ids(harness))[-1]))
     assert resp.status == 200 and resp.content_type == "application/json"
     body = await resp.json()
     assert set(body) == {"statusCode", "type", "value"} and body["statusCode"] == 200 and body["type"] == CARD
@@ -595,7 +595,7 @@ async def test_invoke_round_trip_is_http_200_with_the_card_in_the_body(harness: 
 async def test_double_click_on_the_channel_card_confirms_once_and_updates_it_once(harness: Harness) -> None:
     await seed(harness)
     await draft_card(harness)
-    posted_id = channel_card_ids(harness)[-1]
+    posted_id = (await channel_card_ids(harness))[-1]
     card = await editor(harness)
     data = {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}
     before = len(harness.connector.posted)
@@ -603,7 +603,7 @@ async def test_double_click_on_the_channel_card_confirms_once_and_updates_it_onc
     bodies = [await r.json() for r in responses]
     assert [r.status for r in responses] == [200, 200] and all(b["type"] == CARD for b in bodies)
     assert sum("redan godkänt" in card_text(b["value"]) for b in bodies) == 1
-    assert len(harness.store.minutes.versions(TEAM_ID, MID)) == 1
+    assert len(await harness.store.minutes.versions(TEAM_ID, MID)) == 1
     sent = harness.connector.posted[before:]
     assert [p.activity_id for p in sent if p.method == "PUT"] == [posted_id]
     assert len([p for p in sent if p.method != "PUT"]) == 1  # one "har godkänt" in the channel
@@ -616,7 +616,7 @@ async def test_every_card_of_the_minutes_in_the_channel_shows_them_confirmed(har
     await seed(harness)
     await draft_card(harness)
     await draft_card(harness, ANNA)  # the chair opened the draft too: a second card in the channel
-    first, second = channel_card_ids(harness)
+    first, second = await channel_card_ids(harness)
     card = await editor(harness)
     before = len(harness.connector.posted)
     await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card)}, SOFIA, reply_to=second)
@@ -629,7 +629,7 @@ async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
     """Clients without Action.Execute send the same data as a message; the answer replaces the card for everyone."""
     await seed(harness)
     await draft_card(harness)
-    posted_id = channel_card_ids(harness)[-1]
+    posted_id = (await channel_card_ids(harness))[-1]
     card = await editor(harness)
     buttons = {a["verb"]: a["fallback"] for a in card["actions"] if a["type"] == "Action.Execute"}
     assert {f["type"] for f in buttons.values()} == {"Action.Submit"}
@@ -641,7 +641,7 @@ async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
     assert resp.status == 200
     sent = harness.connector.posted[before:]
     assert len(sent) == 1 and sent[0].method != "PUT" and "bara sekreteraren" in sent[0].text
-    assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1 and harness.store.minutes.versions(TEAM_ID, MID) == []
+    assert (await harness.store.minutes.draft(TEAM_ID, MID)).revision == 1 and await harness.store.minutes.versions(TEAM_ID, MID) == []
 
     # The secretary saves: the channel card is replaced by the shared view (no inputs for everyone), and told.
     before = len(harness.connector.posted)
@@ -650,7 +650,7 @@ async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
     (update,) = [p for p in sent if p.method == "PUT"]
     assert update.activity_id == posted_id and inputs(update.cards[0]) == {} and "Sparat med Submit." in card_text(update.cards[0])
     assert any("Utkastet är sparat" in p.text for p in sent if p.method != "PUT")
-    revision = harness.store.minutes.draft(TEAM_ID, MID).revision
+    revision = (await harness.store.minutes.draft(TEAM_ID, MID)).revision
     assert revision == 2
 
     # A change request: sent on, the card left as it is.
@@ -664,7 +664,7 @@ async def test_action_submit_fallback_in_the_channel(harness: Harness) -> None:
     # The secretary approves: one version, the channel card updated in place, one message.
     before = len(harness.connector.posted)
     await harness.post(harness.submit({**buttons["minutes_approve"]["data"], **fields, "revision": revision}, SOFIA, reply_to=posted_id))
-    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    (v1,) = await harness.store.minutes.versions(TEAM_ID, MID)
     assert "Sparat med Submit." in str(v1.content)
     sent = harness.connector.posted[before:]
     (update,) = [p for p in sent if p.method == "PUT"]
@@ -689,7 +689,7 @@ async def test_a_member_asks_for_a_change_from_the_read_only_card(harness: Harne
     # The secretary, whom the bot cannot reach 1:1 here, is told in the channel.
     (channel,) = [p for p in harness.connector.posted[before:] if p.conversation_id.startswith(TEAM_ID)]
     assert "Sofia Adolfsson" in channel.text and "Jag var inte där" not in channel.text
-    assert harness.store.minutes.draft(TEAM_ID, MID).revision == 1  # a request changes nothing by itself
+    assert (await harness.store.minutes.draft(TEAM_ID, MID)).revision == 1  # a request changes nothing by itself
 
 
 async def test_correction_started_with_the_command_and_the_confirmed_version_stays_valid(harness: Harness) -> None:
@@ -705,7 +705,7 @@ async def test_correction_started_with_the_command_and_the_confirmed_version_sta
     # While it is corrected, version 1 is still what everyone else sees and what is exported by default.
     peter = await invoke(harness, "minutes_refresh", {"meeting_id": MID}, PETER)
     assert "Rättas (godkänd version 1 gäller" in card_text(peter["value"])
-    assert harness.store.minutes.latest(TEAM_ID, MID).version == 1
+    assert (await harness.store.minutes.latest(TEAM_ID, MID)).version == 1
 
 
 async def test_justering_can_be_switched_off_again_and_nobody_cosigns_their_own_minutes(harness: Harness) -> None:
@@ -713,22 +713,22 @@ async def test_justering_can_be_switched_off_again_and_nobody_cosigns_their_own_
     usage = (await harness.say("protokoll justering", ANNA))[0]
     assert "protokoll justering på" in usage and "avslagen" in usage
     await _confirm(harness)
-    (v1,) = harness.store.minutes.versions(TEAM_ID, MID)
+    (v1,) = await harness.store.minutes.versions(TEAM_ID, MID)
     assert not v1.cosign_required and "justering" not in card_text((await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"]).lower()
     await harness.say("protokoll justering på", ANNA)
-    assert harness.store.teams.get_team(TEAM_ID).settings["minutes_cosign"] is True
+    assert (await harness.store.teams.get_team(TEAM_ID)).settings["minutes_cosign"] is True
     assert "avslagen" in (await harness.say("protokoll justering av", ANNA))[0]
     # Switched off before the correction: version 2 needs no justering either.
     body = await invoke(harness, "minutes_correct", {"meeting_id": MID, "version": 1}, SOFIA)
     card = body["value"]
     await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "reason": "Stavfel"}, SOFIA)
-    assert not harness.store.minutes.version(TEAM_ID, MID, 2).cosign_required
+    assert not (await harness.store.minutes.version(TEAM_ID, MID, 2)).cosign_required
 
 
 async def test_a_chair_who_confirmed_as_secretary_cannot_cosign(harness: Harness) -> None:
     await seed(harness)
-    set_member(harness, ANNA, roles={"medlem", "presidium", "ordförande", "sekreterare"})
-    set_member(harness, SOFIA, roles={"medlem"})
+    await set_member(harness, ANNA, roles={"medlem", "presidium", "ordförande", "sekreterare"})
+    await set_member(harness, SOFIA, roles={"medlem"})
     await harness.say("protokoll justering på", ANNA)
     await draft_card(harness, ANNA)
     card = (await invoke(harness, "minutes_refresh", {"meeting_id": MID}, ANNA))["value"]
@@ -737,7 +737,7 @@ async def test_a_chair_who_confirmed_as_secretary_cannot_cosign(harness: Harness
     assert "minutes_cosign" not in verbs(anna)
     refused = await invoke(harness, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA)
     assert refused["type"] == MESSAGE and "kan inte också justera" in refused["value"]
-    assert harness.store.minutes.version(TEAM_ID, MID, 1).cosigned_at is None
+    assert (await harness.store.minutes.version(TEAM_ID, MID, 1)).cosigned_at is None
 
 
 async def test_garbled_card_data_confirms_nothing_and_breaks_nothing(harness: Harness) -> None:
@@ -747,7 +747,7 @@ async def test_garbled_card_data_confirms_nothing_and_breaks_nothing(harness: Ha
     for bad in ("abc", None, [1], {"x": 1}, 10**30):
         body = await invoke(harness, "minutes_approve", {**inputs(card), "meeting_id": MID, "revision": bad, "notes_t1": ["not text"]}, SOFIA)
         assert body["type"] == CARD and "har ändrats sedan kortet visades" in card_text(body["value"])
-    assert harness.store.minutes.versions(TEAM_ID, MID) == []
+    assert await harness.store.minutes.versions(TEAM_ID, MID) == []
     for bad_meeting in (None, 7, "19000101", {"id": MID}):
         body = await invoke(harness, "minutes_approve", {"meeting_id": bad_meeting, "revision": 1}, SOFIA)
         assert body["type"] == MESSAGE and "Det mötet finns inte längre" in body["value"]
@@ -764,12 +764,12 @@ async def test_the_presidium_names_the_network_as_its_minutes_are_headed(harness
     usage = " ".join(await harness.say("protokoll namn", PETER))
     assert "Minnesanteckningar – SKIS" in usage and "protokoll namn" in usage
     refused = " ".join(await harness.say(f"protokoll namn {name}", PETER))  # a member
-    assert "bara presidiet" in refused and "network_name" not in harness.store.teams.get_team(TEAM_ID).settings
+    assert "bara presidiet" in refused and "network_name" not in (await harness.store.teams.get_team(TEAM_ID)).settings
     done = " ".join(await harness.say(f"protokoll namn {name}", ANNA))  # the chair
     assert f"Minnesanteckningar – {name}" in done
     card = await draft_card(harness)
     assert f"Minnesanteckningar – {name}" in card_text(card)
-    assert harness.store.minutes.draft(TEAM_ID, MID).content["network"] == name
+    assert (await harness.store.minutes.draft(TEAM_ID, MID)).content["network"] == name
     await harness.say("protokoll namn standard", ANNA)
     await draft_card(harness)
-    assert harness.store.minutes.draft(TEAM_ID, MID).content["network"] == "SKIS"
+    assert (await harness.store.minutes.draft(TEAM_ID, MID)).content["network"] == "SKIS"

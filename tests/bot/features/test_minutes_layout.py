@@ -28,13 +28,13 @@ from tests.bot.features.test_minutes import (
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 
 
-def exports(h: Harness) -> tuple[str, list[str]]:
+async def exports(h: Harness) -> tuple[str, list[str]]:
     """The latest confirmed minutes (else the draft) as Markdown and as the Word file's paragraphs."""
-    team = h.store.teams.get_team(TEAM_ID)
-    meeting = h.store.meetings.get(TEAM_ID, MID)
+    team = await h.store.teams.get_team(TEAM_ID)
+    meeting = await h.store.meetings.get(TEAM_ID, MID)
     assert team is not None and meeting is not None
     tz = h.settings.timezone
-    pub = publication(h.store, team, meeting, tz)
+    pub = await publication(h.store, team, meeting, tz)
     md = render(pub, "md", tz).decode("utf-8")
     doc = Document(io.BytesIO(render(pub, "docx", tz, now=h.clock.now())))
     return md, [p.text for p in doc.paragraphs if p.text.strip()]
@@ -64,7 +64,7 @@ async def test_a_decision_without_an_item_is_printed_under_the_item_handled_when
     assert "I minnesanteckningarna står det under punkt 3, Nationellt kvalitetssystem, som beslutet före det." in first
     assert "**ändra beslut 3 punkt 5:**" in first
     await _confirm(harness)
-    md, paragraphs = exports(harness)
+    md, paragraphs = await exports(harness)
     item = section(paragraphs, "2. Nationellt kvalitetssystem")
     assert item == ["Beslut: Skövde och Tibro presenterar Bästa skola 4 december.",
                     "Beslut: Vi återkommer till kvalitetssystemet i december."]
@@ -96,7 +96,7 @@ async def test_a_decision_after_confirmation_says_the_minutes_lack_it_and_the_ra
     done = await invoke(harness, "minutes_approve",
                         {**inputs(card), "meeting_id": MID, "revision": revision_of(card), "reason": "Beslut tillagda i efterhand"}, SOFIA)
     assert "Godkänt (version 2)" in card_text(done["value"])
-    md, paragraphs = exports(harness)
+    md, paragraphs = await exports(harness)
     assert section(paragraphs, "2. Nationellt kvalitetssystem") == [
         "Beslut: Skövde och Tibro presenterar Bästa skola 11 december.",
         "Beslut: Anders Warnby samordnar utvärderingen.",
@@ -105,7 +105,7 @@ async def test_a_decision_after_confirmation_says_the_minutes_lack_it_and_the_ra
     assert "Rättelse: Beslut tillagda i efterhand" in paragraphs
     assert "Rättelse: Beslut tillagda i efterhand" in md and "**Beslut:** Anders Warnby samordnar utvärderingen." in md
     # Version 1 is kept as it was confirmed.
-    assert "Anders Warnby samordnar" not in str(harness.store.minutes.version(TEAM_ID, MID, 1).content)
+    assert "Anders Warnby samordnar" not in str((await harness.store.minutes.version(TEAM_ID, MID, 1)).content)
 
 
 async def test_a_decision_before_confirmation_gets_no_such_word(harness: Harness) -> None:
@@ -124,14 +124,14 @@ async def test_follow_ups_are_written_out_and_leave_out_the_items_made_for_this_
     assert "Till mötet: fredag 20 november 2026" in before
     earlier = Meeting(id="20261030", team_key=TEAM_ID, starts_at=START - timedelta(days=21),
                       ends_at=START - timedelta(days=21, hours=-3), location="Teams")
-    harness.store.meetings.save(earlier)
+    await harness.store.meetings.save(earlier)
     harness.clock.set(earlier.starts_at + timedelta(hours=1))  # at the October meeting: followed up in November
     await harness.say("uppgift Boka lokal <at>Peter Stark</at> till 13 november", ANNA, mentions=[PETER])
     harness.clock.set(START + timedelta(hours=4))
     card = await draft_card(harness)
     assert "#2" not in card_text(card) and "#1" not in card_text(card)
     await _confirm(harness)
-    md, paragraphs = exports(harness)
+    md, paragraphs = await exports(harness)
     follow_up = section(paragraphs, "2. Uppföljning av uppdrag")
     # (The seed's decision names punkt 3, which the follow-up item has become: it is printed there too.)
     assert follow_up[0] == f"Boka lokal – {PETER.name}, senast fredag 13 november 2026 (försenad)"
@@ -152,7 +152,7 @@ async def example_minutes(h: Harness) -> str:
     await h.say("protokoll namn Nätverket Utvecklingsledare, Skolutveckling i Skaraborg, SKIS", ANNA)
     october = Meeting(id="20261030", team_key=TEAM_ID, starts_at=START - timedelta(days=21),
                       ends_at=START - timedelta(days=21, hours=-3), location="Teams")
-    h.store.meetings.save(october)
+    await h.store.meetings.save(october)
     h.clock.set(october.starts_at + timedelta(hours=1))
     await h.say("uppgift Boka lokal för vårens möten <at>Peter Stark</at> till 13 november", ANNA, mentions=[PETER])
     h.clock.set(START + timedelta(minutes=70))
@@ -165,7 +165,7 @@ async def example_minutes(h: Harness) -> str:
     card = await editor(h)
     notes = {**inputs(card), "notes_t1": "Anders går igenom det nationella kvalitetssystemet.\n- Vad innebär det för oss i Skaraborg?\n- Hur följer vi upp det?"}
     await invoke(h, "minutes_approve", {**notes, "meeting_id": MID, "revision": revision_of(card)}, SOFIA)
-    md, _paragraphs = exports(h)
+    md, _paragraphs = await exports(h)
     return md
 
 

@@ -42,10 +42,10 @@ def test_pick_by_number_or_name(text: str, expected: int | None) -> None:
     assert pick(["SKIS", "Presidiet i Skaraborg"], text) == expected
 
 
-def snapshot(h: Harness) -> dict[str, Any]:
+async def snapshot(h: Harness) -> dict[str, Any]:
     """Every stored partition with its version: equal before and after means nothing was written."""
     engine = h.store.engine
-    return {name: engine.partition_stamp(name) for name in engine.partition_names()}
+    return {name: await engine.partition_stamp(name) for name in await engine.partition_names()}
 
 
 def personal_install(h: Harness, user: Any) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def next_friday_words(h: Harness, weeks: int = 1) -> str:
 
 
 async def test_before_any_team_the_personal_chat_founds_nothing_and_says_how_to_add_the_bot(harness: Harness) -> None:
-    before = snapshot(harness)
+    before = await snapshot(harness)
     connector = harness.connector
     welcome = personal_install(harness, ANNA)
     assert (await harness.post(welcome)).status == 200
@@ -95,8 +95,8 @@ async def test_before_any_team_the_personal_chat_founds_nothing_and_says_how_to_
     assert submitted.status == 200 and NOT_IN_TEAM in connector.posted[-1].text
     invoked = await harness.post(harness.invoke("attend_yes", {"meeting": "x"}, ANNA, where="personal"))
     assert invoked.status == 200
-    assert snapshot(harness) == before
-    assert harness.store.teams.all_teams(active_only=False) == []
+    assert await snapshot(harness) == before
+    assert await harness.store.teams.all_teams(active_only=False) == []
 
 
 async def test_the_installation_is_welcomed_once_although_teams_sends_two_activities(harness: Harness) -> None:
@@ -105,7 +105,7 @@ async def test_the_installation_is_welcomed_once_although_teams_sends_two_activi
     for activity in (personal_install(harness, PETER), conversation_update):
         assert (await harness.post(activity)).status == 200
     assert len([p for p in harness.connector.posted if p.text]) == 1
-    assert harness.store.teams.all_teams(active_only=False) == []
+    assert await harness.store.teams.all_teams(active_only=False) == []
 
 
 async def test_once_the_team_exists_the_personal_chat_works_on_it(harness: Harness) -> None:
@@ -113,9 +113,9 @@ async def test_once_the_team_exists_the_personal_chat_works_on_it(harness: Harne
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     day = next_friday_words(harness)
     created = await harness.say(f"nytt möte {day} kl 9-12 Regionens hus", ANNA, where="personal")
-    if not harness.store.meetings.all(TEAM_ID):
+    if not await harness.store.meetings.all(TEAM_ID):
         created = await harness.say("ja", ANNA, where="personal")
-    meetings = harness.store.meetings.all(TEAM_ID)
+    meetings = await harness.store.meetings.all(TEAM_ID)
     assert len(meetings) == 1
     # With one network the replies stay quiet about it; the 1:1 welcome names it.
     assert "(nätverk:" not in " ".join(created)
@@ -127,7 +127,7 @@ async def test_once_the_team_exists_the_personal_chat_works_on_it(harness: Harne
     assert "Regionens hus" in json.dumps(await harness.say_cards("möten", PETER), ensure_ascii=False)
     assert "Regionens hus" in json.dumps(await harness.say_cards("möten", PETER, where="personal"), ensure_ascii=False)
     # No network was founded for the 1:1 chat.
-    assert [t.kind for t in harness.store.teams.all_teams(active_only=False)] == ["team"]
+    assert [t.kind for t in await harness.store.teams.all_teams(active_only=False)] == ["team"]
 
 
 async def test_two_networks_nätverk_lists_chooses_and_names_the_network(harness: Harness) -> None:
@@ -144,9 +144,9 @@ async def test_two_networks_nätverk_lists_chooses_and_names_the_network(harness
         assert "(nätverk: G)" in " ".join(await harness.say("möten", ANNA, where="personal"))
     # A meeting planned in the 1:1 chat lands in G.
     await harness.say(f"nytt möte {next_friday_words(harness)} kl 9-12", ANNA, where="personal")
-    if not harness.store.meetings.all(G):
+    if not await harness.store.meetings.all(G):
         await harness.say("ja", ANNA, where="personal")
-    assert len(harness.store.meetings.all(G)) == 1 and harness.store.meetings.all(TEAM_ID) == []
+    assert len(await harness.store.meetings.all(G)) == 1 and await harness.store.meetings.all(TEAM_ID) == []
     # Cards sent in the 1:1 chat carry the chosen network.
     stamped = networks_on(await harness.say_cards("möten", ANNA, where="personal"))
     assert stamped and stamped == {G}
@@ -174,14 +174,14 @@ async def test_the_choice_is_remembered_across_a_restart(tmp_path: Path) -> None
     finally:
         await first.session.close()
         await first.runner.cleanup()
-        engine.close()
+        await engine.close()
     engine = TinyDBEngine(tmp_path / "data")
     second = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine), connector=connector)
     try:
         assert "1. SKIS\n\n2. **G** (det jag arbetar med här nu)" in (await second.say("nätverk", ANNA, where="personal"))[0]
     finally:
         await stop_harness(second)
-        engine.close()
+        await engine.close()
 
 
 async def test_a_chosen_network_that_is_gone_falls_back_to_the_first_and_says_so(harness: Harness) -> None:
@@ -202,10 +202,10 @@ async def test_an_old_personal_network_keeps_its_records_but_is_not_the_default(
     # As an older version stored it: the 1:1 chat as a network of its own, with a meeting in it.
     old_key = harness.base(ANNA, "personal")["conversation"]["id"]
     now = harness.clock.now()
-    harness.store.teams.save_team(Team(key=old_key, name="Personlig chatt", kind="personal", tenant_id=None,
-                                       conversation_ref={}, installed_by=ANNA.aad, installed_at=now))
-    harness.store.teams.save_member(old_key, Member(key=ANNA.aad, teams_id=ANNA.id, name=ANNA.name, aad_object_id=ANNA.aad,
-                                                    roles=frozenset({"medlem", "ordförande", "presidium"}), joined_at=now))
+    await harness.store.teams.save_team(Team(key=old_key, name="Personlig chatt", kind="personal", tenant_id=None,
+                                             conversation_ref={}, installed_by=ANNA.aad, installed_at=now))
+    await harness.store.teams.save_member(old_key, Member(key=ANNA.aad, teams_id=ANNA.id, name=ANNA.name, aad_object_id=ANNA.aad,
+                                                          roles=frozenset({"medlem", "ordförande", "presidium"}), joined_at=now))
     # Alone, it is still the one the chat works on.
     alone = (await harness.say("nätverk", ANNA, where="personal"))[0]
     assert "Du är med i ett nätverk: **Din personliga chatt (sparad av en äldre version av boten)**" in alone
@@ -220,9 +220,9 @@ async def test_a_forgotten_person_leaves_no_network_choice(harness: Harness) -> 
     await harness.install(ANNA, roster=[ANNA, PETER])
     await install_network(harness, G, [ANNA, PETER])
     await harness.say("nätverk 2", PETER, where="personal")
-    assert harness.store.teams.network_choice(PETER.aad)["chosen"] == G
+    assert (await harness.store.teams.network_choice(PETER.aad))["chosen"] == G
     repo = PrivacyRepo(harness.store.engine)
-    person, teams = repo.find(PETER.aad)
+    person, teams = await repo.find(PETER.aad)
     assert person is not None
-    repo.forget(person, teams, all_teams=True)
-    assert harness.store.engine.partition("global").get("network_choices", PETER.aad) is None
+    await repo.forget(person, teams, all_teams=True)
+    assert (await harness.store.engine.read("global")).get("network_choices", PETER.aad) is None

@@ -27,18 +27,18 @@ async def test_a_held_meeting_is_confirmed_and_then_recorded(harness):
     texts = await harness.say("nytt möte 27 november kl 9-12 Regionens hus")
     assert "**fredag 27 november 2026 kl. 09.00–12.00** har redan varit" in texts[0]
     assert "Spara ändå?" in texts[0]
-    assert harness.store.meetings.all(TEAM) == []  # asked first
+    assert await harness.store.meetings.all(TEAM) == []  # asked first
     await harness.say("ja")
-    meeting = harness.store.meetings.get(TEAM, "20261127")
+    meeting = await harness.store.meetings.get(TEAM, "20261127")
     assert meeting is not None and meeting.starts_at == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
     assert meeting.location == "Regionens hus"
 
     await harness.say("beslut Arbetsplanen för våren antas")
-    assert [d.text for d in harness.store.decisions.for_meeting(TEAM, "20261127")] == ["Arbetsplanen för våren antas"]
+    assert [d.text for d in await harness.store.decisions.for_meeting(TEAM, "20261127")] == ["Arbetsplanen för våren antas"]
     await harness.say("närvarande Peter Stark, Sofia Adolfsson")
-    assert sorted(p.name for p in harness.store.attendance.present(TEAM, "20261127")) == ["Peter Stark", "Sofia Adolfsson"]
+    assert sorted(p.name for p in await harness.store.attendance.present(TEAM, "20261127")) == ["Peter Stark", "Sofia Adolfsson"]
     await harness.say("uppgift Skicka arbetsplanen <at>Peter Stark</at> till 11 december", ANNA, mentions=[PETER])
-    (item,) = harness.store.actions.open_items(TEAM)
+    (item,) = await harness.store.actions.open_items(TEAM)
     assert item.meeting_id == "20261127" and item.title == "Skicka arbetsplanen"
 
 
@@ -46,7 +46,7 @@ async def test_no_saves_nothing(harness):
     await _setup(harness)
     await harness.say("nytt möte 27 november kl 9-12")
     await harness.say("nej")
-    assert harness.store.meetings.all(TEAM, include_cancelled=True) == []
+    assert await harness.store.meetings.all(TEAM, include_cancelled=True) == []
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ async def test_future_readings_stay_in_the_future(harness, command, meeting_id):
     assert "har redan varit" not in texts[0]
     if "Spara ändå?" in texts[0]:
         await harness.say("ja")
-    assert [m.id for m in harness.store.meetings.all(TEAM)] == [meeting_id]
+    assert [m.id for m in await harness.store.meetings.all(TEAM)] == [meeting_id]
 
 
 async def test_a_meeting_is_never_moved_into_the_past(harness):
@@ -71,7 +71,7 @@ async def test_a_meeting_is_never_moved_into_the_past(harness):
     await harness.say("nytt möte fredag 11 december kl 9-12")
     texts = await harness.say("flytta möte 11 december till 2 december 2026 kl 9-12")
     assert "har redan varit" in texts[0]
-    assert harness.store.meetings.get(TEAM, "20261211").starts_at.day == 11
+    assert (await harness.store.meetings.get(TEAM, "20261211")).starts_at.day == 11
 
 
 async def test_a_check_in_is_written_down_for_a_held_meeting_by_date_or_id(harness):
@@ -82,9 +82,9 @@ async def test_a_check_in_is_written_down_for_a_held_meeting_by_date_or_id(harne
     await harness.say("incheckning 27 november: Jag tog med mig arbetsplanen", PETER)
     await harness.say("incheckning 20261127: Vi hann mycket", SOFIA)
     await harness.say("incheckning Bra: jag är pigg", ANNA)  # no meeting named: the coming one
-    held = [(a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261127", "checkin")]
+    held = [(a.member_name, a.answer) for a in await harness.store.checkins.answers(TEAM, "20261127", "checkin")]
     assert held == [("Peter Stark", "Jag tog med mig arbetsplanen"), ("Sofia Adolfsson", "Vi hann mycket")]
-    coming = [(a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261211", "checkin")]
+    coming = [(a.member_name, a.answer) for a in await harness.store.checkins.answers(TEAM, "20261211", "checkin")]
     assert coming == [("Anna Gustafsson", "Bra: jag är pigg")]
 
 
@@ -96,15 +96,15 @@ async def test_the_presidium_writes_down_everyones_check_in_for_a_held_meeting(h
     assert texts[0].startswith("Sparat: svaret från Peter Stark på incheckningen till mötet fredag 27 november 2026"), texts
     await harness.say("utcheckning 27 november: Sofia Adolfsson: Eleverna", ANNA)
     await harness.say("incheckning 27 november: Peter Stark: Arbetsplanen för våren", ANNA)  # corrected
-    checkins = [(a.member_key, a.member_name, a.answer) for a in harness.store.checkins.answers(TEAM, "20261127", "checkin")]
+    checkins = [(a.member_key, a.member_name, a.answer) for a in await harness.store.checkins.answers(TEAM, "20261127", "checkin")]
     assert checkins == [(PETER.aad, "Peter Stark", "Arbetsplanen för våren")]
-    checkouts = [(a.member_key, a.answer) for a in harness.store.checkins.answers(TEAM, "20261127", "checkout")]
+    checkouts = [(a.member_key, a.answer) for a in await harness.store.checkins.answers(TEAM, "20261127", "checkout")]
     assert checkouts == [(SOFIA.aad, "Eleverna")]
     # A member cannot write in someone else's answer; their own works as before.
     texts = await harness.say("incheckning 27 november: Sofia Adolfsson: Något annat", PETER)
     assert "Bara" in texts[0] and "någon annans svar" in texts[0]
-    assert [a.answer for a in harness.store.checkins.answers(TEAM, "20261127", "checkin") if a.member_key == SOFIA.aad] == []
+    assert [a.answer for a in await harness.store.checkins.answers(TEAM, "20261127", "checkin") if a.member_key == SOFIA.aad] == []
     # A colon in one's own answer that names nobody stays part of the answer.
     await harness.say("incheckning 27 november: Tanke: läsa mer", SOFIA)
-    mine = [a.answer for a in harness.store.checkins.answers(TEAM, "20261127", "checkin") if a.member_key == SOFIA.aad]
+    mine = [a.answer for a in await harness.store.checkins.answers(TEAM, "20261127", "checkin") if a.member_key == SOFIA.aad]
     assert mine == ["Tanke: läsa mer"]

@@ -28,9 +28,9 @@ async def _setup(harness) -> None:
     await harness.say("nytt möte fredag 27 november kl 9-12 Regionens hus")
 
 
-def _present(harness) -> list[tuple[str, str | None, bool]]:
+async def _present(harness) -> list[tuple[str, str | None, bool]]:
     """(name, municipality, a member?) of everyone recorded as present, sorted."""
-    return sorted((p.name, p.municipality, p.member_key is not None) for p in harness.store.attendance.present(TEAM, "20261127"))
+    return sorted((p.name, p.municipality, p.member_key is not None) for p in await harness.store.attendance.present(TEAM, "20261127"))
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ async def test_attendance_lists_in_the_networks_formats(harness, written, expect
     harness.clock.set(AFTER_MEETING)
     texts = await harness.say(written)
     assert "närvarande" in texts[0].lower()
-    assert _present(harness) == expected
+    assert await _present(harness) == expected
 
 
 @pytest.mark.parametrize("written", ["ersättare <at>Yvonne Hagle</at>", "ersättare Yvonne Hagle", "ersättare Yvonne"])
@@ -68,7 +68,7 @@ async def test_a_substitute_from_another_municipality_is_refused_as_mention_or_n
     mentions = [YVONNE] if "<at>" in written else []
     texts = await harness.say(written, PETER, mentions=mentions)
     assert "ska komma från din kommun, Skövde" in texts[0]
-    assert harness.store.attendance.answers(TEAM, "20261127") == []
+    assert await harness.store.attendance.answers(TEAM, "20261127") == []
 
 
 @pytest.mark.parametrize("written", ["ersättare <at>Anna Gustafsson</at>", "ersättare Anna Gustafsson"])
@@ -76,5 +76,5 @@ async def test_a_substitute_from_the_same_municipality_is_the_member_either_way(
     await _setup(harness)
     mentions = [ANNA] if "<at>" in written else []
     await harness.say(written, PETER, mentions=mentions)
-    (answer,) = harness.store.attendance.answers(TEAM, "20261127")
-    assert (answer.substitute, answer.substitute_key) == ("Anna Gustafsson", harness.store.teams.get_member(TEAM, ANNA.aad).key)
+    (answer,) = await harness.store.attendance.answers(TEAM, "20261127")
+    assert (answer.substitute, answer.substitute_key) == ("Anna Gustafsson", (await harness.store.teams.get_member(TEAM, ANNA.aad)).key)

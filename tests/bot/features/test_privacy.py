@@ -21,7 +21,7 @@ from tests.reliability.conftest import add_meeting
 @pytest.fixture
 async def bot(harness: Harness) -> Harness:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    add_meeting(harness)
+    await add_meeting(harness)
     # Tags typed as text arrive from Teams as entities (a real <b> would be bold, not text).
     await harness.say("incheckning Jag tog med mig &lt;b&gt;idéer&lt;/b&gt; om *UP2*", PETER)
     await harness.say("utcheckning Bra möte", PETER)
@@ -62,13 +62,13 @@ async def test_delete_my_answers_asks_first_then_deletes_only_their_own(bot: Har
     assert texts == [t("privacy.delete_in_channel", "sv")]
     texts = await bot.say("radera mina svar", PETER, where="personal")
     assert texts == [t("privacy.delete_confirm", "sv", count=2)]
-    assert len(bot.store.checkins.answers_of(TEAM_ID, PETER.aad)) == 2  # nothing deleted yet
+    assert len(await bot.store.checkins.answers_of(TEAM_ID, PETER.aad)) == 2  # nothing deleted yet
 
     texts = await bot.say("radera mina svar ja", PETER, where="personal")
     assert texts == [t("privacy.deleted", "sv", count=2)]
-    assert bot.store.checkins.answers_of(TEAM_ID, PETER.aad) == []
-    assert [a.answer for a in bot.store.checkins.answers_of(TEAM_ID, SOFIA.aad)] == ["Sofias svar"]
-    assert len(bot.store.actions.all(TEAM_ID)) == 1  # other records stay
+    assert await bot.store.checkins.answers_of(TEAM_ID, PETER.aad) == []
+    assert [a.answer for a in await bot.store.checkins.answers_of(TEAM_ID, SOFIA.aad)] == ["Sofias svar"]
+    assert len(await bot.store.actions.all(TEAM_ID)) == 1  # other records stay
 
     texts = await bot.say("radera mina svar ja", PETER, where="personal")
     assert texts == [t("privacy.delete_none", "sv")]
@@ -76,7 +76,7 @@ async def test_delete_my_answers_asks_first_then_deletes_only_their_own(bot: Har
 
 async def test_delete_my_answers_works_in_the_private_chat(bot: Harness) -> None:
     await bot.say("radera mina svar ja", SOFIA, where="personal")
-    assert bot.store.checkins.answers_of(TEAM_ID, SOFIA.aad) == []
+    assert await bot.store.checkins.answers_of(TEAM_ID, SOFIA.aad) == []
 
 
 async def test_delete_my_answers_delivered_twice_deletes_once(bot: Harness) -> None:
@@ -89,12 +89,12 @@ async def test_delete_my_answers_delivered_twice_deletes_once(bot: Harness) -> N
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def _store_with_answers(engine: MemoryEngine) -> Store:
+async def _store_with_answers(engine: MemoryEngine) -> Store:
     store = Store(engine)
-    store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={},
-                               installed_by=None, installed_at=NOW - timedelta(days=900)))
+    await store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=None, conversation_ref={},
+                                     installed_by=None, installed_at=NOW - timedelta(days=900)))
     for member, days in (("old", 400), ("older", 800), ("recent", 10), ("edge", 29)):
-        store.checkins.save_answer(TEAM_ID, f"m-{member}", member, question="?", answer=f"svar {member}", at=NOW - timedelta(days=days))
+        await store.checkins.save_answer(TEAM_ID, f"m-{member}", member, question="?", answer=f"svar {member}", at=NOW - timedelta(days=days))
     return store
 
 
@@ -109,11 +109,11 @@ async def first_purge(h: Harness) -> RetentionPurge | None:
 @pytest.mark.parametrize(("days", "kept"), [(365, {"recent", "edge"}), (30, {"recent", "edge"}), (20, {"recent"}), (0, {"old", "older", "recent", "edge"})])
 async def test_expired_answers_are_deleted_when_the_service_starts(days: int, kept: set[str]) -> None:
     engine = MemoryEngine()
-    store = _store_with_answers(engine)
+    store = await _store_with_answers(engine)
     h = await start_harness(engine=engine, settings=Settings(dev=True, checkin_retention_days=days), now=NOW)
     try:
         assert (await first_purge(h) is None) == (days == 0)
-        left = {a.member_key for m in ("old", "older", "recent", "edge") for a in store.checkins.answers(TEAM_ID, f"m-{m}")}
+        left = {a.member_key for m in ("old", "older", "recent", "edge") for a in await store.checkins.answers(TEAM_ID, f"m-{m}")}
         assert left == kept
     finally:
         await stop_harness(h)
@@ -121,7 +121,7 @@ async def test_expired_answers_are_deleted_when_the_service_starts(days: int, ke
 
 async def test_a_failing_purge_does_not_stop_the_service() -> None:
     engine = MemoryEngine()
-    _store_with_answers(engine)
+    await _store_with_answers(engine)
     engine.fail_writes = True
     h = await start_harness(engine=engine, settings=Settings(dev=True, checkin_retention_days=30), now=NOW)
     try:

@@ -25,9 +25,9 @@ async def _many_items(harness: Harness, count: int) -> None:
     m = await setup(harness)
     for i in range(1, count + 1):
         owner = Owner(MEMBER, PETER.name, PETER.aad) if i % 2 else Owner(ALL, "alla", "")
-        harness.store.actions.create(TEAM_ID, title=f"Uppgift {i}", owners=(owner,), created_by=ANNA.aad,
-                                     created_at=FRIDAY - timedelta(days=1), meeting_id=m.id,
-                                     due=date(2026, 11, 20) if i % 5 == 0 else None)
+        await harness.store.actions.create(TEAM_ID, title=f"Uppgift {i}", owners=(owner,), created_by=ANNA.aad,
+                                           created_at=FRIDAY - timedelta(days=1), meeting_id=m.id,
+                                           due=date(2026, 11, 20) if i % 5 == 0 else None)
 
 
 async def _card(harness: Harness, text: str, user=PETER) -> dict[str, Any]:  # noqa: ANN001

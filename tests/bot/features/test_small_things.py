@@ -22,9 +22,9 @@ async def test_another_message_while_spara_anda_waits_says_which_meeting_and_wha
     other = " ".join(await harness.say("vi tar det sen"))
     assert "Jag väntar på ditt svar om det här mötet: Nytt möte: **torsdag 3 december 2026 kl. 13.00–15.00**, Teams." in other
     assert "Svara **ja** för att spara det eller **nej** för att låta bli" in other and "**avbryt**" in other
-    assert harness.store.meetings.all(TEAM_ID) == []
+    assert await harness.store.meetings.all(TEAM_ID) == []
     await harness.say("ja")
-    assert len(harness.store.meetings.all(TEAM_ID)) == 1  # still waiting, and still answered
+    assert len(await harness.store.meetings.all(TEAM_ID)) == 1  # still waiting, and still answered
 
 
 async def test_a_waiting_move_and_a_waiting_plan_say_so_too(harness: Harness) -> None:
@@ -55,12 +55,12 @@ async def test_punkt_laget_runt_gets_a_word_instead_of_a_second_laget_runt(harne
     assert "det är en stående punkt (punkt 2)" in alone
     aob = " ".join(await harness.say("punkt Övriga frågor", PETER))
     assert "”Övriga frågor” står redan på dagordningen" in aob
-    meeting = harness.store.meetings.get(TEAM_ID, "20261204")
-    assert meeting is not None and harness.store.agenda.items(meeting) == []
+    meeting = await harness.store.meetings.get(TEAM_ID, "20261204")
+    assert meeting is not None and await harness.store.agenda.items(meeting) == []
     # Its own item, which only begins with the name, is added as usual; and so is the suggested one.
     assert "är punkt 3" in " ".join(await harness.say("punkt Laget runt i kommunerna", PETER))
     await harness.say("punkt Skövde berättar om Bästa skola", PETER)
-    assert [i.title for i in harness.store.agenda.items(meeting)] == ["Laget runt i kommunerna", "Skövde berättar om Bästa skola"]
+    assert [i.title for i in await harness.store.agenda.items(meeting)] == ["Laget runt i kommunerna", "Skövde berättar om Bästa skola"]
     agenda = str(await harness.say_cards("dagordning", PETER))
     assert agenda.count("Laget runt") == 2  # the standing item and "Laget runt i kommunerna", not a third
 

@@ -11,7 +11,7 @@ TEAM = "19:skis-team@thread.tacv2"
 async def _setup(harness) -> None:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
-    assert harness.store.meetings.get(TEAM, "20261204") is not None
+    assert await harness.store.meetings.get(TEAM, "20261204") is not None
 
 
 async def test_one_own_item_is_punkt_n_not_punkterna_n_to_n(harness):
@@ -33,7 +33,7 @@ async def test_who_may_tick_off_is_said_for_klar_and_who_may_change_for_edit_and
     for command in ("ändra uppgift 1 Mejla inbjudan i dag", "tilldela 1 @Sofia"):
         text = (await harness.say(command, SOFIA, mentions=[SOFIA]))[0]
         assert "kan ändra den" in text and "bocka" not in text, command
-    assert harness.store.actions.by_number(TEAM, 1).title == "Mejla inbjudan"
+    assert (await harness.store.actions.by_number(TEAM, 1)).title == "Mejla inbjudan"
 
 
 async def test_a_due_date_reads_till_nasta_mote_or_senast(harness):
@@ -79,9 +79,9 @@ async def test_a_short_numeric_date_is_a_date_not_a_time(harness):
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     texts = " ".join(await harness.say("nytt möte 27-01-29 kl 9-12 Regionens hus"))
     assert "Klockslaget" not in texts and "29 januari 2027" in texts
-    if harness.store.meetings.get(TEAM, "20270129") is None:
+    if await harness.store.meetings.get(TEAM, "20270129") is None:
         await harness.say("ja")
-    assert harness.store.meetings.get(TEAM, "20270129") is not None
+    assert await harness.store.meetings.get(TEAM, "20270129") is not None
 
 
 async def test_a_meeting_that_is_not_found_is_quoted_with_swedish_quotes(harness):
@@ -98,8 +98,8 @@ async def test_the_how_to_footer_after_an_action_item_is_shown_three_times_per_p
     assert shown == [True, True, True, False, False]
     assert footer in (await harness.say("uppgift Sofias första @Peter", SOFIA))[0]  # counted per person
     # Kept in storage with the network, not in memory: a restarted service counts on.
-    assert hints_seen(harness.store, TEAM, ANNA.aad) == {"action_how_to_change": 3}
-    assert hints_seen(harness.store, TEAM, SOFIA.aad) == {"action_how_to_change": 1}
+    assert await hints_seen(harness.store, TEAM, ANNA.aad) == {"action_how_to_change": 3}
+    assert await hints_seen(harness.store, TEAM, SOFIA.aad) == {"action_how_to_change": 1}
     reply = (await harness.say("uppgift Sjätte @Peter till nästa möte", ANNA))[0]
     assert footer not in reply and "Uppgift **7** är sparad" in reply and "Ska vara klar till nästa möte" in reply
 
@@ -129,10 +129,10 @@ async def test_forgetting_a_person_leaves_no_id_in_the_footer_counts(harness):
 
     await _setup(harness)
     await harness.say("uppgift Boka lokal @Anna", PETER)
-    assert hints_seen(harness.store, TEAM, PETER.aad) == {"action_how_to_change": 1}
-    forget_member(harness.store, PETER.aad)
-    settings = harness.store.teams.get_team(TEAM).settings
-    assert PETER.aad not in str(settings) and hints_seen(harness.store, TEAM, PETER.aad) == {}
+    assert await hints_seen(harness.store, TEAM, PETER.aad) == {"action_how_to_change": 1}
+    await forget_member(harness.store, PETER.aad)
+    settings = (await harness.store.teams.get_team(TEAM)).settings
+    assert PETER.aad not in str(settings) and await hints_seen(harness.store, TEAM, PETER.aad) == {}
 
 
 async def test_the_how_to_footer_after_a_decision_is_shown_three_times_per_person(harness):

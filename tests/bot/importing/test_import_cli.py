@@ -3,6 +3,7 @@ and imported decisions found by `beslutslogg` through /api/messages."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -39,10 +40,15 @@ Peter mailar ut kallelsen till nésta mote. Anna bokar lokalen.
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "data"
-    store = open_store(directory)
-    store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {}, "aad-anna", T0))
-    store.teams.save_members(TEAM, [Member("aad-susanne", "29:s", "Susanne Sandgren", "aad-susanne", "Skaraborgs kommunalförbund")])
-    store.close()
+
+    async def fill() -> None:  # the tests run `main` (and its loop) themselves: the data is written first
+        store = open_store(directory)
+        await store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {}, "aad-anna", T0))
+        await store.teams.save_members(TEAM, [Member("aad-susanne", "29:s", "Susanne Sandgren", "aad-susanne",
+                                                     "Skaraborgs kommunalförbund")])
+        await store.close()
+
+    asyncio.run(fill())
     monkeypatch.setenv("SKIS_DATA_DIR", str(directory))
     return directory
 
@@ -65,7 +71,7 @@ def test_dry_run_marks_what_is_uncertain_and_stores_nothing_even_while_the_servi
     try:
         assert main(["import-minutes", S003, S002, "--team", TEAM, "--dry-run"]) == 0
     finally:
-        running.close()
+        asyncio.run(running.close())
     out, err = capsys.readouterr()
     assert "Datum: 2024-05-24 (stycke 1)" in out
     assert "Jonas Bergström, Hjo (stycke 2)  [OSÄKERT: namnet skannat som \"Bergstrom\", läst som \"Bergström\"]" in out
@@ -152,7 +158,7 @@ def test_writing_while_the_service_runs_says_to_stop_it(data: Path, capsys: pyte
         assert main(["import-minutes", S001, "--team", TEAM]) == 1
         assert snapshot(data) == before
     finally:
-        running.close()
+        asyncio.run(running.close())
     err = capsys.readouterr().err
     assert "Stop the service first" in err and "Nothing was imported" in err
 
@@ -178,12 +184,12 @@ async def test_imported_decisions_are_found_by_beslutslogg_and_proposed_items_ca
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     path = tmp_path / "skannat-2019.txt"
     path.write_text(SCANNED, encoding="utf-8")
-    register = [m.name for m in harness.store.teams.members(TEAM_ID)]
+    register = [m.name for m in await harness.store.teams.members(TEAM_ID)]
     found, parsed = read_file(path, municipalities=DEFAULT_MUNICIPALITIES, register=register, meeting_date=None)
     assert parsed.date.value == date(2019, 3, 15)
-    stored = store_import(harness.store, TEAM_ID, found, parsed, tz=STOCKHOLM, now=harness.clock.now())
+    stored = await store_import(harness.store, TEAM_ID, found, parsed, tz=STOCKHOLM, now=harness.clock.now())
     assert stored.new["decisions"] == 1 and stored.new["action_items"] == 2
-    (decision,) = harness.store.decisions.all(TEAM_ID)
+    (decision,) = await harness.store.decisions.all(TEAM_ID)
     assert decision.text == "Nätverket ska träffas på fredagar i Töreboda under våren."
     assert decision.source == {"file": "skannat-2019.txt", "paragraph": 3}
 
@@ -193,14 +199,14 @@ async def test_imported_decisions_are_found_by_beslutslogg_and_proposed_items_ca
     replies = await harness.say("beslutslogg budget")
     assert "Inget beslut innehåller" in replies[0]
 
-    item, booking = harness.store.actions.all(TEAM_ID)
+    item, booking = await harness.store.actions.all(TEAM_ID)
     assert item.status == PROPOSED and item.owners[0].key == PETER.aad
     replies = await harness.say(f"klar {item.number}", PETER)
-    assert harness.store.actions.by_number(TEAM_ID, item.number).status == DONE, replies  # type: ignore[union-attr]
+    assert (await harness.store.actions.by_number(TEAM_ID, item.number)).status == DONE, replies  # type: ignore[union-attr]
     # A proposal someone takes up becomes an ordinary open item.
     assert booking.status == PROPOSED and booking.owners[0].key == ANNA.aad
     await harness.say(f"ångra {booking.number}", ANNA)
-    assert harness.store.actions.by_number(TEAM_ID, booking.number).status == OPEN  # type: ignore[union-attr]
+    assert (await harness.store.actions.by_number(TEAM_ID, booking.number)).status == OPEN  # type: ignore[union-attr]
 
 
 def test_progress_only_on_a_terminal() -> None:

@@ -68,9 +68,9 @@ def attachment(name: str, url: str) -> list[dict[str, Any]]:
 
 async def setup(harness: Harness) -> None:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
-    member = harness.store.teams.get_member(TEAM_ID, SOFIA.aad)
+    member = await harness.store.teams.get_member(TEAM_ID, SOFIA.aad)
     assert member is not None
-    harness.store.teams.save_member(TEAM_ID, replace(member, roles=frozenset({"medlem", "sekreterare"})))
+    await harness.store.teams.save_member(TEAM_ID, replace(member, roles=frozenset({"medlem", "sekreterare"})))
 
 
 async def send_file(harness: Harness, files: Files, name: str, data: bytes, text: str = "importera", user: User = SOFIA) -> tuple[list[str], list[dict[str, Any]]]:
@@ -103,17 +103,17 @@ async def test_the_secretary_imports_scanned_minutes_from_a_card(harness: Harnes
     assert "Peter Stark, Skövde (stycke 2)" in raw and "Gétene → Götene" in raw
     date_input = next(e for e in card["body"] if e.get("type") == "Input.Date")
     assert date_input["value"] == "2019-03-15"
-    assert harness.store.decisions.all(TEAM_ID) == []  # nothing is stored before Importera
+    assert await harness.store.decisions.all(TEAM_ID) == []  # nothing is stored before Importera
 
     answer = await confirm(harness, card, date="2019-03-15")
     assert "Klart! Mötet 2019-03-15 är importerat: 3 närvarande, 1 beslut, 1 föreslagna uppgifter" in answer
-    (decision,) = harness.store.decisions.all(TEAM_ID)
+    (decision,) = await harness.store.decisions.all(TEAM_ID)
     assert decision.source == {"file": "skannat 2019.txt", "paragraph": 3}
     cards = await harness.say_cards("beslutslogg toreboda", SOFIA, where="personal")
     assert "Töreboda under våren" in json.dumps(cards, ensure_ascii=False)
 
     assert "redan importerad" in await confirm(harness, card, date="2019-03-15")  # a second click
-    assert len(harness.store.decisions.all(TEAM_ID)) == 1
+    assert len(await harness.store.decisions.all(TEAM_ID)) == 1
 
 
 async def test_minutes_without_a_date_take_the_date_from_the_card(harness: Harness, files: Files) -> None:
@@ -125,7 +125,7 @@ async def test_minutes_without_a_date_take_the_date_from_the_card(harness: Harne
     assert "fyll i mötets datum" in await confirm(harness, card)
     answer = await confirm(harness, card, date="2024-09-20")
     assert "Mötet 2024-09-20 är importerat" in answer and "3 planerade möten" in answer
-    assert [m.id for m in harness.store.meetings.all(TEAM_ID)][:4] == ["20240920", "20241002", "20241108", "20241204"]
+    assert [m.id for m in await harness.store.meetings.all(TEAM_ID)][:4] == ["20240920", "20241002", "20241108", "20241204"]
 
 
 async def test_the_file_must_be_the_one_on_the_card(harness: Harness, files: Files) -> None:
@@ -133,7 +133,7 @@ async def test_the_file_must_be_the_one_on_the_card(harness: Harness, files: Fil
     _, (card,) = await send_file(harness, files, "m.txt", SCANNED.encode("utf-8"))
     files.files["m.txt"] = SCANNED.replace("Téreboda", "Tibro").encode("utf-8")
     assert "har ändrats" in await confirm(harness, card, date="2019-03-15")
-    assert harness.store.decisions.all(TEAM_ID) == []
+    assert await harness.store.decisions.all(TEAM_ID) == []
 
 
 async def test_who_where_and_what_is_refused(harness: Harness, files: Files) -> None:

@@ -19,16 +19,16 @@ from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 TZ = START.tzinfo
 
 
-def draft(h: Harness) -> dict:
-    team = h.store.teams.get_team(TEAM_ID)
-    meeting = h.store.meetings.get(TEAM_ID, MID)
+async def draft(h: Harness) -> dict:
+    team = await h.store.teams.get_team(TEAM_ID)
+    meeting = await h.store.meetings.get(TEAM_ID, MID)
     assert team is not None and meeting is not None
-    return build(h.store, team, meeting, h.settings.timezone)
+    return await build(h.store, team, meeting, h.settings.timezone)
 
 
 async def test_the_chair_and_the_secretary_head_the_minutes(harness: Harness) -> None:
     await seed(harness)  # Anna installed the bot: chair and presidium; Sofia is the secretary
-    c = draft(harness)
+    c = await draft(harness)
     assert c["officers"] == [{"role": "chair", "name": ANNA.name, "municipality": "Götene"},
                              {"role": "secretary", "name": SOFIA.name, "municipality": "Lidköping"}]
     md = render_markdown(Publication(content=c, status="draft"), harness.settings.timezone)
@@ -40,23 +40,23 @@ async def test_guests_are_listed_after_the_members(harness: Harness) -> None:
     harness.clock.set(START + timedelta(hours=2))
     replies = await harness.say("närvarande Emma Boman, Anna, Peter", SOFIA, where="personal")
     assert replies, replies
-    names = [a["name"] for a in draft(harness)["attendees"]]
+    names = [a["name"] for a in (await draft(harness))["attendees"]]
     assert names == [ANNA.name, PETER.name, "Emma Boman"]  # not alphabetically among the members
-    assert [a["guest"] for a in draft(harness)["attendees"]] == [False, False, True]
+    assert [a["guest"] for a in (await draft(harness))["attendees"]] == [False, False, True]
 
 
 async def test_follow_ups_are_written_out_with_owners_dates_and_an_overdue_mark(harness: Harness) -> None:
     await seed(harness)
     store = harness.store
     earlier = START - timedelta(days=21)
-    store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
+    await store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
                          created_at=earlier, meeting_id="20261030", due=date(2026, 11, 13))
-    store.actions.create(TEAM_ID, title="Ta fram underlag", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
+    await store.actions.create(TEAM_ID, title="Ta fram underlag", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
                          created_at=earlier, meeting_id="20261030", due=date(2026, 11, 27))
     # Recorded for this very meeting before it began: followed up at the next one, not at this one.
-    store.actions.create(TEAM_ID, title="Förbereda laget runt", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
+    await store.actions.create(TEAM_ID, title="Förbereda laget runt", owners=(Owner(MEMBER, ANNA.name, ANNA.aad),), created_by=ANNA.aad,
                          created_at=START - timedelta(days=2), meeting_id=MID)
-    follow_up = next(i for i in draft(harness)["items"] if i["key"] == "followup")
+    follow_up = next(i for i in (await draft(harness))["items"] if i["key"] == "followup")
     assert follow_up["notes"].split("\n") == [
         f"- Boka lokal – {PETER.name}, senast fredag 13 november 2026 (försenad)",
         f"- Ta fram underlag – {ANNA.name}, senast fredag 27 november 2026",
@@ -66,9 +66,9 @@ async def test_follow_ups_are_written_out_with_owners_dates_and_an_overdue_mark(
 
 async def test_the_heading_names_the_network_when_it_has_a_name_of_its_own(harness: Harness) -> None:
     await seed(harness)
-    assert draft(harness)["network"] == "SKIS"  # the Teams team's name
-    team = harness.store.teams.get_team(TEAM_ID)
+    assert (await draft(harness))["network"] == "SKIS"  # the Teams team's name
+    team = await harness.store.teams.get_team(TEAM_ID)
     assert team is not None
     name = "Nätverket Utvecklingsledare, Skolutveckling i Skaraborg, SKIS"
-    harness.store.teams.save_team(replace(team, settings={**team.settings, NETWORK_NAME_SETTING: name}))
-    assert draft(harness)["network"] == name
+    await harness.store.teams.save_team(replace(team, settings={**team.settings, NETWORK_NAME_SETTING: name}))
+    assert (await draft(harness))["network"] == name

@@ -33,52 +33,52 @@ def _settings(data_dir: Path) -> Settings:
     return Settings(data_dir=data_dir, dev=True)
 
 
-def _seeded(data_dir: Path) -> Path:
+async def _seeded(data_dir: Path) -> Path:
     store = open_store(data_dir)  # creates the directory and its files
-    store.close()
+    await store.close()
     return data_dir
 
 
-def test_a_missing_data_directory_is_named_and_not_created(tmp_path: Path) -> None:
+async def test_a_missing_data_directory_is_named_and_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     with pytest.raises(CommandError, match="nowhere does not exist") as caught:
-        open_data(settings=_settings(missing), write=True)
+        await open_data(settings=_settings(missing), write=True)
     assert caught.value.code == 1 and not missing.exists()
 
 
-def test_create_lets_a_writing_command_start_an_empty_directory(tmp_path: Path) -> None:
-    with open_data(settings=_settings(tmp_path / "new"), write=True, create=True) as data:
-        assert data.store.teams.all_teams() == []
+async def test_create_lets_a_writing_command_start_an_empty_directory(tmp_path: Path) -> None:
+    async with await open_data(settings=_settings(tmp_path / "new"), write=True, create=True) as data:
+        assert await data.store.teams.all_teams() == []
     assert (tmp_path / "new").is_dir()
 
 
-def test_data_dir_option_wins_over_the_setting(tmp_path: Path) -> None:
-    given = _seeded(tmp_path / "given")
+async def test_data_dir_option_wins_over_the_setting(tmp_path: Path) -> None:
+    given = await _seeded(tmp_path / "given")
     args = argparse.Namespace(data_dir=str(given))
-    with open_data(args, settings=_settings(tmp_path / "elsewhere")) as data:
-        assert data.store.teams.all_teams() == []
+    async with await open_data(args, settings=_settings(tmp_path / "elsewhere")) as data:
+        assert await data.store.teams.all_teams() == []
         assert data.now.tzinfo is not None
 
 
-def test_writing_is_refused_while_the_service_holds_the_data_reading_is_not(tmp_path: Path) -> None:
-    data_dir = _seeded(tmp_path / "data")
+async def test_writing_is_refused_while_the_service_holds_the_data_reading_is_not(tmp_path: Path) -> None:
+    data_dir = await _seeded(tmp_path / "data")
     service = DirLock(data_dir)
     service.acquire()
     try:
         with pytest.raises(ServiceHoldsData, match="Stop the service first.*Nothing was imported"):
-            open_data(settings=_settings(data_dir), write=True, busy="Nothing was imported.")
-        with open_data(settings=_settings(data_dir)) as data:  # read-only takes no lock
-            assert data.store.teams.all_teams() == []
+            await open_data(settings=_settings(data_dir), write=True, busy="Nothing was imported.")
+        async with await open_data(settings=_settings(data_dir)) as data:  # read-only takes no lock
+            assert await data.store.teams.all_teams() == []
     finally:
         service.release()
 
 
-def test_a_command_error_becomes_one_line_and_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+async def test_a_command_error_becomes_one_line_and_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
     @operator_command("skis-bot thing")
-    def cmd(args: argparse.Namespace) -> int:
+    async def cmd(args: argparse.Namespace) -> int:
         raise CommandError("it went wrong", 2)
 
-    assert cmd(argparse.Namespace()) == 2
+    assert await cmd(argparse.Namespace()) == 2
     assert capsys.readouterr().err == "skis-bot thing: it went wrong\n"
 
 
@@ -126,22 +126,22 @@ def test_the_entry_point_loads_no_bot_until_serve() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def _network(store: Store, key: str, kind: str = "team", day: int = 1) -> None:
-    store.teams.save_team(Team(key=key, name=key, kind=kind, tenant_id=None, conversation_ref={}, installed_by=None,
+async def _network(store: Store, key: str, kind: str = "team", day: int = 1) -> None:
+    await store.teams.save_team(Team(key=key, name=key, kind=kind, tenant_id=None, conversation_ref={}, installed_by=None,
                                installed_at=datetime(2026, 9, day, tzinfo=UTC)))
 
 
-def test_the_network_is_the_one_asked_for_or_the_only_one(tmp_path: Path) -> None:
-    with open_data(settings=_settings(tmp_path), write=True, create=True) as data:
+async def test_the_network_is_the_one_asked_for_or_the_only_one(tmp_path: Path) -> None:
+    async with await open_data(settings=_settings(tmp_path), write=True, create=True) as data:
         with pytest.raises(CommandError, match="no network yet"):
-            pick_network(data.store, None)
-        _network(data.store, "19:a", day=2)
-        _network(data.store, "a:chat", kind="personal")
-        assert pick_network(data.store, None).key == "19:a"  # a 1:1 chat is not a network to choose
-        assert pick_network(data.store, "a:chat", chats=True).key == "a:chat"
-        _network(data.store, "19:b", day=3)
+            await pick_network(data.store, None)
+        await _network(data.store, "19:a", day=2)
+        await _network(data.store, "a:chat", kind="personal")
+        assert (await pick_network(data.store, None)).key == "19:a"  # a 1:1 chat is not a network to choose
+        assert (await pick_network(data.store, "a:chat", chats=True)).key == "a:chat"
+        await _network(data.store, "19:b", day=3)
         with pytest.raises(CommandError, match=r"several networks; choose one with --team ID \(teams: 19:a, 19:b\)"):
-            pick_network(data.store, None)
-        assert pick_network(data.store, "19:b").key == "19:b"
+            await pick_network(data.store, None)
+        assert (await pick_network(data.store, "19:b")).key == "19:b"
         with pytest.raises(CommandError, match=r"no team with id '19:x' \(teams: 19:a, 19:b\)"):
-            pick_network(data.store, "19:x")
+            await pick_network(data.store, "19:x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,9 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TEAM = "19:skis@thread.tacv2"
 
 
-def _fill(store: Store) -> None:
-    store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {"municipalities": ["Hjo", "Skövde"]}, "aad-anna", T0))
-    store.teams.save_members(
+async def _fill(store: Store) -> None:
+    await store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {"municipalities": ["Hjo", "Skövde"]}, "aad-anna", T0))
+    await store.teams.save_members(
         TEAM,
         [
             Member("aad-anna", "29:a", "Anna Gustafsson", "aad-anna", "Götene", frozenset({"medlem", "ordförande", "presidium"}), joined_at=T0),
@@ -31,15 +32,15 @@ def _fill(store: Store) -> None:
         ],
     )
     meeting = Meeting("20261204", TEAM, datetime(2026, 12, 4, 8, 0, tzinfo=UTC), datetime(2026, 12, 4, 11, 0, tzinfo=UTC), "Regionens hus", ("UP2",))
-    store.meetings.save(meeting)
-    store.agenda.add(meeting, "Bästa skola", by="aad-peter", by_name="Peter Stark", at=T0)
-    store.attendance.answer(AttendanceAnswer(TEAM, meeting.id, "aad-peter", "Peter Stark", YES, T0, municipality="Skövde"))
+    await store.meetings.save(meeting)
+    await store.agenda.add(meeting, "Bästa skola", by="aad-peter", by_name="Peter Stark", at=T0)
+    await store.attendance.answer(AttendanceAnswer(TEAM, meeting.id, "aad-peter", "Peter Stark", YES, T0, municipality="Skövde"))
 
 
-def test_document_shape():
+async def test_document_shape():
     store = Store(MemoryEngine())
-    _fill(store)
-    doc = export.build_export(store, now=T0)
+    await _fill(store)
+    doc = await export.build_export(store, now=T0)
     assert doc["format"] == "skis-bot-export" and doc["version"] == 1 and doc["exported_at"] == "2026-11-23T09:00:00+00:00"
     (team,) = doc["teams"]
     assert team["id"] == TEAM and team["name"] == "SKIS"
@@ -64,40 +65,45 @@ def test_document_shape():
     json.loads(export.to_json(doc))
 
 
-def test_every_exporting_repository_is_collected():
+async def test_every_exporting_repository_is_collected():
     store = Store(MemoryEngine())
-    _fill(store)
+    await _fill(store)
 
     class Extra:
-        def export(self, team_key: str) -> dict[str, list[dict]]:
+        async def export(self, team_key: str) -> dict[str, list[dict]]:
             return {"extra_records": [{"team": team_key}]}
 
     store.extra = Extra()  # type: ignore[attr-defined]
-    team = export.build_export(store, now=T0)["teams"][0]
+    team = (await export.build_export(store, now=T0))["teams"][0]
     assert team["extra_records"] == [{"team": TEAM}]
 
     class Clash:
-        def export(self, team_key: str) -> dict[str, list[dict]]:
+        async def export(self, team_key: str) -> dict[str, list[dict]]:
             return {"meetings": []}
 
     store.clash = Clash()  # type: ignore[attr-defined]
     with pytest.raises(export.ExportError):
-        export.build_export(store, now=T0)
+        await export.build_export(store, now=T0)
 
 
-def test_unknown_team():
+async def test_unknown_team():
     store = Store(MemoryEngine())
-    _fill(store)
+    await _fill(store)
     with pytest.raises(export.ExportError, match="no team"):
-        export.build_export(store, now=T0, team_key="nope")
-    assert export.build_export(store, now=T0, team_key=TEAM)["teams"][0]["id"] == TEAM
+        await export.build_export(store, now=T0, team_key="nope")
+    assert (await export.build_export(store, now=T0, team_key=TEAM))["teams"][0]["id"] == TEAM
 
 
 def _data_dir(tmp_path: Path) -> Path:
+    """A data directory with the records of ``_fill`` (for the command line tests, which run ``main`` themselves)."""
     data = tmp_path / "data"
-    store = open_store(data)
-    _fill(store)
-    store.close()
+
+    async def fill() -> None:
+        store = open_store(data)
+        await _fill(store)
+        await store.close()
+
+    asyncio.run(fill())
     return data
 
 
@@ -108,7 +114,7 @@ def test_cli_json_to_stdout_while_the_service_holds_the_lock(tmp_path, monkeypat
     try:
         assert main(["export"]) == 0
     finally:
-        running.close()
+        asyncio.run(running.close())
     doc = json.loads(capsysbinary.readouterr().out.decode("utf-8"))
     assert doc["teams"][0]["meetings"][0]["location"] == "Regionens hus"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -28,9 +29,9 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SOFIA = "aad-sofia"
 
 
-def _fill(store: Store) -> None:
-    store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {}, "aad-anna", T0 - timedelta(days=90)))
-    store.teams.save_members(
+async def _fill(store: Store) -> None:
+    await store.teams.save_team(Team(TEAM, "SKIS", "team", "tenant", {}, "aad-anna", T0 - timedelta(days=90)))
+    await store.teams.save_members(
         TEAM,
         [
             Member("aad-anna", "29:a", "Anna Gustafsson", "aad-anna", "Götene", frozenset({"medlem", "ordförande", "presidium"})),
@@ -39,51 +40,54 @@ def _fill(store: Store) -> None:
     )
     meeting = Meeting(MID, TEAM, START, START + timedelta(hours=3), "Regionens hus, Skövde", ("Nationellt kvalitetssystem",),
                       checkin_question="Vad tog du med från förra mötet?")
-    store.meetings.save(meeting)
-    store.attendance.answer(AttendanceAnswer(TEAM, MID, "aad-anna", "Anna Gustafsson", YES, START - timedelta(days=1), "Götene"))
-    store.decisions.record(TEAM, MID, text="Skövde och Tibro presenterar Bästa skola 4 december.", recorded_by="aad-anna",
+    await store.meetings.save(meeting)
+    await store.attendance.answer(AttendanceAnswer(TEAM, MID, "aad-anna", "Anna Gustafsson", YES, START - timedelta(days=1), "Götene"))
+    await store.decisions.record(TEAM, MID, text="Skövde och Tibro presenterar Bästa skola 4 december.", recorded_by="aad-anna",
                            at=START + timedelta(hours=1), recorded_by_name="Anna Gustafsson", agenda_item=3)
 
 
-def _draft(store: Store, notes: str, *, expected: int | None) -> int:
-    team = store.teams.get_team(TEAM)
-    meeting = store.meetings.get(TEAM, MID)
+async def _draft(store: Store, notes: str, *, expected: int | None) -> int:
+    team = await store.teams.get_team(TEAM)
+    meeting = await store.meetings.get(TEAM, MID)
     assert team is not None and meeting is not None
     edits = {NOTES_PREFIX + "t1": {"text": notes, "rev": (expected or 0) + 1, "by": SOFIA, "at": T0.isoformat()}}
-    content = apply_edits(sources.build(store, team, meeting, TZ), edits)
-    return store.minutes.save_draft(TEAM, MID, content=content, edits=edits, expected_revision=expected, at=T0, by=SOFIA).revision
+    content = apply_edits(await sources.build(store, team, meeting, TZ), edits)
+    return (await store.minutes.save_draft(TEAM, MID, content=content, edits=edits, expected_revision=expected, at=T0, by=SOFIA)).revision
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store = open_store(data)
-    _fill(store)
-    store.close()
+    _with_store(data, _fill)
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
     return data
 
 
 def _with_store(data: Path, change) -> None:  # noqa: ANN001
-    store = open_store(data)
-    try:
-        change(store)
-    finally:
-        store.close()
+    """Run ``await change(store)`` on the data directory (the tests run ``main`` themselves, so not on a loop)."""
+
+    async def run() -> None:
+        store = open_store(data)
+        try:
+            await change(store)
+        finally:
+            await store.close()
+
+    asyncio.run(run())
 
 
-def _confirm(store: Store, notes: str = "Anders går igenom kvalitetssystemet.\n- Samsyn") -> None:
-    draft = store.minutes.draft(TEAM, MID)
-    revision = _draft(store, notes, expected=draft.revision if draft else None)
-    store.minutes.confirm(TEAM, MID, expected_revision=revision, by=SOFIA, by_name="Sofia Adolfsson", at=T0)
+async def _confirm(store: Store, notes: str = "Anders går igenom kvalitetssystemet.\n- Samsyn") -> None:
+    draft = await store.minutes.draft(TEAM, MID)
+    revision = await _draft(store, notes, expected=draft.revision if draft else None)
+    await store.minutes.confirm(TEAM, MID, expected_revision=revision, by=SOFIA, by_name="Sofia Adolfsson", at=T0)
 
 
-def _correct(store: Store) -> None:
-    store.minutes.start_correction(TEAM, MID, at=T0 + timedelta(days=1), by=SOFIA)
-    draft = store.minutes.draft(TEAM, MID)
+async def _correct(store: Store) -> None:
+    await store.minutes.start_correction(TEAM, MID, at=T0 + timedelta(days=1), by=SOFIA)
+    draft = await store.minutes.draft(TEAM, MID)
     assert draft is not None
-    revision = _draft(store, "Rättad text.", expected=draft.revision)
-    store.minutes.confirm(TEAM, MID, expected_revision=revision, by=SOFIA, by_name="Sofia Adolfsson",
+    revision = await _draft(store, "Rättad text.", expected=draft.revision)
+    await store.minutes.confirm(TEAM, MID, expected_revision=revision, by=SOFIA, by_name="Sofia Adolfsson",
                           at=T0 + timedelta(days=1), reason="Fel datum i punkt 3")
 
 
@@ -189,9 +193,9 @@ def test_unknown_meeting_or_missing_draft(data_dir: Path, capsys) -> None:
 def test_a_meeting_id_in_two_networks_needs_the_team(data_dir: Path, capsysbinary) -> None:
     other = "19:annat@thread.tacv2"
 
-    def second_network(store: Store) -> None:
-        store.teams.save_team(Team(other, "Annat nätverk", "team", "tenant", {}, "aad-x", T0))
-        store.meetings.save(Meeting(MID, other, START, None, "Vara", ()))
+    async def second_network(store: Store) -> None:
+        await store.teams.save_team(Team(other, "Annat nätverk", "team", "tenant", {}, "aad-x", T0))
+        await store.meetings.save(Meeting(MID, other, START, None, "Vara", ()))
 
     _with_store(data_dir, second_network)
     assert main(["export", "--format", "md", "--meeting", MID]) == 1

@@ -15,7 +15,7 @@ from tests.harness import Harness, start_harness, stop_harness
 @pytest.fixture
 async def archive() -> AsyncIterator[Harness]:
     h = await start_harness(settings=Settings(dev=True, public_archive=True))
-    sample.fill(h.store)
+    await sample.fill(h.store)
     try:
         yield h
     finally:
@@ -55,7 +55,7 @@ async def test_the_archive_is_served_read_only_with_its_pages_feed_and_word_file
 
 async def test_a_newly_confirmed_version_is_served_at_once(archive: Harness) -> None:
     assert (await _get(archive, f"/arkiv/2026/{sample.AWAITING}/"))[0] == 404
-    sample.cosign(archive.store)
+    await sample.cosign(archive.store)
     status, body, _ = await _get(archive, f"/arkiv/2026/{sample.AWAITING}/")
     assert status == 200 and sample.AWAITING_NOTE in body
 
@@ -86,6 +86,6 @@ async def test_nothing_but_confirmed_minutes_is_reachable(archive: Harness, path
 
 
 async def test_without_the_setting_there_is_no_archive(harness: Harness) -> None:
-    sample.fill(harness.store)
+    await sample.fill(harness.store)
     status, body, _ = await _get(harness, "/arkiv/")
     assert status == 404 and "Minnesanteckningar" not in body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from pathlib import Path
@@ -20,19 +21,13 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store = open_store(data)
-    sample.fill(store)
-    store.close()
+    sample.write(data, sample.fill)
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
     return data
 
 
 def _change(data: Path, change) -> None:  # noqa: ANN001
-    store = open_store(data)
-    try:
-        change(store)
-    finally:
-        store.close()
+    sample.write(data, change)
 
 
 def _site_text(out: Path) -> str:
@@ -53,7 +48,7 @@ def test_publish_writes_only_confirmed_minutes_while_the_service_holds_the_lock(
     try:
         assert main(["publish", "--out", str(out)]) == 0
     finally:
-        running.close()
+        asyncio.run(running.close())
     assert capsys.readouterr().err == ""  # not a terminal: quiet
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert files == [
@@ -138,9 +133,9 @@ def test_the_word_file_is_the_minutes(data_dir, tmp_path) -> None:
 
 
 def test_several_networks_each_get_their_own_folder(data_dir, tmp_path) -> None:
-    def add_network(store) -> None:  # noqa: ANN001
-        store.teams.save_team(Team("19:other@thread.tacv2", "Nätverk för Elevhälsa", "team", "t", {}, None, sample._at("20250801")))
-        store.teams.save_team(Team("a:personal", "", "personal", "t", {}, None, sample._at("20250801")))
+    async def add_network(store) -> None:  # noqa: ANN001
+        await store.teams.save_team(Team("19:other@thread.tacv2", "Nätverk för Elevhälsa", "team", "t", {}, None, sample._at("20250801")))
+        await store.teams.save_team(Team("a:personal", "", "personal", "t", {}, None, sample._at("20250801")))
 
     _change(data_dir, add_network)
     out = tmp_path / "site"

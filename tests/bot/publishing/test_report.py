@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from datetime import UTC, date, datetime, timedelta
@@ -23,20 +24,20 @@ TEAM = "19:skis-team@thread.tacv2"
 ANNA_KEY, SOFIA_KEY, PETER_KEY = "aad-anna", "aad-sofia", "aad-peter"
 
 
-def _meeting(store: Store, team: str, day: date, place: str, who: tuple[tuple[str, str, str], ...], *, status: str = "planned") -> str:
+async def _meeting(store: Store, team: str, day: date, place: str, who: tuple[tuple[str, str, str], ...], *, status: str = "planned") -> str:
     start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC)
     mid = day.strftime("%Y%m%d")
-    store.meetings.save(Meeting(mid, team, start, start + timedelta(hours=3), place, status=status))
+    await store.meetings.save(Meeting(mid, team, start, start + timedelta(hours=3), place, status=status))
     for key, name, municipality in who:
-        store.attendance.answer(AttendanceAnswer(team, mid, key, name, YES, start - timedelta(days=2), municipality))
+        await store.attendance.answer(AttendanceAnswer(team, mid, key, name, YES, start - timedelta(days=2), municipality))
     return mid
 
 
-def fill_year(store: Store, team: str = TEAM, year: int = 2025) -> None:
+async def fill_year(store: Store, team: str = TEAM, year: int = 2025) -> None:
     """Four meetings in ``year`` (one on a Thursday, one cancelled extra), decisions and items, some tagged."""
-    if store.teams.get_team(team) is None:
-        store.teams.save_team(Team(team, "SKIS", "team", "tenant", {}, ANNA_KEY, datetime(year - 1, 8, 1, tzinfo=UTC)))
-    store.teams.save_members(team, [
+    if await store.teams.get_team(team) is None:
+        await store.teams.save_team(Team(team, "SKIS", "team", "tenant", {}, ANNA_KEY, datetime(year - 1, 8, 1, tzinfo=UTC)))
+    await store.teams.save_members(team, [
         Member(ANNA_KEY, "29:anna", "Anna Gustafsson", ANNA_KEY, "Götene", frozenset({"medlem", "ordförande"})),
         Member(SOFIA_KEY, "29:sofia", "Sofia Adolfsson", SOFIA_KEY, "Lidköping", frozenset({"medlem", "sekreterare"})),
         Member(PETER_KEY, "29:peter", "Peter Stark", PETER_KEY, "Skövde, Tibro"),
@@ -44,29 +45,33 @@ def fill_year(store: Store, team: str = TEAM, year: int = 2025) -> None:
     anna = (ANNA_KEY, "Anna Gustafsson", "Götene")
     sofia = (SOFIA_KEY, "Sofia Adolfsson", "Lidköping")
     peter = (PETER_KEY, "Peter Stark", "Skövde, Tibro")
-    first = _meeting(store, team, date(year, 2, 7), "Skövde stadshus", (anna, sofia))
-    _meeting(store, team, date(year, 4, 4), "Teams", (anna, peter))
-    thursday = _meeting(store, team, date(year, 6, 12), "Regionens hus", (anna,))
-    _meeting(store, team, date(year, 9, 19), "Teams", (anna, sofia, peter))
-    _meeting(store, team, date(year, 10, 17), "Teams", (anna, sofia, peter), status=CANCELLED)
+    first = await _meeting(store, team, date(year, 2, 7), "Skövde stadshus", (anna, sofia))
+    await _meeting(store, team, date(year, 4, 4), "Teams", (anna, peter))
+    thursday = await _meeting(store, team, date(year, 6, 12), "Regionens hus", (anna,))
+    await _meeting(store, team, date(year, 9, 19), "Teams", (anna, sofia, peter))
+    await _meeting(store, team, date(year, 10, 17), "Teams", (anna, sofia, peter), status=CANCELLED)
     at = datetime(year, 2, 7, 10, 0, tzinfo=UTC)
-    store.decisions.record(team, first, text="Nätverket tar fram en gemensam resultatbild. #uppdrag2", recorded_by=ANNA_KEY, at=at)
-    store.decisions.record(team, thursday, text="Skolverket bjuds in till hösten.", recorded_by=ANNA_KEY, at=at)
-    done = store.actions.create(team, title="Samla in nyckeltal #Uppdrag 2", owners=(Owner(MEMBER, "Sofia Adolfsson", SOFIA_KEY),),
+    await store.decisions.record(team, first, text="Nätverket tar fram en gemensam resultatbild. #uppdrag2", recorded_by=ANNA_KEY, at=at)
+    await store.decisions.record(team, thursday, text="Skolverket bjuds in till hösten.", recorded_by=ANNA_KEY, at=at)
+    done = await store.actions.create(team, title="Samla in nyckeltal #Uppdrag 2", owners=(Owner(MEMBER, "Sofia Adolfsson", SOFIA_KEY),),
                                 created_by=ANNA_KEY, created_at=at, meeting_id=first, due=date(year, 3, 1))
-    store.actions.set_status(done, DONE, by=SOFIA_KEY, at=at + timedelta(days=10))
-    store.actions.create(team, title="Sprida arbetssätt från Tidaholm #uppdrag1", owners=(Owner(MEMBER, "Peter Stark", PETER_KEY),),
+    await store.actions.set_status(done, DONE, by=SOFIA_KEY, at=at + timedelta(days=10))
+    await store.actions.create(team, title="Sprida arbetssätt från Tidaholm #uppdrag1", owners=(Owner(MEMBER, "Peter Stark", PETER_KEY),),
                          created_by=ANNA_KEY, created_at=at, meeting_id=first, due=date(year, 5, 1))
-    store.actions.create(team, title="Boka lokal", owners=(Owner(MEMBER, "Anna Gustafsson", ANNA_KEY),),
+    await store.actions.create(team, title="Boka lokal", owners=(Owner(MEMBER, "Anna Gustafsson", ANNA_KEY),),
                          created_by=ANNA_KEY, created_at=at, meeting_id=thursday)
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store = open_store(data)
-    fill_year(store)
-    store.close()
+
+    async def fill() -> None:  # the tests run `main` (and its loop) themselves: the data is written first
+        store = open_store(data)
+        await fill_year(store)
+        await store.close()
+
+    asyncio.run(fill())
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
     return data
 
@@ -155,10 +160,10 @@ async def test_arsrapport_for_the_chair_with_the_year_from_the_clock(harness: Ha
     h = harness
     await h.install(ANNA, roster=[ANNA, PETER])
     year = h.clock.now().year
-    fill_year(h.store, TEAM_ID, year - 1)
-    anna = h.store.teams.get_member(TEAM_ID, ANNA.aad)
+    await fill_year(h.store, TEAM_ID, year - 1)
+    anna = await h.store.teams.get_member(TEAM_ID, ANNA.aad)
     assert anna is not None and anna.has_any_role(("ordförande", "presidium"))  # the installer
-    h.store.actions.create(TEAM_ID, title="Nästa steg #uppdrag3", owners=(Owner(MEMBER, "Peter Stark", PETER.aad),),
+    await h.store.actions.create(TEAM_ID, title="Nästa steg #uppdrag3", owners=(Owner(MEMBER, "Peter Stark", PETER.aad),),
                            created_by=ANNA.aad, created_at=h.clock.now(), due=h.clock.now().date() + timedelta(days=30))
     text = "\n".join(await h.say(f"årsrapport {year - 1}", ANNA))
     assert text.startswith(f"**Årsrapport {year - 1} – ")
@@ -188,13 +193,13 @@ async def test_the_chair_revises_the_mandate_points_and_the_report_follows(harne
         "Uppdrag 4 är sparat. Nätverket har nu 4 uppdrag; *årsrapport uppdrag* visar dem och *årsrapport* visar vad som är gjort för vart och ett."
     ]
     await h.say("årsrapport uppdrag 1: Synliggöra påverkansfaktorer", ANNA)
-    assert h.store.teams.get_team(TEAM_ID).settings["mandate_points"][0] == "Synliggöra påverkansfaktorer"
-    h.store.decisions.record(TEAM_ID, _meeting(h.store, TEAM_ID, h.clock.now().date() - timedelta(days=3), "Teams", ()),
+    assert (await h.store.teams.get_team(TEAM_ID)).settings["mandate_points"][0] == "Synliggöra påverkansfaktorer"
+    await h.store.decisions.record(TEAM_ID, await _meeting(h.store, TEAM_ID, h.clock.now().date() - timedelta(days=3), "Teams", ()),
                              text="Vi följer upp avhoppen. #uppdrag4", recorded_by=ANNA.aad, at=h.clock.now())
     text = "\n".join(await h.say("årsrapport", ANNA))
     assert "- Uppdrag 1: 0 beslut, 0 uppgifter" in text and "- Uppdrag 4: 1 beslut, 0 uppgifter" in text
     await h.say("årsrapport uppdrag 4 -", ANNA)
-    assert len(h.store.teams.get_team(TEAM_ID).settings["mandate_points"]) == 3
+    assert len((await h.store.teams.get_team(TEAM_ID)).settings["mandate_points"]) == 3
     wrong = await h.say("årsrapport uppdrag 7 Något", ANNA)
     assert wrong[0].startswith("Skriv *årsrapport uppdrag <nr> <text>*") and "Numret är 1 till 4" in wrong[0]
     assert (await h.say("årsrapport uppdrag", PETER))[0].startswith("Årsrapporten är för presidiet och ordföranden.")

@@ -11,28 +11,25 @@ import pytest
 
 from bot.cli import main
 from storage.meetings_repo import CANCELLED, Meeting
-from storage.open import open_store
 from storage.store import Store
 from storage.teams_repo import Member
 from tests.bot.publishing import sample
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness
 
 
-def _fill(store: Store) -> None:
-    sample.fill(store)
-    store.teams.save_member(sample.TEAM, Member("aad-hans", "29:hans", "Hans Bäckström", "aad-hans", "Karlsborg", email="hans@karlsborg.se"))
-    store.teams.save_member(sample.TEAM, Member("aad-old", "29:old", "Gammal Medlem", "aad-old", "Hjo", active=False))
+async def _fill(store: Store) -> None:
+    await sample.fill(store)
+    await store.teams.save_member(sample.TEAM, Member("aad-hans", "29:hans", "Hans Bäckström", "aad-hans", "Karlsborg", email="hans@karlsborg.se"))
+    await store.teams.save_member(sample.TEAM, Member("aad-old", "29:old", "Gammal Medlem", "aad-old", "Hjo", active=False))
     start = datetime(2027, 2, 5, 8, 0, tzinfo=UTC)
-    store.meetings.save(Meeting("20270205", sample.TEAM, start, start + timedelta(hours=3), "Skövde stadshus"))
-    store.meetings.save(Meeting("20270312", sample.TEAM, start + timedelta(days=35), None, "Teams", status=CANCELLED))
+    await store.meetings.save(Meeting("20270205", sample.TEAM, start, start + timedelta(hours=3), "Skövde stadshus"))
+    await store.meetings.save(Meeting("20270312", sample.TEAM, start + timedelta(days=35), None, "Teams", status=CANCELLED))
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    store = open_store(data)
-    _fill(store)
-    store.close()
+    sample.write(data, _fill)
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
     return data
 
@@ -91,12 +88,12 @@ async def test_medlemslista_gives_the_presidium_the_list_with_email_read_from_th
     h.connector.members[TEAM_ID] = [
         {**u.account(), "email": f"{u.name.split()[0].lower()}@skaraborg.example"} for u in (ANNA, PETER, SOFIA)
     ]
-    anna = h.store.teams.get_member(TEAM_ID, ANNA.aad)
+    anna = await h.store.teams.get_member(TEAM_ID, ANNA.aad)
     assert anna is not None
-    h.store.teams.save_member(TEAM_ID, Member(anna.key, anna.teams_id, anna.name, anna.aad_object_id, "Götene",
+    await h.store.teams.save_member(TEAM_ID, Member(anna.key, anna.teams_id, anna.name, anna.aad_object_id, "Götene",
                                               frozenset({"medlem", "presidium"})))
     start = h.clock.now() + timedelta(days=11)
-    h.store.meetings.save(Meeting(start.strftime("%Y%m%d"), TEAM_ID, start, start + timedelta(hours=2), "Regionens hus"))
+    await h.store.meetings.save(Meeting(start.strftime("%Y%m%d"), TEAM_ID, start, start + timedelta(hours=2), "Regionens hus"))
     replies = await h.say("medlemslista", ANNA)
     text = "\n".join(replies)
     assert text.startswith("**Medlemslista – ")
@@ -115,9 +112,9 @@ async def test_medlemslista_is_for_the_presidium_and_wants_a_real_year(harness: 
     await h.install(ANNA, roster=[ANNA, PETER])
     refused = await h.say("medlemslista", PETER)
     assert refused == ["Medlemslistan med e-postadresser är för presidiet och ordföranden. Alla kan se vilka som är med med *medlemmar*."]
-    anna = h.store.teams.get_member(TEAM_ID, ANNA.aad)
+    anna = await h.store.teams.get_member(TEAM_ID, ANNA.aad)
     assert anna is not None
-    h.store.teams.save_member(TEAM_ID, Member(anna.key, anna.teams_id, anna.name, anna.aad_object_id, roles=frozenset({"ordförande"})))
+    await h.store.teams.save_member(TEAM_ID, Member(anna.key, anna.teams_id, anna.name, anna.aad_object_id, roles=frozenset({"ordförande"})))
     wrong = await h.say("medlemslista nästa", ANNA)
     assert wrong == [f"Skriv ett år med fyra siffror, till exempel *medlemslista {h.clock.now().year + 1}*."]
 
@@ -126,7 +123,7 @@ async def test_the_stored_email_is_shown_in_mina_data(harness: Harness) -> None:
     h = harness
     h.connector.members[TEAM_ID] = [{**u.account(), "email": "peter@hjo.example"} if u is PETER else u.account() for u in (ANNA, PETER)]
     await _install_keeping_roster(h)
-    peter = h.store.teams.get_member(TEAM_ID, PETER.aad)
+    peter = await h.store.teams.get_member(TEAM_ID, PETER.aad)
     assert peter is not None and peter.email == "peter@hjo.example"
     text = "\n".join(await h.say("mina data", PETER, where="personal"))
     assert "**E-post** (från teamets medlemslista i Teams, till medlemslistan som skickas till regionen): peter@hjo.example" in text

@@ -46,7 +46,7 @@ def test_it_is_configured_like_the_others() -> None:
 
 async def test_the_reminder_reaches_the_chair_1_1_and_points_to_medlemslista(harness: Harness) -> None:
     kit: Kit = await make_kit(harness)
-    kit.meeting(date(2027, 2, 5))
+    await kit.meeting(date(2027, 2, 5))
     report = await kit.run(local(2026, 12, 18, 9))
     sent = [(r.kind, r.subject_id, r.status) for r in report.results if r.kind == ROSTER]
     assert sent == [(ROSTER, "2027", SENT)]
@@ -65,4 +65,4 @@ async def test_the_settings_list_shows_it(harness: Harness) -> None:
     assert "Medlemslistan till regionen (till presidiet, i december)" in shown and "14 dagar före nyår kl. 09.00" in shown
     [reply] = await kit.h.say("påminnelser medlemslista av", ANNA)
     assert "medlemslista" in reply
-    assert not kit.h.store.reminders.settings(kit.h.store.teams.all_teams()[0].key).is_on(ROSTER)
+    assert not (await kit.h.store.reminders.settings((await kit.h.store.teams.all_teams())[0].key)).is_on(ROSTER)

@@ -65,36 +65,36 @@ def test_a_kallelse_on_time_is_never_dropped_and_the_list_shows_what_is_sent() -
 
 
 async def test_a_setting_that_would_put_kanal_before_the_kallelse_is_refused(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     [reply] = await kit.h.say("påminnelser kanal två veckor före", ANNA)
     assert "ändrade jag inte" in reply and "14 dagar före mötet kl. 09.00" in reply and "7 dagar före mötet kl. 09.00" in reply
     assert "**påminnelser kanal dagen före**" in reply and "**påminnelser kallelse 21 dagar före**" in reply
-    assert kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
+    assert await kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
     [reply] = await kit.h.say("påminnelser kallelse dagen före", ANNA)
     assert "ändrade jag inte" in reply
-    assert kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
+    assert await kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
     # Nothing was lost: the kallelse goes out as before.
     report = await kit.run(local(2026, 11, 27, 9))
     assert [(r.kind, r.status) for r in report.results] == [(MEETING_WEEK, SENT)]
 
 
 async def test_a_change_says_how_the_channel_reminders_follow_each_other(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     [reply] = await kit.h.say("påminnelser kanal 2 dagar före kl 8", ANNA)
     assert reply.startswith("Sparat.")
     assert "först kallelsen (7 dagar före mötet kl. 09.00) och sedan påminnelsen (2 dagar före mötet kl. 08.00)" in reply
-    assert kit.h.store.reminders.settings(TEAM_ID).kind(MEETING_DAY).days == 2
+    assert (await kit.h.store.reminders.settings(TEAM_ID)).kind(MEETING_DAY).days == 2
     # The kallelse can move earlier, away from kanal.
     [reply] = await kit.h.say("påminnelser kallelse två veckor före", ANNA)
     assert reply.startswith("Sparat.") and "först kallelsen (14 dagar före" in reply
 
 
 async def test_a_combination_saved_earlier_is_flagged_and_still_sends_the_kallelse(kit: Kit) -> None:
-    kit.meeting()
-    kit.h.store.reminders.save_settings(TEAM_ID, DEFAULT.with_kind(MEETING_DAY, days=14))
+    await kit.meeting()
+    await kit.h.store.reminders.save_settings(TEAM_ID, DEFAULT.with_kind(MEETING_DAY, days=14))
     [reply] = await kit.h.say("påminnelser", ANNA)
     assert "Obs: påminnelsen i kanalen (14 dagar före mötet kl. 09.00) går ut före kallelsen" in reply
-    listed = kit.service.runner.upcoming(local(2026, 11, 1, 9).astimezone(UTC), TEAM_ID)
+    listed = await kit.service.runner.upcoming(local(2026, 11, 1, 9).astimezone(UTC), TEAM_ID)
     assert (MEETING_WEEK, local(2026, 11, 27, 9).astimezone(UTC)) in [(r.kind, r.due_at) for r in listed]
     report = await kit.run(local(2026, 11, 20, 9))
     assert [r.kind for r in report.results] == [MEETING_DAY]
@@ -103,11 +103,11 @@ async def test_a_combination_saved_earlier_is_flagged_and_still_sends_the_kallel
 
 
 async def test_a_same_day_reminder_after_a_planned_meeting_has_started_is_refused(kit: Kit) -> None:
-    kit.meeting()  # Friday 4 December, 09.00
+    await kit.meeting()  # Friday 4 December, 09.00
     [reply] = await kit.h.say("påminnelser kanal samma dag kl 10", ANNA)
     assert "ändrade jag inte" in reply and "fredag 4 december 2026 kl. 09.00" in reply
     assert "**påminnelser kanal samma dag kl 7**" in reply
-    assert kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
+    assert await kit.h.store.reminders.settings(TEAM_ID) == DEFAULT
     [reply] = await kit.h.say("påminnelser kanal samma dag kl 7", ANNA)
     assert reply.startswith("Sparat.") and "bara till möten som börjar efter kl. 07.00" in reply
     report = await kit.run(local(2026, 12, 4, 7))

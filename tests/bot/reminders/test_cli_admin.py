@@ -27,20 +27,20 @@ from tests.harness import ANNA, CHANNEL_ID, TEAM_ID, TENANT, Harness, start_harn
 FRIDAY = datetime.combine(date(2026, 12, 4), time(9), tzinfo=STOCKHOLM).astimezone(UTC)
 
 
-def seed(data: Path, connector_url: str) -> None:
+async def seed(data: Path, connector_url: str) -> None:
     """A network with one meeting, written through the real engine (the service is not running)."""
     engine = TinyDBEngine(data)
     try:
         store = Store(engine)
         ref = activities.conversation_ref(CHANNEL_ID, connector_url)
-        store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
+        await store.teams.save_team(Team(key=TEAM_ID, name="SKIS", kind="team", tenant_id=TENANT, conversation_ref=ref,
                                    installed_by=ANNA.aad, installed_at=datetime(2026, 9, 1, tzinfo=UTC)))
-        store.teams.save_member(TEAM_ID, Member(key=ANNA.aad, teams_id=ANNA.id, name=ANNA.name, municipality="Skövde",
+        await store.teams.save_member(TEAM_ID, Member(key=ANNA.aad, teams_id=ANNA.id, name=ANNA.name, municipality="Skövde",
                                                 roles=frozenset({"medlem", "ordförande", "presidium"})))
-        store.meetings.save(Meeting(id="20261204", team_key=TEAM_ID, starts_at=FRIDAY, ends_at=FRIDAY + timedelta(hours=3),
+        await store.meetings.save(Meeting(id="20261204", team_key=TEAM_ID, starts_at=FRIDAY, ends_at=FRIDAY + timedelta(hours=3),
                                     location="Skövde stadshus", created_at=datetime(2026, 9, 1, tzinfo=UTC)))
     finally:
-        engine.close()
+        await engine.close()
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_generated_token_is_written_private_and_removed(tmp_path: Path) -> None:
 
 # Standalone ----------------------------------------------------------------------------------------------
 async def test_run_and_list_without_the_service(env: Path, connector: FakeConnector, capsys: pytest.CaptureFixture[str]) -> None:
-    seed(env, connector.url)
+    await seed(env, connector.url)
     assert await cli("reminders", "run", "--at", "2026-11-27T08:59") == 0
     assert connector.posted == []
     assert await cli("reminders", "run", "--at", "2026-11-27T09:00") == 0
@@ -113,7 +113,7 @@ async def test_bad_at_is_refused(env: Path, capsys: pytest.CaptureFixture[str]) 
 async def test_standalone_send_refuses_without_credentials_outside_dev(env: Path, connector: FakeConnector,
                                                                       monkeypatch: pytest.MonkeyPatch,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    seed(env, connector.url)
+    await seed(env, connector.url)
     monkeypatch.setenv("SKIS_DEV", "0")
     assert await cli("reminders", "run", "--at", "2026-11-27T09:00") == 2
     assert "refusing to send" in capsys.readouterr().err and connector.posted == []
@@ -122,13 +122,13 @@ async def test_standalone_send_refuses_without_credentials_outside_dev(env: Path
 # With the service running ----------------------------------------------------------------------------------
 @pytest.fixture
 async def running(env: Path, connector: FakeConnector) -> Harness:
-    seed(env, connector.url)
+    await seed(env, connector.url)
     h = await start_harness(engine=TinyDBEngine(env), connector=connector, settings=Settings(dev=True, data_dir=env),
                             now=datetime(2026, 11, 27, 12, tzinfo=UTC))
     yield h  # type: ignore[misc]
     await h.session.close()
     await h.runner.cleanup()
-    h.store.close()
+    await h.store.close()
 
 
 def port_of(h: Harness) -> str:
@@ -195,12 +195,12 @@ async def test_admin_route_on_a_harness_without_data_dir_uses_an_in_memory_token
 
 
 async def test_stopping_the_service_removes_the_token_file(env: Path, connector: FakeConnector) -> None:
-    seed(env, connector.url)
+    await seed(env, connector.url)
     h = await start_harness(engine=TinyDBEngine(env), connector=connector, settings=Settings(dev=True, data_dir=env))
     assert token_path(env).exists()
     await h.session.close()
     await h.runner.cleanup()
-    h.store.close()
+    await h.store.close()
     assert not token_path(env).exists()
 
 

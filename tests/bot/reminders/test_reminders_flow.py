@@ -59,12 +59,12 @@ class Kit:
     def channel_cards(self) -> list[dict[str, Any]]:
         return self.h.connector.cards(CHANNEL_ID)
 
-    def meeting(self, day: date = MEETING_DAY_, *, id: str | None = None, **changes: Any) -> Meeting:
+    async def meeting(self, day: date = MEETING_DAY_, *, id: str | None = None, **changes: Any) -> Meeting:
         start = datetime.combine(day, time(9, 0), tzinfo=STOCKHOLM).astimezone(UTC)
         meeting = Meeting(id=id or day.strftime("%Y%m%d"), team_key=TEAM_ID, starts_at=start, ends_at=start + timedelta(hours=3),
                           location="Regionens hus, Skövde", topics=("Nationellt kvalitetssystem",),
                           created_at=datetime(2026, 9, 1, tzinfo=UTC), **changes)
-        self.h.store.meetings.save(meeting)
+        await self.h.store.meetings.save(meeting)
         return meeting
 
 
@@ -72,9 +72,9 @@ async def make_kit(h: Harness) -> Kit:
     await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
     teams = h.store.teams
     for user, municipality, roles in ((ANNA, "Skövde", None), (PETER, "Hjo", None), (SOFIA, "Tibro", {"medlem", "sekreterare"})):
-        member = teams.get_member(TEAM_ID, user.aad)
+        member = await teams.get_member(TEAM_ID, user.aad)
         assert member is not None
-        teams.save_member(TEAM_ID, replace(member, municipality=municipality, roles=frozenset(roles) if roles else member.roles))
+        await teams.save_member(TEAM_ID, replace(member, municipality=municipality, roles=frozenset(roles) if roles else member.roles))
     service = h.app[SERVICES_KEY].reminders
     fake = FakeTime()
     service.notifier.sleep = fake.sleep
@@ -127,7 +127,7 @@ def actions_of(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 # Channel, a week before -----------------------------------------------------------------------------
 async def test_week_reminder_in_the_channel(kit: Kit) -> None:
-    meeting = kit.meeting()
+    meeting = await kit.meeting()
     assert (await kit.run(local(2026, 11, 27, 8, 59))).results == []
     report = await kit.run(local(2026, 11, 27, 9))
     assert [(r.kind, r.target, r.status) for r in report.results] == [(MEETING_WEEK, "channel", SENT)]
@@ -146,7 +146,7 @@ async def test_week_reminder_in_the_channel(kit: Kit) -> None:
 
 
 async def test_running_twice_sends_nothing_the_second_time(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     await kit.run(local(2026, 11, 27, 9))
     again = await kit.run(local(2026, 11, 27, 9))
     later = await kit.run(local(2026, 11, 27, 15))
@@ -155,21 +155,21 @@ async def test_running_twice_sends_nothing_the_second_time(kit: Kit) -> None:
 
 
 async def test_check_in_answer_from_the_card_is_stored(kit: Kit) -> None:
-    meeting = kit.meeting()
+    meeting = await kit.meeting()
     await kit.run(local(2026, 11, 27, 9))
     kit.h.clock.set(local(2026, 11, 27, 10))
     resp = await kit.h.post(kit.h.invoke(ACTION_CHECKIN, {"meeting_id": meeting.id, "answer": "Mycket planering"}, PETER))
     assert resp.status == 200
-    stored = kit.h.store.checkins.get_answer(TEAM_ID, meeting.id, PETER.aad)
+    stored = await kit.h.store.checkins.get_answer(TEAM_ID, meeting.id, PETER.aad)
     assert stored is not None and stored.answer == "Mycket planering"
 
 
 # Channel, the day before -----------------------------------------------------------------------------
 async def test_day_before_lists_who_is_coming_and_missing_municipalities(kit: Kit) -> None:
-    meeting = kit.meeting()
+    meeting = await kit.meeting()
     at = datetime(2026, 11, 30, tzinfo=UTC)
-    kit.h.store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, PETER.aad, PETER.name, YES, at, municipality="Hjo"))
-    kit.h.store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, SOFIA.aad, SOFIA.name, NO, at, municipality="Tibro"))
+    await kit.h.store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, PETER.aad, PETER.name, YES, at, municipality="Hjo"))
+    await kit.h.store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, SOFIA.aad, SOFIA.name, NO, at, municipality="Tibro"))
     await kit.run(local(2026, 11, 27, 9))
     kit.h.connector.clear()
     report = await kit.run(local(2026, 12, 3, 9))
@@ -187,17 +187,17 @@ async def test_day_before_lists_who_is_coming_and_missing_municipalities(kit: Ki
 
 # Presidium digest ------------------------------------------------------------------------------------------
 async def test_digest_to_the_presidium_in_one_to_one_chat(kit: Kit) -> None:
-    meeting = kit.meeting(checkin_question=None)
-    previous = kit.meeting(date(2026, 11, 6))
+    meeting = await kit.meeting(checkin_question=None)
+    previous = await kit.meeting(date(2026, 11, 6))
     store = kit.h.store
-    store.checkins.save_answer(TEAM_ID, meeting.id, PETER.aad, question="Q", answer="Bra", at=datetime(2026, 11, 28, tzinfo=UTC),
+    await store.checkins.save_answer(TEAM_ID, meeting.id, PETER.aad, question="Q", answer="Bra", at=datetime(2026, 11, 28, tzinfo=UTC),
                                member_name=PETER.name)
     answered_at = datetime(2026, 11, 28, tzinfo=UTC)
-    store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, PETER.aad, PETER.name, YES, answered_at, municipality="Hjo"))
-    store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, SOFIA.aad, SOFIA.name, NO, answered_at, municipality="Tibro"))
-    store.actions.create(TEAM_ID, title="Mejla inbjudan", owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
+    await store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, PETER.aad, PETER.name, YES, answered_at, municipality="Hjo"))
+    await store.attendance.answer(AttendanceAnswer(TEAM_ID, meeting.id, SOFIA.aad, SOFIA.name, NO, answered_at, municipality="Tibro"))
+    await store.actions.create(TEAM_ID, title="Mejla inbjudan", owners=(Owner(MEMBER, PETER.name, PETER.aad),), created_by=ANNA.aad,
                          created_at=datetime(2026, 11, 1, tzinfo=UTC), due=date(2026, 11, 20), meeting_id=previous.id)
-    store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, SOFIA.name, SOFIA.aad),), created_by=ANNA.aad,
+    await store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, SOFIA.name, SOFIA.aad),), created_by=ANNA.aad,
                          created_at=datetime(2026, 11, 1, tzinfo=UTC), due=date(2026, 12, 10))
     await kit.run(local(2026, 11, 27, 9))
     kit.h.connector.clear()
@@ -205,7 +205,7 @@ async def test_digest_to_the_presidium_in_one_to_one_chat(kit: Kit) -> None:
     digests = [r for r in report.results if r.kind == DIGEST]
     assert [(r.target, r.status) for r in digests] == [(ANNA.aad, SENT)]  # Anna is chair and presidium
     assert [c["members"] for c in kit.h.connector.created_conversations].count([{"id": ANNA.id}]) == 1
-    assert kit.h.store.teams.personal_ref(ANNA.aad)["conversation"]["id"] == ANNA_CHAT
+    assert (await kit.h.store.teams.personal_ref(ANNA.aad))["conversation"]["id"] == ANNA_CHAT
     [card] = kit.h.connector.cards(ANNA_CHAT)
     assert_valid_card(card)
     shown = texts_of(card)
@@ -227,8 +227,8 @@ async def test_digest_reaches_every_presidium_member_and_resumes_a_partial_fan_o
     try:
         kit = await make_kit(h)
         teams = h.store.teams
-        teams.save_member(TEAM_ID, replace(teams.get_member(TEAM_ID, PETER.aad), roles=frozenset({"medlem", "presidium"})))
-        kit.meeting()
+        await teams.save_member(TEAM_ID, replace(await teams.get_member(TEAM_ID, PETER.aad), roles=frozenset({"medlem", "presidium"})))
+        await kit.meeting()
         await kit.run(local(2026, 11, 27, 9))
         # Anna's digest goes out; Peter's chat cannot be created right now.
         connector.refuse[PETER.id] = 502
@@ -244,7 +244,7 @@ async def test_digest_reaches_every_presidium_member_and_resumes_a_partial_fan_o
 
 # Action items ------------------------------------------------------------------------------------------------
 async def test_action_item_reminder_to_the_owner_with_a_done_button(kit: Kit) -> None:
-    item = kit.h.store.actions.create(TEAM_ID, title="Mejla inbjudan till SKIS-gruppen", owners=(Owner(MEMBER, PETER.name, PETER.aad),),
+    item = await kit.h.store.actions.create(TEAM_ID, title="Mejla inbjudan till SKIS-gruppen", owners=(Owner(MEMBER, PETER.name, PETER.aad),),
                                       created_by=ANNA.aad, created_at=datetime(2026, 11, 1, tzinfo=UTC), due=date(2026, 12, 4))
     report = await kit.run(local(2026, 12, 1, 9))
     assert [(r.kind, r.target, r.status) for r in report.results] == [(ACTION_DUE, PETER.aad, SENT)]
@@ -258,13 +258,13 @@ async def test_action_item_reminder_to_the_owner_with_a_done_button(kit: Kit) ->
     kit.h.clock.set(local(2026, 12, 1, 10))
     resp = await kit.h.post(kit.h.invoke(ACTION_ACTION_DONE, {"number": item.number}, PETER, where="personal"))
     assert resp.status == 200
-    assert not kit.h.store.actions.get(TEAM_ID, item.id).is_open
+    assert not (await kit.h.store.actions.get(TEAM_ID, item.id)).is_open
     # A done item is never nagged about.
     assert (await kit.run(local(2026, 12, 7, 9))).results == []
 
 
 async def test_overdue_item_is_nagged_weekly_never_more(kit: Kit) -> None:
-    kit.h.store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, PETER.name, PETER.aad),),
+    await kit.h.store.actions.create(TEAM_ID, title="Boka lokal", owners=(Owner(MEMBER, PETER.name, PETER.aad),),
                                created_by=ANNA.aad, created_at=datetime(2026, 11, 1, tzinfo=UTC), due=date(2026, 11, 20))
     first = await kit.run(local(2026, 11, 23, 9))  # Monday after the due Friday (Saturday moves to Monday)
     assert [r.status for r in first.results] == [SENT]
@@ -278,7 +278,7 @@ async def test_overdue_item_is_nagged_weekly_never_more(kit: Kit) -> None:
 
 # Minutes ----------------------------------------------------------------------------------------------------
 async def test_minutes_reminder_to_the_secretary_when_not_confirmed(kit: Kit) -> None:
-    kit.meeting(date(2026, 11, 20))
+    await kit.meeting(date(2026, 11, 20))
     report = await kit.run(local(2026, 11, 23, 9))
     assert [(r.kind, r.target, r.status) for r in report.results] == [(MINUTES, SOFIA.aad, SENT)]
     [text] = [t for t in kit.h.connector.texts(SOFIA_CHAT) if t]
@@ -287,23 +287,27 @@ async def test_minutes_reminder_to_the_secretary_when_not_confirmed(kit: Kit) ->
 
 
 async def test_no_minutes_reminder_once_confirmed(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
-    kit.meeting(date(2026, 11, 20))
-    monkeypatch.setattr(kit.h.store.minutes, "latest", lambda team_key, meeting_id: object())
+    await kit.meeting(date(2026, 11, 20))
+
+    async def latest(team_key: str, meeting_id: str) -> object:
+        return object()
+
+    monkeypatch.setattr(kit.h.store.minutes, "latest", latest)
     assert (await kit.run(local(2026, 11, 23, 9))).results == []
 
 
 # Cancelled, moved, removed ----------------------------------------------------------------------------------------
 async def test_cancelled_meeting_gets_no_reminders(kit: Kit) -> None:
-    kit.meeting(status=CANCELLED)
+    await kit.meeting(status=CANCELLED)
     for at in (local(2026, 11, 27, 9), local(2026, 12, 1, 8), local(2026, 12, 3, 9)):
         assert (await kit.run(at)).results == []
     assert kit.h.connector.posted == []
 
 
 async def test_moved_meeting_moves_its_reminders(kit: Kit) -> None:
-    meeting = kit.meeting()
+    meeting = await kit.meeting()
     moved = replace(meeting, starts_at=meeting.starts_at + timedelta(days=7), ends_at=meeting.ends_at + timedelta(days=7))
-    kit.h.store.meetings.save(moved)
+    await kit.h.store.meetings.save(moved)
     await kit.h.app[SERVICES_KEY].changes.publish("meeting", TEAM_ID, meeting.id)
     assert (await kit.run(local(2026, 11, 27, 9))).results == []
     report = await kit.run(local(2026, 12, 4, 9))
@@ -312,20 +316,20 @@ async def test_moved_meeting_moves_its_reminders(kit: Kit) -> None:
 
 
 async def test_bot_removed_from_the_team_stops_its_reminders(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     removal = kit.h.team_install(ANNA)
     removal.pop("membersAdded")
     removal["membersRemoved"] = [{"id": "28:skis-bot"}]
     removal["channelData"]["eventType"] = "teamMemberRemoved"
     assert (await kit.h.post(removal)).status == 200
-    assert not kit.h.store.teams.get_team(TEAM_ID).active
+    assert not (await kit.h.store.teams.get_team(TEAM_ID)).active
     assert (await kit.run(local(2026, 11, 27, 9))).results == []
     assert kit.h.connector.posted == []
 
 
 # Connector faults --------------------------------------------------------------------------------------------------
 async def test_429_then_success_sends_once(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     kit.h.connector.fail_next(429, retry_after="1")
     report = await kit.run(local(2026, 11, 27, 9))
     assert [r.status for r in report.results] == [SENT]
@@ -334,15 +338,15 @@ async def test_429_then_success_sends_once(kit: Kit) -> None:
 
 
 async def test_403_marks_the_channel_undeliverable_and_is_not_retried(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     kit.h.connector.fail_next(403)
     report = await kit.run(local(2026, 11, 27, 9))
     assert [(r.status, r.detail) for r in report.results] == [(UNDELIVERABLE, "403")]
-    [entry] = kit.h.store.reminders.entries(TEAM_ID)
+    [entry] = await kit.h.store.reminders.entries(TEAM_ID)
     assert entry.status == UNDELIVERABLE and entry.kind == MEETING_WEEK
     assert (await kit.run(local(2026, 11, 27, 10))).results == []
     assert kit.h.connector.calls["reply"] == 1
-    overview = kit.service.runner.overview(local(2026, 11, 27, 10).astimezone(UTC))
+    overview = await kit.service.runner.overview(local(2026, 11, 27, 10).astimezone(UTC))
     assert overview["teams"][0]["undeliverable"][0]["detail"] == "403"
     # The next reminder is attempted as usual (the bot may have been added back).
     later = await kit.run(local(2026, 12, 3, 9))
@@ -350,11 +354,11 @@ async def test_403_marks_the_channel_undeliverable_and_is_not_retried(kit: Kit) 
 
 
 async def test_transient_failure_is_not_recorded_and_retried_later(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     kit.h.connector.fail_next(*[502] * 5)
     report = await kit.run(local(2026, 11, 27, 9))
     assert [r.status for r in report.results] == ["failed"] and report.failed
-    assert kit.h.store.reminders.entries(TEAM_ID) == []
+    assert await kit.h.store.reminders.entries(TEAM_ID) == []
     report = await kit.run(local(2026, 11, 27, 9, 15))
     assert [r.status for r in report.results] == [SENT]
 
@@ -369,8 +373,8 @@ async def test_restart_in_the_middle_keeps_the_sent_log(tmp_path: Path) -> None:
         try:
             kit = await make_kit(h)
             teams = h.store.teams
-            teams.save_member(TEAM_ID, replace(teams.get_member(TEAM_ID, PETER.aad), roles=frozenset({"medlem", "presidium"})))
-            kit.meeting()
+            await teams.save_member(TEAM_ID, replace(await teams.get_member(TEAM_ID, PETER.aad), roles=frozenset({"medlem", "presidium"})))
+            await kit.meeting()
             await kit.run(local(2026, 11, 27, 9))
             # The digest fan-out is cut short: Anna's is sent, Peter's fails for now.
             connector.refuse[PETER.id] = 504
@@ -379,7 +383,7 @@ async def test_restart_in_the_middle_keeps_the_sent_log(tmp_path: Path) -> None:
         finally:
             await h.session.close()
             await h.runner.cleanup()
-            h.store.close()
+            await h.store.close()
         connector.refuse.clear()
         posted_before = len(connector.posted)
 
@@ -397,18 +401,18 @@ async def test_restart_in_the_middle_keeps_the_sent_log(tmp_path: Path) -> None:
         finally:
             await h2.session.close()
             await h2.runner.cleanup()
-            h2.store.close()
+            await h2.store.close()
     finally:
         await connector.stop()
 
 
 # Daylight saving, whatever the host's zone -------------------------------------------------------------------------
 async def test_reminders_across_dst_changes(kit: Kit, new_york_host: None) -> None:
-    kit.meeting(date(2026, 10, 30))  # the week reminder on 23 October is still summer time
+    await kit.meeting(date(2026, 10, 30))  # the week reminder on 23 October is still summer time
     assert (await kit.run(datetime(2026, 10, 23, 6, 59, tzinfo=UTC))).results == []
     assert [r.kind for r in (await kit.run(datetime(2026, 10, 23, 7, 0, tzinfo=UTC))).results] == [MEETING_WEEK]
     assert [r.kind for r in (await kit.run(datetime(2026, 10, 29, 8, 0, tzinfo=UTC))).results if r.kind == MEETING_DAY] == [MEETING_DAY]
-    kit.meeting(date(2027, 4, 2))  # the day-before reminder on 1 April is summer time again
+    await kit.meeting(date(2027, 4, 2))  # the day-before reminder on 1 April is summer time again
     early = await kit.run(datetime(2027, 4, 1, 6, 59, tzinfo=UTC))
     assert MEETING_DAY not in [r.kind for r in early.results]
     assert [r.kind for r in (await kit.run(datetime(2027, 4, 1, 7, 0, tzinfo=UTC))).results] == [MEETING_DAY]
@@ -416,7 +420,7 @@ async def test_reminders_across_dst_changes(kit: Kit, new_york_host: None) -> No
 
 # Settings in chat --------------------------------------------------------------------------------------------------
 async def test_everyone_sees_the_settings(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     [reply] = await kit.h.say("påminnelser", PETER)
     assert "**kallelse**: Kallelse i kanalen, 7 dagar före mötet kl. 09.00" in reply
     assert "**presidiet**: Sammanfattning till presidiet, 3 dagar före mötet kl. 08.00" in reply
@@ -425,10 +429,10 @@ async def test_everyone_sees_the_settings(kit: Kit) -> None:
 
 
 async def test_presidium_changes_when_a_reminder_goes_out(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     [reply] = await kit.h.say("påminnelser kallelse 6 dagar före kl 10", ANNA)
     assert reply.startswith("Sparat. Kallelse i kanalen skickas nu 6 dagar före mötet kl. 10.00.")
-    assert kit.h.store.reminders.settings(TEAM_ID).kind(MEETING_WEEK).days == 6
+    assert (await kit.h.store.reminders.settings(TEAM_ID)).kind(MEETING_WEEK).days == 6
     assert (await kit.run(local(2026, 11, 27, 9))).results == []
     # Six days before is a Saturday: it goes out on the Friday, at the new time.
     assert [r.kind for r in (await kit.run(local(2026, 11, 27, 10))).results] == [MEETING_WEEK]
@@ -437,11 +441,11 @@ async def test_presidium_changes_when_a_reminder_goes_out(kit: Kit) -> None:
 async def test_members_cannot_change_settings(kit: Kit) -> None:
     [reply] = await kit.h.say("påminnelser av", PETER)
     assert "Det får bara presidiet eller ordföranden göra" in reply
-    assert kit.h.store.reminders.settings(TEAM_ID).enabled
+    assert (await kit.h.store.reminders.settings(TEAM_ID)).enabled
 
 
 async def test_all_off_and_on_again(kit: Kit) -> None:
-    kit.meeting()
+    await kit.meeting()
     [reply] = await kit.h.say("påminnelser av", ANNA)
     assert "Alla påminnelser är avstängda" in reply
     assert (await kit.run(local(2026, 11, 27, 9))).results == []
@@ -464,7 +468,7 @@ async def test_unclear_settings_get_a_helpful_question(kit: Kit) -> None:
 async def test_meeting_made_in_chat_then_answered_from_the_reminder_card(kit: Kit) -> None:
     replies = await kit.h.say("nytt möte fredag 4 december kl 9-12 Regionens hus, Skövde", ANNA)
     assert replies, "the meetings feature answered"
-    [meeting] = kit.h.store.meetings.all(TEAM_ID)
+    [meeting] = await kit.h.store.meetings.all(TEAM_ID)
     await kit.h.say("punkt Nationellt kvalitetssystem", ANNA)
     kit.h.connector.clear()
     await kit.run(local(2026, 11, 27, 9))
@@ -475,7 +479,7 @@ async def test_meeting_made_in_chat_then_answered_from_the_reminder_card(kit: Ki
     kit.h.clock.set(local(2026, 11, 27, 10))
     resp = await kit.h.post(kit.h.invoke(yes["verb"], {k: v for k, v in yes["data"].items() if k != "action"}, PETER))
     assert resp.status == 200
-    answer = kit.h.store.attendance.answer_of(TEAM_ID, meeting.id, PETER.aad)
+    answer = await kit.h.store.attendance.answer_of(TEAM_ID, meeting.id, PETER.aad)
     assert answer is not None and answer.coming
     await kit.run(local(2026, 12, 3, 9))
     day = kit.channel_cards()[-1]

@@ -28,11 +28,15 @@ class StubRunner:
         self.runs: list[datetime] = []
         self.ran = asyncio.Event()
         self.raise_once = False
+        self.leader = True
 
-    def next_due_at(self, now: datetime) -> datetime | None:
+    async def leads(self) -> bool:
+        return self.leader
+
+    async def next_due_at(self, now: datetime) -> datetime | None:
         return self.next_at
 
-    def next_wake(self, now: datetime) -> datetime | None:
+    async def next_wake(self, now: datetime) -> datetime | None:
         return now if self.due_now else self.next_at
 
     async def run_due(self, now: datetime, *, team_key: str | None = None) -> RunReport:
@@ -63,7 +67,7 @@ async def test_start_catches_up_at_once(stopper: list[ReminderScheduler]) -> Non
     runner = StubRunner(due_now=True)
     scheduler = ReminderScheduler(runner, SystemClock())  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     await ran(runner)
     assert len(runner.runs) == 1
 
@@ -71,7 +75,7 @@ async def test_start_catches_up_at_once(stopper: list[ReminderScheduler]) -> Non
 async def test_job_is_a_coroutine_with_deliberate_misfire_settings(stopper: list[ReminderScheduler]) -> None:
     scheduler = ReminderScheduler(StubRunner(), SystemClock())  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     job = scheduler._scheduler.get_job(JOB_ID)  # type: ignore[union-attr]
     assert asyncio.iscoroutinefunction(job.func)
     assert job.misfire_grace_time is None and job.coalesce is True and job.executor == "default"
@@ -83,7 +87,7 @@ async def test_a_wake_up_that_is_minutes_late_still_runs(stopper: list[ReminderS
     runner = StubRunner()
     scheduler = ReminderScheduler(runner, SystemClock())  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     late = datetime.now(UTC) - timedelta(minutes=5)
     scheduler._scheduler.add_job(scheduler._job, DateTrigger(run_date=late, timezone=UTC), id=JOB_ID, replace_existing=True)  # type: ignore[union-attr]
     await ran(runner)
@@ -96,7 +100,7 @@ async def test_after_a_run_it_aims_at_the_next_due_instant_capped_at_an_hour(sto
     runner = StubRunner(next_at=soon)
     scheduler = ReminderScheduler(runner, clock)  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     await scheduler.wake()
     assert scheduler.next_wake == soon
     runner.next_at = clock.now() + timedelta(days=3)
@@ -122,7 +126,7 @@ async def test_a_clock_that_jumps_forward_is_followed_at_once(stopper: list[Remi
     runner = StubRunner(next_at=clock.now() + timedelta(days=7))
     scheduler = ReminderScheduler(runner, clock)  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     await ran(runner)  # the catch-up run at start
     runner.runs.clear()
     runner.due_now = True  # what falls due a week from now is due once the clock says so
@@ -143,7 +147,7 @@ async def test_a_crashing_run_does_not_break_the_chain(stopper: list[ReminderSch
     runner.raise_once = True
     scheduler = ReminderScheduler(runner, SystemClock())  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     await ran(runner)
     await asyncio.sleep(0)  # let the job's own error handling finish (a loop turn, not a delay)
     for _ in range(20):
@@ -158,10 +162,10 @@ async def test_change_re_aims_and_runs_at_once_when_something_is_due(stopper: li
     runner = StubRunner(next_at=datetime.now(UTC) + timedelta(minutes=30))
     scheduler = ReminderScheduler(runner, SystemClock())  # type: ignore[arg-type]
     stopper.append(scheduler)
-    scheduler.start()
+    await scheduler.start()
     await ran(runner)  # the start-up catch-up run
     runner.due_now = True  # e.g. a meeting moved so close that a reminder is already due
-    scheduler.reschedule()
+    await scheduler.reschedule()
     await ran(runner)
     assert len(runner.runs) == 2
 
@@ -169,9 +173,9 @@ async def test_change_re_aims_and_runs_at_once_when_something_is_due(stopper: li
 async def test_fixed_clock_means_nothing_fires_by_itself() -> None:
     runner = StubRunner(due_now=True, next_at=NOW + timedelta(minutes=10))
     scheduler = ReminderScheduler(runner, FixedClock(NOW), autorun=False)  # type: ignore[arg-type]
-    scheduler.start()
+    await scheduler.start()
     assert not scheduler.running and runner.runs == []
-    scheduler.reschedule()
+    await scheduler.reschedule()
     assert scheduler.next_wake == NOW and runner.runs == []
     await scheduler.wake()
     assert runner.runs == [NOW] and scheduler.next_wake == NOW + timedelta(minutes=10)
@@ -205,7 +209,11 @@ async def test_the_service_subscribes_to_changes(harness) -> None:  # noqa: ANN0
     assert service.notifier is services.proactive  # one sender (and one set of rate limits) for all
     assert not service.scheduler.running  # the harness asks for no scheduler (run_scheduler=False)
     calls: list[str] = []
-    service.scheduler.reschedule = lambda: calls.append("re-aimed")  # type: ignore[method-assign]
+
+    async def re_aimed() -> None:
+        calls.append("re-aimed")
+
+    service.scheduler.reschedule = re_aimed
     await services.changes.publish("meeting", "team", "m1")
     await services.changes.publish("team_removed", "team", "team")
     assert calls == ["re-aimed", "re-aimed"]
@@ -224,3 +232,21 @@ async def test_whether_the_scheduler_runs_is_the_apps_setting_not_the_clocks_cla
     finally:
         await stop_harness(h)
     assert not service.scheduler.running  # stopped with the app
+
+
+async def test_an_instance_that_does_not_lead_sends_nothing_and_takes_over_when_it_may(
+    stopper: list[ReminderScheduler],
+) -> None:
+    # Several instances on one database: only the holder of the "reminders" lock runs what is due;
+    # the others check again later and run once the lock is theirs (the leader died).
+    runner = StubRunner(due_now=True)
+    runner.leader = False
+    scheduler = ReminderScheduler(runner, SystemClock())  # type: ignore[arg-type]
+    stopper.append(scheduler)
+    await scheduler.start()
+    await asyncio.sleep(0.3)
+    assert runner.runs == []
+    assert scheduler.next_wake is not None and scheduler.next_wake > SystemClock().now()
+    runner.leader = True
+    await scheduler._job()  # the follower's next check
+    assert len(runner.runs) == 1

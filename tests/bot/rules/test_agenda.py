@@ -17,9 +17,9 @@ MEETING = Meeting("20261204", TEAM, datetime(2026, 12, 4, 8, 0, tzinfo=UTC), top
 TEAM_OBJ = SimpleNamespace(settings={})
 
 
-def test_standing_items_frame_the_meetings_own():
+async def test_standing_items_frame_the_meetings_own():
     store = Store(MemoryEngine())
-    agenda = build_agenda(store, TEAM_OBJ, MEETING)
+    agenda = await build_agenda(store, TEAM_OBJ, MEETING)
     assert [(e.number, e.title, e.kind) for e in agenda.entries] == [
         (1, "Incheckning", STANDING),
         (2, "Laget runt", STANDING),
@@ -32,26 +32,26 @@ def test_standing_items_frame_the_meetings_own():
     assert agenda.entry(3).item_id == "t1" and agenda.entry(6) is None and agenda.entry(0) is None
 
 
-def test_follow_up_from_open_action_items():
+async def test_follow_up_from_open_action_items():
     store = Store(MemoryEngine())
     owner = (Owner(MEMBER, "Anna", "anna"),)
-    store.actions.create(TEAM, title="Mejla inbjudan", owners=owner, created_by="anna", created_at=T0, meeting_id="20261106")
-    store.actions.create(TEAM, title="Nytt på mötet", owners=owner, created_by="anna", created_at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC), meeting_id=MEETING.id)
-    done = store.actions.create(TEAM, title="Klar", owners=owner, created_by="anna", created_at=T0)
-    store.actions.set_status(done, "done", by="anna", at=T0)
-    assert follow_up_lines(store, MEETING) == ["#1 Mejla inbjudan (Anna)"]
-    agenda = build_agenda(store, TEAM_OBJ, MEETING)
+    await store.actions.create(TEAM, title="Mejla inbjudan", owners=owner, created_by="anna", created_at=T0, meeting_id="20261106")
+    await store.actions.create(TEAM, title="Nytt på mötet", owners=owner, created_by="anna", created_at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC), meeting_id=MEETING.id)
+    done = await store.actions.create(TEAM, title="Klar", owners=owner, created_by="anna", created_at=T0)
+    await store.actions.set_status(done, "done", by="anna", at=T0)
+    assert await follow_up_lines(store, MEETING) == ["#1 Mejla inbjudan (Anna)"]
+    agenda = await build_agenda(store, TEAM_OBJ, MEETING)
     assert agenda.entries[2].kind == FOLLOW_UP and agenda.entries[2].title == "Uppföljning av uppdrag"
     assert agenda.items_start == 4
 
 
-def test_without_an_actions_repository_there_is_no_follow_up():
+async def test_without_an_actions_repository_there_is_no_follow_up():
     store = SimpleNamespace()
-    assert follow_up_lines(store, MEETING) == []  # type: ignore[arg-type]
+    assert await follow_up_lines(store, MEETING) == []  # type: ignore[arg-type]
 
 
-def test_team_may_name_its_own_standing_items():
+async def test_team_may_name_its_own_standing_items():
     store = Store(MemoryEngine())
     team = SimpleNamespace(settings={"agenda_opening": ["Välkommen"], "agenda_closing": ["Avslut"]})
-    titles = [e.title for e in build_agenda(store, team, MEETING).entries]
+    titles = [e.title for e in (await build_agenda(store, team, MEETING)).entries]
     assert titles == ["Välkommen", "UP2", "Avslut"]

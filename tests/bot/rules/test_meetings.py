@@ -62,9 +62,9 @@ def test_draft_round_trip_and_bad_data():
         (date(2026, 12, 24), ["inte en fredag", "Julafton"]),
     ],
 )
-def test_warnings(day, expected):
+async def test_warnings(day, expected):
     store = Store(MemoryEngine())
-    found = ops.warnings(store, TEAM, ops.Draft(ops.CREATE, day, time(9)), STHLM)
+    found = await ops.warnings(store, TEAM, ops.Draft(ops.CREATE, day, time(9)), STHLM)
     assert len(found) == len(expected)
     for text, word in zip(found, expected, strict=True):
         assert word.casefold() in text.casefold()
@@ -78,12 +78,12 @@ async def test_store_move_cancel():
     # The same draft again (a second "ja", a second click) stores nothing.
     again, reply = await _store(store, CHAIR, draft, rec)
     assert again is None and "redan klart" in reply
-    assert len(store.meetings.all(TEAM)) == 1
+    assert len(await store.meetings.all(TEAM)) == 1
     # Same day: warned.
-    assert any("samma dag" in w for w in ops.warnings(store, TEAM, ops.Draft(ops.CREATE, date(2026, 12, 4), time(13)), STHLM))
+    assert any("samma dag" in w for w in await ops.warnings(store, TEAM, ops.Draft(ops.CREATE, date(2026, 12, 4), time(13)), STHLM))
     move = ops.move_draft(meeting, When(date(2026, 12, 11)), None, STHLM)
     assert (move.start, move.end, move.location) == (time(9), time(12), "Regionens hus")
-    assert ops.warnings(store, TEAM, move, STHLM) == []
+    assert await ops.warnings(store, TEAM, move, STHLM) == []
     moved, reply = await _store(store, CHAIR, move, rec)
     assert moved is not None and moved.id == meeting.id and moved.extra["sequence"] == 1 and "förut fredag 4 december" in reply
     cancelled = await ops.cancel_meeting(store, moved, CHAIR, now=NOW, publish=rec)
@@ -101,7 +101,7 @@ async def test_store_refuses_members_and_the_past():
     # Older than a year: refused (a held meeting within the year is recorded after "Spara ändå?").
     _m, reply = await _store(store, CHAIR, ops.Draft(ops.CREATE, date(2025, 11, 20), time(9)), rec)
     assert "redan varit" in reply
-    assert store.meetings.all(TEAM) == []
+    assert await store.meetings.all(TEAM) == []
     assert rec.seen == []
 
 
@@ -111,15 +111,15 @@ def test_move_draft_keeps_length_for_a_new_start():
     assert (draft.start, draft.end, draft.location) == (time(13), time(16), "Teams")
 
 
-def test_find_meetings():
+async def test_find_meetings():
     store = Store(MemoryEngine())
     m = Meeting("20261204", TEAM, datetime(2026, 12, 4, 8, 0, tzinfo=UTC))
-    store.meetings.save(m)
-    assert ops.find_meetings(store, TEAM, "20261204", now=NOW, tz=STHLM) == [m]
-    assert ops.find_meetings(store, TEAM, "4 december", now=NOW, tz=STHLM) == [m]
-    assert ops.find_meetings(store, TEAM, "nästa", now=NOW, tz=STHLM) == [m]
-    assert ops.find_meetings(store, TEAM, "11 december", now=NOW, tz=STHLM) == []
-    assert isinstance(ops.find_meetings(store, TEAM, "31 juni", now=NOW, tz=STHLM), DateQuestion)
+    await store.meetings.save(m)
+    assert await ops.find_meetings(store, TEAM, "20261204", now=NOW, tz=STHLM) == [m]
+    assert await ops.find_meetings(store, TEAM, "4 december", now=NOW, tz=STHLM) == [m]
+    assert await ops.find_meetings(store, TEAM, "nästa", now=NOW, tz=STHLM) == [m]
+    assert await ops.find_meetings(store, TEAM, "11 december", now=NOW, tz=STHLM) == []
+    assert isinstance(await ops.find_meetings(store, TEAM, "31 juni", now=NOW, tz=STHLM), DateQuestion)
 
 
 @pytest.mark.parametrize(

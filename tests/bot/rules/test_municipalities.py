@@ -66,10 +66,10 @@ def test_split_and_list_helpers():
     assert mun.parse_list("Essunga, Falköping;Hjo, essunga") == ("Essunga", "Falköping", "Hjo")
 
 
-def _store() -> Store:
+async def _store() -> Store:
     store = Store(MemoryEngine())
-    store.teams.save_team(Team(TEAM, "SKIS", "team", None, {}, None, T0))
-    store.teams.save_members(
+    await store.teams.save_team(Team(TEAM, "SKIS", "team", None, {}, None, T0))
+    await store.teams.save_members(
         TEAM,
         [
             Member("anna", "29:a", "Anna", municipality="Götene"),
@@ -82,20 +82,20 @@ def _store() -> Store:
     return store
 
 
-def test_represented_from_answers():
-    store = _store()
+async def test_represented_from_answers():
+    store = await _store()
     for key, answer in [("anna", YES), ("lisa", SUBSTITUTE), ("peter", NO), ("susanne", YES)]:
-        store.attendance.answer(AttendanceAnswer(TEAM, "m1", key, key, answer, T0))
-    here, missing = mun.represented(store, TEAM, "m1")
+        await store.attendance.answer(AttendanceAnswer(TEAM, "m1", key, key, answer, T0))
+    here, missing = await mun.represented(store, TEAM, "m1")
     assert here == {"Götene", "Mariestad", "Gullspång"}
     assert "Skövde" in missing and "Lidköping" in missing and len(missing) == 12
 
 
-def test_presence_wins_over_answers():
-    store = _store()
-    store.attendance.answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", YES, T0))
-    store.attendance.update_present(
+async def test_presence_wins_over_answers():
+    store = await _store()
+    await store.attendance.answer(AttendanceAnswer(TEAM, "m1", "anna", "Anna", YES, T0))
+    await store.attendance.update_present(
         TEAM, "m1", add=[Presence("Peter", "sek", T0, member_key="peter"), Presence("Gäst", "sek", T0, municipality="Hjo")]
     )
-    here, _missing = mun.represented(store, TEAM, "m1")
+    here, _missing = await mun.represented(store, TEAM, "m1")
     assert here == {"Skövde", "Hjo"}

@@ -46,7 +46,7 @@ async def test_missing_or_malformed_token_is_401(secured: Harness, header: str |
     resp = await secured.post(activity, headers=headers)
     assert resp.status == 401
     assert secured.connector.posted == []
-    assert secured.store.engine.partition_names() == []
+    assert await secured.store.engine.partition_names() == []
 
 
 async def test_other_tenant_without_a_token_is_401_like_everyone_else(secured: Harness) -> None:

@@ -30,14 +30,14 @@ async def _silent(h: Harness, text: str, user: User, **kwargs) -> None:
 async def test_a_channel_message_to_others_gets_no_reply_and_nothing_is_stored(harness) -> None:
     await _setup(harness)
     newcomer = User("Yvonne Hagle", "aad-yvonne")
-    members_before = [m.key for m in harness.store.teams.members(TEAM_ID)]
+    members_before = [m.key for m in await harness.store.teams.members(TEAM_ID)]
     await _silent(harness, "Hej alla, ses vi på fredag? Jag kommer inte", newcomer)
     await _silent(harness, "möten", PETER)
     await _silent(harness, "kommer inte", PETER)
-    assert [m.key for m in harness.store.teams.members(TEAM_ID)] == members_before
-    assert harness.store.attendance.answer_of(TEAM_ID, "20261204", PETER.aad) is None
+    assert [m.key for m in await harness.store.teams.members(TEAM_ID)] == members_before
+    assert await harness.store.attendance.answer_of(TEAM_ID, "20261204", PETER.aad) is None
     # Teams delivered messages without a mention: the permission is granted in this team.
-    assert harness.store.teams.get_team(TEAM_ID).settings[ALL_MESSAGES] is True
+    assert (await harness.store.teams.get_team(TEAM_ID)).settings[ALL_MESSAGES] is True
 
 
 async def test_an_unmentioned_answer_to_an_open_question_is_read(harness) -> None:
@@ -47,9 +47,9 @@ async def test_an_unmentioned_answer_to_an_open_question_is_read(harness) -> Non
     assert HINT in texts[-1]  # not yet known that answers without a mention arrive
     # Someone else talks in the channel meanwhile: not an answer, and no reply.
     await _silent(harness, "<p>Jag tar fikat!</p>", ANNA)
-    assert harness.store.actions.all(TEAM_ID) == []
+    assert await harness.store.actions.all(TEAM_ID) == []
     texts = await send(harness, "<p><at>Sofia Adolfsson</at>&nbsp;</p>", PETER, mentions=[SOFIA])
-    (item,) = harness.store.actions.all(TEAM_ID)
+    (item,) = await harness.store.actions.all(TEAM_ID)
     assert item.title == "Boka lokal" and [o.key for o in item.owners] == [SOFIA.aad]
     assert "Uppgift **1**" in texts[0]
     # Now that question is answered, Peter's next un-mentioned message is not for the bot.
@@ -62,7 +62,7 @@ async def test_once_answers_arrive_the_question_no_longer_asks_for_a_mention(har
     texts = await send(harness, f"{BOT_AT} incheckning", PETER)
     assert not any(HINT in t for t in texts)
     await send(harness, "Jag har läst om&nbsp;betyg", PETER)
-    assert harness.store.checkins.get_answer(TEAM_ID, "20261204", PETER.aad).answer == "Jag har läst om betyg"
+    assert (await harness.store.checkins.get_answer(TEAM_ID, "20261204", PETER.aad)).answer == "Jag har läst om betyg"
 
 
 async def test_the_personal_chat_needs_no_mention_and_no_hint(harness) -> None:
@@ -87,5 +87,5 @@ async def test_a_group_chat_is_read_the_same_way(harness) -> None:
     await harness.post(in_group_chat("Ska vi ta fika efteråt?", PETER))
     assert harness.connector.posted[before:] == []
     await harness.post(in_group_chat("alla", ANNA))
-    (item,) = harness.store.actions.all("19:planering@thread.v2")
+    (item,) = await harness.store.actions.all("19:planering@thread.v2")
     assert item.title == "Boka lokal" and [o.kind for o in item.owners] == ["all"]

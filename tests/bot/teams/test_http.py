@@ -52,10 +52,10 @@ async def test_unknown_text_gets_helpful_question(harness: Harness) -> None:
     ],
 )
 async def test_malformed_bodies_are_4xx_and_change_nothing(harness: Harness, raw: bytes, status: int) -> None:
-    before = harness.store.engine.partition_names()
+    before = await harness.store.engine.partition_names()
     resp = await harness.post(None, raw=raw)
     assert resp.status == status
-    assert harness.store.engine.partition_names() == before
+    assert await harness.store.engine.partition_names() == before
     assert harness.connector.posted == []
 
 
@@ -79,9 +79,9 @@ async def test_unknown_invoke_is_4xx(harness: Harness) -> None:
 
 async def test_install_in_team_registers_and_welcomes(harness: Harness) -> None:
     await harness.install(ANNA)
-    team = harness.store.teams.get_team(TEAM_ID)
+    team = await harness.store.teams.get_team(TEAM_ID)
     assert team is not None and team.active
-    anna = harness.store.teams.get_member(TEAM_ID, ANNA.aad)
+    anna = await harness.store.teams.get_member(TEAM_ID, ANNA.aad)
     assert anna is not None and {"ordförande", "presidium"} <= anna.roles
     assert any("SKIS-boten" in t for t in harness.connector.texts())
     assert harness.connector.calls["paged_members"] == 1

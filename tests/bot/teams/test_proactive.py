@@ -161,7 +161,7 @@ async def test_first_personal_message_creates_the_chat_and_stores_its_reference(
     created = kit.connector.created_conversations
     assert len(created) == 1 and created[0]["members"] == [{"id": "29:aad-peter"}]
     assert created[0]["bot"]["id"] == "28:skis-bot" and created[0]["channelData"] == {"tenant": {"id": "tenant"}}
-    ref = kit.teams.personal_ref("aad-peter")
+    ref = await kit.teams.personal_ref("aad-peter")
     assert ref is not None and ref["conversation"]["id"] == "a:personal-29:aad-peter"
     assert kit.connector.texts("a:personal-29:aad-peter") == ["Hej!"]
     # The next message continues the stored chat.
@@ -171,7 +171,7 @@ async def test_first_personal_message_creates_the_chat_and_stores_its_reference(
 
 
 async def test_stored_personal_reference_is_used(kit: Kit) -> None:
-    kit.teams.save_personal_ref("aad-peter", {"conversation": {"id": "a:existing"}, "serviceUrl": kit.connector.url,
+    await kit.teams.save_personal_ref("aad-peter", {"conversation": {"id": "a:existing"}, "serviceUrl": kit.connector.url,
                                               "channelId": "msteams", "bot": {"id": "28:skis-bot"}})
     await kit.notifier.to_person(kit.team, PETER, HELLO)
     assert kit.connector.created_conversations == [] and kit.connector.texts("a:existing") == ["Hej!"]
@@ -199,7 +199,7 @@ async def test_failed_send_after_creating_the_chat_retries_without_creating_anot
 async def test_creating_the_chat_refused_is_undeliverable(kit: Kit) -> None:
     kit.connector.fail_next(403)
     delivery = await kit.notifier.to_person(kit.team, PETER, HELLO)
-    assert delivery.status == UNDELIVERABLE and kit.teams.personal_ref("aad-peter") is None
+    assert delivery.status == UNDELIVERABLE and await kit.teams.personal_ref("aad-peter") is None
 
 
 # Limits ----------------------------------------------------------------------------------------------

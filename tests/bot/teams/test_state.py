@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,10 +41,10 @@ BASE_TESTS = sorted(name for name in vars(StorageBaseTests) if not name.startswi
 
 
 @pytest.fixture(params=["memory", "tinydb"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Engine]:
     eng: Engine = MemoryEngine() if request.param == "memory" else TinyDBEngine(tmp_path / "data")
     yield eng
-    eng.close()
+    await eng.close()
 
 
 def test_base_tests_are_all_listed():
@@ -97,7 +98,7 @@ async def test_objects_and_unicode_survive_restart(tmp_path):
     with TinyDBEngine(data_dir) as eng:
         item = StoreItem(name="Åsa\x00\u200f", counts={1: "ett", "2": "två"}, e_tag="*")
         await TinyDBBotStorage(eng).write({key: item, "dict": {"activity": Activity(text="hej")}})
-        assert eng.partition_names("botstate/") == sorted(
+        assert await eng.partition_names("botstate/") == sorted(
             [bot_state_partition(key), bot_state_partition("dict")]
         )
         assert (data_dir / partition_relpath(bot_state_partition(key))).is_file()
@@ -164,12 +165,13 @@ def _py_reduce(marker: Path) -> dict:
                           {"py/tuple": [f"import pathlib; pathlib.Path({str(marker)!r}).touch()"]}]}
 
 
-def _stored_doc(engine: Engine, key: str) -> dict:
-    return engine.partition(bot_state_partition(key)).get("state", "item")
+async def _stored_doc(engine: Engine, key: str) -> dict:
+    # A copy to change: what a snapshot returns belongs to the engine.
+    return copy.deepcopy((await engine.read(bot_state_partition(key))).get("state", "item"))
 
 
-def _put_doc(engine: Engine, key: str, item: object, **extra: object) -> None:
-    with engine.partition(bot_state_partition(key)).write() as tx:
+async def _put_doc(engine: Engine, key: str, item: object, **extra: object) -> None:
+    async with engine.write(bot_state_partition(key)) as tx:
         tx.put("state", "item", {"key": key, "e_tag": None, **extra, "item": item})
 
 
@@ -197,7 +199,7 @@ async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_p
     marker = tmp_path / "code-ran"
     good = TinyDBBotStorage(engine)
     await good.write({"k": {"dialog_state": DialogState([DialogInstance(id="x", state={"options": PromptOptions()})])}})
-    item = _stored_doc(engine, "k")["item"]
+    item = (await _stored_doc(engine, "k"))["item"]
     if payload == "py_reduce_top":
         item["dialog_state"] = _py_reduce(marker)
     elif payload == "py_reduce_nested":
@@ -207,7 +209,7 @@ async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_p
         item["dialog_state"]["$state"] = {"args": f"touch {marker}"}
     else:
         item["dialog_state"] = {"py/object": "subprocess.Popen", "args": f"touch {marker}"}
-    _put_doc(engine, "k", item, format=2)
+    await _put_doc(engine, "k", item, format=2)
 
     got = await TinyDBBotStorage(engine).read(["k"])
     assert not marker.exists()
@@ -215,7 +217,7 @@ async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_p
     # the bot tells the person (tests/bot/test_dialog_recovery.py) instead of failing.
     assert [d.id for d in got["k"]["dialog_state"].dialog_stack] == [LOST_DIALOG_ID]
     with pytest.raises(StateFormatError):
-        check_stored_document(_stored_doc(engine, "k"))
+        check_stored_document(await _stored_doc(engine, "k"))
 
 
 async def test_state_of_other_types_is_refused_when_written(engine):
@@ -251,10 +253,10 @@ async def test_state_written_by_jsonpickle_loads_through_the_allowlist(tmp_path)
         step = await step.send("Åsa Öberg")
         await step.assert_reply("Vilken kommun?")
         # Rewrite every stored item as the previous version wrote it.
-        for name in eng.partition_names("botstate/"):
-            doc = eng.partition(name).get("state", "item")
+        for name in await eng.partition_names("botstate/"):
+            doc = (await eng.read(name)).get("state", "item")
             value = await storage.read([doc["key"]])
-            with eng.partition(name).write() as tx:
+            async with eng.write(name) as tx:
                 tx.put("state", "item", {"key": doc["key"], "e_tag": doc["e_tag"], "item": _jsonpickle(value[doc["key"]])})
     assert b"py/object" in b"".join(p.read_bytes() for p in (data_dir / "botstate").iterdir())
     with TinyDBEngine(data_dir) as eng:

@@ -47,18 +47,18 @@ async def send(h: Harness, text: str, user: User = ANNA, **kwargs: Any) -> list[
     return [p.text for p in h.connector.posted[before:] if p.text]
 
 
-def exported(h: Harness) -> dict[str, Any]:
-    (team,) = [t for t in export.build_export(h.store, now=h.clock.now())["teams"] if t["id"] == TEAM]
+async def exported(h: Harness) -> dict[str, Any]:
+    (team,) = [t for t in (await export.build_export(h.store, now=h.clock.now()))["teams"] if t["id"] == TEAM]
     return team
 
 
-def meeting_of(h: Harness) -> dict[str, Any]:
-    (meeting,) = [m for m in exported(h)["meetings"] if m["id"] == MEETING]
+async def meeting_of(h: Harness) -> dict[str, Any]:
+    (meeting,) = [m for m in (await exported(h))["meetings"] if m["id"] == MEETING]
     return meeting
 
 
-def answer_of(h: Harness, who: User) -> dict[str, Any] | None:
-    return next((a for a in meeting_of(h)["attendance"] if a["member_id"] == who.aad), None)
+async def answer_of(h: Harness, who: User) -> dict[str, Any] | None:
+    return next((a for a in (await meeting_of(h))["attendance"] if a["member_id"] == who.aad), None)
 
 
 async def _setup(h: Harness) -> None:
@@ -164,19 +164,19 @@ def test_what_follows_kommer(rest: str, meaning: tuple[str, str | None] | None) 
 async def test_attendance_from_teams_text(harness, text: str, where: str, answer: str) -> None:
     await _setup(harness)
     texts = await send(harness, text, SOFIA, where=where)
-    assert answer_of(harness, SOFIA)["answer"] == answer, texts
+    assert (await answer_of(harness, SOFIA))["answer"] == answer, texts
     assert "förstod inte" not in texts[0]
 
 
 async def test_kommer_with_words_it_does_not_understand_asks(harness) -> None:
     await _setup(harness)
     texts = await send(harness, f"{BOT_AT} kommer att fundera på saken", SOFIA)
-    assert answer_of(harness, SOFIA) is None
+    assert await answer_of(harness, SOFIA) is None
     assert "inte säker" in texts[0] and "**kommer**" in texts[0] and "**kommer inte**" in texts[0]
     # The note after a no is kept as written, decoded.
     await send(harness, f"{BOT_AT} kommer inte&nbsp;&amp; skickar ingen", SOFIA)
-    assert answer_of(harness, SOFIA)["answer"] == NO
-    assert answer_of(harness, SOFIA)["note"] == "& skickar ingen"
+    assert (await answer_of(harness, SOFIA))["answer"] == NO
+    assert (await answer_of(harness, SOFIA))["note"] == "& skickar ingen"
 
 
 # --- Point 2: formatted messages are read, and stored as written ---------------------------------
@@ -199,7 +199,7 @@ async def test_formatted_agenda_item_is_stored_decoded(harness) -> None:
     await _setup(harness)
     texts = await send(harness, f"{BOT_AT} <p><strong>punkt</strong> Nationellt kvalitetssystem &amp; SKA</p>")
     assert not any("förstod inte" in t for t in texts)
-    assert "Nationellt kvalitetssystem & SKA" in [i["title"] for i in meeting_of(harness)["agenda"]]
+    assert "Nationellt kvalitetssystem & SKA" in [i["title"] for i in (await meeting_of(harness))["agenda"]]
     texts = await send(harness, "<strong>dagordning</strong>", where="personal")
     assert not any("förstod inte" in t for t in texts)
 
@@ -215,7 +215,7 @@ async def test_formatted_agenda_item_is_stored_decoded(harness) -> None:
 async def test_formatted_checkin_is_stored_as_written(harness, text: str, stored: str) -> None:
     await _setup(harness)
     await send(harness, text, PETER, text_format="xml")
-    checkins = [c for c in exported(harness)["checkins"] if c["meeting_id"] == MEETING]
+    checkins = [c for c in (await exported(harness))["checkins"] if c["meeting_id"] == MEETING]
     assert [c["answer"] for c in checkins if c["member_id"] == PETER.aad] == [stored]
 
 
@@ -223,14 +223,14 @@ async def test_checkin_dialog_answer_is_stored_as_written(harness) -> None:
     await _setup(harness)
     await send(harness, f"{BOT_AT} incheckning", PETER)
     await send(harness, f"{BOT_AT} <p>Rad ett&nbsp;&amp; mer</p><p>Rad två</p>", PETER, text_format="xml")
-    checkins = [c for c in exported(harness)["checkins"] if c["meeting_id"] == MEETING]
+    checkins = [c for c in (await exported(harness))["checkins"] if c["meeting_id"] == MEETING]
     assert [c["answer"] for c in checkins if c["member_id"] == PETER.aad] == ["Rad ett & mer\nRad två"]
 
 
 async def test_place_with_an_entity_is_stored_decoded(harness) -> None:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
     await send(harness, f"{BOT_AT} nytt möte fredag 4 december kl 9-12 Skövde stadshus, Köpmannen&nbsp;")
-    assert meeting_of(harness)["location"] == "Skövde stadshus, Köpmannen"
+    assert (await meeting_of(harness))["location"] == "Skövde stadshus, Köpmannen"
 
 
 async def test_action_item_keeps_its_mention_and_due_date(harness) -> None:
@@ -243,7 +243,7 @@ async def test_action_item_keeps_its_mention_and_due_date(harness) -> None:
         text_format="xml",
     )
     assert not any("Vem ska" in t for t in texts), texts
-    (item,) = exported(harness)["action_items"]
+    (item,) = (await exported(harness))["action_items"]
     assert item["title"] == "Mejla inbjudan till SKIS-gruppen"
     assert [o["key"] for o in item["owners"]] == [ANNA.aad]
     assert item["due"] == "2026-12-04"
@@ -257,4 +257,4 @@ async def test_prompted_place_is_stored_decoded(harness) -> None:
     await send(harness, f"{BOT_AT} <div>kl 9&ndash;12</div>")
     await send(harness, f"<p>{BOT_AT}&nbsp;Skövde stadshus, Köpmannen&nbsp;</p>", text_format="xml")
     await send(harness, f"{BOT_AT} <p>inga</p>")
-    assert meeting_of(harness)["location"] == "Skövde stadshus, Köpmannen"
+    assert (await meeting_of(harness))["location"] == "Skövde stadshus, Köpmannen"

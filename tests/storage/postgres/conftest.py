@@ -1,22 +1,13 @@
-"""A real PostgreSQL server for the session (tests/pg_server.py), and a new database per test."""
+"""A new database per test on the session's real PostgreSQL server (pg_server, tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from storage.postgres.engine import PostgresEngine
-from tests.pg_server import PostgresServer, start_server
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    server = start_server()  # fails (never skips) when PostgreSQL is not installed
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.pg_server import PostgresServer
 
 
 @pytest.fixture

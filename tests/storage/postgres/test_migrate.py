@@ -37,20 +37,26 @@ AT = datetime(2026, 9, 4, 9, 0, tzinfo=UTC)
 def build_source(data_dir: Path) -> None:
     """Two networks written through the repositories: meetings, attendance, check-ins, action items,
     decisions, minutes in every state, and a person's dialog state."""
+    asyncio.run(_build_source(data_dir))
+
+
+async def _build_source(data_dir: Path) -> None:
     with TinyDBEngine(data_dir) as engine:
         store = Store(engine)
-        sample.fill(store)
+        await sample.fill(store)
         owners = [Owner(kind=ALL, name="alla")]
-        first = store.actions.create(sample.TEAM, title="Boka lokal", owners=owners, created_by=sample.ANNA,
-                                     created_at=AT, meeting_id=sample.CONFIRMED, due=date(2026, 10, 1))
-        store.actions.create(sample.TEAM, title="Skicka inbjudan", owners=owners, created_by=sample.SOFIA, created_at=AT)
-        store.actions.set_status(first, DONE, by=sample.ANNA, at=AT + timedelta(days=1))
-        store.decisions.record(sample.TEAM, sample.DRAFT, text="Nästa möte i Skövde.", recorded_by=sample.ANNA,
-                               at=AT)
-        store.teams.save_team(Team(OTHER, "Andra nätverket", "team", None, {}, None, AT))
-        store.meetings.save(Meeting("20261204", OTHER, AT, AT + timedelta(hours=2), "Mariestad", ("Start",)))
-        store.checkins.save_answer(OTHER, "20261204", "aad-x", question="Hur mår du?", answer="Bra 😀\u0000", at=AT)
-        asyncio.run(TinyDBBotStorage(engine).write({STATE_KEY: {"dialog_state": {"n": 1, "text": "Åäö"}}}))
+        first = await store.actions.create(sample.TEAM, title="Boka lokal", owners=owners, created_by=sample.ANNA,
+                                           created_at=AT, meeting_id=sample.CONFIRMED, due=date(2026, 10, 1))
+        await store.actions.create(sample.TEAM, title="Skicka inbjudan", owners=owners, created_by=sample.SOFIA,
+                                   created_at=AT)
+        await store.actions.set_status(first, DONE, by=sample.ANNA, at=AT + timedelta(days=1))
+        await store.decisions.record(sample.TEAM, sample.DRAFT, text="Nästa möte i Skövde.",
+                                     recorded_by=sample.ANNA, at=AT)
+        await store.teams.save_team(Team(OTHER, "Andra nätverket", "team", None, {}, None, AT))
+        await store.meetings.save(Meeting("20261204", OTHER, AT, AT + timedelta(hours=2), "Mariestad", ("Start",)))
+        await store.checkins.save_answer(OTHER, "20261204", "aad-x", question="Hur mår du?",
+                                         answer="Bra 😀\u0000", at=AT)
+        await TinyDBBotStorage(engine).write({STATE_KEY: {"dialog_state": {"n": 1, "text": "Åäö"}}})
 
 
 def source_partitions(data_dir: Path) -> dict[str, dict[str, dict[str, Doc]]]:
@@ -102,7 +108,7 @@ def test_a_database_that_already_holds_records_is_refused_and_left_alone(tmp_pat
     assert run("migrate", "--from-data-dir", str(data_dir), url=pg_url).returncode == 0
     migrated = asyncio.run(read_back(pg_url))
     with TinyDBEngine(data_dir) as engine:  # the source changes; a second migrate must not merge it in
-        Store(engine).teams.save_team(Team("19:third@thread.tacv2", "Tredje", "team", None, {}, None, AT))
+        asyncio.run(Store(engine).teams.save_team(Team("19:third@thread.tacv2", "Tredje", "team", None, {}, None, AT)))
 
     again = run("migrate", "--from-data-dir", str(data_dir), url=pg_url)
 
@@ -191,7 +197,7 @@ def test_while_migrate_holds_the_directory_no_service_can_start_on_it(tmp_path: 
     build_source(data_dir)
     with hold_source(data_dir), pytest.raises(DataDirLockedError):
         TinyDBEngine(data_dir)  # what `skis-bot serve` and `restore` open
-    TinyDBEngine(data_dir).close()  # released afterwards
+    TinyDBEngine(data_dir).close_now()  # released afterwards
     never_served = tmp_path / "copy"
     never_served.mkdir()
     with hold_source(never_served):
