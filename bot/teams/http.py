@@ -133,7 +133,14 @@ class MessagesHandler:
                 shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
                 self.refusals.warn("tenant", "refused an activity from tenant %s", shown)
                 return _error(403, "tenant not allowed")
-        if await foreign_tenant(self.services, activity):  # reads the global partition, held in memory
+        try:
+            foreign = await foreign_tenant(self.services, activity)  # the global partition, mostly cached
+        except StorageError:
+            # The database is out of reach: nothing can be read or saved, and the turn says so to
+            # the person (an authenticated sender of an allowed tenant) instead of a 500.
+            log.warning("could not check the network's tenant: storage is unavailable")
+            foreign = False
+        if foreign:
             self.refusals.warn("foreign", "refused an activity naming a network of another tenant")
             return _error(403, "tenant not allowed")
 

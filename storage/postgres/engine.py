@@ -48,8 +48,9 @@ log = logging.getLogger(__name__)
 
 # Partitions kept parsed in memory; a ten-year store has thousands of meetings, most never read.
 CACHE_PARTITIONS = 4096
-# How long a turn may wait for a pooled connection before it is told nothing was saved.
-POOL_TIMEOUT = 10.0
+# How long a turn may wait for a pooled connection before it is told nothing was saved (Teams
+# gives up on a turn after 15 seconds; during an outage the pool has no connection to give).
+POOL_TIMEOUT = 5.0
 
 
 def _dumps(doc: Doc) -> str:

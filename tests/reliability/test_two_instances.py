@@ -12,6 +12,7 @@ reached the (fake) Bot Connector.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from collections import Counter
@@ -265,8 +266,9 @@ async def test_reminders_run_at_the_same_moment_on_both_reach_the_connector_once
     assert first.returncode == 0 and second.returncode == 0, (first.stderr, second.stderr)
     channel = [p for p in connector.posted if p.conversation_id == CHANNEL_ID]
     assert len(channel) == 1, "the week reminder went to the channel more than once (or not at all)"
-    personal = Counter(p.text for p in connector.posted if p.conversation_id != CHANNEL_ID)
-    assert personal and all(count == 1 for count in personal.values()), personal
+    personal = Counter(json.dumps(p.cards, sort_keys=True) for p in connector.posted if p.conversation_id != CHANNEL_ID)
+    assert sum(personal.values()) == 6, "one reminder per action item, to its owner"
+    assert all(count == 1 for count in personal.values()), "a personal reminder was sent twice"
     # Run again on both: nothing more goes out.
     before = len(connector.posted)
     again = await asyncio.gather(
