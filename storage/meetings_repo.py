@@ -8,6 +8,7 @@ attendance, check-ins, decisions, minutes) lives in the meeting's own partition
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -53,22 +54,26 @@ class MeetingsRepo:
         return meetings
 
     async def new_id(self, team_key: str, starts_at: datetime) -> str:
-        """A short, readable, stable id: the meeting's UTC date, suffixed if the day is taken."""
-        base = starts_at.strftime("%Y%m%d")
-        taken = {d["id"] for d in (await self._engine.read(team_partition(team_key))).all("meetings")}
-        if base not in taken:
-            return base
-        n = 2
-        while f"{base}-{n}" in taken:
-            n += 1
-        return f"{base}-{n}"
+        """A short, readable, stable id: the meeting's UTC date, suffixed if the day is taken.
 
-    async def save(self, meeting: Meeting, *, draft: str | None = None) -> None:
-        """Store a meeting; with ``draft``, also mark that confirmation question answered (same write)."""
+        Only a proposal: ``save(..., new=True)`` picks the id again under the partition's lock."""
+        return _free_id(starts_at, (await self._engine.read(team_partition(team_key))).all("meetings"))
+
+    async def save(self, meeting: Meeting, *, draft: str | None = None, new: bool = False) -> Meeting | None:
+        """Store a meeting and return it as stored. With ``draft``, also mark that confirmation
+        question answered, in the same write, and store nothing (None) when it was answered
+        already (a card clicked on one instance, the text answered on another). With ``new`` the
+        meeting gets a free id under the lock (two meetings created at once on one day never
+        share one)."""
         async with self._engine.write(team_partition(meeting.team_key)) as tx:
+            if draft and tx.get(_DRAFTS, draft) is not None:
+                return None
+            if new:
+                meeting = replace(meeting, id=_free_id(meeting.starts_at, tx.all("meetings")))
             tx.put("meetings", meeting.id, meeting.to_doc())
             if draft:
                 tx.put(_DRAFTS, draft, {"token": draft, "outcome": "saved", "meeting_id": meeting.id})
+        return meeting
 
     # A change that needed a "Spara ändå?" can be answered by text and by a card button; the
     # outcome is kept so whichever answer comes second does nothing.
@@ -77,9 +82,13 @@ class MeetingsRepo:
         doc = (await self._engine.read(team_partition(team_key))).get(_DRAFTS, token)
         return doc["outcome"] if doc else None
 
-    async def abort_draft(self, team_key: str, token: str) -> None:
+    async def abort_draft(self, team_key: str, token: str) -> bool:
+        """Mark the question answered "no"; False (nothing written) when it was answered already."""
         async with self._engine.write(team_partition(team_key)) as tx:
+            if tx.get(_DRAFTS, token) is not None:
+                return False
             tx.put(_DRAFTS, token, {"token": token, "outcome": "aborted", "meeting_id": None})
+        return True
 
     async def on_date(self, team_key: str, day: date, tz: tzinfo, *, include_cancelled: bool = False) -> list[Meeting]:
         """Meetings starting on ``day`` as the calendar in ``tz`` shows it, earliest first."""
@@ -141,3 +150,14 @@ class MeetingsRepo:
                 }
             )
         return {"meetings": rows}
+
+
+def _free_id(starts_at: datetime, docs: list[dict[str, Any]]) -> str:
+    base = starts_at.strftime("%Y%m%d")
+    taken = {d["id"] for d in docs}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

@@ -43,14 +43,21 @@ class TeamsRepo:
     async def update_team_settings(self, key: str, changes: dict[str, Any]) -> Team | None:
         return await self._change_team(key, lambda team: replace(team, settings={**team.settings, **changes}))
 
+    async def change_team(self, key: str, change: Callable[[Team], Team]) -> Team | None:
+        """Apply ``change`` to the team as stored, under the lock (a read-modify-write); None if there
+        is no such team. Nothing is written when ``change`` returns the team unchanged."""
+        return await self._change_team(key, change)
+
     async def _change_team(self, key: str, change: Callable[[Team], Team]) -> Team | None:
         async with self._engine.write(GLOBAL) as tx:
             # Read inside the write block: another instance's change to the same team is kept.
             doc = tx.get("teams", key)
             if doc is None:
                 return None
-            team = change(Team.from_doc(doc))
-            tx.put("teams", team.key, team.to_doc())
+            before = Team.from_doc(doc)
+            team = change(before)
+            if team != before:
+                tx.put("teams", team.key, team.to_doc())
         return team
 
     # Members -------------------------------------------------------------------------------

@@ -92,6 +92,10 @@ async def _people_with(services: Services, team: Team, role: str) -> list[Member
     return [m for m in await services.store.teams.members(team.key) if role in m.roles]
 
 
+# A draft save that meets another turn's newer revision is built again on it, this many times.
+SAVE_ATTEMPTS = 3
+
+
 async def sync_draft(services: Services, team: Team, meeting: Meeting, *, by: str | None = None) -> tuple[MinutesDraft, dict[str, Any]]:
     """The stored draft brought up to date with the records (a confirmed one is left as it is).
 
@@ -101,13 +105,23 @@ async def sync_draft(services: Services, team: Team, meeting: Meeting, *, by: st
     repo = services.store.minutes
     built = await sources.build(services.store, team, meeting, _tz(services))
     draft = await repo.draft(team.key, meeting.id)
-    if draft is not None and draft.locked:
-        return draft, built
-    content = apply_edits(built, draft.edits if draft else {})
-    saved = await repo.save_draft(
-        team.key, meeting.id, content=content, expected_revision=draft.revision if draft else None, at=services.clock.now(), by=by
-    )
-    return saved, built
+    for attempt in range(SAVE_ATTEMPTS):
+        if draft is not None and draft.locked:
+            return draft, built
+        content = apply_edits(built, draft.edits if draft else {})
+        try:
+            saved = await repo.save_draft(team.key, meeting.id, content=content,
+                                          expected_revision=draft.revision if draft else None,
+                                          at=services.clock.now(), by=by)
+        except StaleDraftError as stale:
+            # Another turn (on this instance or another) saved the draft meanwhile: build on its
+            # version. Past the last attempt the error goes to the caller.
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+            draft = stale.current
+            continue
+        return saved, built
+    raise AssertionError("unreachable")
 
 
 async def _latest(services: Services, team: Team, draft: MinutesDraft) -> MinutesVersion | None:
@@ -399,28 +413,38 @@ async def refresh_card(turn: Turn, data: dict[str, Any]) -> CardReply | None:
 async def _save_edits(turn: Turn, draft: MinutesDraft, built: dict[str, Any], data: dict[str, Any]) -> tuple[MinutesDraft, tuple[str, ...]]:
     """Store what the card's inputs hold (the store checks ``draft.revision`` in the same write);
     returns the draft and the conflicting fields."""
-    merged = merge_edits(
-        draft.edits,
-        data,
-        edit_fields(draft.content),
-        card_revision=_revision(data),
-        current_revision=draft.revision,
-        content=draft.content,
-        by=turn.member.key,
-        at=turn.now,
-    )
-    if not merged.changed:
-        return draft, merged.conflicts
-    saved = await turn.store.minutes.save_draft(
-        turn.team.key,
-        draft.meeting_id,
-        content=apply_edits(built, merged.edits),
-        edits=merged.edits,
-        expected_revision=draft.revision,
-        at=turn.now,
-        by=turn.member.key,
-    )
-    return saved, merged.conflicts
+    for attempt in range(SAVE_ATTEMPTS):
+        merged = merge_edits(
+            draft.edits,
+            data,
+            edit_fields(draft.content),
+            card_revision=_revision(data),
+            current_revision=draft.revision,
+            content=draft.content,
+            by=turn.member.key,
+            at=turn.now,
+        )
+        if not merged.changed:
+            return draft, merged.conflicts
+        try:
+            saved = await turn.store.minutes.save_draft(
+                turn.team.key,
+                draft.meeting_id,
+                content=apply_edits(built, merged.edits),
+                edits=merged.edits,
+                expected_revision=draft.revision,
+                at=turn.now,
+                by=turn.member.key,
+            )
+        except StaleDraftError as stale:
+            # Saved by another turn meanwhile: merge the card into that revision instead (a field
+            # both changed becomes a conflict, as with a card that was open for a while).
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+            draft = stale.current
+            continue
+        return saved, merged.conflicts
+    raise AssertionError("unreachable")
 
 
 def _field_name(turn: Turn, draft: MinutesDraft, name: str) -> str:

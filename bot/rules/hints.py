@@ -9,7 +9,10 @@ forget-member`, which rewrites ids where they are values, anonymises them like e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+
+from storage.team import Team
 
 HINTS_SETTING = "hints_seen"
 HINT_LIMIT = 3
@@ -22,19 +25,39 @@ async def take_hint(store: Any, team_key: str, person_key: str, hint: str, limit
     team = await store.teams.get_team(team_key)
     if team is None:
         return True  # nowhere to count: better the footer than none
+    if _seen(team, person_key, hint) >= limit:
+        return False  # counts only grow: no need to lock anything to say no
+    taken = False
+
+    def count(current: Team) -> Team:
+        # Under the register's lock: two replies at once (on two instances) count twice.
+        nonlocal taken
+        seen = _entries(current)
+        entry = next((e for e in seen if e.get("person") == person_key and e.get("hint") == hint), None)
+        shown = _seen(current, person_key, hint)
+        if shown >= limit:
+            return current
+        taken = True
+        if entry is None:
+            seen.append({"person": person_key, "hint": hint, "count": shown + 1})
+        else:
+            entry["count"] = shown + 1
+        return replace(current, settings={**current.settings, HINTS_SETTING: seen})
+
+    if await store.teams.change_team(team_key, count) is None:
+        return True
+    return taken
+
+
+def _entries(team: Team) -> list[dict[str, Any]]:
     stored = (team.settings or {}).get(HINTS_SETTING)
-    seen = [dict(e) for e in stored if isinstance(e, dict)] if isinstance(stored, list) else []
-    entry = next((e for e in seen if e.get("person") == person_key and e.get("hint") == hint), None)
+    return [dict(e) for e in stored if isinstance(e, dict)] if isinstance(stored, list) else []
+
+
+def _seen(team: Team, person_key: str, hint: str) -> int:
+    entry = next((e for e in _entries(team) if e.get("person") == person_key and e.get("hint") == hint), None)
     count = entry.get("count") if entry is not None else 0
-    count = count if isinstance(count, int) else 0
-    if count >= limit:
-        return False
-    if entry is None:
-        seen.append({"person": person_key, "hint": hint, "count": count + 1})
-    else:
-        entry["count"] = count + 1
-    await store.teams.update_team_settings(team_key, {HINTS_SETTING: seen})
-    return True
+    return count if isinstance(count, int) else 0
 
 
 async def hints_seen(store: Any, team_key: str, person_key: str) -> dict[str, int]:

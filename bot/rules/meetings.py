@@ -291,9 +291,13 @@ async def apply_draft(
         meeting = replace(
             old, starts_at=starts_at, ends_at=draft.ends_at(tz), location=draft.location, updated_at=now, extra=extra
         )
-    await store.meetings.save(meeting, draft=draft.token)
-    await publish("meeting", team_key, meeting.id)
-    return meeting
+    # The draft's question is answered in the same write; a second answer (the card on one
+    # instance, the text on another) stores nothing. A new meeting's id is chosen under the lock.
+    saved = await store.meetings.save(meeting, draft=draft.token, new=draft.op == CREATE and reinstated is None)
+    if saved is None:
+        return None
+    await publish("meeting", team_key, saved.id)
+    return saved
 
 
 async def _cancelled_on(store: Store, team_key: str, starts_at: datetime, tz: ZoneInfo) -> Meeting | None:
@@ -404,7 +408,7 @@ async def store_draft(
 
 async def abort_draft(store: Store, team_key: str, draft: Draft, locale: str) -> str:
     """Mark the question answered "nej"; returns the reply."""
-    if await store.meetings.draft_outcome(team_key, draft.token) is not None:
+    # Answered already (also on another instance, at the same moment): checked under the lock.
+    if not await store.meetings.abort_draft(team_key, draft.token):
         return t("meetings.confirm_already", locale)
-    await store.meetings.abort_draft(team_key, draft.token)
     return t("meetings.confirm_aborted" if draft.op == CREATE else "meetings.confirm_aborted_move", locale)

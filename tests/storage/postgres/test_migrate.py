@@ -102,6 +102,29 @@ def test_every_partition_and_document_arrives_as_it_was_and_numbering_continues(
     assert asyncio.run(migrations.status(pg_url)).pending == ()
 
 
+def _export(env_extra: dict[str, str], team: str) -> dict[str, object]:
+    env = {**cli_env(None), "SKIS_DEV": "1", **env_extra}
+    result = subprocess.run(command("export", "--format", "json", "--team", team), env=env, cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    document.pop("exported_at")
+    return document
+
+
+def test_the_json_export_is_the_same_before_and_after_the_migration(tmp_path: Path, pg_url: str) -> None:
+    data_dir = tmp_path / "data"
+    build_source(data_dir)
+    before = {team: _export({"SKIS_DATA_DIR": str(data_dir)}, team) for team in (sample.TEAM, OTHER)}
+    assert run("migrate", "--from-data-dir", str(data_dir), url=pg_url).returncode == 0
+    # From the database (SKIS_DATA_DIR points at an empty directory: it must not be what is read).
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    after = {team: _export({"SKIS_DATA_DIR": str(empty), "SKIS_DATABASE_URL": pg_url}, team) for team in (sample.TEAM, OTHER)}
+    assert after == before
+    assert before[sample.TEAM] != before[OTHER]  # two real networks, not two empty documents
+
+
 def test_a_database_that_already_holds_records_is_refused_and_left_alone(tmp_path: Path, pg_url: str) -> None:
     data_dir = tmp_path / "data"
     build_source(data_dir)
