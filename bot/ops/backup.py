@@ -50,7 +50,7 @@ from typing import Any
 from bot import __version__
 from bot.config import load_settings
 from bot.ops.command import data_dir_of
-from storage.engine import DataDirLockedError
+from storage.engine import META, DataDirLockedError, StorageError
 from storage.files import DirLock, SnapshotLock, fsync_dir
 from storage.open import StoreOpenError, open_store
 from storage.tinydb_engine import _encode, partition_relpath
@@ -193,6 +193,31 @@ async def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None
     out = Path(out)
     if out.resolve().is_relative_to(data_dir.resolve()):
         raise BackupError("write the backup outside the data directory")
+    return _write_archive(read_snapshot(data_dir), out, now=now, key=key)
+
+
+async def write_database_backup(url: str, out: Path, *, now: datetime | None = None, key: bytes | None = None) -> dict[str, Any]:
+    """Write a verified backup of the PostgreSQL database at ``url`` (instances may run meanwhile).
+
+    The archive is the same as a data directory's: one file per partition, as the TinyDB engine
+    stores it, so a backup restores into either engine."""
+    from storage.postgres.engine import PostgresEngine  # only for a database: psycopg loads here
+
+    try:
+        engine = await PostgresEngine.open(url, max_size=1)
+        try:
+            partitions = await engine.dump()  # one instant
+        finally:
+            await engine.close()
+    except StorageError as exc:
+        raise BackupError(str(exc)) from exc
+    files = {str(partition_relpath(name)): _encode({META: {"partition": {"name": name}}, **tables})
+             for name, tables in sorted(partitions.items())}
+    return _write_archive(files, Path(out), now=now, key=key)
+
+
+def _write_archive(files: dict[str, bytes], out: Path, *, now: datetime | None, key: bytes | None) -> dict[str, Any]:
+    """Check every file, write them and the manifest to ``out`` atomically, read it back."""
     if not out.parent.is_dir():
         raise BackupError(f"the folder {out.parent} does not exist")
     tmp = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp")
@@ -201,7 +226,7 @@ async def write_backup(data_dir: Path, out: Path, *, now: datetime | None = None
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as raw_out:
             with tarfile.open(fileobj=raw_out, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
-                for rel, content in read_snapshot(data_dir).items():
+                for rel, content in files.items():
                     # One read: the bytes checked are the bytes stored.
                     name = check_partition_bytes(rel, content)
                     entries.append(FileEntry(rel, len(content), hashlib.sha256(content).hexdigest(), name))
@@ -461,6 +486,51 @@ def restore_backup(backup_file: Path, data_dir: Path, *, force: bool = False, no
     return kept
 
 
+async def restore_into_database(backup_file: Path, url: str, *, force: bool = False, now: datetime | None = None,
+                                key: bytes | None = None, unsigned_ok: bool = False) -> Path | None:
+    """Put a verified backup into the PostgreSQL database at ``url``; returns the backup of what
+    was replaced (``--force``), written next to ``backup_file`` first, or None.
+
+    All or nothing, in one transaction: the database afterwards holds either what it held or
+    exactly the backup. Instances may run meanwhile; their next read sees the restored records."""
+    from storage.postgres.engine import DatabaseNotEmpty, PostgresEngine
+
+    backup = read_backup(backup_file, key=key, unsigned_ok=unsigned_ok)  # everything checked first
+    files = _repair_numbering(backup.files)
+    partitions: dict[str, dict[str, dict[str, Any]]] = {}
+    for raw in files.values():
+        data = json.loads(raw)
+        name = data.pop(META)["partition"]["name"]
+        partitions[name] = {table: docs for table, docs in data.items() if docs}
+    kept: Path | None = None
+    try:
+        engine = await PostgresEngine.open(url, max_size=1)
+    except StorageError as exc:
+        raise BackupError(str(exc)) from exc
+    try:
+        if force and await engine.partition_names():
+            stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+            # An operator command alone on its loop: blocking file calls stall nothing else.
+            kept = Path(backup_file).resolve().with_name(  # noqa: ASYNC240
+                f"skis-bot-{BEFORE_RESTORE.strip('.')}{stamp}.tar.gz")
+            await write_database_backup(url, kept, now=now, key=key)
+        try:
+            await engine.load_into_empty(sorted(partitions), partitions.__getitem__, replace=force)
+        except DatabaseNotEmpty:
+            raise BackupError(
+                "the database already holds records; nothing was changed. Add --force to replace them "
+                "(a backup of them is written next to the backup file first)."
+            ) from None
+        restored = await engine.dump()
+    except StorageError as exc:
+        raise BackupError(f"{exc}; nothing was changed") from exc
+    finally:
+        await engine.close()
+    if restored != partitions:
+        raise BackupError("after the restore the database does not match the backup; restore again with --force")
+    return kept
+
+
 def _repair_numbering(files: dict[str, bytes]) -> dict[str, bytes]:
     """``files`` with every decision number found in a meeting also in its team's index and counter.
 
@@ -537,12 +607,16 @@ NO_KEY_WARNING = (
 
 
 async def cmd_backup(args: argparse.Namespace) -> int:
-    """Write a verified backup of the data directory (safe while the service runs)."""
+    """Write a verified backup of the records (safe while the service runs)."""
     data_dir, key = _data_dir_and_key(args)
+    url = load_settings().database_url
     if key is None:
         sys.stderr.write(NO_KEY_WARNING.format(what="this backup is not signed and a restore cannot tell if it is modified"))
     try:
-        manifest = await write_backup(data_dir, Path(args.out), key=key)
+        if url and not args.data_dir:
+            manifest = await write_database_backup(url, Path(args.out), key=key)
+        else:
+            manifest = await write_backup(data_dir, Path(args.out), key=key)
     except BackupError as exc:
         sys.stderr.write(f"skis-bot backup: {exc}\n")
         return 1
@@ -552,18 +626,27 @@ async def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    """Restore a backup into the data directory (the service must be stopped)."""
+async def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into the data directory (the service must be stopped) or the database."""
     data_dir, key = _data_dir_and_key(args)
+    url = load_settings().database_url
     if key is None:
         sys.stderr.write(NO_KEY_WARNING.format(
             what="restore cannot tell whether this backup was modified (it still checks every file's checksum and contents)"))
     try:
-        kept = restore_backup(Path(args.file), data_dir, force=args.force, key=key, unsigned_ok=args.unsigned)
+        if url and not args.data_dir:
+            from storage.postgres.url import describe
+
+            kept = await restore_into_database(Path(args.file), url, force=args.force, key=key,
+                                               unsigned_ok=args.unsigned)
+            where = f"the database {describe(url)}"
+        else:
+            kept = restore_backup(Path(args.file), data_dir, force=args.force, key=key, unsigned_ok=args.unsigned)
+            where = str(data_dir)
     except BackupError as exc:
         sys.stderr.write(f"skis-bot restore: {exc}\n")
         return 1
-    sys.stdout.write(f"Restored {args.file} into {data_dir}.\n")
+    sys.stdout.write(f"Restored {args.file} into {where}.\n")
     if kept is not None:
         sys.stdout.write(f"The data that was there is kept in {kept}; delete it when all is well.\n")
     return 0
@@ -571,15 +654,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def register_cli(subparsers: Any) -> None:
     """Add ``backup`` and ``restore`` to the ``skis-bot`` command."""
-    backup = subparsers.add_parser("backup", help="write a verified backup of the data directory (service may run)")
+    backup = subparsers.add_parser(
+        "backup", help="write a verified backup of the records: the database in $SKIS_DATABASE_URL, else the data "
+                       "directory (the service may run)")
     backup.add_argument("--out", required=True, help="the backup file to write")
-    backup.add_argument("--data-dir", help="data directory (default $SKIS_DATA_DIR)")
+    backup.add_argument("--data-dir", help="this data directory, also when SKIS_DATABASE_URL is set (default $SKIS_DATA_DIR)")
     backup.set_defaults(func=cmd_backup)
-    restore = subparsers.add_parser("restore", help="restore a backup into the data directory (stop the service first)")
+    restore = subparsers.add_parser(
+        "restore", help="restore a backup into the database in $SKIS_DATABASE_URL, else into the data directory "
+                        "(stop the service first)")
     restore.add_argument("file", help="a file written by skis-bot backup")
     restore.add_argument("--force", action="store_true", help="replace data that is already there (it is kept aside)")
     restore.add_argument("--unsigned", action="store_true",
                          help="restore a backup written without SKIS_BACKUP_KEY although the key is set now")
-    restore.add_argument("--data-dir", help="data directory (default $SKIS_DATA_DIR)")
+    restore.add_argument("--data-dir", help="this data directory, also when SKIS_DATABASE_URL is set (default $SKIS_DATA_DIR)")
     restore.set_defaults(func=cmd_restore)
 

@@ -223,12 +223,33 @@ class PostgresEngine:
                         (_esc(name), _esc(table), _esc(key), _dumps(doc)))
 
     # Moving a data directory in ---------------------------------------------------------------
+    async def dump(self) -> dict[str, dict[str, dict[str, Doc]]]:
+        """Every written partition's tables, all as of one instant (one repeatable-read transaction),
+        for ``skis-bot backup``: a decision is never there without the counter written before it."""
+        found: dict[str, dict[str, dict[str, Doc]]] = {}
+        try:
+            async with self._pool.connection() as conn:
+                await conn.set_isolation_level(psycopg.IsolationLevel.REPEATABLE_READ)
+                try:
+                    async with conn.transaction():
+                        cursor = await conn.execute(
+                            "SELECT p.name, d.tbl, d.key, d.doc FROM partitions p "
+                            "JOIN documents d ON d.partition = p.name WHERE p.version > 0")
+                        async for name, table, key, doc in cursor:
+                            found.setdefault(_unesc(name), {}).setdefault(_unesc(table), {})[_unesc(key)] = json.loads(doc)
+                finally:
+                    await conn.set_isolation_level(None)
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"could not read the partitions: {exc}") from exc
+        return found
+
     async def load_into_empty(
         self,
         names: Sequence[str],
         tables_of: Callable[[str], Mapping[str, Mapping[str, Doc]]],
         *,
         on_partition: Callable[[str, int], None] | None = None,
+        replace: bool = False,
     ) -> int:
         """Write every partition in ``names`` (its tables from ``tables_of(name)``) in ONE transaction,
         into a database that holds no partition yet; returns the number of documents written.
@@ -238,12 +259,17 @@ class PostgresEngine:
         table is locked against writers for the duration, so a second migration, or a service
         instance started too early, waits and then finds the database no longer empty.
         ``on_partition(name, documents)`` is called after each partition is sent (for progress).
-        Raises ``DatabaseNotEmpty`` (nothing written) when any partition exists already."""
+        Raises ``DatabaseNotEmpty`` (nothing written) when any partition exists already, unless
+        ``replace`` (``skis-bot restore --force``): then everything there is deleted in the same
+        transaction, so the database holds either what it held or exactly what is loaded."""
         total = 0
         try:
             async with self._pool.connection() as conn:
                 async with conn.transaction():
                     await conn.execute("LOCK TABLE partitions IN EXCLUSIVE MODE")
+                    if replace:
+                        await conn.execute("DELETE FROM documents")
+                        await conn.execute("DELETE FROM partitions")
                     row = await (await conn.execute("SELECT count(*) FROM partitions")).fetchone()
                     if row and row[0]:
                         raise DatabaseNotEmpty(f"the database already holds {row[0]} partitions")
