@@ -49,6 +49,8 @@ class FakeConnector:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.changed = asyncio.Event()
+        # Seconds each send takes to be answered, as Teams' own does (0: at once).
+        self.latency = 0.0
 
     # Lifecycle ----------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -97,6 +99,8 @@ class FakeConnector:
 
     async def _record(self, request: web.Request, method: str, endpoint: str) -> web.Response:
         self.calls[endpoint] += 1
+        if self.latency:
+            await asyncio.sleep(self.latency)
         fault = self._fault()
         if fault is not None:
             return fault
