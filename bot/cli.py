@@ -50,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.app import create_app
-    from bot.teams.state import TinyDBBotStorage
+    from bot.teams.state import EngineBotStorage
     from storage.open import open_database
     from storage.store import Store
 
@@ -71,7 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     clock = getattr(args, "clock", None) or SystemClock()
 
     def build(store: Store) -> web.Application:
-        app = create_app(settings, store, clock, bot_storage=TinyDBBotStorage(store.engine), run_scheduler=True)
+        app = create_app(settings, store, clock, bot_storage=EngineBotStorage(store.engine), run_scheduler=True)
         app.on_cleanup.append(lambda _app: _close(store))
         return app
 

@@ -31,6 +31,9 @@ RETRY_IN = timedelta(minutes=15)
 # Never sleep longer than this: a cheap re-check guards against a missed change event or a
 # wall clock that jumped (suspend, NTP), since the job's timer runs on the loop's monotonic clock.
 MAX_SLEEP = timedelta(hours=1)
+# With several instances on one database (the engine says ``shared``): what another instance
+# stored is planned for within this long.
+SHARED_MAX_SLEEP = timedelta(minutes=2)
 STOP_TIMEOUT = 30.0
 # How often to compare the injected clock with real time. The job's timer runs on real time, so
 # when the clock is moved (the dev clock's `clock …` in `make run`) the aim is stale: re-aim at

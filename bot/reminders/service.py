@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.reminders.jobs import ReminderRunner
-from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.scheduler import MAX_SLEEP, SHARED_MAX_SLEEP, ReminderScheduler
 from bot.services import Services
 from bot.teams.proactive import Notifier
 
@@ -34,5 +34,9 @@ def build_service(services: Services) -> ReminderService:
     runner = ReminderRunner(services.store, notifier, tz=settings.timezone, clock=services.clock, settings=settings)
     # Without run_scheduler nothing falls due by itself: the scheduler fires only when told
     # (tests call wake()/run_due, or the admin route runs it).
-    scheduler = ReminderScheduler(runner, services.clock, autorun=services.run_scheduler)
+    # On a shared database another instance may add a meeting or an item this one never hears
+    # of: the sender then plans again every few minutes instead of every hour.
+    shared = getattr(services.store.engine, "shared", False)
+    scheduler = ReminderScheduler(runner, services.clock, autorun=services.run_scheduler,
+                                  max_sleep=SHARED_MAX_SLEEP if shared else MAX_SLEEP)
     return ReminderService(runner, scheduler, notifier)

@@ -280,8 +280,8 @@ def _set_etag(item: Any, e_tag: str) -> None:
         item.e_tag = e_tag
 
 
-class TinyDBBotStorage(Storage):
-    """botbuilder Storage persisted through an Engine (TinyDBEngine in production)."""
+class EngineBotStorage(Storage):
+    """botbuilder Storage persisted through the records' Engine (TinyDB, or PostgreSQL shared by every instance)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -320,7 +320,7 @@ class TinyDBBotStorage(Storage):
         for key, change in changes.items():
             new_state = deepcopy(change)
             if _etag_of(new_state) == "":
-                raise Exception("TinyDBBotStorage.write(): etag missing")
+                raise Exception("EngineBotStorage.write(): etag missing")
             # Checked for every key before anything is written, so a stale key writes nothing ...
             _check_etag(new_state, await self._stored(key))
             staged.append((key, new_state))

@@ -80,6 +80,9 @@ def lock_key(name: str) -> int:
 class PostgresEngine:
     """Built with ``await PostgresEngine.open(url)``; ``await engine.close()`` at shutdown."""
 
+    # Other processes write the same records (the reminders plan again more often).
+    shared = True
+
     def __init__(self, url: str, pool: AsyncConnectionPool) -> None:
         self.url = url
         self._pool = pool

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from storage.meetings_repo import Meeting
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
@@ -24,7 +24,7 @@ class Service:
 
 async def start(data_dir: Path, **kwargs: Any) -> Service:
     engine = TinyDBEngine(data_dir)
-    harness = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine), **kwargs)
+    harness = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine), **kwargs)
     return Service(harness, engine, data_dir)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from dialogs.new_meeting import parse_topics
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, TEAM_ID, Harness, start_harness, stop_harness
@@ -12,7 +12,7 @@ from tests.harness import ANNA, PETER, TEAM_ID, Harness, start_harness, stop_har
 
 async def _start(data_dir: Path) -> tuple[Harness, TinyDBEngine]:
     engine = TinyDBEngine(data_dir)
-    return await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine)), engine
+    return await start_harness(engine=engine, bot_storage=EngineBotStorage(engine)), engine
 
 
 async def _stop(h: Harness, engine: TinyDBEngine) -> None:

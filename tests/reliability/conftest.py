@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from storage.meetings_repo import Meeting
 from storage.tinydb_engine import TinyDBEngine
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
@@ -50,7 +50,7 @@ class DiskBot:
 
 async def open_disk_bot(data_dir: Path, *, install: bool = True, **kwargs: object) -> DiskBot:
     engine = TinyDBEngine(data_dir)
-    harness = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine), **kwargs)  # type: ignore[arg-type]
+    harness = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine), **kwargs)  # type: ignore[arg-type]
     if install:
         await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
         await add_meeting(harness)

@@ -19,7 +19,7 @@ from botbuilder.dialogs import DialogInstance, DialogState, PromptOptions
 
 from bot.ops import backup as backup_mod
 from bot.ops.backup import MANIFEST, BackupError, read_backup, restore_backup, write_backup
-from bot.teams.state import TinyDBBotStorage, bot_state_partition
+from bot.teams.state import EngineBotStorage, bot_state_partition
 from storage.actions_repo import ALL, Owner
 from storage.meetings_repo import meeting_partition
 from storage.store import Store
@@ -41,7 +41,7 @@ async def seed_with_dialog(data_dir: Path) -> None:
     engine = TinyDBEngine(data_dir)
     try:
         state = {"dialog_state": DialogState([DialogInstance(id="records.decision", state={"options": PromptOptions()})])}
-        await TinyDBBotStorage(engine).write({STATE_KEY: state})
+        await EngineBotStorage(engine).write({STATE_KEY: state})
     finally:
         await engine.close()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.app import SERVICES_KEY
 from bot.features.minutes import sync_draft
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.test_minutes import MID, seed
 from tests.harness import TEAM_ID, start_harness, stop_harness
@@ -16,7 +16,7 @@ from tests.harness import TEAM_ID, start_harness, stop_harness
 
 async def test_drafts_synced_at_the_same_moment_all_succeed_on_one_revision(tmp_path: Path) -> None:
     engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    h = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine))
+    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
     try:
         await seed(h)
         services = h.app[SERVICES_KEY]

@@ -11,7 +11,7 @@ import pytest
 
 from bot.cards import NETWORK
 from bot.features.networks import pick
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from storage.privacy_repo import PrivacyRepo
 from storage.teams_repo import Member, Team
 from storage.tinydb_engine import TinyDBEngine
@@ -165,7 +165,7 @@ async def test_with_one_network_nätverk_says_so_and_in_a_channel_names_it(harne
 
 async def test_the_choice_is_remembered_across_a_restart(tmp_path: Path) -> None:
     engine = TinyDBEngine(tmp_path / "data")
-    first = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine))
+    first = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
     connector = first.connector
     try:
         await first.install(ANNA, roster=[ANNA, PETER])
@@ -176,7 +176,7 @@ async def test_the_choice_is_remembered_across_a_restart(tmp_path: Path) -> None
         await first.runner.cleanup()
         await engine.close()
     engine = TinyDBEngine(tmp_path / "data")
-    second = await start_harness(engine=engine, bot_storage=TinyDBBotStorage(engine), connector=connector)
+    second = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine), connector=connector)
     try:
         assert "1. SKIS\n\n2. **G** (det jag arbetar med här nu)" in (await second.say("nätverk", ANNA, where="personal"))[0]
     finally:

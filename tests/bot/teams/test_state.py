@@ -1,4 +1,4 @@
-"""TinyDBBotStorage: botbuilder's own storage contract, e-tags, and state surviving a restart."""
+"""EngineBotStorage: botbuilder's own storage contract, e-tags, and state surviving a restart."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from botbuilder.testing import StorageBaseTests
 
 from bot.teams.state import (
     LOST_DIALOG_ID,
+    EngineBotStorage,
     StateFormatError,
-    TinyDBBotStorage,
     bot_state_partition,
     check_stored_document,
     decode_state,
@@ -54,11 +54,11 @@ def test_base_tests_are_all_listed():
 
 @pytest.mark.parametrize("name", BASE_TESTS)
 async def test_botbuilder_storage_contract(engine, name):
-    assert await getattr(StorageBaseTests, name)(TinyDBBotStorage(engine)) is True
+    assert await getattr(StorageBaseTests, name)(EngineBotStorage(engine)) is True
 
 
 async def test_stale_etag_is_refused_and_nothing_is_written(engine):
-    storage = TinyDBBotStorage(engine)
+    storage = EngineBotStorage(engine)
     await storage.write({"a": {"n": 1, "e_tag": "*"}})
     await storage.write({"a": {"n": 2, "e_tag": "*"}})  # now carries a real e-tag
     first = (await storage.read(["a"]))["a"]
@@ -73,14 +73,14 @@ async def test_stale_etag_is_refused_and_nothing_is_written(engine):
 
 
 async def test_items_without_etag_get_none_like_memory_storage(engine):
-    storage = TinyDBBotStorage(engine)
+    storage = EngineBotStorage(engine)
     await storage.write({"k": {"n": 1}})
     await storage.write({"k": {"n": 2}})
     assert await storage.read(["k"]) == {"k": {"n": 2}}
 
 
 async def test_read_returns_copies(engine):
-    storage = TinyDBBotStorage(engine)
+    storage = EngineBotStorage(engine)
     await storage.write({"k": {"list": [1]}})
     item = (await storage.read(["k"]))["k"]
     item["list"].append(2)
@@ -89,7 +89,7 @@ async def test_read_returns_copies(engine):
 
 async def test_delete_requires_keys(engine):
     with pytest.raises(Exception, match="Keys are required"):
-        await TinyDBBotStorage(engine).delete(None)
+        await EngineBotStorage(engine).delete(None)
 
 
 async def test_objects_and_unicode_survive_restart(tmp_path):
@@ -97,13 +97,13 @@ async def test_objects_and_unicode_survive_restart(tmp_path):
     key = "msteams/conversations/19:åäö🎉@thread.tacv2/"
     with TinyDBEngine(data_dir) as eng:
         item = StoreItem(name="Åsa\x00\u200f", counts={1: "ett", "2": "två"}, e_tag="*")
-        await TinyDBBotStorage(eng).write({key: item, "dict": {"activity": Activity(text="hej")}})
+        await EngineBotStorage(eng).write({key: item, "dict": {"activity": Activity(text="hej")}})
         assert await eng.partition_names("botstate/") == sorted(
             [bot_state_partition(key), bot_state_partition("dict")]
         )
         assert (data_dir / partition_relpath(bot_state_partition(key))).is_file()
     with TinyDBEngine(data_dir) as eng:
-        got = await TinyDBBotStorage(eng).read([key, "dict", "missing"])
+        got = await EngineBotStorage(eng).read([key, "dict", "missing"])
     assert set(got) == {key, "dict"}
     assert isinstance(got[key], StoreItem)
     assert got[key].name == "Åsa\x00\u200f"
@@ -112,7 +112,7 @@ async def test_objects_and_unicode_survive_restart(tmp_path):
     assert isinstance(got["dict"]["activity"], Activity) and got["dict"]["activity"].text == "hej"
 
 
-def make_bot(storage: TinyDBBotStorage) -> TestAdapter:
+def make_bot(storage: EngineBotStorage) -> TestAdapter:
     convo_state = ConversationState(storage)
     dialogs = DialogSet(convo_state.create_property("dialogState"))
 
@@ -145,13 +145,13 @@ def make_bot(storage: TinyDBBotStorage) -> TestAdapter:
 async def test_dialog_state_survives_restart(tmp_path):
     data_dir = tmp_path / "data"
     with TinyDBEngine(data_dir) as eng:
-        adapter = make_bot(TinyDBBotStorage(eng))
+        adapter = make_bot(EngineBotStorage(eng))
         step = await adapter.send("hej")
         step = await step.assert_reply("Vad heter du?")
         step = await step.send("Åsa Öberg")
         await step.assert_reply("Vilken kommun?")
     with TinyDBEngine(data_dir) as eng:  # "restart": new engine, new storage, new adapter
-        adapter = make_bot(TinyDBBotStorage(eng))
+        adapter = make_bot(EngineBotStorage(eng))
         step = await adapter.send("Skövde")
         await step.assert_reply("Åsa Öberg från Skövde")
 
@@ -178,7 +178,7 @@ async def _put_doc(engine: Engine, key: str, item: object, **extra: object) -> N
 async def test_stored_state_is_plain_json_without_code_tags(tmp_path):
     data_dir = tmp_path / "data"
     with TinyDBEngine(data_dir) as eng:
-        adapter = make_bot(TinyDBBotStorage(eng))
+        adapter = make_bot(EngineBotStorage(eng))
         step = await adapter.send("hej")
         await step.assert_reply("Vad heter du?")
     raw = b"".join(p.read_bytes() for p in (data_dir / "botstate").iterdir())
@@ -197,7 +197,7 @@ async def test_stored_state_is_plain_json_without_code_tags(tmp_path):
 )
 async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_path, payload):
     marker = tmp_path / "code-ran"
-    good = TinyDBBotStorage(engine)
+    good = EngineBotStorage(engine)
     await good.write({"k": {"dialog_state": DialogState([DialogInstance(id="x", state={"options": PromptOptions()})])}})
     item = (await _stored_doc(engine, "k"))["item"]
     if payload == "py_reduce_top":
@@ -211,7 +211,7 @@ async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_p
         item["dialog_state"] = {"py/object": "subprocess.Popen", "args": f"touch {marker}"}
     await _put_doc(engine, "k", item, format=2)
 
-    got = await TinyDBBotStorage(engine).read(["k"])
+    got = await EngineBotStorage(engine).read(["k"])
     assert not marker.exists()
     # The dialog cannot be continued; it is replaced by one no version of the bot knows, so
     # the bot tells the person (tests/bot/test_dialog_recovery.py) instead of failing.
@@ -222,8 +222,8 @@ async def test_state_naming_code_or_unknown_classes_is_never_built(engine, tmp_p
 
 async def test_state_of_other_types_is_refused_when_written(engine):
     with pytest.raises(TypeError, match="cannot store"):
-        await TinyDBBotStorage(engine).write({"k": {"odd": Path("/etc")}})
-    assert await TinyDBBotStorage(engine).read(["k"]) == {}
+        await EngineBotStorage(engine).write({"k": {"odd": Path("/etc")}})
+    assert await EngineBotStorage(engine).read(["k"]) == {}
 
 
 @pytest.mark.parametrize("value", [
@@ -246,7 +246,7 @@ def _jsonpickle(value: object) -> object:
 async def test_state_written_by_jsonpickle_loads_through_the_allowlist(tmp_path):
     data_dir = tmp_path / "data"
     with TinyDBEngine(data_dir) as eng:
-        storage = TinyDBBotStorage(eng)
+        storage = EngineBotStorage(eng)
         adapter = make_bot(storage)
         step = await adapter.send("hej")
         step = await step.assert_reply("Vad heter du?")
@@ -260,6 +260,6 @@ async def test_state_written_by_jsonpickle_loads_through_the_allowlist(tmp_path)
                 tx.put("state", "item", {"key": doc["key"], "e_tag": doc["e_tag"], "item": _jsonpickle(value[doc["key"]])})
     assert b"py/object" in b"".join(p.read_bytes() for p in (data_dir / "botstate").iterdir())
     with TinyDBEngine(data_dir) as eng:
-        adapter = make_bot(TinyDBBotStorage(eng))
+        adapter = make_bot(EngineBotStorage(eng))
         step = await adapter.send("Skövde")
         await step.assert_reply("Åsa Öberg från Skövde")

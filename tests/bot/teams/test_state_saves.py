@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botbuilder.core import Storage
 
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from storage.engine import MemoryEngine
 from tests.bot.features.test_minutes import MID, seed
 from tests.harness import PETER, Harness, User, start_harness, stop_harness
@@ -20,7 +20,7 @@ class CountingStorage(Storage):
     """The service's dialog-state storage (one partition per key), counting the writes per key."""
 
     def __init__(self) -> None:
-        self.inner = TinyDBBotStorage(MemoryEngine())
+        self.inner = EngineBotStorage(MemoryEngine())
         self.writes: Counter[str] = Counter()
 
     async def read(self, keys: list[str]) -> dict[str, Any]:

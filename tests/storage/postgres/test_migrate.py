@@ -15,7 +15,7 @@ import pytest
 from bot.cli import main
 from bot.ops.backup import data_files
 from bot.ops.migrate import hold_source
-from bot.teams.state import TinyDBBotStorage
+from bot.teams.state import EngineBotStorage
 from storage.actions_repo import ALL, DONE, Owner
 from storage.engine import DataDirLockedError, Doc
 from storage.meetings_repo import Meeting
@@ -56,7 +56,7 @@ async def _build_source(data_dir: Path) -> None:
         await store.meetings.save(Meeting("20261204", OTHER, AT, AT + timedelta(hours=2), "Mariestad", ("Start",)))
         await store.checkins.save_answer(OTHER, "20261204", "aad-x", question="Hur mår du?",
                                          answer="Bra 😀\u0000", at=AT)
-        await TinyDBBotStorage(engine).write({STATE_KEY: {"dialog_state": {"n": 1, "text": "Åäö"}}})
+        await EngineBotStorage(engine).write({STATE_KEY: {"dialog_state": {"n": 1, "text": "Åäö"}}})
 
 
 def source_partitions(data_dir: Path) -> dict[str, dict[str, dict[str, Doc]]]:
