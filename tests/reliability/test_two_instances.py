@@ -106,6 +106,14 @@ async def start_all(instances: list[Service]) -> None:
     await asyncio.gather(*(asyncio.to_thread(s.wait_ready, 60) for s in instances))
 
 
+async def up(tmp_path: Path, url: str, connector: FakeConnector, count: int = 2) -> tuple[list[Service], list[int]]:
+    """``count`` instances started together on the database, then the network seeded; returns the
+    instances and the shared items' numbers."""
+    instances = services(tmp_path, url, count)
+    await start_all(instances)
+    return instances, await seed(url, connector.url)
+
+
 def stop_all(instances: list[Service]) -> None:
     for s in instances:
         s.stop()
@@ -127,9 +135,7 @@ async def test_two_hundred_turns_over_both_instances_keep_every_record_exactly_o
     tmp_path: Path, pg_server: PostgresServer, connector: FakeConnector
 ) -> None:
     url = pg_server.create_database()
-    instances = services(tmp_path, url)
-    await start_all(instances)
-    numbers = await seed(url, connector.url)
+    instances, numbers = await up(tmp_path, url, connector)
     rng = random.Random(20)
     turns: list[tuple[str, dict[str, Any]]] = []  # (what it records, the activity)
     for n in range(40):  # forty people check in
@@ -190,9 +196,7 @@ async def test_the_same_activity_delivered_to_both_instances_is_one_record_and_o
     tmp_path: Path, pg_server: PostgresServer, connector: FakeConnector
 ) -> None:
     url = pg_server.create_database()
-    instances = services(tmp_path, url)
-    await start_all(instances)
-    await seed(url, connector.url)
+    instances, _ = await up(tmp_path, url, connector)
     try:
         async with aiohttp.ClientSession() as session:
             for n in range(10):
@@ -213,9 +217,7 @@ async def test_a_conversation_begun_on_one_instance_continues_on_the_other(
     tmp_path: Path, pg_server: PostgresServer, connector: FakeConnector
 ) -> None:
     url = pg_server.create_database()
-    instances = services(tmp_path, url)
-    await start_all(instances)
-    await seed(url, connector.url)
+    instances, _ = await up(tmp_path, url, connector)
     person = act.user(7)
     try:
         async with aiohttp.ClientSession() as session:
@@ -286,9 +288,7 @@ async def test_kill_9_of_one_instance_under_load_loses_nothing_acknowledged(
     tmp_path: Path, pg_server: PostgresServer, connector: FakeConnector
 ) -> None:
     url = pg_server.create_database()
-    instances = services(tmp_path, url)
-    await start_all(instances)
-    await seed(url, connector.url)
+    instances, _ = await up(tmp_path, url, connector)
     acked: list[str] = []
     stop = asyncio.Event()
 
@@ -333,9 +333,7 @@ async def test_a_database_outage_gets_clear_replies_and_the_service_recovers_by_
     tmp_path: Path, server: PostgresServer, connector: FakeConnector
 ) -> None:
     url = server.create_database()
-    [service] = services(tmp_path, url, count=1)
-    await start_all([service])
-    await seed(url, connector.url)
+    [service], _ = await up(tmp_path, url, connector, count=1)
     try:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session:
             ok = act.message("uppgift Före avbrottet @alla", act.user(1), connector.url, "o-1")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -17,9 +16,9 @@ from bot.minutes import sources
 from bot.minutes.draft import NOTES_PREFIX, apply_edits
 from storage.attendance_repo import YES, AttendanceAnswer
 from storage.meetings_repo import Meeting
-from storage.open import open_store
 from storage.store import Store
 from storage.teams_repo import Member, Team
+from tests.bot.publishing.sample import write
 
 TZ = ZoneInfo("Europe/Stockholm")
 TEAM = "19:skis@thread.tacv2"
@@ -58,22 +57,9 @@ async def _draft(store: Store, notes: str, *, expected: int | None) -> int:
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
-    _with_store(data, _fill)
+    write(data, _fill)
     monkeypatch.setenv("SKIS_DATA_DIR", str(data))
     return data
-
-
-def _with_store(data: Path, change) -> None:  # noqa: ANN001
-    """Run ``await change(store)`` on the data directory (the tests run ``main`` themselves, so not on a loop)."""
-
-    async def run() -> None:
-        store = open_store(data)
-        try:
-            await change(store)
-        finally:
-            await store.close()
-
-    asyncio.run(run())
 
 
 async def _confirm(store: Store, notes: str = "Anders går igenom kvalitetssystemet.\n- Samsyn") -> None:
@@ -102,7 +88,7 @@ def test_a_meeting_without_minutes_exports_the_draft_built_from_its_records_mark
 
 
 def test_confirmed_minutes_as_markdown_html_and_word(data_dir: Path, tmp_path: Path, capsysbinary) -> None:
-    _with_store(data_dir, _confirm)
+    write(data_dir, _confirm)
     assert main(["export", "--format", "md", "--meeting", MID]) == 0
     out = capsysbinary.readouterr()
     md = out.out.decode("utf-8")
@@ -126,8 +112,8 @@ def test_confirmed_minutes_as_markdown_html_and_word(data_dir: Path, tmp_path: P
 
 
 def test_every_version_can_be_exported_and_a_replaced_one_says_so(data_dir: Path, capsysbinary) -> None:
-    _with_store(data_dir, _confirm)
-    _with_store(data_dir, _correct)
+    write(data_dir, _confirm)
+    write(data_dir, _correct)
     assert main(["export", "--format", "md", "--meeting", MID]) == 0
     latest = capsysbinary.readouterr().out.decode("utf-8")
     assert "Godkänt (version 2)" in latest and "Rättelse: Fel datum i punkt 3" in latest and "Rättad text." in latest
@@ -143,8 +129,8 @@ def test_every_version_can_be_exported_and_a_replaced_one_says_so(data_dir: Path
 
 
 def test_the_draft_of_a_correction_can_be_exported_while_the_confirmed_version_stays_the_default(data_dir, capsysbinary) -> None:
-    _with_store(data_dir, _confirm)
-    _with_store(data_dir, lambda store: store.minutes.start_correction(TEAM, MID, at=T0, by=SOFIA))
+    write(data_dir, _confirm)
+    write(data_dir, lambda store: store.minutes.start_correction(TEAM, MID, at=T0, by=SOFIA))
     assert main(["export", "--format", "md", "--meeting", MID]) == 0
     assert "Godkänt (version 1)" in capsysbinary.readouterr().out.decode("utf-8")
     assert main(["export", "--format", "md", "--meeting", MID, "--draft"]) == 0
@@ -152,8 +138,8 @@ def test_the_draft_of_a_correction_can_be_exported_while_the_confirmed_version_s
 
 
 def test_json_export_has_the_minutes(data_dir: Path, capsysbinary) -> None:
-    _with_store(data_dir, _confirm)
-    _with_store(data_dir, lambda store: store.minutes.start_correction(TEAM, MID, at=T0, by=SOFIA))
+    write(data_dir, _confirm)
+    write(data_dir, lambda store: store.minutes.start_correction(TEAM, MID, at=T0, by=SOFIA))
     assert main(["export"]) == 0
     (team,) = json.loads(capsysbinary.readouterr().out.decode("utf-8"))["teams"]
     confirmed, draft = team["minutes"]
@@ -185,7 +171,7 @@ def test_wrong_options_are_a_usage_error_with_one_line(data_dir, capsys, argv: l
 def test_unknown_meeting_or_missing_draft(data_dir: Path, capsys) -> None:
     assert main(["export", "--format", "html", "--meeting", "20250101"]) == 1
     assert "Hittar inget möte med id 20250101" in capsys.readouterr().err
-    _with_store(data_dir, _confirm)
+    write(data_dir, _confirm)
     assert main(["export", "--format", "md", "--meeting", MID, "--draft"]) == 1
     assert "är godkända och har inget utkast" in capsys.readouterr().err
 
@@ -197,7 +183,7 @@ def test_a_meeting_id_in_two_networks_needs_the_team(data_dir: Path, capsysbinar
         await store.teams.save_team(Team(other, "Annat nätverk", "team", "tenant", {}, "aad-x", T0))
         await store.meetings.save(Meeting(MID, other, START, None, "Vara", ()))
 
-    _with_store(data_dir, second_network)
+    write(data_dir, second_network)
     assert main(["export", "--format", "md", "--meeting", MID]) == 1
     assert "ange vilket med --team" in capsysbinary.readouterr().err.decode("utf-8")
     assert main(["export", "--format", "md", "--meeting", MID, "--team", other]) == 0
