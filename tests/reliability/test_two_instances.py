@@ -37,7 +37,7 @@ from storage.teams_repo import Member, Team
 from tests.harness import ANNA, CHANNEL_ID, TEAM_ID, TENANT
 from tests.pg_server import PostgresServer, start_server
 from tests.reliability import activities as act
-from tests.reliability.service import Service, run_cli
+from tests.reliability.service import Service, free_port, run_cli
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.no_timeshift]
 
@@ -363,3 +363,20 @@ async def test_a_database_outage_gets_clear_replies_and_the_service_recovers_by_
         titles = {i.title for i in await store.actions.all(TEAM_ID)}
     assert {"Före avbrottet", "Efter avbrottet"} <= titles
     assert "Under avbrottet" not in titles
+
+
+# Start-up without the database -------------------------------------------------------------------------
+def test_serve_without_a_reachable_database_says_so_and_exits(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    url = f"postgresql://skis:hemligt-losenord@127.0.0.1:{port}/skis"
+    result = run_cli("serve", data_dir=tmp_path / "unused", timeout=60, SKIS_DATABASE_URL=url, PORT=str(free_port()))
+    assert result.returncode == 1
+    assert f"cannot use the database skis@127.0.0.1:{port}/skis" in result.stderr
+    assert "hemligt" not in result.stderr + result.stdout  # the password is never shown
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_database_url_that_is_not_one(tmp_path: Path) -> None:
+    result = run_cli("serve", data_dir=tmp_path / "unused", timeout=60, SKIS_DATABASE_URL="mysql://x@y/z")
+    assert result.returncode == 2
+    assert "SKIS_DATABASE_URL must be a libpq URL" in result.stderr
