@@ -99,9 +99,13 @@ class TeamsRepo:
         return list(doc["teams"]) if doc else []
 
     # Personal conversations (for 1:1 reminders and digests) --------------------------------
-    async def save_personal_ref(self, person_key: str, conversation_ref: dict[str, Any]) -> None:
+    async def save_personal_ref(self, person_key: str, conversation_ref: dict[str, Any]) -> bool:
+        """Keep where to reach the person 1:1; True when none was kept before (decided under the
+        lock: of two activities installing the bot at once, one is first)."""
         async with self._engine.write(GLOBAL) as tx:
+            first = tx.get("personal_refs", person_key) is None
             tx.put("personal_refs", person_key, {"key": person_key, "ref": conversation_ref})
+        return first
 
     async def personal_ref(self, person_key: str) -> dict[str, Any] | None:
         doc = (await self._engine.read(GLOBAL)).get("personal_refs", person_key)

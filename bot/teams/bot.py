@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, PrivateConversationState, TurnContext
@@ -25,6 +26,7 @@ from bot.services import Services
 from bot.teams import install
 from bot.teams.mentions import addressed_to_bot, read_activity
 from bot.turn import TURN_KEY, CardReply, Turn
+from storage.team import Team
 from storage.teams_repo import member_key
 
 log = logging.getLogger(__name__)
@@ -374,7 +376,6 @@ class SkisBot(TeamsActivityHandler):
         activity = context.activity
         key, kind, _name = install.team_identity(activity)
         locale = reply_locale(None, activity.locale, kind == "personal")
-        already = await self.services.store.teams.get_team(key)
         if kind == "personal":
             # A 1:1 chat founds no network: it works on the person's networks (bot/features/networks.py).
             person = activity.from_property
@@ -387,8 +388,9 @@ class SkisBot(TeamsActivityHandler):
                 if activity.type == "installationUpdate":
                     await context.send_activity(_greeting_without_network(person, locale))
                 return
-            first = await repo.personal_ref(person_key) is None
-            await repo.save_personal_ref(person_key, install.conversation_ref(activity))
+            # Teams sends a conversationUpdate beside the installationUpdate, at the same moment
+            # (maybe to two instances): the one that stores the first reference greets.
+            first = await repo.save_personal_ref(person_key, install.conversation_ref(activity))
             if first:
                 # Teams often leaves the name out of an installation: the member register may know it.
                 name = first_name(person.name) or await self._known_first_name(person)
@@ -398,15 +400,29 @@ class SkisBot(TeamsActivityHandler):
             return
         team = await install.ensure_team(self.services, activity, installer=activity.from_property)
         await install.load_roster(self.services, context, team)
-        if already is None or not already.active or not team.settings.get(WELCOMED):
-            # A team known before the bot was added (its people joined first, as `make run` sets up
-            # the Playground's team) is greeted when the bot itself arrives; then never again.
+        # A team known before the bot was added (its people joined first, as `make run` sets up the
+        # Playground's team) is greeted when the bot itself arrives; then not again until the bot
+        # is removed. Marked under the register's lock: of the activities Teams sends for one
+        # installation (maybe at once, to two instances), exactly one greets.
+        greet = False
+
+        def mark(current: Team) -> Team:
+            nonlocal greet
+            if current.settings.get(WELCOMED):
+                return current
+            greet = True
+            return replace(current, settings={**current.settings, WELCOMED: True})
+
+        await self.services.store.teams.change_team(team.key, mark)
+        if greet:
             await context.send_activity(t("core.welcome_team", locale, team=team.name))
-            await self.services.store.teams.update_team_settings(team.key, {WELCOMED: True})
 
     async def _bot_removed(self, context: TurnContext) -> None:
         key = install.team_identity(context.activity)[0]
-        if await self.services.store.teams.set_team_active(key, False) is not None:
+        # Inactive, and to be greeted when the bot is added again.
+        removed = await self.services.store.teams.change_team(
+            key, lambda team: replace(team, active=False, settings={**team.settings, WELCOMED: False}))
+        if removed is not None:
             await self.services.changes.publish("team_removed", key, key)
 
     # Building the Turn ----------------------------------------------------------------------
