@@ -431,6 +431,11 @@ def _safe_relpath(name: str) -> str:
 # Restore ----------------------------------------------------------------------------------------
 
 
+# The advisory lock of the instance that sends reminders: while any instance runs on the
+# database, one of them holds it. A restore takes it for its own duration.
+RUNNING_LOCK = "reminders"
+
+
 def restore_backup(backup_file: Path, data_dir: Path, *, force: bool = False, now: datetime | None = None,
                    key: bytes | None = None, unsigned_ok: bool = False) -> Path | None:
     """Put a verified backup into ``data_dir``; returns where the replaced data was kept (or None)."""
@@ -492,7 +497,9 @@ async def restore_into_database(backup_file: Path, url: str, *, force: bool = Fa
     was replaced (``--force``), written next to ``backup_file`` first, or None.
 
     All or nothing, in one transaction: the database afterwards holds either what it held or
-    exactly the backup. Instances may run meanwhile; their next read sees the restored records."""
+    exactly the backup. Refused while an instance runs on the database: a running instance holds
+    the reminders' advisory lock (bot/reminders/scheduler.py), and the restore takes it for its
+    own duration, so a turn cannot write between the backup of what is replaced and the restore."""
     from storage.postgres.engine import DatabaseNotEmpty, PostgresEngine
 
     backup = read_backup(backup_file, key=key, unsigned_ok=unsigned_ok)  # everything checked first
@@ -508,6 +515,9 @@ async def restore_into_database(backup_file: Path, url: str, *, force: bool = Fa
     except StorageError as exc:
         raise BackupError(str(exc)) from exc
     try:
+        if not await engine.lead(RUNNING_LOCK):
+            raise BackupError("a skis-bot instance is running on this database; stop every instance, then restore. "
+                              "Nothing was changed.")
         if force and await engine.partition_names():
             stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
             # An operator command alone on its loop: blocking file calls stall nothing else.

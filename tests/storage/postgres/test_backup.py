@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from storage.postgres.engine import PostgresEngine
 from storage.store import Store
 from storage.teams_repo import Team
 from tests.bot.publishing import sample
+from tests.reliability.service import Service
 from tests.storage.postgres.cli import run
 from tests.storage.postgres.test_migrate import AT, build_source, read_back, source_partitions
 
@@ -86,3 +88,24 @@ def test_a_data_directory_backup_restores_into_the_database(tmp_path: Path, pg_u
     restored = run("restore", str(out), url=pg_url)
     assert restored.returncode == 0, restored.stderr
     assert asyncio.run(read_back(pg_url)) == source_partitions(data_dir)
+
+
+def test_restore_is_refused_while_an_instance_runs_on_the_database(tmp_path: Path, pg_url: str) -> None:
+    asyncio.run(_fill(pg_url))
+    out = tmp_path / "skis.backup"
+    assert run("backup", "--out", str(out), url=pg_url).returncode == 0
+    (tmp_path / "unused").mkdir()
+    service = Service(tmp_path / "unused", env={"SKIS_DATABASE_URL": pg_url})
+    service.start(timeout=60)
+    try:
+        deadline = time.monotonic() + 20
+        while True:  # the instance takes the sender's lock as its scheduler starts
+            refused = run("restore", str(out), "--force", url=pg_url)
+            if refused.returncode == 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert refused.returncode == 1 and "stop every instance" in refused.stderr
+        assert not list(tmp_path.glob("skis-bot-before-restore-*"))  # nothing was done
+    finally:
+        service.stop()
+    assert run("restore", str(out), "--force", url=pg_url).returncode == 0
