@@ -95,8 +95,10 @@ class PostgresEngine:
         try:
             if migrate:
                 await migrations.upgrade(url)
+            # Autocommit: a read is one statement and one round trip (no COMMIT after it); writes
+            # and the backup's dump open their transactions explicitly (conn.transaction()).
             pool = AsyncConnectionPool(url, min_size=min_size, max_size=max_size, timeout=POOL_TIMEOUT,
-                                       open=False, kwargs={"autocommit": False})
+                                       open=False, kwargs={"autocommit": True})
             await pool.open(wait=True, timeout=POOL_TIMEOUT)
         except (psycopg.Error, PoolTimeout, OSError) as exc:
             raise StorageError(f"cannot use the database: {exc}") from exc
