@@ -56,6 +56,7 @@ from storage.store import Store
 # The CPUs this process may use before the bench pins itself (see ``scenarios.pin_self``).
 ALL_CPUS: set[int] | None = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
+MIGRATE_LIMIT = 600.0  # seconds; the ten-year store takes a few
 CHECKIN_TEXT = "incheckning Jag har haft en bra vecka med många klassrumsbesök."
 
 
@@ -364,6 +365,23 @@ class PgGrowthSuite:
     tenyear_c8: Measurement | None = None
 
 
+async def migrate_into(url: str, data_dir: Path) -> str:
+    """``skis-bot migrate --from-data-dir DATA_DIR`` into the empty database at ``url``; its summary line."""
+    migrate = await asyncio.create_subprocess_exec(
+        SKIS_BOT, "migrate", "--from-data-dir", str(data_dir), env=_env(SKIS_DATABASE_URL=url),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        stdout, stderr = await asyncio.wait_for(migrate.communicate(), timeout=MIGRATE_LIMIT)
+    except TimeoutError:
+        migrate.kill()
+        await migrate.wait()
+        raise RuntimeError(f"skis-bot migrate did not finish within {MIGRATE_LIMIT:.0f} s") from None
+    out, err = stdout.decode(errors="replace").strip(), stderr.decode(errors="replace").strip()
+    if migrate.returncode != 0:
+        raise RuntimeError(f"skis-bot migrate failed ({migrate.returncode}): {(err or out)[-500:]}")
+    return (out.splitlines() or [""])[-1]
+
+
 def _database_bytes(server: PostgresServer, url: str) -> int:
     import psycopg
 
@@ -383,20 +401,8 @@ async def pg_growth_suite(cfg: Config, work: Path, connector: ConnectorProcess, 
     await prepare_tenyear(cfg, ten_dir)
     ten_url = server.create_database()
     t0 = time.perf_counter()
-    migrate = await asyncio.create_subprocess_exec(
-        SKIS_BOT, "migrate", "--from-data-dir", str(ten_dir), env=_env(SKIS_DATABASE_URL=ten_url),
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
-        stdout, stderr = await asyncio.wait_for(migrate.communicate(), timeout=600)
-    except TimeoutError:
-        migrate.kill()
-        await migrate.wait()
-        raise RuntimeError("skis-bot migrate did not finish within 600 s") from None
+    suite.migrate_line = await migrate_into(ten_url, ten_dir)
     suite.migrate_seconds = time.perf_counter() - t0
-    out, err = stdout.decode(errors="replace").strip(), stderr.decode(errors="replace").strip()
-    if migrate.returncode != 0:
-        raise RuntimeError(f"skis-bot migrate failed ({migrate.returncode}): {(err or out)[-500:]}")
-    suite.migrate_line = (out.splitlines() or [""])[-1]
     store = await open_pg_store(ten_url)
     try:
         await seed.add_current_meeting(store, key, datetime.now(UTC))
