@@ -57,7 +57,7 @@ async def run(args: argparse.Namespace) -> report.Report:
     scenarios.pin_self(load_cpus)
     rep.setup_lines = setup_lines(cfg, bot_cpus, load_cpus)
     if any(name in wanted for name in PG_SUITES):
-        rep.setup_lines += pg_setup_lines(cfg, bot_cpus, load_cpus)
+        rep.setup_lines += pg_setup_lines(cfg, bot_cpus)
     t0 = time.perf_counter()
     watch = scenarios.cpu_snapshot()
     work = Path(tempfile.mkdtemp(prefix="skis-bench-"))
@@ -135,19 +135,20 @@ def setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set
     ]
 
 
-def pg_setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set[int] | None) -> list[str]:
+def pg_setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None) -> list[str]:
     cpus = sorted(pg.ALL_CPUS or [])
+    pinned = f"each bot pinned to CPU {sorted(bot_cpus)} as in the HTTP suite" if bot_cpus else "nothing pinned"
     return [
         "- PostgreSQL: Debian's server, started by the bench itself (`bot/dev/postgres.py`: initdb, pg_ctl on a free "
         "loopback port, defaults but `max_connections=200`, fsync and synchronous commit on as in production), one new "
-        "database per measurement owned by an ordinary role; each `skis-bot serve` gets it as `SKIS_DATABASE_URL` "
+        "database per suite (two for the ten-year comparison) owned by an ordinary role; each `skis-bot serve` gets it as `SKIS_DATABASE_URL` "
         "(pool of up to 10 connections). The server's processes may run on every CPU "
         f"({cpus}): in the PostgreSQL suites they share the cores with the bot and with the load generator. "
         "PostgreSQL CPU per turn is the CPU time of the postmaster and all its processes over a run, divided by the turns.",
         f"- Check-in on PostgreSQL: {cfg.pairs} rounds of {cfg.pair_duration:g} s runs at concurrency "
         f"{max(cfg.concurrencies)} ({cfg.pair_warmup:g} s warm-up each): the stock echo bot, the check-in on TinyDB and "
-        "the check-in on PostgreSQL one after the other (order reversed every other round), each bot pinned to CPU "
-        f"{sorted(bot_cpus or [])} as in the HTTP suite; the figures are the medians of the rounds' ratios.",
+        f"the check-in on PostgreSQL one after the other (order reversed every other round), {pinned}; the figures are "
+        "the medians of the rounds' ratios.",
         f"- Two instances: both `skis-bot serve` processes on one database; {cfg.pairs} pairs of {cfg.pair_duration:g} s "
         f"runs with {cfg.instances_concurrency} closed-loop workers in all, either all on instance A or dealt evenly over "
         f"A and B (the order alternating). Check-ins spread over {cfg.instances_networks} networks, each with an ongoing "
@@ -157,8 +158,8 @@ def pg_setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: 
         "instance B is up and idle.",
         "- Ten-year database: the storage growth suite's ten-year TinyDB store moved into an empty database with "
         "`skis-bot migrate --from-data-dir` (`PostgresEngine.load_into_empty`, one transaction), then an ongoing meeting "
-        "added; the empty database holds the same network, members and meeting. Both bots are pinned as in the growth "
-        "suite and serve with `SKIS_CHECKIN_RETENTION_DAYS=0`.",
+        f"added; the empty database holds the same network, members and meeting. Both bots ({pinned}) serve with "
+        "`SKIS_CHECKIN_RETENTION_DAYS=0`.",
     ]
 
 
