@@ -12,9 +12,10 @@ from pathlib import Path
 
 import aiohttp
 
-from bench import parse, report, scenarios
+from bench import parse, pg, report, scenarios
 
-SUITES = ("http", "growth", "fanout", "startup", "parse")
+SUITES = ("http", "growth", "fanout", "startup", "parse", "postgres", "instances", "pg-growth")
+PG_SUITES = ("postgres", "instances", "pg-growth")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -55,10 +56,13 @@ async def run(args: argparse.Namespace) -> report.Report:
     bot_cpus, load_cpus = scenarios.cpu_plan()
     scenarios.pin_self(load_cpus)
     rep.setup_lines = setup_lines(cfg, bot_cpus, load_cpus)
+    if any(name in wanted for name in PG_SUITES):
+        rep.setup_lines += pg_setup_lines(cfg, bot_cpus)
     t0 = time.perf_counter()
     watch = scenarios.cpu_snapshot()
     work = Path(tempfile.mkdtemp(prefix="skis-bench-"))
     connector = scenarios.ConnectorProcess(load_cpus)
+    server = pg.LazyServer()  # started by the first PostgreSQL suite, stopped at the end
     try:
         async with aiohttp.ClientSession() as session:
             for name, title, attr, run_suite in (
@@ -69,6 +73,12 @@ async def run(args: argparse.Namespace) -> report.Report:
                 ("startup", "Start-up", "startup", lambda: scenarios.startup_suite(cfg, work, session, bot_cpus, log)),
                 ("fanout", "Reminder fan-out", "fanout", lambda: scenarios.fanout_suite(cfg, work, connector, session, log)),
                 ("parse", "Parsing long messages", "parse", parse_suite),
+                ("postgres", "Check-in on PostgreSQL (against TinyDB and the stock echo bot)", "postgres",
+                 lambda: pg.postgres_suite(cfg, work, connector, session, bot_cpus, server, log)),
+                ("instances", "Two instances on one PostgreSQL database", "instances",
+                 lambda: pg.instances_suite(cfg, work, connector, session, server, log)),
+                ("pg-growth", "Storage growth on PostgreSQL (check-in, empty database vs ten-year database)", "pg_growth",
+                 lambda: pg.pg_growth_suite(cfg, work, connector, session, bot_cpus, server, log)),
             ):
                 if name not in wanted:
                     continue
@@ -80,6 +90,7 @@ async def run(args: argparse.Namespace) -> report.Report:
                     rep.failures.append(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     finally:
         connector.stop()
+        server.stop()
         if args.keep:
             log(f"work directory kept: {work}")
         else:
@@ -121,6 +132,34 @@ def setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set
         f"`uppgifter` in a network with {cfg.open_items} open items. The echo bot gets the check-in message.",
         "- Bot CPU per turn is the bot process's user+system CPU time (from /proc) over the measured run divided by "
         "the turns. Peak memory is VmHWM from /proc/<pid>/status.",
+    ]
+
+
+def pg_setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None) -> list[str]:
+    cpus = sorted(pg.ALL_CPUS or [])
+    pinned = f"each bot pinned to CPU {sorted(bot_cpus)} as in the HTTP suite" if bot_cpus else "nothing pinned"
+    return [
+        "- PostgreSQL: Debian's server, started by the bench itself (`bot/dev/postgres.py`: initdb, pg_ctl on a free "
+        "loopback port, defaults but `max_connections=200`, fsync and synchronous commit on as in production), one new "
+        "database per suite (two for the ten-year comparison) owned by an ordinary role; each `skis-bot serve` gets it as `SKIS_DATABASE_URL` "
+        "(pool of up to 10 connections). The server's processes may run on every CPU "
+        f"({cpus}): in the PostgreSQL suites they share the cores with the bot and with the load generator. "
+        "PostgreSQL CPU per turn is the CPU time of the postmaster and all its processes over a run, divided by the turns.",
+        f"- Check-in on PostgreSQL: {cfg.pairs} rounds of {cfg.pair_duration:g} s runs at concurrency "
+        f"{max(cfg.concurrencies)} ({cfg.pair_warmup:g} s warm-up each): the stock echo bot, the check-in on TinyDB and "
+        f"the check-in on PostgreSQL one after the other (order reversed every other round), {pinned}; the figures are "
+        "the medians of the rounds' ratios.",
+        f"- Two instances: both `skis-bot serve` processes on one database; {cfg.pairs} pairs of {cfg.pair_duration:g} s "
+        f"runs with {cfg.instances_concurrency} closed-loop workers in all, either all on instance A or dealt evenly over "
+        f"A and B (the order alternating). Check-ins spread over {cfg.instances_networks} networks, each with an ongoing "
+        f"meeting. **No process is pinned in this suite**: the two instances, the load generator (this process, one "
+        f"asyncio loop), the fake connector (one process) and PostgreSQL (postmaster, background workers and one "
+        f"backend per pooled connection) all share CPUs {cpus} under the kernel's scheduler; in the one-instance runs "
+        "instance B is up and idle.",
+        "- Ten-year database: the storage growth suite's ten-year TinyDB store moved into an empty database with "
+        "`skis-bot migrate --from-data-dir` (`PostgresEngine.load_into_empty`, one transaction), then an ongoing meeting "
+        f"added; the empty database holds the same network, members and meeting. Both bots ({pinned}) serve with "
+        "`SKIS_CHECKIN_RETENTION_DAYS=0`.",
     ]
 
 

@@ -1,4 +1,4 @@
-"""The load generator: an aiohttp client posting activities to a bot, closed loop.
+"""The load generator: an aiohttp client posting activities to a bot (or to several instances of it), closed loop.
 
 ``concurrency`` workers each post one activity, wait for the HTTP answer, and post the next,
 until ``max_requests`` have been sent or ``duration`` seconds have passed (both bounds always
@@ -14,7 +14,7 @@ import math
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -57,7 +57,7 @@ class LoadResult:
 
 
 async def run_load(
-    url: str,
+    url: str | Sequence[str],
     body: Callable[[int], bytes],
     *,
     concurrency: int,
@@ -65,8 +65,12 @@ async def run_load(
     max_requests: int,
     session: aiohttp.ClientSession | None = None,
 ) -> LoadResult:
-    """Post ``body(i)`` for i = 0, 1, ... from ``concurrency`` workers; bounded in count and time."""
-    if not url.startswith(("http://127.0.0.1", "http://localhost")):
+    """Post ``body(i)`` for i = 0, 1, ... from ``concurrency`` workers; bounded in count and time.
+
+    With several URLs (several instances of one service) the workers are dealt out over them in
+    turn, so each URL gets the same number of workers."""
+    urls = [url] if isinstance(url, str) else list(url)
+    if not urls or not all(u.startswith(("http://127.0.0.1", "http://localhost")) for u in urls):
         raise ValueError("the load generator only talks to loopback")
     own = session is None
     if session is None:
@@ -77,7 +81,7 @@ async def run_load(
     deadline = start + duration
     timeout = aiohttp.ClientTimeout(total=max(10.0, duration))
 
-    async def worker() -> None:
+    async def worker(url: str) -> None:
         for i in counter:
             if time.perf_counter() >= deadline:
                 return
@@ -99,7 +103,7 @@ async def run_load(
                 result.errors += 1
 
     try:
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(urls[k % len(urls)]) for k in range(concurrency)))
     finally:
         result.elapsed = time.perf_counter() - start
         if own:

@@ -1,7 +1,7 @@
 """Profile one turn under load: ``python -m bench.profile checkin`` (or help, decision, items, echo).
 
 Starts ``skis-bot serve`` (or the echo bot) under cProfile on a seeded store, drives it with
-the load generator for a few seconds at concurrency 8, stops it with SIGINT and prints the
+the load generator for a few seconds at concurrency 8 (``--postgres``: on a PostgreSQL database), stops it with SIGINT and prints the
 functions that took the most time. This is how the costs in docs/performance.md were found.
 
 With ``--sampler py-spy`` the bot runs as in the bench (no profiler in the process) and py-spy
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench import scenarios
+from bench import pg, scenarios
 from bench.load import run_load
 
 _RUNNER = """
@@ -55,15 +55,23 @@ TEXTS = {
 }
 
 
-async def profile(turn: str, seconds: float, concurrency: int, top: int, sort: str, sampler: str = "cprofile") -> None:
+async def profile(turn: str, seconds: float, concurrency: int, top: int, sort: str, sampler: str = "cprofile",
+                  postgres: bool = False) -> None:
     bot_cpus, load_cpus = scenarios.cpu_plan()
     scenarios.pin_self(load_cpus)
     work = Path(tempfile.mkdtemp(prefix="skis-profile-"))
     cfg = scenarios.Config()
     layout = await scenarios.seed_http_store(work / "data", cfg)
     out = work / "turn.prof"
+    server = pg.LazyServer()
+    extra = {}
+    if postgres and turn != "echo":
+        # The same seeded store, moved into a database of the bench's own server.
+        url = server.get().create_database()
+        await pg.migrate_into(url, work / "data")
+        extra["SKIS_DATABASE_URL"] = url
     connector = scenarios.ConnectorProcess(load_cpus)
-    env = scenarios._env(SKIS_DEV="1", SKIS_DATA_DIR=str(work / "data"), PORT=str(scenarios.free_port()))
+    env = scenarios._env(SKIS_DEV="1", SKIS_DATA_DIR=str(work / "data"), PORT=str(scenarios.free_port()), **extra)
     if sampler == "py-spy":
         command = [scenarios.PYTHON, "-m", "bench.echo_bot"] if turn == "echo" else [scenarios.SKIS_BOT, "serve"]
     else:
@@ -86,6 +94,7 @@ async def profile(turn: str, seconds: float, concurrency: int, top: int, sort: s
     finally:
         proc.stop()
         connector.stop()
+        server.stop()
     if sampler == "py-spy":
         print_samples(out, top)
         print(f"samples kept in {out} (py-spy raw, one collapsed stack a line); work directory {work}")
@@ -149,8 +158,10 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime, cumulative, ...)")
     parser.add_argument("--sampler", choices=("cprofile", "py-spy"), default="cprofile",
                         help="cProfile inside the bot, or py-spy sampling it from outside")
+    parser.add_argument("--postgres", action="store_true",
+                        help="serve from a PostgreSQL database (a server of the bench's own, the seeded store migrated in)")
     args = parser.parse_args()
-    asyncio.run(profile(args.turn, args.seconds, args.concurrency, args.top, args.sort, args.sampler))
+    asyncio.run(profile(args.turn, args.seconds, args.concurrency, args.top, args.sort, args.sampler, args.postgres))
     sys.stdout.flush()
     os._exit(0)
 

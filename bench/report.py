@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from bench.pg import InstancesSuite, PgGrowthSuite, PostgresSuite
 from bench.scenarios import FanoutSuite, GrowthSuite, HttpSuite, MachineLoad, StartupSuite
 
 NOTES_MARKER = "<!-- Hand-written notes below this line are kept by `make bench`; everything above is generated. -->"
@@ -26,6 +27,10 @@ TARGET_FANOUT_RATIO = 1.2
 TARGET_STARTUP_SECONDS = 3.0
 TARGET_PARSE_MS = 50.0  # one message of Teams' size, any parser
 PARSE_CHARS = 28_000
+TARGET_PG_ECHO_RATIO = 2.0  # the check-in turn on PostgreSQL against the stock echo bot
+TARGET_PG_TINYDB_FACTOR = 1.5  # PostgreSQL's check-in throughput at least TinyDB's divided by this
+TARGET_INSTANCES_RATIO = 1.3  # two instances on one database against one (2 cores)
+TARGET_PG_GROWTH_RATIO = 1.3
 # Above this share of the CPUs used by other processes, the report says the machine was busy.
 BUSY_SHARE = 0.10
 
@@ -55,6 +60,9 @@ class Report:
     fanout: FanoutSuite | None = None
     startup: StartupSuite | None = None
     parse: list[tuple[str, str, float]] | None = None  # (parser, slowest repeated piece, CPU ms)
+    postgres: PostgresSuite | None = None
+    instances: InstancesSuite | None = None
+    pg_growth: PgGrowthSuite | None = None
     setup_lines: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # suites that raised (shown, and the run exits non-zero)
     load: MachineLoad | None = None  # other processes' use of the machine during the run
@@ -121,11 +129,125 @@ class Report:
             out.append(Target("Start-up to /healthz 200, ten-year store (slowest run, first start included)", f"{worst:.2f} s",
                               f"{min(s.echo):.2f} s (echo bot)" if s.echo else "", "",
                               f"< {TARGET_STARTUP_SECONDS:g} s", worst < TARGET_STARTUP_SECONDS))
+        out += self._pg_targets()
         if self.parse:
             name, piece, worst = max(self.parse, key=lambda row: row[2])
             out.append(Target(f"Slowest parse of a {PARSE_CHARS:,}-character message ({name}, `{piece.strip()}` repeated)",
                               f"{worst:.1f} ms", "", f"{worst / TARGET_PARSE_MS:.2f}× budget",
                               f"≤ {TARGET_PARSE_MS:g} ms", worst <= TARGET_PARSE_MS))
+        return out
+
+    def _pg_targets(self) -> list[Target]:
+        out: list[Target] = []
+        p = self.postgres
+        if p is not None:
+            c = p.concurrency
+            if p.rounds:
+                ratios = [r.vs_echo for r in p.rounds]
+                out.append(Target(f"Check-in on PostgreSQL over HTTP, throughput at concurrency {c} (median of "
+                                  f"{len(p.rounds)} rounds; ratios {min(ratios):.2f}–{max(ratios):.2f})",
+                                  f"{p.throughput('postgres'):.0f} turns/s",
+                                  f"{p.throughput('echo'):.0f} turns/s (stock echo bot)", f"{p.ratio_echo:.2f}×",
+                                  f"≥ {TARGET_PG_ECHO_RATIO:g}×", p.ratio_echo >= TARGET_PG_ECHO_RATIO))
+                ratios = [r.vs_tinydb for r in p.rounds]
+                out.append(Target(f"Check-in on PostgreSQL against TinyDB, throughput at concurrency {c} (same rounds; "
+                                  f"ratios {min(ratios):.2f}–{max(ratios):.2f})",
+                                  f"{p.throughput('postgres'):.0f} turns/s",
+                                  f"{p.throughput('tinydb'):.0f} turns/s (check-in on TinyDB)", f"{p.ratio_tinydb:.2f}×",
+                                  f"within {TARGET_PG_TINYDB_FACTOR:g}× (≥ {1 / TARGET_PG_TINYDB_FACTOR:.2f}×)",
+                                  p.ratio_tinydb >= 1 / TARGET_PG_TINYDB_FACTOR))
+            else:
+                out.append(Target("Check-in on PostgreSQL over HTTP", "not measured", "", "",
+                                  f"≥ {TARGET_PG_ECHO_RATIO:g}×", None))
+        i = self.instances
+        if i is not None:
+            if i.pairs:
+                ratios = [q.ratio for q in i.pairs]
+                out.append(Target(f"Two instances on one PostgreSQL database, check-in throughput with {i.concurrency} "
+                                  f"workers in all (median of {len(i.pairs)} pairs; ratios {min(ratios):.2f}–"
+                                  f"{max(ratios):.2f}; nothing pinned, {i.cpus} CPUs shared with load generator, "
+                                  "connector and PostgreSQL)",
+                                  f"{i.throughput('two'):.0f} turns/s", f"{i.throughput('one'):.0f} turns/s (one instance)",
+                                  f"{i.ratio:.2f}×", f"≥ {TARGET_INSTANCES_RATIO:g}×", i.ratio >= TARGET_INSTANCES_RATIO))
+            else:
+                out.append(Target("Two instances on one PostgreSQL database", "not measured", "", "",
+                                  f"≥ {TARGET_INSTANCES_RATIO:g}×", None))
+        g = self.pg_growth
+        if g is not None:
+            if g.empty and g.tenyear and g.empty.runs and g.tenyear.runs:
+                ratio = g.tenyear.p50 / g.empty.p50
+                out.append(Target("Check-in median latency, ten-year store on PostgreSQL", f"{_ms(g.tenyear.p50)} ms",
+                                  f"{_ms(g.empty.p50)} ms (empty database)", f"{ratio:.2f}×",
+                                  f"≤ {TARGET_PG_GROWTH_RATIO:g}×", ratio <= TARGET_PG_GROWTH_RATIO))
+            else:
+                out.append(Target("Check-in median latency, ten-year store on PostgreSQL", "not measured", "", "",
+                                  f"≤ {TARGET_PG_GROWTH_RATIO:g}×", None))
+        return out
+
+    def _postgres_lines(self) -> list[str]:
+        p = self.postgres
+        assert p is not None
+        out = [f"The check-in turn at concurrency {p.concurrency} on the three bots, one after the other in each round "
+               f"(PostgreSQL server started in {p.server_start:.1f} s):", ""]
+        rows = []
+        for n, r in enumerate(p.rounds):
+            rows.append([str(n + 1), r.order, f"{r.echo.result.throughput:.0f}", f"{r.tinydb.result.throughput:.0f}",
+                         f"{r.postgres.result.throughput:.0f}", f"{r.vs_echo:.2f}×", f"{r.vs_tinydb:.2f}×",
+                         _ms(r.tinydb.result.p50), _ms(r.postgres.result.p50),
+                         str(r.echo.result.errors + r.tinydb.result.errors + r.postgres.result.errors)])
+        out += table(["round", "order", "echo turns/s", "TinyDB turns/s", "PostgreSQL turns/s", "PostgreSQL vs echo",
+                      "PostgreSQL vs TinyDB", "TinyDB p50 ms", "PostgreSQL p50 ms", "errors"], rows)
+        out += ["", f"Medians: PostgreSQL {p.ratio_echo:.2f}× the echo bot, {p.ratio_tinydb:.2f}× TinyDB. CPU per turn "
+                f"(median of the rounds): echo bot {_ms(p.cpu_ms('echo') / 1000)} ms, check-in on TinyDB "
+                f"{_ms(p.cpu_ms('tinydb') / 1000)} ms, check-in on PostgreSQL {_ms(p.cpu_ms('postgres') / 1000)} ms in the "
+                f"bot plus {_ms(p.cpu_ms('postgres', 'db_cpu') / 1000)} ms in PostgreSQL."]
+        out += ["", "What each answered to one probe (first reply, cut at 120 characters):", ""]
+        for name, (status, text) in p.probes.items():
+            out.append(f"- {name}: HTTP {status}, “{' '.join(text.split())[:120] or '(no reply)'}”")
+        if p.load is not None:
+            out += ["", f"During this suite other processes used {p.load.other_share:.0%} of the CPUs."]
+        return out
+
+    def _instances_lines(self) -> list[str]:
+        i = self.instances
+        assert i is not None
+        out = [f"Check-in turns with {i.concurrency} closed-loop workers, spread over {i.networks} networks: all sent to "
+               "instance A (one instance), or the workers dealt evenly over A and B (two instances), both instances on "
+               f"one database. Nothing is pinned: {i.cpus} CPUs shared by the instances, the load generator, the "
+               "connector and PostgreSQL.", ""]
+        rows = []
+        for n, q in enumerate(i.pairs):
+            rows.append([str(n + 1), q.order, f"{q.one.result.throughput:.0f}", f"{q.two.result.throughput:.0f}",
+                         f"{q.ratio:.2f}×", _ms(q.one.result.p50), _ms(q.two.result.p50),
+                         _ms(q.one.bot_cpu) if q.one.bot_cpu is not None else "—",
+                         _ms(q.two.bot_cpu) if q.two.bot_cpu is not None else "—",
+                         _ms(q.one.db_cpu) if q.one.db_cpu is not None else "—",
+                         _ms(q.two.db_cpu) if q.two.db_cpu is not None else "—",
+                         str(q.one.result.errors + q.two.result.errors)])
+        out += table(["pair", "order", "one instance turns/s", "two instances turns/s", "ratio", "one p50 ms",
+                      "two p50 ms", "one: bot CPU ms/turn", "two: bots' CPU ms/turn", "one: PostgreSQL CPU ms/turn",
+                      "two: PostgreSQL CPU ms/turn", "errors"], rows)
+        out += ["", f"Median ratio {i.ratio:.2f}×."]
+        if i.per_instance:
+            a = sum(x for x, _ in i.per_instance)
+            b = sum(y for _, y in i.per_instance)
+            out[-1] += f" In the two-instance runs A used {a / 1000:.1f} s of CPU and B {b / 1000:.1f} s (the load was shared)."
+        if i.load is not None:
+            out += ["", f"During this suite other processes used {i.load.other_share:.0%} of the CPUs."]
+        return out
+
+    def _pg_growth_lines(self) -> list[str]:
+        g = self.pg_growth
+        assert g is not None
+        out = [f"Ten-year store: {g.spec_label}, moved in by `skis-bot migrate --from-data-dir` in {g.migrate_seconds:.1f} s "
+               f"(“{g.migrate_line}”). Database size: {g.database_bytes / 2**20:.1f} MiB (the empty one "
+               f"{g.empty_bytes / 2**20:.1f} MiB).", ""]
+        rows = []
+        for m in (g.empty, g.tenyear, g.empty_c8, g.tenyear_c8):
+            if m is not None and m.runs:
+                rows.append([m.scenario, str(m.concurrency), _ms(m.p50), _ms(m.p99), f"{m.throughput:.0f}",
+                             _ms(m.cpu_ms / 1000)])
+        out += table(["check-in turn", "concurrency", "p50 ms", "p99 ms", "turns/s", "bot CPU ms/turn"], rows)
         return out
 
     # Rendering ----------------------------------------------------------------------------------
@@ -155,6 +277,12 @@ class Report:
             lines += ["", "## Reminder fan-out", ""] + self._fanout_lines()
         if self.startup is not None:
             lines += ["", "## Start-up and memory", ""] + self._startup_lines()
+        if self.postgres is not None:
+            lines += ["", "## Check-in on PostgreSQL", ""] + self._postgres_lines()
+        if self.instances is not None:
+            lines += ["", "## Two instances on one database", ""] + self._instances_lines()
+        if self.pg_growth is not None:
+            lines += ["", "## Storage growth on PostgreSQL", ""] + self._pg_growth_lines()
         if self.parse is not None:
             lines += ["", "## Parsing long messages", "", "Each parser is given messages of Teams' size made of one piece "
                       "repeated; each figure is the median CPU time of three parses of the slowest piece (`python -m bench.parse` "

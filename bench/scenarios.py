@@ -66,6 +66,10 @@ class Config:
     fanout_people: int = 1500
     fanout_workers: int = 16
     startup_runs: int = 3
+    # Two instances on one PostgreSQL database: closed-loop workers in all (dealt over the instances),
+    # and the networks the check-ins are spread over (each meeting its own partition).
+    instances_concurrency: int = 16
+    instances_networks: int = 8
     cache_dir: Path = seed.CACHE_DIR
     echo_text: str = "incheckning Jag har haft en bra vecka med många klassrumsbesök."
 
@@ -77,6 +81,7 @@ class Config:
                    ten_years=seed.TenYearSpec(teams=2, years=1, meetings_per_year=2, checkins=3, action_items=2,
                                               decisions=1, members=4),
                    growth_duration=0.4, fanout_teams=5, fanout_people=10, fanout_workers=4, startup_runs=1,
+                   instances_concurrency=4, instances_networks=2,
                    cache_dir=cache_dir or seed.CACHE_DIR)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench import report, scenarios
+from bench import pg, report, scenarios
 from bench.connector import BenchConnector
 from bench.load import LoadResult, run_load
 from bench.seed import TenYearSpec, build_ten_years, ten_year_store
@@ -36,6 +36,22 @@ async def test_load_is_bounded_in_count_and_refuses_other_hosts() -> None:
             await run_load("http://example.com/", lambda i: b"{}", concurrency=1, duration=1, max_requests=1)
     finally:
         await connector.stop()
+
+
+async def test_load_over_several_urls_deals_the_workers_out_evenly() -> None:
+    a, b = BenchConnector(), BenchConnector()
+    urls = [await a.start(), await b.start()]
+    try:
+        result = await run_load([u + "v3/conversations/c/activities" for u in urls], lambda i: b"{}", concurrency=4,
+                                duration=10.0, max_requests=40)
+        assert result.requests == 40 and result.errors == 0
+        assert a.stats()["sends"] > 0 and b.stats()["sends"] > 0
+        assert a.stats()["sends"] + b.stats()["sends"] == 40
+        with pytest.raises(ValueError):
+            await run_load([urls[0], "http://example.com/"], lambda i: b"{}", concurrency=2, duration=1, max_requests=2)
+    finally:
+        await a.stop()
+        await b.stop()
 
 
 async def test_connector_answers_429_beyond_teams_limits() -> None:
@@ -167,11 +183,16 @@ def test_start_up_target_includes_the_first_start() -> None:
 def test_quick_bench_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "performance.md"
     done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+                          cwd=ROOT, capture_output=True, text=True, timeout=360)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     text = out.read_text()
-    for heading in ("## Targets", "## Turns over HTTP", "## Storage growth", "## Reminder fan-out", "## Start-up and memory"):
+    for heading in ("## Targets", "## Turns over HTTP", "## Storage growth", "## Reminder fan-out", "## Start-up and memory",
+                    "## Check-in on PostgreSQL", "## Two instances on one database", "## Storage growth on PostgreSQL"):
         assert heading in text
+    assert "not measured" not in text.split("## Turns over HTTP")[0]  # every target has its figure
+    assert "| Check-in on PostgreSQL against TinyDB" in text and "| Two instances on one PostgreSQL database" in text
+    assert "check-in on PostgreSQL: HTTP 200, “Tack" in text  # the PostgreSQL bot really saved the answer
+    assert "Migrated " in text and "No process is pinned in this suite" in text
     assert "echo bot (stock SDK)" in text and "errors" in text
     assert "| incheckning <svar> | 8 |" in text
     assert "paired runs" in text and "| pair | echo turns/s |" in text
@@ -203,3 +224,81 @@ def test_py_spy_samples_are_summed_per_function() -> None:
     assert inclusive["main (bot/cli.py:114)"] == 45
     assert inclusive["post (bot/teams/http.py:136)"] == 40  # counted once per stack, recursion or not
     assert own == {"fsync (storage/files.py:87)": 30, "post (bot/teams/http.py:136)": 10, "main (bot/cli.py:114)": 5}
+
+
+def _pg_run(throughput: float, bot_cpu: float | None = 0.005, db_cpu: float | None = 0.002) -> pg.Run:
+    return pg.Run(_run(throughput), bot_cpu, db_cpu)
+
+
+def test_postgres_targets_are_median_ratios_against_echo_and_tinydb_of_the_same_rounds() -> None:
+    suite = pg.PostgresSuite(concurrency=8)
+    for echo, tiny, onpg in ((60, 200, 150), (40, 210, 100), (70, 180, 140)):  # round 2 hit by other work
+        suite.rounds.append(pg.Triple(_pg_run(echo), _pg_run(tiny), _pg_run(onpg), "echo, tinydb, postgres"))
+    rep = report.Report(command="make bench", started=report.now(), postgres=suite)
+    vs_echo, vs_tiny = rep.targets()
+    assert vs_echo.ratio == "2.50×" and vs_echo.met and vs_echo.target == "≥ 2×"
+    assert vs_echo.measured == "140 turns/s" and vs_echo.baseline == "60 turns/s (stock echo bot)"
+    assert "median of 3 rounds; ratios 2.00–2.50" in vs_echo.what
+    assert vs_tiny.ratio == "0.75×" and vs_tiny.met and vs_tiny.target == "within 1.5× (≥ 0.67×)"
+    suite.rounds[0] = pg.Triple(_pg_run(60), _pg_run(200), _pg_run(110), "postgres, tinydb, echo")
+    suite.rounds[2] = pg.Triple(_pg_run(70), _pg_run(180), _pg_run(126), "echo, tinydb, postgres")
+    vs_echo, vs_tiny = report.Report(command="make bench", started=report.now(), postgres=suite).targets()
+    assert vs_echo.ratio == "1.83×" and not vs_echo.met
+    assert vs_tiny.ratio == "0.55×" and not vs_tiny.met
+    assert "| 1 | postgres, tinydb, echo | 60 | 200 | 110 |" in report.Report(
+        command="make bench", started=report.now(), postgres=suite).markdown()
+
+
+def test_two_instances_target_is_the_median_of_paired_ratios() -> None:
+    suite = pg.InstancesSuite(concurrency=16, networks=8, cpus=2)
+    for one, two in ((150, 210), (150, 180), (100, 140)):
+        suite.pairs.append(pg.InstancesPair(_pg_run(one), _pg_run(two), "one, two"))
+    rep = report.Report(command="make bench", started=report.now(), instances=suite)
+    (target,) = rep.targets()
+    assert target.ratio == "1.40×" and target.met and target.target == "≥ 1.3×"
+    assert "nothing pinned, 2 CPUs shared" in target.what
+    suite.pairs[0] = pg.InstancesPair(_pg_run(150), _pg_run(150), "two, one")
+    (target,) = report.Report(command="make bench", started=report.now(), instances=suite).targets()
+    assert target.ratio == "1.20×" and not target.met
+
+
+def test_ten_year_database_target_compares_median_latencies() -> None:
+    def measured(name: str, p50: float) -> scenarios.Measurement:
+        return scenarios.Measurement("skis", name, 1, runs=[LoadResult(1, 1.0, [p50] * 3)])
+
+    suite = pg.PgGrowthSuite(spec_label="x", empty=measured("check-in, empty database", 0.008),
+                             tenyear=measured("check-in, ten-year database", 0.0096))
+    (target,) = report.Report(command="make bench", started=report.now(), pg_growth=suite).targets()
+    assert target.measured == "9.60 ms" and target.ratio == "1.20×" and target.met
+    suite.tenyear = measured("check-in, ten-year database", 0.0112)
+    (target,) = report.Report(command="make bench", started=report.now(), pg_growth=suite).targets()
+    assert target.ratio == "1.40×" and not target.met
+
+
+@pytest.mark.postgres
+def test_the_bench_server_may_use_every_cpu_while_the_bench_is_pinned() -> None:
+    import os
+
+    if pg.ALL_CPUS is None or len(pg.ALL_CPUS) < 2:
+        pytest.skip("needs two CPUs and sched_setaffinity")
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(pg.ALL_CPUS)})
+    server = pg.LazyServer()
+    try:
+        assert server.cpu_seconds() is None
+        started = server.get()
+        assert server.get() is started  # one server for the run
+        assert os.sched_getaffinity(0) == {min(pg.ALL_CPUS)}  # the bench's own pinning is back
+        master = int((started.root / "data" / "postmaster.pid").read_text().split()[0])
+        assert os.sched_getaffinity(master) == pg.ALL_CPUS
+        url = started.create_database()
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            for _ in range(200):
+                conn.execute("SELECT md5(repeat('x', 10000))").fetchone()
+        cpu = server.cpu_seconds()
+        assert cpu is not None and cpu > 0
+    finally:
+        server.stop()
+        os.sched_setaffinity(0, before)
