@@ -188,27 +188,30 @@ class PostgresEngine:
     async def write(self, name: str) -> AsyncIterator[WriteTx]:
         """Lock the partition (across instances), stage puts and deletes, commit them all on leaving."""
         try:
-            async with self._pool.connection() as conn:
-                async with conn.transaction():
-                    # A partition written for the first time gets its row here; a second instance
-                    # inserting the same name waits on the unique index until the first is done.
-                    await conn.execute(
-                        "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING", (_esc(name),))
-                    row = await (await conn.execute(
-                        "SELECT version FROM partitions WHERE name = %s FOR UPDATE", (_esc(name),))).fetchone()
-                    version = int(row[0]) if row else 0
-                    cached = self._cache.get(name)
-                    base = cached if cached is not None and cached.version == version and version > 0 \
-                        else await self._load(conn, name)
-                    tx = WriteTx(base)
-                    yield tx
-                    if not tx.ops:
-                        raise _NothingStaged
-                    await self._apply(conn, name, tx)
-                    new = await (await conn.execute(
-                        "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
-                        "WHERE name = %s RETURNING version", (_esc(name),))).fetchone()
-                    committed = Snapshot(name, int(new[0]), tx.result())  # type: ignore[index]
+            # Pipeline mode: statements go out without waiting for each answer; the client waits
+            # only where it needs a result (the locked version, the new version), so a write is
+            # about three round trips to the server whatever it stages.
+            async with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
+                # One statement takes the partition's row lock and says its version: a partition
+                # written for the first time gets its row (version 0) here, and a second instance
+                # inserting the same name waits on the unique index until the first is done.
+                row = await (await conn.execute(
+                    "INSERT INTO partitions (name, version) VALUES (%s, 0) "
+                    "ON CONFLICT (name) DO UPDATE SET version = partitions.version RETURNING version",
+                    (_esc(name),))).fetchone()
+                version = int(row[0]) if row else 0
+                cached = self._cache.get(name)
+                base = cached if cached is not None and cached.version == version and version > 0 \
+                    else await self._load(conn, name)
+                tx = WriteTx(base)
+                yield tx
+                if not tx.ops:
+                    raise _NothingStaged
+                await self._apply(conn, name, tx)
+                new = await (await conn.execute(
+                    "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
+                    "WHERE name = %s RETURNING version", (_esc(name),))).fetchone()
+                committed = Snapshot(name, int(new[0]), tx.result())  # type: ignore[index]
         except _NothingStaged:
             return  # rolled back: nothing written, the partition not created
         except (psycopg.Error, PoolTimeout) as exc:
