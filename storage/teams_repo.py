@@ -208,3 +208,18 @@ class TeamsRepo:
             return  # nothing changed: nothing written
         async with self._engine.write(GLOBAL) as tx:
             tx.put("network_choices", person_key, {"key": person_key, "chosen": chosen, "named": named})
+
+    async def name_network(self, person_key: str, named: str, *, forget: str | None = None) -> None:
+        """Record that the 1:1 chat last named network ``named``, and forget the chosen network if
+        it is still ``forget`` (one that is no longer the person's). Only these change, read inside
+        the write block: a choice made meanwhile on another instance is kept."""
+        choice = await self.network_choice(person_key)
+        if choice["named"] == named and (forget is None or choice["chosen"] != forget):
+            return  # the common turn: nothing to change, no global lock taken
+        async with self._engine.write(GLOBAL) as tx:
+            doc = tx.get("network_choices", person_key) or {}
+            chosen = doc.get("chosen")
+            if forget is not None and chosen == forget:
+                chosen = None
+            if (chosen, named) != (doc.get("chosen"), doc.get("named")):
+                tx.put("network_choices", person_key, {"key": person_key, "chosen": chosen, "named": named})
