@@ -61,8 +61,9 @@ async def set_municipality(turn: Turn, args: str) -> None:
         if name not in names:
             names.append(name)
     value = mun.join_names(names)
-    await turn.store.teams.save_member(turn.team.key, replace(target, municipality=value))
-    await turn.say_key("meetings.municipality_set", name=target.name, municipality=value)
+    # Only the municipality changes, on the member as stored: a role given meanwhile is kept.
+    changed = await turn.store.teams.change_member(turn.team.key, target.key, lambda m: replace(m, municipality=value))
+    await turn.say_key("meetings.municipality_set", name=(changed or target).name, municipality=value)
 
 
 def _role_words(roles: frozenset[str], locale: str) -> tuple[str, ...]:
@@ -151,22 +152,40 @@ async def set_role(turn: Turn, args: str) -> None:
     if not turn.has_role(*ROLE_GIVERS):
         await turn.deny(ROLE_GIVERS)
         return
-    roles = set(target.roles) | {MEMBER}
-    for add, role in changes:
-        if role == MEMBER and not add:
-            await turn.say_key("meetings.role_member_always")
-            return
-        if add:
-            roles.add(role)
-        else:
-            roles.discard(role)
-    others = [m for m in await turn.store.teams.members(turn.team.key) if m.key != target.key]
-    if not set(ROLE_GIVERS) & roles and not any(m.has_any_role(ROLE_GIVERS) for m in others):
+    if any(role == MEMBER and not add for add, role in changes):
+        await turn.say_key("meetings.role_member_always")
+        return
+
+    def apply(member: Member) -> Member:
+        # On the roles as stored: a change made meanwhile (the municipality, another role) is kept.
+        roles = set(member.roles) | {MEMBER}
+        for add, role in changes:
+            if add:
+                roles.add(role)
+            else:
+                roles.discard(role)
+        return replace(member, roles=frozenset(roles))
+
+    def keep_a_leader(changed: Member, members: list[Member]) -> None:
+        # Checked on the register as stored, under its lock: two leaders taking each other's roles
+        # at the same moment cannot both succeed.
+        if not changed.has_any_role(ROLE_GIVERS) and not any(
+                m.active and m.key != changed.key and m.has_any_role(ROLE_GIVERS) for m in members):
+            raise _LastLeader
+
+    try:
+        changed = await turn.store.teams.change_member(turn.team.key, target.key, apply, guard=keep_a_leader)
+    except _LastLeader:
         await turn.say_key("meetings.role_last_leader")
         return
-    changed = replace(target, roles=frozenset(roles))
-    await turn.store.teams.save_member(turn.team.key, changed)
+    if changed is None:
+        await turn.say_key("meetings.person_not_found", name=target.name)
+        return
     await turn.say_key("meetings.role_changed", name=changed.name, roles=", ".join(_all_role_words(changed.roles, turn.locale)))
+
+
+class _LastLeader(Exception):
+    """The change would leave the network with nobody who can give roles."""
 
 
 def _all_role_words(roles: frozenset[str], locale: str) -> list[str]:

@@ -30,6 +30,7 @@ class Selection:
     networks: tuple[Team, ...]
     # The name of a remembered choice that is no longer the person's (removed, left), once.
     fallback_from: str | None = None
+    gone: str | None = None  # that choice's key
 
 
 async def networks_of(store: Store, person_key: str) -> list[Team]:
@@ -56,7 +57,7 @@ async def select(store: Store, person_key: str) -> Selection | None:
     if chosen is not None:
         old = await store.teams.get_team(chosen)
         fallback_from = old.name if old is not None else chosen
-    return Selection(networks[0], networks, fallback_from)
+    return Selection(networks[0], networks, fallback_from, chosen)
 
 
 def display_name(team: Team, locale: str) -> str:
@@ -97,10 +98,9 @@ async def network_line(turn: Turn, selection: Selection, *, naming: bool) -> str
 
 
 async def remember_named(store: Store, person_key: str, selection: Selection) -> None:
-    """The reply has named ``selection.team``; a choice that is gone is forgotten (the first remains)."""
-    choice = await store.teams.network_choice(person_key)
-    chosen = None if selection.fallback_from is not None else choice["chosen"]
-    await store.teams.save_network_choice(person_key, chosen=chosen, named=selection.team.key)
+    """The reply has named ``selection.team``; a choice that is gone is forgotten (the first remains).
+    Only that changes, on the choice as stored: one the person makes meanwhile elsewhere is kept."""
+    await store.teams.name_network(person_key, selection.team.key, forget=selection.gone)
 
 
 async def networks(turn: Turn, args: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from bot.publishing.site import Archive, content_type
 from bot.roles import PUBLISHING_ROLES
 from bot.teams import install
 from bot.turn import Turn
+from storage.teams_repo import Team
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +117,39 @@ async def mandate(turn: Turn, rest: str) -> None:
     found = _MANDATE_SET.match(rest.strip())
     number = int(found.group(1)) if found else 0
     text = " ".join(found.group(2).split()) if found else ""
-    if not found or not 1 <= number <= min(len(points) + 1, MAX_MANDATE_POINTS) or not text or len(text) > MAX_MANDATE_CHARS:
+    if not found or not 1 <= number <= MAX_MANDATE_POINTS or not text or len(text) > MAX_MANDATE_CHARS:
         await turn.say_key("publishing.mandate_usage", next=min(len(points) + 1, MAX_MANDATE_POINTS), max=MAX_MANDATE_CHARS)
         return
-    if text == "-":
-        if number > len(points) or len(points) == 1:
-            await turn.say_key("publishing.mandate_usage", next=min(len(points) + 1, MAX_MANDATE_POINTS), max=MAX_MANDATE_CHARS)
-            return
-        del points[number - 1]
-    elif number > len(points):
-        points.append(text)
-    else:
-        points[number - 1] = text
-    await turn.store.teams.update_team_settings(turn.team.key, {report.MANDATE_SETTING: points})
-    await turn.say_key("publishing.mandate_saved", number=number, count=len(points))
+
+    def edit(team: Team) -> Team:
+        # The positions are counted on the list as stored, under the lock: a point another turn
+        # adds or removes at the same moment is kept, and the number means the point it names now.
+        stored = list(report.mandate_points(team))
+        if number > min(len(stored) + 1, MAX_MANDATE_POINTS) or (text == "-" and (number > len(stored) or len(stored) == 1)):
+            raise _MandateUsage(len(stored))
+        if text == "-":
+            del stored[number - 1]
+        elif number > len(stored):
+            stored.append(text)
+        else:
+            stored[number - 1] = text
+        return replace(team, settings={**team.settings, report.MANDATE_SETTING: stored})
+
+    try:
+        changed = await turn.store.teams.change_team(turn.team.key, edit)
+    except _MandateUsage as usage:
+        await turn.say_key("publishing.mandate_usage", next=min(usage.count + 1, MAX_MANDATE_POINTS), max=MAX_MANDATE_CHARS)
+        return
+    count = len(report.mandate_points(changed)) if changed is not None else len(points)
+    await turn.say_key("publishing.mandate_saved", number=number, count=count)
+
+
+class _MandateUsage(Exception):
+    """The point's number is not on the list as stored (``count`` points)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
 
 
 async def yearly_report(turn: Turn, args: str) -> None:

@@ -86,8 +86,10 @@ async def ensure_team(services: Services, activity: Any, *, installer: Any | Non
     existing = await repo.get_team(key)
     if existing is not None:
         if not existing.active and installer is not None:
-            existing = replace(existing, active=True, conversation_ref=conversation_ref(activity))
-            await repo.save_team(existing)
+            ref = conversation_ref(activity)
+            # Changed as stored: settings another instance changes meanwhile are kept.
+            existing = await repo.change_team(
+                key, lambda team: team if team.active else replace(team, active=True, conversation_ref=ref)) or existing
         return existing
     founder = installer or activity.from_property
     team = Team(
@@ -99,12 +101,15 @@ async def ensure_team(services: Services, activity: Any, *, installer: Any | Non
         installed_by=member_key(founder.id, founder.aad_object_id) if founder else None,
         installed_at=services.clock.now(),
     )
-    await repo.save_team(team)
     if founder is not None:
         # The person who installs the bot becomes the network's first chair and presidium member.
+        # Written before the team: a crash in between leaves no network without a chair (the next
+        # activity registers the team again). The roles are added to what is stored, so a roster
+        # read at the same moment (the installation's other activity) cannot take them away.
         roles = _initial_roles(services, founder.aad_object_id) | FOUNDER_ROLES
-        await repo.save_member(key, _new_member(services, founder, roles))
-    return team
+        await repo.add_members(key, [_new_member(services, founder, roles)],
+                               lambda stored, given: replace(stored, roles=stored.roles | given.roles, active=True))
+    return await repo.add_team(team)
 
 
 async def ensure_member(services: Services, team: Team, account: Any) -> Member:
@@ -112,14 +117,19 @@ async def ensure_member(services: Services, team: Team, account: Any) -> Member:
     key = member_key(account.id, account.aad_object_id)
     repo = services.store.teams
     member = await repo.get_member(team.key, key)
-    if member is not None:
-        if not member.active or (account.name and member.name != account.name and member.name == member.teams_id):
-            member = replace(member, active=True, name=account.name or member.name)
-            await repo.save_member(team.key, member)
-        return member
-    member = _new_member(services, account, _initial_roles(services, account.aad_object_id))
-    await repo.save_member(team.key, member)
+    if member is not None and not _returns(member, account):
+        return member  # the common turn: nothing to write, no lock taken
+    # Added only if absent, else changed as stored (roles given meanwhile are kept).
+    [(member, _added)] = await repo.add_members(
+        team.key, [_new_member(services, account, _initial_roles(services, account.aad_object_id))],
+        lambda stored, _given: replace(stored, active=True, name=account.name or stored.name)
+        if _returns(stored, account) else stored)
     return member
+
+
+def _returns(member: Member, account: Any) -> bool:
+    """Whether a stored member is back (inactive), or known by id only and now has a name."""
+    return not member.active or bool(account.name and member.name != account.name and member.name == member.teams_id)
 
 
 def _new_member(services: Services, account: Any, roles: frozenset[str]) -> Member:
@@ -154,28 +164,19 @@ async def load_roster(services: Services, context: TurnContext, team: Team) -> i
     except Exception as exc:  # the register can be filled later from messages; installing must not fail
         log.warning("could not read the roster of %s: %s", team.key, type(exc).__name__)
         return 0
-    repo = services.store.teams
-    members = {m.key: m for m in await repo.members(team.key, active_only=False)}
-    known = set(members)
-    new = []
-    for account in accounts:
-        key = member_key(account.id, account.aad_object_id)
-        if key in members and _email(account) and members[key].email != _email(account):
-            new.append(replace(members[key], email=_email(account)))  # the address is kept up to date
-        if key in known or account.id == context.activity.recipient.id:
-            continue
-        known.add(key)
-        new.append(_new_member(services, account, _initial_roles(services, account.aad_object_id)))
-    await repo.save_members(team.key, new)
-    return sum(1 for m in new if m.key not in members)
+    me = context.activity.recipient.id
+    people = [_new_member(services, account, _initial_roles(services, account.aad_object_id))
+              for account in accounts if account.id != me]
+
+    def update(stored: Member, given: Member) -> Member:
+        # Only what the roster knows changes; the roles and all else stay as stored.
+        return replace(stored, email=given.email) if given.email and stored.email != given.email else stored
+
+    added = await services.store.teams.add_members(team.key, people, update)
+    return len({m.key for m, new in added if new})
 
 
 async def remove_members(services: Services, team: Team, accounts: list[Any]) -> None:
     """People who left the team stay in old minutes but get no more reminders."""
-    repo = services.store.teams
-    changed = []
-    for account in accounts:
-        member = await repo.get_member(team.key, member_key(account.id, account.aad_object_id))
-        if member is not None and member.active:
-            changed.append(replace(member, active=False))
-    await repo.save_members(team.key, changed)
+    keys = [member_key(account.id, account.aad_object_id) for account in accounts]
+    await services.store.teams.change_members(team.key, keys, lambda member: replace(member, active=False))
