@@ -255,15 +255,36 @@ class ActionsRepo:
     async def set_status(
         self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None
     ) -> ActionItem:
-        """Mark done (remembering who and when) or reopen. With ``activity_id`` the change is kept
-        as made by that message, in the same write (see ``applied``)."""
+        """``change_status`` for a caller that only needs the item as stored afterwards."""
+        return (await self.change_status(item, status, by=by, at=at, activity_id=activity_id))[0]
+
+    async def change_status(
+        self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None
+    ) -> tuple[ActionItem, bool]:
+        """Mark done (remembering who and when) or reopen; returns the item as stored and whether
+        this call changed it. Done already (or open already) is decided on the item as stored,
+        under the lock: of two "Klar" clicks at once only one marks it done, and the first
+        done_at/done_by stay. With ``activity_id`` the change is kept as made by that message, in
+        the same write (see ``applied``)."""
 
         def change(current: ActionItem) -> ActionItem:
             if status == DONE:
+                if current.status == DONE:  # a proposed (imported) item can be marked done
+                    return current
                 return replace(current, status=DONE, done_at=at, done_by=by, updated_at=at, updated_by=by)
+            if current.is_open:
+                return current
             return replace(current, status=OPEN, done_at=None, done_by=None, updated_at=at, updated_by=by)
 
-        return await self._change(item, change, activity_id, at)
+        changed = False
+
+        def tracked(current: ActionItem) -> ActionItem:
+            nonlocal changed
+            after = change(current)
+            changed = after is not current
+            return after
+
+        return await self._change(item, tracked, activity_id, at), changed
 
     async def update(
         self, item: ActionItem, *, by: str, at: datetime, activity_id: str | None = None, **changes: Any
@@ -296,6 +317,8 @@ class ActionsRepo:
             if activity_id and tx.get(_APPLIED, activity_id) is not None:
                 return current
             changed = change(current)
+            if changed is current:  # nothing to do (done already): nothing written
+                return current
             tx.put(_TABLE, changed.id, changed.to_doc())
             if activity_id:
                 tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "item_id": changed.id, "at": dump_dt(at)})
