@@ -17,6 +17,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
+from storage.meeting import Meeting
 from storage.partitions import team_partition
 
 OPEN = "open"
@@ -298,6 +299,36 @@ class ActionsRepo:
             return replace(current, **changes, updated_at=at, updated_by=by, history=(*current.history, entry))
 
         return await self._change(item, change, activity_id, at)
+
+    async def follow_calendar(
+        self,
+        team_key: str,
+        plan: Callable[[list[Meeting], list[ActionItem]], dict[str, date | None]],
+        *,
+        by: str,
+        at: datetime,
+    ) -> list[ActionItem]:
+        """Set due dates from the calendar: ``plan`` (a pure function) gets the network's meetings
+        and open action items as stored and returns the due date each item should have (by id).
+
+        Meetings and action items share the team partition, so both are read inside one write
+        block: a due date a person set meanwhile, or a second recalculation at the same moment,
+        is seen here and not overwritten or recorded twice. Only items whose date changes are
+        written, each with the old date in ``history``; they are returned."""
+        changed: list[ActionItem] = []
+        async with self._engine.write(team_partition(team_key)) as tx:
+            meetings = [Meeting.from_doc(d) for d in tx.all("meetings")]
+            # Only open items are parsed: after years nearly all of a network's items are done.
+            items = [ActionItem.from_doc(d) for d in tx.all(_TABLE) if d.get("status", OPEN) == OPEN]
+            dues = plan(meetings, items)
+            for item in items:
+                if item.id not in dues or dues[item.id] == item.due:
+                    continue
+                entry = {"at": dump_dt(at), "by": by, "before": {"due": _history_value(item.due)}}
+                updated = replace(item, due=dues[item.id], updated_at=at, updated_by=by, history=(*item.history, entry))
+                tx.put(_TABLE, updated.id, updated.to_doc())
+                changed.append(updated)
+        return sorted(changed, key=lambda i: i.number)
 
     async def applied(self, team_key: str, activity_id: str | None) -> bool:
         """True when the message ``activity_id`` changed an item already."""
