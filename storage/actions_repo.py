@@ -17,6 +17,7 @@ from typing import Any
 
 from storage.codec import dump_dt, load_dt
 from storage.engine import Engine
+from storage.meeting import Meeting
 from storage.partitions import team_partition
 
 OPEN = "open"
@@ -255,15 +256,36 @@ class ActionsRepo:
     async def set_status(
         self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None
     ) -> ActionItem:
-        """Mark done (remembering who and when) or reopen. With ``activity_id`` the change is kept
-        as made by that message, in the same write (see ``applied``)."""
+        """``change_status`` for a caller that only needs the item as stored afterwards."""
+        return (await self.change_status(item, status, by=by, at=at, activity_id=activity_id))[0]
+
+    async def change_status(
+        self, item: ActionItem, status: str, *, by: str, at: datetime, activity_id: str | None = None
+    ) -> tuple[ActionItem, bool]:
+        """Mark done (remembering who and when) or reopen; returns the item as stored and whether
+        this call changed it. Done already (or open already) is decided on the item as stored,
+        under the lock: of two "Klar" clicks at once only one marks it done, and the first
+        done_at/done_by stay. With ``activity_id`` the change is kept as made by that message, in
+        the same write (see ``applied``)."""
 
         def change(current: ActionItem) -> ActionItem:
             if status == DONE:
+                if current.status == DONE:  # a proposed (imported) item can be marked done
+                    return current
                 return replace(current, status=DONE, done_at=at, done_by=by, updated_at=at, updated_by=by)
+            if current.is_open:
+                return current
             return replace(current, status=OPEN, done_at=None, done_by=None, updated_at=at, updated_by=by)
 
-        return await self._change(item, change, activity_id, at)
+        changed = False
+
+        def tracked(current: ActionItem) -> ActionItem:
+            nonlocal changed
+            after = change(current)
+            changed = after is not current
+            return after
+
+        return await self._change(item, tracked, activity_id, at), changed
 
     async def update(
         self, item: ActionItem, *, by: str, at: datetime, activity_id: str | None = None, **changes: Any
@@ -277,6 +299,36 @@ class ActionsRepo:
             return replace(current, **changes, updated_at=at, updated_by=by, history=(*current.history, entry))
 
         return await self._change(item, change, activity_id, at)
+
+    async def follow_calendar(
+        self,
+        team_key: str,
+        plan: Callable[[list[Meeting], list[ActionItem]], dict[str, date | None]],
+        *,
+        by: str,
+        at: datetime,
+    ) -> list[ActionItem]:
+        """Set due dates from the calendar: ``plan`` (a pure function) gets the network's meetings
+        and open action items as stored and returns the due date each item should have (by id).
+
+        Meetings and action items share the team partition, so both are read inside one write
+        block: a due date a person set meanwhile, or a second recalculation at the same moment,
+        is seen here and not overwritten or recorded twice. Only items whose date changes are
+        written, each with the old date in ``history``; they are returned."""
+        changed: list[ActionItem] = []
+        async with self._engine.write(team_partition(team_key)) as tx:
+            meetings = [Meeting.from_doc(d) for d in tx.all("meetings")]
+            # Only open items are parsed: after years nearly all of a network's items are done.
+            items = [ActionItem.from_doc(d) for d in tx.all(_TABLE) if d.get("status", OPEN) == OPEN]
+            dues = plan(meetings, items)
+            for item in items:
+                if item.id not in dues or dues[item.id] == item.due:
+                    continue
+                entry = {"at": dump_dt(at), "by": by, "before": {"due": _history_value(item.due)}}
+                updated = replace(item, due=dues[item.id], updated_at=at, updated_by=by, history=(*item.history, entry))
+                tx.put(_TABLE, updated.id, updated.to_doc())
+                changed.append(updated)
+        return sorted(changed, key=lambda i: i.number)
 
     async def applied(self, team_key: str, activity_id: str | None) -> bool:
         """True when the message ``activity_id`` changed an item already."""
@@ -296,6 +348,8 @@ class ActionsRepo:
             if activity_id and tx.get(_APPLIED, activity_id) is not None:
                 return current
             changed = change(current)
+            if changed is current:  # nothing to do (done already): nothing written
+                return current
             tx.put(_TABLE, changed.id, changed.to_doc())
             if activity_id:
                 tx.put(_APPLIED, activity_id, {"activity_id": activity_id, "item_id": changed.id, "at": dump_dt(at)})

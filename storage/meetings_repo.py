@@ -8,6 +8,7 @@ attendance, check-ins, decisions, minutes) lives in the meeting's own partition
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,18 @@ if TYPE_CHECKING:
     from storage.attendance_repo import AttendanceRepo
 
 _DRAFTS = "meeting_drafts"
+
+
+class MeetingNotFound(LookupError):
+    """The meeting to change is not stored (any more)."""
+
+
+def next_sequence(meeting: Meeting) -> dict[str, Any]:
+    """``meeting.extra`` with the iCal SEQUENCE one past the one ``meeting`` carries.
+
+    Call it on the meeting as stored (inside ``MeetingsRepo.change``): two changes at once then
+    get two different sequence numbers, so calendars apply both."""
+    return {**meeting.extra, "sequence": int(meeting.extra.get("sequence") or 0) + 1}
 
 
 class MeetingsRepo:
@@ -74,6 +87,28 @@ class MeetingsRepo:
             if draft:
                 tx.put(_DRAFTS, draft, {"token": draft, "outcome": "saved", "meeting_id": meeting.id})
         return meeting
+
+    async def change(
+        self, team_key: str, meeting_id: str, change: Callable[[Meeting], Meeting], *, draft: str | None = None
+    ) -> tuple[Meeting, Meeting] | None:
+        """Apply ``change`` to the meeting as stored, under the team partition's lock; returns
+        (before, after). Nothing is written when ``change`` returns the meeting unchanged, or
+        when it raises (a guard such as "not cancelled" is checked inside it, on the stored
+        meeting). With ``draft``, also mark that confirmation question answered in the same
+        write, and change nothing (None) when it was answered already. Raises MeetingNotFound."""
+        async with self._engine.write(team_partition(team_key)) as tx:
+            if draft and tx.get(_DRAFTS, draft) is not None:
+                return None
+            doc = tx.get("meetings", meeting_id)
+            if doc is None:
+                raise MeetingNotFound(meeting_id)
+            before = Meeting.from_doc(doc)
+            after = change(before)
+            if after != before:
+                tx.put("meetings", after.id, after.to_doc())
+            if draft:
+                tx.put(_DRAFTS, draft, {"token": draft, "outcome": "saved", "meeting_id": meeting_id})
+        return before, after
 
     # A change that needed a "Spara ändå?" can be answered by text and by a card button; the
     # outcome is kept so whichever answer comes second does nothing.

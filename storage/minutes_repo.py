@@ -357,18 +357,20 @@ class MinutesRepo:
 
     async def cosign(
         self, team_key: str, meeting_id: str, number: int, *, by: str, by_name: str, at: datetime
-    ) -> MinutesVersion:
-        """The chair's co-signature (justering) on a confirmed version; a second one changes nothing."""
+    ) -> tuple[MinutesVersion, bool]:
+        """The chair's co-signature (justering) on a confirmed version: (the version as stored,
+        whether this call signed it). A second one changes nothing and says so (False), also when
+        two chairs click at the same moment (decided under the lock): only the first is announced."""
         async with self._write(team_key, meeting_id) as tx:
             doc = tx.get(_VERSIONS, str(number))
             if doc is None:
                 raise NotConfirmableError(f"no version {number}")
             version = MinutesVersion.from_doc(doc)
             if version.cosigned_at is not None:
-                return version
+                return version, False
             signed = replace(version, cosigned_by=by, cosigned_by_name=by_name, cosigned_at=at)
             tx.put(_VERSIONS, str(number), signed.to_doc())
-        return signed
+        return signed, True
 
     async def mark_posted(self, team_key: str, meeting_id: str, number: int, *, at: datetime) -> bool:
         """Record that a version was announced in the channel; False if it already was."""

@@ -311,6 +311,7 @@ class PrivacyRepo:
                 checked[name] = entry
                 stats.skipped += 1
                 continue
+            wrote = False
             async with engine.transient(name) as snap:
                 expired, oldest = _scan_answers(snap, before)
                 stats.read += 1
@@ -323,9 +324,21 @@ class PrivacyRepo:
                             tx.delete(table, key)
                     if expired:
                         stats.written += 1
+                        wrote = True
                 stats.answers += len(expired)
+            if wrote:
+                # This pass's own write changed the stamp. Read it again and only THEN the
+                # partition: ``oldest`` then covers everything the kept stamp stands for (an
+                # answer stored after our write and before the stamp read would otherwise be
+                # skipped by every later pass, and kept for good).
+                stamp = await engine.partition_stamp(name)
+                async with engine.transient(name) as snap:
+                    _left, oldest = _scan_answers(snap, before)
             if not dry_run:
-                checked[name] = {"stamp": await engine.partition_stamp(name), "oldest": dump_dt(oldest)}
+                # The stamp read BEFORE the scan: an answer stored after it (on another instance,
+                # or by a turn while this pass waited) changes the stamp, so the next pass reads
+                # the partition again instead of trusting ``oldest``, which does not know that answer.
+                checked[name] = {"stamp": stamp, "oldest": dump_dt(oldest)}
             yield
         if not dry_run and checked != known:
             # The whole watermark is replaced by what this pass found, so it is not a read-modify-write.

@@ -16,7 +16,7 @@ rewrites only that small file, never the team's calendar or register.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from types import MappingProxyType
@@ -179,6 +179,21 @@ class RemindersRepo:
     async def save_settings(self, team_key: str, settings: ReminderSettings) -> None:
         async with self._engine.write(reminders_partition(team_key)) as tx:
             tx.put(_SETTINGS, _SETTINGS, settings.to_doc())
+
+    async def change_settings(
+        self, team_key: str, change: Callable[[ReminderSettings], ReminderSettings]
+    ) -> ReminderSettings:
+        """Apply ``change`` to the settings as stored, under the lock, and return the result: two
+        people changing different kinds at the same moment (on two instances) both keep their
+        change. A check that must hold is made inside ``change`` (it raises: nothing is written);
+        nothing is written either when ``change`` returns the settings unchanged."""
+        async with self._engine.write(reminders_partition(team_key)) as tx:
+            doc = tx.get(_SETTINGS, _SETTINGS)
+            before = ReminderSettings.from_doc(doc)
+            after = change(before)
+            if doc is None or after.to_doc() != before.to_doc():
+                tx.put(_SETTINGS, _SETTINGS, after.to_doc())
+        return after
 
     # Sent-log ---------------------------------------------------------------------------------
     async def record(self, entry: SentEntry) -> None:

@@ -220,15 +220,26 @@ async def _set_status(turn: Turn, number: int, status: str, item_id: str | None 
     if not roles.may_close(turn.member, item):
         return False, turn.t("records.action_not_allowed", number=number, title=title, owners=escape(owners_text(item.owners, turn.locale)))
     if status == DONE and item.status == DONE:  # a proposed (imported) item can be marked done
-        done_on = format_date((item.done_at or item.updated_at or item.created_at).astimezone(turn.tz).date(), turn.locale)
-        return False, turn.t("records.action_already_done", number=number, date=done_on)
+        return False, _already_done(turn, item, number)
     if status == OPEN and item.is_open:
         return False, turn.t("records.action_already_open", number=number)
     # A typed `klar 4` is kept with its message id: delivered again after `ångra 4`, it changes nothing.
-    await turn.store.actions.set_status(item, status, by=turn.member.key, at=turn.now, activity_id=turn.activity.id if keyed else None)
+    stored, changed = await turn.store.actions.change_status(
+        item, status, by=turn.member.key, at=turn.now, activity_id=turn.activity.id if keyed else None
+    )
+    if not changed:
+        # Done (or reopened) meanwhile, by another click or instance: decided under the lock.
+        if stored.status == DONE:
+            return False, _already_done(turn, stored, number)
+        return False, turn.t("records.action_already_open", number=number)
     await turn.services.changes.publish("action_item", turn.team.key, item.id)
     key = "records.action_done" if status == DONE else "records.action_reopened"
     return True, turn.t(key, number=number, title=title)
+
+
+def _already_done(turn: Turn, item: ActionItem, number: int) -> str:
+    done_on = format_date((item.done_at or item.updated_at or item.created_at).astimezone(turn.tz).date(), turn.locale)
+    return turn.t("records.action_already_done", number=number, date=done_on)
 
 
 async def _status_command(turn: Turn, args: str, status: str, command_id: str) -> None:

@@ -45,7 +45,7 @@ from bot.turn import CardReply, Turn
 from dialogs.checkin import DIALOG_ID as CHECKIN_DIALOG
 from dialogs.checkin import CheckinDialog
 from storage.checkins_repo import CHECKIN, CHECKOUT, CheckinAnswer
-from storage.meetings_repo import Meeting
+from storage.meetings_repo import Meeting, MeetingNotFound
 from storage.teams_repo import Member, member_key
 
 QUESTION_LIMIT = limits.QUESTION
@@ -243,11 +243,22 @@ async def _question(turn: Turn, args: str, kind: str) -> None:
         return
     reset = " ".join(fold(text).split()) in _RESET_WORDS
     own = None if reset else text
-    if kind == CHECKIN:
-        updated = replace(meeting, checkin_question=own, updated_at=turn.now)
-    else:
-        updated = replace(meeting, checkout_question=own, updated_at=turn.now)
-    await turn.store.meetings.save(updated)
+    now = turn.now
+
+    def with_question(stored: Meeting) -> Meeting:
+        # Only this question changes, on the meeting as stored: the other question, a move or
+        # a cancellation made meanwhile (another turn, another instance) is kept.
+        if kind == CHECKIN:
+            return replace(stored, checkin_question=own, updated_at=now)
+        return replace(stored, checkout_question=own, updated_at=now)
+
+    try:
+        changed = await turn.store.meetings.change(turn.team.key, meeting.id, with_question)
+    except MeetingNotFound:
+        await turn.say_key("records.checkin_no_meeting", **params)
+        return
+    assert changed is not None  # only a draft's question makes it None
+    updated = changed[1]
     await turn.services.changes.publish("meeting", turn.team.key, meeting.id)
     question = await question_for(turn.store, updated, kind, turn.locale)
     if reset:

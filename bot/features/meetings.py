@@ -31,7 +31,7 @@ from bot.turn import CardReply, Turn
 from dialogs.confirm_meeting import ConfirmMeetingDialog
 from dialogs.new_meeting import NewMeetingDialog
 from storage.attendance_repo import NO
-from storage.meetings_repo import ONGOING_GRACE, Meeting
+from storage.meetings_repo import ONGOING_GRACE, Meeting, MeetingNotFound
 
 # --- Shared by the meeting-side features ---------------------------------------------------------
 # What "the meeting" means to people, and how it reads, for agenda, attendance and the everyday
@@ -363,7 +363,17 @@ async def cancel_meeting(turn: Turn, args: str) -> None:
     meeting = await _one_meeting(turn, args)
     if meeting is None:
         return
-    await meeting_ops.cancel_meeting(turn.store, meeting, turn.member, now=turn.now, publish=turn.services.changes.publish)
+    try:
+        done = await meeting_ops.cancel_meeting(
+            turn.store, meeting, turn.member, now=turn.now, publish=turn.services.changes.publish
+        )
+    except MeetingNotFound:
+        await turn.say_key("meetings.not_found", text=args.strip())
+        return
+    if done is None:
+        # Cancelled meanwhile (a second "ställ in" at the same moment, or on another instance).
+        await turn.say_key("meetings.is_cancelled", when=meeting_when(turn, meeting))
+        return
     tz = turn.tz
     again = meeting_ops.typed_when(meeting.starts_at, meeting.ends_at, tz)
     if meeting.location:

@@ -586,7 +586,13 @@ async def cosign(turn: Turn, data: dict[str, Any]) -> CardReply | None:
         return CardReply(message=turn.t("minutes.nothing_to_cosign"))
     if version.confirmed_by == turn.member.key:
         return CardReply(message=turn.t("minutes.cosign_not_self"))
-    signed = await repo.cosign(team.key, meeting.id, version.version, by=turn.member.key, by_name=turn.member.name, at=turn.now)
+    signed, now_signed = await repo.cosign(
+        team.key, meeting.id, version.version, by=turn.member.key, by_name=turn.member.name, at=turn.now
+    )
+    if not now_signed:
+        # Co-signed meanwhile (another chair's click at the same moment, or on another
+        # instance): announced once, by that click; this one shows the card as it is now.
+        return await _reply(turn, draft)
     await services.changes.publish("minutes", team.key, meeting.id)
     await _announce(turn, team, meeting, draft, signed, "minutes.cosigned_channel", name=turn.member.name)
     return await _reply(turn, draft)

@@ -105,33 +105,52 @@ async def reminders(turn: Turn, args: str) -> None:
         roles = f"{turn.t('core.role.presidium')} {turn.t('core.or')} {turn.t('core.role.ordförande')}"
         await turn.say_key("core.role_required", roles=roles)
         return
-    settings = await repo.settings(turn.team.key)
-    changed, reply = _apply(turn, settings, parsed)
-    if parsed.kind in (MEETING_WEEK, MEETING_DAY) and channel_order_problem(changed):
-        # Refused rather than saved: the kanal post would come before the kallelse (which older
-        # versions then never sent). What each is set to, and three ways out.
-        await turn.say_key("reminders.channel_order_refused", suggest=_suggest_week_days(changed), **_channel_whens(turn, changed))
+    tz = turn.services.settings.timezone
+    upcoming = await turn.store.meetings.upcoming(turn.team.key, turn.now)
+    replies: list[str] = []
+
+    def change(settings: ReminderSettings) -> ReminderSettings:
+        # Applied to the settings as stored, under the lock: another person's change to another
+        # kind made meanwhile (on another instance) is kept, and the checks see it.
+        changed, reply = _apply(turn, settings, parsed)
+        if parsed.kind in (MEETING_WEEK, MEETING_DAY) and channel_order_problem(changed):
+            # Refused rather than saved: the kanal post would come before the kallelse (which older
+            # versions then never sent). What each is set to, and three ways out.
+            raise _Refused("reminders.channel_order_refused", suggest=_suggest_week_days(changed), **_channel_whens(turn, changed))
+        kind = parsed.kind
+        if kind is not None and kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(kind).enabled and changed.kind(kind).days == 0:
+            at = changed.kind(kind).at
+            missed = [m for m in upcoming if m.starts_at.astimezone(tz).time() <= at]
+            if missed:
+                # A reminder due after its meeting has started is never sent (schedule.py): refused.
+                raise _Refused(
+                    "reminders.same_day_after_start",
+                    name=turn.t(f"reminders.name.{parsed.kind}"),
+                    time=formatting.format_time(at, turn.locale),
+                    meeting=formatting.format_datetime(missed[0].starts_at, tz, turn.locale),
+                )
+            reply += "\n\n" + turn.t("reminders.same_day_note", time=formatting.format_time(at, turn.locale))
+        if parsed.kind in (MEETING_WEEK, MEETING_DAY) and changed.kind(MEETING_WEEK).enabled and changed.kind(MEETING_DAY).enabled:
+            reply += "\n\n" + turn.t("reminders.channel_order", **_channel_whens(turn, changed))
+        replies[:] = [reply]
+        return changed
+
+    try:
+        await repo.change_settings(turn.team.key, change)
+    except _Refused as refused:
+        await turn.say_key(refused.key, **refused.params)
         return
-    kind = parsed.kind
-    if kind is not None and kind in (MEETING_WEEK, MEETING_DAY, DIGEST) and changed.kind(kind).enabled and changed.kind(kind).days == 0:
-        at = changed.kind(kind).at
-        tz = turn.services.settings.timezone
-        missed = [m for m in await turn.store.meetings.upcoming(turn.team.key, turn.now) if m.starts_at.astimezone(tz).time() <= at]
-        if missed:
-            # A reminder due after its meeting has started is never sent (schedule.py): refused.
-            await turn.say_key(
-                "reminders.same_day_after_start",
-                name=turn.t(f"reminders.name.{parsed.kind}"),
-                time=formatting.format_time(at, turn.locale),
-                meeting=formatting.format_datetime(missed[0].starts_at, tz, turn.locale),
-            )
-            return
-        reply += "\n\n" + turn.t("reminders.same_day_note", time=formatting.format_time(at, turn.locale))
-    if parsed.kind in (MEETING_WEEK, MEETING_DAY) and changed.kind(MEETING_WEEK).enabled and changed.kind(MEETING_DAY).enabled:
-        reply += "\n\n" + turn.t("reminders.channel_order", **_channel_whens(turn, changed))
-    await repo.save_settings(turn.team.key, changed)
     await turn.services.changes.publish(SETTINGS_CHANGED, turn.team.key, turn.team.key)
-    await turn.say(reply)
+    await turn.say(replies[0])
+
+
+class _Refused(Exception):
+    """A change the settings as stored do not allow: the reply's key and its values."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
 
 
 def _apply(turn: Turn, settings: ReminderSettings, change: Change) -> tuple[ReminderSettings, str]:

@@ -81,22 +81,30 @@ async def next_meeting(store: Store, team_key: str, now: datetime, after: Meetin
 async def follow_next_meeting(store: Store, team_key: str, tz: tzinfo, now: datetime) -> list[ActionItem]:
     """Open items due "till nästa möte" take the date of the first meeting that starts after
     that was said, as the calendar stands now: a meeting planned later, moved or cancelled moves
-    the due date with it. Returns the items whose date changed."""
-    meetings = sorted(await store.meetings.all(team_key), key=lambda m: m.starts_at)  # cancelled left out
-    by_id = {m.id: m for m in meetings}
-    changed: list[ActionItem] = []
-    for item in await store.actions.open_items(team_key):
-        if not item.due_next_meeting:
+    the due date with it. Returns the items whose date changed.
+
+    Decided on the calendar and the items as stored, under the team partition's lock: a due date
+    a person set meanwhile is kept, and two recalculations at once change (and record) it once."""
+    return await store.actions.follow_calendar(
+        team_key, lambda meetings, items: next_meeting_dues(meetings, items, tz), by=SYSTEM_AUTHOR, at=now
+    )
+
+
+def next_meeting_dues(meetings: list[Meeting], items: list[ActionItem], tz: tzinfo) -> dict[str, date | None]:
+    """The due date each open "till nästa möte" item should have, by id (cancelled meetings left out)."""
+    planned = sorted((m for m in meetings if not m.cancelled), key=lambda m: m.starts_at)
+    by_id = {m.id: m for m in planned}
+    dues: dict[str, date | None] = {}
+    for item in items:
+        if not item.is_open or not item.due_next_meeting:
             continue
         since = _due_next_set_at(item)
         own = by_id.get(item.meeting_id) if item.meeting_id else None
         if own is not None and own.starts_at > since:
             since = own.starts_at  # recorded for a meeting before it began: the one after it
-        following = next((m for m in meetings if m.starts_at > since), None)
-        due = following.starts_at.astimezone(tz).date() if following else None
-        if due != item.due:
-            changed.append(await store.actions.update(item, by=SYSTEM_AUTHOR, at=now, due=due))
-    return changed
+        following = next((m for m in planned if m.starts_at > since), None)
+        dues[item.id] = following.starts_at.astimezone(tz).date() if following else None
+    return dues
 
 
 def _due_next_set_at(item: ActionItem) -> datetime:

@@ -31,7 +31,7 @@ from bot.messages import t
 from bot.roles import MEETING_ROLES, roles_text
 from bot.routing import fold
 from bot.rules.holidays_se import holiday_name
-from storage.meetings_repo import CANCELLED, PLANNED, Meeting
+from storage.meetings_repo import CANCELLED, PLANNED, Meeting, MeetingNotFound, next_sequence
 from storage.store import Store
 from storage.teams_repo import Member
 
@@ -280,17 +280,25 @@ async def apply_draft(
             extra={"sequence": 0, "created_by_name": member.name, "activity_id": draft.activity_id},
         )
     else:
-        old = await store.meetings.get(team_key, draft.meeting_id or "")
-        assert old is not None  # check_draft made sure
-        extra = {
-            **old.extra,
-            "sequence": int(old.extra.get("sequence") or 0) + 1,
-            "moved_from": old.starts_at.isoformat(),
-            "moved_by": member.key,
-        }
-        meeting = replace(
-            old, starts_at=starts_at, ends_at=draft.ends_at(tz), location=draft.location, updated_at=now, extra=extra
-        )
+
+        def moved(old: Meeting) -> Meeting:
+            # Checked again on the meeting as stored: a cancellation made meanwhile (another
+            # turn, another instance) is not undone by the move.
+            if old.cancelled:
+                raise MeetingError("meetings.is_cancelled", when=when_text(old, tz))
+            extra = {**next_sequence(old), "moved_from": old.starts_at.isoformat(), "moved_by": member.key}
+            return replace(
+                old, starts_at=starts_at, ends_at=draft.ends_at(tz), location=draft.location, updated_at=now, extra=extra
+            )
+
+        try:
+            changed = await store.meetings.change(team_key, draft.meeting_id or "", moved, draft=draft.token)
+        except MeetingNotFound:
+            raise MeetingError("meetings.not_found_id", id=draft.meeting_id or "") from None
+        if changed is None:
+            return None
+        await publish("meeting", team_key, changed[1].id)
+        return changed[1]
     # The draft's question is answered in the same write; a second answer (the card on one
     # instance, the text on another) stores nothing. A new meeting's id is chosen under the lock.
     saved = await store.meetings.save(meeting, draft=draft.token, new=draft.op == CREATE and reinstated is None)
@@ -308,18 +316,28 @@ async def _cancelled_on(store: Store, team_key: str, starts_at: datetime, tz: Zo
     return None
 
 
-async def cancel_meeting(store: Store, meeting: Meeting, member: Member, *, now: datetime, publish: Publish) -> Meeting:
-    """Mark a meeting cancelled (it stays in the calendar export as CANCELLED) and tell the reminders."""
-    extra = {
-        **meeting.extra,
-        "sequence": int(meeting.extra.get("sequence") or 0) + 1,
-        "cancelled_at": now.isoformat(),
-        "cancelled_by": member.key,
-    }
-    cancelled = replace(meeting, status=CANCELLED, updated_at=now, extra=extra)
-    await store.meetings.save(cancelled)
+async def cancel_meeting(
+    store: Store, meeting: Meeting, member: Member, *, now: datetime, publish: Publish
+) -> Meeting | None:
+    """Mark a meeting cancelled (it stays in the calendar export as CANCELLED) and tell the reminders.
+
+    Decided on the meeting as stored: cancelled already (twice at once, or on another instance)
+    changes nothing, tells nobody and returns None; a move made meanwhile is kept. Raises
+    MeetingNotFound."""
+
+    def cancelled(stored: Meeting) -> Meeting:
+        if stored.cancelled:
+            return stored
+        extra = {**next_sequence(stored), "cancelled_at": now.isoformat(), "cancelled_by": member.key}
+        return replace(stored, status=CANCELLED, updated_at=now, extra=extra)
+
+    changed = await store.meetings.change(meeting.team_key, meeting.id, cancelled)
+    assert changed is not None  # only a draft's question makes it None
+    before, after = changed
+    if after == before:
+        return None
     await publish("meeting", meeting.team_key, meeting.id)
-    return cancelled
+    return after
 
 
 def move_draft(meeting: Meeting, when: When | None, location: str | None, tz: ZoneInfo) -> Draft:

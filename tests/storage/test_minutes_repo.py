@@ -110,10 +110,10 @@ async def test_cosign_and_posted_are_recorded_once(kit):
     await repo.save_draft(TEAM, M, content=CONTENT, expected_revision=None, at=T0)
     v1 = await repo.confirm(TEAM, M, expected_revision=1, by="s", by_name="S", at=T0, cosign_required=True)
     assert v1.awaiting_cosign
-    signed = await repo.cosign(TEAM, M, 1, by="anna", by_name="Anna", at=T0 + timedelta(hours=1))
-    assert not signed.awaiting_cosign and signed.cosigned_by == "anna" and signed.content_hash == v1.content_hash
-    again = await repo.cosign(TEAM, M, 1, by="peter", by_name="Peter", at=T0 + timedelta(hours=2))
-    assert again.cosigned_by == "anna"
+    signed, now = await repo.cosign(TEAM, M, 1, by="anna", by_name="Anna", at=T0 + timedelta(hours=1))
+    assert now and not signed.awaiting_cosign and signed.cosigned_by == "anna" and signed.content_hash == v1.content_hash
+    again, now = await repo.cosign(TEAM, M, 1, by="peter", by_name="Peter", at=T0 + timedelta(hours=2))
+    assert not now and again.cosigned_by == "anna"
     assert await repo.mark_posted(TEAM, M, 1, at=T0) is True
     assert await repo.mark_posted(TEAM, M, 1, at=T0) is False
     assert await repo.mark_posted(TEAM, M, 7, at=T0) is False

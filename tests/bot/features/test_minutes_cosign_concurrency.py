@@ -1,0 +1,45 @@
+"""Two chairs click **Justera** at the same moment (or one click reaches two instances): the version
+is co-signed once, by the first, and the channel hears of it once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.app import SERVICES_KEY
+from bot.teams.state import EngineBotStorage
+from storage.tinydb_engine import TinyDBEngine
+from tests.bot.features.test_minutes import MID, _confirm, invoke, seed, set_member
+from tests.harness import ANNA, PETER, TEAM_ID, start_harness, stop_harness
+
+
+async def test_two_chairs_cosigning_at_once_sign_and_announce_once(tmp_path: Path) -> None:
+    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
+    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
+    try:
+        await seed(h)
+        await set_member(h, PETER, roles={"medlem", "ordförande"}, municipality="Skövde")
+        await h.say("protokoll justering på", ANNA)
+        await _confirm(h)
+        published: list[tuple[str, str, str]] = []
+
+        async def listen(kind: str, team_key: str, record_id: str) -> None:
+            published.append((kind, team_key, record_id))
+
+        h.app[SERVICES_KEY].changes.subscribe(listen)
+        before = len(h.connector.posted)
+        bodies = await asyncio.gather(
+            invoke(h, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA),
+            invoke(h, "minutes_cosign", {"meeting_id": MID, "version": 1}, PETER),
+        )
+        texts = [p.text for p in h.connector.posted[before:] if p.text and "har justerat" in p.text]
+        version = await h.store.minutes.version(TEAM_ID, MID, 1)
+        assert version is not None and version.cosigned_by in (ANNA.aad, PETER.aad)
+        assert len(texts) == 1 and version.cosigned_by_name in texts[0]
+        assert published == [("minutes", TEAM_ID, MID)]
+        # Both clickers see the co-signed card (no button left to click).
+        for body in bodies:
+            assert f"Justerat av {version.cosigned_by_name}" in str(body["value"])
+    finally:
+        await stop_harness(h)
+        await engine.close()
