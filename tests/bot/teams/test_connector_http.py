@@ -208,6 +208,8 @@ def _card() -> dict[str, Any]:
         "actions": [{"type": "Action.Submit", "title": "Klar", "data": {"verb": "done", "ids": [1, 2], "all": False}}],
         # Not plain JSON: msrest's own conversions must still apply.
         "msteams": {"when": datetime(2026, 11, 23, 9, 30, tzinfo=UTC), "kind": _Kind.OPEN, 7: "int key", "empty": {}},
+        # Plain leaves and msrest's cases side by side in lists, nested.
+        "mixed": [1, "a", None, True, 2.5, datetime(2026, 11, 23, tzinfo=UTC), _Kind.OPEN, [], {"x": [_Kind.OPEN, 0]}],
     }
 
 
