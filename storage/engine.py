@@ -342,7 +342,7 @@ class LocalEngine:
                         # Shutting down: let the thread finish first, so that two commits of
                         # one partition never overlap and the writers learn how it ended.
                         cancelled = True
-                    except Exception:  # noqa: BLE001 - read from the future below
+                    except BaseException:  # noqa: BLE001 - read from the future below, for every writer
                         pass
                 failure = commit.exception()
                 if failure is None:

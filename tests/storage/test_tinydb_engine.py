@@ -610,3 +610,26 @@ async def test_reads_are_the_stored_docs_as_plain_dicts_in_order(engine):
     with PlainTinyDB(engine.path_of(TEAM), access_mode="r") as db:
         assert [dict(d) for d in db.table("items").all()] == snap.all("items")
         assert db.table("items").get(doc_id="2") == snap.get("items", "2")
+
+
+class _Dying(BaseException):
+    """Not an Exception: as when the process is being stopped in the middle of a commit."""
+
+
+async def test_a_commit_dying_with_a_base_exception_reaches_its_writer(engine, monkeypatch):
+    import storage.tinydb_engine as tinydb_engine
+
+    def dying(path: Path, data: bytes, *, root: Path) -> None:
+        raise _Dying
+
+    monkeypatch.setattr(tinydb_engine, "atomic_write", dying)
+
+    async def write() -> None:
+        async with engine.write(TEAM) as tx:
+            tx.put("t", "k", {"n": 1})
+
+    with pytest.raises(_Dying):
+        await asyncio.wait_for(write(), 10)  # never left waiting
+    monkeypatch.undo()
+    await write()  # the next write starts from what is durable
+    assert (await engine.read(TEAM)).get("t", "k") == {"n": 1}
