@@ -201,12 +201,24 @@ def check_names(table: str, key: str) -> None:
         raise TypeError(f"document key must be a str, not {type(key).__name__}")
 
 
+class _Group:
+    """The writers of one partition waiting for their states to be durable, and the task committing."""
+
+    __slots__ = ("waiting", "task")
+
+    def __init__(self) -> None:
+        self.waiting: list[asyncio.Future[None]] = []
+        self.task: asyncio.Task[None] | None = None
+
+
 class LocalEngine:
     """What the embedded engines share: one process owns the data, so a per-partition asyncio lock
     makes writes exclusive, snapshots are cached in memory, and claims and leadership are local.
 
     Subclasses say how a partition is loaded (``_load``) and made durable (``_persist``, which may
-    block: with ``persist_in_thread`` it runs in a worker thread, so an fsync never stalls the loop).
+    block: with ``persist_in_thread`` it runs in a worker thread, so an fsync never stalls the loop,
+    and commits are grouped: writers that finish their blocks while a commit of the partition is
+    under way are made durable together by the next one; see ``_await_durable``).
     """
 
     persist_in_thread = False
@@ -221,6 +233,12 @@ class LocalEngine:
         self._claims: dict[tuple[str, str], float] = {}
         self._mutex = threading.Lock()
         self._closed = False
+        # Group commit (``persist_in_thread`` engines): the newest state of a partition staged by
+        # a write block but not yet durable, the writers waiting for it, and the one task per
+        # partition that commits. See ``_await_durable``.
+        self._heads: dict[str, Snapshot] = {}
+        self._groups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Group]] = (
+            weakref.WeakKeyDictionary())
 
     # Subclass hooks --------------------------------------------------------------------------
     def _load(self, name: str) -> Tables:
@@ -262,29 +280,93 @@ class LocalEngine:
         if lock is None:
             lock = locks[name] = asyncio.Lock()
         await lock.acquire()
-        handed_over = False
+        staged: Snapshot | None = None
         try:
-            tx = WriteTx(self._read(name))
+            base = self._heads.get(name) or self._read(name)
+            tx = WriteTx(base)
             yield tx
             if not tx.ops:
                 return
             self._ensure_writable()
-            new = Snapshot(name, next_version(), tx.result())
             if not self.persist_in_thread:
-                self._commit(new)
+                self._commit(Snapshot(name, next_version(), tx.result()))
                 return
-            done = asyncio.get_running_loop().run_in_executor(None, self._commit, new)
-            try:
-                await asyncio.shield(done)
-            except asyncio.CancelledError:
-                # The commit goes on in its thread; the partition stays locked until it has
-                # finished, so no other writer can start from the state before it.
-                handed_over = True
-                done.add_done_callback(lambda _f: lock.release())
-                raise
+            if (self._heads.get(name) or self._read(name)) is not base:
+                # The state this block started from was in a group whose commit failed meanwhile
+                # (see _await_durable): it will never be durable, so neither can this.
+                raise StorageError(f"an earlier write to {name!r} failed; nothing of this one was applied")
+            staged = self._heads[name] = Snapshot(name, next_version(), tx.result())
         finally:
-            if not handed_over:
-                lock.release()
+            # With group commit the lock covers the block only, not the commit: the next writer
+            # starts from the staged state while this one waits for the disk (see below).
+            lock.release()
+        if staged is not None:
+            await self._await_durable(name, staged)
+
+    async def _await_durable(self, name: str, staged: Snapshot) -> None:
+        """Return once ``staged`` (or a later state built on it) is durable; StorageError if not.
+
+        Group commit: while one commit of a partition is in its worker thread, the writers that
+        finish their blocks meanwhile each stage a state built on the previous one, and the next
+        commit writes only the newest of them, with one fsync for all. Each writer still returns
+        only after a commit holding its changes is durable, and readers still see committed
+        states only (the cache). Without this, concurrent turns writing one partition (check-ins
+        to the ongoing meeting) waited for each other's fsyncs one by one.
+        """
+        loop = asyncio.get_running_loop()
+        groups = self._groups.setdefault(loop, {})
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = _Group()
+        done: asyncio.Future[None] = loop.create_future()
+        # A writer cancelled while it waits leaves its outcome unread; that is not an error.
+        done.add_done_callback(lambda f: f.cancelled() or f.exception())
+        group.waiting.append(done)
+        if group.task is None:
+            group.task = loop.create_task(self._commit_groups(name, groups, group))
+        # Cancelling a writer does not cancel the commit: its state is staged and others build on it.
+        await asyncio.shield(done)
+
+    async def _commit_groups(self, name: str, groups: dict[str, _Group], group: _Group) -> None:
+        loop = asyncio.get_running_loop()
+        cancelled = False
+        try:
+            while group.waiting and not cancelled:
+                batch, group.waiting = group.waiting, []
+                head = self._heads[name]
+                commit = loop.run_in_executor(None, self._commit, head)
+                while not commit.done():
+                    try:
+                        await asyncio.shield(commit)
+                    except asyncio.CancelledError:
+                        # Shutting down: let the thread finish first, so that two commits of
+                        # one partition never overlap and the writers learn how it ended.
+                        cancelled = True
+                    except BaseException:  # noqa: BLE001 - read from the future below, for every writer
+                        pass
+                failure = commit.exception()
+                if failure is None:
+                    if self._heads.get(name) is head:
+                        del self._heads[name]  # the cache holds it now
+                    for waiter in batch:
+                        if not waiter.done():
+                            waiter.set_result(None)
+                    continue
+                # Every state staged since the last durable one is built on this one: all of
+                # them fail, and the next write starts from what is durable.
+                self._fail_staged(name, batch + group.waiting, failure)
+                group.waiting = []
+            if cancelled:
+                self._fail_staged(name, group.waiting, StorageError(f"the service stopped before {name!r} was saved"))
+                raise asyncio.CancelledError
+        finally:
+            groups.pop(name, None)
+
+    def _fail_staged(self, name: str, waiters: list[asyncio.Future[None]], failure: BaseException) -> None:
+        self._heads.pop(name, None)
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(failure)
 
     def _commit(self, new: Snapshot) -> None:
         self._persist(new.name, new.tables())
@@ -301,7 +383,7 @@ class LocalEngine:
             yield snap
         finally:
             lock = self._write_locks.get(asyncio.get_running_loop(), {}).get(name)
-            if not cached and not (lock is not None and lock.locked()):
+            if not cached and not (lock is not None and lock.locked()) and name not in self._heads:
                 with self._mutex:
                     # Also a state the pass itself committed: it is durable, so dropping it
                     # only costs a reload. (Not while a write is in flight: it would store its

@@ -54,8 +54,10 @@ encoding. ``get`` ~2 us. Opening a directory of 1,300 partitions ~4 ms; the firs
 
 Concurrency (storage/engine.py's LocalEngine): this process alone serves the directory (the
 ``.lock``), so a per-partition asyncio lock makes ``write`` blocks exclusive; the file write and
-its fsyncs run in a worker thread, so other turns go on meanwhile. Readers never lock: they see
-the old or the new state, never half of one.
+its fsyncs run in a worker thread, so other turns go on meanwhile. Writers to one partition that
+finish their blocks while its commit is in the thread share the next commit (group commit: one
+file write and two fsyncs for all of them; each returns once its changes are durable). Readers
+never lock: they see the old or the new state, never half of one.
 """
 
 from __future__ import annotations

@@ -141,12 +141,14 @@ async def items_card(turn: Turn, view: str, page: int = 1) -> dict[str, Any] | N
 
     A page past the end shows the last one (the list got shorter since the button was drawn)."""
     items, title, command = await _view_items(turn, view)
-    return await _items_card(turn, view, items, title, command, page) if items else None
-
-
-async def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int) -> dict[str, Any]:
+    if not items:
+        return None
     sections = await item_sections(turn, items)
-    bounds = _item_pages(sections)
+    return _items_card(turn, view, items, title, command, page, sections, _item_pages(sections))
+
+
+def _items_card(turn: Turn, view: str, items: list[ActionItem], title: str, command: str, page: int,
+                sections: list[tuple[str, bool, list[ActionItem]]], bounds: list[tuple[int, int]]) -> dict[str, Any]:
     pages = len(bounds)
     page = min(max(page, 1), pages)
     start, end = bounds[page - 1]
@@ -178,11 +180,15 @@ async def _send_items(turn: Turn, args: str, view: str) -> None:
         await turn.say_key("records.my_actions_none" if view == "mine" else "records.actions_none")
         return
     page = _page_asked(args) or 1
-    pages = len(_item_pages(await item_sections(turn, items)))
+    # The sections and the page bounds (the sizes of all open items' rows) are worked out once
+    # per turn and given to the card: with 200 open items they were most of our own CPU.
+    sections = await item_sections(turn, items)
+    bounds = _item_pages(sections)
+    pages = len(bounds)
     if page > pages:
         await turn.say_key("records.actions_no_page", pages=pages, command=escape(f"{command} sida {pages}"))
         return
-    await turn.send_card(await _items_card(turn, view, items, title, command, page), summary=title)
+    await turn.send_card(_items_card(turn, view, items, title, command, page, sections, bounds), summary=title)
 
 
 async def action_items(turn: Turn, args: str) -> None:

@@ -28,6 +28,7 @@ from tests.storage.conftest import FAILURES, break_disk
 
 REPO = Path(__file__).resolve().parents[2]
 TEAM = "team/19:abc@thread.tacv2"
+MEETING = f"{TEAM}/meeting/20261203"
 
 
 @pytest.fixture
@@ -216,24 +217,40 @@ async def test_concurrent_writers_to_one_partition_lose_nothing(engine):
         assert len((await again.read(TEAM)).all("items")) == 100
 
 
-@pytest.mark.parametrize("commit_fails", [False, True], ids=["commit lands", "commit fails"])
-async def test_cancelled_commit_finishes_in_its_thread_before_the_next_writer_starts(
-    engine, data_dir, monkeypatch, commit_fails
-):
-    async with engine.write(TEAM) as tx:
-        tx.put("counters", "c", {"n": 0})
+def hold_first_fsync(monkeypatch, *, fail: bool = False) -> tuple[threading.Event, threading.Event, list[int]]:
+    """os.fsync patched: the first call (a commit's file, in the worker thread) waits for ``go_on``
+    (and fails with ENOSPC when ``fail``); returns (in_fsync, go_on, the fds fsync'd)."""
     in_fsync, go_on = threading.Event(), threading.Event()
+    calls: list[int] = []
     real_fsync = os.fsync
 
     def held_fsync(fd: int) -> None:
-        if not in_fsync.is_set():  # the first fsync: the cancelled commit's file, in the worker thread
+        calls.append(fd)
+        if not in_fsync.is_set():
             in_fsync.set()
             assert go_on.wait(10)
-            if commit_fails:
+            if fail:
                 raise OSError(errno.ENOSPC, "No space left on device")
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", held_fsync)
+    return in_fsync, go_on, calls
+
+
+async def until(event: threading.Event) -> None:
+    deadline = time.monotonic() + 10
+    while not event.is_set():
+        assert time.monotonic() < deadline, "the commit never reached its fsync"
+        await asyncio.sleep(0.001)
+
+
+@pytest.mark.parametrize("commit_fails", [False, True], ids=["commit lands", "commit fails"])
+async def test_cancelled_commit_finishes_in_its_thread_and_the_next_writer_builds_on_it(
+    engine, data_dir, monkeypatch, commit_fails
+):
+    async with engine.write(TEAM) as tx:
+        tx.put("counters", "c", {"n": 0})
+    in_fsync, go_on, _calls = hold_first_fsync(monkeypatch, fail=commit_fails)
     seen: list[int] = []
 
     async def add_one() -> None:
@@ -243,32 +260,69 @@ async def test_cancelled_commit_finishes_in_its_thread_before_the_next_writer_st
             tx.put("counters", "c", {"n": n + 1})
 
     first = asyncio.create_task(add_one())
-    deadline = time.monotonic() + 10
-    while not in_fsync.is_set():
-        assert time.monotonic() < deadline, "the commit never reached its fsync"
-        await asyncio.sleep(0.001)
+    await until(in_fsync)
     second = asyncio.create_task(add_one())
     await asyncio.sleep(0.05)
     first.cancel()
     await asyncio.wait([first], timeout=10)
     assert first.cancelled()  # the turn that was cancelled goes on at once ...
-    # ... while its commit is still under way in the thread: readers see the committed state, and
-    # the next writer waits rather than starting from the state before that commit.
-    assert seen == [0]
+    # ... while its commit is still under way in the thread. The next writer's block has run on
+    # the state the first one staged (group commit: no lost update), but readers see only what
+    # is durable, and the next writer has not returned: its state is not on disk yet.
+    assert seen == [0, 1]
     assert (await engine.read(TEAM)).get("counters", "c") == {"n": 0}
+    assert not second.done()
 
     go_on.set()
-    await asyncio.wait_for(second, 10)
-    expected = 2 if not commit_fails else 1
-    assert seen == [0, expected - 1]  # the next writer started from what the cancelled commit left
+    if commit_fails:
+        # Its state was built on one that never became durable: it fails too, nothing applied.
+        with pytest.raises(StorageError):
+            await asyncio.wait_for(second, 10)
+        expected = 0
+    else:
+        await asyncio.wait_for(second, 10)
+        expected = 2
     snap = await engine.read(TEAM)
     on_disk = json.loads(engine.path_of(TEAM).read_bytes())
     assert snap.get("counters", "c") == {"n": expected}
     assert {t: d for t, d in on_disk.items() if t != "_meta"} == snap.tables()  # cache and file agree
     assert not list(data_dir.rglob("*.tmp"))
+    # The next write starts from what is durable.
+    await add_one()
+    assert (await engine.read(TEAM)).get("counters", "c") == {"n": expected + 1}
     await engine.close()
     async with opened(data_dir) as again:
-        assert (await again.read(TEAM)).get("counters", "c") == {"n": expected}
+        assert (await again.read(TEAM)).get("counters", "c") == {"n": expected + 1}
+
+
+async def test_writers_that_wait_for_one_commit_share_the_next(engine, data_dir, monkeypatch):
+    """Group commit: eight check-ins to one meeting while a commit is at its fsync make one more
+    commit between them, not eight, and each returns only once its answer is on disk."""
+    async with engine.write(MEETING) as tx:
+        tx.put("checkins", "first", {"n": 0})
+    in_fsync, go_on, calls = hold_first_fsync(monkeypatch)
+    returned: list[str] = []
+
+    async def answer(key: str) -> None:
+        async with engine.write(MEETING) as tx:
+            tx.put("checkins", key, {"answer": key})
+        on_disk = json.loads(engine.path_of(MEETING).read_bytes())
+        assert key in on_disk["checkins"]  # durable before the writer goes on
+        returned.append(key)
+
+    first = asyncio.create_task(answer("a0"))
+    await until(in_fsync)
+    others = [asyncio.create_task(answer(f"a{i}")) for i in range(1, 9)]
+    await asyncio.sleep(0.05)
+    assert returned == []
+    go_on.set()
+    await asyncio.wait_for(asyncio.gather(first, *others), 10)
+    assert sorted(returned) == sorted(f"a{i}" for i in range(9))
+    # Each commit fsyncs the file and its directory: two commits, four fsyncs (eight per-writer
+    # commits would have made sixteen more).
+    assert len(calls) == 4
+    snap = await engine.read(MEETING)
+    assert len(snap.all("checkins")) == 10
 
 
 # Laziness and startup
@@ -556,3 +610,26 @@ async def test_reads_are_the_stored_docs_as_plain_dicts_in_order(engine):
     with PlainTinyDB(engine.path_of(TEAM), access_mode="r") as db:
         assert [dict(d) for d in db.table("items").all()] == snap.all("items")
         assert db.table("items").get(doc_id="2") == snap.get("items", "2")
+
+
+class _Dying(BaseException):
+    """Not an Exception: as when the process is being stopped in the middle of a commit."""
+
+
+async def test_a_commit_dying_with_a_base_exception_reaches_its_writer(engine, monkeypatch):
+    import storage.tinydb_engine as tinydb_engine
+
+    def dying(path: Path, data: bytes, *, root: Path) -> None:
+        raise _Dying
+
+    monkeypatch.setattr(tinydb_engine, "atomic_write", dying)
+
+    async def write() -> None:
+        async with engine.write(TEAM) as tx:
+            tx.put("t", "k", {"n": 1})
+
+    with pytest.raises(_Dying):
+        await asyncio.wait_for(write(), 10)  # never left waiting
+    monkeypatch.undo()
+    await write()  # the next write starts from what is durable
+    assert (await engine.read(TEAM)).get("t", "k") == {"n": 1}

@@ -121,3 +121,26 @@ async def test_only_the_items_shown_are_worded(harness: Harness, monkeypatch: py
     card = await _card(harness, "uppgifter")
     assert len(_numbers(card)) == 20 and len(worded) == 20
     assert len(card_text(card).encode()) < 20_000
+
+
+async def test_the_rows_are_sized_once_per_turn_and_remembered(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paging sizes every open item's row: once per turn (the page check and the card share it),
+    and a title and owners sized on an earlier turn are not sized again."""
+    await _many_items(harness, 200)
+    paged: list[int] = []
+    real = records_feature.item_pages
+
+    def counting(sizes, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        paged.append(len(sizes))
+        return real(sizes, *args, **kwargs)
+
+    monkeypatch.setattr(records_feature, "item_pages", counting)
+    records_feature.item_row_size.cache_clear()
+    first = await _card(harness, "uppgifter")
+    assert paged == [200]
+    misses = records_feature.item_row_size.cache_info().misses
+    assert misses == 200  # every title is different
+    again = await _card(harness, "uppgifter sida 2")
+    assert paged == [200, 200]
+    assert records_feature.item_row_size.cache_info().misses == misses
+    assert _numbers(first) != _numbers(again) and len(_numbers(again)) == 20

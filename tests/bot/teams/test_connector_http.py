@@ -208,6 +208,8 @@ def _card() -> dict[str, Any]:
         "actions": [{"type": "Action.Submit", "title": "Klar", "data": {"verb": "done", "ids": [1, 2], "all": False}}],
         # Not plain JSON: msrest's own conversions must still apply.
         "msteams": {"when": datetime(2026, 11, 23, 9, 30, tzinfo=UTC), "kind": _Kind.OPEN, 7: "int key", "empty": {}},
+        # Plain leaves and msrest's cases side by side in lists, nested.
+        "mixed": [1, "a", None, True, 2.5, datetime(2026, 11, 23, tzinfo=UTC), _Kind.OPEN, [], {"x": [_Kind.OPEN, 0]}],
     }
 
 
@@ -266,3 +268,36 @@ async def test_a_card_reply_skips_msrests_value_by_value_walk(harness: Harness, 
     auth = harness.app[SERVICES_KEY].adapter.bot_framework_authentication
     (client,) = auth._clients.values()
     assert isinstance(client.conversations._serialize, PlainJsonSerializer)
+
+
+async def test_a_reply_skips_msrests_client_side_validation(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk finds nothing to check: no model the connector serialises has a constraint."""
+    from botframework.connector.aio import ConnectorClient
+
+    models = ConnectorClient(_Signing(), base_url="http://localhost/")._serialize.dependencies
+    assert len(models) > 100
+    assert {name for name, model in models.items() if getattr(model, "_validation", None)} == set()
+
+    validated: list[Any] = []
+    stock = Serializer.validate
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        validated.append(args)
+        return stock(*args, **kwargs)
+
+    monkeypatch.setattr(Serializer, "validate", counting)
+    await harness.install(ANNA)
+    before = len(validated)
+    (card,) = await harness.say_cards("hjälp", ANNA)
+    assert card["type"] == "AdaptiveCard"
+    assert validated[before:] == []
+    (client,) = harness.app[SERVICES_KEY].adapter.bot_framework_authentication._clients.values()
+    assert client.conversations._serialize.client_side_validation is False
+
+
+async def test_validation_stays_on_for_models_with_constraints() -> None:
+    class Limited:
+        _validation = {"name": {"max_length": 3}}
+
+    plain = send_plain_json(type("Client", (), {"_serialize": Serializer({"Limited": Limited})})())
+    assert plain._serialize.client_side_validation is True
