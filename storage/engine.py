@@ -237,6 +237,7 @@ class LocalEngine:
         # a write block but not yet durable, the writers waiting for it, and the one task per
         # partition that commits. See ``_await_durable``.
         self._heads: dict[str, Snapshot] = {}
+        self._failures: dict[str, int] = {}  # group commits of a partition that failed, ever
         self._groups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Group]] = (
             weakref.WeakKeyDictionary())
 
@@ -281,27 +282,52 @@ class LocalEngine:
             lock = locks[name] = asyncio.Lock()
         await lock.acquire()
         staged: Snapshot | None = None
+        seen: Snapshot | None = None  # another writer's staged state this block read, not yet durable
+        failure: BaseException | None = None
         try:
-            base = self._heads.get(name) or self._read(name)
+            seen = self._heads.get(name)
+            failures = self._failures.get(name, 0)
+            base = seen or self._read(name)
             tx = WriteTx(base)
-            yield tx
-            if not tx.ops:
-                return
-            self._ensure_writable()
-            if not self.persist_in_thread:
-                self._commit(Snapshot(name, next_version(), tx.result()))
-                return
-            if (self._heads.get(name) or self._read(name)) is not base:
-                # The state this block started from was in a group whose commit failed meanwhile
-                # (see _await_durable): it will never be durable, so neither can this.
-                raise StorageError(f"an earlier write to {name!r} failed; nothing of this one was applied")
-            staged = self._heads[name] = Snapshot(name, next_version(), tx.result())
+            try:
+                yield tx
+            except GeneratorExit:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - raised again below, after the wait
+                failure = exc
+            if failure is None and tx.ops:
+                self._ensure_writable()
+                if not self.persist_in_thread:
+                    self._commit(Snapshot(name, next_version(), tx.result()))
+                    return
+                if (self._heads.get(name) or self._read(name)) is not base:
+                    # The state this block started from was in a group whose commit failed meanwhile
+                    # (see _await_durable): it will never be durable, so neither can this.
+                    raise StorageError(f"an earlier write to {name!r} failed; nothing of this one was applied")
+                staged = self._heads[name] = Snapshot(name, next_version(), tx.result())
         finally:
             # With group commit the lock covers the block only, not the commit: the next writer
             # starts from the staged state while this one waits for the disk (see below).
             lock.release()
         if staged is not None:
             await self._await_durable(name, staged)
+        elif seen is not None and not isinstance(failure, asyncio.CancelledError):
+            # Nothing written, but the block decided on a state another writer staged that is not on
+            # disk yet ("already signed", "already cancelled"): what the caller does next, a reply
+            # or a read, must not go ahead of the disk.
+            await self._await_seen(name, failures)
+        if failure is not None:
+            raise failure
+
+    async def _await_seen(self, name: str, failures: int) -> None:
+        """Return once the states staged when a block began are durable; StorageError if they failed."""
+        if self._failures.get(name, 0) == failures:
+            head = self._heads.get(name)
+            if head is None:
+                return  # committed meanwhile
+            await self._await_durable(name, head)  # a later state is built on the one seen
+            return
+        raise StorageError(f"an earlier write to {name!r} failed; what this one read was not saved")
 
     async def _await_durable(self, name: str, staged: Snapshot) -> None:
         """Return once ``staged`` (or a later state built on it) is durable; StorageError if not.
@@ -333,7 +359,13 @@ class LocalEngine:
         try:
             while group.waiting and not cancelled:
                 batch, group.waiting = group.waiting, []
-                head = self._heads[name]
+                head = self._heads.get(name)
+                if head is None:
+                    # Only writers waiting for states the last commit made durable (see _await_seen).
+                    for waiter in batch:
+                        if not waiter.done():
+                            waiter.set_result(None)
+                    continue
                 commit = loop.run_in_executor(None, self._commit, head)
                 while not commit.done():
                     try:
@@ -364,6 +396,7 @@ class LocalEngine:
 
     def _fail_staged(self, name: str, waiters: list[asyncio.Future[None]], failure: BaseException) -> None:
         self._heads.pop(name, None)
+        self._failures[name] = self._failures.get(name, 0) + 1
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_exception(failure)
