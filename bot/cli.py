@@ -21,6 +21,8 @@ from storage.open import StoreOpenError, open_store
 
 log = logging.getLogger("skis_bot")
 
+SHUTDOWN_SECONDS = 2.0
+
 # Modules that add subcommands; each defines register_cli(subparsers). Missing ones are skipped
 # so a partial install still serves.
 _CLI_MODULES: tuple[str, ...] = (
@@ -93,7 +95,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         where = str(settings.data_dir)
     log.info("skis-bot %s starting on http://%s:%s/api/messages (data in %s)", __version__, host, port, where)
     try:
-        web.run_app(app, host=host, port=port, print=None, access_log=None)
+        # On SIGTERM (a deployment, a scale-in) turns still running get a few seconds, not
+        # aiohttp's default minute: Teams delivers an unanswered activity again, and every record
+        # is committed before its reply, so a cut-off turn loses nothing acknowledged.
+        web.run_app(app, host=host, port=port, print=None, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     except StoreOpenError as exc:
         sys.stderr.write(f"skis-bot: {exc}\n")
         return 1

@@ -32,7 +32,7 @@ def open_store(data_dir: Path, *, read_only: bool = False) -> Store:
     return Store(engine)
 
 
-async def open_database(url: str, *, max_size: int = 10) -> Store:
+async def open_database(url: str, *, max_size: int = 20) -> Store:
     """The Store on the PostgreSQL database at ``url``, its schema brought up to date first (under
     the migration lock, so instances starting together migrate once).
 

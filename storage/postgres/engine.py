@@ -90,7 +90,7 @@ class PostgresEngine:
         self._leads: dict[str, psycopg.AsyncConnection] = {}
 
     @classmethod
-    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10, migrate: bool = True) -> PostgresEngine:
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 20, migrate: bool = True) -> PostgresEngine:
         """Connect (and, unless told not to, bring the schema up to date under the migration lock)."""
         try:
             if migrate:
