@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import PrivateConversationState
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -16,6 +15,7 @@ from bot.teams.bot import SkisBot
 from bot.teams.connector_http import AiohttpTransport
 from bot.teams.http import MessagesHandler, add_routes
 from bot.teams.proactive import Notifier
+from bot.teams.state import PersonalDialogState
 from storage.store import Store
 
 SERVICES_KEY = web.AppKey("skis.services", Services)
@@ -43,7 +43,7 @@ def create_app(
                             transport=transport)
     services = Services(settings=settings, store=store, clock=clock, adapter=adapter, run_scheduler=run_scheduler)
     services.proactive = Notifier(adapter, settings.app_id, store.teams)
-    bot = SkisBot(services, PrivateConversationState(bot_storage))
+    bot = SkisBot(services, PersonalDialogState(bot_storage))
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SERVICES_KEY] = services
     add_routes(app, MessagesHandler(services, adapter, bot))

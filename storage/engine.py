@@ -43,6 +43,11 @@ Contract (every call that may touch a disk or a network is async, so the event l
   passed), across every instance sharing the data: a redelivered activity runs once.
 - ``await engine.lead(name)`` is True while this instance is the one that does job ``name``
   (sending reminders); an embedded engine's process is always the only one.
+- ``with engine.turn_view():`` around one turn, and ``await engine.prefetch(names)`` inside it: on a
+  shared database a turn looks at each partition once (its first reads in one round trip), reads
+  inside a write block still see the committed state, and the next turn reads afresh
+  (storage/postgres/engine.py). The embedded engines read from their always-current cache, so
+  for them both are no-ops.
 """
 
 from __future__ import annotations
@@ -53,8 +58,8 @@ import json
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -160,6 +165,14 @@ class Engine(Protocol):
 
     def transient(self, name: str) -> Any:  # an async context manager yielding a Snapshot
         """The partition for one pass, not kept cached afterwards if it was not before."""
+        ...
+
+    def turn_view(self) -> Any:  # a context manager
+        """For the block (one turn): each partition looked up once (a shared database; a no-op here)."""
+        ...
+
+    async def prefetch(self, names: Iterable[str]) -> None:
+        """Inside a turn view: read ``names`` in one round trip (a shared database; a no-op here)."""
         ...
 
     async def check(self) -> bool:
@@ -442,6 +455,14 @@ class LocalEngine:
         return not self._closed
 
     async def release_lead(self, name: str) -> None:
+        pass
+
+    @contextmanager
+    def turn_view(self) -> Iterator[None]:
+        # One process owns the data and its cache is always current: a read costs no round trip.
+        yield
+
+    async def prefetch(self, names: Iterable[str]) -> None:
         pass
 
 

@@ -25,7 +25,9 @@ from bot.rules import intents as phrases
 from bot.services import Services
 from bot.teams import install
 from bot.teams.mentions import addressed_to_bot, read_activity
+from bot.teams.state import bot_state_partition
 from bot.turn import TURN_KEY, CardReply, Turn
+from storage.partitions import GLOBAL, team_partition
 from storage.team import Team
 from storage.teams_repo import member_key
 
@@ -75,6 +77,22 @@ class SkisBot(TeamsActivityHandler):
             if cached is not None and not cached.state and cached.hash == cached.compute_hash(None):
                 return  # nothing was stored for this conversation, and there is nothing to store
         await self.state.save_changes(turn_context)
+
+    def first_reads(self, activity: Activity) -> list[str]:
+        """The partitions a turn of ``activity`` reads first: the networks, the network's register
+        (not known yet in a 1:1 chat) and the person's dialog state in the conversation. On a
+        shared database they are asked for in one round trip (bot/teams/http.py)."""
+        names = [GLOBAL]
+        conversation, account = activity.conversation, activity.from_property
+        if conversation is None or not isinstance(conversation.id, str) or account is None or not account.id:
+            return names
+        key, kind, _name = install.team_identity(activity)
+        if kind != "personal" and isinstance(key, str):
+            names.append(team_partition(key))
+        if activity.channel_id:
+            # The key botbuilder's state computes from the activity alone (it reads nothing else).
+            names.append(bot_state_partition(self.state.get_storage_key(_ActivityOnly(activity))))
+        return names
 
     async def _dialogs(self, context: TurnContext) -> DialogContext:
         """This conversation's dialog stack, loaded once per activity."""
@@ -559,3 +577,12 @@ def _in_group(activity: Activity) -> bool:
 
 def _card_attachment(card: dict[str, Any]) -> Any:
     return CardFactory.adaptive_card(card)
+
+
+class _ActivityOnly:
+    """What PrivateConversationState.get_storage_key reads of a TurnContext, before there is one."""
+
+    __slots__ = ("activity",)
+
+    def __init__(self, activity: Activity) -> None:
+        self.activity = activity

@@ -133,6 +133,18 @@ class MessagesHandler:
                 shown = ", ".join(repr(t[:40]) for t in sorted(tenants or ())) or "(none)"
                 self.refusals.warn("tenant", "refused an activity from tenant %s", shown)
                 return _error(403, "tenant not allowed")
+        # One look at each partition for the whole turn, and its first reads in one round trip (on
+        # a shared database; see storage/postgres/engine.py).
+        engine = self.services.store.engine
+        with engine.turn_view():
+            try:
+                await engine.prefetch(self.bot.first_reads(activity))
+            except StorageError:
+                pass  # an outage: the turn's own reads meet it and say so
+            return await self._checked_turn(auth, activity)
+
+    async def _checked_turn(self, auth: Any, activity: Activity) -> web.Response:
+        """The network's tenant checked, the delivery run once, and the HTTP answer Teams expects."""
         try:
             foreign = await foreign_tenant(self.services, activity)  # the global partition, mostly cached
         except StorageError:

@@ -37,7 +37,7 @@ from copy import deepcopy
 from datetime import date, datetime
 from typing import Any
 
-from botbuilder.core import Storage, StoreItem
+from botbuilder.core import PrivateConversationState, Storage, StoreItem, TurnContext
 from botbuilder.dialogs import DialogInstance, DialogState, PromptOptions
 from botbuilder.dialogs.choices import Choice, ChoiceFactoryOptions, ListStyle
 
@@ -278,6 +278,19 @@ def _set_etag(item: Any, e_tag: str) -> None:
         item["e_tag"] = e_tag
     else:
         item.e_tag = e_tag
+
+
+class PersonalDialogState(PrivateConversationState):
+    """Each person's dialog state in each conversation, read from storage once per turn.
+
+    botbuilder's Python ``BotState.load`` reads storage again whenever the state it loaded is
+    empty (its test is "falsy", the other SDKs test for "not loaded"), so every message of a person
+    with no dialog under way read the state twice; on PostgreSQL each read is a round trip."""
+
+    async def load(self, turn_context: TurnContext, force: bool = False) -> None:
+        if not force and self.get_cached_state(turn_context) is not None:
+            return
+        await super().load(turn_context, force)
 
 
 class EngineBotStorage(Storage):

@@ -15,6 +15,14 @@ promises hold across processes, not only inside one event loop:
   version in one transaction; an exception, or a failed commit (``StorageError``), applies nothing.
 - **Every call is async** (psycopg 3 with a connection pool): the event loop never waits on the
   network.
+- **One turn, one look at each partition.** Inside ``with engine.turn_view():`` (the service opens
+  one per incoming activity, bot/teams/http.py) a partition's version is asked for once: a turn that
+  reads the network's register three times sees one state of it, and pays one round trip.
+  ``prefetch(names)`` asks for several partitions' versions in one round trip. Reads inside a write
+  block always go to the database (a read-modify-write across two partitions decides on committed
+  state, as without a view), and a write refreshes the view with what it saw under its lock, so a
+  turn that retries on a newer version reads the newer one. The view ends with the turn: the next
+  turn on any instance reads afresh.
 
 Besides partitions: ``claim(scope, key)`` is a first-comer claim shared by all instances (a
 redelivered activity runs once, a reminder is sent once), and ``lead(name)`` holds a PostgreSQL
@@ -34,11 +42,13 @@ import random
 import re
 import zlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
+from contextvars import ContextVar
 from datetime import timedelta
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from storage.engine import Doc, Snapshot, StorageError, WriteTx, check_names, normalize_doc
@@ -70,6 +80,28 @@ def _esc(text: str) -> str:
 
 def _unesc(text: str) -> str:
     return _ESCAPED.sub(lambda m: "%" if m[1] == "25" else "\x00", text)
+
+
+class _TurnView:
+    """The partitions one turn has read (see the module's docstring); open until the turn ends."""
+
+    __slots__ = ("engine", "seen", "open")
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        self.engine = engine
+        self.seen: dict[str, Snapshot] = {}
+        self.open = True
+
+
+# The turn the running task belongs to, and how many write blocks it is inside (reads there go to
+# the database). Context variables: concurrent turns on one event loop each have their own.
+_VIEW: ContextVar[_TurnView | None] = ContextVar("skis_turn_view", default=None)
+_WRITING: ContextVar[int] = ContextVar("skis_writing", default=0)
+
+
+def _view(engine: PostgresEngine) -> _TurnView | None:
+    view = _VIEW.get()
+    return view if view is not None and view.open and view.engine is engine else None
 
 
 def lock_key(name: str) -> int:
@@ -110,19 +142,64 @@ class PostgresEngine:
         await self._pool.close()
 
     # Reading -------------------------------------------------------------------------------------
+    @contextmanager
+    def turn_view(self) -> Iterator[None]:
+        """For the block (one turn), each partition is asked for once (see the module's docstring)."""
+        view = _TurnView(self)
+        token = _VIEW.set(view)
+        try:
+            yield
+        finally:
+            view.open = False  # also for a task the turn started that outlives it
+            _VIEW.reset(token)
+
     async def read(self, name: str) -> Snapshot:
-        """The partition as last committed by any instance (empty, version 0, if never written)."""
+        """The partition as last committed by any instance (empty, version 0, if never written);
+        inside a turn view, as this turn first saw it."""
+        view = _view(self)
+        if view is not None and not _WRITING.get() and name in view.seen:
+            return view.seen[name]
         try:
             async with self._pool.connection() as conn:
                 row = await (await conn.execute("SELECT version FROM partitions WHERE name = %s", (_esc(name),))).fetchone()
-                version = int(row[0]) if row else 0
-                cached = self._cache.get(name)
-                if cached is not None and cached.version == version:
-                    self._cache.move_to_end(name)
-                    return cached
-                snapshot = await self._load(conn, name)
+                snapshot = await self._current(conn, name, int(row[0]) if row else 0)
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"cannot read {name}: {exc}") from exc
+        if view is not None:
+            view.seen[name] = snapshot
+        return snapshot
+
+    async def prefetch(self, names: Iterable[str]) -> None:
+        """Inside a turn view: read the partitions ``names`` with one version query for all of them
+        (a turn's first reads: the networks, the network's register, the dialog state)."""
+        view = _view(self)
+        if view is None or _WRITING.get():
+            return
+        wanted = [n for n in dict.fromkeys(names) if n not in view.seen]
+        if not wanted:
+            return
+        try:
+            async with self._pool.connection() as conn:
+                rows = await (await conn.execute("SELECT name, version FROM partitions WHERE name = ANY(%s)",
+                                                 ([_esc(n) for n in wanted],))).fetchall()
+                versions = {_unesc(name): int(version) for name, version in rows}
+                for name in wanted:
+                    view.seen[name] = await self._current(conn, name, versions.get(name, 0))
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"cannot read {', '.join(wanted)}: {exc}") from exc
+
+    async def _current(self, conn: psycopg.AsyncConnection, name: str, version: int) -> Snapshot:
+        """The partition at ``version`` (just read from the database): cached, loaded, or empty."""
+        if version == 0:
+            # Never written (a version-0 row is a write's lock that was rolled back): no
+            # documents, nothing to load (a dialog state not saved yet, a new network).
+            self._cache.pop(name, None)
+            return Snapshot(name, 0, {})
+        cached = self._cache.get(name)
+        if cached is not None and cached.version == version:
+            self._cache.move_to_end(name)
+            return cached
+        snapshot = await self._load(conn, name)
         self._remember(snapshot)
         return snapshot
 
@@ -187,48 +264,52 @@ class PostgresEngine:
     @asynccontextmanager
     async def write(self, name: str) -> AsyncIterator[WriteTx]:
         """Lock the partition (across instances), stage puts and deletes, commit them all on leaving."""
+        key = _esc(name)
+        view = _view(self)
+        writing = _WRITING.set(_WRITING.get() + 1)
         try:
-            # Pipeline mode: statements go out without waiting for each answer; the client waits
-            # only where it needs a result (the locked version, the new version), so a write is
-            # about three round trips to the server whatever it stages.
-            async with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
-                # One statement takes the partition's row lock and says its version: a partition
-                # written for the first time gets its row (version 0) here, and a second instance
-                # inserting the same name waits on the unique index until the first is done.
-                row = await (await conn.execute(
-                    "INSERT INTO partitions (name, version) VALUES (%s, 0) "
-                    "ON CONFLICT (name) DO UPDATE SET version = partitions.version RETURNING version",
-                    (_esc(name),))).fetchone()
-                version = int(row[0]) if row else 0
-                cached = self._cache.get(name)
-                base = cached if cached is not None and cached.version == version and version > 0 \
-                    else await self._load(conn, name)
-                tx = WriteTx(base)
-                yield tx
-                if not tx.ops:
-                    raise _NothingStaged
-                await self._apply(conn, name, tx)
-                new = await (await conn.execute(
-                    "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
-                    "WHERE name = %s RETURNING version", (_esc(name),))).fetchone()
+            async with self._pool.connection() as conn:
+                # Two round trips whatever the block stages: "BEGIN; lock" (its answer, the version,
+                # is needed before the block runs), then "the changes; COMMIT". Several statements
+                # in one message need the simple query protocol, so the parameters are bound in the
+                # client (psycopg quotes them with the server's own rules). Measured: less than half
+                # the CPU of the same statements sent in pipeline mode (docs/performance.md).
+                cur = psycopg.AsyncClientCursor(conn)
+                await cur.execute("BEGIN; " + _LOCK, (key,))
+                cur.nextset()
+                try:
+                    # The lock statement gives a partition written for the first time its row
+                    # (version 0); a second instance inserting the same name waits on the unique
+                    # index until the first is done.
+                    row = await cur.fetchone()
+                    version = int(row[0]) if row else 0
+                    cached = self._cache.get(name)
+                    base = cached if cached is not None and cached.version == version and version > 0 \
+                        else await self._load(conn, name)
+                    if view is not None:
+                        view.seen[name] = base  # what the block decides on is what the turn sees next
+                    tx = WriteTx(base)
+                    yield tx
+                    if not tx.ops:
+                        raise _NothingStaged
+                    await cur.execute(_COMMIT + "; COMMIT", _changes(key, tx))
+                    new = await cur.fetchone()
+                except BaseException:
+                    await _roll_back(conn)
+                    raise
                 committed = Snapshot(name, int(new[0]), tx.result())  # type: ignore[index]
         except _NothingStaged:
             return  # rolled back: nothing written, the partition not created
         except (psycopg.Error, PoolTimeout) as exc:
+            if view is not None:
+                view.seen.pop(name, None)  # unknown whether it was applied: read it again
             raise StorageError(f"could not write {name}: {exc}") from exc
+        finally:
+            with suppress(ValueError):  # a block left unfinished and collected in another context
+                _WRITING.reset(writing)
         self._remember(committed)
-
-    async def _apply(self, conn: psycopg.AsyncConnection, name: str, tx: WriteTx) -> None:
-        async with conn.cursor() as cur:
-            for table, key, doc in tx.ops:  # in order: "delete k, then put k" leaves k present
-                if doc is None:
-                    await cur.execute("DELETE FROM documents WHERE partition = %s AND tbl = %s AND key = %s",
-                                      (_esc(name), _esc(table), _esc(key)))
-                else:
-                    await cur.execute(
-                        "INSERT INTO documents (partition, tbl, key, doc) VALUES (%s, %s, %s, %s) "
-                        "ON CONFLICT (partition, tbl, key) DO UPDATE SET doc = EXCLUDED.doc",
-                        (_esc(name), _esc(table), _esc(key), _dumps(doc)))
+        if view is not None:
+            view.seen[name] = committed
 
     # Moving a data directory in ---------------------------------------------------------------
     async def dump(self) -> dict[str, dict[str, dict[str, Doc]]]:
@@ -362,12 +443,62 @@ class PostgresEngine:
             return False
 
 
+_LOCK = ("INSERT INTO partitions (name, version) VALUES (%s, 0) "
+         "ON CONFLICT (name) DO UPDATE SET version = partitions.version RETURNING version")
+
+# Every change of one write in one statement: the documents deleted, the documents put, and the
+# partition's new version (what the statement returns). The deleted and the put keys are disjoint
+# (_changes keeps each key's last change), as the parts of one statement see the same snapshot.
+_COMMIT = (
+    "WITH gone AS (DELETE FROM documents d USING unnest(%(dt)s::text[], %(dk)s::text[]) AS x (tbl, key) "
+    "  WHERE d.partition = %(p)s AND d.tbl = x.tbl AND d.key = x.key), "
+    "put AS (INSERT INTO documents (partition, tbl, key, doc) "
+    "  SELECT %(p)s, y.tbl, y.key, y.doc FROM unnest(%(pt)s::text[], %(pk)s::text[], %(pd)s::text[]) AS y (tbl, key, doc) "
+    "  ON CONFLICT (partition, tbl, key) DO UPDATE SET doc = EXCLUDED.doc) "
+    "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
+    "WHERE name = %(p)s RETURNING version"
+)
+
+
+def _changes(partition: str, tx: WriteTx) -> dict[str, object]:
+    """_COMMIT's parameters: each staged key once, with its last change ("delete k, then put k"
+    leaves k present)."""
+    last: dict[tuple[str, str], Doc | None] = {}
+    for table, key, doc in tx.ops:
+        last.pop((table, key), None)
+        last[(table, key)] = doc
+    dt: list[str] = []
+    dk: list[str] = []
+    pt: list[str] = []
+    pk: list[str] = []
+    pd: list[str] = []
+    for (table, key), doc in last.items():
+        if doc is None:
+            dt.append(_esc(table))
+            dk.append(_esc(key))
+        else:
+            pt.append(_esc(table))
+            pk.append(_esc(key))
+            pd.append(_dumps(doc))
+    return {"p": partition, "dt": dt, "dk": dk, "pt": pt, "pk": pk, "pd": pd}
+
+
 class DatabaseNotEmpty(StorageError):
     """``load_into_empty`` found partitions already there; nothing was written."""
 
 
 class _NothingStaged(Exception):
     """Leaves the transaction block so it rolls back."""
+
+
+async def _roll_back(conn: psycopg.AsyncConnection) -> None:
+    """End a write's open transaction (the block failed, or its changes did); a broken connection
+    is left to the pool, which replaces it."""
+    if conn.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+        try:
+            await conn.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
 
 
 async def _quietly_close(conn: psycopg.AsyncConnection) -> None:

@@ -9,9 +9,13 @@ from typing import Any
 
 import pytest
 from botbuilder.core import Storage
+from botbuilder.schema import Activity
 
-from bot.teams.state import EngineBotStorage
+from bot.app import SERVICES_KEY
+from bot.teams.bot import SkisBot
+from bot.teams.state import EngineBotStorage, PersonalDialogState, bot_state_partition
 from storage.engine import MemoryEngine
+from storage.partitions import GLOBAL, team_partition
 from tests.bot.features.test_minutes import MID, seed
 from tests.harness import PETER, Harness, User, start_harness, stop_harness
 
@@ -22,8 +26,10 @@ class CountingStorage(Storage):
     def __init__(self) -> None:
         self.inner = EngineBotStorage(MemoryEngine())
         self.writes: Counter[str] = Counter()
+        self.reads: Counter[str] = Counter()
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
+        self.reads.update(keys)
         return await self.inner.read(keys)
 
     async def write(self, changes: dict[str, Any]) -> None:
@@ -115,3 +121,32 @@ async def test_a_message_or_click_that_leaves_no_question_open_writes_nothing(co
     assert storage.writes[key] == 2
     await h.say("hjälp", PETER)
     assert storage.writes[key] == 2
+
+
+@pytest.mark.parametrize("where", ["channel", "personal"])
+async def test_a_message_reads_the_dialog_state_once_also_when_there_is_none(
+    counted: tuple[Harness, CountingStorage], where: str
+) -> None:
+    """botbuilder's Python state reads an empty state again at each access; on a shared database
+    every read is a round trip (bot/teams/state.py PersonalDialogState)."""
+    h, storage = counted
+    key = dialog_key(PETER, where)
+    assert await h.say_cards("hjälp", PETER, where=where)
+    assert storage.reads[key] == 1 and storage.writes[key] == 0
+    assert await h.say("uppgift", PETER, where=where)  # starts a dialog: read once, saved once
+    assert storage.reads[key] == 2 and storage.writes[key] == 1
+    assert await h.say("avbryt", PETER, where=where)
+    assert storage.reads[key] == 3
+
+
+@pytest.mark.parametrize("where", ["channel", "personal"])
+async def test_the_partitions_a_turn_reads_first_include_its_dialog_state(
+    counted: tuple[Harness, CountingStorage], where: str
+) -> None:
+    """What bot/teams/http.py prefetches is what the turn then reads."""
+    h, storage = counted
+    bot = SkisBot(h.app[SERVICES_KEY], PersonalDialogState(storage))
+    names = bot.first_reads(Activity().deserialize(h.message("hjälp", PETER, where=where)))
+    assert bot_state_partition(dialog_key(PETER, where)) in names
+    assert GLOBAL in names
+    assert (team_partition("19:skis-team@thread.tacv2") in names) == (where == "channel")

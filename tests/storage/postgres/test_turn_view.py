@@ -1,0 +1,215 @@
+"""The turn view on a real PostgreSQL server: one look at each partition per turn, never a stale
+one across turns, and the committed state inside write blocks (storage/postgres/engine.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from storage.engine import Doc
+from storage.postgres.engine import PostgresEngine
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def two(pg_url: str) -> AsyncIterator[tuple[PostgresEngine, PostgresEngine]]:
+    """Two instances on one database: A runs the turn, B writes meanwhile."""
+    a, b = await PostgresEngine.open(pg_url), await PostgresEngine.open(pg_url)
+    try:
+        yield a, b
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def put(engine: PostgresEngine, name: str, doc: Doc) -> None:
+    async with engine.write(name) as tx:
+        tx.put("t", "k", doc)
+
+
+class Counting(PostgresEngine):
+    """Counts the pool's checkouts: each read, prefetch or write is one checkout and a round trip."""
+
+    sent = 0
+
+    @classmethod
+    async def open_counting(cls, url: str) -> Counting:
+        engine = await cls.open(url)
+        assert isinstance(engine, Counting)
+        real = engine._pool.connection
+
+        def counted(*args: object, **kwargs: object):  # noqa: ANN202 - the pool's own context manager
+            engine.sent += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        engine._pool.connection = counted  # type: ignore[method-assign]
+        return engine
+
+
+async def test_inside_a_turn_a_partition_is_looked_up_once_and_the_next_turn_sees_the_change(
+        two: tuple[PostgresEngine, PostgresEngine]) -> None:
+    a, b = two
+    await put(b, "team/x", {"v": 1})
+    with a.turn_view():
+        assert (await a.read("team/x")).get("t", "k") == {"v": 1}
+        await put(b, "team/x", {"v": 2})  # another instance, during A's turn
+        assert (await a.read("team/x")).get("t", "k") == {"v": 1}  # one state of it in one turn
+    with a.turn_view():
+        assert (await a.read("team/x")).get("t", "k") == {"v": 2}  # the next turn reads afresh
+    assert (await a.read("team/x")).get("t", "k") == {"v": 2}  # and so does a read outside any turn
+
+
+async def test_a_write_block_decides_on_the_committed_state_and_the_turn_then_sees_it(
+        two: tuple[PostgresEngine, PostgresEngine]) -> None:
+    a, b = two
+    await put(b, "team/x", {"v": 1})
+    await put(b, "team/x/meeting/m", {"n": 1})
+    with a.turn_view():
+        await a.read("team/x")
+        await a.read("team/x/meeting/m")
+        await put(b, "team/x", {"v": 2})
+        await put(b, "team/x/meeting/m", {"n": 2})
+        async with a.write("team/x") as tx:
+            assert tx.get("t", "k") == {"v": 2}  # the lock reads what is committed
+            # A read inside a write block goes to the database too (a decision checks the meeting
+            # while it holds the network's lock).
+            assert (await a.read("team/x/meeting/m")).get("t", "k") == {"n": 2}
+            tx.put("t", "k", {"v": 3})
+        assert (await a.read("team/x")).get("t", "k") == {"v": 3}  # its own write
+        assert (await a.read("team/x/meeting/m")).get("t", "k") == {"n": 2}
+
+
+async def test_a_block_that_changes_nothing_still_shows_the_turn_the_newer_state(
+        two: tuple[PostgresEngine, PostgresEngine]) -> None:
+    """A turn that retries after finding a newer version (a minutes draft saved meanwhile) must not
+    read the old one again."""
+    a, b = two
+    await put(b, "team/x", {"v": 1})
+    with a.turn_view():
+        await a.read("team/x")
+        await put(b, "team/x", {"v": 2})
+        with pytest.raises(LookupError):
+            async with a.write("team/x") as tx:
+                raise LookupError(tx.get("t", "k"))  # the block gives up: nothing staged
+        assert (await a.read("team/x")).get("t", "k") == {"v": 2}
+
+
+async def test_a_failed_write_is_read_again(two: tuple[PostgresEngine, PostgresEngine]) -> None:
+    a, b = two
+    await put(b, "team/x", {"v": 1})
+    with a.turn_view():
+        await a.read("team/x")
+        async with b._pool.connection() as conn:  # the server refuses A's next commit
+            await conn.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no'; END $$; "
+                "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON documents FOR EACH ROW EXECUTE FUNCTION refuse()")
+        with pytest.raises(Exception, match="could not write"):
+            await put(a, "team/x", {"v": 9})
+        async with b._pool.connection() as conn:
+            await conn.execute("DROP TRIGGER refuse ON documents")
+        await put(b, "team/x", {"v": 2})
+        assert (await a.read("team/x")).get("t", "k") == {"v": 2}
+
+
+async def test_prefetch_reads_several_partitions_in_one_round_trip(pg_url: str) -> None:
+    b = await PostgresEngine.open(pg_url)
+    a = await Counting.open_counting(pg_url)
+    try:
+        await put(b, "global", {"teams": 1})
+        await put(b, "team/x", {"members": 20})
+        await a.read("global")  # cached at its version: the prefetch needs no load for it
+        names = ["global", "team/x", "botstate/never-written"]
+        with a.turn_view():
+            before = a.sent
+            await a.prefetch(names)
+            assert a.sent - before == 1
+            got = [await a.read(n) for n in names]
+            assert a.sent - before == 1  # served from the turn's view
+        assert [s.get("t", "k") for s in got] == [{"teams": 1}, {"members": 20}, None]
+        assert [s.version for s in got] == [(await b.read(n)).version for n in names]
+        assert got[2].version == 0
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_outside_a_turn_view_prefetch_does_nothing_and_every_read_asks(pg_url: str) -> None:
+    a = await Counting.open_counting(pg_url)
+    try:
+        await put(a, "team/x", {"v": 1})
+        before = a.sent
+        await a.prefetch(["team/x"])
+        await a.read("team/x")
+        await a.read("team/x")
+        assert a.sent - before == 2
+    finally:
+        await a.close()
+
+
+async def test_concurrent_turns_each_have_their_own_view(two: tuple[PostgresEngine, PostgresEngine]) -> None:
+    a, b = two
+    await put(b, "team/x", {"v": 1})
+    first_read = asyncio.Event()
+    changed = asyncio.Event()
+
+    async def early_turn() -> list[Doc | None]:
+        with a.turn_view():
+            seen = [(await a.read("team/x")).get("t", "k")]
+            first_read.set()
+            await changed.wait()
+            seen.append((await a.read("team/x")).get("t", "k"))
+            return seen
+
+    async def late_turn() -> Doc | None:
+        await first_read.wait()
+        await put(b, "team/x", {"v": 2})
+        with a.turn_view():
+            found = (await a.read("team/x")).get("t", "k")
+        changed.set()
+        return found
+
+    early, late = await asyncio.gather(early_turn(), late_turn())
+    assert early == [{"v": 1}, {"v": 1}]
+    assert late == {"v": 2}
+
+
+async def test_a_task_the_turn_started_reads_afresh_once_the_turn_is_over(
+        two: tuple[PostgresEngine, PostgresEngine]) -> None:
+    a, b = two
+    await put(b, "team/x", {"v": 1})
+    go = asyncio.Event()
+
+    async def later() -> Doc | None:
+        await go.wait()
+        return (await a.read("team/x")).get("t", "k")
+
+    with a.turn_view():
+        await a.read("team/x")
+        task = asyncio.create_task(later())
+    await put(b, "team/x", {"v": 2})
+    go.set()
+    assert await task == {"v": 2}
+
+
+async def test_a_write_keeps_escaped_names_and_the_last_change_of_each_key(pg_url: str) -> None:
+    """One statement applies a write's changes (bound in the client): quotes, backslashes, NUL and %."""
+    a = await PostgresEngine.open(pg_url)
+    try:
+        name, table, key = "team/%00\x00%", "t%25\x00", "k\x00%"
+        async with a.write(name) as tx:
+            tx.put(table, key, {"x": "\x00'\\"})
+            tx.delete(table, "gone")
+            tx.put(table, "gone", {"back": True})  # delete, then put: present
+            tx.put(table, "other", {"y": 1})
+            tx.delete(table, "other")  # put, then delete: absent
+        fresh = await PostgresEngine.open(pg_url)
+        try:
+            snap = await fresh.read(name)
+            assert snap.tables() == {table: {key: {"x": "\x00'\\"}, "gone": {"back": True}}}
+        finally:
+            await fresh.close()
+    finally:
+        await a.close()
