@@ -214,6 +214,10 @@ def check_names(table: str, key: str) -> None:
         raise TypeError(f"document key must be a str, not {type(key).__name__}")
 
 
+# Claims held in process memory before the expired ones are first dropped (see _prune_claims).
+CLAIMS_PRUNED_FROM = 10_000
+
+
 class _Group:
     """The writers of one partition waiting for their states to be durable, and the task committing."""
 
@@ -244,6 +248,7 @@ class LocalEngine:
         self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
             weakref.WeakKeyDictionary())
         self._claims: dict[tuple[str, str], float] = {}
+        self._prune_claims_at = CLAIMS_PRUNED_FROM
         self._mutex = threading.Lock()
         self._closed = False
         # Group commit (``persist_in_thread`` engines): the newest state of a partition staged by
@@ -439,13 +444,20 @@ class LocalEngine:
     async def claim(self, scope: str, key: str, *, ttl: timedelta) -> bool:
         now = time.monotonic()
         with self._mutex:
-            if len(self._claims) > 10_000:
-                self._claims = {k: exp for k, exp in self._claims.items() if exp > now}
+            if len(self._claims) > self._prune_claims_at:
+                self._prune_claims(now)
             expires = self._claims.get((scope, key))
             if expires is not None and expires > now:
                 return False
             self._claims[(scope, key)] = now + ttl.total_seconds()
         return True
+
+    def _prune_claims(self, now: float) -> None:
+        """Drop expired claims. The next pass waits until the live ones have doubled, so each claim
+        pays for its pruning once: at hundreds of turns a second every claim lives its two minutes,
+        and pruning at a fixed size rebuilt a dict of tens of thousands on every turn."""
+        self._claims = {k: exp for k, exp in self._claims.items() if exp > now}
+        self._prune_claims_at = max(CLAIMS_PRUNED_FROM, 2 * len(self._claims))
 
     async def unclaim(self, scope: str, key: str) -> None:
         with self._mutex:

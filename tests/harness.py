@@ -8,8 +8,11 @@ read from what the fake connector received.
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -22,8 +25,10 @@ from bot.config import Settings
 from bot.dev import activities
 from bot.dev.activities import BOT_ID, TEAM_ID, TENANT  # noqa: F401 (the tests name them through the harness)
 from bot.dev.fake_connector import FakeConnector
+from bot.teams.state import EngineBotStorage
 from storage.engine import Engine, MemoryEngine
 from storage.store import Store
+from storage.tinydb_engine import TinyDBEngine
 
 CHANNEL_ID = TEAM_ID  # the general channel's id is the team id
 User = activities.Person
@@ -128,6 +133,19 @@ async def stop_harness(h: Harness) -> None:
     await h.session.close()
     await h.runner.cleanup()
     await h.connector.stop()
+
+
+@asynccontextmanager
+async def disk_harness(data_dir: Path, **kwargs: Any) -> AsyncIterator[Harness]:
+    """A harness on a TinyDB data directory, dialog state included, as the service runs; closed on
+    leaving. Its commits run in a worker thread, so concurrent turns interleave as they do there."""
+    engine = TinyDBEngine(data_dir)
+    harness = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine), **kwargs)
+    try:
+        yield harness
+    finally:
+        await stop_harness(harness)
+        await engine.close()
 
 
 def with_settings(base: Settings, **changes: Any) -> Settings:

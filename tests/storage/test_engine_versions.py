@@ -159,3 +159,30 @@ async def test_concurrent_read_modify_writes_lose_no_update(kit):
     assert (await engine.read(TEAM)).get("counters", "c") == {"n": 100}
     engine = await kit.reopen(engine)
     assert (await engine.read(TEAM)).get("counters", "c") == {"n": 100}
+
+
+async def test_claims_in_memory_are_pruned_now_and_then_not_on_every_claim(monkeypatch) -> None:
+    """At hundreds of turns a second every activity claim lives its two minutes; pruning at a fixed
+    size rebuilt the whole table on every turn once it was reached."""
+    from storage import engine as engine_module
+    from storage.engine import MemoryEngine
+
+    monkeypatch.setattr(engine_module, "CLAIMS_PRUNED_FROM", 1_000)
+    engine = MemoryEngine()
+    engine._prune_claims_at = 1_000
+    passes = 0
+    prune = engine._prune_claims
+
+    def counted(now: float) -> None:
+        nonlocal passes
+        passes += 1
+        prune(now)
+
+    monkeypatch.setattr(engine, "_prune_claims", counted)
+    for i in range(20_000):  # all live: nothing to drop
+        assert await engine.claim("activity", f"live-{i}", ttl=timedelta(minutes=2))
+    assert passes <= 5  # 1,000 → 2,002 → 4,006 → 8,014 → 16,030
+    assert not await engine.claim("activity", "live-7", ttl=timedelta(minutes=2))  # none was lost
+    for i in range(100_000):  # already expired: dropped at the next pass
+        await engine.claim("activity", f"gone-{i}", ttl=timedelta(seconds=-1))
+    assert len(engine._claims) <= 2 * 20_000 + 2

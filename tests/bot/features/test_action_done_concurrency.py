@@ -14,26 +14,19 @@ import pytest
 
 from bot.app import SERVICES_KEY
 from bot.routing import ACTION_ACTION_DONE
-from bot.teams.state import EngineBotStorage
 from storage.actions_repo import DONE, OPEN
-from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.records_support import invoke, meeting, setup
-from tests.harness import ANNA, PETER, TEAM_ID, Harness, start_harness, stop_harness
+from tests.harness import ANNA, PETER, TEAM_ID, Harness, disk_harness
 
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    harness = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as harness:  # its commits run in a thread: the turns interleave
         await setup(harness)
         await meeting(harness, harness.clock.now() + timedelta(days=25))
         await harness.say("uppgift Mejla @Peter", ANNA)
         await harness.say("uppgift Boka @Peter", ANNA)
         yield harness
-    finally:
-        await stop_harness(harness)
-        await engine.close()
 
 
 def _published(h: Harness) -> list[tuple[str, str, str]]:

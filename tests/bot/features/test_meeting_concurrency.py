@@ -11,29 +11,22 @@ from pathlib import Path
 import pytest
 
 from bot.app import SERVICES_KEY
-from bot.teams.state import EngineBotStorage
 from storage.meetings_repo import CANCELLED
-from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.records_support import set_member
-from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User, start_harness, stop_harness
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User, disk_harness
 
 MID = "20261204"
 
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    harness = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as harness:  # its commits run in a thread: the turns interleave
         await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
         await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
         # Two people of the presidium: each has a conversation state of their own.
         await set_member(harness, SOFIA, roles=frozenset({"medlem", "presidium"}))
         assert await harness.store.meetings.get(TEAM_ID, MID) is not None
         yield harness
-    finally:
-        await stop_harness(harness)
-        await engine.close()
 
 
 def _changes(h: Harness) -> list[tuple[str, str, str]]:

@@ -12,20 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.roles import CHAIR, PRESIDIUM, ROLE_GIVERS, SECRETARY
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
-from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, start_harness, stop_harness
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, disk_harness
 
 
 @pytest.fixture
 async def tiny(tmp_path: Path) -> AsyncIterator[Harness]:
-    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:  # its commits run in a thread: the turns interleave
         yield h
-    finally:
-        await stop_harness(h)
-        await engine.close()
 
 
 async def said(h: Harness, text: str, user, **extra) -> int:  # type: ignore[no-untyped-def]

@@ -8,16 +8,12 @@ from pathlib import Path
 
 from bot.app import SERVICES_KEY
 from bot.features.minutes import sync_draft
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.test_minutes import MID, seed
-from tests.harness import TEAM_ID, start_harness, stop_harness
+from tests.harness import TEAM_ID, disk_harness
 
 
 async def test_drafts_synced_at_the_same_moment_all_succeed_on_one_revision(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:  # its commits run in a thread: the turns interleave
         await seed(h)
         services = h.app[SERVICES_KEY]
         team = await h.store.teams.get_team(TEAM_ID)
@@ -27,6 +23,3 @@ async def test_drafts_synced_at_the_same_moment_all_succeed_on_one_revision(tmp_
         revisions = {draft.revision for draft, _built in results}
         stored = await h.store.minutes.draft(TEAM_ID, MID)
         assert stored is not None and revisions == {stored.revision} == {1}
-    finally:
-        await stop_harness(h)
-        await engine.close()

@@ -7,16 +7,12 @@ import asyncio
 from pathlib import Path
 
 from bot.app import SERVICES_KEY
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.test_minutes import MID, _confirm, invoke, seed, set_member
-from tests.harness import ANNA, PETER, TEAM_ID, start_harness, stop_harness
+from tests.harness import ANNA, PETER, TEAM_ID, disk_harness
 
 
 async def test_two_chairs_cosigning_at_once_sign_and_announce_once(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:  # its commits run in a thread: the turns interleave
         await seed(h)
         await set_member(h, PETER, roles={"medlem", "ordförande"}, municipality="Skövde")
         await h.say("protokoll justering på", ANNA)
@@ -40,6 +36,3 @@ async def test_two_chairs_cosigning_at_once_sign_and_announce_once(tmp_path: Pat
         # Both clickers see the co-signed card (no button left to click).
         for body in bodies:
             assert f"Justerat av {version.cosigned_by_name}" in str(body["value"])
-    finally:
-        await stop_harness(h)
-        await engine.close()

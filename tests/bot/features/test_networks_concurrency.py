@@ -8,16 +8,12 @@ import asyncio
 from pathlib import Path
 
 from bot.features import networks
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
-from tests.harness import ANNA, PETER, TEAM_ID, start_harness, stop_harness
+from tests.harness import ANNA, PETER, TEAM_ID, disk_harness
 from tests.reliability.test_card_networks import G, install_network
 
 
 async def test_a_choice_made_while_a_reply_names_the_network_is_kept(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:
         await h.install(ANNA, roster=[ANNA, PETER])
         await install_network(h, G, [ANNA, PETER])
         repo = h.store.teams
@@ -29,15 +25,10 @@ async def test_a_choice_made_while_a_reply_names_the_network_is_kept(tmp_path: P
             await asyncio.gather(repo.save_network_choice(ANNA.aad, chosen=then, named=then),
                                  networks.remember_named(h.store, ANNA.aad, selection))
             assert (await repo.network_choice(ANNA.aad))["chosen"] == then
-    finally:
-        await stop_harness(h)
-        await engine.close()
 
 
 async def test_a_choice_that_is_gone_is_forgotten_but_a_new_one_is_kept(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:
         await h.install(ANNA, roster=[ANNA, PETER])
         await install_network(h, G, [ANNA, PETER])
         repo = h.store.teams
@@ -53,6 +44,3 @@ async def test_a_choice_that_is_gone_is_forgotten_but_a_new_one_is_kept(tmp_path
         await asyncio.gather(repo.save_network_choice(ANNA.aad, chosen=G, named=G),
                              networks.remember_named(h.store, ANNA.aad, selection))
         assert (await repo.network_choice(ANNA.aad))["chosen"] == G
-    finally:
-        await stop_harness(h)
-        await engine.close()

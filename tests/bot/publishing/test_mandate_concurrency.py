@@ -8,15 +8,11 @@ import asyncio
 from pathlib import Path
 
 from bot.publishing import report
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
-from tests.harness import ANNA, PETER, TEAM_ID, start_harness, stop_harness
+from tests.harness import ANNA, PETER, TEAM_ID, disk_harness
 
 
 async def test_a_point_added_while_another_is_reworded_keeps_both(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:
         await h.install(ANNA, roster=[ANNA, PETER])
         await h.say("roll Peter presidium")
         statuses = await asyncio.gather(
@@ -35,6 +31,3 @@ async def test_a_point_added_while_another_is_reworded_keeps_both(tmp_path: Path
                              h.post(h.message("årsrapport uppdrag 1 -", PETER)))
         team = await h.store.teams.get_team(TEAM_ID)
         assert team is not None and len(report.mandate_points(team)) == 2
-    finally:
-        await stop_harness(h)
-        await engine.close()

@@ -7,17 +7,13 @@ import asyncio
 from datetime import time
 from pathlib import Path
 
-from bot.teams.state import EngineBotStorage
 from storage.reminders_repo import ACTIONS, MEETING_WEEK, MINUTES
-from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.records_support import set_member
-from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, start_harness, stop_harness
+from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, disk_harness
 
 
 async def test_two_kinds_changed_at_once_are_both_kept(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")  # its commits run in a thread: the turns interleave
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:  # its commits run in a thread: the turns interleave
         await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
         await set_member(h, SOFIA, roles=frozenset({"medlem", "presidium"}))
         before = len(h.connector.posted)
@@ -32,6 +28,3 @@ async def test_two_kinds_changed_at_once_are_both_kept(tmp_path: Path) -> None:
         assert (settings.kind(MEETING_WEEK).days, settings.kind(MEETING_WEEK).at) == (6, time(10))
         assert (settings.kind(ACTIONS).days, settings.kind(ACTIONS).at) == (2, time(9))
         assert settings.kind(MINUTES).days == 5
-    finally:
-        await stop_harness(h)
-        await engine.close()

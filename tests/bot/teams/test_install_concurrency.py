@@ -20,20 +20,13 @@ from botbuilder.schema import Activity
 from bot.app import SERVICES_KEY
 from bot.roles import CHAIR, PRESIDIUM
 from bot.teams import install
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
-from tests.harness import ANNA, PETER, TEAM_ID, Harness, start_harness, stop_harness
+from tests.harness import ANNA, PETER, TEAM_ID, Harness, disk_harness
 
 
 @pytest.fixture
 async def tiny(tmp_path: Path) -> AsyncIterator[Harness]:
-    engine = TinyDBEngine(tmp_path / "data")
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:
         yield h
-    finally:
-        await stop_harness(h)
-        await engine.close()
 
 
 def installation_update(h: Harness) -> dict[str, Any]:

@@ -7,16 +7,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.teams.state import EngineBotStorage
-from storage.tinydb_engine import TinyDBEngine
 from tests.bot.features.test_networks import personal_install
-from tests.harness import ANNA, PETER, SOFIA, start_harness, stop_harness
+from tests.harness import ANNA, PETER, SOFIA, disk_harness
 
 
 async def test_a_personal_installation_delivered_twice_at_once_is_greeted_once(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:
         await h.install(ANNA, roster=[ANNA, PETER, SOFIA])
         before = len(h.connector.posted)
         installation = personal_install(h, PETER)
@@ -26,15 +22,10 @@ async def test_a_personal_installation_delivered_twice_at_once_is_greeted_once(t
         statuses = await asyncio.gather(h.post(installation), h.post(conversation_update))
         assert [r.status for r in statuses] == [200, 200]
         assert len([p for p in h.connector.posted[before:] if p.text]) == 1
-    finally:
-        await stop_harness(h)
-        await engine.close()
 
 
 async def test_a_team_installation_delivered_twice_at_once_is_greeted_once(tmp_path: Path) -> None:
-    engine = TinyDBEngine(tmp_path / "data")
-    h = await start_harness(engine=engine, bot_storage=EngineBotStorage(engine))
-    try:
+    async with disk_harness(tmp_path / "data") as h:
         installation = h.team_install(ANNA)
         installation_update = {**h.team_install(ANNA), "type": "installationUpdate", "action": "add", "id": "inst-2"}
         installation_update.pop("membersAdded")
@@ -48,6 +39,3 @@ async def test_a_team_installation_delivered_twice_at_once_is_greeted_once(tmp_p
         again = [{**h.team_install(ANNA), "id": "inst-4"}, {**installation_update, "id": "inst-5"}]
         await asyncio.gather(*(h.post(a) for a in again))
         assert len([p for p in h.connector.posted if p.text]) == 2
-    finally:
-        await stop_harness(h)
-        await engine.close()
