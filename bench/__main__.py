@@ -132,6 +132,8 @@ def setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None, load_cpus: set
         f"`uppgifter` in a network with {cfg.open_items} open items. The echo bot gets the check-in message.",
         "- Bot CPU per turn is the bot process's user+system CPU time (from /proc) over the measured run divided by "
         "the turns. Peak memory is VmHWM from /proc/<pid>/status.",
+        "- Start-up: the service's modules are byte-compiled first (`compileall`), as installing a package does, so "
+        "no start pays for compiling sources.",
     ]
 
 
@@ -142,7 +144,7 @@ def pg_setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None) -> list[str
         "- PostgreSQL: Debian's server, started by the bench itself (`bot/dev/postgres.py`: initdb, pg_ctl on a free "
         "loopback port, defaults but `max_connections=200`, fsync and synchronous commit on as in production), one new "
         "database per suite (two for the ten-year comparison) owned by an ordinary role; each `skis-bot serve` gets it as `SKIS_DATABASE_URL` "
-        "(pool of up to 10 connections). The server's processes may run on every CPU "
+        "(pool of up to 20 connections). The server's processes may run on every CPU "
         f"({cpus}): in the PostgreSQL suites they share the cores with the bot and with the load generator. "
         "PostgreSQL CPU per turn is the CPU time of the postmaster and all its processes over a run, divided by the turns.",
         f"- Check-in on PostgreSQL: {cfg.pairs} rounds of {cfg.pair_duration:g} s runs at concurrency "

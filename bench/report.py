@@ -115,7 +115,8 @@ class Report:
                 ratio = f.elapsed / f.bound
                 sends = f.connector.get("sends", 0)
                 within = (f.connector.get("throttled", 0) == 0 and f.connector.get("over_limit", 0) == 0)
-                out.append(Target(f"Fan-out: {sends:,} sends (reminder + digest)", f"{f.elapsed:.1f} s",
+                kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(f.kinds.items()))
+                out.append(Target(f"Fan-out: {sends:,} sends ({kinds or 'reminder + digest'})", f"{f.elapsed:.1f} s",
                                   f"{f.bound:.1f} s (the {f.app_limit}/s app limit alone)", f"{ratio:.2f}×",
                                   f"≤ {TARGET_FANOUT_RATIO:g}×", ratio <= TARGET_FANOUT_RATIO))
                 out.append(Target("Fan-out: inside Teams' limits (429 answers, sends over a limit)",
@@ -376,9 +377,11 @@ class Report:
             "instant: its notifier with token-bucket rate limiter and retries, its sent-log) through the SDK adapter "
             "as the service builds it. The fake connector answers 429 with `Retry-After: 1` to any send beyond "
             f"{f.conversation_limit} per second in one conversation or {f.app_limit} per second overall. The bound is "
-            f"the sends divided by {f.app_limit}/s.",
+            f"the sends divided by {f.app_limit}/s. Every reminder due at those instants is sent and counted (in "
+            "December also the yearly roster reminder to each network's secretaries).",
             "",
             *[f"- {what}: {sends:,} reminders in {seconds:.1f} s" for what, seconds, sends in f.runs],
+            f"- by kind: {', '.join(f'{kind} {n:,}' for kind, n in sorted(f.kinds.items()))}",
             "",
             *table(["sends", "elapsed s", "bound s", "ratio", "429 answers", "sends over a limit",
                     "max sends in any 1 s (app)", "max in any 1 s (one conversation)", "deliveries"],

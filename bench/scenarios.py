@@ -759,6 +759,15 @@ async def _start_once(starter: Callable[[], Proc], session: aiohttp.ClientSessio
     raise AssertionError("unreachable")
 
 
+def compile_sources() -> None:
+    """Byte-compile the service's modules first, as installing a package does: otherwise a start
+    after an edit (or with PYTHONDONTWRITEBYTECODE set, which keeps every start from writing the
+    cache) compiles them all again, ~0.4 s that no deployed service pays."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([PYTHON, "-m", "compileall", "-q", "bot", "dialogs", "storage", "bench"], cwd=ROOT, env=env,
+                   stdout=subprocess.DEVNULL, check=False, timeout=300)
+
+
 async def startup_suite(cfg: Config, work: Path, session: aiohttp.ClientSession, cpus: set[int] | None,
                         log: Callable[[str], None]) -> StartupSuite:
     """Time from spawning ``skis-bot serve`` to a 200 from ``/healthz`` (ten-year store, empty store, echo bot).
@@ -767,6 +776,7 @@ async def startup_suite(cfg: Config, work: Path, session: aiohttp.ClientSession,
     past the retention period; the service purges them in the background after it listens. That
     start is timed like the others, and /healthz is polled until the purge has logged its pass."""
     suite = StartupSuite()
+    compile_sources()
     ten_dir = work / "startup-tenyear"
     await prepare_tenyear(cfg, ten_dir)
     empty_dir = work / "startup-empty"
@@ -803,6 +813,7 @@ class FanoutSuite:
     runs: list[tuple[str, float, int]] = field(default_factory=list)  # (what, seconds, sends)
     bound: float = 0.0  # seconds the app-wide limit alone imposes
     statuses: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)  # reminders sent, by kind
     connector: dict[str, Any] = field(default_factory=dict)
     app_limit: int = 50
     conversation_limit: int = 7
@@ -904,10 +915,13 @@ async def fanout_suite(cfg: Config, work: Path, connector: ConnectorProcess, ses
             suite.runs.append((what, time.perf_counter() - r0, len(report.results)))
             for result in report.results:
                 statuses[result.status] = statuses.get(result.status, 0) + 1
+                suite.kinds[result.kind] = suite.kinds.get(result.kind, 0) + 1
         suite.elapsed = time.perf_counter() - t0
         suite.statuses = statuses
         suite.connector = await connector.stats(session)
-        suite.bound = (cfg.fanout_teams + cfg.fanout_people) / suite.app_limit
+        # Every reminder due at those instants counts, not only the two the store was seeded for: in
+        # December the yearly roster reminder to each network's secretaries falls due in between.
+        suite.bound = sum(sends for _what, _seconds, sends in suite.runs) / suite.app_limit
         log(f"  {suite.connector.get('sends')} sends in {suite.elapsed:.1f} s, {suite.connector.get('throttled')} throttled")
         await connector.reset(session, enforce=False)
     finally:

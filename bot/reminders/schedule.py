@@ -150,9 +150,11 @@ def candidates(state: TeamState, now: datetime, tz: ZoneInfo) -> list[Reminder]:
     """
     if not state.team.active or not state.settings.enabled:
         return []
+    # Reminders no longer useful at ``now`` are not made at all: every caller drops them, and a
+    # network with ten years of meetings would otherwise rebuild thousands on each wake.
     found = [
-        *_meeting_reminders(state, tz),
-        *_minutes_reminders(state, tz),
+        *_meeting_reminders(state, now, tz),
+        *_minutes_reminders(state, now, tz),
         *_action_reminders(state, now, tz),
         *_roster_reminders(state, now, tz),
     ]
@@ -214,12 +216,12 @@ def _order(r: Reminder) -> tuple[datetime, int, str, str]:
     return (r.due_at, KIND_ORDER.index(r.kind), r.subject_id, r.target)
 
 
-def _meeting_reminders(state: TeamState, tz: ZoneInfo) -> Iterator[Reminder]:
+def _meeting_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> Iterator[Reminder]:
     team = state.team
     digest_to = [m.key for m in presidium(state.members)]
     for meeting in state.meetings:
-        if meeting.cancelled:
-            continue
+        if meeting.cancelled or meeting.starts_at <= now:
+            continue  # (useful until the meeting starts)
         day = local_date(meeting.starts_at, tz)
         plan: list[tuple[str, list[str]]] = []
         if team.conversation_ref:
@@ -236,7 +238,7 @@ def _meeting_reminders(state: TeamState, tz: ZoneInfo) -> Iterator[Reminder]:
                 yield Reminder(kind, team.key, meeting.id, target, due, meeting.starts_at)
 
 
-def _minutes_reminders(state: TeamState, tz: ZoneInfo) -> Iterator[Reminder]:
+def _minutes_reminders(state: TeamState, now: datetime, tz: ZoneInfo) -> Iterator[Reminder]:
     if state.minutes_confirmed is None or not state.settings.is_on(MINUTES):
         return
     setting = state.settings.kind(MINUTES)
@@ -245,12 +247,16 @@ def _minutes_reminders(state: TeamState, tz: ZoneInfo) -> Iterator[Reminder]:
     for index, meeting in enumerate(meetings):
         if state.minutes_confirmed.get(meeting.id, False):
             continue
+        if index + 1 < len(meetings) and meetings[index + 1].starts_at <= now:
+            continue  # useful only until the next meeting starts (below): over already
         due = local_instant(working_day_after(local_date(meeting.starts_at, tz) + timedelta(days=setting.days)), setting.at, tz)
         if due <= meeting.effective_end:
             continue
         until = due + MINUTES_USEFUL_FOR
         if index + 1 < len(meetings):
             until = min(until, meetings[index + 1].starts_at)
+        if until <= now:
+            continue
         for target in to:
             yield Reminder(MINUTES, state.team.key, meeting.id, target, due, until)
 

@@ -10,6 +10,7 @@ import pytest
 from bot.reminders.schedule import (
     CHANNEL,
     TeamState,
+    candidates,
     due_reminders,
     local_instant,
     next_due_at,
@@ -204,6 +205,23 @@ def test_minutes_reminder_to_the_secretary_until_confirmed_or_next_meeting() -> 
     assert [r for r in due_reminders(replace(s, minutes_confirmed=None), local(2026, 11, 23, 9), STOCKHOLM) if r.kind == MINUTES] == []
     # Not sent once the next meeting has started.
     assert [r for r in due_reminders(s, local(2026, 12, 4, 9), STOCKHOLM) if r.kind == MINUTES and r.subject_id == "20261120"] == []
+
+
+def test_ten_years_of_meetings_give_only_the_reminders_still_useful() -> None:
+    """The scheduler plans on every wake: past meetings must cost nothing, and the result is the
+    same as for the meetings still ahead alone (plus the one unconfirmed minutes still useful)."""
+    fridays = [date(2016, 12, 2) + timedelta(weeks=5 * i) for i in range(125)]
+    past = tuple(meeting(d) for d in fridays if d < date(2026, 11, 23))
+    ahead = (meeting(date(2026, 12, 4)),)
+    confirmed = {m.id: True for m in past[:-1]}  # the last one's minutes are not confirmed yet
+    now = local(2026, 11, 23, 9)
+    s = state(meetings=past + ahead, minutes_confirmed=confirmed)
+    found = candidates(s, now, STOCKHOLM)
+    assert found and all(r.useful_until > now for r in found)
+    assert {r.subject_id for r in found} == {past[-1].id, ahead[0].id}
+    only_recent = state(meetings=(past[-1], *ahead), minutes_confirmed={})
+    assert due_reminders(s, now, STOCKHOLM) == due_reminders(only_recent, now, STOCKHOLM)
+    assert upcoming_reminders(s, now, STOCKHOLM) == upcoming_reminders(only_recent, now, STOCKHOLM)
 
 
 def test_minutes_reminder_goes_to_the_chair_when_there_is_no_secretary() -> None:
