@@ -93,6 +93,41 @@ class LazyServer:
             self.start_seconds = time.perf_counter() - t0
         return self.server
 
+    def _pids(self) -> list[int]:
+        """The postmaster and its live children (background workers, one backend per connection)."""
+        if self.server is None:
+            return []
+        try:
+            master = int((self.server.root / "data" / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return []
+        found = [master]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                        found.append(int(entry.name))
+                except (OSError, IndexError, ValueError):
+                    continue
+        return found
+
+    @contextlib.contextmanager
+    def on_cpus(self, cpus: set[int] | None) -> Iterator[None]:
+        """The server's processes kept on ``cpus`` for the block (connections opened meanwhile too:
+        a backend is forked from the postmaster and inherits its affinity); every CPU again after."""
+        if not cpus or ALL_CPUS is None:
+            yield
+            return
+        for pid in self._pids():
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(pid, cpus)
+        try:
+            yield
+        finally:
+            for pid in self._pids():
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(pid, ALL_CPUS)
+
     def cpu_seconds(self) -> float | None:
         """CPU time the whole cluster has used: the postmaster, its live processes, and the ones it reaped."""
         if self.server is None:
@@ -199,6 +234,7 @@ class PostgresSuite:
     rounds: list[Triple] = field(default_factory=list)
     probes: dict[str, tuple[int, str]] = field(default_factory=dict)
     server_start: float = 0.0
+    server_cpus: set[int] | None = None  # where the database server ran (None: every CPU)
     load: MachineLoad | None = None
 
     @property
@@ -231,29 +267,35 @@ async def postgres_suite(cfg: Config, work: Path, connector: ConnectorProcess, s
     acts = Activities(connector.url)
     checkin = Scenario("incheckning <svar>", "checkin", lambda i: acts.message(CHECKIN_TEXT, people[i % len(people)], key))
     started, watch = time.perf_counter(), cpu_snapshot([connector.popen.pid])
-    echo = start_echo(work, cpus)
-    tiny = start_skis("skis-pg-suite-tinydb", tiny_dir, work, cpus)
-    onpg = start_skis("skis-pg-suite-postgres", work / "pg-suite-unused", work, cpus, SKIS_DATABASE_URL=url)
-    try:
-        for proc in (echo, tiny, onpg):
-            await wait_healthy(proc, session)
-        for name, proc in (("check-in on PostgreSQL", onpg), ("check-in on TinyDB", tiny)):
-            suite.probes[name] = await probe(proc, checkin.body(10_000_000), connector, session)
-        c = suite.concurrency
-        offsets = itertools.count(40_000_000, 1_000_000)
-        sides = [("echo", echo), ("tinydb", tiny), ("postgres", onpg)]
-        for i in range(cfg.pairs):
-            order = sides if i % 2 == 0 else sides[::-1]
-            runs = {}
-            for label, proc in order:
-                runs[label] = await _one_run([proc.messages_url], checkin, c, cfg, next(offsets), _cpu(proc), pg)
-            t = Triple(runs["echo"], runs["tinydb"], runs["postgres"], ", ".join(label for label, _ in order))
-            suite.rounds.append(t)
-            log(f"  round {i + 1} c={c}: PostgreSQL {t.postgres.result.throughput:.0f}/s, TinyDB "
-                f"{t.tinydb.result.throughput:.0f}/s, echo {t.echo.result.throughput:.0f}/s")
-    finally:
-        for proc in (echo, tiny, onpg):
-            proc.stop()
+    # The bot under test has its CPU to itself, as in the HTTP suite: the database server, like the
+    # load generator and the connector (and like Azure Database for PostgreSQL in production), runs
+    # beside it, on the other CPU(s).
+    server_cpus = (ALL_CPUS - cpus) if ALL_CPUS and cpus and ALL_CPUS - cpus else None
+    suite.server_cpus = server_cpus
+    with pg.on_cpus(server_cpus):
+        echo = start_echo(work, cpus)
+        tiny = start_skis("skis-pg-suite-tinydb", tiny_dir, work, cpus)
+        onpg = start_skis("skis-pg-suite-postgres", work / "pg-suite-unused", work, cpus, SKIS_DATABASE_URL=url)
+        try:
+            for proc in (echo, tiny, onpg):
+                await wait_healthy(proc, session)
+            for name, proc in (("check-in on PostgreSQL", onpg), ("check-in on TinyDB", tiny)):
+                suite.probes[name] = await probe(proc, checkin.body(10_000_000), connector, session)
+            c = suite.concurrency
+            offsets = itertools.count(40_000_000, 1_000_000)
+            sides = [("echo", echo), ("tinydb", tiny), ("postgres", onpg)]
+            for i in range(cfg.pairs):
+                order = sides if i % 2 == 0 else sides[::-1]
+                runs = {}
+                for label, proc in order:
+                    runs[label] = await _one_run([proc.messages_url], checkin, c, cfg, next(offsets), _cpu(proc), pg)
+                t = Triple(runs["echo"], runs["tinydb"], runs["postgres"], ", ".join(label for label, _ in order))
+                suite.rounds.append(t)
+                log(f"  round {i + 1} c={c}: PostgreSQL {t.postgres.result.throughput:.0f}/s, TinyDB "
+                    f"{t.tinydb.result.throughput:.0f}/s, echo {t.echo.result.throughput:.0f}/s")
+        finally:
+            for proc in (echo, tiny, onpg):
+                proc.stop()
     suite.load = machine_load(watch, cpu_snapshot([connector.popen.pid]), time.perf_counter() - started)
     return suite
 

@@ -171,8 +171,9 @@ class Engine(Protocol):
         """For the block (one turn): each partition looked up once (a shared database; a no-op here)."""
         ...
 
-    async def prefetch(self, names: Iterable[str]) -> None:
-        """Inside a turn view: read ``names`` in one round trip (a shared database; a no-op here)."""
+    async def prefetch(self, names: Iterable[str], *, claim: tuple[str, str, timedelta] | None = None) -> None:
+        """Inside a turn view: read ``names`` (and make ``claim``: scope, key, ttl, answered by the
+        turn's ``claim``) in one round trip (a shared database; a no-op here)."""
         ...
 
     async def check(self) -> bool:
@@ -474,8 +475,8 @@ class LocalEngine:
         # One process owns the data and its cache is always current: a read costs no round trip.
         yield
 
-    async def prefetch(self, names: Iterable[str]) -> None:
-        pass
+    async def prefetch(self, names: Iterable[str], *, claim: tuple[str, str, timedelta] | None = None) -> None:
+        pass  # (the claim is made by claim() itself)
 
 
 class MemoryEngine(LocalEngine):

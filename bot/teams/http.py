@@ -136,14 +136,17 @@ class MessagesHandler:
         # One look at each partition for the whole turn, and its first reads in one round trip (on
         # a shared database; see storage/postgres/engine.py).
         engine = self.services.store.engine
+        key = f"{activity.conversation.id}|{activity.id}" if activity.id and activity.conversation else None
         with engine.turn_view():
             try:
-                await engine.prefetch(self.bot.first_reads(activity))
+                # With the delivery's claim (see _process_once) in the same round trip.
+                await engine.prefetch(self.bot.first_reads(activity),
+                                      claim=("activity", key, CLAIM_TTL) if key is not None else None)
             except StorageError:
                 pass  # an outage: the turn's own reads meet it and say so
-            return await self._checked_turn(auth, activity)
+            return await self._checked_turn(key, auth, activity)
 
-    async def _checked_turn(self, auth: Any, activity: Activity) -> web.Response:
+    async def _checked_turn(self, key: str | None, auth: Any, activity: Activity) -> web.Response:
         """The network's tenant checked, the delivery run once, and the HTTP answer Teams expects."""
         try:
             foreign = await foreign_tenant(self.services, activity)  # the global partition, mostly cached
@@ -156,7 +159,6 @@ class MessagesHandler:
             self.refusals.warn("foreign", "refused an activity naming a network of another tenant")
             return _error(403, "tenant not allowed")
 
-        key = f"{activity.conversation.id}|{activity.id}" if activity.id and activity.conversation else None
         invoke_response: InvokeResponse | None = await self.recent.once(
             key, lambda: self._process_once(key, auth, activity)
         )

@@ -85,11 +85,12 @@ def _unesc(text: str) -> str:
 class _TurnView:
     """The partitions one turn has read (see the module's docstring); open until the turn ends."""
 
-    __slots__ = ("engine", "seen", "open")
+    __slots__ = ("engine", "seen", "claims", "open")
 
     def __init__(self, engine: PostgresEngine) -> None:
         self.engine = engine
         self.seen: dict[str, Snapshot] = {}
+        self.claims: dict[tuple[str, str], bool] = {}  # made by prefetch, answered once by claim()
         self.open = True
 
 
@@ -169,19 +170,30 @@ class PostgresEngine:
             view.seen[name] = snapshot
         return snapshot
 
-    async def prefetch(self, names: Iterable[str]) -> None:
+    async def prefetch(self, names: Iterable[str], *, claim: tuple[str, str, timedelta] | None = None) -> None:
         """Inside a turn view: read the partitions ``names`` with one version query for all of them
-        (a turn's first reads: the networks, the network's register, the dialog state)."""
+        (a turn's first reads: the networks, the network's register, the dialog state), and with
+        ``claim`` (scope, key, ttl) make that claim in the same round trip; the turn's
+        ``claim(scope, key)`` then answers from what was found (once)."""
         view = _view(self)
         if view is None or _WRITING.get():
             return
         wanted = [n for n in dict.fromkeys(names) if n not in view.seen]
-        if not wanted:
+        if not wanted and claim is None:
             return
         try:
             async with self._pool.connection() as conn:
-                rows = await (await conn.execute("SELECT name, version FROM partitions WHERE name = ANY(%s)",
-                                                 ([_esc(n) for n in wanted],))).fetchall()
+                if claim is None:
+                    rows = await (await conn.execute(_VERSIONS, ([_esc(n) for n in wanted],))).fetchall()
+                else:
+                    # Two statements in one message (the simple query protocol: bound in the client).
+                    scope, key, ttl = claim
+                    cur = psycopg.AsyncClientCursor(conn)
+                    await cur.execute(f"{_CLAIM}; {_VERSIONS}", (_esc(scope), _esc(key), ttl, [_esc(n) for n in wanted]))
+                    won = await cur.fetchone() is not None
+                    cur.nextset()
+                    rows = await cur.fetchall()
+                    view.claims[(scope, key)] = won
                 versions = {_unesc(name): int(version) for name, version in rows}
                 for name in wanted:
                     view.seen[name] = await self._current(conn, name, versions.get(name, 0))
@@ -385,13 +397,12 @@ class PostgresEngine:
     # Shared claims and leadership ----------------------------------------------------------------
     async def claim(self, scope: str, key: str, *, ttl: timedelta) -> bool:
         """True for the first instance to claim ``key`` in ``scope`` (until ``ttl`` has passed)."""
+        view = _view(self)
+        if view is not None and (scope, key) in view.claims:
+            return view.claims.pop((scope, key))  # made with the turn's first reads (prefetch)
         try:
             async with self._pool.connection() as conn:
-                row = await (await conn.execute(
-                    "INSERT INTO claims (scope, key, expires_at) VALUES (%s, %s, now() + %s) "
-                    "ON CONFLICT (scope, key) DO UPDATE SET claimed_at = now(), expires_at = EXCLUDED.expires_at "
-                    "WHERE claims.expires_at < now() RETURNING 1",
-                    (_esc(scope), _esc(key), ttl))).fetchone()
+                row = await (await conn.execute(_CLAIM, (_esc(scope), _esc(key), ttl))).fetchone()
                 if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
                     await conn.execute("DELETE FROM claims WHERE expires_at < now()")
         except (psycopg.Error, PoolTimeout) as exc:
@@ -443,6 +454,10 @@ class PostgresEngine:
             return False
 
 
+_VERSIONS = "SELECT name, version FROM partitions WHERE name = ANY(%s)"
+_CLAIM = ("INSERT INTO claims (scope, key, expires_at) VALUES (%s, %s, now() + %s) "
+          "ON CONFLICT (scope, key) DO UPDATE SET claimed_at = now(), expires_at = EXCLUDED.expires_at "
+          "WHERE claims.expires_at < now() RETURNING 1")
 _LOCK = ("INSERT INTO partitions (name, version) VALUES (%s, 0) "
          "ON CONFLICT (name) DO UPDATE SET version = partitions.version RETURNING version")
 

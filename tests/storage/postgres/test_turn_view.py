@@ -213,3 +213,34 @@ async def test_a_write_keeps_escaped_names_and_the_last_change_of_each_key(pg_ur
             await fresh.close()
     finally:
         await a.close()
+
+
+async def test_a_claim_made_with_the_first_reads_is_won_once_across_instances(pg_url: str) -> None:
+    from datetime import timedelta
+
+    b = await PostgresEngine.open(pg_url)
+    a = await Counting.open_counting(pg_url)
+    ttl = timedelta(minutes=2)
+    try:
+        await put(b, "global", {"teams": 1})
+
+        async def turn(engine: PostgresEngine) -> bool:
+            with engine.turn_view():
+                await engine.prefetch(["global"], claim=("activity", "c|1", ttl))
+                return await engine.claim("activity", "c|1", ttl=ttl)
+
+        before = a.sent
+        results = await asyncio.gather(turn(a), turn(b), turn(a), turn(b))
+        assert sorted(results) == [False, False, False, True]
+        with a.turn_view():
+            await a.prefetch(["global"], claim=("activity", "c|2", ttl))
+            assert await a.claim("activity", "c|2", ttl=ttl) is True  # answered from the prefetch ...
+            assert await a.claim("activity", "c|2", ttl=ttl) is False  # ... once: then the database says
+        assert a.sent - before == 2 + 1 + 1  # two turns of A and the last one: a round trip each, +1 claim
+        with a.turn_view():  # a claim given back can be made again with the next delivery's reads
+            await a.unclaim("activity", "c|2")
+            await a.prefetch([], claim=("activity", "c|2", ttl))
+            assert await a.claim("activity", "c|2", ttl=ttl) is True
+    finally:
+        await a.close()
+        await b.close()
