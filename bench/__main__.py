@@ -144,9 +144,11 @@ def pg_setup_lines(cfg: scenarios.Config, bot_cpus: set[int] | None) -> list[str
         "- PostgreSQL: Debian's server, started by the bench itself (`bot/dev/postgres.py`: initdb, pg_ctl on a free "
         "loopback port, defaults but `max_connections=200`, fsync and synchronous commit on as in production), one new "
         "database per suite (two for the ten-year comparison) owned by an ordinary role; each `skis-bot serve` gets it as `SKIS_DATABASE_URL` "
-        "(pool of up to 20 connections). The server's processes may run on every CPU "
-        f"({cpus}): in the PostgreSQL suites they share the cores with the bot and with the load generator. "
-        "PostgreSQL CPU per turn is the CPU time of the postmaster and all its processes over a run, divided by the turns.",
+        "(pool of up to 20 connections). In the check-in suite the server's processes run beside the bot under "
+        f"test, on the CPU(s) of the load generator and the connector ({sorted(set(cpus) - set(bot_cpus or ()))}; as "
+        "a managed database runs on a server of its own in production); in the other PostgreSQL suites they may run "
+        f"on every CPU ({cpus}). PostgreSQL CPU per turn is the CPU time of the postmaster and all its processes over "
+        "a run, divided by the turns.",
         f"- Check-in on PostgreSQL: {cfg.pairs} rounds of {cfg.pair_duration:g} s runs at concurrency "
         f"{max(cfg.concurrencies)} ({cfg.pair_warmup:g} s warm-up each): the stock echo bot, the check-in on TinyDB and "
         f"the check-in on PostgreSQL one after the other (order reversed every other round), {pinned}; the figures are "
