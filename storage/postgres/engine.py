@@ -194,6 +194,7 @@ class PostgresEngine:
                     cur.nextset()
                     rows = await cur.fetchall()
                     view.claims[(scope, key)] = won
+                    await _now_and_then_drop_expired_claims(conn)
                 versions = {_unesc(name): int(version) for name, version in rows}
                 for name in wanted:
                     view.seen[name] = await self._current(conn, name, versions.get(name, 0))
@@ -287,12 +288,12 @@ class PostgresEngine:
                 # client (psycopg quotes them with the server's own rules). Measured: less than half
                 # the CPU of the same statements sent in pipeline mode (docs/performance.md).
                 cur = psycopg.AsyncClientCursor(conn)
-                await cur.execute("BEGIN; " + _LOCK, (key,))
-                cur.nextset()
                 try:
                     # The lock statement gives a partition written for the first time its row
                     # (version 0); a second instance inserting the same name waits on the unique
                     # index until the first is done.
+                    await cur.execute("BEGIN; " + _LOCK, (key,))
+                    cur.nextset()
                     row = await cur.fetchone()
                     version = int(row[0]) if row else 0
                     cached = self._cache.get(name)
@@ -403,8 +404,7 @@ class PostgresEngine:
         try:
             async with self._pool.connection() as conn:
                 row = await (await conn.execute(_CLAIM, (_esc(scope), _esc(key), ttl))).fetchone()
-                if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
-                    await conn.execute("DELETE FROM claims WHERE expires_at < now()")
+                await _now_and_then_drop_expired_claims(conn)
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"could not claim {scope}: {exc}") from exc
         return row is not None
@@ -504,6 +504,13 @@ class DatabaseNotEmpty(StorageError):
 
 class _NothingStaged(Exception):
     """Leaves the transaction block so it rolls back."""
+
+
+async def _now_and_then_drop_expired_claims(conn: psycopg.AsyncConnection) -> None:
+    """Housekeeping after about one claim in a hundred, so the claims table holds about the
+    claims still running (minutes of deliveries), not every one ever made."""
+    if random.random() < 0.01:  # noqa: S311 - housekeeping now and then, not security
+        await conn.execute("DELETE FROM claims WHERE expires_at < now()")
 
 
 async def _roll_back(conn: psycopg.AsyncConnection) -> None:

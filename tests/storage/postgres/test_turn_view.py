@@ -244,3 +244,23 @@ async def test_a_claim_made_with_the_first_reads_is_won_once_across_instances(pg
     finally:
         await a.close()
         await b.close()
+
+
+async def test_claims_made_with_the_first_reads_also_clear_the_expired_ones_now_and_then(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from storage.postgres import engine as engine_module
+
+    a = await PostgresEngine.open(pg_url)
+    try:
+        for i in range(5):
+            await a.claim("activity", f"old|{i}", ttl=timedelta(seconds=-1))  # expired at once
+        monkeypatch.setattr(engine_module.random, "random", lambda: 0.0)  # the one time in a hundred
+        with a.turn_view():
+            await a.prefetch(["global"], claim=("activity", "new|1", timedelta(minutes=2)))
+        async with a._pool.connection() as conn:
+            left = await (await conn.execute("SELECT key FROM claims ORDER BY key")).fetchall()
+        assert [k for (k,) in left] == ["new|1"]
+    finally:
+        await a.close()
