@@ -19,7 +19,7 @@ import aiohttp
 from aiohttp import web
 from botbuilder.core import MemoryStorage
 
-from bot.app import create_app
+from bot.app import SERVICES_KEY, create_app
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.dev import activities
@@ -79,6 +79,16 @@ class Harness:
         self.connector.members[TEAM_ID] = [u.account() for u in (roster or [user])]
         resp = await self.post(self.team_install(user))
         assert resp.status == 200, resp.status
+
+    def published(self) -> list[tuple[str, str, str]]:
+        """From now on, every change the features publish: (kind, team key, record id), in order."""
+        seen: list[tuple[str, str, str]] = []
+
+        async def listen(kind: str, team_key: str, record_id: str) -> None:
+            seen.append((kind, team_key, record_id))
+
+        self.app[SERVICES_KEY].changes.subscribe(listen)
+        return seen
 
     # Activities (bot/dev/activities.py), numbered, from the fake connector, at the clock's time ----------
     def _where(self, where: str) -> dict[str, Any]:

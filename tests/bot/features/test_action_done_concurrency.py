@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import SERVICES_KEY
 from bot.routing import ACTION_ACTION_DONE
 from storage.actions_repo import DONE, OPEN
 from tests.bot.features.records_support import invoke, meeting, setup
@@ -29,20 +28,10 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
         yield harness
 
 
-def _published(h: Harness) -> list[tuple[str, str, str]]:
-    seen: list[tuple[str, str, str]] = []
-
-    async def listen(kind: str, team_key: str, record_id: str) -> None:
-        seen.append((kind, team_key, record_id))
-
-    h.app[SERVICES_KEY].changes.subscribe(listen)
-    return seen
-
-
 async def test_two_done_clicks_at_once_mark_it_done_once_and_publish_once(h: Harness) -> None:
     item = await h.store.actions.by_number(TEAM_ID, 1)
     assert item is not None
-    seen = _published(h)
+    seen = h.published()
     bodies: list[dict[str, Any]] = await asyncio.gather(
         invoke(h, ACTION_ACTION_DONE, {"number": 1, "view": "all"}, PETER),
         invoke(h, ACTION_ACTION_DONE, {"number": 1, "view": "all"}, ANNA),
@@ -62,7 +51,7 @@ async def test_two_done_clicks_at_once_mark_it_done_once_and_publish_once(h: Har
 async def test_done_typed_twice_at_once_and_reopened_twice_at_once_publish_once_each(h: Harness) -> None:
     item = await h.store.actions.by_number(TEAM_ID, 2)
     assert item is not None
-    seen = _published(h)
+    seen = h.published()
     before = len(h.connector.posted)
     await asyncio.gather(h.say("klar 2", PETER), h.say("klar 2", ANNA))
     replies = [p.text for p in h.connector.posted[before:] if p.text]

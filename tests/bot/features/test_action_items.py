@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from bot.app import SERVICES_KEY
 from bot.routing import ACTION_ACTION_DONE, ACTION_ACTION_ITEM_FORM
 from storage.actions_repo import ALL, DONE, MUNICIPALITY, OPEN
 from tests.bot.features.records_support import (
@@ -21,19 +20,9 @@ from tests.cards_schema import assert_valid_card
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User
 
 
-def published(harness: Harness) -> list[tuple[str, str, str]]:
-    seen: list[tuple[str, str, str]] = []
-
-    async def listen(kind: str, team_key: str, record_id: str) -> None:
-        seen.append((kind, team_key, record_id))
-
-    harness.app[SERVICES_KEY].changes.subscribe(listen)
-    return seen
-
-
 async def test_action_item_in_one_message_with_a_mention(harness: Harness) -> None:
     m = await setup(harness)
-    seen = published(harness)
+    seen = harness.published()
     replies = await harness.say(
         "uppgift Mejla inbjudan till SKIS-gruppen <at>Peter Stark</at> till 4 december", ANNA, mentions=[PETER]
     )
@@ -162,7 +151,7 @@ async def test_lists_group_by_meeting_with_overdue_first_and_mine_includes_alla_
 async def test_done_by_owner_presidium_or_chair_others_get_a_polite_no(harness: Harness) -> None:
     await setup(harness)
     await set_member(harness, SOFIA, municipality="Skövde")
-    seen = published(harness)
+    seen = harness.published()
     await harness.say("uppgift Mejla @Peter", ANNA)
     await harness.say("uppgift Presentera @Skövde", ANNA)
     replies = await harness.say("klar 1", SOFIA)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import SERVICES_KEY
 from storage.meetings_repo import CANCELLED
 from tests.bot.features.records_support import set_member
 from tests.harness import ANNA, PETER, SOFIA, TEAM_ID, Harness, User, disk_harness
@@ -29,16 +28,6 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
         yield harness
 
 
-def _changes(h: Harness) -> list[tuple[str, str, str]]:
-    seen: list[tuple[str, str, str]] = []
-
-    async def listen(kind: str, team: str, record: str) -> None:
-        seen.append((kind, team, record))
-
-    h.app[SERVICES_KEY].changes.subscribe(listen)
-    return seen
-
-
 async def _at_once(h: Harness, *turns: tuple[str, User]) -> list[str]:
     """Every text the bot posted in answer to the turns (in whatever order they finished)."""
     before = len(h.connector.posted)
@@ -47,7 +36,7 @@ async def _at_once(h: Harness, *turns: tuple[str, User]) -> list[str]:
 
 
 async def test_question_set_while_the_meeting_is_cancelled_keeps_it_cancelled(h: Harness) -> None:
-    changes = _changes(h)
+    changes = h.published()
     await _at_once(h, ("incheckningsfråga Vad vill du få med dig i dag?", ANNA), ("ställ in möte 4 december", SOFIA))
     meeting = await h.store.meetings.get(TEAM_ID, MID)
     assert meeting is not None
@@ -68,7 +57,7 @@ async def test_checkin_and_checkout_questions_set_at_once_are_both_kept(h: Harne
 
 
 async def test_move_and_cancel_at_once_lose_neither_and_never_share_a_sequence(h: Harness) -> None:
-    changes = _changes(h)
+    changes = h.published()
     replies = await _at_once(h, ("flytta möte 4 december till 11 december", ANNA), ("ställ in möte 4 december", SOFIA))
     meeting = await h.store.meetings.get(TEAM_ID, MID)
     assert meeting is not None
@@ -83,7 +72,7 @@ async def test_move_and_cancel_at_once_lose_neither_and_never_share_a_sequence(h
 
 
 async def test_two_cancellations_at_once_cancel_and_announce_once(h: Harness) -> None:
-    changes = _changes(h)
+    changes = h.published()
     replies = await _at_once(h, ("ställ in möte 4 december", ANNA), ("ställ in möte 4 december", SOFIA))
     meeting = await h.store.meetings.get(TEAM_ID, MID)
     assert meeting is not None and meeting.status == CANCELLED

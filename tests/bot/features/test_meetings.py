@@ -18,19 +18,9 @@ async def _setup(harness) -> None:
     await harness.install(ANNA, roster=[ANNA, PETER, SOFIA])
 
 
-def _changes(harness) -> list[tuple[str, str, str]]:
-    seen: list[tuple[str, str, str]] = []
-
-    async def listen(kind: str, team: str, record: str) -> None:
-        seen.append((kind, team, record))
-
-    harness.app[SERVICES_KEY].changes.subscribe(listen)
-    return seen
-
-
 async def test_one_message_creates_and_echoes_swedish_date(harness):
     await _setup(harness)
-    changes = _changes(harness)
+    changes = harness.published()
     texts = await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus, Skövde")
     assert len(texts) == 1
     assert "fredag 4 december 2026 kl. 09.00–12.00" in texts[0]
@@ -182,7 +172,7 @@ async def test_list_upcoming_and_past(harness):
 async def test_move_by_date_keeps_times_and_publishes(harness):
     await _setup(harness)
     await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
-    changes = _changes(harness)
+    changes = harness.published()
     texts = await harness.say("flytta möte 4 december till 11 december")
     assert "flyttat till **fredag 11 december 2026 kl. 09.00–12.00**" in texts[0]
     meeting = await harness.store.meetings.get(TEAM, "20261204")
@@ -226,7 +216,7 @@ async def test_move_and_cancel_need_a_role_and_a_meeting(harness):
 async def test_cancel_marks_cancelled_and_publishes(harness):
     await _setup(harness)
     await harness.say("nytt möte fredag 4 december kl 9-12 Regionens hus")
-    changes = _changes(harness)
+    changes = harness.published()
     texts = await harness.say("ställ in möte 4 december")
     assert "inställt" in texts[0] and "fredag 4 december 2026 kl. 09.00–12.00" in texts[0]
     assert (await harness.store.meetings.get(TEAM, "20261204")).status == CANCELLED
@@ -255,7 +245,6 @@ async def test_secretary_may_create(harness):
     await harness.say("roll @Peter Stark sekreterare", ANNA, mentions=[PETER])
     texts = await harness.say("nytt möte fredag 4 december kl 9-12", PETER)
     assert "Mötet är sparat" in texts[0]
-
 
 
 async def test_the_same_message_delivered_twice_creates_one_meeting(harness):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.app import SERVICES_KEY
 from tests.bot.features.test_minutes import MID, _confirm, invoke, seed, set_member
 from tests.harness import ANNA, PETER, TEAM_ID, disk_harness
 
@@ -17,12 +16,7 @@ async def test_two_chairs_cosigning_at_once_sign_and_announce_once(tmp_path: Pat
         await set_member(h, PETER, roles={"medlem", "ordförande"}, municipality="Skövde")
         await h.say("protokoll justering på", ANNA)
         await _confirm(h)
-        published: list[tuple[str, str, str]] = []
-
-        async def listen(kind: str, team_key: str, record_id: str) -> None:
-            published.append((kind, team_key, record_id))
-
-        h.app[SERVICES_KEY].changes.subscribe(listen)
+        published = h.published()
         before = len(h.connector.posted)
         bodies = await asyncio.gather(
             invoke(h, "minutes_cosign", {"meeting_id": MID, "version": 1}, ANNA),
