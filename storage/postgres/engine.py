@@ -13,6 +13,8 @@ promises hold across processes, not only inside one event loop:
   numbering the next decision, or closing the same action item, run one after the other and the
   second sees the first's result. Leaving the block commits every staged put and delete and a new
   version in one transaction; an exception, or a failed commit (``StorageError``), applies nothing.
+  Two round trips whatever happened meanwhile: the lock's answer carries the documents when another
+  instance wrote the partition since this one cached it.
 - **Every call is async** (psycopg 3 with a connection pool): the event loop never waits on the
   network.
 - **One turn, one look at each partition.** Inside ``with engine.turn_view():`` (the service opens
@@ -223,13 +225,8 @@ class PostgresEngine:
             "LEFT JOIN documents d ON d.partition = p.name WHERE p.name = %s",
             (_esc(name),),
         )).fetchall()
-        tables: dict[str, dict[str, Doc]] = {}
-        version = 0
-        for row_version, table, key, doc in rows:
-            version = int(row_version)
-            if table is not None:
-                tables.setdefault(_unesc(table), {})[_unesc(key)] = json.loads(doc)
-        return Snapshot(name, version, tables)
+        version = int(rows[0][0]) if rows else 0
+        return Snapshot(name, version, _tables(row[1:] for row in rows if row[1] is not None))
 
     def _remember(self, snapshot: Snapshot) -> None:
         if snapshot.version == 0:
@@ -291,14 +288,20 @@ class PostgresEngine:
                 try:
                     # The lock statement gives a partition written for the first time its row
                     # (version 0); a second instance inserting the same name waits on the unique
-                    # index until the first is done.
-                    await cur.execute("BEGIN; " + _LOCK, (key,))
+                    # index until the first is done. The same message brings the documents when the
+                    # version is not the cached one (another instance wrote since): under the lock,
+                    # so they are the locked version's.
+                    cached = self._cache.get(name)
+                    await cur.execute(f"BEGIN; {_LOCK}; {_DOCUMENTS_UNLESS}",
+                                      (key, key, cached.version if cached is not None else 0))
                     cur.nextset()
                     row = await cur.fetchone()
                     version = int(row[0]) if row else 0
-                    cached = self._cache.get(name)
-                    base = cached if cached is not None and cached.version == version and version > 0 \
-                        else await self._load(conn, name)
+                    cur.nextset()
+                    if cached is not None and cached.version == version and version > 0:
+                        base = cached
+                    else:
+                        base = Snapshot(name, version, _tables(await cur.fetchall()))
                     if view is not None:
                         view.seen[name] = base  # what the block decides on is what the turn sees next
                     tx = WriteTx(base)
@@ -458,6 +461,9 @@ _VERSIONS = "SELECT name, version FROM partitions WHERE name = ANY(%s)"
 _CLAIM = ("INSERT INTO claims (scope, key, expires_at) VALUES (%s, %s, now() + %s) "
           "ON CONFLICT (scope, key) DO UPDATE SET claimed_at = now(), expires_at = EXCLUDED.expires_at "
           "WHERE claims.expires_at < now() RETURNING 1")
+# The documents of the partition (%s) unless its version is %s (the one cached).
+_DOCUMENTS_UNLESS = ("SELECT d.tbl, d.key, d.doc FROM partitions p JOIN documents d ON d.partition = p.name "
+                     "WHERE p.name = %s AND p.version <> %s")
 _LOCK = ("INSERT INTO partitions (name, version) VALUES (%s, 0) "
          "ON CONFLICT (name) DO UPDATE SET version = partitions.version RETURNING version")
 
@@ -473,6 +479,14 @@ _COMMIT = (
     "UPDATE partitions SET version = nextval('partition_versions'), written_at = now() "
     "WHERE name = %(p)s RETURNING version"
 )
+
+
+def _tables(rows: Iterable[Sequence[str]]) -> dict[str, dict[str, Doc]]:
+    """Rows of (table, key, JSON text) as a partition's tables."""
+    tables: dict[str, dict[str, Doc]] = {}
+    for table, key, doc in rows:
+        tables.setdefault(_unesc(table), {})[_unesc(key)] = json.loads(doc)
+    return tables
 
 
 def _changes(partition: str, tx: WriteTx) -> dict[str, object]:

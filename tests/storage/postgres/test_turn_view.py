@@ -264,3 +264,36 @@ async def test_claims_made_with_the_first_reads_also_clear_the_expired_ones_now_
         assert [k for (k,) in left] == ["new|1"]
     finally:
         await a.close()
+
+
+async def test_a_write_on_a_partition_another_instance_changed_is_still_two_round_trips(
+        two: tuple[PostgresEngine, PostgresEngine], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock brings the documents when the cached version is not the locked one: the block
+    decides on the other instance's state (puts and deletes) without a third round trip."""
+    import psycopg
+
+    a, b = two
+    async with a.write("team/x/meeting/m") as tx:
+        for key in ("anna", "bo", "cecilia"):
+            tx.put("checkins", key, {"by": key, "n": 1})
+    await a.read("team/x/meeting/m")  # A caches this version
+    async with b.write("team/x/meeting/m") as tx:  # B changes it behind A's cache
+        tx.put("checkins", "bo", {"by": "bo", "n": 2})
+        tx.delete("checkins", "cecilia")
+        tx.put("checkins", "david", {"by": "david", "n": 1})
+    sent: list[str] = []
+    real = psycopg.AsyncCursor.execute
+
+    async def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+        sent.append(str(query))
+        return await real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted)
+    for expected in ({"anna": 1, "bo": 2, "david": 1}, {"anna": 1, "bo": 2, "david": 1, "erik": 1}):
+        sent.clear()
+        async with a.write("team/x/meeting/m") as tx:
+            assert {d["by"]: d["n"] for d in tx.all("checkins")} == expected
+            tx.put("checkins", "erik", {"by": "erik", "n": 1})
+        assert len(sent) == 2, sent  # the stale cache the first time, the fresh one the second
+    monkeypatch.undo()
+    assert {d["by"] for d in (await b.read("team/x/meeting/m")).all("checkins")} == {"anna", "bo", "david", "erik"}
