@@ -302,3 +302,54 @@ def test_the_bench_server_may_use_every_cpu_while_the_bench_is_pinned() -> None:
     finally:
         server.stop()
         os.sched_setaffinity(0, before)
+
+
+async def test_connector_answers_the_bot_connector_routes_over_one_kept_alive_connection() -> None:
+    """The routes of bot/dev/fake_connector.py, as the bot's connector client calls them."""
+    connector = BenchConnector()
+    url = await connector.start()
+    conversation = "19:abc;messageid=1@thread.tacv2"
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+            cid = "19%3Aabc%3Bmessageid%3D1%40thread.tacv2"
+            answers = []
+            for method, path, body in [
+                ("POST", f"v3/conversations/{cid}/activities", {"text": "skickat"}),
+                ("POST", f"v3/conversations/{cid}/activities/a1", {"text": "svar"}),
+                ("PUT", f"v3/conversations/{cid}/activities/a1", {"text": "ändrat"}),
+                ("POST", "v3/conversations", {"members": [{"id": "29:anna"}]}),
+                ("GET", f"v3/conversations/{cid}/pagedmembers", None),
+                ("GET", f"v3/conversations/{cid}/members", None),
+                ("GET", f"v3/conversations/{cid}/members/29:bo", None),
+                ("DELETE", f"v3/conversations/{cid}/activities/a1", None),
+                ("GET", "nowhere", None),
+            ]:
+                async with session.request(method, url + path, json=body) as resp:
+                    answers.append((resp.status, await resp.json()))
+        assert [status for status, _ in answers] == [200, 200, 200, 200, 200, 200, 404, 404, 404]
+        assert answers[0][1] == {"id": "activity-1"} and answers[2][1] == {"id": "activity-3"}
+        assert answers[3][1]["id"] == "a:personal-29:anna"
+        assert answers[4][1] == {"members": [], "continuationToken": None} and answers[5][1] == []
+        stats = connector.stats()
+        assert stats["calls"] == {"send": 1, "reply": 1, "update": 1, "create_conversation": 1, "paged_members": 1,
+                                  "members": 1, "member": 1}
+        assert stats["sends"] == 3 and stats["conversations"] == 1 and stats["last_texts"] == ["skickat", "svar", "ändrat"]
+        assert conversation in connector.conversations
+    finally:
+        await connector.stop()
+
+
+async def test_connector_answers_malformed_http_with_400_and_closes() -> None:
+    import asyncio
+
+    connector = BenchConnector()
+    url = await connector.start()
+    try:
+        host, port = url.removeprefix("http://").rstrip("/").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+        answer = await asyncio.wait_for(reader.read(), timeout=5)
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in answer
+    finally:
+        await connector.stop()
