@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from storage.engine import Doc
+from storage.engine import Doc, StorageError
 from storage.postgres.engine import PostgresEngine
 
 pytestmark = pytest.mark.postgres
@@ -297,3 +297,53 @@ async def test_a_write_on_a_partition_another_instance_changed_is_still_two_roun
         assert len(sent) == 2, sent  # the stale cache the first time, the fresh one the second
     monkeypatch.undo()
     assert {d["by"] for d in (await b.read("team/x/meeting/m")).all("checkins")} == {"anna", "bo", "david", "erik"}
+
+
+async def test_the_statements_of_writes_and_first_reads_are_prepared_once_per_connection(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sent with the simple query protocol (several in one message), they would be planned on every
+    call: PREPAREd on a connection's first use and EXECUTEd after, the server plans them once."""
+    from datetime import timedelta
+
+    import psycopg
+
+    from storage.postgres import engine as engine_module
+
+    a = await PostgresEngine.open(pg_url, min_size=1, max_size=1)
+    try:
+        prepares: list[object] = []
+        real = psycopg.AsyncConnection.execute
+
+        async def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+            if isinstance(query, bytes) and query.startswith(b"PREPARE"):
+                prepares.append(query)
+            return await real(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", counted)
+        for i in range(3):
+            with a.turn_view():
+                await a.prefetch(["global"], claim=("activity", f"c|{i}", timedelta(minutes=2)))
+                await put(a, "team/x", {"v": i})
+        assert len(prepares) == 1
+        monkeypatch.undo()
+        async with a._pool.connection() as conn:
+            rows = await (await conn.execute(
+                "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE name LIKE 'skis%' ORDER BY name")).fetchall()
+        assert dict(rows) == {"skis_claim": 3, "skis_commit": 3, "skis_documents_unless": 3, "skis_lock": 3,
+                              "skis_versions": 3}
+
+        # A connection whose preparing failed halfway is closed (what it prepared would clash with
+        # the next try): the write fails, nothing is written, and the next one works on a new connection.
+        good = engine_module._PREPARE
+        monkeypatch.setattr(engine_module, "_PREPARE", good + "; PREPARE skis_broken AS SELECT * FROM nowhere")
+        async with a._pool.connection() as conn:
+            await conn.execute("DEALLOCATE ALL")  # as if new: the engine prepares it again
+        a._prepared.clear()
+        with pytest.raises(StorageError):
+            await put(a, "team/x", {"v": "lost"})
+        monkeypatch.setattr(engine_module, "_PREPARE", good)
+        await put(a, "team/x", {"v": "kept"})
+        assert (await a.read("team/x")).get("t", "k") == {"v": "kept"}
+    finally:
+        await a.close()
