@@ -90,13 +90,17 @@ async def run(args: argparse.Namespace) -> report.Report:
                     rep.failures.append(f"{name}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     finally:
         connector.stop()
+        server_cpu = server.cpu_seconds() or 0.0  # not the bench's child: counted as its own here
         server.stop()
         if args.keep:
             log(f"work directory kept: {work}")
         else:
             scenarios.clean(work)
     rep.seconds = time.perf_counter() - t0
-    rep.load = scenarios.machine_load(watch, scenarios.cpu_snapshot(), rep.seconds)
+    end = scenarios.cpu_snapshot()
+    if end is not None:
+        end = dataclasses.replace(end, ours=end.ours + server_cpu)
+    rep.load = scenarios.machine_load(watch, end, rep.seconds)
     return rep
 
 

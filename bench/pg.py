@@ -36,6 +36,7 @@ from bench.scenarios import (
     Activities,
     Config,
     ConnectorProcess,
+    CpuSnapshot,
     MachineLoad,
     Measurement,
     Proc,
@@ -152,6 +153,13 @@ class LazyServer:
                 total += (int(fields[11]) + int(fields[12])) / hz
         return total
 
+    def snapshot(self, connector: ConnectorProcess) -> CpuSnapshot | None:
+        """``cpu_snapshot`` counting the connector and this server as the bench's own (the server is
+        not the bench's child: pg_ctl starts it on its own)."""
+        snap = cpu_snapshot([connector.popen.pid])
+        server = self.cpu_seconds()
+        return dataclasses.replace(snap, ours=snap.ours + server) if snap is not None and server is not None else snap
+
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
@@ -266,7 +274,7 @@ async def postgres_suite(cfg: Config, work: Path, connector: ConnectorProcess, s
     await seed_checkin_networks(await open_pg_store(url), [key], people)
     acts = Activities(connector.url)
     checkin = Scenario("incheckning <svar>", "checkin", lambda i: acts.message(CHECKIN_TEXT, people[i % len(people)], key))
-    started, watch = time.perf_counter(), cpu_snapshot([connector.popen.pid])
+    started, watch = time.perf_counter(), pg.snapshot(connector)
     # The bot under test has its CPU to itself, as in the HTTP suite: the database server, like the
     # load generator and the connector (and like Azure Database for PostgreSQL in production), runs
     # beside it, on the other CPU(s).
@@ -296,7 +304,7 @@ async def postgres_suite(cfg: Config, work: Path, connector: ConnectorProcess, s
         finally:
             for proc in (echo, tiny, onpg):
                 proc.stop()
-    suite.load = machine_load(watch, cpu_snapshot([connector.popen.pid]), time.perf_counter() - started)
+    suite.load = machine_load(watch, pg.snapshot(connector), time.perf_counter() - started)
     return suite
 
 
@@ -353,7 +361,7 @@ async def instances_suite(cfg: Config, work: Path, connector: ConnectorProcess, 
     # Check-ins spread over the networks (each its own meeting partition), every member in turn.
     checkin = Scenario("incheckning <svar>", "checkin",
                        lambda i: acts.message(CHECKIN_TEXT, people[i % n], keys[(i // n) % len(keys)]))
-    started, watch = time.perf_counter(), cpu_snapshot([connector.popen.pid])
+    started, watch = time.perf_counter(), pg.snapshot(connector)
     with unpinned(connector.popen.pid):
         a = start_skis("skis-instance-a", work / "instance-a", work, ALL_CPUS, SKIS_DATABASE_URL=url)
         b = start_skis("skis-instance-b", work / "instance-b", work, ALL_CPUS, SKIS_DATABASE_URL=url)
@@ -387,7 +395,7 @@ async def instances_suite(cfg: Config, work: Path, connector: ConnectorProcess, 
         finally:
             a.stop()
             b.stop()
-    suite.load = machine_load(watch, cpu_snapshot([connector.popen.pid]), time.perf_counter() - started)
+    suite.load = machine_load(watch, pg.snapshot(connector), time.perf_counter() - started)
     return suite
 
 
