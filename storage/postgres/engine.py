@@ -135,8 +135,11 @@ class PostgresEngine:
                 await migrations.upgrade(url)
             # Autocommit: a read is one statement and one round trip (no COMMIT after it); writes
             # and the backup's dump open their transactions explicitly (conn.transaction()).
+            # psycopg's own preparing is off: the engine prepares what it sends often itself
+            # (``_execute``), and psycopg deallocates every prepared statement of a connection
+            # after a rollback, the engine's too.
             pool = AsyncConnectionPool(url, min_size=min_size, max_size=max_size, timeout=POOL_TIMEOUT,
-                                       open=False, kwargs={"autocommit": True})
+                                       open=False, kwargs={"autocommit": True, "prepare_threshold": None})
             await pool.open(wait=True, timeout=POOL_TIMEOUT)
         except (psycopg.Error, PoolTimeout, OSError) as exc:
             raise StorageError(f"cannot use the database: {exc}") from exc
@@ -167,7 +170,7 @@ class PostgresEngine:
             return view.seen[name]
         try:
             async with self._pool.connection() as conn:
-                row = await (await conn.execute("SELECT version FROM partitions WHERE name = %s", (_esc(name),))).fetchone()
+                row = await (await self._execute(conn, "EXECUTE skis_version(%s)", (_esc(name),))).fetchone()
                 snapshot = await self._current(conn, name, int(row[0]) if row else 0)
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"cannot read {name}: {exc}") from exc
@@ -189,14 +192,12 @@ class PostgresEngine:
         try:
             async with self._pool.connection() as conn:
                 if claim is None:
-                    rows = await (await conn.execute(_VERSIONS, ([_esc(n) for n in wanted],))).fetchall()
+                    rows = await (await self._execute(conn, "EXECUTE skis_versions(%s)", ([_esc(n) for n in wanted],))).fetchall()
                 else:
                     # Two statements in one message (the simple query protocol: bound in the client).
                     scope, key, ttl = claim
-                    await self._prepare(conn)
-                    cur = psycopg.AsyncClientCursor(conn)
-                    await cur.execute("EXECUTE skis_claim(%s, %s, %s); EXECUTE skis_versions(%s)",
-                                      (_esc(scope), _esc(key), ttl, [_esc(n) for n in wanted]))
+                    cur = await self._execute(conn, "EXECUTE skis_claim(%s, %s, %s); EXECUTE skis_versions(%s)",
+                                              (_esc(scope), _esc(key), ttl, [_esc(n) for n in wanted]))
                     won = await cur.fetchone() is not None
                     cur.nextset()
                     rows = await cur.fetchall()
@@ -225,11 +226,7 @@ class PostgresEngine:
 
     async def _load(self, conn: psycopg.AsyncConnection, name: str) -> Snapshot:
         # One statement: the version and the documents belong to the same moment.
-        rows = await (await conn.execute(
-            "SELECT p.version, d.tbl, d.key, d.doc FROM partitions p "
-            "LEFT JOIN documents d ON d.partition = p.name WHERE p.name = %s",
-            (_esc(name),),
-        )).fetchall()
+        rows = await (await self._execute(conn, "EXECUTE skis_load(%s)", (_esc(name),))).fetchall()
         version = int(rows[0][0]) if rows else 0
         return Snapshot(name, version, _tables(row[1:] for row in rows if row[1] is not None))
 
@@ -289,8 +286,6 @@ class PostgresEngine:
                 # in one message need the simple query protocol, so the parameters are bound in the
                 # client (psycopg quotes them with the server's own rules). Measured: less than half
                 # the CPU of the same statements sent in pipeline mode (docs/performance.md).
-                await self._prepare(conn)
-                cur = psycopg.AsyncClientCursor(conn)
                 try:
                     # The lock statement gives a partition written for the first time its row
                     # (version 0); a second instance inserting the same name waits on the unique
@@ -298,8 +293,8 @@ class PostgresEngine:
                     # version is not the cached one (another instance wrote since): under the lock,
                     # so they are the locked version's.
                     cached = self._cache.get(name)
-                    await cur.execute("BEGIN; EXECUTE skis_lock(%s); EXECUTE skis_documents_unless(%s, %s)",
-                                      (key, key, cached.version if cached is not None else 0))
+                    cur = await self._execute(conn, "BEGIN; EXECUTE skis_lock(%s); EXECUTE skis_documents_unless(%s, %s)",
+                                              (key, key, cached.version if cached is not None else 0))
                     cur.nextset()
                     row = await cur.fetchone()
                     version = int(row[0]) if row else 0
@@ -314,8 +309,8 @@ class PostgresEngine:
                     yield tx
                     if not tx.ops:
                         raise _NothingStaged
-                    await cur.execute("EXECUTE skis_commit(%(p)s, %(dt)s, %(dk)s, %(pt)s, %(pk)s, %(pd)s); COMMIT",
-                                      _changes(key, tx))
+                    cur = await self._execute(conn, "EXECUTE skis_commit(%(p)s, %(dt)s, %(dk)s, %(pt)s, %(pk)s, %(pd)s); COMMIT",
+                                              _changes(key, tx))
                     new = await cur.fetchone()
                 except BaseException:
                     await _roll_back(conn)
@@ -334,24 +329,33 @@ class PostgresEngine:
         if view is not None:
             view.seen[name] = committed
 
-    async def _prepare(self, conn: psycopg.AsyncConnection) -> None:
-        """Prepare the statements a write and a turn's first reads send, once per connection.
+    async def _execute(self, conn: psycopg.AsyncConnection, query: str,
+                       params: Sequence[object] | Mapping[str, object]) -> psycopg.AsyncClientCursor:
+        """``query``, EXECUTEs of the engine's prepared statements (several may go in one message),
+        on ``conn``, preparing them first when the connection is new.
 
-        They go with the simple query protocol (several in one message, see ``write``), which
-        psycopg cannot prepare: the server parsed and planned each of them on every call. Prepared
-        with SQL's PREPARE (one message the first time a connection is used) and run with EXECUTE,
-        the server plans them once per connection (measured: ~0.3 of ~0.9 ms of the server's CPU per
-        write). A connection the pool opens anew is prepared on its first use."""
-        if conn in self._prepared:
-            return
+        Statements sent with the simple query protocol, as several in one message must be, are
+        parsed and planned by the server on every call (psycopg prepares only what it sends alone).
+        Prepared with SQL's PREPARE the first time a connection is used (one message) and run with
+        EXECUTE, they are planned once per connection: measured, ~40 % of the server's CPU per
+        check-in turn less. The parameters are bound in the client (psycopg quotes them with the
+        server's own rules)."""
+        if conn not in self._prepared:
+            try:
+                await conn.execute(_PREPARE.encode("utf-8"))
+            except psycopg.Error:
+                # What was prepared before the failure stays in the session (PREPARE outlives a
+                # rollback) and would clash with the next try: the pool replaces a closed connection.
+                await _quietly_close(conn)
+                raise
+            self._prepared.add(conn)
+        cur = psycopg.AsyncClientCursor(conn)
         try:
-            await conn.execute(_PREPARE.encode("utf-8"))
-        except psycopg.Error:
-            # The ones prepared before the failure stay in the session (PREPARE outlives a rollback)
-            # and would clash with the next try: the pool replaces a closed connection.
-            await _quietly_close(conn)
+            await cur.execute(query, params)
+        except psycopg.errors.InvalidSqlStatementName:
+            self._prepared.discard(conn)  # no longer in the session: prepared again on its next use
             raise
-        self._prepared.add(conn)
+        return cur
 
     # Moving a data directory in ---------------------------------------------------------------
     async def dump(self) -> dict[str, dict[str, dict[str, Doc]]]:
@@ -432,7 +436,7 @@ class PostgresEngine:
             return view.claims.pop((scope, key))  # made with the turn's first reads (prefetch)
         try:
             async with self._pool.connection() as conn:
-                row = await (await conn.execute(_CLAIM, (_esc(scope), _esc(key), ttl))).fetchone()
+                row = await (await self._execute(conn, "EXECUTE skis_claim(%s, %s, %s)", (_esc(scope), _esc(key), ttl))).fetchone()
                 await _now_and_then_drop_expired_claims(conn)
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"could not claim {scope}: {exc}") from exc
@@ -483,7 +487,11 @@ class PostgresEngine:
             return False
 
 
+_VERSION = "SELECT version FROM partitions WHERE name = %s"
 _VERSIONS = "SELECT name, version FROM partitions WHERE name = ANY(%s)"
+# One statement: the version and the documents belong to the same moment.
+_LOAD = ("SELECT p.version, d.tbl, d.key, d.doc FROM partitions p "
+         "LEFT JOIN documents d ON d.partition = p.name WHERE p.name = %s")
 _CLAIM = ("INSERT INTO claims (scope, key, expires_at) VALUES (%s, %s, now() + %s) "
           "ON CONFLICT (scope, key) DO UPDATE SET claimed_at = now(), expires_at = EXCLUDED.expires_at "
           "WHERE claims.expires_at < now() RETURNING 1")
@@ -518,8 +526,10 @@ def _numbered(sql: str, names: Sequence[str] = ()) -> str:
     return re.sub(r"%s", lambda _m: f"${next(numbers)}", sql)
 
 
-# What ``_prepare`` sends: the statements above under the names ``write`` and ``prefetch`` EXECUTE.
+# What ``_execute`` sends first on a connection: the statements above, under the names the engine EXECUTEs.
 _PREPARE = "; ".join([
+    f"PREPARE skis_version (text) AS {_numbered(_VERSION)}",
+    f"PREPARE skis_load (text) AS {_numbered(_LOAD)}",
     f"PREPARE skis_lock (text) AS {_numbered(_LOCK)}",
     f"PREPARE skis_documents_unless (text, bigint) AS {_numbered(_DOCUMENTS_UNLESS)}",
     "PREPARE skis_commit (text, text[], text[], text[], text[], text[]) AS "

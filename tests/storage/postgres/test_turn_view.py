@@ -320,18 +320,30 @@ async def test_the_statements_of_writes_and_first_reads_are_prepared_once_per_co
             return await real(self, query, *args, **kwargs)
 
         monkeypatch.setattr(psycopg.AsyncConnection, "execute", counted)
+        async with a._pool.connection() as conn:  # what psycopg would prepare by itself (used five times)
+            for i in range(6):
+                await conn.execute("SELECT version FROM partitions WHERE name = %s", (f"n{i}",))
         for i in range(3):
             with a.turn_view():
                 await a.prefetch(["global"], claim=("activity", f"c|{i}", timedelta(minutes=2)))
                 await put(a, "team/x", {"v": i})
+            # A block that gives up rolls back: psycopg deallocates a connection's prepared
+            # statements after a rollback unless, as here, it prepares none itself.
+            with pytest.raises(LookupError):
+                async with a.write("team/x") as tx:
+                    raise LookupError(tx.get("t", "k"))
+            async with a.write("team/x"):
+                pass  # stages nothing: rolled back too
         assert len(prepares) == 1
         monkeypatch.undo()
         async with a._pool.connection() as conn:
             rows = await (await conn.execute(
                 "SELECT name, generic_plans + custom_plans FROM pg_prepared_statements "
                 "WHERE name LIKE 'skis%' ORDER BY name")).fetchall()
-        assert dict(rows) == {"skis_claim": 3, "skis_commit": 3, "skis_documents_unless": 3, "skis_lock": 3,
-                              "skis_versions": 3}
+        plans = dict(rows)
+        assert set(plans) == {"skis_claim", "skis_commit", "skis_documents_unless", "skis_load", "skis_lock",
+                              "skis_version", "skis_versions"}
+        assert (plans["skis_claim"], plans["skis_versions"], plans["skis_commit"], plans["skis_lock"]) == (3, 3, 3, 9)
 
         # A connection whose preparing failed halfway is closed (what it prepared would clash with
         # the next try): the write fails, nothing is written, and the next one works on a new connection.
